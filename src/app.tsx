@@ -1,0 +1,94 @@
+// The Hono app: middleware order, capability routes, error pages. Built from injected dependencies.
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { jsxRenderer } from "hono/jsx-renderer";
+import { secureHeaders } from "hono/secure-headers";
+import { authRoutes } from "./auth/routes.tsx";
+import { csrf } from "./auth/csrf.ts";
+import { sessionLoader, requireUser } from "./auth/middleware.ts";
+import { instanceGate, INSTANCE_SCOPE } from "./auth/instance-gate.ts";
+import { takeFlash } from "./auth/cookies.ts";
+import { userRoutes } from "./users/routes.tsx";
+import { instanceRoutes } from "./instances/routes.tsx";
+import { inboxRoutes } from "./inbox/routes.tsx";
+import { eventRoutes } from "./events/routes.ts";
+import { can } from "./auth/permissions.ts";
+import type { AppDeps, AppEnv } from "./lib/context.ts";
+import { resolveLocale, translator } from "./lib/i18n.ts";
+import { requestLog } from "./lib/request-log.ts";
+import { staticFiles } from "./lib/static.ts";
+import { Layout } from "../views/layout.tsx";
+import { Dashboard } from "../views/dashboard.tsx";
+import { renderError } from "./lib/errors.tsx";
+
+/** Paths that anonymous visitors may open. */
+const PUBLIC_PATHS = new Set(["/login", "/setup", "/healthz"]);
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  app.use(requestLog(deps.log));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        mediaSrc: ["'self'", "blob:"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: "same-origin",
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    const locale = resolveLocale(null, c.req.header("accept-language"), deps.config.DEFAULT_LOCALE);
+    c.set("locale", locale);
+    c.set("t", translator(locale));
+    c.set("user", null);
+    c.set("session", null);
+    c.set("csrfToken", "");
+    return next();
+  });
+  app.get("/public/*", staticFiles());
+  app.use(jsxRenderer(({ children, title }, c) => <Layout title={title} flash={takeFlash(c)}>{children}</Layout>));
+  app.get("/healthz", async (c) => {
+    try {
+      await Promise.race([deps.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000))]);
+      return c.json({ status: "ok" });
+    } catch (err) {
+      c.var.log.warn({ err: (err as Error).message }, "health check: database down");
+      return c.json({ status: "unavailable", reason: "database" }, 503);
+    }
+  });
+  app.use(csrf({ exempt: (path) => path.startsWith("/webhooks/") }));
+  app.use(sessionLoader());
+  app.use(async (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : requireUser()(c, next)));
+  app.use(INSTANCE_SCOPE, instanceGate());
+  app.use(`${INSTANCE_SCOPE}/*`, instanceGate());
+
+  app.get("/", async (c) => {
+    const user = c.var.user!;
+    const [totals, instances] = await Promise.all([deps.instances.totals(user), deps.instances.listVisible(user)]);
+    return c.render(<Dashboard totals={totals} instances={instances} mayManage={can(user, "manageInstances")} />, {
+      title: c.var.t("dashboard.title"),
+    });
+  });
+  app.route("/", authRoutes);
+  app.route("/", userRoutes);
+  app.route("/", instanceRoutes);
+  app.route("/", inboxRoutes);
+  app.route("/", eventRoutes);
+
+  app.notFound((c) => renderError(c, new HTTPException(404, { message: "not found" })));
+  app.onError((err, c) => renderError(c, err));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

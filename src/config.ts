@@ -1,0 +1,63 @@
+// The only module that reads the environment: parses it once with zod into a typed, frozen Config.
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => ["true", "1", "yes"].includes(v));
+const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
+const optional = <T extends z.ZodType>(s: T) => z.preprocess(emptyAsUndefined, s.optional());
+
+const schema = z.object({
+  PORT: z.coerce.number({ error: "a port number 1-65535" }).int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: optional(
+    z.string().regex(/^postgres(ql)?:\/\/.+/, "a postgres:// or postgresql:// connection URL"),
+  ),
+  DATA_DIR: z.string().min(1).default("./data"),
+  PUBLIC_URL: optional(
+    z.url({ protocol: /^https?$/, error: "an http(s) URL such as https://inbox.example.com" }).transform((u) => u.replace(/\/+$/, "")),
+  ),
+  SESSION_TTL_DAYS: z.coerce.number({ error: "a number of days" }).int().min(1).max(365).default(10),
+  TELEGRAM_BOT_TOKEN: optional(z.string().regex(/^\d+:[\w-]{20,}$/, "a bot token like 123456:ABC-DEF... from @BotFather")),
+  TELEGRAM_API_ROOT: z.url({ error: "an http(s) URL" }).default("https://api.telegram.org").transform((u) => u.replace(/\/+$/, "")),
+  ADMIN_USERNAME: optional(z.string().regex(/^[a-z0-9._-]{2,32}$/i, "2-32 letters, digits, dot, dash or underscore")),
+  ADMIN_PASSWORD: optional(z.string().min(8, "at least 8 characters")),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DEFAULT_LOCALE: z.enum(["en", "ru"]).default("en"),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  TRUST_PROXY: optional(bool).transform((v) => v ?? false),
+});
+
+export type Config = z.output<typeof schema> & {
+  /** Cookies get `Secure` when the public URL is https. */
+  secureCookies: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment object; throws ConfigError with one line per bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      const shown = name === "ADMIN_PASSWORD" || name === "TELEGRAM_BOT_TOKEN" ? "(hidden)" : JSON.stringify(env[name]);
+      return `config: ${name}=${shown} is invalid: expected ${issue.message.replace(/^Invalid (input|option): (expected )?/, "")}`;
+    });
+    throw new ConfigError(lines);
+  }
+  const c = result.data;
+  if ((c.ADMIN_USERNAME === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError(["config: ADMIN_USERNAME and ADMIN_PASSWORD must be set together"]);
+  }
+  return Object.freeze({ ...c, secureCookies: c.PUBLIC_URL?.startsWith("https://") ?? false });
+}
+
+/** Reads the process environment (the only place that does). */
+export function loadConfig(overrides: Record<string, string | undefined> = {}): Config {
+  return parseConfig({ ...process.env, ...overrides });
+}

@@ -1,0 +1,92 @@
+// Opens the database: PostgreSQL through postgres.js when DATABASE_URL is set, otherwise embedded PGlite in DATA_DIR.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { Logger } from "../lib/log.ts";
+import * as schema from "./schema/index.ts";
+import { acquireDirLock } from "./dir-lock.ts";
+import { runMigrations } from "./migrate.ts";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: "postgres" | "pglite";
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  log: Logger;
+  /** Apply pending migrations before returning (default true). */
+  migrate?: boolean;
+}
+
+/** Opens (and by default migrates) the configured database. */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  const database = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts.log) : await openPglite(opts.dataDir, opts.log);
+  if (opts.migrate !== false) {
+    try {
+      await runMigrations(database, opts.log);
+    } catch (err) {
+      await database.close();
+      throw err;
+    }
+  }
+  return database;
+}
+
+async function openPostgres(url: string, log: Logger): Promise<Database> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+  const db = drizzle(client, { schema });
+  const ping = async () => {
+    await client`select 1`;
+  };
+  try {
+    await ping();
+  } catch (err) {
+    await client.end({ timeout: 1 });
+    throw new DatabaseUnavailableError(`cannot connect to PostgreSQL: ${(err as Error).message}`);
+  }
+  log.info({ db: "postgres" }, "connected to PostgreSQL");
+  return { db, kind: "postgres", ping, close: () => client.end({ timeout: 5 }) };
+}
+
+async function openPglite(dataDir: string, log: Logger): Promise<Database> {
+  const dir = join(dataDir, "pglite");
+  mkdirSync(dir, { recursive: true });
+  const lock = acquireDirLock(dataDir);
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  log.info({ db: "pglite", dir }, "opening embedded database (the first start initialises it and takes a few seconds)");
+  const started = performance.now();
+  let client: InstanceType<typeof PGlite>;
+  try {
+    client = await PGlite.create(dir);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  log.info({ db: "pglite", ms: Math.round(performance.now() - started) }, "embedded database ready");
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    ping: async () => {
+      await client.query("select 1");
+    },
+    close: async () => {
+      await client.close();
+      lock.release();
+    },
+  };
+}
+
+export class DatabaseUnavailableError extends Error {
+  override name = "DatabaseUnavailableError";
+}

@@ -1,0 +1,5 @@
+// The database schema: one source of truth for tables, used by queries and drizzle-kit.
+export * from "./users.ts";
+export * from "./instances.ts";
+export * from "./inbox.ts";
+export * from "./audit.ts";

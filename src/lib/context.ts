@@ -1,0 +1,51 @@
+// Types shared by every route: the app's dependencies and the per-request variables.
+import type { Config } from "../config.ts";
+import type { Db } from "../db/client.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { SessionRow, SessionService, SessionUser } from "../auth/sessions.ts";
+import type { Throttle } from "../auth/throttle.ts";
+import type { UserService } from "../users/service.ts";
+import type { InstanceService } from "../instances/service.ts";
+import type { InboxService } from "../inbox/service.ts";
+import type { AuditService } from "../audit/service.ts";
+import type { Locale, Translate } from "./i18n.ts";
+import type { Logger } from "./log.ts";
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  log: Logger;
+  bus: EventBus;
+  sessions: SessionService;
+  users: UserService;
+  throttle: Throttle;
+  instances: InstanceService;
+  inbox: InboxService;
+  audit: AuditService;
+  /** Checks the database; throws when it is down. */
+  ping(): Promise<void>;
+  /** One-time first-admin setup token while no user exists, else null. */
+  setup: { token: string | null };
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    log: Logger;
+    requestId: string;
+    user: SessionUser | null;
+    session: SessionRow | null;
+    locale: Locale;
+    t: Translate;
+    csrfToken: string;
+    /** Set by the instance gate. */
+    instanceId: number;
+    mayManageInstance: boolean;
+  };
+}
+
+declare module "hono" {
+  interface ContextRenderer {
+    (content: string | Promise<string>, props: { title: string }): Response | Promise<Response>;
+  }
+}

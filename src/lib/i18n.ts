@@ -1,0 +1,46 @@
+// A small i18n dictionary (English and Russian) with Intl-based plurals and dates.
+import { en } from "./i18n/en.ts";
+import { ru } from "./i18n/ru.ts";
+
+export const locales = ["en", "ru"] as const;
+export type Locale = (typeof locales)[number];
+export type MessageKey = keyof typeof en;
+export type Params = Record<string, string | number>;
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+const dictionaries: Record<Locale, Record<MessageKey, string | Partial<Record<Intl.LDMLPluralRule, string>>>> = { en, ru };
+
+/** Returns a translator; plural forms are picked with Intl.PluralRules on `params.count`. */
+export function translator(locale: Locale): Translate {
+  const plural = new Intl.PluralRules(locale);
+  return (key, params = {}) => {
+    const entry = dictionaries[locale][key] ?? en[key];
+    const template =
+      typeof entry === "string" ? entry : (entry[plural.select(Number(params.count ?? 0))] ?? entry.other ?? String(key));
+    return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  };
+}
+
+/** Picks the locale: the user's setting, then Accept-Language, then the configured default. */
+export function resolveLocale(userLocale: string | null | undefined, acceptLanguage: string | undefined, fallback: Locale): Locale {
+  if (userLocale && (locales as readonly string[]).includes(userLocale)) return userLocale as Locale;
+  for (const part of (acceptLanguage ?? "").split(",")) {
+    const tag = part.split(";")[0]?.trim().slice(0, 2).toLowerCase();
+    if (tag && (locales as readonly string[]).includes(tag)) return tag as Locale;
+  }
+  return fallback;
+}
+
+export function formatDateTime(locale: Locale, date: Date): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(date);
+}
+
+export function formatRelative(locale: Locale, date: Date, now = Date.now()): string {
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  const seconds = Math.round((date.getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 60) return rtf.format(seconds, "second");
+  if (abs < 3600) return rtf.format(Math.round(seconds / 60), "minute");
+  if (abs < 86400) return rtf.format(Math.round(seconds / 3600), "hour");
+  return rtf.format(Math.round(seconds / 86400), "day");
+}

@@ -1,0 +1,37 @@
+// Serves files from public/ (CSS, vendored htmx, icons) with a traversal guard and caching headers.
+import type { MiddlewareHandler } from "hono";
+import { join, normalize, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const PUBLIC_DIR = fileURLToPath(new URL("../../public", import.meta.url));
+const TYPES: Record<string, string> = {
+  css: "text/css; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  svg: "image/svg+xml",
+  png: "image/png",
+  ico: "image/x-icon",
+  webmanifest: "application/manifest+json",
+};
+
+export function staticFiles(root = PUBLIC_DIR): MiddlewareHandler {
+  return async (c, next) => {
+    let rel: string;
+    try {
+      rel = decodeURIComponent(c.req.path.replace(/^\/public\//, ""));
+    } catch {
+      return next();
+    }
+    const full = normalize(join(root, rel));
+    if (!full.startsWith(root + sep)) return next();
+    const file = Bun.file(full);
+    if (!(await file.exists())) return next();
+    const ext = full.slice(full.lastIndexOf(".") + 1);
+    return new Response(file, {
+      headers: {
+        "Content-Type": TYPES[ext] ?? "application/octet-stream",
+        "Cache-Control": "public, max-age=3600",
+        "X-Content-Type-Options": "nosniff",
+      },
+    });
+  };
+}

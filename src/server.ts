@@ -1,0 +1,65 @@
+// `serve`: listens at once (requests wait for the database), migrates, bootstraps the admin, shuts down gracefully.
+import type { Server } from "bun";
+import type { Config } from "./config.ts";
+import { openDatabase } from "./db/client.ts";
+import type { Logger } from "./lib/log.ts";
+import { createDeps } from "./deps.ts";
+import { createApp } from "./app.tsx";
+import { ensureFirstAdmin } from "./bootstrap.ts";
+
+export interface Running {
+  server: Server<undefined>;
+  url: string;
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function serve(config: Config, log: Logger): Promise<Running> {
+  let resolveApp!: (fetch: (req: Request, server: Server<undefined>) => Response | Promise<Response>) => void;
+  let rejectApp!: (err: unknown) => void;
+  const appFetch = new Promise<(req: Request, server: Server<undefined>) => Response | Promise<Response>>((res, rej) => {
+    resolveApp = res;
+    rejectApp = rej;
+  });
+  appFetch.catch(() => {});
+
+  const server = Bun.serve({
+    port: config.PORT,
+    hostname: config.HOST,
+    idleTimeout: 30,
+    async fetch(req, srv) {
+      const handle = await appFetch;
+      return handle(req, srv);
+    },
+  });
+  const url = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${server.port}`;
+  log.info({ url }, "listening");
+
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log }).catch((err) => {
+    rejectApp(err);
+    server.stop(true);
+    throw err;
+  });
+  const deps = createDeps(config, database, log);
+  const setupUrl = await ensureFirstAdmin(deps, config.PUBLIC_URL ?? url);
+  if (setupUrl) process.stdout.write(`\n  First start: create the admin account at\n  ${setupUrl}\n\n`);
+  const app = createApp(deps);
+  resolveApp((req, srv) => app.fetch(req, srv));
+  log.info({ db: database.kind }, "ready");
+
+  let stopping: Promise<void> | undefined;
+  return {
+    server,
+    url,
+    ready: Promise.resolve(),
+    stop() {
+      stopping ??= (async () => {
+        log.info("shutting down");
+        await server.stop(true);
+        await database.close();
+        log.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// Starts the real app on a free loopback port over the shared test database, plus a cookie-keeping HTTP agent.
+import { parseConfig, type Config } from "../../src/config.ts";
+import { createApp } from "../../src/app.tsx";
+import { createDeps } from "../../src/deps.ts";
+import type { AppDeps } from "../../src/lib/context.ts";
+import { testDatabase, testLog } from "./db.ts";
+
+export interface TestApp {
+  url: string;
+  deps: AppDeps;
+  config: Config;
+  stop(): Promise<void>;
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await testDatabase();
+  const config = parseConfig({ PORT: "1", LOG_LEVEL: "silent", DEFAULT_LOCALE: "en", ...env });
+  const deps = createDeps(config, database, testLog);
+  const app = createApp(deps);
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", idleTimeout: 30, fetch: (req, srv) => app.fetch(req, srv) });
+  return { url: `http://127.0.0.1:${server.port}`, deps, config, stop: () => server.stop(true) };
+}
+
+/** A browser-like client: keeps cookies, sends same-origin headers, and fills in the CSRF field on posts. */
+export class Agent {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly base: string, readonly headers: Record<string, string> = {}) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    for (const [k, v] of Object.entries(this.headers)) if (!headers.has(k)) headers.set(k, v);
+    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    const res = await fetch(this.base + path, { ...init, headers, redirect: "manual" });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair!.indexOf("=");
+      const name = pair!.slice(0, eq);
+      const value = pair!.slice(eq + 1);
+      if (/max-age=0/i.test(line) || value === "") this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+
+  get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    return this.request(path, { headers });
+  }
+
+  /** Posts a form with the CSRF token taken from the cookie (fetching a page first when there is none). */
+  async post(path: string, form: Record<string, string> = {}, opts: { csrf?: boolean; headers?: Record<string, string> } = {}): Promise<Response> {
+    if (opts.csrf !== false && !this.cookies.has("gi_csrf")) await this.get("/login");
+    const body = new URLSearchParams(form);
+    if (opts.csrf !== false) body.set("_csrf", this.cookies.get("gi_csrf")!);
+    return this.request(path, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: this.base, ...opts.headers },
+    });
+  }
+
+  async login(username: string, password: string): Promise<Response> {
+    return this.post("/login", { username, password });
+  }
+}

@@ -1,0 +1,80 @@
+// The page shell: head, navigation by permission, flash message, live-update connection.
+import type { FC, PropsWithChildren } from "hono/jsx";
+import { useRequestContext } from "hono/jsx-renderer";
+import { can } from "../src/auth/permissions.ts";
+import type { AppEnv } from "../src/lib/context.ts";
+import { ChatsIcon, LogoutIcon, PhoneIcon, SettingsIcon, UsersIcon } from "./components/icons.tsx";
+import { CsrfField } from "./components/csrf.tsx";
+
+export interface LayoutProps {
+  title: string;
+  flash?: { kind: "ok" | "error"; text: string } | null;
+}
+
+const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false, historyCacheSize: 0, selfRequestsOnly: true });
+
+export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, children }) => {
+  const c = useRequestContext<AppEnv>();
+  const { t, user, locale, csrfToken } = c.var;
+  const path = c.req.path;
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover, interactive-widget=resizes-content" />
+        <meta name="color-scheme" content="light dark" />
+        <meta name="htmx-config" content={HTMX_CONFIG} />
+        <title>{`${title} · GreenInbox`}</title>
+        <link rel="icon" href="/public/icon.svg" type="image/svg+xml" />
+        <link rel="stylesheet" href="/public/app.css" />
+        <script src="/public/vendor/htmx.min.js" defer></script>
+        <script src="/public/vendor/htmx-ext-sse.js" defer></script>
+      </head>
+      <body
+        hx-boost="true"
+        hx-headers={JSON.stringify({ "X-CSRF-Token": csrfToken })}
+        {...(user ? { "hx-ext": "sse", "sse-connect": "/events" } : {})}
+      >
+        <a class="skip" href="#main">{t("nav.skip")}</a>
+        {user && (
+          <header class="topbar">
+            <a class="brand" href="/">GreenInbox</a>
+            <nav class="nav" aria-label={t("nav.label")}>
+              <NavLink href="/chats" current={path} icon={<ChatsIcon />} label={t("nav.chats")} />
+              <NavLink href="/instances" current={path} icon={<PhoneIcon />} label={t("nav.instances")} />
+              {can(user, "manageUsers") && <NavLink href="/users" current={path} icon={<UsersIcon />} label={t("nav.users")} />}
+              <NavLink href="/settings" current={path} icon={<SettingsIcon />} label={t("nav.settings")} />
+            </nav>
+            <form method="post" action="/logout" class="logout">
+              <CsrfField />
+              <button type="submit" class="icon-button" title={t("nav.logout")} aria-label={t("nav.logout")}>
+                <LogoutIcon />
+              </button>
+            </form>
+          </header>
+        )}
+        <main id="main" class={user ? "page" : "page page-narrow"}>
+          <div id="flash" aria-live="polite">
+            {flash && (
+              <p class={`flash flash-${flash.kind}`} role={flash.kind === "error" ? "alert" : "status"}>
+                {flash.text}
+              </p>
+            )}
+          </div>
+          {user && <div id="live" sse-swap="notice" hx-swap="innerHTML" aria-live="polite"></div>}
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+};
+
+const NavLink: FC<{ href: string; current: string; icon: unknown; label: string }> = ({ href, current, icon, label }) => {
+  const active = current === href || current.startsWith(`${href}/`);
+  return (
+    <a href={href} class={active ? "nav-link active" : "nav-link"} aria-current={active ? "page" : undefined}>
+      {icon}
+      <span>{label}</span>
+    </a>
+  );
+};

@@ -1,0 +1,40 @@
+// Users list for those who may manage users (editing arrives with the users issue).
+import type { FC } from "hono/jsx";
+import { useRequestContext } from "hono/jsx-renderer";
+import type { AppEnv } from "../../src/lib/context.ts";
+import type { UserService } from "../../src/users/service.ts";
+import { formatRelative } from "../../src/lib/i18n.ts";
+import { CsrfField } from "../components/csrf.tsx";
+
+type UserListRow = Awaited<ReturnType<UserService["list"]>>[number];
+
+export const UsersPage: FC<{ users: UserListRow[] }> = ({ users }) => {
+  const { t, locale, user: me } = useRequestContext<AppEnv>().var;
+  return (
+    <>
+      <h1>{t("users.title")}</h1>
+      <ul class="cards">
+        {users.map((u) => (
+          <li class="card" id={`user-${u.id}`}>
+            <p class="card-title">
+              {u.displayName} <span class="muted">@{u.username}</span>
+              {u.isAdmin && <span class="badge">{t("users.admin")}</span>}
+              {u.disabled && <span class="badge badge-blocked">{t("users.disabled")}</span>}
+            </p>
+            <p class="small muted">
+              {u.lastSeenAt ? t("users.lastSeen", { when: formatRelative(locale, u.lastSeenAt) }) : t("users.neverSeen")} ·{" "}
+              {t("users.sessions", { count: u.sessions })}
+            </p>
+            {u.sessions > 0 && u.id !== me!.id && (
+              <form method="post" action={`/users/${u.id}/logout-all`} class="inline"
+                hx-confirm={t("users.logoutAllConfirm", { name: u.displayName })}>
+                <CsrfField />
+                <button type="submit" class="button danger small">{t("users.logoutAll")}</button>
+              </form>
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+};
