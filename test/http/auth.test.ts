@@ -10,7 +10,7 @@ beforeAll(async () => {
   app = await startTestApp({ LOGIN_MAX_FAILURES: "5", LOGIN_LOCK_MINUTES: "15" });
   await app.deps.users.create({ username: "admin", password: "correct-horse", isAdmin: true });
   await app.deps.users.create({ username: "maria", password: "maria-password" });
-});
+}, 30_000);
 afterAll(() => app.stop());
 
 describe("sign-in", () => {

@@ -1,0 +1,35 @@
+// Test data: instances, chats and users with access, inserted through the schema.
+import { chats, instances, userInstances } from "../../src/db/schema/index.ts";
+import type { Db } from "../../src/db/client.ts";
+
+let next = 7103000001;
+
+export async function insertInstance(db: Db, name: string): Promise<number> {
+  const id = next++;
+  const [row] = await db
+    .insert(instances)
+    .values({
+      name,
+      idInstance: id,
+      apiToken: "a".repeat(50),
+      apiUrl: "http://127.0.0.1:1",
+      mediaUrl: "http://127.0.0.1:1",
+      webhookToken: "w".repeat(24),
+      state: "authorized",
+      wid: `7900${id}@c.us`,
+    })
+    .returning({ id: instances.id });
+  return row!.id;
+}
+
+export async function insertChat(db: Db, instanceId: number, waChatId: string, name: string): Promise<number> {
+  const [row] = await db
+    .insert(chats)
+    .values({ instanceId, waChatId, name, unreadCount: 2, lastMessageAt: new Date() })
+    .returning({ id: chats.id });
+  return row!.id;
+}
+
+export async function grant(db: Db, userId: number, instanceId: number): Promise<void> {
+  await db.insert(userInstances).values({ userId, instanceId });
+}
