@@ -6,15 +6,21 @@ import type { Logger } from "./lib/log.ts";
 import { createDeps } from "./deps.ts";
 import { createApp } from "./app.tsx";
 import { ensureFirstAdmin } from "./bootstrap.ts";
+import { SESSION_COOKIE } from "./auth/cookies.ts";
 
 export interface Running {
   server: Server<undefined>;
   url: string;
-  ready: Promise<void>;
   stop(): Promise<void>;
 }
 
+/** Without a session cookie the home page can only mean "sign in": answer at once, even before the database is up. */
+function isAnonymousHome(req: Request): boolean {
+  return req.method === "GET" && new URL(req.url).pathname === "/" && !(req.headers.get("cookie") ?? "").includes(`${SESSION_COOKIE}=`);
+}
+
 export async function serve(config: Config, log: Logger): Promise<Running> {
+  let ready = false;
   let resolveApp!: (fetch: (req: Request, server: Server<undefined>) => Response | Promise<Response>) => void;
   let rejectApp!: (err: unknown) => void;
   const appFetch = new Promise<(req: Request, server: Server<undefined>) => Response | Promise<Response>>((res, rej) => {
@@ -28,6 +34,7 @@ export async function serve(config: Config, log: Logger): Promise<Running> {
     hostname: config.HOST,
     idleTimeout: 30,
     async fetch(req, srv) {
+      if (!ready && isAnonymousHome(req)) return Response.redirect(new URL("/login", req.url).pathname, 303);
       const handle = await appFetch;
       return handle(req, srv);
     },
@@ -45,13 +52,13 @@ export async function serve(config: Config, log: Logger): Promise<Running> {
   if (setupUrl) process.stdout.write(`\n  First start: create the admin account at\n  ${setupUrl}\n\n`);
   const app = createApp(deps);
   resolveApp((req, srv) => app.fetch(req, srv));
+  ready = true;
   log.info({ db: database.kind }, "ready");
 
   let stopping: Promise<void> | undefined;
   return {
     server,
     url,
-    ready: Promise.resolve(),
     stop() {
       stopping ??= (async () => {
         log.info("shutting down");

@@ -1,7 +1,7 @@
 // Server-side sessions: `id.secret` tokens, SHA-256 of the secret stored, idle expiry refreshed at most hourly.
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { sessions, userInstances, users } from "../db/schema/index.ts";
+import { sessions, users } from "../db/schema/index.ts";
 import { hashSecret, randomToken, secretMatches } from "./tokens.ts";
 
 const ACTIVITY_CHECK_MS = 60 * 60 * 1000;
@@ -72,7 +72,7 @@ export function createSessionService(db: Db, ttlDays: number, now: () => number 
         .select({
           session: sessions,
           user: users,
-          instanceIds: sql<number[]>`coalesce((select array_agg(${userInstances.instanceId}) from ${userInstances} where ${userInstances.userId} = ${users.id}), '{}')`,
+          instanceIds: sql<number[]>`coalesce((select array_agg(ui.instance_id) from user_instances ui where ui.user_id = "users"."id"), '{}')`,
         })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))

@@ -27,8 +27,8 @@ const viewColumns = {
   markReadPolicy: instances.markReadPolicy,
   createdAt: instances.createdAt,
   updatedAt: instances.updatedAt,
-  chatCount: sql<number>`(select count(*)::int from ${chats} where ${chats.instanceId} = ${instances.id})`,
-  unread: sql<number>`(select coalesce(sum(${chats.unreadCount}), 0)::int from ${chats} where ${chats.instanceId} = ${instances.id})`,
+  chatCount: sql<number>`(select count(*)::int from chats c where c.instance_id = "instances"."id")`,
+  unread: sql<number>`(select coalesce(sum(c.unread_count), 0)::int from chats c where c.instance_id = "instances"."id")`,
 };
 
 export function createInstanceService(db: Db) {

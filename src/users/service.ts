@@ -2,7 +2,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
-import { sessions, users } from "../db/schema/index.ts";
+import { users } from "../db/schema/index.ts";
 import type { UserRow } from "../auth/sessions.ts";
 
 export const usernameSchema = z
@@ -90,7 +90,7 @@ export function createUserService(db: Db) {
           canManageInstances: users.canManageInstances,
           disabled: users.disabled,
           lastSeenAt: users.lastSeenAt,
-          sessions: sql<number>`(select count(*)::int from ${sessions} where ${sessions.userId} = ${users.id})`,
+          sessions: sql<number>`(select count(*)::int from sessions s where s.user_id = "users"."id")`,
         })
         .from(users)
         .orderBy(asc(users.username));

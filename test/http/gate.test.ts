@@ -78,6 +78,13 @@ describe("instance gate matrix", () => {
     const nobody = await (await agents.nobody!.get("/")).text();
     expect(nobody).toContain("No WhatsApp numbers yet");
     expect(nobody).toContain("Ask an admin");
+    const dashboard = await (await agents.admin!.get("/")).text();
+    expect(dashboard).toContain("1 chat · 2 unread");
+  });
+
+  test("the users page counts each user's sessions", async () => {
+    const html = await (await agents.admin!.get("/users")).text();
+    expect(html).toMatch(/@agent-a[\s\S]*?1 active session</);
   });
 
   test("anonymous requests to instance routes go to the login page", async () => {
@@ -89,6 +96,7 @@ describe("instance gate matrix", () => {
   test("the API token never appears on instance pages", async () => {
     const html = await (await agents.admin!.get(`/instances/${instanceA}`)).text();
     expect(html).toContain("Sales");
+    expect(html).toContain("<dt>Chats</dt><dd>1</dd>");
     expect(html).not.toContain("a".repeat(50));
   });
 });

@@ -1,0 +1,62 @@
+// Runs the real entry point (src/main.ts) as a child process, as `npm start` and `npm run cli` do.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+
+export const ROOT = join(import.meta.dir, "../..");
+const BUN = process.execPath;
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "gi-proc-"));
+}
+
+export function freePort(): number {
+  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = probe.port!;
+  probe.stop(true);
+  return port;
+}
+
+/** A clean environment: nothing from the developer's shell leaks in (e.g. DATABASE_URL). */
+export function cleanEnv(extra: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "info", ...extra };
+}
+
+export interface Proc {
+  proc: Subprocess<"pipe", "pipe", "pipe">;
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+}
+
+export function start(args: string[], env: Record<string, string>): Proc {
+  const proc = Bun.spawn([BUN, "src/main.ts", ...args], { cwd: ROOT, env: cleanEnv(env), stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+  let out = "";
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) out += decoder.decode(chunk, { stream: true });
+  };
+  void pump(proc.stdout);
+  void pump(proc.stderr);
+  return {
+    proc,
+    output: () => out,
+    async waitFor(pattern, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const m = out.match(pattern);
+        if (m) return m;
+        if (proc.exitCode !== null) break;
+        await Bun.sleep(25);
+      }
+      throw new Error(`timed out waiting for ${pattern}; output so far:\n${out}`);
+    },
+  };
+}
+
+/** Runs a command to completion with optional stdin. */
+export async function run(args: string[], env: Record<string, string>, stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = Bun.spawn([BUN, "src/main.ts", ...args], { cwd: ROOT, env: cleanEnv(env), stdin: new Blob([stdin]), stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, stdout, stderr };
+}
