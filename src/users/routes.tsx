@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import type { AppEnv } from "../lib/context.ts";
 import { clientIp } from "../lib/client-ip.ts";
+import { resolveLocale, translator } from "../lib/i18n.ts";
 import { requireCapability } from "../auth/middleware.ts";
 import { flash } from "../auth/cookies.ts";
 import { EVENTS } from "../events/names.ts";
@@ -39,9 +40,12 @@ export const userRoutes = new Hono<AppEnv>()
   .post("/settings/locale", async (c) => {
     const parsed = localeForm.safeParse(await c.req.parseBody());
     if (!parsed.success) throw new HTTPException(400, { message: "locale must be en, ru or empty" });
-    await c.var.deps.users.setLocale(c.var.user!.id, parsed.data.locale || null);
-    await c.var.deps.audit.record({ action: "user.localeChanged", userId: c.var.user!.id, actor: c.var.user!.username, details: { locale: parsed.data.locale || null } });
-    flash(c, "ok", c.var.t("settings.saved"));
+    const locale = parsed.data.locale || null;
+    await c.var.deps.users.setLocale(c.var.user!.id, locale);
+    await c.var.deps.audit.record({ action: "user.localeChanged", userId: c.var.user!.id, actor: c.var.user!.username, details: { locale } });
+    // Confirm in the language just chosen.
+    const t = translator(resolveLocale(locale, c.req.header("accept-language"), c.var.deps.config.DEFAULT_LOCALE));
+    flash(c, "ok", t("settings.saved"));
     return c.redirect("/settings", 303);
   })
 

@@ -1,0 +1,54 @@
+import { describe, expect, test } from "bun:test";
+import { ConfigError, parseConfig } from "./config.ts";
+
+function errors(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.lines;
+    throw err;
+  }
+  return [];
+}
+
+describe("config", () => {
+  test("defaults for an empty environment", () => {
+    const c = parseConfig({});
+    expect(c.PORT).toBe(3000);
+    expect(c.DATA_DIR).toBe("./data");
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.DEFAULT_LOCALE).toBe("en");
+    expect(c.SESSION_TTL_DAYS).toBe(10);
+    expect(c.TELEGRAM_API_ROOT).toBe("https://api.telegram.org");
+    expect(c.secureCookies).toBe(false);
+  });
+
+  test("empty strings count as unset for optional variables", () => {
+    expect(parseConfig({ DATABASE_URL: "", PUBLIC_URL: "" }).DATABASE_URL).toBeUndefined();
+  });
+
+  test("one line per bad variable, naming it and what is expected", () => {
+    expect(errors({ PORT: "abc", DATABASE_URL: "nonsense", DEFAULT_LOCALE: "de" })).toEqual([
+      'config: PORT="abc" is invalid: expected a port number 1-65535',
+      'config: DATABASE_URL="nonsense" is invalid: expected a postgres:// or postgresql:// connection URL',
+      'config: DEFAULT_LOCALE="de" is invalid: expected one of "en"|"ru"',
+    ]);
+  });
+
+  test("secrets are not echoed in errors", () => {
+    const lines = errors({ ADMIN_USERNAME: "root", ADMIN_PASSWORD: "short", TELEGRAM_BOT_TOKEN: "oops-token" });
+    expect(lines.join("\n")).not.toContain("short");
+    expect(lines.join("\n")).not.toContain("oops-token");
+    expect(lines).toHaveLength(2);
+  });
+
+  test("admin bootstrap needs both variables", () => {
+    expect(errors({ ADMIN_USERNAME: "root" })).toEqual(["config: ADMIN_USERNAME and ADMIN_PASSWORD must be set together"]);
+  });
+
+  test("https PUBLIC_URL turns on Secure cookies and loses its trailing slash", () => {
+    const c = parseConfig({ PUBLIC_URL: "https://inbox.example.com/" });
+    expect(c.PUBLIC_URL).toBe("https://inbox.example.com");
+    expect(c.secureCookies).toBe(true);
+  });
+});
