@@ -3,6 +3,7 @@ import { parseConfig, type Config } from "../../src/config.ts";
 import { createApp } from "../../src/app.tsx";
 import { createDeps } from "../../src/deps.ts";
 import type { AppDeps } from "../../src/lib/context.ts";
+import type { Logger } from "../../src/lib/log.ts";
 import { testDatabase, testLog } from "./db.ts";
 
 export interface TestApp {
@@ -12,10 +13,10 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, log: Logger = testLog): Promise<TestApp> {
   const database = await testDatabase();
   const config = parseConfig({ PORT: "1", LOG_LEVEL: "silent", DEFAULT_LOCALE: "en", ...env });
-  const deps = createDeps(config, database, testLog);
+  const deps = createDeps(config, database, log);
   const app = createApp(deps);
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", idleTimeout: 30, fetch: (req, srv) => app.fetch(req, srv) });
   return { url: `http://127.0.0.1:${server.port}`, deps, config, stop: () => server.stop(true) };
