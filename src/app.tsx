@@ -12,6 +12,7 @@ import { userRoutes } from "./users/routes.tsx";
 import { instanceRoutes } from "./instances/routes.tsx";
 import { inboxRoutes } from "./inbox/routes.tsx";
 import { eventRoutes } from "./events/routes.ts";
+import { webhookRoutes } from "./greenapi/webhook-routes.ts";
 import { can } from "./auth/permissions.ts";
 import type { AppDeps, AppEnv } from "./lib/context.ts";
 import { resolveLocale, translator } from "./lib/i18n.ts";
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps) {
       return c.json({ status: "unavailable", reason: "database" }, 503);
     }
   });
+  app.route("/", webhookRoutes);
   app.use(csrf({ exempt: (path) => path.startsWith("/webhooks/") }));
   app.use(sessionLoader());
   app.use(async (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : requireUser()(c, next)));

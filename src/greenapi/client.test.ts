@@ -17,8 +17,8 @@ interface Seen {
 }
 
 function fakeFetch(answer: (url: string) => Response | Promise<Response>, seen: Seen[] = []): typeof fetch {
-  return (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const req = new Request(input, init);
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const req = input instanceof Request ? input : new Request(String(input), init);
     const contentType = req.headers.get("content-type");
     const body = contentType?.includes("json") ? await req.json() : contentType?.startsWith("multipart") ? await req.formData() : null;
     seen.push({ url: req.url, method: req.method, contentType, body });

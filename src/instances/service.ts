@@ -20,6 +20,7 @@ const viewColumns = {
   wid: instances.wid,
   quotaExceededAt: instances.quotaExceededAt,
   lastNotificationAt: instances.lastNotificationAt,
+  intakeError: instances.intakeError,
   telegramChatId: instances.telegramChatId,
   autoReplyEnabled: instances.autoReplyEnabled,
   autoReplyText: instances.autoReplyText,
@@ -36,6 +37,12 @@ export function createInstanceService(db: Db) {
     async exists(id: number): Promise<boolean> {
       const [row] = await db.select({ id: instances.id }).from(instances).where(eq(instances.id, id));
       return row !== undefined;
+    },
+
+    /** The full row, credentials included: for server-side use only (Green-API calls, webhook checks). */
+    async getRow(id: number): Promise<InstanceRow | undefined> {
+      const [row] = await db.select().from(instances).where(eq(instances.id, id));
+      return row;
     },
 
     async getView(id: number): Promise<InstanceView | undefined> {

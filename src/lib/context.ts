@@ -8,6 +8,7 @@ import type { UserService } from "../users/service.ts";
 import type { InstanceService } from "../instances/service.ts";
 import type { InboxService } from "../inbox/service.ts";
 import type { AuditService } from "../audit/service.ts";
+import type { Intake } from "../greenapi/intake.ts";
 import type { Locale, Translate } from "./i18n.ts";
 import type { Logger } from "./log.ts";
 
@@ -22,6 +23,7 @@ export interface AppDeps {
   instances: InstanceService;
   inbox: InboxService;
   audit: AuditService;
+  intake: Intake;
   /** Checks the database; throws when it is down. */
   ping(): Promise<void>;
   /** One-time first-admin setup token while no user exists, else null. */

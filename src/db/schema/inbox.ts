@@ -51,6 +51,8 @@ export const messages = pgTable(
     idempotencyKey: text("idempotency_key").unique(),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    /** When the last send attempt went out; a crash mid-send is reconciled against Green-API's journal from here. */
+    sendStartedAt: timestamp("send_started_at", { withTimezone: true }),
     sentAt: timestamp("sent_at", { withTimezone: true }).notNull().defaultNow(),
     editedAt: timestamp("edited_at", { withTimezone: true }),
     deletedAt: timestamp("deleted_at", { withTimezone: true }),

@@ -3,3 +3,4 @@ export * from "./users.ts";
 export * from "./instances.ts";
 export * from "./inbox.ts";
 export * from "./audit.ts";
+export * from "./intake.ts";

@@ -2,7 +2,7 @@
 import { bigint, boolean, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { timestamps } from "./columns.ts";
 
-export const instanceStates = ["notAuthorized", "authorized", "blocked", "sleepMode", "starting", "yellowCard", "unknown"] as const;
+export const instanceStates = ["notAuthorized", "authorized", "blocked", "sleepMode", "starting", "yellowCard", "suspended", "unknown"] as const;
 
 export const instances = pgTable("instances", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
@@ -18,6 +18,8 @@ export const instances = pgTable("instances", {
   wid: text("wid"),
   quotaExceededAt: timestamp("quota_exceeded_at", { withTimezone: true }),
   lastNotificationAt: timestamp("last_notification_at", { withTimezone: true }),
+  /** Why intake (polling) last failed, shown on the instance card; null when healthy. */
+  intakeError: text("intake_error"),
   telegramChatId: bigint("telegram_chat_id", { mode: "number" }),
   autoReplyEnabled: boolean("auto_reply_enabled").notNull().default(false),
   autoReplyText: text("auto_reply_text"),

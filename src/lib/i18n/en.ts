@@ -60,6 +60,7 @@ export const en = {
   "state.sleepMode": "Phone offline",
   "state.blocked": "Blocked",
   "state.yellowCard": "Sending suspended",
+  "state.suspended": "Temporarily restricted",
   "state.unknown": "Unknown",
 
   "chats.title": "Chats",

@@ -69,6 +69,7 @@ export const ru: Record<keyof typeof en, Entry> = {
   "state.sleepMode": "Телефон не в сети",
   "state.blocked": "Заблокирован",
   "state.yellowCard": "Отправка приостановлена",
+  "state.suspended": "Временно ограничен",
   "state.unknown": "Неизвестно",
 
   "chats.title": "Чаты",

@@ -1,0 +1,117 @@
+// Intake: every notification (webhook or polling) is validated, stored once in the journal, then handed to handlers in order.
+import { asc, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { instances, notifications } from "../db/schema/index.ts";
+import type { Logger } from "../lib/log.ts";
+import { hashSecret } from "../auth/tokens.ts";
+import { parseNotification, type NotificationEvent } from "./notifications.ts";
+
+export type NotificationHandler = (instanceId: number, event: NotificationEvent) => Promise<void>;
+
+export type AcceptResult = { ok: true; duplicate: boolean; id: number | null } | { ok: false; reason: string };
+
+/** The key under which re-deliveries of one notification collapse into one journal row. */
+export function dedupeKey(event: NotificationEvent, body: unknown): string {
+  switch (event.typeWebhook) {
+    case "incomingMessageReceived":
+    case "outgoingMessageReceived":
+    case "outgoingAPIMessageReceived":
+      return `${event.typeWebhook}:${event.senderData.chatId}:${event.idMessage}`;
+    case "outgoingMessageStatus":
+      return `status:${event.chatId}:${event.idMessage}:${event.status}`;
+    case "stateInstanceChanged":
+      return `state:${event.timestamp}:${event.stateInstance}`;
+    case "incomingCall":
+    case "outgoingCall":
+      return `${event.typeWebhook}:${event.idMessage}:${event.status}`;
+    default:
+      return `${event.typeWebhook === "unknown" ? event.originalTypeWebhook : event.typeWebhook}:${hashSecret(JSON.stringify(body))}`;
+  }
+}
+
+export interface Intake {
+  /** Validates and journals one notification for an instance; handlers run afterwards, in arrival order per instance. */
+  accept(instanceId: number, idInstance: number, body: unknown, via: "webhook" | "polling"): Promise<AcceptResult>;
+  /** Registers a handler for one typeWebhook ("unknown" for types this version does not know, "*" for all). */
+  on(type: NotificationEvent["typeWebhook"] | "*", handler: NotificationHandler): void;
+  /** Processes journal rows left unprocessed (after a crash or a handler failure). */
+  drain(): Promise<number>;
+  /** Resolves when every accepted notification so far has been processed. */
+  idle(): Promise<void>;
+}
+
+export function createIntake(db: Db, log: Logger): Intake {
+  const handlers = new Map<string, NotificationHandler[]>();
+  const chains = new Map<number, Promise<void>>();
+  const pending = new Set<number>();
+
+  async function process(row: { id: number; instanceId: number; body: unknown }): Promise<void> {
+    const parsed = parseNotification(row.body);
+    try {
+      if (!parsed.ok) throw new Error(parsed.reason);
+      const event = parsed.event;
+      if (event.typeWebhook === "unknown") log.warn({ instanceId: row.instanceId, typeWebhook: event.originalTypeWebhook }, "unknown notification type stored");
+      for (const handler of [...(handlers.get(event.typeWebhook) ?? []), ...(handlers.get("*") ?? [])]) {
+        await handler(row.instanceId, event);
+      }
+      await db.update(notifications).set({ processedAt: new Date(), error: null }).where(eq(notifications.id, row.id));
+    } catch (err) {
+      log.error({ err, notificationId: row.id, instanceId: row.instanceId }, "notification handler failed; kept for retry");
+      await db.update(notifications).set({ error: String((err as Error).message).slice(0, 500) }).where(eq(notifications.id, row.id));
+    }
+  }
+
+  function enqueue(row: { id: number; instanceId: number; body: unknown }): void {
+    if (pending.has(row.id)) return;
+    pending.add(row.id);
+    const previous = chains.get(row.instanceId) ?? Promise.resolve();
+    const next = previous.then(() => process(row)).finally(() => pending.delete(row.id));
+    chains.set(row.instanceId, next);
+    void next.finally(() => {
+      if (chains.get(row.instanceId) === next) chains.delete(row.instanceId);
+    });
+  }
+
+  return {
+    async accept(instanceId, idInstance, body, via) {
+      const parsed = parseNotification(body);
+      if (!parsed.ok) return { ok: false, reason: parsed.reason };
+      const event = parsed.event;
+      const sentFor = "instanceData" in event ? event.instanceData.idInstance : (event.raw.instanceData as { idInstance?: unknown } | undefined)?.idInstance;
+      if (sentFor !== undefined && sentFor !== idInstance) return { ok: false, reason: "notification is for another instance" };
+      const typeWebhook = event.typeWebhook === "unknown" ? event.originalTypeWebhook.slice(0, 100) : event.typeWebhook;
+      const [row] = await db
+        .insert(notifications)
+        .values({ instanceId, dedupeKey: dedupeKey(event, body).slice(0, 300), typeWebhook, body, via })
+        .onConflictDoNothing()
+        .returning({ id: notifications.id });
+      await db
+        .update(instances)
+        .set({ lastNotificationAt: sql`now()`, intakeError: null })
+        .where(eq(instances.id, instanceId));
+      if (!row) return { ok: true, duplicate: true, id: null };
+      enqueue({ id: row.id, instanceId, body });
+      return { ok: true, duplicate: false, id: row.id };
+    },
+
+    on(type, handler) {
+      handlers.set(type, [...(handlers.get(type) ?? []), handler]);
+    },
+
+    async drain() {
+      const rows = await db
+        .select({ id: notifications.id, instanceId: notifications.instanceId, body: notifications.body })
+        .from(notifications)
+        .where(isNull(notifications.processedAt))
+        .orderBy(asc(notifications.id))
+        .limit(1000);
+      for (const row of rows) enqueue(row);
+      await this.idle();
+      return rows.length;
+    },
+
+    async idle() {
+      while (chains.size > 0) await Promise.all([...chains.values()]);
+    },
+  };
+}

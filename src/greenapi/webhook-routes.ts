@@ -1,0 +1,40 @@
+// The webhook endpoint Green-API posts to: authenticated by the instance's webhookUrlToken, journaled idempotently.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppEnv } from "../lib/context.ts";
+import { tokensEqual } from "../auth/tokens.ts";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export const webhookRoutes = new Hono<AppEnv>().post(
+  "/webhooks/green-api/:instanceId{[0-9]{1,9}}",
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => {
+      c.var.log.info({ path: "webhook" }, "webhook body too large");
+      return c.json({ error: "body too large" }, 413);
+    },
+  }),
+  async (c) => {
+    const { instances, intake, log } = { ...c.var.deps, log: c.var.log };
+    const instance = await instances.getRow(Number(c.req.param("instanceId")));
+    const presented = c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? "";
+    if (!instance || !presented || !tokensEqual(presented, instance.webhookToken)) {
+      log.info({ instanceId: c.req.param("instanceId") }, "webhook refused: unknown instance or wrong token");
+      return c.json({ error: "unauthorized" }, 401);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      log.info({ instanceId: instance.id }, "webhook refused: body is not JSON");
+      return c.json({ error: "body must be JSON" }, 400);
+    }
+    const result = await intake.accept(instance.id, instance.idInstance, body, "webhook");
+    if (!result.ok) {
+      log.info({ instanceId: instance.id, reason: result.reason }, "webhook refused: invalid notification");
+      return c.json({ error: result.reason }, 400);
+    }
+    return c.json({ ok: true, duplicate: result.duplicate });
+  },
+);

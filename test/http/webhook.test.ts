@@ -1,0 +1,183 @@
+// The Green-API webhook endpoint: token check, validation, idempotent journal, state handling, fuzzing.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { instances, notifications } from "../../src/db/schema/index.ts";
+import { parseNotification } from "../../src/greenapi/notifications.ts";
+import { startTestApp, type TestApp } from "../support/app.ts";
+import { resetDatabase } from "../support/db.ts";
+import { insertInstance } from "../support/fixtures.ts";
+
+let app: TestApp;
+let instanceId: number;
+let idInstance: number;
+const TOKEN = "w".repeat(24);
+
+beforeAll(async () => {
+  await resetDatabase();
+  app = await startTestApp();
+  instanceId = await insertInstance(app.deps.db, "Sales");
+  idInstance = (await app.deps.instances.getRow(instanceId))!.idInstance;
+}, 30_000);
+afterAll(() => app.stop());
+
+function post(body: string | object, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }, id = instanceId) {
+  return fetch(`${app.url}/webhooks/green-api/${id}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+const incoming = (idMessage: string, text = "hi") => ({
+  typeWebhook: "incomingMessageReceived",
+  instanceData: { idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" },
+  timestamp: 1588091580,
+  idMessage,
+  senderData: { chatId: "79001234568@c.us", chatName: "John", sender: "79001234568@c.us", senderName: "John", senderContactName: "John Doe" },
+  messageData: { typeMessage: "textMessage", textMessageData: { textMessage: text } },
+});
+
+async function journal() {
+  return app.deps.db.select().from(notifications).where(eq(notifications.instanceId, instanceId));
+}
+
+describe("webhook authentication", () => {
+  test("a wrong or missing token, or an unknown instance, is 401 and nothing is stored", async () => {
+    expect((await post(incoming("A1"), { authorization: "Bearer nope" })).status).toBe(401);
+    expect((await post(incoming("A1"), {})).status).toBe(401);
+    expect((await post(incoming("A1"), { authorization: `Bearer ${TOKEN}` }, 999999)).status).toBe(401);
+    expect(await journal()).toHaveLength(0);
+  });
+
+  test("webhooks need no session or CSRF token", async () => {
+    const res = await post(incoming("A2"));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, duplicate: false });
+  });
+});
+
+describe("webhook validation and idempotency", () => {
+  test("the same notification delivered twice is stored once", async () => {
+    const first = await post(incoming("F7AEC1B7086ECDC7E6E45923F5EDB825"));
+    const second = await post(incoming("F7AEC1B7086ECDC7E6E45923F5EDB825"));
+    expect(await first.json()).toEqual({ ok: true, duplicate: false });
+    expect(await second.json()).toEqual({ ok: true, duplicate: true });
+    const rows = (await journal()).filter((r) => r.dedupeKey.includes("F7AEC1B7086ECDC7E6E45923F5EDB825"));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.via).toBe("webhook");
+  });
+
+  test("malformed bodies get 400 with a reason", async () => {
+    const notJson = await post("{not json");
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toEqual({ error: "body must be JSON" });
+    const noType = await post({ hello: "world" });
+    expect(noType.status).toBe(400);
+    expect((await noType.json()).error).toContain("typeWebhook");
+    const badChat = await post({ ...incoming("B1"), senderData: { chatId: "nonsense", sender: "x" } });
+    expect(badChat.status).toBe(400);
+    const otherInstance = await post({ ...incoming("B2"), instanceData: { idInstance: 1, wid: "", typeInstance: "whatsapp" } });
+    expect(otherInstance.status).toBe(400);
+    expect((await otherInstance.json()).error).toBe("notification is for another instance");
+  });
+
+  test("oversized bodies are refused with 413", async () => {
+    const res = await post({ ...incoming("BIG"), padding: "x".repeat(1_100_000) });
+    expect(res.status).toBe(413);
+  });
+
+  test("unknown notification types are stored, not dropped", async () => {
+    const res = await post({ typeWebhook: "brandNewThing", instanceData: { idInstance, wid: "", typeInstance: "whatsapp" }, timestamp: 1, stuff: [1, 2] });
+    expect(res.status).toBe(200);
+    await app.deps.intake.idle();
+    const row = (await journal()).find((r) => r.typeWebhook === "brandNewThing")!;
+    expect(row.body).toMatchObject({ stuff: [1, 2] });
+    expect(row.processedAt).not.toBeNull();
+  });
+
+  test("@lid chats are accepted", async () => {
+    const body = incoming("LID1");
+    body.senderData.chatId = "155508384256027@lid";
+    body.senderData.sender = "155508384256027@lid";
+    expect((await post(body)).status).toBe(200);
+  });
+});
+
+describe("instance state from notifications", () => {
+  test("stateInstanceChanged updates the instance and is announced", async () => {
+    const seen: unknown[] = [];
+    const off = app.deps.bus.subscribe((e) => seen.push(e));
+    const res = await post({ typeWebhook: "stateInstanceChanged", instanceData: { idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" }, timestamp: 1700000000, stateInstance: "yellowCard" });
+    expect(res.status).toBe(200);
+    await app.deps.intake.idle();
+    off();
+    const [row] = await app.deps.db.select().from(instances).where(eq(instances.id, instanceId));
+    expect(row!.state).toBe("yellowCard");
+    expect(row!.lastNotificationAt).not.toBeNull();
+    expect(seen).toContainEqual({ name: "instance.changed", instanceId, data: { state: "yellowCard" } });
+  });
+
+  test("quotaExceeded marks the instance", async () => {
+    await post({ typeWebhook: "quotaExceeded", instanceData: { idInstance, wid: "", typeInstance: "whatsapp" }, timestamp: 1700000001, quotaData: { method: "correspondents", used: 3, total: 3, status: "CORRESPONDENTS_QUOTA_EXCEEDED", description: "limit" } });
+    await app.deps.intake.idle();
+    const [row] = await app.deps.db.select().from(instances).where(eq(instances.id, instanceId));
+    expect(row!.quotaExceededAt).not.toBeNull();
+  });
+});
+
+describe("fuzzing", () => {
+  test("10 000 random or malformed bodies never crash the server; every invalid one gets a 4xx", async () => {
+    const seeds: unknown[] = [incoming("FZ"), { typeWebhook: "outgoingMessageStatus" }, { typeWebhook: "stateInstanceChanged", stateInstance: 5 }, [], null, 42, "str"];
+    let rnd = 12345;
+    const random = () => ((rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const mutate = (value: unknown, depth = 0): unknown => {
+      const r = random();
+      if (depth > 3 || r < 0.15) return [null, true, -1, 1e308, "", "x".repeat(Math.floor(random() * 50)), {}, [], "79001234568@c.us"][Math.floor(random() * 9)];
+      if (value && typeof value === "object" && !Array.isArray(value)) {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) if (random() > 0.1) out[random() < 0.05 ? k + "_" : k] = random() < 0.3 ? mutate(v, depth + 1) : v;
+        if (random() < 0.3) out.typeWebhook = ["incomingMessageReceived", "outgoingMessageStatus", "incomingCall", 7, "??"][Math.floor(random() * 5)];
+        return out;
+      }
+      return value;
+    };
+    const statuses = new Map<number, number>();
+    const bodies: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const kind = random();
+      if (kind < 0.1) bodies.push(Array.from({ length: Math.floor(random() * 40) }, () => String.fromCharCode(Math.floor(random() * 256))).join(""));
+      else {
+        const m = mutate(seeds[Math.floor(random() * seeds.length)]) as Record<string, unknown> | unknown;
+        // Keep the id consistent so the body cannot be a valid new message by accident too often.
+        bodies.push(JSON.stringify(m) ?? "undefined");
+      }
+    }
+    const wrong: string[] = [];
+    for (let i = 0; i < bodies.length; i += 100) {
+      const batch = bodies.slice(i, i + 100);
+      const codes = await Promise.all(batch.map((b) => post(b).then((r) => r.status)));
+      codes.forEach((status, j) => {
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        // A body the parser rejects must get a 4xx; one it accepts (a mutation can stay valid) is stored with 200.
+        let valid = false;
+        try {
+          const parsed = parseNotification(JSON.parse(batch[j]!));
+          valid = parsed.ok && !(parsed.event.typeWebhook !== "unknown" && parsed.event.instanceData.idInstance !== idInstance);
+          if (parsed.ok && parsed.event.typeWebhook === "unknown") {
+            const sentFor = (parsed.event.raw.instanceData as { idInstance?: unknown } | undefined)?.idInstance;
+            valid = sentFor === undefined || sentFor === idInstance;
+          }
+        } catch {
+          valid = false;
+        }
+        const expected = valid ? 200 : 400;
+        if (status !== expected) wrong.push(`${status} (want ${expected}) for ${batch[j]!.slice(0, 120)}`);
+      });
+    }
+    expect(wrong).toEqual([]);
+    expect(statuses.get(400)!).toBeGreaterThan(5000);
+    // The server is still healthy.
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    await app.deps.intake.idle();
+  }, 120_000);
+});
