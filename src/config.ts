@@ -25,6 +25,10 @@ const schema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   TRUST_PROXY: optional(bool).transform((v) => v ?? false),
+  /** A send whose answer was lost is looked up in Green-API's journal; absent after this long, it is sent again. */
+  OUTBOX_RECONCILE_SECONDS: z.coerce.number({ error: "a number of seconds" }).int().min(1).max(3600).default(150),
+  /** Long-poll window of receiveNotification in polling mode. */
+  POLL_TIMEOUT_SECONDS: z.coerce.number({ error: "a number of seconds" }).int().min(1).max(60).default(20),
 });
 
 export type Config = z.output<typeof schema> & {

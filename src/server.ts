@@ -3,7 +3,7 @@ import type { Server } from "bun";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import type { Logger } from "./lib/log.ts";
-import { createDeps } from "./deps.ts";
+import { createDeps, startBackground, stopBackground } from "./deps.ts";
 import { createApp } from "./app.tsx";
 import { ensureFirstAdmin } from "./bootstrap.ts";
 import { SESSION_COOKIE } from "./auth/cookies.ts";
@@ -53,6 +53,7 @@ export async function serve(config: Config, log: Logger): Promise<Running> {
   const app = createApp(deps);
   resolveApp((req, srv) => app.fetch(req, srv));
   ready = true;
+  await startBackground(deps);
   log.info({ db: database.kind }, "ready");
 
   let stopping: Promise<void> | undefined;
@@ -63,6 +64,7 @@ export async function serve(config: Config, log: Logger): Promise<Running> {
       stopping ??= (async () => {
         log.info("shutting down");
         await server.stop(true);
+        await stopBackground(deps);
         await database.close();
         log.info("stopped");
       })();

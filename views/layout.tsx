@@ -29,6 +29,7 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, child
         <link rel="stylesheet" href="/public/app.css" />
         <script src="/public/vendor/htmx.min.js" defer></script>
         <script src="/public/vendor/htmx-ext-sse.js" defer></script>
+        <script src="/public/app.js" defer></script>
       </head>
       <body
         hx-boost="true"
@@ -45,7 +46,7 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, child
               {can(user, "manageUsers") && <NavLink href="/users" current={path} icon={<UsersIcon />} label={t("nav.users")} />}
               <NavLink href="/settings" current={path} icon={<SettingsIcon />} label={t("nav.settings")} />
             </nav>
-            <form method="post" action="/logout" class="logout">
+            <form method="post" action="/logout" class="logout" hx-boost="false">
               <CsrfField />
               <button type="submit" class="icon-button" title={t("nav.logout")} aria-label={t("nav.logout")}>
                 <LogoutIcon />
@@ -62,6 +63,7 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, child
             )}
           </div>
           {user && <div id="live" sse-swap="notice" hx-swap="innerHTML" aria-live="polite"></div>}
+          {user && <div sse-swap="reload" hidden></div>}
           {children}
         </main>
       </body>

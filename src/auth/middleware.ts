@@ -4,7 +4,7 @@ import { getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../lib/context.ts";
 import { resolveLocale, translator } from "../lib/i18n.ts";
-import { clearSessionCookie, SESSION_COOKIE } from "./cookies.ts";
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from "./cookies.ts";
 import { can, type Capability } from "./permissions.ts";
 
 /** Sets `user`, `session`, `locale` and `t` for every request. */
@@ -14,6 +14,7 @@ export function sessionLoader(): MiddlewareHandler<AppEnv> {
     const token = getCookie(c, SESSION_COOKIE);
     const found = token ? await sessions.validate(token) : null;
     if (token && !found) clearSessionCookie(c);
+    if (token && found?.refreshed) setSessionCookie(c, token);
     c.set("user", found?.user ?? null);
     c.set("session", found?.session ?? null);
     if (found) c.set("log", c.var.log.child({ userId: found.user.id }));

@@ -8,6 +8,7 @@ import { newUserSchema, UsernameTakenError } from "../users/service.ts";
 import { LoginPage, SetupPage } from "../../views/auth/login.tsx";
 import { clearSessionCookie, flash, setSessionCookie } from "./cookies.ts";
 import { tokensEqual } from "./tokens.ts";
+import { EVENTS } from "../events/names.ts";
 
 const loginForm = z.object({
   username: z.string().trim().min(1).max(64),
@@ -74,6 +75,7 @@ export const authRoutes = new Hono<AppEnv>()
     const session = c.var.session;
     if (session) {
       await c.var.deps.sessions.invalidate(session.id);
+      c.var.deps.bus.publish({ name: EVENTS.sessionsEnded, userId: session.userId, data: { sessionId: session.id } });
       await c.var.deps.audit.record({ action: "auth.logout", userId: session.userId, actor: c.var.user?.username, ip: clientIp(c) });
     }
     clearSessionCookie(c);

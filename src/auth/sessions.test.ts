@@ -26,10 +26,14 @@ describe("sessions (idle expiry)", () => {
     expect(session.ip).toBe("1.2.3.4");
 
     now += 30 * 60_000; // 30 min: valid, not refreshed
-    expect((await sessions.validate(token))!.session.lastVerifiedAt.getTime()).toBe(Date.parse("2026-01-01T00:00:00Z"));
+    const early = (await sessions.validate(token))!;
+    expect(early.session.lastVerifiedAt.getTime()).toBe(Date.parse("2026-01-01T00:00:00Z"));
+    expect(early.refreshed).toBe(false);
 
-    now += 31 * 60_000; // > 1 h: refreshed
-    const refreshed = (await sessions.validate(token))!.session.lastVerifiedAt.getTime();
+    now += 31 * 60_000; // > 1 h: refreshed (and the cookie is to be renewed)
+    const late = (await sessions.validate(token))!;
+    expect(late.refreshed).toBe(true);
+    const refreshed = late.session.lastVerifiedAt.getTime();
     expect(refreshed).toBe(now);
 
     now = refreshed + 9 * DAY; // idle 9 days: still valid

@@ -23,7 +23,8 @@ export interface SessionUser {
 
 export interface SessionService {
   create(userId: number, meta: { userAgent?: string; ip?: string }): Promise<{ token: string; session: SessionRow }>;
-  validate(token: string): Promise<{ session: SessionRow; user: SessionUser } | null>;
+  /** `refreshed` is true when the idle expiry moved forward (the cookie should be renewed too). */
+  validate(token: string): Promise<{ session: SessionRow; user: SessionUser; refreshed: boolean } | null>;
   invalidate(sessionId: string): Promise<void>;
   /** Ends every session of a user, optionally keeping one (the caller's). */
   invalidateAllForUser(userId: number, exceptSessionId?: string): Promise<number>;
@@ -84,12 +85,13 @@ export function createSessionService(db: Db, ttlDays: number, now: () => number 
         await db.delete(sessions).where(eq(sessions.id, id));
         return null;
       }
-      if (idle >= ACTIVITY_CHECK_MS) {
+      const refreshed = idle >= ACTIVITY_CHECK_MS;
+      if (refreshed) {
         row.session.lastVerifiedAt = new Date(now());
         await db.update(sessions).set({ lastVerifiedAt: row.session.lastVerifiedAt }).where(eq(sessions.id, id));
         await db.update(users).set({ lastSeenAt: row.session.lastVerifiedAt }).where(eq(users.id, row.user.id));
       }
-      return { session: row.session, user: toSessionUser(row.user, (row.instanceIds ?? []).map(Number)) };
+      return { session: row.session, user: toSessionUser(row.user, (row.instanceIds ?? []).map(Number)), refreshed };
     },
 
     async invalidate(sessionId) {

@@ -7,10 +7,19 @@ import { visibleTo } from "./filter.ts";
 import { EVENTS } from "./names.ts";
 
 export const KEEP_ALIVE_MS = 5000;
+const RELOAD_GRACE_MS = 10_000;
+
+function endsSession(data: Record<string, unknown>, sessionId: string): boolean {
+  if (typeof data.sessionId === "string") return data.sessionId === sessionId;
+  return "allExcept" in data && data.allExcept !== sessionId;
+}
 
 export const eventRoutes = new Hono<AppEnv>().get("/events", (c) => {
   const user = c.var.user!;
+  const session = c.var.session!;
   const { bus } = c.var.deps;
+  // Proxies (nginx) must pass events through at once.
+  c.header("X-Accel-Buffering", "no");
   return streamSSE(c, async (stream) => {
     const queue: AppEvent[] = [];
     let wake: (() => void) | null = null;
@@ -36,11 +45,15 @@ export const eventRoutes = new Hono<AppEnv>().get("/events", (c) => {
           if (queue.length === 0) await stream.write(": keep-alive\n\n");
           continue;
         }
-        if (event.name === EVENTS.userChanged) {
-          // The user's rights or sessions changed: end the stream; the client reconnects with fresh rights or is refused.
+        if ((event.name === EVENTS.sessionsEnded && endsSession(event.data, session.id)) || event.name === EVENTS.userChanged) {
+          // Session ended or rights changed: the page reloads (to the login page, or with fresh rights). Nothing more is
+          // sent; the stream is held briefly so the page leaves before the connection drops.
+          unsubscribe();
           await stream.writeSSE({ event: "reload", data: "" });
+          await Promise.race([new Promise((r) => setTimeout(r, RELOAD_GRACE_MS)), new Promise<void>((r) => stream.onAbort(r))]);
           break;
         }
+        if (event.name === EVENTS.sessionsEnded) continue;
         const html = typeof event.data.html === "string" ? event.data.html : JSON.stringify(event.data);
         await stream.writeSSE({ event: event.name, data: html });
       }

@@ -18,4 +18,14 @@ export {
   type UnknownNotification,
 } from "./notifications.ts";
 export * from "./schemas.ts";
-export { createScheduler, PRIORITIES, SchedulerStoppedError, type BucketStats, type Priority, type Scheduler, type SchedulerOptions } from "./scheduler.ts";
+export {
+  createScheduler,
+  PRIORITIES,
+  SchedulerStoppedError,
+  type BucketStats,
+  type Priority,
+  type ScheduleOptions,
+  type Scheduler,
+  type SchedulerOptions,
+  type Timers,
+} from "./scheduler.ts";

@@ -45,6 +45,15 @@ export function createInstanceService(db: Db) {
       return row;
     },
 
+    async setIntakeError(id: number, reason: string | null): Promise<void> {
+      await db.update(instances).set({ intakeError: reason }).where(eq(instances.id, id));
+    },
+
+    /** Instances whose notifications are fetched by polling. */
+    async listPolling(): Promise<InstanceRow[]> {
+      return db.select().from(instances).where(eq(instances.intakeMode, "polling"));
+    },
+
     async getView(id: number): Promise<InstanceView | undefined> {
       const [row] = await db.select(viewColumns).from(instances).where(eq(instances.id, id));
       return row;

@@ -17,8 +17,11 @@ export function registerInstanceStateHandlers(intake: Intake, db: Db, bus: Event
     bus.publish({ name: EVENTS.instanceChanged, instanceId, data: { state } });
   });
 
-  intake.on("quotaExceeded", async (instanceId) => {
-    await db.update(instances).set({ quotaExceededAt: new Date() }).where(eq(instances.id, instanceId));
-    bus.publish({ name: EVENTS.instanceChanged, instanceId, data: { quotaExceeded: true } });
-  });
+  intake.on("quotaExceeded", async (instanceId) => markQuotaExceeded(db, bus, instanceId));
+}
+
+/** The monthly quota ran out (a 466 answer or a quotaExceeded notification): users see it on the instance. */
+export async function markQuotaExceeded(db: Db, bus: EventBus, instanceId: number): Promise<void> {
+  await db.update(instances).set({ quotaExceededAt: new Date() }).where(eq(instances.id, instanceId));
+  bus.publish({ name: EVENTS.instanceChanged, instanceId, data: { quotaExceeded: true } });
 }

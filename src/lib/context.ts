@@ -9,6 +9,9 @@ import type { InstanceService } from "../instances/service.ts";
 import type { InboxService } from "../inbox/service.ts";
 import type { AuditService } from "../audit/service.ts";
 import type { Intake } from "../greenapi/intake.ts";
+import type { Gateway } from "../greenapi/gateway.ts";
+import type { Outbox } from "../greenapi/outbox.ts";
+import type { Poller } from "../greenapi/poller.ts";
 import type { Locale, Translate } from "./i18n.ts";
 import type { Logger } from "./log.ts";
 
@@ -24,6 +27,9 @@ export interface AppDeps {
   inbox: InboxService;
   audit: AuditService;
   intake: Intake;
+  gateway: Gateway;
+  outbox: Outbox;
+  poller: Poller;
   /** Checks the database; throws when it is down. */
   ping(): Promise<void>;
   /** One-time first-admin setup token while no user exists, else null. */

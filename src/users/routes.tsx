@@ -27,7 +27,7 @@ export const userRoutes = new Hono<AppEnv>()
       action: "sessions.endedAllForUser", userId: c.var.user!.id, actor: c.var.user!.username,
       target: `user:${parsed.data}`, ip: clientIp(c), details: { ended },
     });
-    c.var.deps.bus.publish({ name: EVENTS.userChanged, userId: parsed.data, data: { reason: "sessionsEnded" } });
+    c.var.deps.bus.publish({ name: EVENTS.sessionsEnded, userId: parsed.data, data: { allExcept: null } });
     flash(c, "ok", c.var.t("users.loggedOutAll", { count: ended }));
     return c.redirect("/users", 303);
   })
@@ -51,6 +51,7 @@ export const userRoutes = new Hono<AppEnv>()
 
   .post("/settings/logout-others", async (c) => {
     const ended = await c.var.deps.sessions.invalidateAllForUser(c.var.user!.id, c.var.session!.id);
+    c.var.deps.bus.publish({ name: EVENTS.sessionsEnded, userId: c.var.user!.id, data: { allExcept: c.var.session!.id } });
     await c.var.deps.audit.record({ action: "sessions.endedOthers", userId: c.var.user!.id, actor: c.var.user!.username, ip: clientIp(c), details: { ended } });
     flash(c, "ok", c.var.t("settings.loggedOutOthers", { count: ended }));
     return c.redirect("/settings", 303);

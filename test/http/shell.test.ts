@@ -145,14 +145,19 @@ describe("live events", () => {
     const reader = res.body!.getReader();
     let text = "";
     const decoder = new TextDecoder();
+    // One read stays pending across calls, so a chunk arriving after a timeout is not lost.
+    let pending: ReturnType<typeof reader.read> | null = null;
     return {
       async until(fragment: string, ms = 2000): Promise<string> {
         const deadline = Date.now() + ms;
         while (!text.includes(fragment)) {
           const left = deadline - Date.now();
           if (left <= 0) return text;
-          const chunk = await Promise.race([reader.read(), Bun.sleep(left).then(() => null)]);
-          if (!chunk || chunk.done) return text;
+          pending ??= reader.read();
+          const chunk = await Promise.race([pending, Bun.sleep(left).then(() => null)]);
+          if (!chunk) return text;
+          pending = null;
+          if (chunk.done) return text;
           text += decoder.decode(chunk.value, { stream: true });
         }
         return text;
@@ -189,6 +194,29 @@ describe("live events", () => {
       stream.close();
     }
   }, 10_000);
+
+  test("logging out, or being logged out elsewhere, ends that session's stream only", async () => {
+    const phone = await signedIn("anna");
+    const laptop = await signedIn("anna");
+    const phoneStream = await openStream(phone);
+    const laptopStream = await openStream(laptop);
+    try {
+      await phoneStream.until(": connected");
+      await laptopStream.until(": connected");
+      expect(app.deps.bus.size).toBe(2);
+      await laptop.post("/settings/logout-others");
+      expect(await phoneStream.until("event: reload")).toContain("event: reload");
+      expect(await laptopStream.until("event: reload", 300)).not.toContain("event: reload");
+      expect((await laptop.post("/logout")).status).toBe(303);
+      expect(await laptopStream.until("event: reload")).toContain("event: reload");
+      const deadline = Date.now() + 2000;
+      while (app.deps.bus.size > 0 && Date.now() < deadline) await Bun.sleep(20);
+      expect(app.deps.bus.size).toBe(0);
+    } finally {
+      phoneStream.close();
+      laptopStream.close();
+    }
+  });
 
   test("anonymous visitors cannot open the stream", async () => {
     const res = await new Agent(app.url).get("/events");

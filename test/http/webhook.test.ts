@@ -73,12 +73,12 @@ describe("webhook validation and idempotency", () => {
     expect(await notJson.json()).toEqual({ error: "body must be JSON" });
     const noType = await post({ hello: "world" });
     expect(noType.status).toBe(400);
-    expect((await noType.json()).error).toContain("typeWebhook");
+    expect(((await noType.json()) as { error: string }).error).toContain("typeWebhook");
     const badChat = await post({ ...incoming("B1"), senderData: { chatId: "nonsense", sender: "x" } });
     expect(badChat.status).toBe(400);
     const otherInstance = await post({ ...incoming("B2"), instanceData: { idInstance: 1, wid: "", typeInstance: "whatsapp" } });
     expect(otherInstance.status).toBe(400);
-    expect((await otherInstance.json()).error).toBe("notification is for another instance");
+    expect(((await otherInstance.json()) as { error: string }).error).toBe("notification is for another instance");
   });
 
   test("oversized bodies are refused with 413", async () => {

@@ -24,12 +24,12 @@ export const LoginPage: FC<LoginProps> = ({ username, next, error, setupPending 
         {next && <input type="hidden" name="next" value={next} />}
         <label>
           {t("login.username")}
-          <input name="username" autocomplete="username" required autofocus value={username ?? ""} maxlength={64}
+          <input name="username" autocomplete="username" required autofocus={!username} value={username ?? ""} maxlength={64}
             aria-describedby={error ? "login-error" : undefined} />
         </label>
         <label>
           {t("login.password")}
-          <input name="password" type="password" autocomplete="current-password" required maxlength={256} />
+          <input name="password" type="password" autocomplete="current-password" required maxlength={256} autofocus={Boolean(username)} />
         </label>
         <button type="submit" class="button primary">{t("login.submit")}</button>
       </form>

@@ -26,7 +26,8 @@ export const chats = pgTable(
   ],
 );
 
-export const messageStatuses = ["queued", "sending", "sent", "delivered", "read", "failed", "unknown"] as const;
+/** queued → sending (request in flight) → accepted (Green-API queued it, has idMessage) → sent → delivered → read; or failed; unknown = needs a human. */
+export const messageStatuses = ["queued", "sending", "accepted", "sent", "delivered", "read", "failed", "unknown"] as const;
 
 export const messages = pgTable(
   "messages",

@@ -1,0 +1,65 @@
+// The one door to Green-API: a cached client per instance, every call paced by the scheduler.
+import type { Logger } from "../lib/log.ts";
+import { createGreenApiClient, type GreenApiClient } from "./client.ts";
+import { GreenApiError } from "./errors.ts";
+import type { Priority, ScheduleOptions, Scheduler } from "./scheduler.ts";
+
+/** What the gateway needs of an instance row. */
+export interface InstanceCredentials {
+  id: number;
+  idInstance: number;
+  apiToken: string;
+  apiUrl: string;
+  mediaUrl: string;
+}
+
+export interface Gateway {
+  /** Runs `fn` with the instance's client when the (instance, method) bucket allows it. */
+  call<T>(instance: InstanceCredentials, method: string, priority: Priority, fn: (client: GreenApiClient) => Promise<T>, options?: ScheduleOptions): Promise<T>;
+  forget(instanceId: number): void;
+  readonly scheduler: Scheduler;
+}
+
+export interface GatewayOptions {
+  scheduler: Scheduler;
+  log: Logger;
+  fetch?: typeof fetch;
+  /** Called when Green-API answers 466 (monthly quota): the instance shows it to users. */
+  onQuotaExceeded?: (instanceId: number) => void;
+}
+
+export function createGateway(opts: GatewayOptions): Gateway {
+  const clients = new Map<number, { key: string; client: GreenApiClient }>();
+
+  function clientFor(instance: InstanceCredentials): GreenApiClient {
+    const key = `${instance.apiUrl}|${instance.mediaUrl}|${instance.idInstance}|${instance.apiToken}`;
+    const cached = clients.get(instance.id);
+    if (cached?.key === key) return cached.client;
+    const client = createGreenApiClient({
+      apiUrl: instance.apiUrl,
+      mediaUrl: instance.mediaUrl,
+      idInstance: instance.idInstance,
+      apiTokenInstance: instance.apiToken,
+      fetch: opts.fetch,
+      log: opts.log.child({ instanceId: instance.id }),
+      onRateLimit: (info) => opts.scheduler.observeRateLimit(String(instance.id), info.method, info.remaining),
+    });
+    clients.set(instance.id, { key, client });
+    return client;
+  }
+
+  return {
+    scheduler: opts.scheduler,
+    async call(instance, method, priority, fn, options) {
+      try {
+        return await opts.scheduler.schedule(String(instance.id), method, priority, () => fn(clientFor(instance)), options);
+      } catch (err) {
+        if (err instanceof GreenApiError && err.kind === "quotaExceeded") opts.onQuotaExceeded?.(instance.id);
+        throw err;
+      }
+    },
+    forget(instanceId) {
+      clients.delete(instanceId);
+    },
+  };
+}

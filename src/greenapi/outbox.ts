@@ -1,0 +1,299 @@
+// The persistent outbox: a send is stored first, then delivered through the scheduler exactly once, surviving crashes.
+import { and, asc, eq, inArray, isNull, lte, notInArray, or, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { chats, messages } from "../db/schema/index.ts";
+import type { EventBus } from "../events/bus.ts";
+import { EVENTS } from "../events/names.ts";
+import type { Logger } from "../lib/log.ts";
+import { GreenApiError } from "./errors.ts";
+import type { Gateway, InstanceCredentials } from "./gateway.ts";
+import type { Intake } from "./intake.ts";
+import { SchedulerStoppedError } from "./scheduler.ts";
+import type { JournalMessage } from "./schemas.ts";
+
+export interface SendTextInput {
+  instanceId: number;
+  waChatId: string;
+  text: string;
+  idempotencyKey: string;
+  quotedIdMessage?: string;
+  senderUserId?: number;
+  senderName?: string;
+  via: "web" | "telegram" | "auto";
+}
+
+export interface OutboxOptions {
+  db: Db;
+  gateway: Gateway;
+  bus: EventBus;
+  log: Logger;
+  loadInstance: (id: number) => Promise<InstanceCredentials | undefined>;
+  /** Ambiguous sends absent from the journal this long are sent again. */
+  reconcileAfterMs: number;
+  /** Most sends waiting in the scheduler at once (the rest stay queued in the database). */
+  window?: number;
+}
+
+export interface Outbox {
+  enqueue(input: SendTextInput): Promise<{ id: number; chatId: number; created: boolean }>;
+  start(): void;
+  stop(): Promise<void>;
+  /** Resolves when nothing is queued or in flight (tests, shutdown). */
+  idle(timeoutMs?: number): Promise<boolean>;
+}
+
+type Claimed = { id: number; instanceId: number; chatId: number; text: string | null; quotedIdMessage: string | null; sendStartedAt: Date | null };
+
+const FAILED_STATUSES: Record<string, string> = {
+  failed: "WhatsApp could not deliver the message",
+  noAccount: "this number has no WhatsApp account",
+  notInGroup: "the number is not in this group",
+  yellowCard: "sending is suspended for this number (yellow card)",
+};
+
+export function createOutbox(opts: OutboxOptions): Outbox {
+  const { db, gateway, bus, log } = opts;
+  const window = opts.window ?? 100;
+  const inFlight = new Set<number>();
+  let running = false;
+  let wake: (() => void) | null = null;
+  let loops: Promise<void>[] = [];
+
+  const kick = () => wake?.();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  function announce(row: { id: number; instanceId: number; chatId: number }, status: string) {
+    bus.publish({ name: EVENTS.messageUpdated, instanceId: row.instanceId, data: { messageId: row.id, chatId: row.chatId, status } });
+  }
+
+  async function claim(limit: number): Promise<Claimed[]> {
+    const due = db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.status, "queued"), eq(messages.direction, "out"), or(isNull(messages.nextAttemptAt), lte(messages.nextAttemptAt, sql`now()`))))
+      .orderBy(asc(messages.id))
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    return db
+      .update(messages)
+      .set({ status: "sending", attempts: sql`${messages.attempts} + 1`, sendStartedAt: sql`now()` })
+      .where(inArray(messages.id, due))
+      .returning({ id: messages.id, instanceId: messages.instanceId, chatId: messages.chatId, text: messages.text, quotedIdMessage: messages.quotedIdMessage, sendStartedAt: messages.sendStartedAt });
+  }
+
+  async function markAccepted(row: Claimed, idMessage: string, status: "accepted" | "sent" | "delivered" | "read" = "accepted") {
+    await db.transaction(async (tx) => {
+      // The webhook echo of this very send may have been stored first as a separate row: fold it into ours.
+      await tx.delete(messages).where(and(eq(messages.chatId, row.chatId), eq(messages.idMessage, idMessage), isNull(messages.idempotencyKey)));
+      await tx.update(messages).set({ idMessage, status, failReason: null, nextAttemptAt: null }).where(eq(messages.id, row.id));
+    });
+    announce(row, status);
+  }
+
+  async function requeue(row: Claimed, delayMs: number, reason: string | null = null) {
+    await db
+      .update(messages)
+      .set({ status: "queued", nextAttemptAt: new Date(Date.now() + delayMs), failReason: reason })
+      .where(and(eq(messages.id, row.id), eq(messages.status, "sending")));
+  }
+
+  async function fail(row: Claimed, reason: string) {
+    await db.update(messages).set({ status: "failed", failReason: reason.slice(0, 500) }).where(eq(messages.id, row.id));
+    announce(row, "failed");
+  }
+
+  async function send(row: Claimed, waChatId: string, instance: InstanceCredentials | undefined) {
+    inFlight.add(row.id);
+    try {
+      if (!instance) return await fail(row, "the WhatsApp number was removed");
+      if (!row.text) return await fail(row, "nothing to send");
+      const result = await gateway.call(
+        instance,
+        "sendMessage",
+        "reply",
+        (client) => client.sendMessage({ chatId: waChatId, message: row.text!, ...(row.quotedIdMessage ? { quotedMessageId: row.quotedIdMessage } : {}) }),
+        { maxAttempts: 1 },
+      );
+      await markAccepted(row, result.idMessage);
+    } catch (err) {
+      if (err instanceof SchedulerStoppedError) return await requeue(row, 0);
+      if (err instanceof GreenApiError && err.kind === "rateLimited") return await requeue(row, 1000);
+      if (err instanceof GreenApiError && !err.retryable && err.kind !== "invalidResponse") return await fail(row, err.reason);
+      // No clear answer: Green-API may or may not have queued it. The reconciler decides from the journal.
+      log.warn({ messageId: row.id, err: err instanceof GreenApiError ? err.message : String(err) }, "send outcome unknown; will reconcile");
+      await db.update(messages).set({ failReason: "no answer from Green-API yet; checking" }).where(eq(messages.id, row.id));
+    } finally {
+      inFlight.delete(row.id);
+      kick();
+    }
+  }
+
+  async function sendLoop() {
+    const instances = new Map<number, Promise<InstanceCredentials | undefined>>();
+    while (running) {
+      const room = window - inFlight.size;
+      const claimed = room > 0 ? await claim(room).catch((err) => (log.error({ err }, "outbox claim failed"), [] as Claimed[])) : [];
+      if (claimed.length > 0) {
+        const chatRows = await db.select({ id: chats.id, waChatId: chats.waChatId }).from(chats).where(inArray(chats.id, [...new Set(claimed.map((r) => r.chatId))]));
+        const waIds = new Map(chatRows.map((c) => [c.id, c.waChatId]));
+        for (const row of claimed) {
+          if (!instances.has(row.instanceId)) instances.set(row.instanceId, opts.loadInstance(row.instanceId));
+          void instances.get(row.instanceId)!.then((instance) => send(row, waIds.get(row.chatId)!, instance));
+        }
+        instances.clear();
+        continue;
+      }
+      await sleep(1000);
+    }
+  }
+
+  /** Looks up sends whose outcome is unknown in Green-API's journal of outgoing messages. */
+  async function reconcile(): Promise<void> {
+    const candidates = await db
+      .select({ id: messages.id, instanceId: messages.instanceId, chatId: messages.chatId, text: messages.text, quotedIdMessage: messages.quotedIdMessage, sendStartedAt: messages.sendStartedAt, waChatId: chats.waChatId })
+      .from(messages)
+      .innerJoin(chats, eq(chats.id, messages.chatId))
+      .where(and(eq(messages.status, "sending"), inFlight.size ? notInArray(messages.id, [...inFlight]) : undefined))
+      .orderBy(asc(messages.id))
+      .limit(500);
+    const byInstance = Map.groupBy(candidates, (c) => c.instanceId);
+    for (const [instanceId, rows] of byInstance) {
+      const instance = await opts.loadInstance(instanceId);
+      if (!instance) {
+        for (const row of rows) await fail(row, "the WhatsApp number was removed");
+        continue;
+      }
+      const oldest = Math.min(...rows.map((r) => r.sendStartedAt?.getTime() ?? Date.now()));
+      const minutes = Math.ceil((Date.now() - oldest) / 60_000) + 2;
+      let journal: JournalMessage[];
+      try {
+        journal = await gateway.call(instance, "lastOutgoingMessages", "normal", (c) => c.lastOutgoingMessages(minutes));
+      } catch (err) {
+        log.warn({ instanceId, err: String(err) }, "reconcile: journal unavailable");
+        continue;
+      }
+      const known = new Set(
+        (await db.select({ idMessage: messages.idMessage }).from(messages).where(and(eq(messages.instanceId, instanceId), inArray(messages.idMessage, journal.map((j) => j.idMessage).concat("-")))))
+          .map((r) => r.idMessage),
+      );
+      for (const row of rows) {
+        const startedAt = row.sendStartedAt?.getTime() ?? 0;
+        const match = journal.find(
+          (j) => j.type === "outgoing" && j.sendByApi && j.chatId === row.waChatId && !known.has(j.idMessage) && j.timestamp * 1000 >= startedAt - 60_000 && journalText(j) === row.text,
+        );
+        if (match) {
+          known.add(match.idMessage);
+          log.info({ messageId: row.id, idMessage: match.idMessage }, "reconcile: send found in the journal");
+          await markAccepted(row, match.idMessage, journalStatus(match));
+        } else if (Date.now() - startedAt >= opts.reconcileAfterMs) {
+          log.info({ messageId: row.id }, "reconcile: send not in the journal; sending again");
+          await requeue(row, 0);
+          kick();
+        }
+      }
+    }
+  }
+
+  async function reconcileLoop() {
+    while (running) {
+      await reconcile().catch((err) => log.error({ err }, "outbox reconcile failed"));
+      await new Promise((r) => setTimeout(r, Math.min(5000, Math.max(250, opts.reconcileAfterMs / 2))));
+    }
+  }
+
+  return {
+    async enqueue(input) {
+      const [chat] = await db
+        .insert(chats)
+        .values({ instanceId: input.instanceId, waChatId: input.waChatId, lastMessageAt: sql`now()` })
+        .onConflictDoUpdate({ target: [chats.instanceId, chats.waChatId], set: { lastMessageAt: sql`now()` } })
+        .returning({ id: chats.id });
+      const [created] = await db
+        .insert(messages)
+        .values({
+          instanceId: input.instanceId,
+          chatId: chat!.id,
+          direction: "out",
+          type: "textMessage",
+          text: input.text,
+          via: input.via,
+          senderUserId: input.senderUserId,
+          senderName: input.senderName,
+          quotedIdMessage: input.quotedIdMessage,
+          status: "queued",
+          idempotencyKey: input.idempotencyKey,
+        })
+        .onConflictDoNothing({ target: messages.idempotencyKey })
+        .returning({ id: messages.id });
+      if (created) {
+        bus.publish({ name: EVENTS.messageCreated, instanceId: input.instanceId, data: { messageId: created.id, chatId: chat!.id } });
+        kick();
+        return { id: created.id, chatId: chat!.id, created: true };
+      }
+      const [existing] = await db.select({ id: messages.id, chatId: messages.chatId }).from(messages).where(eq(messages.idempotencyKey, input.idempotencyKey));
+      return { id: existing!.id, chatId: existing!.chatId, created: false };
+    },
+
+    start() {
+      if (running) return;
+      running = true;
+      loops = [sendLoop(), reconcileLoop()];
+    },
+
+    async stop() {
+      running = false;
+      kick();
+      await Promise.all(loops);
+      const deadline = Date.now() + 5000;
+      while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    },
+
+    async idle(timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(messages).where(inArray(messages.status, ["queued", "sending"]));
+        if ((row?.n ?? 0) === 0 && inFlight.size === 0) return true;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return false;
+    },
+  };
+}
+
+function journalText(j: JournalMessage): string | undefined {
+  const extended = j.extendedTextMessage as { text?: unknown } | undefined;
+  return j.textMessage ?? (typeof extended?.text === "string" ? extended.text : undefined);
+}
+
+function journalStatus(j: JournalMessage): "accepted" | "sent" | "delivered" | "read" {
+  const s = j.type === "outgoing" ? j.statusMessage : "";
+  return s === "sent" || s === "delivered" || s === "read" ? s : "accepted";
+}
+
+/** Applies delivery statuses (outgoingMessageStatus) to stored messages; never moves a status backwards. */
+export function registerStatusHandler(intake: Intake, db: Db, bus: EventBus): void {
+  const before: Record<string, string[]> = {
+    sent: ["sending", "accepted", "unknown"],
+    delivered: ["sending", "accepted", "sent", "unknown"],
+    read: ["sending", "accepted", "sent", "delivered", "unknown"],
+    failed: ["sending", "accepted", "sent", "unknown"],
+  };
+  intake.on("outgoingMessageStatus", async (instanceId, event) => {
+    if (event.typeWebhook !== "outgoingMessageStatus") return;
+    const status = event.status in FAILED_STATUSES ? "failed" : (event.status as "sent" | "delivered" | "read");
+    const chat = db.select({ id: chats.id }).from(chats).where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, event.chatId)));
+    const updated = await db
+      .update(messages)
+      .set({ status, failReason: status === "failed" ? (event.description ?? FAILED_STATUSES[event.status]!) : null })
+      .where(and(inArray(messages.chatId, chat), eq(messages.idMessage, event.idMessage), inArray(messages.status, before[status]! as never)))
+      .returning({ id: messages.id, chatId: messages.chatId });
+    for (const row of updated) bus.publish({ name: EVENTS.messageUpdated, instanceId, data: { messageId: row.id, chatId: row.chatId, status } });
+  });
+}
