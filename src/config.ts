@@ -28,7 +28,7 @@ const schema = z.object({
   /** A send whose answer was lost is looked up in Green-API's journal; absent after this long, it is sent again. */
   OUTBOX_RECONCILE_SECONDS: z.coerce.number({ error: "a number of seconds" }).int().min(1).max(3600).default(150),
   /** Long-poll window of receiveNotification in polling mode. */
-  POLL_TIMEOUT_SECONDS: z.coerce.number({ error: "a number of seconds" }).int().min(1).max(60).default(20),
+  POLL_TIMEOUT_SECONDS: z.coerce.number({ error: "a number of seconds 5-60" }).int().min(5).max(60).default(20),
 });
 
 export type Config = z.output<typeof schema> & {

@@ -108,13 +108,13 @@ describe("stats and stop", () => {
   });
 });
 
-test("real timers: 50 rps paces 11 calls over ≈ 10 intervals", async () => {
+test("real timers: 50 rps paces 12 calls ≈ 20.8 ms apart", async () => {
   const scheduler = createScheduler();
-  const started = performance.now();
   const times: number[] = [];
-  await Promise.all(Array.from({ length: 11 }, () => scheduler.schedule("i", "sendMessage", "normal", async () => times.push(performance.now() - started))));
-  const span = times[10]! - times[0]!;
-  expect(span).toBeGreaterThanOrEqual(10 * 20.8 - 10 - 2);
+  await Promise.all(Array.from({ length: 12 }, () => scheduler.schedule("i", "sendMessage", "normal", async () => times.push(performance.now()))));
+  // From the 2nd call on: the 1st fn runs only after this loop has scheduled the other 11 synchronously.
+  const span = times[11]! - times[1]!;
+  expect(span).toBeGreaterThanOrEqual(10 * 20.8 - 10 - 1);
   expect(span).toBeLessThan(10 * 20.8 + 150);
   scheduler.stop();
 });

@@ -1,0 +1,134 @@
+// The outbox against the fake Green-API over real HTTP: exactly-once sends, retries, failures, statuses by polling.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq, inArray } from "drizzle-orm";
+import { messages } from "../../src/db/schema/index.ts";
+import { instances } from "../../src/db/schema/index.ts";
+import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
+import { startTestApp, type TestApp } from "../support/app.ts";
+import { resetDatabase } from "../support/db.ts";
+
+const ID = 7103555001;
+const TOKEN = "0123456789abcdef0123456789abcdef0123456789abcdef01";
+let fake: FakeGreenApi;
+let app: TestApp;
+let instanceId: number;
+
+beforeAll(async () => {
+  await resetDatabase();
+  fake = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 5, maxReceiveWaitMs: 200 } });
+  fake.control.createInstance({ idInstance: ID, apiTokenInstance: TOKEN, state: "authorized", settings: { outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" } });
+  app = await startTestApp({ OUTBOX_RECONCILE_SECONDS: "1", POLL_TIMEOUT_SECONDS: "5" });
+  const [row] = await app.deps.db
+    .insert(instances)
+    .values({ name: "Sales", idInstance: ID, apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: "x".repeat(24), intakeMode: "polling", state: "authorized" })
+    .returning();
+  instanceId = row!.id;
+  app.deps.outbox.start();
+}, 30_000);
+
+afterAll(async () => {
+  await app.deps.poller.stopAll();
+  await app.deps.outbox.stop();
+  await app.stop();
+  await fake.stop();
+});
+
+const send = (text: string, key = crypto.randomUUID(), waChatId = "79001234567@c.us") =>
+  app.deps.outbox.enqueue({ instanceId, waChatId, text, idempotencyKey: key, via: "web" });
+
+async function rows(ids: number[]) {
+  return app.deps.db.select().from(messages).where(inArray(messages.id, ids));
+}
+
+describe("outbox", () => {
+  test("sends are stored first, then accepted by Green-API once each, in order", async () => {
+    const sent = [];
+    for (let i = 0; i < 20; i++) sent.push(await send(`order ${i}`));
+    expect(await app.deps.outbox.idle(10_000)).toBe(true);
+    const stored = await rows(sent.map((s) => s.id));
+    expect(stored.every((m) => m.status === "accepted" || m.status === "sent" || m.status === "delivered" || m.status === "read")).toBe(true);
+    expect(stored.every((m) => /^BAE5[0-9A-F]{12}$/.test(m.idMessage!))).toBe(true);
+    const fakeTexts = fake.control.sentMessages(ID).map((s) => s.text).filter((t) => t?.startsWith("order "));
+    expect(fakeTexts).toEqual(Array.from({ length: 20 }, (_, i) => `order ${i}`));
+  });
+
+  test("the same idempotency key never sends twice", async () => {
+    const first = await send("only once", "key-1");
+    const again = await send("only once", "key-1");
+    expect(again).toEqual({ ...first, created: false });
+    await app.deps.outbox.idle();
+    expect(fake.control.sentMessages(ID).filter((s) => s.text === "only once")).toHaveLength(1);
+  });
+
+  test("5xx answers and dropped connections are retried and succeed, still exactly once", async () => {
+    fake.control.faults({ next5xx: 3, dropNextConnections: 2 });
+    const sent = [];
+    for (let i = 0; i < 8; i++) sent.push(await send(`flaky ${i}`));
+    expect(await app.deps.outbox.idle(20_000)).toBe(true);
+    const stored = await rows(sent.map((s) => s.id));
+    expect(stored.map((m) => m.status).filter((s) => s === "failed" || s === "queued" || s === "sending")).toEqual([]);
+    for (let i = 0; i < 8; i++) expect(fake.control.sentMessages(ID).filter((s) => s.text === `flaky ${i}`)).toHaveLength(1);
+    expect(stored.some((m) => m.attempts > 1)).toBe(true);
+  });
+
+  test("a 400 fails at once with the reason, and the token appears nowhere", async () => {
+    const { id } = await send("x".repeat(20_001));
+    await app.deps.outbox.idle();
+    const [row] = await rows([id]);
+    expect(row!.status).toBe("failed");
+    expect(row!.attempts).toBe(1);
+    expect(row!.failReason).toContain("20000");
+    expect(row!.failReason).not.toContain(TOKEN);
+  });
+
+  test("monthly quota (466) fails the send and marks the instance", async () => {
+    fake.control.setQuotaExceeded(ID, true);
+    const { id } = await send("over quota");
+    await app.deps.outbox.idle();
+    fake.control.setQuotaExceeded(ID, false);
+    const [row] = await rows([id]);
+    expect(row!.status).toBe("failed");
+    const instance = await app.deps.instances.getRow(instanceId);
+    expect(instance!.quotaExceededAt).not.toBeNull();
+  });
+
+  test("delivery statuses arrive by polling and only move forward", async () => {
+    const { id } = await send("tick tick");
+    await app.deps.outbox.idle();
+    app.deps.poller.start((await app.deps.instances.getRow(instanceId))!);
+    const deadline = Date.now() + 10_000;
+    let status: string | null = null;
+    while (Date.now() < deadline) {
+      await app.deps.intake.idle();
+      [{ status }] = (await app.deps.db.select({ status: messages.status }).from(messages).where(eq(messages.id, id))) as [{ status: string | null }];
+      if (status === "read") break;
+      await Bun.sleep(50);
+    }
+    expect(status).toBe("read");
+    // A late "delivered" (webhooks can arrive out of order) does not move it back.
+    const [row] = await rows([id]);
+    const late = { typeWebhook: "outgoingMessageStatus", instanceData: { idInstance: ID, wid: "79003555001@c.us", typeInstance: "whatsapp" }, timestamp: 1, chatId: "79001234567@c.us", idMessage: row!.idMessage, status: "delivered", sendByApi: true };
+    expect(await app.deps.intake.accept(instanceId, ID, late, "webhook")).toMatchObject({ ok: true, duplicate: true });
+    const replay = { ...late, status: "sent", timestamp: 2 };
+    await app.deps.intake.accept(instanceId, ID, { ...replay, idMessage: row!.idMessage }, "webhook");
+    await app.deps.intake.idle();
+    expect((await rows([id]))[0]!.status).toBe("read");
+    expect(fake.control.inspect(ID).pendingNotifications).toBeLessThanOrEqual(3);
+    expect(fake.control.violations(ID)).toBe(0);
+  });
+
+  test("noAccount ends as failed with a readable reason", async () => {
+    fake.control.setNoAccount(ID, "79000000999@c.us");
+    const { id } = await send("hello?", undefined, "79000000999@c.us");
+    const deadline = Date.now() + 10_000;
+    let row;
+    while (Date.now() < deadline) {
+      await app.deps.intake.idle();
+      [row] = await rows([id]);
+      if (row!.status === "failed") break;
+      await Bun.sleep(50);
+    }
+    expect(row!.status).toBe("failed");
+    expect(row!.failReason).toBe("this number has no WhatsApp account");
+  });
+});
