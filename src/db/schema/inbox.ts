@@ -1,9 +1,28 @@
 // Chats and messages: chats belong to an instance; messages double as the persistent outbox for sends.
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { timestamps } from "./columns.ts";
 import { instances } from "./instances.ts";
 import { users } from "./users.ts";
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+/**
+ * Media of a message, stored in `messages.media`. `state` follows the background download:
+ * pending (thumbnail only) → ready (file at DATA_DIR/media/<sha256>) | failed (error shown, retry possible).
+ */
+export interface MessageMedia {
+  kind: "image" | "video" | "audio" | "voice" | "sticker" | "document";
+  mimeType?: string;
+  fileName?: string;
+  size?: number;
+  sha256?: string;
+  /** base64 JPEG preview from Green-API (`jpegThumbnail`). */
+  thumbnail?: string;
+  downloadUrl?: string;
+  state: "pending" | "ready" | "failed";
+  error?: string;
+}
 
 export const chats = pgTable(
   "chats",
@@ -13,6 +32,8 @@ export const chats = pgTable(
     /** WhatsApp chat id: `79001234567@c.us`, `…@g.us` or `…@lid`. */
     waChatId: text("wa_chat_id").notNull(),
     name: text("name"),
+    /** Short text of the newest message, for the chat list. */
+    lastMessagePreview: text("last_message_preview"),
     status: text("status", { enum: ["open", "pending", "resolved"] }).notNull().default("open"),
     assigneeId: integer("assignee_id").references(() => users.id, { onDelete: "set null" }),
     unreadCount: integer("unread_count").notNull().default(0),
@@ -46,7 +67,7 @@ export const messages = pgTable(
     quotedIdMessage: text("quoted_id_message"),
     status: text("status", { enum: messageStatuses }),
     failReason: text("fail_reason"),
-    media: jsonb("media"),
+    media: jsonb("media").$type<MessageMedia>(),
     raw: jsonb("raw"),
     /** Outbox: a send is written first with this key, then delivered by the scheduler exactly once. */
     idempotencyKey: text("idempotency_key").unique(),
@@ -56,6 +77,10 @@ export const messages = pgTable(
     sendStartedAt: timestamp("send_started_at", { withTimezone: true }),
     sentAt: timestamp("sent_at", { withTimezone: true }).notNull().defaultNow(),
     editedAt: timestamp("edited_at", { withTimezone: true }),
+    /** The text before the first edit (the shown text is `text`). */
+    originalText: text("original_text"),
+    /** Full-text search over the shown text. */
+    searchVector: tsvector("search_vector").generatedAlwaysAs(sql`to_tsvector('simple', coalesce(text, ''))`),
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     ...timestamps,
   },
@@ -63,5 +88,31 @@ export const messages = pgTable(
     uniqueIndex("messages_chat_id_message_idx").on(t.chatId, t.idMessage),
     index("messages_chat_sent_idx").on(t.chatId, t.sentAt.desc(), t.id.desc()),
     index("messages_outbox_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'sending')`),
+    index("messages_search_idx").using("gin", t.searchVector),
   ],
+);
+
+/** Reactions to a message (WhatsApp shows them under the bubble); one per reactor, replaced when it changes. */
+export const reactions = pgTable(
+  "reactions",
+  {
+    messageId: bigint("message_id", { mode: "number" }).notNull().references(() => messages.id, { onDelete: "cascade" }),
+    /** WhatsApp id of who reacted (the customer, or the instance's own number). */
+    reactor: text("reactor").notNull(),
+    emoji: text("emoji").notNull(),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.reactor] })],
+);
+
+/** How far each user has read each chat (unread counts are per user). */
+export const chatReads = pgTable(
+  "chat_reads",
+  {
+    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    chatId: bigint("chat_id", { mode: "number" }).notNull().references(() => chats.id, { onDelete: "cascade" }),
+    lastReadMessageId: bigint("last_read_message_id", { mode: "number" }).notNull(),
+    readAt: timestamp("read_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.chatId] })],
 );

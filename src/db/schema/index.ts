@@ -4,3 +4,4 @@ export * from "./instances.ts";
 export * from "./inbox.ts";
 export * from "./audit.ts";
 export * from "./intake.ts";
+export * from "./telegram.ts";
