@@ -1,12 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { en } from "./i18n/en.ts";
-import { ru } from "./i18n/ru.ts";
-import { resolveLocale, translator } from "./i18n.ts";
+import { en, ru, resolveLocale, translator } from "./i18n.ts";
 
 describe("i18n", () => {
   test("every key is translated to Russian, with the same placeholders", () => {
     const placeholders = (v: unknown) => [...new Set(JSON.stringify(v).match(/\{\w+\}/g) ?? [])].sort();
-    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+    for (const key of Object.keys(en) as (keyof typeof en & string)[]) {
       expect(ru[key], key).toBeDefined();
       expect(placeholders(ru[key]), key).toEqual(placeholders(en[key]));
     }

@@ -1,6 +1,14 @@
 // A small i18n dictionary (English and Russian) with Intl-based plurals and dates.
-import { en } from "./i18n/en.ts";
-import { ru } from "./i18n/ru.ts";
+import { en as coreEn } from "./i18n/en.ts";
+import { ru as coreRu } from "./i18n/ru.ts";
+import type { Entry } from "./i18n/entry.ts";
+import * as inbox from "../inbox/i18n.ts";
+import * as instances from "../instances/i18n.ts";
+import * as telegram from "../telegram/i18n.ts";
+
+/** Every capability's strings in one dictionary per language. */
+export const en = { ...coreEn, ...inbox.en, ...instances.en, ...telegram.en };
+export const ru: Record<keyof typeof en, Entry> = { ...coreRu, ...inbox.ru, ...instances.ru, ...telegram.ru };
 
 export const locales = ["en", "ru"] as const;
 export type Locale = (typeof locales)[number];
@@ -8,15 +16,15 @@ export type MessageKey = keyof typeof en;
 export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
 
-const dictionaries: Record<Locale, Record<MessageKey, string | Partial<Record<Intl.LDMLPluralRule, string>>>> = { en, ru };
+const dictionaries: Record<Locale, Record<MessageKey, Entry>> = { en, ru };
 
 /** Returns a translator; plural forms are picked with Intl.PluralRules on `params.count`. */
 export function translator(locale: Locale): Translate {
   const plural = new Intl.PluralRules(locale);
   return (key, params = {}) => {
-    const entry = dictionaries[locale][key] ?? en[key];
+    const entry: Entry = dictionaries[locale][key] ?? en[key];
     const template =
-      typeof entry === "string" ? entry : (entry[plural.select(Number(params.count ?? 0))] ?? entry.other ?? String(key));
+      typeof entry === "string" ? entry : ((entry as Partial<Record<Intl.LDMLPluralRule, string>>)[plural.select(Number(params.count ?? 0))] ?? entry.other);
     return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
   };
 }

@@ -33,7 +33,7 @@ afterAll(async () => {
   await fake.stop();
 });
 
-const send = (text: string, key = crypto.randomUUID(), waChatId = "79001234567@c.us") =>
+const send = (text: string, key: string = crypto.randomUUID(), waChatId = "79001234567@c.us") =>
   app.deps.outbox.enqueue({ instanceId, waChatId, text, idempotencyKey: key, via: "web" });
 
 async function rows(ids: number[]) {

@@ -1,7 +1,6 @@
 // Russian UI strings; must cover every English key (checked by the type and a test).
 import type { en } from "./en.ts";
-
-type Entry = string | { one?: string; few?: string; many?: string; other: string };
+import type { Entry } from "./entry.ts";
 
 export const ru: Record<keyof typeof en, Entry> = {
   "nav.skip": "Перейти к содержимому",
