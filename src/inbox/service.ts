@@ -17,6 +17,12 @@ export interface ChatListItem {
 
 export function createInboxService(db: Db) {
   return {
+    /** One chat of an instance (undefined when it is not that instance's). */
+    async getChat(instanceId: number, chatId: number) {
+      const [row] = await db.select().from(chats).where(and(eq(chats.instanceId, instanceId), eq(chats.id, chatId)));
+      return row;
+    },
+
     /** Newest chats first, within the user's instances (and one instance when given). */
     async listChats(user: SessionUser, opts: { instanceId?: number; limit?: number } = {}): Promise<ChatListItem[]> {
       const scope = visibleInstances(user);

@@ -66,6 +66,7 @@ export const en = {
   "chats.title": "Chats",
   "chats.empty": "No conversations yet",
   "chats.emptyHint": "New WhatsApp messages to your numbers appear here as they arrive.",
+  "chats.queued": "Message queued for sending.",
   "chats.unread": { one: "{count} unread message", other: "{count} unread messages" },
 
   "users.title": "Users",

@@ -74,6 +74,7 @@ export const ru: Record<keyof typeof en, Entry> = {
   "chats.title": "Чаты",
   "chats.empty": "Переписок пока нет",
   "chats.emptyHint": "Новые сообщения WhatsApp на ваши номера появятся здесь сразу по приходу.",
+  "chats.queued": "Сообщение поставлено в очередь на отправку.",
   "chats.unread": { one: "{count} непрочитанное сообщение", few: "{count} непрочитанных сообщения", many: "{count} непрочитанных сообщений", other: "{count} непрочитанного сообщения" },
 
   "users.title": "Пользователи",

@@ -1,0 +1,26 @@
+// Validation of what managers send from the web: the recipient and the text, before the outbox takes them.
+import { z } from "zod";
+import { chatIdSchema } from "../greenapi/schemas.ts";
+
+/** A phone number as people type it (+7 900 123-45-67) or a WhatsApp chat id. */
+export const recipientSchema = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    if (chatIdSchema.safeParse(v).success) return v;
+    const digits = v.replace(/[\s()+-]/g, "");
+    if (/^\d{7,15}$/.test(digits)) return `${digits}@c.us`;
+    ctx.addIssue({ code: "custom", message: "a phone number with country code, e.g. +7 900 123-45-67" });
+    return z.NEVER;
+  });
+
+/** Client-chosen idempotency key (a retried form post never sends twice). */
+const keySchema = z.string().regex(/^[\w-]{8,64}$/).optional();
+
+export const sendTextForm = z.object({
+  text: z.string().trim().min(1, "the message is empty").max(20_000, "at most 20 000 characters"),
+  key: keySchema,
+  quoted: z.string().regex(/^[\w-]{1,64}$/).optional(),
+});
+
+export const newChatForm = sendTextForm.extend({ to: recipientSchema });
