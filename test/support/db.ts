@@ -11,10 +11,18 @@ import { createLogger } from "../../src/lib/log.ts";
 export const testLog = createLogger("silent");
 const serverUrl = loadConfig().DATABASE_URL;
 
-let opened: Promise<{ database: Database; url?: string; dropDb: () => Promise<void> }> | undefined;
+export interface FreshDatabase {
+  database: Database;
+  /** What a child process needs to open the same database (DATABASE_URL, or DATA_DIR for PGlite). */
+  childEnv: Record<string, string>;
+  /** Closes and deletes the database. */
+  dropDb(): Promise<void>;
+}
+
+let opened: Promise<FreshDatabase> | undefined;
 
 /** A fresh, migrated database on the server in DATABASE_URL (or in a temp dir with PGlite). */
-export async function createFreshDatabase(): Promise<{ database: Database; url?: string; dropDb: () => Promise<void> }> {
+export async function createFreshDatabase(): Promise<FreshDatabase> {
   if (serverUrl) {
     const name = `gi_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
@@ -24,9 +32,9 @@ export async function createFreshDatabase(): Promise<{ database: Database; url?:
     const database = await openDatabase({ databaseUrl: url.toString(), dataDir: "unused", log: testLog });
     return {
       database,
-      url: url.toString(),
+      childEnv: { DATABASE_URL: url.toString() },
       dropDb: async () => {
-        await database.close();
+        await database.close().catch(() => {});
         await admin.unsafe(`drop database if exists ${name} with (force)`);
         await admin.end();
       },
@@ -36,8 +44,9 @@ export async function createFreshDatabase(): Promise<{ database: Database; url?:
   const database = await openDatabase({ dataDir: dir, log: testLog });
   return {
     database,
+    childEnv: { DATA_DIR: dir },
     dropDb: async () => {
-      await database.close();
+      await database.close().catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     },
   };
