@@ -6,7 +6,8 @@ import type { Logger } from "../lib/log.ts";
 import { hashSecret } from "../auth/tokens.ts";
 import { parseNotification, type NotificationEvent } from "./notifications.ts";
 
-export type NotificationHandler = (instanceId: number, event: NotificationEvent) => Promise<void>;
+/** `body` is the notification exactly as received (the parsed event drops fields its schema does not know). */
+export type NotificationHandler = (instanceId: number, event: NotificationEvent, body: unknown) => Promise<void>;
 
 export type AcceptResult = { ok: true; duplicate: boolean; id: number | null } | { ok: false; reason: string };
 
@@ -52,7 +53,7 @@ export function createIntake(db: Db, log: Logger): Intake {
       const event = parsed.event;
       if (event.typeWebhook === "unknown") log.warn({ instanceId: row.instanceId, typeWebhook: event.originalTypeWebhook }, "unknown notification type stored");
       for (const handler of [...(handlers.get(event.typeWebhook) ?? []), ...(handlers.get("*") ?? [])]) {
-        await handler(row.instanceId, event);
+        await handler(row.instanceId, event, row.body);
       }
       await db.update(notifications).set({ processedAt: new Date(), error: null }).where(eq(notifications.id, row.id));
     } catch (err) {

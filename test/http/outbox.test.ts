@@ -4,7 +4,7 @@ import { eq, inArray } from "drizzle-orm";
 import { messages } from "../../src/db/schema/index.ts";
 import { instances } from "../../src/db/schema/index.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
-import { startTestApp, type TestApp } from "../support/app.ts";
+import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
 
 const ID = 7103555001;
@@ -90,6 +90,11 @@ describe("outbox", () => {
     expect(row!.status).toBe("failed");
     const instance = await app.deps.instances.getRow(instanceId);
     expect(instance!.quotaExceededAt).not.toBeNull();
+    // Users see it on the instance page.
+    await app.deps.users.create({ username: "quota-admin", password: "quota-password", isAdmin: true });
+    const agent = new Agent(app.url);
+    await agent.login("quota-admin", "quota-password");
+    expect(await (await agent.get(`/instances/${instanceId}`)).text()).toContain("monthly quota is used up");
   });
 
   test("delivery statuses arrive by polling and only move forward", async () => {

@@ -181,3 +181,51 @@ describe("fuzzing", () => {
     await app.deps.intake.idle();
   }, 120_000);
 });
+
+describe("end to end with the fake Green-API", () => {
+  test("webhook mode: the fake posts notifications with the bearer token and they are journaled once", async () => {
+    const { startFakeGreenApi } = await import("../fakes/green-api/index.ts");
+    const fake = startFakeGreenApi({ timings: { sendDelayMs: 1 } });
+    try {
+      fake.control.createInstance({ idInstance, apiTokenInstance: "c".repeat(50), state: "authorized" });
+      fake.control.setSettings(idInstance, { webhookUrl: `${app.url}/webhooks/green-api/${instanceId}`, webhookUrlToken: TOKEN, incomingWebhook: "yes" });
+      const { idMessage } = fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: "79001112233@c.us", senderName: "Vera", text: "via webhook" });
+      const deadline = Date.now() + 5000;
+      let rows: Awaited<ReturnType<typeof journal>> = [];
+      while (Date.now() < deadline) {
+        rows = (await journal()).filter((r) => r.dedupeKey.includes(idMessage));
+        if (rows.length) break;
+        await Bun.sleep(20);
+      }
+      expect(rows).toHaveLength(1);
+      while (Date.now() < deadline && !fake.control.webhookLog(idInstance).some((d) => d.status === 200)) await Bun.sleep(20);
+      const delivered = fake.control.webhookLog(idInstance).filter((d) => d.status === 200);
+      expect(delivered.map((d) => d.authorization)).toEqual([`Bearer ${TOKEN}`]);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  test("polling while a webhook URL is set is refused by Green-API and shown on the instance", async () => {
+    const { startFakeGreenApi } = await import("../fakes/green-api/index.ts");
+    const fake = startFakeGreenApi();
+    const polled = await insertInstance(app.deps.db, "Polled");
+    const row = (await app.deps.instances.getRow(polled))!;
+    try {
+      fake.control.createInstance({ idInstance: row.idInstance, apiTokenInstance: row.apiToken, state: "authorized" });
+      fake.control.setSettings(row.idInstance, { webhookUrl: "https://elsewhere.example/hook" });
+      app.deps.poller.start({ ...row, apiUrl: fake.url, mediaUrl: fake.mediaUrl });
+      const deadline = Date.now() + 5000;
+      let error: string | null = null;
+      while (Date.now() < deadline && !error) {
+        error = (await app.deps.instances.getRow(polled))!.intakeError;
+        await Bun.sleep(50);
+      }
+      expect(error).toContain("webhook");
+      expect(error).not.toContain(row.apiToken);
+    } finally {
+      await app.deps.poller.stop(polled);
+      await fake.stop();
+    }
+  });
+});

@@ -11,6 +11,17 @@ export const StateBadge: FC<{ state: InstanceView["state"] }> = ({ state }) => {
   return <span class={`badge badge-${state}`}>{t(`state.${state}` as MessageKey)}</span>;
 };
 
+/** Problems that stop the number from working, said plainly (quota, failing intake). */
+const InstanceAlerts: FC<{ instance: InstanceView }> = ({ instance: i }) => {
+  const { t } = useRequestContext<AppEnv>().var;
+  return (
+    <>
+      {i.quotaExceededAt && <p class="flash flash-error small" role="alert">{t("instances.quotaExceeded")}</p>}
+      {i.intakeError && <p class="flash flash-error small" role="alert">{t("instances.intakeError", { reason: i.intakeError })}</p>}
+    </>
+  );
+};
+
 export const InstanceCard: FC<{ instance: InstanceView }> = ({ instance: i }) => {
   const { t, locale } = useRequestContext<AppEnv>().var;
   return (
@@ -25,6 +36,7 @@ export const InstanceCard: FC<{ instance: InstanceView }> = ({ instance: i }) =>
         {t(i.intakeMode === "webhook" ? "instances.webhook" : "instances.polling")}
         {i.lastNotificationAt && <> · {t("instances.lastSeen", { when: formatRelative(locale, i.lastNotificationAt) })}</>}
       </p>
+      <InstanceAlerts instance={i} />
     </li>
   );
 };
@@ -49,6 +61,7 @@ export const InstancePage: FC<{ instance: InstanceView }> = ({ instance: i }) =>
     <>
       <p><a href="/instances" class="back">← {t("instances.title")}</a></p>
       <h1>{i.name} <StateBadge state={i.state} /></h1>
+      <InstanceAlerts instance={i} />
       <dl class="facts">
         <dt>{t("instances.idInstance")}</dt><dd>{i.idInstance}</dd>
         <dt>{t("instances.number")}</dt><dd>{i.wid ? `+${i.wid.replace(/@.*/, "")}` : t("instances.noNumber")}</dd>
