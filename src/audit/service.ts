@@ -11,7 +11,13 @@ export type AuditAction =
   | "sessions.endedOthers"
   | "sessions.endedAllForUser"
   | "user.created"
-  | "user.localeChanged";
+  | "user.updated"
+  | "user.localeChanged"
+  | "instance.created"
+  | "instance.updated"
+  | "instance.deleted"
+  | "instance.loggedOut"
+  | "instance.rebooted";
 
 export interface AuditEntry {
   action: AuditAction;

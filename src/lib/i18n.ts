@@ -3,12 +3,14 @@ import { en as coreEn } from "./i18n/en.ts";
 import { ru as coreRu } from "./i18n/ru.ts";
 import type { Entry } from "./i18n/entry.ts";
 import * as inbox from "../inbox/i18n.ts";
+import * as inboxWeb from "../inbox/i18n-web.ts";
 import * as instances from "../instances/i18n.ts";
 import * as telegram from "../telegram/i18n.ts";
+import * as usersI18n from "../users/i18n.ts";
 
 /** Every capability's strings in one dictionary per language. */
-export const en = { ...coreEn, ...inbox.en, ...instances.en, ...telegram.en };
-export const ru: Record<keyof typeof en, Entry> = { ...coreRu, ...inbox.ru, ...instances.ru, ...telegram.ru };
+export const en = { ...coreEn, ...inbox.en, ...inboxWeb.en, ...instances.en, ...telegram.en, ...usersI18n.en };
+export const ru: Record<keyof typeof en, Entry> = { ...coreRu, ...inbox.ru, ...inboxWeb.ru, ...instances.ru, ...telegram.ru, ...usersI18n.ru };
 
 export const locales = ["en", "ru"] as const;
 export type Locale = (typeof locales)[number];

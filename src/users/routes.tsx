@@ -9,6 +9,10 @@ import { requireCapability } from "../auth/middleware.ts";
 import { flash } from "../auth/cookies.ts";
 import { EVENTS } from "../events/names.ts";
 import { UsersPage } from "../../views/users/list.tsx";
+import { UserFormPage } from "../../views/users/form.tsx";
+import { createUserManager, UserPolicyError, userFormSchema } from "./manage.ts";
+import type { MessageKey } from "../lib/i18n.ts";
+import type { Context } from "hono";
 import { SettingsPage } from "../../views/settings.tsx";
 
 const localeForm = z.object({ locale: z.enum(["", "en", "ru"]) });
@@ -18,6 +22,22 @@ export const userRoutes = new Hono<AppEnv>()
   .get("/users", requireCapability("manageUsers"), async (c) => {
     return c.render(<UsersPage users={await c.var.deps.users.list()} />, { title: c.var.t("users.title") });
   })
+
+  .get("/users/new", requireCapability("manageUsers"), async (c) => {
+    const manager = createUserManager(c.var.deps.db, c.var.deps.users);
+    return c.render(<UserFormPage user={null} instances={await manager.grantable(c.var.user!)} />, { title: c.var.t("users.newTitle") });
+  })
+
+  .post("/users", requireCapability("manageUsers"), async (c) => saveUser(c, null))
+
+  .get("/users/:userId{[0-9]+}/edit", requireCapability("manageUsers"), async (c) => {
+    const manager = createUserManager(c.var.deps.db, c.var.deps.users);
+    const user = await manager.get(Number(c.req.param("userId")));
+    if (!user) throw new HTTPException(404, { message: "no such user" });
+    return c.render(<UserFormPage user={user} instances={await manager.grantable(c.var.user!)} />, { title: user.displayName });
+  })
+
+  .post("/users/:userId{[0-9]+}", requireCapability("manageUsers"), async (c) => saveUser(c, Number(c.req.param("userId"))))
 
   .post("/users/:userId/logout-all", requireCapability("manageUsers"), async (c) => {
     const parsed = userParam.safeParse(c.req.param("userId"));
@@ -56,3 +76,40 @@ export const userRoutes = new Hono<AppEnv>()
     flash(c, "ok", c.var.t("settings.loggedOutOthers", { count: ended }));
     return c.redirect("/settings", 303);
   });
+
+/** Creates (id null) or updates a user from the form; re-renders the form with the reason when a rule is broken. */
+async function saveUser(c: Context<AppEnv>, id: number | null) {
+  const { db, users, sessions, audit, bus } = c.var.deps;
+  const actor = c.var.user!;
+  const manager = createUserManager(db, users);
+  const body = await c.req.parseBody({ all: true });
+  const raw = { ...body, _csrf: undefined };
+  const parsed = userFormSchema.safeParse(raw);
+  const again = async (error: string) => {
+    c.status(400);
+    const shown = { ...(id ? await manager.get(id) : {}), ...(parsed.success ? parsed.data : {}), id: id ?? undefined };
+    return c.render(<UserFormPage user={shown} instances={await manager.grantable(actor)} error={error} />, { title: c.var.t(id ? "users.title" : "users.newTitle") });
+  };
+  if (!parsed.success) return again(parsed.error.issues.map((i) => i.message).join("; "));
+  try {
+    if (id === null) {
+      const created = await manager.create(actor, parsed.data);
+      await audit.record({ action: "user.created", userId: actor.id, actor: actor.username, target: `user:${created}`, ip: clientIp(c), details: { admin: parsed.data.isAdmin, instances: parsed.data.instanceIds } });
+      flash(c, "ok", c.var.t("users.created", { name: parsed.data.displayName }));
+    } else {
+      const { changed, endSessions } = await manager.update(actor, id, parsed.data);
+      await audit.record({ action: "user.updated", userId: actor.id, actor: actor.username, target: `user:${id}`, ip: clientIp(c), details: { changed } });
+      if (endSessions) {
+        await sessions.invalidateAllForUser(id, id === actor.id ? c.var.session!.id : undefined);
+        bus.publish({ name: EVENTS.sessionsEnded, userId: id, data: { allExcept: id === actor.id ? c.var.session!.id : null } });
+      } else if (changed.length) {
+        bus.publish({ name: EVENTS.userChanged, userId: id, data: {} });
+      }
+      flash(c, "ok", c.var.t("users.saved"));
+    }
+    return c.redirect("/users", 303);
+  } catch (err) {
+    if (err instanceof UserPolicyError) return again(c.var.t(err.key as MessageKey));
+    throw err;
+  }
+}

@@ -89,8 +89,11 @@ export function createUserService(db: Db) {
           canManageUsers: users.canManageUsers,
           canManageInstances: users.canManageInstances,
           disabled: users.disabled,
+          require2fa: users.require2fa,
+          telegramLinked: sql<boolean>`"users"."telegram_user_id" is not null`,
           lastSeenAt: users.lastSeenAt,
           sessions: sql<number>`(select count(*)::int from sessions s where s.user_id = "users"."id")`,
+          locked: sql<boolean>`exists (select 1 from login_throttle t where t.key = 'user:' || lower("users"."username") and t.locked_until > now())`,
         })
         .from(users)
         .orderBy(asc(users.username));

@@ -12,7 +12,10 @@ export const UsersPage: FC<{ users: UserListRow[] }> = ({ users }) => {
   const { t, locale, user: me } = useRequestContext<AppEnv>().var;
   return (
     <>
-      <h1>{t("users.title")}</h1>
+      <div class="page-head">
+        <h1>{t("users.title")}</h1>
+        <a class="button primary" href="/users/new">{t("users.new")}</a>
+      </div>
       <ul class="cards">
         {users.map((u) => (
           <li class="card" id={`user-${u.id}`}>
@@ -20,11 +23,15 @@ export const UsersPage: FC<{ users: UserListRow[] }> = ({ users }) => {
               {u.displayName} <span class="muted">@{u.username}</span>
               {u.isAdmin && <span class="badge">{t("users.admin")}</span>}
               {u.disabled && <span class="badge badge-blocked">{t("users.disabled")}</span>}
+              {u.locked && <span class="badge badge-notAuthorized">{t("users.locked")}</span>}
+              {u.require2fa && <span class="badge">{t("users.twoFactor")}</span>}
+              {u.telegramLinked && <span class="badge">{t("users.telegram")}</span>}
             </p>
             <p class="small muted">
               {u.lastSeenAt ? t("users.lastSeen", { when: formatRelative(locale, u.lastSeenAt) }) : t("users.neverSeen")} ·{" "}
               {t("users.sessions", { count: u.sessions })}
             </p>
+            <a class="button small" href={`/users/${u.id}/edit`}>{t("users.edit")}</a>{" "}
             {u.sessions > 0 && u.id !== me!.id && (
               <form method="post" action={`/users/${u.id}/logout-all`} class="inline"
                 hx-confirm={t("users.logoutAllConfirm", { name: u.displayName })}>
