@@ -1,5 +1,5 @@
 // Server-side sessions: `id.secret` tokens, SHA-256 of the secret stored, idle expiry refreshed at most hourly.
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, desc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { sessions, users } from "../db/schema/index.ts";
 import { hashSecret, randomToken, secretMatches } from "./tokens.ts";
@@ -29,6 +29,10 @@ export interface SessionService {
   /** Ends every session of a user, optionally keeping one (the caller's). */
   invalidateAllForUser(userId: number, exceptSessionId?: string): Promise<number>;
   countForUser(userId: number): Promise<number>;
+  /** A user's sessions, most recently used first (no secrets). */
+  listForUser(userId: number): Promise<Pick<SessionRow, "id" | "userAgent" | "ip" | "createdAt" | "lastVerifiedAt">[]>;
+  /** Ends one session if it belongs to the user; returns whether it did. */
+  invalidateForUser(userId: number, sessionId: string): Promise<boolean>;
 }
 
 export function toSessionUser(user: UserRow, instanceIds: readonly number[]): SessionUser {
@@ -104,6 +108,19 @@ export function createSessionService(db: Db, ttlDays: number, now: () => number 
         : eq(sessions.userId, userId);
       const deleted = await db.delete(sessions).where(where).returning({ id: sessions.id });
       return deleted.length;
+    },
+
+    async listForUser(userId) {
+      return db
+        .select({ id: sessions.id, userAgent: sessions.userAgent, ip: sessions.ip, createdAt: sessions.createdAt, lastVerifiedAt: sessions.lastVerifiedAt })
+        .from(sessions)
+        .where(eq(sessions.userId, userId))
+        .orderBy(desc(sessions.lastVerifiedAt));
+    },
+
+    async invalidateForUser(userId, sessionId) {
+      const deleted = await db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId))).returning({ id: sessions.id });
+      return deleted.length > 0;
     },
 
     async countForUser(userId) {

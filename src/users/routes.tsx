@@ -13,9 +13,18 @@ import { UserFormPage } from "../../views/users/form.tsx";
 import { createUserManager, UserPolicyError, userFormSchema } from "./manage.ts";
 import type { MessageKey } from "../lib/i18n.ts";
 import type { Context } from "hono";
-import { SettingsPage } from "../../views/settings.tsx";
+import { SettingsPage, type SettingsProps } from "../../views/settings.tsx";
+import { passwordSchema } from "./service.ts";
 
 const localeForm = z.object({ locale: z.enum(["", "en", "ru"]) });
+const profileForm = z.object({ displayName: z.string().trim().min(1, "display name: required").max(80) });
+const passwordForm = z.object({ current: z.string().min(1).max(256), password: passwordSchema, confirm: z.string().max(256) });
+
+async function renderSettings(c: Context<AppEnv>, error?: SettingsProps["error"], status: 200 | 400 = 200) {
+  c.status(status);
+  const sessions = await c.var.deps.sessions.listForUser(c.var.user!.id);
+  return c.render(<SettingsPage sessions={sessions} error={error} />, { title: c.var.t("settings.title") });
+}
 const userParam = z.coerce.number().int().positive();
 
 export const userRoutes = new Hono<AppEnv>()
@@ -52,9 +61,45 @@ export const userRoutes = new Hono<AppEnv>()
     return c.redirect("/users", 303);
   })
 
-  .get("/settings", async (c) => {
-    const total = await c.var.deps.sessions.countForUser(c.var.user!.id);
-    return c.render(<SettingsPage otherSessions={Math.max(0, total - 1)} />, { title: c.var.t("settings.title") });
+  .get("/settings", async (c) => renderSettings(c))
+
+  .post("/settings/profile", async (c) => {
+    const parsed = profileForm.safeParse(await c.req.parseBody());
+    if (!parsed.success) return renderSettings(c, { section: "profile", text: parsed.error.issues.map((i) => i.message).join("; ") }, 400);
+    await c.var.deps.users.setDisplayName(c.var.user!.id, parsed.data.displayName);
+    flash(c, "ok", c.var.t("settings.saved"));
+    return c.redirect("/settings", 303);
+  })
+
+  .post("/settings/password", async (c) => {
+    const { users, sessions, audit, bus } = c.var.deps;
+    const me = c.var.user!;
+    const parsed = passwordForm.safeParse(await c.req.parseBody());
+    const fail = (text: string) => renderSettings(c, { section: "password", text }, 400);
+    if (!parsed.success) return fail(parsed.error.issues.map((i) => i.message).join("; "));
+    if (parsed.data.password !== parsed.data.confirm) return fail(c.var.t("setup.mismatch"));
+    if (!(await users.verifyPassword(me.username, parsed.data.current))) {
+      await audit.record({ action: "user.passwordChangeFailed", userId: me.id, actor: me.username, ip: clientIp(c) });
+      return fail(c.var.t("settings.wrongPassword"));
+    }
+    await users.setPassword(me.id, parsed.data.password);
+    const ended = await sessions.invalidateAllForUser(me.id, c.var.session!.id);
+    bus.publish({ name: EVENTS.sessionsEnded, userId: me.id, data: { allExcept: c.var.session!.id } });
+    await audit.record({ action: "user.passwordChanged", userId: me.id, actor: me.username, ip: clientIp(c), details: { sessionsEnded: ended } });
+    flash(c, "ok", c.var.t("settings.passwordChanged"));
+    return c.redirect("/settings", 303);
+  })
+
+  .post("/settings/sessions/:sessionId{[a-z0-9]{8,64}}/end", async (c) => {
+    const me = c.var.user!;
+    const sessionId = c.req.param("sessionId");
+    if (sessionId === c.var.session!.id || !(await c.var.deps.sessions.invalidateForUser(me.id, sessionId))) {
+      throw new HTTPException(404, { message: "no such session" });
+    }
+    c.var.deps.bus.publish({ name: EVENTS.sessionsEnded, userId: me.id, data: { sessionId } });
+    await c.var.deps.audit.record({ action: "sessions.endedOne", userId: me.id, actor: me.username, ip: clientIp(c) });
+    flash(c, "ok", c.var.t("settings.sessionEnded"));
+    return c.redirect("/settings", 303);
   })
 
   .post("/settings/locale", async (c) => {

@@ -75,6 +75,10 @@ export function createUserService(db: Db) {
       await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
     },
 
+    async setDisplayName(userId: number, displayName: string): Promise<void> {
+      await db.update(users).set({ displayName }).where(eq(users.id, userId));
+    },
+
     async setLocale(userId: number, locale: "en" | "ru" | null): Promise<void> {
       await db.update(users).set({ locale }).where(eq(users.id, userId));
     },
