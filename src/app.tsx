@@ -9,9 +9,11 @@ import { sessionLoader, requireUser } from "./auth/middleware.ts";
 import { instanceGate, INSTANCE_SCOPE } from "./auth/instance-gate.ts";
 import { takeFlash } from "./auth/cookies.ts";
 import { userRoutes } from "./users/routes.tsx";
+import { auditRoutes } from "./audit/routes.tsx";
 import { instanceRoutes } from "./instances/routes.tsx";
 import { inboxRoutes } from "./inbox/routes.tsx";
 import { eventRoutes } from "./events/routes.ts";
+import { mediaRoutes } from "./inbox/media-routes.ts";
 import { webhookRoutes } from "./greenapi/webhook-routes.ts";
 import { can } from "./auth/permissions.ts";
 import type { AppDeps, AppEnv } from "./lib/context.ts";
@@ -84,8 +86,10 @@ export function createApp(deps: AppDeps) {
   });
   app.route("/", authRoutes);
   app.route("/", userRoutes);
+  app.route("/", auditRoutes);
   app.route("/", instanceRoutes);
   app.route("/", inboxRoutes);
+  app.route("/", mediaRoutes);
   app.route("/", eventRoutes);
 
   app.notFound((c) => renderError(c, new HTTPException(404, { message: "not found" })));

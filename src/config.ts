@@ -25,10 +25,14 @@ const schema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   TRUST_PROXY: optional(bool).transform((v) => v ?? false),
+  /** How long audit log entries are kept (a daily job deletes older ones). */
+  AUDIT_RETENTION_DAYS: z.coerce.number({ error: "a number of days" }).int().min(1).max(3650).default(365),
   /** A send whose answer was lost is looked up in Green-API's journal; absent after this long, it is sent again. */
   OUTBOX_RECONCILE_SECONDS: z.coerce.number({ error: "a number of seconds" }).int().min(1).max(3600).default(150),
   /** Long-poll window of receiveNotification in polling mode. */
   POLL_TIMEOUT_SECONDS: z.coerce.number({ error: "a number of seconds 5-60" }).int().min(5).max(60).default(20),
+  /** Default gap between two auto-replies in one chat, for new numbers (each number can override it). */
+  AUTO_REPLY_INTERVAL_HOURS: z.coerce.number({ error: "a number of hours 1-720" }).int().min(1).max(720).default(12),
 });
 
 export type Config = z.output<typeof schema> & {

@@ -3,7 +3,7 @@ import type { FC, PropsWithChildren } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import { can } from "../src/auth/permissions.ts";
 import type { AppEnv } from "../src/lib/context.ts";
-import { ChatsIcon, LogoutIcon, PhoneIcon, SettingsIcon, UsersIcon } from "./components/icons.tsx";
+import { AuditIcon, ChatsIcon, LogoutIcon, PhoneIcon, SettingsIcon, UsersIcon } from "./components/icons.tsx";
 import { CsrfField } from "./components/csrf.tsx";
 
 export interface LayoutProps {
@@ -11,7 +11,20 @@ export interface LayoutProps {
   flash?: { kind: "ok" | "error"; text: string } | null;
 }
 
-const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false, historyCacheSize: 0, selfRequestsOnly: true });
+// Error answers (4xx/5xx) are swapped too: the error renderer retargets them next to where the problem happened.
+const HTMX_CONFIG = JSON.stringify({
+  includeIndicatorStyles: false,
+  allowEval: false,
+  allowScriptTags: false,
+  historyCacheSize: 0,
+  selfRequestsOnly: true,
+  responseHandling: [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "[45]..", swap: true, error: false },
+    { code: "...", swap: false },
+  ],
+});
 
 export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, children }) => {
   const c = useRequestContext<AppEnv>();
@@ -44,6 +57,7 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, child
               <NavLink href="/chats" current={path} icon={<ChatsIcon />} label={t("nav.chats")} />
               <NavLink href="/instances" current={path} icon={<PhoneIcon />} label={t("nav.instances")} />
               {can(user, "manageUsers") && <NavLink href="/users" current={path} icon={<UsersIcon />} label={t("nav.users")} />}
+              {can(user, "admin") && <NavLink href="/audit" current={path} icon={<AuditIcon />} label={t("nav.audit")} />}
               <NavLink href="/settings" current={path} icon={<SettingsIcon />} label={t("nav.settings")} />
             </nav>
             <form method="post" action="/logout" class="logout" hx-boost="false">
@@ -64,6 +78,7 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, child
           </div>
           {user && <div id="live" sse-swap="notice" hx-swap="innerHTML" aria-live="polite"></div>}
           {user && <div sse-swap="reload" hidden></div>}
+          {user && <div sse-swap="notify,unread" hx-swap="none" hidden></div>}
           {children}
         </main>
       </body>

@@ -1,4 +1,5 @@
 // The audit log: records who did what; callers pass no secrets.
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { auditLog } from "../db/schema/index.ts";
 
@@ -33,6 +34,38 @@ export interface AuditEntry {
 
 export function createAuditService(db: Db) {
   return {
+    /**
+     * Newest first, filtered by action prefix ("auth", "user.created") and actor; keyset pagination by (at, id):
+     * pass the last row's cursor to get the next page.
+     */
+    async list(opts: { action?: string; actor?: string; before?: { at: Date; id: number }; limit?: number } = {}) {
+      const limit = opts.limit ?? 50;
+      const rows = await db
+        .select()
+        .from(auditLog)
+        .where(
+          and(
+            opts.action ? or(eq(auditLog.action, opts.action), sql`${auditLog.action} like ${`${opts.action.replace(/[%_\\]/g, "")}.%`}`) : undefined,
+            opts.actor ? sql`lower(${auditLog.actor}) = ${opts.actor.toLowerCase()}` : undefined,
+            opts.before
+              ? or(lt(auditLog.at, opts.before.at), and(eq(auditLog.at, opts.before.at), lt(auditLog.id, opts.before.id)))
+              : undefined,
+          ),
+        )
+        .orderBy(desc(auditLog.at), desc(auditLog.id))
+        .limit(limit + 1);
+      return { rows: rows.slice(0, limit), more: rows.length > limit };
+    },
+
+    /** Deletes entries older than the retention period; returns how many. */
+    async prune(retentionDays: number): Promise<number> {
+      const deleted = await db
+        .delete(auditLog)
+        .where(lt(auditLog.at, sql`now() - make_interval(days => ${retentionDays}::int)`))
+        .returning({ id: auditLog.id });
+      return deleted.length;
+    },
+
     async record(entry: AuditEntry): Promise<void> {
       await db.insert(auditLog).values({
         action: entry.action,

@@ -7,10 +7,11 @@ import * as inboxWeb from "../inbox/i18n-web.ts";
 import * as instances from "../instances/i18n.ts";
 import * as telegram from "../telegram/i18n.ts";
 import * as usersI18n from "../users/i18n.ts";
+import * as audit from "../audit/i18n.ts";
 
 /** Every capability's strings in one dictionary per language. */
-export const en = { ...coreEn, ...inbox.en, ...inboxWeb.en, ...instances.en, ...telegram.en, ...usersI18n.en };
-export const ru: Record<keyof typeof en, Entry> = { ...coreRu, ...inbox.ru, ...inboxWeb.ru, ...instances.ru, ...telegram.ru, ...usersI18n.ru };
+export const en = { ...coreEn, ...inbox.en, ...inboxWeb.en, ...instances.en, ...telegram.en, ...usersI18n.en, ...audit.en };
+export const ru: Record<keyof typeof en, Entry> = { ...coreRu, ...inbox.ru, ...inboxWeb.ru, ...instances.ru, ...telegram.ru, ...usersI18n.ru, ...audit.ru };
 
 export const locales = ["en", "ru"] as const;
 export type Locale = (typeof locales)[number];
