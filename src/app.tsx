@@ -59,8 +59,8 @@ export function createApp(deps: AppDeps) {
     c.set("csrfToken", "");
     return next();
   });
-  app.get("/public/*", staticFiles());
   app.use(jsxRenderer(({ children, title }, c) => <Layout title={title} flash={takeFlash(c)}>{children}</Layout>));
+  app.get("/public/*", staticFiles());
   app.get("/healthz", async (c) => {
     try {
       await Promise.race([deps.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000))]);

@@ -14,17 +14,17 @@ const TYPES: Record<string, string> = {
 };
 
 export function staticFiles(root = PUBLIC_DIR): MiddlewareHandler {
-  return async (c, next) => {
+  return async (c) => {
     let rel: string;
     try {
       rel = decodeURIComponent(c.req.path.replace(/^\/public\//, ""));
     } catch {
-      return next();
+      return c.notFound();
     }
     const full = normalize(join(root, rel));
-    if (!full.startsWith(root + sep)) return next();
+    if (!full.startsWith(root + sep)) return c.notFound();
     const file = Bun.file(full);
-    if (!(await file.exists())) return next();
+    if (!(await file.exists())) return c.notFound();
     const ext = full.slice(full.lastIndexOf(".") + 1);
     return new Response(file, {
       headers: {
