@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { jsxRenderer } from "hono/jsx-renderer";
 import { secureHeaders } from "hono/secure-headers";
 import { authRoutes } from "./auth/routes.tsx";
+import { oauthRoutes } from "./auth/oauth/routes.tsx";
 import { csrf } from "./auth/csrf.ts";
 import { sessionLoader, requireUser } from "./auth/middleware.ts";
 import { instanceGate, INSTANCE_SCOPE } from "./auth/instance-gate.ts";
@@ -73,7 +74,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", webhookRoutes);
   app.use(csrf({ exempt: (path) => path.startsWith("/webhooks/") }));
   app.use(sessionLoader());
-  app.use(async (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : requireUser()(c, next)));
+  app.use(async (c, next) => (PUBLIC_PATHS.has(c.req.path) || c.req.path.startsWith("/login/") ? next() : requireUser()(c, next)));
   app.use(INSTANCE_SCOPE, instanceGate());
   app.use(`${INSTANCE_SCOPE}/*`, instanceGate());
 
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps) {
     });
   });
   app.route("/", authRoutes);
+  app.route("/", oauthRoutes);
   app.route("/", userRoutes);
   app.route("/", auditRoutes);
   app.route("/", instanceRoutes);

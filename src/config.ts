@@ -25,6 +25,16 @@ const schema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   TRUST_PROXY: optional(bool).transform((v) => v ?? false),
+  /** Optional OAuth sign-in (invite-only: it signs in existing users whose e-mail or linked identity matches). */
+  OAUTH_GITHUB_CLIENT_ID: optional(z.string().min(1)),
+  OAUTH_GITHUB_CLIENT_SECRET: optional(z.string().min(1)),
+  OAUTH_GOOGLE_CLIENT_ID: optional(z.string().min(1)),
+  OAUTH_GOOGLE_CLIENT_SECRET: optional(z.string().min(1)),
+  /** A self-hosted OpenID provider (Keycloak realm URL, e.g. https://sso.example.com/realms/acme). */
+  OAUTH_OIDC_URL: optional(z.url({ protocol: /^https?$/, error: "an http(s) URL of the Keycloak realm" }).transform((u) => u.replace(/\/+$/, ""))),
+  OAUTH_OIDC_CLIENT_ID: optional(z.string().min(1)),
+  OAUTH_OIDC_CLIENT_SECRET: optional(z.string().min(1)),
+  OAUTH_OIDC_NAME: z.string().min(1).max(40).default("SSO"),
   /** How long audit log entries are kept (a daily job deletes older ones). */
   AUDIT_RETENTION_DAYS: z.coerce.number({ error: "a number of days" }).int().min(1).max(3650).default(365),
   /** A send whose answer was lost is looked up in Green-API's journal; absent after this long, it is sent again. */
@@ -53,15 +63,20 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? "environment");
-      const shown = name === "ADMIN_PASSWORD" || name === "TELEGRAM_BOT_TOKEN" ? "(hidden)" : JSON.stringify(env[name]);
+      const shown = /PASSWORD|TOKEN|SECRET/.test(name) ? "(hidden)" : JSON.stringify(env[name]);
       return `config: ${name}=${shown} is invalid: expected ${issue.message.replace(/^Invalid (input|option): (expected )?/, "")}`;
     });
     throw new ConfigError(lines);
   }
   const c = result.data;
-  if ((c.ADMIN_USERNAME === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
-    throw new ConfigError(["config: ADMIN_USERNAME and ADMIN_PASSWORD must be set together"]);
-  }
+  const pairs: [string, unknown, string, unknown][] = [
+    ["ADMIN_USERNAME", c.ADMIN_USERNAME, "ADMIN_PASSWORD", c.ADMIN_PASSWORD],
+    ["OAUTH_GITHUB_CLIENT_ID", c.OAUTH_GITHUB_CLIENT_ID, "OAUTH_GITHUB_CLIENT_SECRET", c.OAUTH_GITHUB_CLIENT_SECRET],
+    ["OAUTH_GOOGLE_CLIENT_ID", c.OAUTH_GOOGLE_CLIENT_ID, "OAUTH_GOOGLE_CLIENT_SECRET", c.OAUTH_GOOGLE_CLIENT_SECRET],
+    ["OAUTH_OIDC_URL", c.OAUTH_OIDC_URL, "OAUTH_OIDC_CLIENT_ID", c.OAUTH_OIDC_CLIENT_ID],
+  ];
+  const unpaired = pairs.filter(([, a, , b]) => (a === undefined) !== (b === undefined)).map(([a, , b]) => `config: ${a} and ${b} must be set together`);
+  if (unpaired.length) throw new ConfigError(unpaired);
   return Object.freeze({ ...c, secureCookies: c.PUBLIC_URL?.startsWith("https://") ?? false });
 }
 

@@ -14,6 +14,9 @@ const PUBLIC: Record<string, number[]> = {
   "GET /setup": [404],
   "POST /setup": [404],
   "GET /healthz": [200],
+  // OAuth sign-in: 404 here because no provider is configured in this test.
+  "GET /login/:provider{github|google|oidc}": [404],
+  "GET /login/:provider{github|google|oidc}/callback": [404],
   "GET /public/*": [404],
   "POST /webhooks/green-api/:instanceId{[0-9]{1,9}}": [401],
 };

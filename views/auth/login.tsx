@@ -3,6 +3,7 @@ import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../../src/lib/context.ts";
 import { CsrfField } from "../components/csrf.tsx";
+import { signInLinks } from "../../src/auth/oauth/providers.ts";
 
 export interface LoginProps {
   username?: string;
@@ -12,7 +13,8 @@ export interface LoginProps {
 }
 
 export const LoginPage: FC<LoginProps> = ({ username, next, error, setupPending }) => {
-  const { t } = useRequestContext<AppEnv>().var;
+  const { t, deps } = useRequestContext<AppEnv>().var;
+  const providers = signInLinks(deps.config);
   return (
     <section class="card auth-card" aria-labelledby="login-title">
       <h1 id="login-title" class="brand-title">GreenInbox</h1>
@@ -33,6 +35,14 @@ export const LoginPage: FC<LoginProps> = ({ username, next, error, setupPending 
         </label>
         <button type="submit" class="button primary">{t("login.submit")}</button>
       </form>
+      {providers.length > 0 && (
+        <div class="stack oauth">
+          <p class="muted or">{t("oauth.or")}</p>
+          {providers.map((p) => (
+            <a class="button" href={p.href} hx-boost="false">{t("oauth.signInWith", { provider: p.label })}</a>
+          ))}
+        </div>
+      )}
     </section>
   );
 };

@@ -18,6 +18,10 @@ export const en = {
   "login.locked": { one: "Too many failed sign-ins. Try again in {count} minute.", other: "Too many failed sign-ins. Try again in {count} minutes." },
   "login.loggedOut": "You have logged out.",
   "login.setupPending": "No admin account exists yet. Open the setup link printed in the server log to create one.",
+  "oauth.or": "or",
+  "oauth.signInWith": "Sign in with {provider}",
+  "oauth.failed": "Signing in with {provider} did not work. Try again.",
+  "oauth.noAccount": "No GreenInbox account matches this {provider} account. Ask an admin to add your e-mail to your user.",
 
   "setup.title": "Create the first admin",
   "setup.intro": "This account can manage users and WhatsApp numbers. You can add more people afterwards.",

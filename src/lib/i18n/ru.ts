@@ -26,6 +26,10 @@ export const ru: Record<keyof typeof en, Entry> = {
   },
   "login.loggedOut": "Вы вышли из системы.",
   "login.setupPending": "Администратора ещё нет. Откройте ссылку настройки из журнала сервера, чтобы создать его.",
+  "oauth.or": "или",
+  "oauth.signInWith": "Войти через {provider}",
+  "oauth.failed": "Не удалось войти через {provider}. Попробуйте ещё раз.",
+  "oauth.noAccount": "Нет учётной записи GreenInbox для этого аккаунта {provider}. Попросите администратора указать ваш e-mail в вашем профиле.",
 
   "setup.title": "Создание первого администратора",
   "setup.intro": "Эта учётная запись управляет пользователями и номерами WhatsApp. Остальных можно добавить позже.",
