@@ -1,7 +1,227 @@
-// GreenInbox page glue that htmx cannot express: reload when the server says this session's live stream has ended.
+// GreenInbox page glue htmx cannot express: live-update rules, composer keys and reply-to, upload progress, notifications, tab title.
+"use strict";
+(() => {
+  const $ = (selector, root = document) => root.querySelector(selector);
+  const randomKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+
+  // The server renders dates in the browser's time zone.
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && !document.cookie.split("; ").includes(`gi_tz=${encodeURIComponent(zone)}`)) {
+    document.cookie = `gi_tz=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax`;
+  }
+
+  // The on-screen keyboard shrinks the visual viewport; the inbox sizes itself to it so the composer stays above it.
+  const viewport = window.visualViewport;
+  if (viewport) {
+    const fit = () => document.documentElement.style.setProperty("--vvh", `${Math.round(viewport.height)}px`);
+    viewport.addEventListener("resize", fit);
+    fit();
+  }
+
+  // Unread chats in the tab title: "(3) Chats · GreenInbox".
+  let unread = 0;
+  const applyTitle = () => {
+    const base = document.title.replace(/^\(\d+\+?\) /, "");
+    document.title = unread > 0 ? `(${unread >= 100 ? "99+" : unread}) ${base}` : base;
+  };
+  document.addEventListener("htmx:afterSettle", applyTitle);
+
+  // Browser notifications, asked for on a click (a user gesture), shown while the user is not looking at the chat.
+  const canNotify = "Notification" in window;
+  const showNotifyButton = () => {
+    for (const b of document.querySelectorAll("[data-notify-ask]")) b.hidden = !canNotify || Notification.permission !== "default";
+  };
+  const notify = (n) => {
+    if (!canNotify || Notification.permission !== "granted") return;
+    if (document.visibilityState === "visible" && document.hasFocus()) return;
+    const note = new Notification(n.title, { body: n.body, tag: n.tag, icon: "/public/icon.svg" });
+    note.onclick = () => {
+      window.focus();
+      location.assign(n.url);
+      note.close();
+    };
+  };
+
+  // Messages that arrive in the open conversation count as read once the page is visible.
+  let unseen = false;
+  const seen = () => {
+    if (document.visibilityState === "visible") htmx.trigger(document.body, "inbox:seen");
+    else unseen = true;
+  };
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && unseen) {
+      unseen = false;
+      htmx.trigger(document.body, "inbox:seen");
+    }
+  });
+
+  // Live inbox events (rendered by the server) are idempotent here: a bubble already shown is not added twice, a moved
+  // chat row leaves its old place, and updates of things not on this page are dropped.
+  const keyId = (html) => /\bid="((?:m|chat)-\d+)"/.exec(html)?.[1];
+  document.addEventListener("htmx:sseBeforeMessage", (event) => {
+    const { type, data } = event.detail;
+    if (type === "reload") {
+      event.preventDefault();
+      // A tab that is already navigating away (e.g. the logout form) never runs this.
+      setTimeout(() => location.reload(), 300);
+      return;
+    }
+    if (type === "notify" || type === "unread") {
+      event.preventDefault();
+      if (type === "notify") notify(JSON.parse(data));
+      else (unread = Number(data)), applyTitle();
+      return;
+    }
+    const id = keyId(data);
+    const existing = id && document.getElementById(id);
+    if (type.startsWith("msgs.")) {
+      if (existing) event.preventDefault();
+      else seen();
+    } else if (type.startsWith("chats.")) {
+      if (existing) existing.remove();
+    } else if ((type === "chat" || type.startsWith("msg.")) && !existing) {
+      event.preventDefault();
+    }
+  });
+  // The answer to a send may arrive after the same bubble came live.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const id = event.detail.target?.classList?.contains("messages") && keyId(event.detail.serverResponse ?? "");
+    if (id && document.getElementById(id)) event.detail.shouldSwap = false;
+  });
+
+  // The open chat is highlighted in the list, whatever was swapped.
+  const markCurrent = () => {
+    for (const a of document.querySelectorAll(".chat-link")) {
+      if (a.getAttribute("href") === location.pathname) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    }
+  };
+  document.addEventListener("htmx:load", () => {
+    markCurrent();
+    showNotifyButton();
+  });
+  window.addEventListener("popstate", markCurrent);
+
+  // Reply-to: fills the strip above the composer; the quoted id is posted with the text.
+  const replyParts = () => {
+    const strip = $("#composer [data-reply-strip]");
+    return strip && { strip, input: $("[name=quoted]", strip) };
+  };
+  const setReply = (button) => {
+    const parts = replyParts();
+    if (!parts) return;
+    $("[data-reply-who]", parts.strip).textContent = button.dataset.replyWho ?? "";
+    $("[data-reply-text]", parts.strip).textContent = button.dataset.replyText ?? "";
+    parts.input.value = button.dataset.reply;
+    parts.input.disabled = false;
+    parts.strip.hidden = false;
+    $("#composer textarea")?.focus();
+  };
+  const cancelReply = () => {
+    const parts = replyParts();
+    if (!parts) return;
+    parts.strip.hidden = true;
+    parts.input.disabled = true;
+    parts.input.value = "";
+  };
+  const closeMenus = (except) => {
+    for (const menu of document.querySelectorAll("details.msg-actions[open], details.new-chat[open]")) if (!menu.contains(except)) menu.open = false;
+  };
+
+  // File panel: shows the chosen file (and a preview of images), refuses files over the limit, shows upload progress.
+  const MAX_FILE = 100 * 1024 * 1024;
+  const closeAttach = (form) => {
+    const preview = $(".attach-preview", form);
+    if (preview.src) URL.revokeObjectURL(preview.src);
+    form.reset();
+    $("[data-send-key]", form).value = randomKey();
+    preview.removeAttribute("src");
+    preview.hidden = true;
+    $("progress", form).hidden = true;
+    $("[data-attach-error]", form).textContent = "";
+    form.hidden = true;
+  };
+  document.addEventListener("change", (event) => {
+    const input = event.target;
+    if (input.id !== "attach-file") return;
+    const form = input.form;
+    const file = input.files?.[0];
+    if (!file) return closeAttach(form);
+    const [unit, amount] = file.size >= 1e6 ? ["megabyte", file.size / 1e6] : ["kilobyte", Math.max(1, file.size / 1e3)];
+    const size = new Intl.NumberFormat(document.documentElement.lang, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 1 });
+    $("[data-attach-name]", form).textContent = `${file.name} · ${size.format(amount)}`;
+    const error = $("[data-attach-error]", form);
+    error.textContent = file.size > MAX_FILE ? error.dataset.tooLarge : "";
+    $("[type=submit]", form).disabled = file.size > MAX_FILE;
+    const preview = $(".attach-preview", form);
+    if (file.type.startsWith("image/")) preview.src = URL.createObjectURL(file);
+    preview.hidden = !file.type.startsWith("image/");
+    form.hidden = false;
+    $("[name=caption]", form).focus();
+  });
+  document.addEventListener("htmx:xhr:progress", (event) => {
+    const bar = event.target.closest?.("#attach")?.querySelector("progress");
+    if (!bar || !event.detail.lengthComputable) return;
+    bar.hidden = false;
+    bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+  });
+
+  document.addEventListener("click", (event) => {
+    const target = event.target.closest("[data-reply], [data-copy], [data-reply-cancel], [data-attach-cancel], [data-notify-ask]");
+    closeMenus(event.target);
+    // A message in the flash area goes away when tapped.
+    event.target.closest("#flash .flash")?.remove();
+    if (!target) return;
+    if (target.matches("[data-reply]")) setReply(target);
+    else if (target.matches("[data-copy]")) navigator.clipboard?.writeText($(".msg-text", target.closest(".msg"))?.textContent ?? "");
+    else if (target.matches("[data-reply-cancel]")) cancelReply();
+    else if (target.matches("[data-attach-cancel]")) closeAttach(target.form);
+    else if (target.matches("[data-notify-ask]")) Notification.requestPermission().then(showNotifyButton);
+    target.closest("details")?.removeAttribute("open");
+  });
+
+  // Enter sends, Shift+Enter is a new line (keyboards with a physical Enter); Esc closes menus and the reply strip.
+  const touch = matchMedia("(pointer: coarse)");
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      closeMenus(null);
+      cancelReply();
+      return;
+    }
+    const field = event.target;
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing || touch.matches || !field.matches?.("#composer textarea")) return;
+    event.preventDefault();
+    if (field.value.trim()) field.form.requestSubmit();
+  });
+
+  // After a successful send: clear the form, take a new idempotency key, show the newest message.
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const form = event.detail.elt.closest?.("form");
+    if (!form || event.detail.xhr.status >= 400) return;
+    if (form.id === "composer") {
+      $("textarea", form).value = "";
+      $("[data-send-key]", form).value = randomKey();
+      cancelReply();
+      const scroller = $(".scroller");
+      scroller?.scrollTo({ top: scroller.scrollHeight });
+    } else if (form.id === "attach") {
+      closeAttach(form);
+    } else if (form.classList.contains("new-chat-form")) {
+      form.reset();
+      $("[data-send-key]", form).value = randomKey();
+      form.closest("details").open = false;
+    }
+  });
+})();
+
+// Instance pages: the SSE marker of an instance change (<template data-instance data-part>) makes the matching elements
+// re-fetch themselves over HTTP (their hx-trigger is "instance-changed"); nothing is swapped from the event itself.
 document.addEventListener("htmx:sseBeforeMessage", (event) => {
-  if (event.detail.type !== "reload") return;
+  if (event.detail.type !== "instance.changed") return;
   event.preventDefault();
-  // A tab that is already navigating away (e.g. the logout form) never runs this.
-  setTimeout(() => location.reload(), 300);
+  const el = event.target;
+  const marker = /data-instance="(\d+)" data-part="(\w+)"/.exec(String(event.detail.data || ""));
+  if (!marker || !(el instanceof Element) || el.getAttribute("data-live-instance") !== marker[1]) return;
+  if (!(el.getAttribute("data-live-parts") || "").split(" ").includes(marker[2])) return;
+  htmx.trigger(el, "instance-changed");
 });

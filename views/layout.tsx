@@ -3,7 +3,7 @@ import type { FC, PropsWithChildren } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import { can } from "../src/auth/permissions.ts";
 import type { AppEnv } from "../src/lib/context.ts";
-import { AuditIcon, ChatsIcon, LogoutIcon, PhoneIcon, SettingsIcon, UsersIcon } from "./components/icons.tsx";
+import { ChatsIcon, LogoutIcon, PhoneIcon, SettingsIcon, UsersIcon } from "./components/icons.tsx";
 import { CsrfField } from "./components/csrf.tsx";
 
 export interface LayoutProps {
@@ -12,8 +12,10 @@ export interface LayoutProps {
 }
 
 // Error answers (4xx/5xx) are swapped too: the error renderer retargets them next to where the problem happened.
+// Settling never copies `style` attributes (the CSP forbids them; a browser-added one would be reported).
 const HTMX_CONFIG = JSON.stringify({
   includeIndicatorStyles: false,
+  attributesToSettle: ["class", "width", "height"],
   allowEval: false,
   allowScriptTags: false,
   historyCacheSize: 0,
@@ -40,6 +42,7 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, child
         <title>{`${title} · GreenInbox`}</title>
         <link rel="icon" href="/public/icon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/public/app.css" />
+        <link rel="stylesheet" href="/public/inbox.css" />
         <script src="/public/vendor/htmx.min.js" defer></script>
         <script src="/public/vendor/htmx-ext-sse.js" defer></script>
         <script src="/public/app.js" defer></script>
@@ -57,7 +60,6 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, child
               <NavLink href="/chats" current={path} icon={<ChatsIcon />} label={t("nav.chats")} />
               <NavLink href="/instances" current={path} icon={<PhoneIcon />} label={t("nav.instances")} />
               {can(user, "manageUsers") && <NavLink href="/users" current={path} icon={<UsersIcon />} label={t("nav.users")} />}
-              {can(user, "admin") && <NavLink href="/audit" current={path} icon={<AuditIcon />} label={t("nav.audit")} />}
               <NavLink href="/settings" current={path} icon={<SettingsIcon />} label={t("nav.settings")} />
             </nav>
             <form method="post" action="/logout" class="logout" hx-boost="false">

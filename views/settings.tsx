@@ -10,9 +10,11 @@ import { CsrfField } from "./components/csrf.tsx";
 export interface SettingsProps {
   sessions: Pick<SessionRow, "id" | "userAgent" | "ip" | "createdAt" | "lastVerifiedAt">[];
   error?: { section: "profile" | "password"; text: string };
+  /** Null when the Telegram bot is off. */
+  telegram: { linked: boolean; require2fa: boolean; linkUrl?: string } | null;
 }
 
-export const SettingsPage: FC<SettingsProps> = ({ sessions, error }) => {
+export const SettingsPage: FC<SettingsProps> = ({ sessions, error, telegram }) => {
   const { t, user, locale, session } = useRequestContext<AppEnv>().var;
   const others = sessions.filter((s) => s.id !== session!.id);
   const problem = (section: "profile" | "password") =>
@@ -42,6 +44,30 @@ export const SettingsPage: FC<SettingsProps> = ({ sessions, error }) => {
           <button type="submit" class="button">{t("settings.changePassword")}</button>
         </form>
       </section>
+      {telegram && (
+        <section class="card" aria-labelledby="telegram-title">
+          <h2 id="telegram-title">Telegram</h2>
+          <p>{telegram.linked ? t("settings.tgLinked") : t("settings.tgNotLinked")}</p>
+          {telegram.linkUrl && (
+            <p class="flash flash-info">
+              {t("settings.tgOpen")} <a href={telegram.linkUrl} target="_blank" rel="noopener noreferrer">{telegram.linkUrl}</a>
+            </p>
+          )}
+          <div class="actions">
+            <form method="post" action="/settings/telegram/link" class="inline">
+              <CsrfField />
+              <button type="submit" class="button">{telegram.linked ? t("settings.tgRelink") : t("settings.tgLink")}</button>
+            </form>
+            {telegram.linked && !telegram.require2fa && (
+              <form method="post" action="/settings/telegram/2fa" class="inline" hx-confirm={t("settings.tg2faConfirm")}>
+                <CsrfField />
+                <button type="submit" class="button primary">{t("settings.tg2faOn")}</button>
+              </form>
+            )}
+          </div>
+          {telegram.require2fa && <p class="muted small">{t("settings.tg2faIsOn")}</p>}
+        </section>
+      )}
       <section class="card">
         <h2>{t("settings.language")}</h2>
         <form method="post" action="/settings/locale" class="stack">

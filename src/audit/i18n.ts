@@ -2,7 +2,6 @@
 import type { Entry } from "../lib/i18n/entry.ts";
 
 export const en = {
-  "nav.audit": "Audit",
   "audit.title": "Audit log",
   "audit.action": "What",
   "audit.actor": "Who",
@@ -20,7 +19,6 @@ export const en = {
 } as const satisfies Record<string, Entry>;
 
 export const ru: Record<keyof typeof en, Entry> = {
-  "nav.audit": "Журнал",
   "audit.title": "Журнал действий",
   "audit.action": "Что",
   "audit.actor": "Кто",

@@ -9,6 +9,8 @@ export type AuditAction =
   | "auth.loginLocked"
   | "auth.logout"
   | "auth.setup"
+  | "auth.codeSent"
+  | "auth.codeFailed"
   | "sessions.endedOthers"
   | "sessions.endedAllForUser"
   | "user.created"

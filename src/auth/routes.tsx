@@ -1,5 +1,10 @@
 // Sign-in, sign-out and first-admin setup routes.
 import { Hono } from "hono";
+import { deleteCookie, getCookie } from "hono/cookie";
+import { eq } from "drizzle-orm";
+import { users } from "../db/schema/index.ts";
+import { CodePage } from "../../views/auth/code.tsx";
+import { CHALLENGE_COOKIE, completeSignIn, finishSignIn } from "./sign-in.ts";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import type { AppEnv } from "../lib/context.ts";
@@ -38,11 +43,11 @@ export const authRoutes = new Hono<AppEnv>()
   })
 
   .post("/login", async (c) => {
-    const { throttle, users, sessions, audit, config } = c.var.deps;
+    const { throttle, users: userService, audit, config } = c.var.deps;
     const t = c.var.t;
     const parsed = loginForm.safeParse(await c.req.parseBody());
     const setupPending = c.var.deps.setup.token !== null;
-    const show = (status: 400 | 401 | 429, error: string, username?: string, next?: string) => {
+    const show = (status: 400 | 401 | 429 | 503, error: string, username?: string, next?: string) => {
       c.status(status);
       return c.render(<LoginPage error={error} username={username} next={next} setupPending={setupPending} />, { title: t("login.title") });
     };
@@ -55,7 +60,7 @@ export const authRoutes = new Hono<AppEnv>()
       const minutes = Math.max(1, Math.ceil((locked.getTime() - Date.now()) / 60000));
       return show(429, t("login.locked", { count: minutes }), username, next);
     }
-    const user = await users.verifyPassword(username, password);
+    const user = await userService.verifyPassword(username, password);
     if (!user) {
       const lockedNow = await throttle.recordFailure(username, ip);
       await audit.record({ action: lockedNow ? "auth.loginLocked" : "auth.loginFailed", actor: username.slice(0, 64), ip });
@@ -64,11 +69,43 @@ export const authRoutes = new Hono<AppEnv>()
       return show(401, t("login.wrong"), username, next);
     }
     await throttle.recordSuccess(username);
-    const { token } = await sessions.create(user.id, { userAgent: c.req.header("user-agent"), ip });
-    setSessionCookie(c, token);
-    await audit.record({ action: "auth.login", userId: user.id, actor: user.username, ip });
-    c.var.log.info({ userId: user.id, ip }, "signed in");
-    return c.redirect(safeNext(next), 303);
+    const outcome = await completeSignIn(c, user, ip, safeNext(next));
+    if (outcome instanceof Response) return outcome;
+    return show(outcome.status, outcome.error, username, next);
+  })
+
+  .get("/login/code", (c) => {
+    if (!c.var.deps.challenges.get(getCookie(c, CHALLENGE_COOKIE))) return c.redirect("/login", 303);
+    return c.render(<CodePage />, { title: c.var.t("twofa.title") });
+  })
+
+  .post("/login/code", async (c) => {
+    const { challenges, telegram, throttle, audit } = c.var.deps;
+    const t = c.var.t;
+    const token = getCookie(c, CHALLENGE_COOKIE);
+    const challenge = challenges.get(token);
+    if (!challenge || !telegram) return c.redirect("/login", 303);
+    const form = z.object({ code: z.string().max(20) }).safeParse(await c.req.parseBody());
+    const result = await telegram.codes.verifyLoginCode(challenge.userId, form.success ? form.data.code : "");
+    const ip = clientIp(c);
+    if (result.ok) {
+      challenges.close(token);
+      deleteCookie(c, CHALLENGE_COOKIE, { path: "/login" });
+      await throttle.recordSuccess(challenge.username);
+      const [user] = await c.var.deps.db.select().from(users).where(eq(users.id, challenge.userId));
+      if (!user || user.disabled) return c.redirect("/login", 303);
+      return finishSignIn(c, user, ip, challenge.next);
+    }
+    await audit.record({ action: "auth.codeFailed", userId: challenge.userId, actor: challenge.username, ip, details: { reason: result.reason } });
+    if (result.reason === "wrong") {
+      await throttle.recordFailure(challenge.username, ip);
+      c.status(401);
+      return c.render(<CodePage error={t("twofa.wrong", { count: result.triesLeft })} />, { title: t("twofa.title") });
+    }
+    challenges.close(token);
+    deleteCookie(c, CHALLENGE_COOKIE, { path: "/login" });
+    flash(c, "error", t("twofa.void"));
+    return c.redirect("/login", 303);
   })
 
   .post("/logout", async (c) => {

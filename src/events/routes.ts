@@ -1,10 +1,12 @@
-// The per-user SSE stream: events the user may see, plus keep-alive comments so idle connections stay open.
+// The per-user SSE stream: events the user may see (inbox ones rendered for them), plus keep-alive comments.
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { AppEnv } from "../lib/context.ts";
 import type { AppEvent } from "./bus.ts";
 import { visibleTo } from "./filter.ts";
 import { EVENTS } from "./names.ts";
+import { INBOX_EVENTS, inboxFrames, unreadFrame, type Frame } from "../../views/chats/live.tsx";
+import { uiFor } from "../../views/chats/format.ts";
 
 export const KEEP_ALIVE_MS = 5000;
 const RELOAD_GRACE_MS = 10_000;
@@ -17,7 +19,8 @@ function endsSession(data: Record<string, unknown>, sessionId: string): boolean 
 export const eventRoutes = new Hono<AppEnv>().get("/events", (c) => {
   const user = c.var.user!;
   const session = c.var.session!;
-  const { bus } = c.var.deps;
+  const { bus, log } = c.var.deps;
+  const ui = uiFor(c);
   // Proxies (nginx) must pass events through at once.
   c.header("X-Accel-Buffering", "no");
   return streamSSE(c, async (stream) => {
@@ -32,11 +35,12 @@ export const eventRoutes = new Hono<AppEnv>().get("/events", (c) => {
       unsubscribe();
       wake?.();
     });
+    const write = (frames: Frame[]) => frames.reduce((p, f) => p.then(() => stream.writeSSE(f)), Promise.resolve());
     try {
       await stream.write(": connected\n\n");
+      await write([await unreadFrame(c.var.deps, user)]);
       while (!stream.aborted && !stream.closed) {
-        const event = queue.shift();
-        if (!event) {
+        if (queue.length === 0) {
           await new Promise<void>((resolve) => {
             wake = resolve;
             setTimeout(resolve, KEEP_ALIVE_MS);
@@ -45,7 +49,10 @@ export const eventRoutes = new Hono<AppEnv>().get("/events", (c) => {
           if (queue.length === 0) await stream.write(": keep-alive\n\n");
           continue;
         }
-        if ((event.name === EVENTS.sessionsEnded && endsSession(event.data, session.id)) || event.name === EVENTS.userChanged) {
+        // Everything queued so far is handled as one batch: bursts render each chat row and the unread total once.
+        const batch = queue.splice(0);
+        const ending = batch.find((e) => (e.name === EVENTS.sessionsEnded && endsSession(e.data, session.id)) || e.name === EVENTS.userChanged);
+        if (ending) {
           // Session ended or rights changed: the page reloads (to the login page, or with fresh rights). Nothing more is
           // sent; the stream is held briefly so the page leaves before the connection drops.
           unsubscribe();
@@ -53,9 +60,18 @@ export const eventRoutes = new Hono<AppEnv>().get("/events", (c) => {
           await Promise.race([new Promise((r) => setTimeout(r, RELOAD_GRACE_MS)), new Promise<void>((r) => stream.onAbort(r))]);
           break;
         }
-        if (event.name === EVENTS.sessionsEnded) continue;
-        const html = typeof event.data.html === "string" ? event.data.html : JSON.stringify(event.data);
-        await stream.writeSSE({ event: event.name, data: html });
+        const inbox = batch.filter((e) => INBOX_EVENTS.has(e.name));
+        for (const event of batch) {
+          if (event.name === EVENTS.sessionsEnded || INBOX_EVENTS.has(event.name)) continue;
+          await stream.writeSSE({ event: event.name, data: typeof event.data.html === "string" ? event.data.html : JSON.stringify(event.data) });
+        }
+        if (inbox.length > 0) {
+          const frames = await inboxFrames(c.var.deps, user, { ...ui, now: new Date() }, inbox).catch((err: unknown) => {
+            log.error({ err, userId: user.id }, "live inbox update failed");
+            return [];
+          });
+          await write(frames);
+        }
       }
     } finally {
       unsubscribe();

@@ -28,6 +28,9 @@ export interface GatewayOptions {
   onQuotaExceeded?: (instanceId: number) => void;
 }
 
+/** Green-API limits per idInstance, so the buckets are keyed by it (not by our row id). */
+const bucketKey = (instance: InstanceCredentials) => String(instance.idInstance);
+
 export function createGateway(opts: GatewayOptions): Gateway {
   const clients = new Map<number, { key: string; client: GreenApiClient }>();
 
@@ -42,7 +45,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       apiTokenInstance: instance.apiToken,
       fetch: opts.fetch,
       log: opts.log.child({ instanceId: instance.id }),
-      onRateLimit: (info) => opts.scheduler.observeRateLimit(String(instance.id), info.method, info.remaining),
+      onRateLimit: (info) => opts.scheduler.observeRateLimit(bucketKey(instance), info.method, info.remaining),
     });
     clients.set(instance.id, { key, client });
     return client;
@@ -52,7 +55,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     scheduler: opts.scheduler,
     async call(instance, method, priority, fn, options) {
       try {
-        return await opts.scheduler.schedule(String(instance.id), method, priority, () => fn(clientFor(instance)), options);
+        return await opts.scheduler.schedule(bucketKey(instance), method, priority, () => fn(clientFor(instance)), options);
       } catch (err) {
         if (err instanceof GreenApiError && err.kind === "quotaExceeded") opts.onQuotaExceeded?.(instance.id);
         throw err;

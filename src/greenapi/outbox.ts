@@ -1,15 +1,15 @@
 // The persistent outbox: a send is stored first, then delivered through the scheduler exactly once, surviving crashes.
 import { and, asc, eq, inArray, isNull, lte, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { chats, messages } from "../db/schema/index.ts";
+import { chats, messages, type MessageMedia } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
 import type { Logger } from "../lib/log.ts";
 import { GreenApiError } from "./errors.ts";
 import type { Gateway, InstanceCredentials } from "./gateway.ts";
-import type { Intake } from "./intake.ts";
 import { SchedulerStoppedError } from "./scheduler.ts";
 import type { JournalMessage } from "./schemas.ts";
+import { fileKind, journalStatus, PROGRESS, sameContent } from "./outbox-content.ts";
 
 export interface SendTextInput {
   instanceId: number;
@@ -22,12 +22,24 @@ export interface SendTextInput {
   via: "web" | "telegram" | "auto";
 }
 
+/** A file already in the media store (`deps.media.store.store(...)`), sent with sendFileByUpload. */
+export interface SendFileInput extends Omit<SendTextInput, "text"> {
+  file: { sha256: string; fileName: string; mimeType: string; size: number };
+  /** Shown under images and videos; at most 1024 characters. */
+  caption?: string;
+}
+
+/** sendFileByUpload answers 500 past this caption length (shared/green-api.md §1). */
+const MAX_CAPTION = 1024;
+
 export interface OutboxOptions {
   db: Db;
   gateway: Gateway;
   bus: EventBus;
   log: Logger;
   loadInstance: (id: number) => Promise<InstanceCredentials | undefined>;
+  /** Reads a stored file of a file send (null when it is gone). */
+  readFile: (sha256: string) => Promise<Blob | null>;
   /** Ambiguous sends absent from the journal this long are sent again. */
   reconcileAfterMs: number;
   /** Most sends waiting in the scheduler at once (the rest stay queued in the database). */
@@ -35,21 +47,15 @@ export interface OutboxOptions {
 }
 
 export interface Outbox {
-  enqueue(input: SendTextInput): Promise<{ id: number; chatId: number; created: boolean }>;
+  /** Stores a text or file send (once per idempotencyKey); it then goes out in the background. */
+  enqueue(input: SendTextInput | SendFileInput): Promise<{ id: number; chatId: number; created: boolean }>;
   start(): void;
   stop(): Promise<void>;
   /** Resolves when nothing is queued or in flight (tests, shutdown). */
   idle(timeoutMs?: number): Promise<boolean>;
 }
 
-type Claimed = { id: number; instanceId: number; chatId: number; text: string | null; quotedIdMessage: string | null; sendStartedAt: Date | null };
-
-const FAILED_STATUSES: Record<string, string> = {
-  failed: "WhatsApp could not deliver the message",
-  noAccount: "this number has no WhatsApp account",
-  notInGroup: "the number is not in this group",
-  yellowCard: "sending is suspended for this number (yellow card)",
-};
+type Claimed = { id: number; instanceId: number; chatId: number; text: string | null; media: MessageMedia | null; quotedIdMessage: string | null; sendStartedAt: Date | null };
 
 export function createOutbox(opts: OutboxOptions): Outbox {
   const { db, gateway, bus, log } = opts;
@@ -85,15 +91,30 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       .update(messages)
       .set({ status: "sending", attempts: sql`${messages.attempts} + 1`, sendStartedAt: sql`now()` })
       .where(inArray(messages.id, due))
-      .returning({ id: messages.id, instanceId: messages.instanceId, chatId: messages.chatId, text: messages.text, quotedIdMessage: messages.quotedIdMessage, sendStartedAt: messages.sendStartedAt });
+      .returning({ id: messages.id, instanceId: messages.instanceId, chatId: messages.chatId, text: messages.text, media: messages.media, quotedIdMessage: messages.quotedIdMessage, sendStartedAt: messages.sendStartedAt })
+      // RETURNING follows the table's physical order, not the id: sends go out oldest first.
+      .then((rows) => rows.sort((a, b) => a.id - b.id));
   }
 
-  async function markAccepted(row: Claimed, idMessage: string, status: "accepted" | "sent" | "delivered" | "read" = "accepted") {
-    await db.transaction(async (tx) => {
-      // The webhook echo of this very send may have been stored first as a separate row: fold it into ours.
-      await tx.delete(messages).where(and(eq(messages.chatId, row.chatId), eq(messages.idMessage, idMessage), isNull(messages.idempotencyKey)));
-      await tx.update(messages).set({ idMessage, status, failReason: null, nextAttemptAt: null }).where(eq(messages.id, row.id));
+  async function markAccepted(row: Claimed, idMessage: string, status: (typeof PROGRESS)[number] = "accepted") {
+    const twins = await db.transaction(async (tx) => {
+      // The webhook echo of this very send may have been stored first as a separate row: fold it into ours,
+      // keeping its payload and any later status it already reached.
+      const removed = await tx
+        .delete(messages)
+        .where(and(eq(messages.chatId, row.chatId), eq(messages.idMessage, idMessage), isNull(messages.idempotencyKey)))
+        .returning({ id: messages.id, raw: messages.raw, status: messages.status });
+      for (const twin of removed) {
+        const rank = PROGRESS.indexOf(twin.status as (typeof PROGRESS)[number]);
+        if (rank > PROGRESS.indexOf(status)) status = PROGRESS[rank]!;
+      }
+      const raw = removed.find((t) => t.raw)?.raw;
+      await tx.update(messages).set({ idMessage, status, failReason: null, nextAttemptAt: null, ...(raw ? { raw } : {}) }).where(eq(messages.id, row.id));
+      return removed;
     });
+    for (const twin of twins) {
+      bus.publish({ name: EVENTS.messageUpdated, instanceId: row.instanceId, data: { messageId: twin.id, chatId: row.chatId, change: "merged", mergedInto: row.id } });
+    }
     announce(row, status);
   }
 
@@ -113,14 +134,20 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     inFlight.add(row.id);
     try {
       if (!instance) return await fail(row, "the WhatsApp number was removed");
-      if (!row.text) return await fail(row, "nothing to send");
-      const result = await gateway.call(
-        instance,
-        "sendMessage",
-        "reply",
-        (client) => client.sendMessage({ chatId: waChatId, message: row.text!, ...(row.quotedIdMessage ? { quotedMessageId: row.quotedIdMessage } : {}) }),
-        { maxAttempts: 1 },
-      );
+      const quoted = row.quotedIdMessage ? { quotedMessageId: row.quotedIdMessage } : {};
+      let result: { idMessage: string };
+      if (row.media?.sha256) {
+        const file = row.media;
+        if ((row.text ?? "").length > MAX_CAPTION) return await fail(row, `a caption can have at most ${MAX_CAPTION} characters`);
+        const blob = await opts.readFile(file.sha256!);
+        if (!blob) return await fail(row, "the file is no longer stored");
+        const fileName = file.fileName ?? "file";
+        const caption = row.text ? { caption: row.text } : {};
+        result = await gateway.call(instance, "sendFileByUpload", "reply", (client) => client.sendFileByUpload({ chatId: waChatId, file: blob, fileName, ...caption, ...quoted }), { maxAttempts: 1 });
+      } else {
+        if (!row.text) return await fail(row, "nothing to send");
+        result = await gateway.call(instance, "sendMessage", "reply", (client) => client.sendMessage({ chatId: waChatId, message: row.text!, ...quoted }), { maxAttempts: 1 });
+      }
       await markAccepted(row, result.idMessage);
     } catch (err) {
       if (err instanceof SchedulerStoppedError) return await requeue(row, 0);
@@ -136,18 +163,16 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   }
 
   async function sendLoop() {
-    const instances = new Map<number, Promise<InstanceCredentials | undefined>>();
     while (running) {
       const room = window - inFlight.size;
       const claimed = room > 0 ? await claim(room).catch((err) => (log.error({ err }, "outbox claim failed"), [] as Claimed[])) : [];
       if (claimed.length > 0) {
         const chatRows = await db.select({ id: chats.id, waChatId: chats.waChatId }).from(chats).where(inArray(chats.id, [...new Set(claimed.map((r) => r.chatId))]));
         const waIds = new Map(chatRows.map((c) => [c.id, c.waChatId]));
-        for (const row of claimed) {
-          if (!instances.has(row.instanceId)) instances.set(row.instanceId, opts.loadInstance(row.instanceId));
-          void instances.get(row.instanceId)!.then((instance) => send(row, waIds.get(row.chatId)!, instance));
-        }
-        instances.clear();
+        // Loaded before any send of the batch starts: over a connection pool a later batch must not overtake this one.
+        const ids = [...new Set(claimed.map((r) => r.instanceId))];
+        const loaded = new Map(await Promise.all(ids.map(async (id) => [id, await opts.loadInstance(id)] as const)));
+        for (const row of claimed) void send(row, waIds.get(row.chatId)!, loaded.get(row.instanceId));
         continue;
       }
       await sleep(1000);
@@ -157,7 +182,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   /** Looks up sends whose outcome is unknown in Green-API's journal of outgoing messages. */
   async function reconcile(): Promise<void> {
     const candidates = await db
-      .select({ id: messages.id, instanceId: messages.instanceId, chatId: messages.chatId, text: messages.text, quotedIdMessage: messages.quotedIdMessage, sendStartedAt: messages.sendStartedAt, waChatId: chats.waChatId })
+      .select({ id: messages.id, instanceId: messages.instanceId, chatId: messages.chatId, text: messages.text, media: messages.media, quotedIdMessage: messages.quotedIdMessage, sendStartedAt: messages.sendStartedAt, waChatId: chats.waChatId })
       .from(messages)
       .innerJoin(chats, eq(chats.id, messages.chatId))
       .where(and(eq(messages.status, "sending"), inFlight.size ? notInArray(messages.id, [...inFlight]) : undefined))
@@ -186,7 +211,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       for (const row of rows) {
         const startedAt = row.sendStartedAt?.getTime() ?? 0;
         const match = journal.find(
-          (j) => j.type === "outgoing" && j.sendByApi && j.chatId === row.waChatId && !known.has(j.idMessage) && j.timestamp * 1000 >= startedAt - 60_000 && journalText(j) === row.text,
+          (j) => j.type === "outgoing" && j.sendByApi && j.chatId === row.waChatId && !known.has(j.idMessage) && j.timestamp * 1000 >= startedAt - 60_000 && sameContent(j, row),
         );
         if (match) {
           known.add(match.idMessage);
@@ -210,6 +235,13 @@ export function createOutbox(opts: OutboxOptions): Outbox {
 
   return {
     async enqueue(input) {
+      let content: { type: string; text: string | null; media: MessageMedia | null };
+      if ("file" in input) {
+        const { type, kind } = fileKind(input.file.mimeType);
+        content = { type, text: input.caption || null, media: { kind, state: "ready", ...input.file } };
+      } else {
+        content = { type: "textMessage", text: input.text, media: null };
+      }
       const [chat] = await db
         .insert(chats)
         .values({ instanceId: input.instanceId, waChatId: input.waChatId, lastMessageAt: sql`now()` })
@@ -221,8 +253,9 @@ export function createOutbox(opts: OutboxOptions): Outbox {
           instanceId: input.instanceId,
           chatId: chat!.id,
           direction: "out",
-          type: "textMessage",
-          text: input.text,
+          type: content.type,
+          text: content.text,
+          media: content.media,
           via: input.via,
           senderUserId: input.senderUserId,
           senderName: input.senderName,
@@ -265,35 +298,4 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       return false;
     },
   };
-}
-
-function journalText(j: JournalMessage): string | undefined {
-  const extended = j.extendedTextMessage as { text?: unknown } | undefined;
-  return j.textMessage ?? (typeof extended?.text === "string" ? extended.text : undefined);
-}
-
-function journalStatus(j: JournalMessage): "accepted" | "sent" | "delivered" | "read" {
-  const s = j.type === "outgoing" ? j.statusMessage : "";
-  return s === "sent" || s === "delivered" || s === "read" ? s : "accepted";
-}
-
-/** Applies delivery statuses (outgoingMessageStatus) to stored messages; never moves a status backwards. */
-export function registerStatusHandler(intake: Intake, db: Db, bus: EventBus): void {
-  const before: Record<string, string[]> = {
-    sent: ["sending", "accepted", "unknown"],
-    delivered: ["sending", "accepted", "sent", "unknown"],
-    read: ["sending", "accepted", "sent", "delivered", "unknown"],
-    failed: ["sending", "accepted", "sent", "unknown"],
-  };
-  intake.on("outgoingMessageStatus", async (instanceId, event) => {
-    if (event.typeWebhook !== "outgoingMessageStatus") return;
-    const status = event.status in FAILED_STATUSES ? "failed" : (event.status as "sent" | "delivered" | "read");
-    const chat = db.select({ id: chats.id }).from(chats).where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, event.chatId)));
-    const updated = await db
-      .update(messages)
-      .set({ status, failReason: status === "failed" ? (event.description ?? FAILED_STATUSES[event.status]!) : null })
-      .where(and(inArray(messages.chatId, chat), eq(messages.idMessage, event.idMessage), inArray(messages.status, before[status]! as never)))
-      .returning({ id: messages.id, chatId: messages.chatId });
-    for (const row of updated) bus.publish({ name: EVENTS.messageUpdated, instanceId, data: { messageId: row.id, chatId: row.chatId, status } });
-  });
 }

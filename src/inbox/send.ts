@@ -1,4 +1,4 @@
-// Validation of what managers send from the web: the recipient and the text, before the outbox takes them.
+// Validation of what managers send from the web (recipient, text, reply-to, file caption), before the outbox takes it.
 import { z } from "zod";
 import { chatIdSchema } from "../greenapi/schemas.ts";
 
@@ -24,3 +24,10 @@ export const sendTextForm = z.object({
 });
 
 export const newChatForm = sendTextForm.extend({ to: recipientSchema });
+
+/** The fields posted with a file (the file itself is checked by the route: present, within MAX_MEDIA_BYTES). */
+export const sendFileForm = z.object({
+  caption: z.string().trim().max(1024, "at most 1024 characters").optional(),
+  key: keySchema,
+  quoted: sendTextForm.shape.quoted,
+});

@@ -1,10 +1,49 @@
-// Instance pages: the list of numbers the user may see and one number's overview (behind the instance gate).
-import { Hono } from "hono";
+// Instance pages: the list, one number's page with its live fragments, QR / phone-code linking, logout and restart.
+import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { RequestContext } from "hono/jsx-renderer";
+import type { Child } from "hono/jsx";
+import { z } from "zod";
 import type { AppEnv } from "../lib/context.ts";
 import { can } from "../auth/permissions.ts";
 import { INSTANCE_SCOPE } from "../auth/instance-gate.ts";
-import { InstancePage, InstancesPage } from "../../views/instances/list.tsx";
+import { flash } from "../auth/cookies.ts";
+import { clientIp } from "../lib/client-ip.ts";
+import { InstanceCard, InstancesPage } from "../../views/instances/list.tsx";
+import { InstancePage, InstanceStatus } from "../../views/instances/detail.tsx";
+import { CodeResult, ConnectPanel, PhoneCodeForm } from "../../views/instances/connect.tsx";
+import { describeFailure } from "./manage.ts";
+import { announceInstance } from "./live.ts";
+import { manageRoutes } from "./manage-routes.tsx";
+import type { InstanceView } from "./service.ts";
+
+/** How long the first page view waits for the first QR code. */
+const FIRST_QR_WAIT_MS = 2500;
+
+/** Renders a fragment for htmx (views read the request context like full pages do). */
+export function fragment(c: Context<AppEnv>, node: Child) {
+  return c.html(<RequestContext.Provider value={c}>{node}</RequestContext.Provider>);
+}
+
+async function view(c: Context<AppEnv>): Promise<InstanceView> {
+  const instance = await c.var.deps.instances.getView(c.var.instanceId);
+  if (!instance) throw new HTTPException(404, { message: "not found" });
+  return instance;
+}
+
+/** Only managers of this instance get a QR (scanning it would link a phone to the company's number). */
+async function connectProps(c: Context<AppEnv>, instance: InstanceView, waitMs: number) {
+  const mayManage = c.var.mayManageInstance;
+  const linked = instance.state === "authorized" || instance.state === "yellowCard";
+  const snapshot = mayManage && !linked ? await c.var.deps.qr.watch(instance.id, c.var.user!.id, waitMs) : undefined;
+  return { instance, mayManage, snapshot };
+}
+
+function requireManage(c: Context<AppEnv>): void {
+  if (!c.var.mayManageInstance) throw new HTTPException(403, { message: "forbidden" });
+}
+
+const phoneForm = z.object({ phone: z.string().transform((v) => v.replace(/[\s()+-]/g, "")).pipe(z.string().regex(/^\d{10,15}$/)) });
 
 export const instanceRoutes = new Hono<AppEnv>()
   .get("/instances", async (c) => {
@@ -12,8 +51,60 @@ export const instanceRoutes = new Hono<AppEnv>()
     return c.render(<InstancesPage instances={list} mayManage={can(c.var.user, "manageInstances")} />, { title: c.var.t("instances.title") });
   })
 
+  .route("/", manageRoutes)
+
   .get(INSTANCE_SCOPE, async (c) => {
-    const instance = await c.var.deps.instances.getView(c.var.instanceId);
-    if (!instance) throw new HTTPException(404, { message: "not found" });
-    return c.render(<InstancePage instance={instance} />, { title: instance.name });
-  });
+    const props = await connectProps(c, await view(c), FIRST_QR_WAIT_MS);
+    // Waiting for the first QR code also checked the state: show what it found.
+    const instance = props.snapshot ? await view(c) : props.instance;
+    return c.render(<InstancePage {...props} instance={instance} />, { title: instance.name });
+  })
+
+  // Live fragments, re-fetched when the instance changes.
+  .get(`${INSTANCE_SCOPE}/card`, async (c) => fragment(c, <InstanceCard instance={await view(c)} />))
+  .get(`${INSTANCE_SCOPE}/status`, async (c) => fragment(c, <InstanceStatus instance={await view(c)} />))
+  .get(`${INSTANCE_SCOPE}/connect`, async (c) => fragment(c, <ConnectPanel {...await connectProps(c, await view(c), 0)} />))
+
+  .get(`${INSTANCE_SCOPE}/connect/code`, async (c) => fragment(c, <PhoneCodeForm instance={await view(c)} mayManage={c.var.mayManageInstance} />))
+
+  .post(`${INSTANCE_SCOPE}/connect/code`, async (c) => {
+    requireManage(c);
+    const form = phoneForm.safeParse(await c.req.parseBody());
+    if (!form.success) return fragment(c, <CodeResult error={c.var.t("instances.codeBadPhone")} />);
+    const row = (await c.var.deps.instances.getRow(c.var.instanceId))!;
+    try {
+      const answer = await c.var.deps.gateway.call(row, "getAuthorizationCode", "normal", (g) => g.getAuthorizationCode(Number(form.data.phone)), { maxAttempts: 1 });
+      if (!answer.status || !answer.code) return fragment(c, <CodeResult error={c.var.t("instances.codeFailed", { reason: row.state })} />);
+      c.var.deps.qr.watch(row.id, c.var.user!.id).catch(() => {}); // keep checking the state while the code is typed
+      return fragment(c, <CodeResult code={answer.code} />);
+    } catch (err) {
+      const p = describeFailure(err);
+      return fragment(c, <CodeResult error={c.var.t("instances.codeFailed", { reason: c.var.t(p.key, p.params) })} />);
+    }
+  })
+
+  .post(`${INSTANCE_SCOPE}/logout`, async (c) => action(c, "logout"))
+  .post(`${INSTANCE_SCOPE}/reboot`, async (c) => action(c, "reboot"));
+
+/** Logout or restart at Green-API, recorded in the audit log; back to the number's page with the outcome. */
+async function action(c: Context<AppEnv>, what: "logout" | "reboot") {
+  requireManage(c);
+  const { deps, user, t } = c.var;
+  const row = (await deps.instances.getRow(c.var.instanceId))!;
+  try {
+    if (what === "logout") await deps.gateway.call(row, "logout", "normal", (g) => g.logout(), { maxAttempts: 1 });
+    else await deps.gateway.call(row, "reboot", "normal", (g) => g.reboot(), { maxAttempts: 1 });
+    const state = what === "logout" ? "notAuthorized" : "starting";
+    await deps.instances.setState(row.id, state);
+    announceInstance(deps.bus, row.id, "state", { state });
+    await deps.audit.record({
+      action: what === "logout" ? "instance.loggedOut" : "instance.rebooted",
+      userId: user!.id, actor: user!.username, ip: clientIp(c), target: `instance:${row.id}`,
+    });
+    flash(c, "ok", t(what === "logout" ? "instances.loggedOut" : "instances.rebooted"));
+  } catch (err) {
+    const p = describeFailure(err);
+    flash(c, "error", t("instances.actionFailed", { reason: t(p.key, p.params) }));
+  }
+  return c.redirect(`/instances/${row.id}`, 303);
+}

@@ -1,13 +1,21 @@
-// Instances: reading them within what a user may see (management comes with the instances issue).
+// Instances: reading them within what a user may see, and the writes behind managing them.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { chats, instances, messages } from "../db/schema/index.ts";
+import { chats, instances, messages, telegramChats } from "../db/schema/index.ts";
 import { visibleInstances } from "../auth/permissions.ts";
 import type { SessionUser } from "../auth/sessions.ts";
 
 export type InstanceRow = typeof instances.$inferSelect;
 /** An instance as pages show it: never carries the API token. */
-export type InstanceView = Omit<InstanceRow, "apiToken" | "webhookToken"> & { chatCount: number; unread: number };
+export type InstanceView = Omit<InstanceRow, "apiToken" | "webhookToken"> & {
+  chatCount: number;
+  unread: number;
+  messageCount: number;
+  /** Title of the linked Telegram channel, when the bot knows it. */
+  telegramTitle: string | null;
+};
+export type InstanceInsert = typeof instances.$inferInsert;
+export type InstanceState = InstanceRow["state"];
 
 const viewColumns = {
   id: instances.id,
@@ -30,6 +38,8 @@ const viewColumns = {
   updatedAt: instances.updatedAt,
   chatCount: sql<number>`(select count(*)::int from chats c where c.instance_id = "instances"."id")`,
   unread: sql<number>`(select coalesce(sum(c.unread_count), 0)::int from chats c where c.instance_id = "instances"."id")`,
+  messageCount: sql<number>`(select count(*)::int from messages m where m.instance_id = "instances"."id")`,
+  telegramTitle: sql<string | null>`(select coalesce(t.title, t.username) from telegram_chats t where t.id = "instances"."telegram_chat_id")`,
 };
 
 export function createInstanceService(db: Db) {
@@ -47,6 +57,58 @@ export function createInstanceService(db: Db) {
 
     async setIntakeError(id: number, reason: string | null): Promise<void> {
       await db.update(instances).set({ intakeError: reason }).where(eq(instances.id, id));
+    },
+
+    /** Every instance with credentials, for background jobs. */
+    async listRows(): Promise<InstanceRow[]> {
+      return db.select().from(instances).orderBy(asc(instances.id));
+    },
+
+    async findByIdInstance(idInstance: number): Promise<{ id: number } | undefined> {
+      const [row] = await db.select({ id: instances.id }).from(instances).where(eq(instances.idInstance, idInstance));
+      return row;
+    },
+
+    async insert(values: InstanceInsert): Promise<InstanceRow> {
+      const [row] = await db.insert(instances).values(values).returning();
+      return row!;
+    },
+
+    async update(id: number, values: Partial<InstanceInsert>): Promise<InstanceRow | undefined> {
+      const [row] = await db.update(instances).set(values).where(eq(instances.id, id)).returning();
+      return row;
+    },
+
+    /** Deletes the instance; its chats, messages, reactions and Telegram posts go with it (FK cascade). */
+    async remove(id: number): Promise<void> {
+      await db.delete(instances).where(eq(instances.id, id));
+    },
+
+    /** Records a state seen at Green-API; true when it differs from the stored one. */
+    async setState(id: number, state: InstanceState, wid?: string | null): Promise<boolean> {
+      const changed = await db
+        .update(instances)
+        .set({ state, ...(wid ? { wid } : {}) })
+        .where(and(eq(instances.id, id), sql`(${instances.state} <> ${state} or ${wid ?? null}::text is not null and ${instances.wid} is distinct from ${wid ?? null})`))
+        .returning({ id: instances.id });
+      return changed.length > 0;
+    },
+
+    /** What removing the instance would delete. */
+    async impact(id: number): Promise<{ chats: number; messages: number }> {
+      const [c] = await db.select({ n: sql<number>`count(*)::int` }).from(chats).where(eq(chats.instanceId, id));
+      const [m] = await db.select({ n: sql<number>`count(*)::int` }).from(messages).where(eq(messages.instanceId, id));
+      return { chats: c?.n ?? 0, messages: m?.n ?? 0 };
+    },
+
+    /** Telegram chats the bot may post to, for the channel choice. */
+    async telegramChoices(): Promise<{ id: number; title: string }[]> {
+      const rows = await db
+        .select({ id: telegramChats.id, title: telegramChats.title, username: telegramChats.username })
+        .from(telegramChats)
+        .where(and(eq(telegramChats.canPost, true), eq(telegramChats.botStatus, "administrator"), inArray(telegramChats.type, ["channel", "supergroup", "group"])))
+        .orderBy(asc(telegramChats.title));
+      return rows.map((r) => ({ id: r.id, title: r.title ?? r.username ?? String(r.id) }));
     },
 
     /** Instances whose notifications are fetched by polling. */

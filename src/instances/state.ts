@@ -5,6 +5,7 @@ import { instances } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
 import type { Intake } from "../greenapi/intake.ts";
+import { announceInstance } from "./live.ts";
 
 export function registerInstanceStateHandlers(intake: Intake, db: Db, bus: EventBus): void {
   intake.on("stateInstanceChanged", async (instanceId, event) => {
@@ -15,6 +16,8 @@ export function registerInstanceStateHandlers(intake: Intake, db: Db, bus: Event
       .set({ state, wid: event.instanceData.wid || undefined })
       .where(eq(instances.id, instanceId));
     bus.publish({ name: EVENTS.instanceChanged, instanceId, data: { state } });
+    // Open pages re-fetch the card / QR panel (the event above stays as other capabilities know it).
+    announceInstance(bus, instanceId, "state");
   });
 
   intake.on("quotaExceeded", async (instanceId) => markQuotaExceeded(db, bus, instanceId));
@@ -23,5 +26,5 @@ export function registerInstanceStateHandlers(intake: Intake, db: Db, bus: Event
 /** The monthly quota ran out (a 466 answer or a quotaExceeded notification): users see it on the instance. */
 export async function markQuotaExceeded(db: Db, bus: EventBus, instanceId: number): Promise<void> {
   await db.update(instances).set({ quotaExceededAt: new Date() }).where(eq(instances.id, instanceId));
-  bus.publish({ name: EVENTS.instanceChanged, instanceId, data: { quotaExceeded: true } });
+  announceInstance(bus, instanceId, "state", { quotaExceeded: true });
 }

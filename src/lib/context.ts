@@ -4,6 +4,7 @@ import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { SessionRow, SessionService, SessionUser } from "../auth/sessions.ts";
 import type { Throttle } from "../auth/throttle.ts";
+import type { ChallengeStore } from "../auth/two-factor.ts";
 import type { UserService } from "../users/service.ts";
 import type { InstanceService } from "../instances/service.ts";
 import type { InboxService } from "../inbox/service.ts";
@@ -12,6 +13,10 @@ import type { Intake } from "../greenapi/intake.ts";
 import type { Gateway } from "../greenapi/gateway.ts";
 import type { Outbox } from "../greenapi/outbox.ts";
 import type { Poller } from "../greenapi/poller.ts";
+import type { QrWatcher } from "../instances/qr.ts";
+import type { Jobs } from "../jobs/index.ts";
+import type { MediaService } from "../inbox/media.ts";
+import type { Telegram } from "../telegram/index.ts";
 import type { Locale, Translate } from "./i18n.ts";
 import type { Logger } from "./log.ts";
 
@@ -28,12 +33,22 @@ export interface AppDeps {
   audit: AuditService;
   intake: Intake;
   gateway: Gateway;
+  /** Message media: background downloads, the file store (uploads), retries. */
+  media: MediaService;
   outbox: Outbox;
   poller: Poller;
+  /** QR login refreshers, one per instance someone is linking. */
+  qr: QrWatcher;
+  /** Scheduled jobs (croner). */
+  jobs: Jobs;
   /** Checks the database; throws when it is down. */
   ping(): Promise<void>;
   /** One-time first-admin setup token while no user exists, else null. */
   setup: { token: string | null };
+  /** Sign-ins waiting for their Telegram code. */
+  challenges: ChallengeStore;
+  /** The Telegram bot and its services; null when TELEGRAM_BOT_TOKEN is not set. */
+  telegram: Telegram | null;
 }
 
 export interface AppEnv {

@@ -46,6 +46,14 @@ export const en = {
   "settings.lastUsed": "last used {when}",
   "settings.endSession": "End",
   "settings.sessionEnded": "Session ended.",
+  "settings.tgLinked": "Your Telegram account is linked: the bot can send you sign-in codes and notices.",
+  "settings.tgNotLinked": "Link your Telegram account to answer customers from Telegram groups and to get sign-in codes.",
+  "settings.tgLink": "Link Telegram",
+  "settings.tgRelink": "Link another Telegram account",
+  "settings.tgOpen": "Open this link on a device with Telegram within 10 minutes and press Start:",
+  "settings.tg2faOn": "Turn on sign-in codes (2FA)",
+  "settings.tg2faConfirm": "From now on, signing in will need a code from Telegram. Only an admin can turn this off. Continue?",
+  "settings.tg2faIsOn": "Sign-in codes are on: after your password, the bot sends you a code in Telegram.",
 } as const satisfies Record<string, Entry>;
 
 export const ru: Record<keyof typeof en, Entry> = {
@@ -93,4 +101,12 @@ export const ru: Record<keyof typeof en, Entry> = {
   "settings.lastUsed": "последнее использование {when}",
   "settings.endSession": "Завершить",
   "settings.sessionEnded": "Сеанс завершён.",
+  "settings.tgLinked": "Ваш Telegram привязан: бот может присылать коды входа и уведомления.",
+  "settings.tgNotLinked": "Привяжите Telegram, чтобы отвечать клиентам из групп Telegram и получать коды входа.",
+  "settings.tgLink": "Привязать Telegram",
+  "settings.tgRelink": "Привязать другой аккаунт Telegram",
+  "settings.tgOpen": "Откройте эту ссылку на устройстве с Telegram в течение 10 минут и нажмите «Start»:",
+  "settings.tg2faOn": "Включить коды входа (2FA)",
+  "settings.tg2faConfirm": "Теперь для входа понадобится код из Telegram. Отключить это сможет только администратор. Продолжить?",
+  "settings.tg2faIsOn": "Коды входа включены: после пароля бот присылает код в Telegram.",
 };

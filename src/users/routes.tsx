@@ -20,10 +20,12 @@ const localeForm = z.object({ locale: z.enum(["", "en", "ru"]) });
 const profileForm = z.object({ displayName: z.string().trim().min(1, "display name: required").max(80) });
 const passwordForm = z.object({ current: z.string().min(1).max(256), password: passwordSchema, confirm: z.string().max(256) });
 
-async function renderSettings(c: Context<AppEnv>, error?: SettingsProps["error"], status: 200 | 400 = 200) {
+async function renderSettings(c: Context<AppEnv>, error?: SettingsProps["error"], status: 200 | 400 = 200, linkUrl?: string) {
   c.status(status);
-  const sessions = await c.var.deps.sessions.listForUser(c.var.user!.id);
-  return c.render(<SettingsPage sessions={sessions} error={error} />, { title: c.var.t("settings.title") });
+  const { sessions, users, telegram } = c.var.deps;
+  const me = await users.findByUsername(c.var.user!.username);
+  const tg = telegram && me ? { linked: me.telegramUserId !== null, require2fa: me.require2fa, linkUrl } : null;
+  return c.render(<SettingsPage sessions={await sessions.listForUser(c.var.user!.id)} error={error} telegram={tg} />, { title: c.var.t("settings.title") });
 }
 const userParam = z.coerce.number().int().positive();
 
@@ -87,6 +89,22 @@ export const userRoutes = new Hono<AppEnv>()
     bus.publish({ name: EVENTS.sessionsEnded, userId: me.id, data: { allExcept: c.var.session!.id } });
     await audit.record({ action: "user.passwordChanged", userId: me.id, actor: me.username, ip: clientIp(c), details: { sessionsEnded: ended } });
     flash(c, "ok", c.var.t("settings.passwordChanged"));
+    return c.redirect("/settings", 303);
+  })
+
+  .post("/settings/telegram/link", async (c) => {
+    const telegram = c.var.deps.telegram;
+    if (!telegram) throw new HTTPException(404, { message: "Telegram is off" });
+    const { url } = await telegram.codes.createLinkToken(c.var.user!.id);
+    return renderSettings(c, undefined, 200, url);
+  })
+
+  .post("/settings/telegram/2fa", async (c) => {
+    const me = await c.var.deps.users.findByUsername(c.var.user!.username);
+    if (!c.var.deps.telegram || !me?.telegramUserId) throw new HTTPException(400, { message: "link Telegram first" });
+    await c.var.deps.users.setRequire2fa(me.id, true);
+    await c.var.deps.audit.record({ action: "user.updated", userId: me.id, actor: me.username, target: `user:${me.id}`, details: { changed: ["require2fa"] } });
+    flash(c, "ok", c.var.t("settings.tg2faIsOn"));
     return c.redirect("/settings", 303);
   })
 

@@ -75,6 +75,10 @@ export function createUserService(db: Db) {
       await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
     },
 
+    async setRequire2fa(userId: number, on: boolean): Promise<void> {
+      await db.update(users).set({ require2fa: on }).where(eq(users.id, userId));
+    },
+
     async setDisplayName(userId: number, displayName: string): Promise<void> {
       await db.update(users).set({ displayName }).where(eq(users.id, userId));
     },

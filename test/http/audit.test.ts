@@ -23,8 +23,8 @@ test("only administrators see the audit log", async () => {
   const clerk = new Agent(app.url);
   await clerk.login("clerk", "clerk-password");
   expect((await clerk.get("/audit")).status).toBe(403);
-  expect(await (await clerk.get("/")).text()).not.toContain('href="/audit"');
-  expect(await (await admin.get("/")).text()).toContain('href="/audit"');
+  expect(await (await clerk.get("/users")).text()).not.toContain('href="/audit"');
+  expect(await (await admin.get("/users")).text()).toContain('href="/audit"');
 });
 
 test("filters by kind and by who, and pages with an older-entries link", async () => {

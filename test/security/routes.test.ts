@@ -14,6 +14,9 @@ const PUBLIC: Record<string, number[]> = {
   "GET /setup": [404],
   "POST /setup": [404],
   "GET /healthz": [200],
+  // The second sign-in step: without a pending challenge it sends the visitor back to /login.
+  "GET /login/code": [303],
+  "POST /login/code": [303],
   // OAuth sign-in: 404 here because no provider is configured in this test.
   "GET /login/:provider{github|google|oidc}": [404],
   "GET /login/:provider{github|google|oidc}/callback": [404],

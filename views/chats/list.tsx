@@ -1,35 +1,139 @@
-// The chat list (the conversation view arrives with the inbox issue).
-import type { FC } from "hono/jsx";
-import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../../src/lib/context.ts";
+// The inbox page: chat list (filter, search, live rows, more on scroll) beside the conversation pane.
+import type { Child, FC } from "hono/jsx";
 import type { ChatListItem } from "../../src/inbox/service.ts";
-import { formatRelative } from "../../src/lib/i18n.ts";
+import { BellIcon } from "../components/icons.tsx";
 import { EmptyState } from "../components/empty.tsx";
+import { mediaLabel } from "./media.tsx";
+import { contactLabel, listTime, type Ui } from "./format.ts";
+import { NewChat } from "./new-chat.tsx";
 
-export const ChatsPage: FC<{ chats: ChatListItem[]; title: string }> = ({ chats, title }) => {
-  const { t, locale } = useRequestContext<AppEnv>().var;
+export interface ListState {
+  q: string;
+  instanceId?: number;
+}
+
+/** `/chats` with the list's filter and search as query parameters. */
+export function listUrl(state: ListState, before?: string): string {
+  const params = new URLSearchParams();
+  if (state.instanceId !== undefined) params.set("instance", String(state.instanceId));
+  if (state.q) params.set("q", state.q);
+  if (before) params.set("before", before);
+  const query = params.toString();
+  return query ? `/chats?${query}` : "/chats";
+}
+
+function preview(ui: Ui, chat: ChatListItem): string {
+  if (chat.match) return chat.match;
+  const last = chat.last;
+  if (!last) return "";
+  if (last.deleted) return ui.t("inbox.deleted");
+  return last.text || (last.mediaKind ? mediaLabel(ui, last.mediaKind) : "");
+}
+
+/** One chat in the list. `oob` replaces the row already shown (live updates keep its place). */
+export const ChatRow: FC<{ ui: Ui; chat: ChatListItem; oob?: boolean }> = ({ ui, chat, oob }) => {
+  const label = contactLabel(ui, chat);
+  const url = `/instances/${chat.instanceId}/chats/${chat.id}`;
+  const many = chat.unread >= 100;
+  return (
+    <li id={`chat-${chat.id}`} class={chat.unread > 0 ? "chat-row has-unread" : "chat-row"} hx-swap-oob={oob ? "true" : undefined}>
+      <a class="chat-link" href={url} hx-get={url} hx-target="#chat-pane" hx-swap="outerHTML" hx-push-url="true">
+        <span class="avatar" aria-hidden="true">{label.slice(0, 1).toUpperCase()}</span>
+        <span class="chat-main">
+          <span class="chat-top">
+            <span class="chat-name">{label}</span>
+            {chat.lastMessageAt && <time datetime={chat.lastMessageAt.toISOString()}>{listTime(ui, chat.lastMessageAt)}</time>}
+          </span>
+          <span class="chat-bottom">
+            <span class="chat-preview" dir="auto">{preview(ui, chat)}</span>
+            <span class="instance-badge">{chat.instanceName}</span>
+            {chat.unread > 0 && (
+              <span class="unread" aria-label={many ? ui.t("inbox.unreadMany") : ui.t("chats.unread", { count: chat.unread })}>
+                {many ? "99+" : chat.unread}
+              </span>
+            )}
+          </span>
+        </span>
+      </a>
+    </li>
+  );
+};
+
+/** The next page of chats, loaded when it scrolls into view; swapped out for the rows. */
+export const MoreChats: FC<{ ui: Ui; state: ListState; next: string | null }> = ({ ui, state, next }) =>
+  next ? (
+    <li class="more-chats">
+      <a class="link-button" href={listUrl(state, next)} hx-get={listUrl(state, next)} hx-trigger="click, intersect once" hx-target="closest li" hx-swap="outerHTML" hx-push-url="false">
+        {ui.t("inbox.more")}
+      </a>
+    </li>
+  ) : null;
+
+/** A page of rows plus the link to the next one (the answer to "more"). */
+export const ChatRows: FC<{ ui: Ui; chats: ChatListItem[]; state: ListState; next: string | null }> = ({ ui, chats, state, next }) => (
+  <>
+    {chats.map((chat) => <ChatRow ui={ui} chat={chat} />)}
+    <MoreChats ui={ui} state={state} next={next} />
+  </>
+);
+
+/**
+ * The list itself (swapped by search and filter). Without a search it takes live rows at the top: from every visible
+ * number, or from the filtered one. Search results only update in place.
+ */
+export const ChatResults: FC<{ ui: Ui; chats: ChatListItem[]; state: ListState; next: string | null }> = ({ ui, chats, state, next }) => {
+  const live = state.q ? undefined : state.instanceId === undefined ? "chats.all,chat" : `chats.${state.instanceId},chat`;
+  const searchLive = state.q ? "chat" : undefined;
   return (
     <>
-      <h1>{title}</h1>
-      {chats.length === 0 ? (
-        <EmptyState title={t("chats.empty")} hint={t("chats.emptyHint")} />
+      <ul id="chat-list" class="chat-list" aria-label={ui.t("chats.title")} sse-swap={live ?? searchLive} hx-swap="afterbegin">
+        <ChatRows ui={ui} chats={chats} state={state} next={next} />
+      </ul>
+      {state.q ? (
+        <EmptyState title={ui.t("inbox.noResults", { q: state.q })} hint={ui.t("inbox.noResultsHint")} />
       ) : (
-        <ul class="chat-list" aria-label={t("chats.title")}>
-          {chats.map((chat) => (
-            <li class="chat-row">
-              <span class="avatar" aria-hidden="true">{(chat.name ?? chat.waChatId).slice(0, 1).toUpperCase()}</span>
-              <span class="chat-main">
-                <span class="chat-name">{chat.name ?? `+${chat.waChatId.replace(/@.*/, "")}`}</span>
-                <span class="muted small">{chat.instanceName}</span>
-              </span>
-              <span class="chat-meta">
-                {chat.lastMessageAt && <time datetime={chat.lastMessageAt.toISOString()}>{formatRelative(locale, chat.lastMessageAt)}</time>}
-                {chat.unreadCount > 0 && <span class="unread" aria-label={t("chats.unread", { count: chat.unreadCount })}>{chat.unreadCount}</span>}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <EmptyState title={ui.t("chats.empty")} hint={ui.t("chats.emptyHint")} />
       )}
     </>
   );
 };
+
+export interface InboxPageProps {
+  ui: Ui;
+  chats: ChatListItem[];
+  next: string | null;
+  state: ListState;
+  instances: { id: number; name: string }[];
+  csrf: string;
+  /** Where searching asks for results (and what it pushes to the address bar): the list, or the open conversation. */
+  searchPath: string;
+  pane: Child;
+}
+
+export const InboxPage: FC<InboxPageProps> = ({ ui, chats, next, state, instances, csrf, searchPath, pane }) => (
+  <div class="inbox">
+    <section class="inbox-list" aria-labelledby="chats-title">
+      <header class="list-head">
+        <h1 id="chats-title">{ui.t("chats.title")}</h1>
+        <button type="button" class="icon-button" data-notify-ask hidden aria-label={ui.t("inbox.notify")} title={ui.t("inbox.notify")}>
+          <BellIcon />
+        </button>
+        <NewChat ui={ui} instances={instances} state={state} csrf={csrf} />
+      </header>
+      <form class="list-filters" role="search" action={searchPath} hx-get={searchPath} hx-target="#chat-results" hx-push-url="true">
+        <input type="search" name="q" value={state.q} placeholder={ui.t("inbox.search")} aria-label={ui.t("inbox.search")} autocomplete="off"
+          hx-get={searchPath} hx-trigger="input changed delay:300ms, search" hx-include="closest form" />
+        {instances.length > 1 && (
+          <select name="instance" aria-label={ui.t("inbox.filter")} hx-get={searchPath} hx-trigger="change" hx-include="closest form">
+            <option value="">{ui.t("inbox.allNumbers")}</option>
+            {instances.map((i) => <option value={String(i.id)} selected={i.id === state.instanceId}>{i.name}</option>)}
+          </select>
+        )}
+      </form>
+      <div id="chat-results" class="chat-results">
+        <ChatResults ui={ui} chats={chats} state={state} next={next} />
+      </div>
+    </section>
+    {pane}
+  </div>
+);

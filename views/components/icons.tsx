@@ -18,4 +18,3 @@ export const AttachIcon = () => <Svg d="m21.4 11.1-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2
 export const BellIcon = () => <Svg d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 0 1-3.4 0" />;
 export const MoreIcon = () => <Svg d="M12 6h.01M12 12h.01M12 18h.01" />;
 export const CloseIcon = () => <Svg d="M18 6 6 18M6 6l12 12" />;
-export const AuditIcon = () => <Svg d="M9 5H7a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-2M9 5a2 2 0 0 0 2 2h2a2 2 0 0 0 2-2M9 5a2 2 0 0 1 2-2h2a2 2 0 0 1 2 2M9 12h6M9 16h4" />;

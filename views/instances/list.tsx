@@ -1,4 +1,4 @@
-// Instances: the list of WhatsApp numbers and one number's overview.
+// Instances: the list of WhatsApp numbers as live cards (state badge, number, intake health, channel, auto-reply, counts).
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../../src/lib/context.ts";
@@ -11,8 +11,28 @@ export const StateBadge: FC<{ state: InstanceView["state"] }> = ({ state }) => {
   return <span class={`badge badge-${state}`}>{t(`state.${state}` as MessageKey)}</span>;
 };
 
+/** `+79001234567` from a wid, or null. */
+export function phoneOf(wid: string | null): string | null {
+  return wid ? `+${wid.replace(/@.*/, "")}` : null;
+}
+
+/**
+ * Attributes that make an element re-fetch itself when its instance changes: public/app.js turns the SSE marker of
+ * EVENTS.instanceChanged into an `instance-changed` event on elements whose instance and part match.
+ */
+export function live(instanceId: number, parts: string, url: string, extraTrigger = "") {
+  return {
+    "data-live-instance": String(instanceId),
+    "data-live-parts": parts,
+    "sse-swap": "instance.changed",
+    "hx-get": url,
+    "hx-trigger": `instance-changed${extraTrigger}`,
+    "hx-swap": "outerHTML",
+  };
+}
+
 /** Problems that stop the number from working, said plainly (quota, failing intake). */
-const InstanceAlerts: FC<{ instance: InstanceView }> = ({ instance: i }) => {
+export const InstanceAlerts: FC<{ instance: InstanceView }> = ({ instance: i }) => {
   const { t } = useRequestContext<AppEnv>().var;
   return (
     <>
@@ -22,19 +42,40 @@ const InstanceAlerts: FC<{ instance: InstanceView }> = ({ instance: i }) => {
   );
 };
 
-export const InstanceCard: FC<{ instance: InstanceView }> = ({ instance: i }) => {
+/** Intake mode and when the last notification arrived. */
+export const IntakeHealth: FC<{ instance: InstanceView }> = ({ instance: i }) => {
   const { t, locale } = useRequestContext<AppEnv>().var;
   return (
-    <li class="card instance-card" id={`instance-${i.id}`}>
+    <>
+      {t(i.intakeMode === "webhook" ? "instances.webhook" : "instances.polling")} ·{" "}
+      {i.lastNotificationAt ? (
+        <time datetime={i.lastNotificationAt.toISOString()}>{t("instances.lastSeen", { when: formatRelative(locale, i.lastNotificationAt) })}</time>
+      ) : (
+        t("instances.neverHeard")
+      )}
+    </>
+  );
+};
+
+export const InstanceCard: FC<{ instance: InstanceView }> = ({ instance: i }) => {
+  const { t } = useRequestContext<AppEnv>().var;
+  return (
+    <li class="card instance-card" id={`instance-${i.id}`} {...live(i.id, "state", `/instances/${i.id}/card`)}>
       <a href={`/instances/${i.id}`} class="card-link">
         <span class="card-title">{i.name}</span>
         <StateBadge state={i.state} />
       </a>
-      <p class="muted">{i.wid ? `+${i.wid.replace(/@.*/, "")}` : t("instances.noNumber")}</p>
+      <p class="instance-number">{phoneOf(i.wid) ?? <span class="muted">{t("instances.noNumber")}</span>}</p>
+      <p class="small muted">
+        <IntakeHealth instance={i} />
+      </p>
       <p class="small">
         {t("instances.chatCount", { count: i.chatCount })} · {t("instances.unreadCount", { count: i.unread })} ·{" "}
-        {t(i.intakeMode === "webhook" ? "instances.webhook" : "instances.polling")}
-        {i.lastNotificationAt && <> · {t("instances.lastSeen", { when: formatRelative(locale, i.lastNotificationAt) })}</>}
+        {t("instances.messageCount", { count: i.messageCount })}
+      </p>
+      <p class="small muted">
+        {i.telegramTitle ? t("instances.telegramChannel", { title: i.telegramTitle }) : t("instances.noTelegram")} ·{" "}
+        {t(i.autoReplyEnabled ? "instances.autoReplyOn" : "instances.autoReplyOff")}
       </p>
       <InstanceAlerts instance={i} />
     </li>
@@ -45,30 +86,17 @@ export const InstancesPage: FC<{ instances: InstanceView[]; mayManage: boolean }
   const { t } = useRequestContext<AppEnv>().var;
   return (
     <>
-      <h1>{t("instances.title")}</h1>
+      <div class="page-head">
+        <h1>{t("instances.title")}</h1>
+        {mayManage && instances.length > 0 && <a class="button primary" href="/instances/new">{t("instances.connect")}</a>}
+      </div>
       {instances.length === 0 ? (
-        <EmptyState title={t("instances.empty")} hint={mayManage ? t("instances.emptyManage") : t("instances.emptyAsk")} />
+        <EmptyState title={t("instances.empty")} hint={mayManage ? t("instances.emptyManage") : t("instances.emptyAsk")}>
+          {mayManage && <p><a class="button primary" href="/instances/new">{t("instances.connect")}</a></p>}
+        </EmptyState>
       ) : (
         <ul class="cards">{instances.map((i) => <InstanceCard instance={i} />)}</ul>
       )}
-    </>
-  );
-};
-
-export const InstancePage: FC<{ instance: InstanceView }> = ({ instance: i }) => {
-  const { t } = useRequestContext<AppEnv>().var;
-  return (
-    <>
-      <p><a href="/instances" class="back">← {t("instances.title")}</a></p>
-      <h1>{i.name} <StateBadge state={i.state} /></h1>
-      <InstanceAlerts instance={i} />
-      <dl class="facts">
-        <dt>{t("instances.idInstance")}</dt><dd>{i.idInstance}</dd>
-        <dt>{t("instances.number")}</dt><dd>{i.wid ? `+${i.wid.replace(/@.*/, "")}` : t("instances.noNumber")}</dd>
-        <dt>{t("instances.intake")}</dt><dd>{t(i.intakeMode === "webhook" ? "instances.webhook" : "instances.polling")}</dd>
-        <dt>{t("instances.chats")}</dt><dd>{i.chatCount}</dd>
-      </dl>
-      <p><a class="button" href={`/instances/${i.id}/chats`}>{t("instances.openChats")}</a></p>
     </>
   );
 };

@@ -5,6 +5,7 @@ import type { AppEnv } from "../../src/lib/context.ts";
 import type { UserService } from "../../src/users/service.ts";
 import { formatRelative } from "../../src/lib/i18n.ts";
 import { CsrfField } from "../components/csrf.tsx";
+import { can } from "../../src/auth/permissions.ts";
 
 type UserListRow = Awaited<ReturnType<UserService["list"]>>[number];
 
@@ -14,7 +15,10 @@ export const UsersPage: FC<{ users: UserListRow[] }> = ({ users }) => {
     <>
       <div class="page-head">
         <h1>{t("users.title")}</h1>
-        <a class="button primary" href="/users/new">{t("users.new")}</a>
+        <span class="actions">
+          {can(me, "admin") && <a class="button" href="/audit">{t("audit.title")}</a>}
+          <a class="button primary" href="/users/new">{t("users.new")}</a>
+        </span>
       </div>
       <ul class="cards">
         {users.map((u) => (

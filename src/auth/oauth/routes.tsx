@@ -6,7 +6,7 @@ import { generateCodeVerifier, generateState } from "arctic";
 import type { AppEnv } from "../../lib/context.ts";
 import { clientIp } from "../../lib/client-ip.ts";
 import { LoginPage } from "../../../views/auth/login.tsx";
-import { setSessionCookie } from "../cookies.ts";
+import { completeSignIn } from "../sign-in.ts";
 import { tokensEqual } from "../tokens.ts";
 import { configuredProviders, type Provider } from "./providers.ts";
 import { createOAuthService } from "./service.ts";
@@ -63,8 +63,7 @@ export const oauthRoutes = new Hono<AppEnv>()
       await c.var.deps.audit.record({ action: "auth.loginFailed", actor: `${p.id}:unknown`, ip, details: { provider: p.id } });
       return refuse(c, t("oauth.noAccount", { provider: p.label }));
     }
-    const { token } = await c.var.deps.sessions.create(user.id, { userAgent: c.req.header("user-agent"), ip });
-    setSessionCookie(c, token);
-    await c.var.deps.audit.record({ action: "auth.login", userId: user.id, actor: user.username, ip, details: { provider: p.id } });
-    return c.redirect("/", 303);
+    c.var.log.info({ provider: p.id, userId: user.id }, "signed in with an external account");
+    const outcome = await completeSignIn(c, user, ip, "/");
+    return outcome instanceof Response ? outcome : refuse(c, outcome.error);
   });

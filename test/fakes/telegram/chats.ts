@@ -8,8 +8,11 @@ export function findChat(world: World, chatId: number | string): FakeChat {
     typeof chatId === "number"
       ? world.chats.get(chatId)
       : [...world.chats.values()].find((c) => c.chat.type !== "private" && `@${c.chat.username ?? ""}`.toLowerCase() === chatId.toLowerCase());
-  if (!chat) throw badRequest("chat not found");
-  return chat;
+  if (chat) return chat;
+  const user = typeof chatId === "number" ? world.users.get(chatId) : undefined;
+  // A known user who never pressed START: the chat exists, but the bot may not write first.
+  if (user) return { chat: { id: user.id, type: "private", first_name: user.first_name }, bot: { status: "member", user }, members: new Map(), messages: new Map(), nextMessageId: 1 };
+  throw badRequest("chat not found");
 }
 
 /** The refusals Telegram gives a bot that may not post into a chat. */

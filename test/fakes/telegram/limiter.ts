@@ -10,6 +10,8 @@ export interface Limits {
   groupWindowMs: number;
   /** Share of each window forgiven for timer jitter ("bursts tolerated"): 0.1 checks 90% of the window. */
   slack: number;
+  /** Transit jitter forgiven on top, in ms: it does not shrink with timeScale. */
+  jitterMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -20,6 +22,7 @@ export const DEFAULT_LIMITS: Limits = {
   groupCount: 20,
   groupWindowMs: 60_000,
   slack: 0.1,
+  jitterMs: 40,
 };
 
 export interface LimitDecision {
@@ -47,7 +50,7 @@ export function createLimiter(limits: Limits, timeScale = 1, now: () => number =
       const t = now();
       let waitMs = 0;
       const checked = rules(chatId).map((rule) => {
-        const span = rule.ms * timeScale * (1 - limits.slack);
+        const span = Math.max(1, rule.ms * timeScale * (1 - limits.slack) - limits.jitterMs);
         const list = (windows.get(rule.key) ?? []).filter((at) => at > t - span);
         windows.set(rule.key, list);
         if (list.length >= rule.count) waitMs = Math.max(waitMs, list[list.length - rule.count]! + span - t);

@@ -32,13 +32,10 @@ export async function readParams(req: Request, url: URL): Promise<Params> {
     if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("JSON object expected");
     Object.assign(values, body);
   } else if (type.includes("multipart/form-data") || type.includes("application/x-www-form-urlencoded")) {
-    let form: FormData;
-    try {
-      form = await req.formData();
-    } catch {
+    const form = await req.formData().catch(() => {
       throw badRequest("can't parse request body");
-    }
-    for (const [key, value] of form) {
+    });
+    for (const [key, value] of form.entries() as Iterable<[string, string | File]>) {
       if (typeof value === "string") values[key] = value;
       else files.set(key, value);
     }

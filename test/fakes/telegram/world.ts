@@ -133,7 +133,7 @@ export function botUser(world: World): User {
 }
 
 /** Queues an update and wakes the long poll. */
-export function pushUpdate(world: World, body: Omit<Update, "update_id">): Update {
+export function pushUpdate(world: World, body: Record<string, unknown>): Update {
   const update = { update_id: world.nextUpdateId++, ...body } as Update;
   world.updates.push(update);
   world.poll?.wake();

@@ -1,0 +1,223 @@
+// Chat-list queries: newest activity first with keyset pages, search (name, number, full text), per-user unread counts.
+import { and, desc, eq, ilike, inArray, isNotNull, like, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Db } from "../db/client.ts";
+import { chatReads, chats, instances, messages, type MessageMedia } from "../db/schema/index.ts";
+import { visibleInstances } from "../auth/permissions.ts";
+import type { SessionUser } from "../auth/sessions.ts";
+
+/** Unread counts stop at this many (shown as "99+"), so a huge backlog costs no more than a small one. */
+export const UNREAD_CAP = 100;
+
+export interface ChatListItem {
+  id: number;
+  instanceId: number;
+  instanceName: string;
+  waChatId: string;
+  name: string | null;
+  lastMessageAt: Date | null;
+  /** Incoming messages this user has not read, up to UNREAD_CAP. */
+  unread: number;
+  last: { text: string | null; type: string; direction: "in" | "out" | "system" | "note"; mediaKind: MessageMedia["kind"] | null; deleted: boolean } | null;
+  /** Text of the newest message matching the search, when the chat was found by its messages. */
+  match: string | null;
+}
+
+export interface ChatListQuery {
+  instanceId?: number;
+  q?: string;
+  /** Cursor from a previous page (`next`). */
+  before?: string;
+  limit?: number;
+}
+
+const reads = alias(chatReads, "r");
+
+/**
+ * `to_tsquery('simple', …)` text for search as you type: every word, the last one (still being typed) as a prefix when it
+ * has 3 letters or more; null when the query has no words.
+ */
+export function prefixQuery(q: string): string | null {
+  const words = (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8).map((w) => w.slice(0, 64));
+  if (words.length === 0) return null;
+  const last = words.length - 1;
+  const typing = !/[\p{L}\p{N}]$/u.test(q) ? -1 : last;
+  return words.map((w, i) => (i === typing && w.length >= 3 ? `${w}:*` : w)).join(" & ");
+}
+
+/** A message of the chat counts as unread when it came in after the user's read marker (ordered by sentAt, id). */
+const afterReadMarker = sql`(${reads.lastReadMessageId} is null or (m.sent_at, m.id) > (select rm.sent_at, rm.id from messages rm where rm.id = ${reads.lastReadMessageId}))`;
+
+const unreadCount = sql<number>`(select count(*)::int from (select 1 from messages m where m.chat_id = ${chats.id} and m.direction = 'in' and ${afterReadMarker} limit ${sql.raw(String(UNREAD_CAP))}) u)`;
+
+function scopeOf(user: SessionUser): SQL | undefined | false {
+  const scope = visibleInstances(user);
+  if (scope === "all") return undefined;
+  return scope.length === 0 ? false : inArray(chats.instanceId, [...scope]);
+}
+
+function scopeOfInstances(user: SessionUser): SQL | undefined {
+  const scope = visibleInstances(user);
+  return scope === "all" ? undefined : inArray(instances.id, [...scope]);
+}
+
+function encodeCursor(micros: string, id: number): string {
+  return `${micros}_${id}`;
+}
+
+function decodeCursor(cursor: string): { micros: string; id: number } | null {
+  const m = /^(\d{1,19})_(\d{1,15})$/.exec(cursor);
+  return m ? { micros: m[1]!, id: Number(m[2]) } : null;
+}
+
+export function chatListQueries(db: Db) {
+  /** Row details for chat ids already chosen and ordered by the page query. */
+  async function details(user: SessionUser, ids: number[], tsq: string | null): Promise<ChatListItem[]> {
+    if (ids.length === 0) return [];
+    const last = db
+      .select({
+        text: messages.text,
+        type: messages.type,
+        direction: messages.direction,
+        mediaKind: sql<MessageMedia["kind"] | null>`${messages.media}->>'kind'`.as("media_kind"),
+        deleted: sql<boolean>`${messages.deletedAt} is not null`.as("deleted"),
+      })
+      .from(messages)
+      .where(eq(messages.chatId, chats.id))
+      .orderBy(desc(messages.sentAt), desc(messages.id))
+      .limit(1)
+      .as("last");
+    const match = tsq
+      ? sql<string | null>`(select m.text from messages m where m.chat_id = ${chats.id} and m.deleted_at is null and m.search_vector @@ to_tsquery('simple', ${tsq}) order by m.sent_at desc, m.id desc limit 1)`
+      : sql<null>`null`;
+    const rows = await db
+      .select({
+        id: chats.id,
+        instanceId: chats.instanceId,
+        instanceName: instances.name,
+        waChatId: chats.waChatId,
+        name: chats.name,
+        lastMessageAt: chats.lastMessageAt,
+        unread: unreadCount,
+        lastText: last.text,
+        lastType: last.type,
+        lastDirection: last.direction,
+        lastMediaKind: last.mediaKind,
+        lastDeleted: last.deleted,
+        match,
+      })
+      .from(chats)
+      .innerJoin(instances, eq(instances.id, chats.instanceId))
+      .leftJoin(reads, and(eq(reads.chatId, chats.id), eq(reads.userId, user.id)))
+      .leftJoinLateral(last, sql`true`)
+      .where(inArray(chats.id, ids));
+    const byId = new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          instanceId: r.instanceId,
+          instanceName: r.instanceName,
+          waChatId: r.waChatId,
+          name: r.name,
+          lastMessageAt: r.lastMessageAt,
+          unread: r.unread,
+          last: r.lastType === null ? null : { text: r.lastText, type: r.lastType, direction: r.lastDirection!, mediaKind: r.lastMediaKind, deleted: r.lastDeleted! },
+          match: r.match,
+        } satisfies ChatListItem,
+      ]),
+    );
+    return ids.map((id) => byId.get(id)).filter((r): r is ChatListItem => r !== undefined);
+  }
+
+  return {
+    /**
+     * One page of the user's chats, newest activity first (keyset on lastMessageAt, id — no OFFSET). Chats without any
+     * message yet are left out. `q` matches the contact name, digits of the number, or words of message texts.
+     */
+    async listChats(user: SessionUser, opts: ChatListQuery = {}): Promise<{ items: ChatListItem[]; next: string | null }> {
+      const scope = scopeOf(user);
+      if (scope === false) return { items: [], next: null };
+      const limit = opts.limit ?? 50;
+      const q = opts.q?.trim() ?? "";
+      const tsq = prefixQuery(q);
+      const digits = q.replace(/\D/g, "");
+      const cursor = opts.before ? decodeCursor(opts.before) : null;
+      const search = q
+        ? or(
+            ilike(chats.name, `%${q.replace(/[\\%_]/g, "\\$&")}%`),
+            digits.length >= 3 ? like(chats.waChatId, `%${digits}%`) : undefined,
+            tsq ? sql`${chats.id} in (select m.chat_id from messages m where m.search_vector @@ to_tsquery('simple', ${tsq}) and m.deleted_at is null)` : undefined,
+          )
+        : undefined;
+      // Newest chats of each visible instance through its (instance, lastMessageAt, id) index, then merged.
+      const newest = db
+        .select({ id: chats.id, at: chats.lastMessageAt, micros: sql<string>`(extract(epoch from ${chats.lastMessageAt}) * 1000000)::bigint::text`.as("micros") })
+        .from(chats)
+        .where(
+          and(
+            eq(chats.instanceId, instances.id),
+            isNotNull(chats.lastMessageAt),
+            search,
+            cursor
+              ? sql`(${chats.lastMessageAt}, ${chats.id}) < ('epoch'::timestamptz + ${cursor.micros}::bigint * interval '1 microsecond', ${cursor.id})`
+              : undefined,
+          ),
+        )
+        .orderBy(desc(chats.lastMessageAt), desc(chats.id))
+        .limit(limit + 1)
+        .as("newest");
+      const page = await db
+        .select({ id: newest.id, micros: newest.micros })
+        .from(instances)
+        .innerJoinLateral(newest, sql`true`)
+        .where(and(scopeOfInstances(user), opts.instanceId === undefined ? undefined : eq(instances.id, opts.instanceId)))
+        .orderBy(desc(newest.at), desc(newest.id))
+        .limit(limit + 1);
+      const more = page.length > limit;
+      const shown = page.slice(0, limit);
+      const lastRow = shown.at(-1);
+      return { items: await details(user, shown.map((r) => r.id), tsq), next: more && lastRow ? encodeCursor(lastRow.micros, lastRow.id) : null };
+    },
+
+    /** One chat as a list row for this user (for live updates), or undefined when the user may not see it. */
+    async chatRow(user: SessionUser, chatId: number): Promise<ChatListItem | undefined> {
+      const scope = scopeOf(user);
+      if (scope === false) return undefined;
+      const [visible] = await db.select({ id: chats.id }).from(chats).where(and(scope, eq(chats.id, chatId)));
+      return visible ? (await details(user, [chatId], null))[0] : undefined;
+    },
+
+    /** How many of the user's chats have unread incoming messages (up to UNREAD_CAP), for the tab title. */
+    async unreadChats(user: SessionUser): Promise<number> {
+      const scope = scopeOf(user);
+      if (scope === false) return 0;
+      const unreadChats = db
+        .select({ one: sql`1`.as("one") })
+        .from(chats)
+        .leftJoin(reads, and(eq(reads.chatId, chats.id), eq(reads.userId, user.id)))
+        .where(
+          and(
+            scope,
+            // Chats without activity since the user last read them need no look at their messages.
+            sql`(${reads.readAt} is null or ${chats.lastMessageAt} > ${reads.readAt})`,
+            sql`exists (select 1 from messages m where m.chat_id = ${chats.id} and m.direction = 'in' and ${afterReadMarker})`,
+          ),
+        )
+        .limit(UNREAD_CAP)
+        .as("u");
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(unreadChats);
+      return row?.n ?? 0;
+    },
+
+    /** One chat of an instance with its instance's name (undefined when it is not that instance's). */
+    async getChat(instanceId: number, chatId: number) {
+      const [row] = await db
+        .select({ id: chats.id, instanceId: chats.instanceId, instanceName: instances.name, waChatId: chats.waChatId, name: chats.name })
+        .from(chats)
+        .innerJoin(instances, eq(instances.id, chats.instanceId))
+        .where(and(eq(chats.instanceId, instanceId), eq(chats.id, chatId)));
+      return row;
+    },
+  };
+}

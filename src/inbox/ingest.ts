@@ -1,0 +1,173 @@
+// Ingest: message and call notifications from the intake become chats, messages and reactions, idempotently.
+import { and, eq, isNull, or, lte, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { chats, messages, reactions, type MessageMedia } from "../db/schema/index.ts";
+import type { EventBus } from "../events/bus.ts";
+import { EVENTS } from "../events/names.ts";
+import type { Intake } from "../greenapi/intake.ts";
+import { isMessageNotification, type MessageNotification } from "../greenapi/notifications.ts";
+import { translator, type Locale } from "../lib/i18n.ts";
+import { extractMessage, type Effect, type MessageContent } from "./extract.ts";
+import { CALL_TYPE, previewText, renderCall } from "./render.ts";
+
+export interface IngestOptions {
+  db: Db;
+  bus: EventBus;
+  /** Language of stored renderings and chat-list previews (pages render message bodies per reader). */
+  locale: Locale;
+  /** Called with the id of each new message whose media waits for download. */
+  onMediaPending?: (messageId: number) => void;
+}
+
+type NewMessage = MessageContent & {
+  instanceId: number;
+  waChatId: string;
+  chatName: string | null;
+  idMessage: string;
+  direction: "in" | "out" | "system";
+  via: "whatsapp" | "phone" | "api";
+  senderName: string | null;
+  sentAt: Date;
+  raw: unknown;
+};
+
+const VIA = { incomingMessageReceived: "whatsapp", outgoingMessageReceived: "phone", outgoingAPIMessageReceived: "api" } as const;
+
+/**
+ * Registers the inbox handlers on the intake. Each is idempotent (messages are unique per chat and idMessage; a message
+ * the outbox already stored is not stored twice) and publishes messageCreated / messageUpdated / chatUpdated with
+ * `{ messageId, chatId }` (messageUpdated adds `change`: "reaction" | "edited" | "deleted" | "call").
+ */
+export function registerIngestHandlers(intake: Intake, opts: IngestOptions): void {
+  const { db, bus } = opts;
+  const t = translator(opts.locale);
+  const announce = (name: (typeof EVENTS)[keyof typeof EVENTS], instanceId: number, data: Record<string, unknown>) =>
+    bus.publish({ name, instanceId, data });
+
+  /** Chat id and message id of `idMessage` in a chat of the instance, if stored. */
+  async function findTarget(instanceId: number, waChatId: string, idMessage: string) {
+    const [row] = await db
+      .select({ id: messages.id, chatId: messages.chatId })
+      .from(messages)
+      .innerJoin(chats, eq(chats.id, messages.chatId))
+      .where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, waChatId), eq(messages.idMessage, idMessage)));
+    return row;
+  }
+
+  /** Applies a reaction, edit or delete to its target; false when the target is not in the inbox. */
+  async function applyEffect(instanceId: number, waChatId: string, effect: Effect, reactor: string, at: Date): Promise<boolean> {
+    const target = await findTarget(instanceId, waChatId, effect.target);
+    if (!target) return false;
+    if (effect.kind === "react" && effect.emoji === "") {
+      await db.delete(reactions).where(and(eq(reactions.messageId, target.id), eq(reactions.reactor, reactor)));
+    } else if (effect.kind === "react") {
+      await db
+        .insert(reactions)
+        .values({ messageId: target.id, reactor, emoji: effect.emoji })
+        .onConflictDoUpdate({ target: [reactions.messageId, reactions.reactor], set: { emoji: effect.emoji, updatedAt: sql`now()` } });
+    } else if (effect.kind === "edit") {
+      // The first edit keeps the original text; an edit older than the shown one (a late re-delivery) changes nothing.
+      await db
+        .update(messages)
+        .set({ originalText: sql`coalesce(${messages.originalText}, ${messages.text})`, text: effect.text, editedAt: at })
+        .where(and(eq(messages.id, target.id), or(isNull(messages.editedAt), lte(messages.editedAt, at))));
+    } else {
+      await db.update(messages).set({ deletedAt: sql`coalesce(${messages.deletedAt}, ${at.toISOString()}::timestamptz)` }).where(eq(messages.id, target.id));
+    }
+    const change = effect.kind === "react" ? "reaction" : effect.kind === "edit" ? "edited" : "deleted";
+    announce(EVENTS.messageUpdated, instanceId, { messageId: target.id, chatId: target.chatId, change });
+    return true;
+  }
+
+  /** Stores a message (and its chat) unless this chat already has that idMessage; returns the new row's ids. */
+  async function store(m: NewMessage): Promise<{ messageId: number; chatId: number } | null> {
+    const preview = previewText({ type: m.type, text: m.text, raw: m.raw, media: m.media }, t);
+    const stored = await db.transaction(async (tx) => {
+      const [chat] = await tx
+        .insert(chats)
+        .values({ instanceId: m.instanceId, waChatId: m.waChatId, name: m.chatName })
+        .onConflictDoUpdate({ target: [chats.instanceId, chats.waChatId], set: { name: sql`coalesce(excluded.name, ${chats.name})` } })
+        .returning({ id: chats.id });
+      const [created] = await tx
+        .insert(messages)
+        .values({
+          instanceId: m.instanceId, chatId: chat!.id, idMessage: m.idMessage, direction: m.direction, via: m.via, type: m.type,
+          text: m.text, senderName: m.senderName, quotedIdMessage: m.quotedIdMessage, media: m.media, raw: m.raw, sentAt: m.sentAt,
+          status: m.direction === "out" ? "sent" : null,
+        })
+        .onConflictDoNothing({ target: [messages.chatId, messages.idMessage] })
+        .returning({ id: messages.id });
+      if (!created) {
+        // Already stored (a re-delivery, or the outbox's own send): at most fill in the payload it lacks.
+        await tx.update(messages).set({ raw: m.raw }).where(and(eq(messages.chatId, chat!.id), eq(messages.idMessage, m.idMessage), isNull(messages.raw)));
+        return null;
+      }
+      const newest = sql`${chats.lastMessageAt} is null or ${chats.lastMessageAt} <= ${m.sentAt.toISOString()}::timestamptz`;
+      await tx
+        .update(chats)
+        .set({
+          lastMessageAt: sql`greatest(${chats.lastMessageAt}, ${m.sentAt.toISOString()}::timestamptz)`,
+          lastMessagePreview: sql`case when ${newest} then ${preview} else ${chats.lastMessagePreview} end`,
+          unreadCount: m.direction === "out" ? undefined : sql`${chats.unreadCount} + 1`,
+        })
+        .where(eq(chats.id, chat!.id));
+      return { messageId: created.id, chatId: chat!.id };
+    });
+    if (!stored) return null;
+    announce(EVENTS.messageCreated, m.instanceId, stored);
+    announce(EVENTS.chatUpdated, m.instanceId, { chatId: stored.chatId });
+    if (m.media?.state === "pending") opts.onMediaPending?.(stored.messageId);
+    return stored;
+  }
+
+  async function onMessage(instanceId: number, event: MessageNotification, body: unknown) {
+    const { content, effect } = extractMessage(event, body, t);
+    const { chatId: waChatId, sender } = event.senderData;
+    const sentAt = new Date(event.timestamp * 1000);
+    if (effect && (await applyEffect(instanceId, waChatId, effect, sender, sentAt))) return;
+    if (!content) return;
+    const incoming = event.typeWebhook === "incomingMessageReceived";
+    await store({
+      ...content,
+      instanceId,
+      waChatId,
+      chatName: chatNameOf(event),
+      idMessage: event.idMessage,
+      direction: incoming ? "in" : "out",
+      via: VIA[event.typeWebhook],
+      senderName: incoming ? nonEmpty(event.senderData.senderName) ?? nonEmpty(event.senderData.senderContactName) : null,
+      sentAt,
+      raw: body,
+    });
+  }
+
+  for (const type of ["incomingMessageReceived", "outgoingMessageReceived", "outgoingAPIMessageReceived"] as const) {
+    intake.on(type, async (instanceId, event, body) => {
+      if (isMessageNotification(event)) await onMessage(instanceId, event, body);
+    });
+  }
+
+  // One system line per call: written at the first notification, its outcome filled in by the later one.
+  intake.on("incomingCall", async (instanceId, event, body) => {
+    if (event.typeWebhook !== "incomingCall") return;
+    const base = { type: CALL_TYPE, text: renderCall(event.status, t), quotedIdMessage: null, media: null as MessageMedia | null };
+    const created = await store({
+      ...base, instanceId, waChatId: event.from, chatName: null, idMessage: event.idMessage, direction: "system", via: "whatsapp",
+      senderName: null, sentAt: new Date(event.timestamp * 1000), raw: body,
+    });
+    if (created || event.status === "offer") return;
+    const target = await findTarget(instanceId, event.from, event.idMessage);
+    if (!target) return;
+    await db.update(messages).set({ text: base.text, raw: body }).where(eq(messages.id, target.id));
+    announce(EVENTS.messageUpdated, instanceId, { messageId: target.id, chatId: target.chatId, change: "call" });
+  });
+}
+
+const nonEmpty = (s: string | undefined): string | null => (s?.trim() ? s : null);
+
+/** Chat title: the chat name (a group's name, a contact's name); for personal chats also the sender's name. */
+function chatNameOf(event: MessageNotification): string | null {
+  const d = event.senderData;
+  const personal = !d.chatId.endsWith("@g.us");
+  return nonEmpty(d.chatName) ?? (personal && event.typeWebhook === "incomingMessageReceived" ? nonEmpty(d.senderContactName) ?? nonEmpty(d.senderName) : null);
+}

@@ -1,0 +1,140 @@
+// Conversation queries: pages of messages (keyset on sentAt, id), with their quoted messages and reactions; resending.
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { messages, reactions, type MessageMedia } from "../db/schema/index.ts";
+
+export const PAGE_SIZE = 50;
+
+export interface QuotedView {
+  direction: string;
+  senderName: string | null;
+  text: string | null;
+  mediaKind: MessageMedia["kind"] | null;
+  deleted: boolean;
+}
+
+export interface MessageView {
+  id: number;
+  chatId: number;
+  instanceId: number;
+  idMessage: string | null;
+  direction: "in" | "out" | "system" | "note";
+  type: string;
+  text: string | null;
+  senderName: string | null;
+  via: "whatsapp" | "phone" | "api" | "web" | "telegram" | "auto";
+  status: (typeof messages.$inferSelect)["status"];
+  failReason: string | null;
+  media: MessageMedia | null;
+  sentAt: Date;
+  editedAt: Date | null;
+  deletedAt: Date | null;
+  /** Set when the message quotes another; `null` inside when the quoted one is not stored. */
+  quoted: { message: QuotedView | null } | null;
+  reactions: { emoji: string; count: number }[];
+}
+
+const columns = {
+  id: messages.id,
+  chatId: messages.chatId,
+  instanceId: messages.instanceId,
+  idMessage: messages.idMessage,
+  direction: messages.direction,
+  type: messages.type,
+  text: messages.text,
+  senderName: messages.senderName,
+  via: messages.via,
+  status: messages.status,
+  failReason: messages.failReason,
+  media: messages.media,
+  sentAt: messages.sentAt,
+  editedAt: messages.editedAt,
+  deletedAt: messages.deletedAt,
+  quotedIdMessage: messages.quotedIdMessage,
+};
+
+type Row = Pick<typeof messages.$inferSelect, keyof typeof columns>;
+
+export function messageQueries(db: Db) {
+  /** Adds quoted messages and reaction counts to rows of one chat. */
+  async function enrich(chatId: number, rows: Row[]): Promise<MessageView[]> {
+    if (rows.length === 0) return [];
+    const quotedIds = [...new Set(rows.map((r) => r.quotedIdMessage).filter((q): q is string => q !== null))];
+    const [quotes, counts] = await Promise.all([
+      quotedIds.length
+        ? db
+            .select({
+              idMessage: messages.idMessage,
+              direction: messages.direction,
+              senderName: messages.senderName,
+              text: messages.text,
+              mediaKind: sql<MessageMedia["kind"] | null>`${messages.media}->>'kind'`,
+              deleted: sql<boolean>`${messages.deletedAt} is not null`,
+            })
+            .from(messages)
+            .where(and(eq(messages.chatId, chatId), inArray(messages.idMessage, quotedIds)))
+        : [],
+      db
+        .select({ messageId: reactions.messageId, emoji: reactions.emoji, count: sql<number>`count(*)::int` })
+        .from(reactions)
+        .where(inArray(reactions.messageId, rows.map((r) => r.id)))
+        .groupBy(reactions.messageId, reactions.emoji)
+        .orderBy(reactions.messageId, desc(sql`count(*)`), reactions.emoji),
+    ]);
+    const quoteBy = new Map(quotes.map(({ idMessage, ...q }) => [idMessage, q]));
+    return rows.map(({ quotedIdMessage, ...r }) => ({
+      ...r,
+      quoted: quotedIdMessage ? { message: quoteBy.get(quotedIdMessage) ?? null } : null,
+      reactions: counts.filter((c) => c.messageId === r.id).map(({ emoji, count }) => ({ emoji, count })),
+    }));
+  }
+
+  return {
+    /**
+     * Messages of a chat older than message `before` (newest page when absent), oldest first; `more` when older exist,
+     * `anchor` when `before` was sent (the page continues above it).
+     */
+    async messagePage(chatId: number, before?: number): Promise<{ messages: MessageView[]; more: boolean; anchor: Date | null }> {
+      const rows = await db
+        .select(columns)
+        .from(messages)
+        .where(
+          and(
+            eq(messages.chatId, chatId),
+            before === undefined
+              ? undefined
+              : sql`(${messages.sentAt}, ${messages.id}) < (select b.sent_at, b.id from messages b where b.id = ${before} and b.chat_id = ${chatId})`,
+          ),
+        )
+        .orderBy(desc(messages.sentAt), desc(messages.id))
+        .limit(PAGE_SIZE + 1);
+      const more = rows.length > PAGE_SIZE;
+      const [anchor] = before === undefined ? [] : await db.select({ sentAt: messages.sentAt }).from(messages).where(and(eq(messages.id, before), eq(messages.chatId, chatId)));
+      return { messages: await enrich(chatId, rows.slice(0, PAGE_SIZE).reverse()), more, anchor: anchor?.sentAt ?? null };
+    },
+
+    /** One message with what its bubble needs, plus when the message before it in the chat was sent (for day separators). */
+    async messageWithPrevious(messageId: number): Promise<{ message: MessageView; previousSentAt: Date | null } | undefined> {
+      const [row] = await db.select(columns).from(messages).where(eq(messages.id, messageId));
+      if (!row) return undefined;
+      const [previous] = await db
+        .select({ sentAt: messages.sentAt })
+        .from(messages)
+        .where(and(eq(messages.chatId, row.chatId), sql`(${messages.sentAt}, ${messages.id}) < (select b.sent_at, b.id from messages b where b.id = ${row.id})`))
+        .orderBy(desc(messages.sentAt), desc(messages.id))
+        .limit(1);
+      const [message] = await enrich(row.chatId, [row]);
+      return { message: message!, previousSentAt: previous?.sentAt ?? null };
+    },
+
+    /** Puts a failed outgoing message of the chat back in the outbox queue; false when it is not a failed send. */
+    async resend(chatId: number, messageId: number): Promise<boolean> {
+      const updated = await db
+        .update(messages)
+        .set({ status: "queued", failReason: null, nextAttemptAt: null, idMessage: null, attempts: 0 })
+        .where(and(eq(messages.id, messageId), eq(messages.chatId, chatId), eq(messages.direction, "out"), eq(messages.status, "failed")))
+        .returning({ id: messages.id });
+      return updated.length > 0;
+    },
+  };
+}

@@ -1,0 +1,177 @@
+// Managing instances: verify credentials at Green-API, apply the app's settings, (re)start intake, audit. No secrets leave.
+import { defaultHosts } from "../greenapi/hosts.ts";
+import { GreenApiError } from "../greenapi/errors.ts";
+import type { InstanceCredentials } from "../greenapi/gateway.ts";
+import type { SettingsUpdate } from "../greenapi/schemas.ts";
+import { randomToken } from "../auth/tokens.ts";
+import type { AppDeps } from "../lib/context.ts";
+import type { MessageKey, Params } from "../lib/i18n.ts";
+import type { FieldErrors, InstanceForm } from "./form.ts";
+import type { InstanceRow, InstanceState } from "./service.ts";
+import { announceInstance } from "./live.ts";
+
+/** Notification types the app needs (shared/green-api.md §3, "Setting → notification gate"). */
+export const NOTIFICATION_FLAGS = {
+  incomingWebhook: "yes", outgoingWebhook: "yes", outgoingMessageWebhook: "yes", outgoingAPIMessageWebhook: "yes",
+  stateWebhook: "yes", incomingCallWebhook: "yes", pollMessageWebhook: "yes", editedMessageWebhook: "yes",
+  deletedMessageWebhook: "yes",
+} as const satisfies SettingsUpdate;
+
+export interface Actor {
+  userId: number;
+  username: string;
+  ip: string;
+}
+
+/** A message for the user: a dictionary key and its parameters. */
+export interface Problem {
+  key: MessageKey;
+  params?: Params;
+}
+
+export type SaveResult =
+  | { ok: true; row: InstanceRow; applied: boolean; settingsProblem?: Problem }
+  | { ok: false; fieldErrors?: FieldErrors; problem?: Problem };
+
+/** Says what a failed Green-API call means for the person at the form (401 token, 403 host, network). */
+export function describeFailure(err: unknown): Problem {
+  if (!(err instanceof GreenApiError)) return { key: "instances.v.other", params: { reason: "unexpected error" } };
+  if (err.status === 401) return { key: "instances.v.wrongToken" };
+  if (err.status === 403) return { key: "instances.v.wrongHost" };
+  if (err.kind === "network") return { key: "instances.v.network", params: { reason: err.reason } };
+  return { key: "instances.v.other", params: { reason: err.reason } };
+}
+
+/** getStateInstance once (no retries: the person is waiting); null means "still being created". */
+async function verify(deps: AppDeps, creds: InstanceCredentials): Promise<InstanceState> {
+  const answer = await deps.gateway.call(creds, "getStateInstance", "normal", (c) => c.getStateInstance(), { maxAttempts: 1 });
+  return answer?.stateInstance ?? "starting";
+}
+
+/** setSettings with the webhook (or polling) and the notification flags; returns the webhook token to store. */
+async function applySettings(deps: AppDeps, row: InstanceRow): Promise<string> {
+  const webhook = row.intakeMode === "webhook" && deps.config.PUBLIC_URL;
+  const token = webhook ? randomToken() : row.webhookToken;
+  const settings: SettingsUpdate = {
+    webhookUrl: webhook ? `${deps.config.PUBLIC_URL}/webhooks/green-api/${row.id}` : "",
+    webhookUrlToken: webhook ? token : "",
+    ...NOTIFICATION_FLAGS,
+  };
+  await deps.gateway.call(row, "setSettings", "normal", (c) => c.setSettings(settings), { maxAttempts: 2 });
+  return token;
+}
+
+function restartIntake(deps: AppDeps, row: InstanceRow): void {
+  if (row.intakeMode === "polling") deps.poller.start(row);
+  else void deps.poller.stop(row.id);
+}
+
+function columns(form: InstanceForm) {
+  const hosts = defaultHosts(form.idInstance);
+  return {
+    name: form.name,
+    idInstance: form.idInstance,
+    apiUrl: form.apiUrl || hosts.apiUrl,
+    mediaUrl: form.mediaUrl || hosts.mediaUrl,
+    intakeMode: form.intakeMode,
+    telegramChatId: form.telegramChatId,
+    autoReplyEnabled: form.autoReplyEnabled,
+    autoReplyText: form.autoReplyText || null,
+    autoReplyIntervalHours: form.autoReplyIntervalHours,
+    markReadPolicy: form.markReadPolicy,
+  };
+}
+
+/** After verified credentials: settings at Green-API, intake, state "starting" (setSettings reboots the instance). */
+async function finish(deps: AppDeps, row: InstanceRow): Promise<SaveResult> {
+  try {
+    const webhookToken = await applySettings(deps, row);
+    row = (await deps.instances.update(row.id, { webhookToken, state: "starting" })) ?? row;
+    restartIntake(deps, row);
+    announceInstance(deps.bus, row.id, "state", { state: row.state });
+    return { ok: true, row, applied: true };
+  } catch (err) {
+    restartIntake(deps, row);
+    return { ok: true, row, applied: false, settingsProblem: { key: "instances.v.settingsFailed", params: { reason: describeReason(err) } } };
+  }
+}
+
+function describeReason(err: unknown): string {
+  return err instanceof GreenApiError ? err.reason : "unexpected error";
+}
+
+/**
+ * Creates an instance once Green-API accepts its credentials. The check runs in the idInstance's own rate-limit
+ * bucket (the gateway keys buckets by idInstance), so retries of the form are paced too.
+ */
+export async function createInstance(deps: AppDeps, actor: Actor, form: InstanceForm): Promise<SaveResult> {
+  if (await deps.instances.findByIdInstance(form.idInstance)) return { ok: false, fieldErrors: { idInstance: "instances.err.idTaken" } };
+  const cols = columns(form);
+  const probe: InstanceCredentials = { id: -form.idInstance, idInstance: form.idInstance, apiToken: form.apiToken, apiUrl: cols.apiUrl, mediaUrl: cols.mediaUrl };
+  let state: InstanceState;
+  try {
+    state = await verify(deps, probe);
+  } catch (err) {
+    return { ok: false, problem: describeFailure(err) };
+  } finally {
+    deps.gateway.forget(probe.id);
+  }
+  let row: InstanceRow;
+  try {
+    row = await deps.instances.insert({ ...cols, apiToken: form.apiToken, webhookToken: randomToken(), state });
+  } catch {
+    return { ok: false, fieldErrors: { idInstance: "instances.err.idTaken" } }; // lost a race on the unique id
+  }
+  await deps.audit.record({
+    action: "instance.created", userId: actor.userId, actor: actor.username, ip: actor.ip, target: `instance:${row.id}`,
+    details: { idInstance: row.idInstance, name: row.name, intakeMode: row.intakeMode },
+  });
+  return finish(deps, row);
+}
+
+/** Saves changes; credentials are verified only when they change, settings applied only when intake needs it. */
+export async function updateInstance(deps: AppDeps, actor: Actor, existing: InstanceRow, form: InstanceForm): Promise<SaveResult> {
+  const next = { ...columns(form), apiToken: form.apiToken || existing.apiToken };
+  const credsChanged = (["idInstance", "apiToken", "apiUrl", "mediaUrl"] as const).some((k) => next[k] !== existing[k]);
+  if (next.idInstance !== existing.idInstance) {
+    const other = await deps.instances.findByIdInstance(next.idInstance);
+    if (other && other.id !== existing.id) return { ok: false, fieldErrors: { idInstance: "instances.err.idTaken" } };
+  }
+  let state = existing.state;
+  if (credsChanged) {
+    try {
+      state = await verify(deps, { ...existing, ...next });
+    } catch (err) {
+      return { ok: false, problem: describeFailure(err) };
+    }
+  }
+  const row = (await deps.instances.update(existing.id, { ...next, state }))!;
+  const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== existing[k]).map((k) => (k === "apiToken" ? "apiToken (replaced)" : k));
+  await deps.audit.record({
+    action: "instance.updated", userId: actor.userId, actor: actor.username, ip: actor.ip, target: `instance:${row.id}`, details: { changed },
+  });
+  if (credsChanged || next.intakeMode !== existing.intakeMode) {
+    if (credsChanged) deps.gateway.forget(row.id);
+    return finish(deps, row);
+  }
+  announceInstance(deps.bus, row.id, "state", { state: row.state });
+  return { ok: true, row, applied: false };
+}
+
+/** Removes the instance and its history; a webhook at Green-API is switched off first (best effort). */
+export async function deleteInstance(deps: AppDeps, actor: Actor, row: InstanceRow): Promise<void> {
+  await deps.poller.stop(row.id);
+  deps.qr.stop(row.id);
+  if (row.intakeMode === "webhook") {
+    await deps.gateway
+      .call(row, "setSettings", "background", (c) => c.setSettings({ webhookUrl: "", webhookUrlToken: "" }), { maxAttempts: 1 })
+      .catch((err) => deps.log.info({ instanceId: row.id, reason: describeReason(err) }, "could not switch the webhook off"));
+  }
+  await deps.instances.remove(row.id);
+  deps.gateway.forget(row.id);
+  await deps.audit.record({
+    action: "instance.deleted", userId: actor.userId, actor: actor.username, ip: actor.ip, target: `instance:${row.id}`,
+    details: { idInstance: row.idInstance, name: row.name },
+  });
+  announceInstance(deps.bus, row.id, "state", { deleted: true });
+}

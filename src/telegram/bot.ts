@@ -1,0 +1,65 @@
+// createBot: grammY with flood control and retries from the official plugins, one Composer per feature inside an error boundary.
+import { autoRetry } from "@grammyjs/auto-retry";
+import { apiThrottler } from "@grammyjs/transformer-throttler";
+import { Bot, GrammyError, HttpError } from "grammy";
+import type { Db } from "../db/client.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { Outbox } from "../greenapi/outbox.ts";
+import type { Locale, Translate } from "../lib/i18n.ts";
+import type { Logger } from "../lib/log.ts";
+import type { ChatDirectory } from "./chats.ts";
+import type { CodeService } from "./codes.ts";
+import { channels } from "./features/channels.ts";
+import { linking } from "./features/linking.ts";
+import { replies } from "./features/replies.ts";
+import { unhandled } from "./features/unhandled.ts";
+import { throttlerOptions } from "./limits.ts";
+import type { Notifier } from "./notify.ts";
+import type { PostStore } from "./posts.ts";
+
+/** What the features use. */
+export interface FeatureDeps {
+  db: Db;
+  bus: EventBus;
+  log: Logger;
+  outbox: Outbox;
+  posts: PostStore;
+  chats: ChatDirectory;
+  codes: CodeService;
+  notifier: Notifier;
+  /** Translator in the app's default locale (messages into shared chats). */
+  t: Translate;
+  defaultLocale: Locale;
+  /** Something was queued for posting. */
+  queued(): void;
+}
+
+/** The updates the features handle (my_chat_member is not in Telegram's default set when a list is given). */
+export const ALLOWED_UPDATES = ["message", "channel_post", "my_chat_member"] as const;
+
+/** A bot without features: the API client with flood control (429 waits, pacing to Telegram's limits). */
+export function createApiBot(token: string, apiRoot: string, timeScale = 1): Bot {
+  const bot = new Bot(token, { client: { apiRoot } });
+  // Installed last = outermost: a 429 goes back through the throttler. 5xx and network errors are rethrown:
+  // the poster keeps its own persisted backoff, and direct calls report them.
+  bot.api.config.use(apiThrottler(throttlerOptions(timeScale)));
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300, rethrowInternalServerErrors: true, rethrowHttpErrors: true }));
+  return bot;
+}
+
+/** Installs the features on a bot made by createApiBot. */
+export function installFeatures(bot: Bot, deps: FeatureDeps): Bot {
+  bot.errorBoundary(
+    (err) => deps.log.error({ err: err.error, updateId: err.ctx.update.update_id }, "telegram feature failed"),
+    channels(deps),
+    linking(deps),
+    replies(deps),
+    unhandled(deps),
+  );
+  bot.catch((err) => {
+    if (err.error instanceof GrammyError) deps.log.warn({ code: err.error.error_code, description: err.error.description, method: err.error.method }, "telegram refused a call");
+    else if (err.error instanceof HttpError) deps.log.warn({ err: err.error.message }, "telegram unreachable");
+    else deps.log.error({ err: err.error }, "telegram update failed");
+  });
+  return bot;
+}

@@ -1,0 +1,80 @@
+// Feature: a reply to one of our posts (in the channel, its discussion group or a linked group) is sent to that WhatsApp chat.
+import { and, eq, or, sql } from "drizzle-orm";
+import { Composer, type Context } from "grammy";
+import type { Message } from "grammy/types";
+import { chats, instances, messages, userInstances, users } from "../../db/schema/index.ts";
+import type { FeatureDeps } from "../bot.ts";
+
+/** Where the replied-to post lives: in a discussion group, the reply targets the copy of the channel post. */
+function repliedPost(msg: Message): { chatId: number; messageId: number } | undefined {
+  const target = msg.reply_to_message;
+  if (!target) return undefined;
+  if (target.is_automatic_forward && target.forward_origin?.type === "channel") {
+    return { chatId: target.forward_origin.chat.id, messageId: target.forward_origin.message_id };
+  }
+  return { chatId: msg.chat.id, messageId: target.message_id };
+}
+
+export function replies(deps: FeatureDeps): Composer<Context> {
+  const { db, posts, outbox, t } = deps;
+
+  /** The enabled user linked to this Telegram account who may work this instance. */
+  async function linkedUser(telegramUserId: number, instanceId: number) {
+    const access = sql`exists (select 1 from ${userInstances} ui where ui.user_id = ${users.id} and ui.instance_id = ${instanceId})`;
+    const [user] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.telegramUserId, telegramUserId), eq(users.disabled, false), or(eq(users.isAdmin, true), access)));
+    return user;
+  }
+
+  async function answer(ctx: Context, target: { chatId: number; messageId: number }) {
+    const msg = ctx.msg!;
+    const post = await posts.byTelegramMessage(target.chatId, target.messageId);
+    if (!post) return;
+    const [row] = await db
+      .select({ instanceId: messages.instanceId, waChatId: chats.waChatId, instanceName: instances.name, linked: instances.telegramChatId })
+      .from(messages)
+      .innerJoin(chats, eq(chats.id, messages.chatId))
+      .innerJoin(instances, eq(instances.id, messages.instanceId))
+      .where(eq(messages.id, post.messageId));
+    if (!row || row.linked === null) return;
+    const say = async (text: string) => {
+      await posts.enqueue(msg.chat.id, [{ method: "sendMessage", payload: { text, reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } } }], { instanceId: row.instanceId });
+      deps.queued();
+    };
+    // Only admins can post in a channel; in groups the sender must be a linked user with access to the instance.
+    let senderUserId: number | undefined;
+    let senderName: string | undefined;
+    if (msg.chat.type === "channel") {
+      senderName = msg.author_signature ?? msg.chat.title;
+    } else {
+      const user = ctx.from && !ctx.from.is_bot ? await linkedUser(ctx.from.id, row.instanceId) : undefined;
+      if (!user) {
+        deps.log.info({ tgChatId: msg.chat.id, telegramUserId: ctx.from?.id, instanceId: row.instanceId }, "telegram reply refused: sender not linked");
+        return say(t("tg.refused", { instance: row.instanceName }));
+      }
+      senderUserId = user.id;
+    }
+    if (!msg.text) return say(t("tg.textOnly"));
+    const sent = await outbox.enqueue({
+      instanceId: row.instanceId,
+      waChatId: row.waChatId,
+      text: msg.text,
+      idempotencyKey: `tg:${msg.chat.id}:${msg.message_id}`,
+      via: "telegram",
+      senderUserId,
+      senderName,
+    });
+    await posts.recordReply(msg.chat.id, msg.message_id, sent.id, row.instanceId);
+    await deps.notifier.syncReaction(sent.id);
+  }
+
+  const feature = new Composer<Context>();
+  feature.on(["message", "channel_post"], async (ctx, next) => {
+    const target = ctx.chat.type === "private" ? undefined : repliedPost(ctx.msg);
+    if (!target) return next();
+    await answer(ctx, target);
+  });
+  return feature;
+}

@@ -1,0 +1,117 @@
+// Turns app events into queued posts: incoming WhatsApp messages and instance state for linked chats, send results as reactions.
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../db/client.ts";
+import { chats, instances, messages } from "../db/schema/index.ts";
+import type { AppEvent, EventBus } from "../events/bus.ts";
+import { EVENTS } from "../events/names.ts";
+import type { Translate } from "../lib/i18n.ts";
+import type { Logger } from "../lib/log.ts";
+import type { PostStore } from "./posts.ts";
+import { notificationPosts } from "./render.ts";
+
+export interface NotifierOptions {
+  db: Db;
+  bus: EventBus;
+  posts: PostStore;
+  log: Logger;
+  t: Translate;
+  /** Called after something was queued. */
+  queued: () => void;
+}
+
+export interface Notifier {
+  /** Brings the reaction on a manager's Telegram reply in line with its message's status (after the reply is recorded). */
+  syncReaction(messageId: number): Promise<void>;
+  /** Resolves when every event received so far is handled (tests). */
+  settled(): Promise<void>;
+  unsubscribe(): void;
+}
+
+const eventData = z.object({ messageId: z.number().int() });
+const rawSender = z.object({ senderData: z.object({ sender: z.string() }) });
+const STATE_KEYS = ["authorized", "notAuthorized", "blocked", "sleepMode", "starting", "yellowCard", "suspended", "unknown"] as const;
+const stateData = z.object({ state: z.enum(STATE_KEYS) });
+
+/** 👍 once WhatsApp accepted the send, 👌 once delivered or read, 👎 when it failed. */
+const REACTION: Record<string, string> = { accepted: "👍", sent: "👍", delivered: "👌", read: "👌", failed: "👎" };
+
+export function createNotifier(opts: NotifierOptions): Notifier {
+  const { db, bus, posts, log, t } = opts;
+  // One event at a time: posts are queued in the order events happened.
+  let chain: Promise<void> = Promise.resolve();
+  const later = (work: () => Promise<void>) => {
+    chain = chain.then(work).catch((err) => log.error({ err }, "telegram notification failed"));
+    return chain;
+  };
+
+  async function onMessage(messageId: number): Promise<void> {
+    const [row] = await db
+      .select({ message: messages, chat: chats, instanceName: instances.name, tgChatId: instances.telegramChatId })
+      .from(messages)
+      .innerJoin(chats, eq(chats.id, messages.chatId))
+      .innerJoin(instances, eq(instances.id, messages.instanceId))
+      .where(eq(messages.id, messageId));
+    if (!row || row.message.direction !== "in" || row.tgChatId === null) return;
+    const m = row.message;
+    const quoted = m.quotedIdMessage
+      ? (await db.select({ text: messages.text }).from(messages).where(and(eq(messages.chatId, m.chatId), eq(messages.idMessage, m.quotedIdMessage))))[0]
+      : undefined;
+    const sender = rawSender.safeParse(m.raw);
+    const drafts = notificationPosts(
+      {
+        instanceName: row.instanceName, waChatId: row.chat.waChatId, chatName: row.chat.name, senderName: m.senderName,
+        senderId: sender.success ? sender.data.senderData.sender : null, type: m.type, text: m.text, media: m.media, quotedText: quoted?.text ?? null,
+      },
+      t,
+    );
+    await posts.enqueue(row.tgChatId, drafts, { instanceId: m.instanceId, messageId: m.id });
+    opts.queued();
+  }
+
+  // instanceChanged also fires to refresh pages (with `part`), often repeating the state: announce changes only.
+  const announced = new Map<number, string>();
+
+  async function onInstance(event: AppEvent): Promise<void> {
+    const state = stateData.safeParse(event.data);
+    const quota = event.data.quotaExceeded === true;
+    if (!event.instanceId || (!state.success && !quota)) return;
+    const what = state.success ? state.data.state : "quota";
+    const before = announced.get(event.instanceId);
+    announced.set(event.instanceId, what);
+    if (before === what || (before === undefined && state.success && event.data.part !== undefined)) return;
+    const [instance] = await db.select({ name: instances.name, tgChatId: instances.telegramChatId }).from(instances).where(eq(instances.id, event.instanceId));
+    if (!instance || instance.tgChatId === null) return;
+    const text = state.success ? t("tg.state", { instance: instance.name, state: t(`tg.state.${state.data.state}`) }) : t("tg.quotaExceeded", { instance: instance.name });
+    await posts.enqueue(instance.tgChatId, [{ method: "sendMessage", payload: { text } }], { instanceId: event.instanceId });
+    opts.queued();
+  }
+
+  async function syncReaction(messageId: number): Promise<void> {
+    const where = await posts.replyOf(messageId);
+    if (!where) return;
+    const [m] = await db.select({ status: messages.status, failReason: messages.failReason, instanceId: messages.instanceId }).from(messages).where(eq(messages.id, messageId));
+    const emoji = REACTION[m?.status ?? ""];
+    if (!m || !emoji || emoji === (await posts.lastReaction(messageId))) return;
+    const link = { instanceId: m.instanceId, messageId };
+    await posts.enqueue(where.tgChatId, [{ method: "setMessageReaction", payload: { message_id: where.tgMessageId, reaction: [{ type: "emoji", emoji }] } }], link);
+    if (m.status === "failed") {
+      const text = t("tg.failed", { reason: m.failReason ?? "?" });
+      await posts.enqueue(where.tgChatId, [{ method: "sendMessage", payload: { text, reply_parameters: { message_id: where.tgMessageId, allow_sending_without_reply: true } } }], link);
+    }
+    opts.queued();
+  }
+
+  const unsubscribe = bus.subscribe((event) => {
+    const data = eventData.safeParse(event.data);
+    if (event.name === EVENTS.messageCreated && data.success) void later(() => onMessage(data.data.messageId));
+    else if (event.name === EVENTS.messageUpdated && data.success && typeof event.data.status === "string") void later(() => syncReaction(data.data.messageId));
+    else if (event.name === EVENTS.instanceChanged) void later(() => onInstance(event));
+  });
+
+  return {
+    syncReaction: (messageId) => later(() => syncReaction(messageId)),
+    settled: () => chain,
+    unsubscribe,
+  };
+}

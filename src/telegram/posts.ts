@@ -1,0 +1,116 @@
+// The persisted posting queue (telegram_posts): what the bot must send, in order per chat, and which Telegram message maps to which WhatsApp message.
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../db/client.ts";
+import { telegramPosts } from "../db/schema/index.ts";
+
+export const FILE_METHODS = ["sendPhoto", "sendVideo", "sendAudio", "sendVoice", "sendDocument", "sendSticker"] as const;
+export type FileMethod = (typeof FILE_METHODS)[number];
+export type PostMethod = "sendMessage" | FileMethod | "setMessageReaction";
+/** Not sent: records a manager's Telegram reply that became this WhatsApp message (for reactions and further replies). */
+export const REPLY_RECORD = "reply";
+
+const entity = z.object({ type: z.literal("bold"), offset: z.number().int(), length: z.number().int() });
+const text = z.object({ text: z.string(), entities: z.array(entity).optional(), reply_parameters: z.object({ message_id: z.number().int(), allow_sending_without_reply: z.boolean() }).optional() });
+
+/** Stored parameters (chat_id is the row's tgChatId; files are taken from the message's media when sent). */
+export const payloadSchemas = {
+  sendMessage: text,
+  file: z.object({ caption: z.string().optional(), caption_entities: z.array(entity).optional(), fallback: text }),
+  setMessageReaction: z.object({ message_id: z.number().int(), reaction: z.array(z.object({ type: z.literal("emoji"), emoji: z.string() })) }),
+};
+export type TextPayload = z.infer<typeof payloadSchemas.sendMessage>;
+export type FilePayload = z.infer<typeof payloadSchemas.file>;
+
+export type PostDraft =
+  | { method: "sendMessage"; payload: TextPayload }
+  | { method: FileMethod; payload: FilePayload }
+  | { method: "setMessageReaction"; payload: z.infer<typeof payloadSchemas.setMessageReaction> };
+
+export type PostRow = typeof telegramPosts.$inferSelect;
+
+export function createPostStore(db: Db) {
+  return {
+    /** Queues posts into one chat, in the given order. */
+    async enqueue(tgChatId: number, drafts: PostDraft[], link: { instanceId?: number; messageId?: number } = {}): Promise<void> {
+      if (drafts.length === 0) return;
+      await db.insert(telegramPosts).values(drafts.map((d) => ({ tgChatId, method: d.method, payload: d.payload, instanceId: link.instanceId, messageId: link.messageId })));
+    },
+
+    /** The oldest queued post of each chat (only the head of a chat may go out). */
+    heads(): Promise<Array<Pick<PostRow, "id" | "tgChatId" | "nextAttemptAt">>> {
+      return db
+        .selectDistinctOn([telegramPosts.tgChatId], { id: telegramPosts.id, tgChatId: telegramPosts.tgChatId, nextAttemptAt: telegramPosts.nextAttemptAt })
+        .from(telegramPosts)
+        .where(eq(telegramPosts.status, "queued"))
+        .orderBy(telegramPosts.tgChatId, telegramPosts.id);
+    },
+
+    async head(tgChatId: number): Promise<PostRow | undefined> {
+      const [row] = await db.select().from(telegramPosts).where(and(eq(telegramPosts.tgChatId, tgChatId), eq(telegramPosts.status, "queued"))).orderBy(asc(telegramPosts.id)).limit(1);
+      return row;
+    },
+
+    async markSent(id: number, tgMessageId: number | null): Promise<void> {
+      await db.update(telegramPosts).set({ status: "sent", tgMessageId, attempts: sql`${telegramPosts.attempts} + 1`, lastError: null, nextAttemptAt: null }).where(eq(telegramPosts.id, id));
+    },
+
+    async retryLater(id: number, delayMs: number, error: string | null, countAttempt = true): Promise<void> {
+      await db
+        .update(telegramPosts)
+        .set({ nextAttemptAt: new Date(Date.now() + delayMs), lastError: error?.slice(0, 500), ...(countAttempt ? { attempts: sql`${telegramPosts.attempts} + 1` } : {}) })
+        .where(eq(telegramPosts.id, id));
+    },
+
+    async fail(id: number, error: string): Promise<void> {
+      await db.update(telegramPosts).set({ status: "failed", lastError: error.slice(0, 500), attempts: sql`${telegramPosts.attempts} + 1` }).where(eq(telegramPosts.id, id));
+    },
+
+    async queuedCount(): Promise<number> {
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(telegramPosts).where(eq(telegramPosts.status, "queued"));
+      return row?.n ?? 0;
+    },
+
+    /** The WhatsApp message behind a Telegram message (a notification we posted, or a recorded reply). */
+    async byTelegramMessage(tgChatId: number, tgMessageId: number): Promise<{ messageId: number; instanceId: number | null } | undefined> {
+      const [row] = await db
+        .select({ messageId: telegramPosts.messageId, instanceId: telegramPosts.instanceId })
+        .from(telegramPosts)
+        .where(and(eq(telegramPosts.tgChatId, tgChatId), eq(telegramPosts.tgMessageId, tgMessageId)));
+      return row?.messageId ? { messageId: row.messageId, instanceId: row.instanceId } : undefined;
+    },
+
+    /** Records that a manager's Telegram message became WhatsApp message `messageId`; false when already recorded. */
+    async recordReply(tgChatId: number, tgMessageId: number, messageId: number, instanceId: number): Promise<boolean> {
+      const rows = await db
+        .insert(telegramPosts)
+        .values({ tgChatId, tgMessageId, messageId, instanceId, method: REPLY_RECORD, payload: {}, status: "sent" })
+        .onConflictDoNothing()
+        .returning({ id: telegramPosts.id });
+      return rows.length > 0;
+    },
+
+    /** Where the manager's reply for this outgoing message is, if it came from Telegram. */
+    async replyOf(messageId: number): Promise<{ tgChatId: number; tgMessageId: number } | undefined> {
+      const [row] = await db
+        .select({ tgChatId: telegramPosts.tgChatId, tgMessageId: telegramPosts.tgMessageId })
+        .from(telegramPosts)
+        .where(and(eq(telegramPosts.messageId, messageId), eq(telegramPosts.method, REPLY_RECORD)));
+      return row?.tgMessageId ? { tgChatId: row.tgChatId, tgMessageId: row.tgMessageId } : undefined;
+    },
+
+    /** The last reaction queued for this outgoing message ("" when none). */
+    async lastReaction(messageId: number): Promise<string> {
+      const [row] = await db
+        .select({ payload: telegramPosts.payload })
+        .from(telegramPosts)
+        .where(and(eq(telegramPosts.messageId, messageId), eq(telegramPosts.method, "setMessageReaction")))
+        .orderBy(desc(telegramPosts.id))
+        .limit(1);
+      const parsed = payloadSchemas.setMessageReaction.safeParse(row?.payload);
+      return parsed.success ? (parsed.data.reaction[0]?.emoji ?? "") : "";
+    },
+  };
+}
+
+export type PostStore = ReturnType<typeof createPostStore>;

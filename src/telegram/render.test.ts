@@ -1,0 +1,45 @@
+// Notification rendering: header, splitting at Telegram's limits, captions and fallbacks.
+import { describe, expect, test } from "bun:test";
+import { translator } from "../lib/i18n.ts";
+import { notificationPosts, phoneOf, splitText, type NotificationInput } from "./render.ts";
+
+const t = translator("en");
+const base: NotificationInput = { instanceName: "Sales", waChatId: "79001234567@c.us", chatName: "Anna", senderName: "Anna K", senderId: null, type: "textMessage", text: "hi", media: null, quotedText: null };
+
+describe("splitText", () => {
+  test("keeps pieces within the limit, prefers line breaks, never splits a surrogate pair", () => {
+    expect(splitText("short")).toEqual(["short"]);
+    const lines = splitText(`${"a".repeat(3000)}\n${"b".repeat(3000)}`);
+    expect(lines).toEqual(["a".repeat(3000), "b".repeat(3000)]);
+    const emoji = splitText("😀".repeat(3000));
+    expect(emoji.every((p) => p.length <= 4096 && !/^[\uDC00-\uDFFF]/.test(p))).toBe(true);
+    expect(emoji.join("")).toBe("😀".repeat(3000));
+  });
+});
+
+describe("notificationPosts", () => {
+  test("text: header and text in one message, first line bold", () => {
+    const [post] = notificationPosts(base, t);
+    expect(post).toEqual({ method: "sendMessage", payload: { text: "Anna K · +79001234567\n📱 Sales\n\nhi", entities: [{ type: "bold", offset: 0, length: 21 }] } });
+  });
+
+  test("group chats name the sender and the group; quotes are shown", () => {
+    const [post] = notificationPosts({ ...base, waChatId: "120363@g.us", chatName: "Buyers", senderId: "79005550000@c.us", quotedText: "old question" }, t);
+    expect(post!.payload).toMatchObject({ text: "Anna K · +79005550000 in “Buyers”\n📱 Sales\n↩️ old question\n\nhi" });
+  });
+
+  test("media: caption within 1024, longer text follows; stickers get the header first", () => {
+    const media = { kind: "image" as const, state: "ready" as const, sha256: "x" };
+    expect(notificationPosts({ ...base, media }, t).map((p) => p.method)).toEqual(["sendPhoto"]);
+    const long = notificationPosts({ ...base, media, text: "z".repeat(2000) }, t);
+    expect(long.map((p) => p.method)).toEqual(["sendPhoto", "sendMessage"]);
+    expect((long[0]!.payload as { caption: string }).caption).toBe("Anna K · +79001234567\n📱 Sales");
+    const sticker = notificationPosts({ ...base, text: null, media: { kind: "sticker", state: "ready", sha256: "y" } }, t);
+    expect(sticker.map((p) => p.method)).toEqual(["sendMessage", "sendSticker"]);
+  });
+
+  test("phone numbers from chat ids", () => {
+    expect(phoneOf("79001234567@c.us")).toBe("+79001234567");
+    expect(phoneOf("1234@lid")).toBe("1234");
+  });
+});

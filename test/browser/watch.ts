@@ -1,0 +1,66 @@
+// Browser-test helpers: Chromium launch flags and a page that records console errors, page errors, CSP violations and failed requests.
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+
+export const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+}
+
+export interface Watched {
+  context: BrowserContext;
+  page: Page;
+  readonly problems: string[];
+  /** Problems the test provoked on purpose are removed with this. */
+  forgive(pattern: RegExp): void;
+  shot(step: string): Promise<void>;
+}
+
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } satisfies BrowserContextOptions;
+export const DESKTOP = { viewport: { width: 1280, height: 800 } } satisfies BrowserContextOptions;
+
+export async function openWatched(browser: Browser, baseURL: string, name: string, options: BrowserContextOptions): Promise<Watched> {
+  const context = await browser.newContext({ baseURL, locale: "en-US", timezoneId: "Europe/Berlin", ...options });
+  let problems: string[] = [];
+  // CSP violations are reported from inside the page through a binding, so none can go unnoticed.
+  await context.exposeBinding("__reportCspViolation", (_source, text: string) => {
+    problems.push(`CSP violation: ${text}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      const report = (window as unknown as { __reportCspViolation(text: string): void }).__reportCspViolation;
+      report(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
+  const page = await context.newPage();
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("response", (res) => {
+    if (res.url().startsWith(baseURL) && res.status() >= 400) problems.push(`HTTP ${res.status()} ${res.request().method()} ${new URL(res.url()).pathname}`);
+  });
+  page.on("requestfailed", (req) => {
+    // EventSource requests are aborted when the page navigates away: that is not an error.
+    if (new URL(req.url()).pathname !== "/events") problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
+  });
+  return {
+    context,
+    page,
+    get problems() {
+      return problems;
+    },
+    forgive(pattern) {
+      problems = problems.filter((p) => !pattern.test(p));
+    },
+    async shot(step) {
+      await page.screenshot({ path: `${ARTIFACTS}${name}-${step}.png` });
+    },
+  };
+}
+
+/** Fails when the page scrolls sideways. */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}

@@ -1,0 +1,71 @@
+// Telegram test rig: app dependencies wired to the fake Bot API (fast flood-control windows), plus incoming-message helpers.
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseConfig } from "../../src/config.ts";
+import { createDeps } from "../../src/deps.ts";
+import type { MessageMedia } from "../../src/db/schema/inbox.ts";
+import { messages } from "../../src/db/schema/index.ts";
+import { EVENTS } from "../../src/events/names.ts";
+import type { AppDeps } from "../../src/lib/context.ts";
+import type { Telegram } from "../../src/telegram/index.ts";
+import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/index.ts";
+import { testDatabase, testLog } from "./db.ts";
+
+/** Flood-control windows 20× shorter on both sides (the fake and the bot's throttler). */
+export const TIME_SCALE = 0.05;
+
+export interface TelegramRig {
+  deps: AppDeps;
+  telegram: Telegram;
+  fake: FakeTelegram;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTelegramRig(env: Record<string, string> = {}): Promise<TelegramRig> {
+  const fake = startFakeTelegram({ timeScale: TIME_SCALE });
+  const dataDir = mkdtempSync(join(tmpdir(), "gi-tg-"));
+  mkdirSync(join(dataDir, "media"));
+  const config = parseConfig({
+    PORT: "1", LOG_LEVEL: "silent", DEFAULT_LOCALE: "en", DATA_DIR: dataDir,
+    TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, OUTBOX_RECONCILE_SECONDS: "1", POLL_TIMEOUT_SECONDS: "5", ...env,
+  });
+  const deps = createDeps(config, await testDatabase(), testLog, { telegram: { timeScale: TIME_SCALE, retryBaseMs: 50, retryMaxMs: 400 } });
+  const telegram = deps.telegram!;
+  telegram.start();
+  return {
+    deps, telegram, fake, dataDir,
+    async stop() {
+      await telegram.stop();
+      telegram.notifier.unsubscribe();
+      await fake.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Stores an incoming WhatsApp message (as ingest would) and publishes messageCreated. */
+export async function incoming(deps: AppDeps, input: { instanceId: number; chatId: number; text?: string; senderName?: string; media?: MessageMedia; type?: string }): Promise<number> {
+  const [row] = await deps.db
+    .insert(messages)
+    .values({
+      instanceId: input.instanceId, chatId: input.chatId, idMessage: crypto.randomUUID().replaceAll("-", "").toUpperCase(), direction: "in",
+      type: input.type ?? (input.media ? "imageMessage" : "textMessage"), text: input.text ?? null, senderName: input.senderName ?? null, via: "whatsapp", media: input.media,
+    })
+    .returning({ id: messages.id });
+  deps.bus.publish({ name: EVENTS.messageCreated, instanceId: input.instanceId, data: { messageId: row!.id, chatId: input.chatId } });
+  return row!.id;
+}
+
+/** Polls until `check` returns a truthy value (or fails after `ms`). */
+export async function eventually<T>(check: () => T | Promise<T>, ms = 5000): Promise<Exclude<T, false | null | undefined | 0 | "">> {
+  const deadline = Date.now() + ms;
+  let last: T;
+  do {
+    last = await check();
+    if (last) return last as Exclude<T, false | null | undefined | 0 | "">;
+    await Bun.sleep(20);
+  } while (Date.now() < deadline);
+  throw new Error(`not true within ${ms} ms: ${JSON.stringify(last)}`);
+}

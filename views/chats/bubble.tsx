@@ -1,0 +1,181 @@
+// One message as WhatsApp shows it: bubble by direction, sender, quote strip, media, text, time, ticks, reactions, actions.
+import type { FC } from "hono/jsx";
+import type { MessageView } from "../../src/inbox/service.ts";
+import { MoreIcon } from "../components/icons.tsx";
+import { dayKey, dayLabel, timeOf, type Ui } from "./format.ts";
+import { Media, mediaLabel } from "./media.tsx";
+
+/** What a bubble needs to know about its chat. */
+export interface ChatContext {
+  label: string;
+  group: boolean;
+}
+
+const PATHS = {
+  clock: "M12 7v5l3 2M21 12a9 9 0 1 1-18 0 9 9 0 0 1 18 0z",
+  one: "M4 12.5 9 17.5 20 6.5",
+  two: "M1.5 12.5 6.5 17.5 17.5 6.5M11 16l1.5 1.5 11-11",
+  warn: "M12 9v4M12 17h.01M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z",
+};
+
+type Status = NonNullable<MessageView["status"]>;
+const TICKS: Record<Status, [keyof typeof PATHS, "pending" | "sent" | "delivered" | "read" | "failed" | "unknown"]> = {
+  queued: ["clock", "pending"],
+  sending: ["clock", "pending"],
+  accepted: ["clock", "pending"],
+  sent: ["one", "sent"],
+  delivered: ["two", "delivered"],
+  read: ["two", "read"],
+  failed: ["warn", "failed"],
+  unknown: ["warn", "unknown"],
+};
+
+export const Ticks: FC<{ ui: Ui; status: Status }> = ({ ui, status }) => {
+  const [icon, name] = TICKS[status];
+  return (
+    <span class={`ticks ticks-${name}`} role="img" aria-label={ui.t(`inbox.status.${name}`)} title={ui.t(`inbox.status.${name}`)}>
+      <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
+        <path d={PATHS[icon]} fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+      </svg>
+    </span>
+  );
+};
+
+/** Who sent an outgoing message (which manager, "via Telegram", "from the phone"), or a group member for incoming. */
+export function senderLabel(ui: Ui, m: MessageView, chat: ChatContext): string | null {
+  if (m.direction === "in") return chat.group ? m.senderName : null;
+  if (m.direction !== "out") return null;
+  switch (m.via) {
+    case "telegram":
+      return m.senderName ? ui.t("inbox.via.telegram", { name: m.senderName }) : ui.t("inbox.via.telegramAnon");
+    case "phone":
+      return ui.t("inbox.via.phone");
+    case "api":
+      return ui.t("inbox.via.api");
+    case "auto":
+      return ui.t("inbox.via.auto");
+    default:
+      return m.senderName ?? ui.t("inbox.team");
+  }
+}
+
+/** Short text of a message for quotes and previews. */
+function snippet(ui: Ui, m: { text: string | null; mediaKind: string | null }): string {
+  return (m.text ?? "").slice(0, 140) || (m.mediaKind ? mediaLabel(ui, m.mediaKind) : "");
+}
+
+const Quote: FC<{ ui: Ui; m: MessageView; chat: ChatContext }> = ({ ui, m, chat }) => {
+  const q = m.quoted?.message;
+  if (!q) return <div class="quote quote-missing">{ui.t("inbox.quoteMissing")}</div>;
+  const who = q.direction === "in" ? (chat.group && q.senderName) || chat.label : q.senderName ?? ui.t("inbox.team");
+  return (
+    <div class={`quote quote-${q.direction}`}>
+      <b>{who}</b>
+      <span>{q.deleted && !ui.isAdmin ? ui.t("inbox.deleted") : snippet(ui, q)}</span>
+    </div>
+  );
+};
+
+const Actions: FC<{ ui: Ui; m: MessageView; who: string }> = ({ ui, m, who }) => {
+  const canReply = m.idMessage !== null && !m.deletedAt;
+  const canCopy = !!m.text && !m.deletedAt;
+  if (!canReply && !canCopy) return null;
+  return (
+    <details class="msg-actions">
+      <summary class="icon-button" aria-label={ui.t("inbox.actions")} title={ui.t("inbox.actions")}>
+        <MoreIcon />
+      </summary>
+      <div class="menu">
+        {canReply && (
+          <button type="button" data-reply={m.idMessage} data-reply-who={who} data-reply-text={snippet(ui, { text: m.text, mediaKind: m.media?.kind ?? null })}>
+            {ui.t("inbox.reply")}
+          </button>
+        )}
+        {canCopy && <button type="button" data-copy="">{ui.t("inbox.copy")}</button>}
+      </div>
+    </details>
+  );
+};
+
+const Body: FC<{ ui: Ui; m: MessageView }> = ({ ui, m }) => {
+  if (m.deletedAt && !ui.isAdmin) return <p class="msg-deleted">{ui.t("inbox.deleted")}</p>;
+  return (
+    <>
+      {m.deletedAt && <p class="msg-deleted">{ui.t("inbox.deleted")} · {ui.t("inbox.deletedAdmin")}</p>}
+      {m.media && <Media ui={ui} m={m} />}
+      {m.text && <p class={m.deletedAt ? "msg-text msg-text-deleted" : "msg-text"} dir="auto">{m.text}</p>}
+    </>
+  );
+};
+
+/** A message bubble; `oob` makes it replace the bubble already on the page (live updates). */
+export const Bubble: FC<{ ui: Ui; m: MessageView; chat: ChatContext; oob?: boolean }> = ({ ui, m, chat, oob }) => {
+  const id = `m-${m.id}`;
+  const swap = oob ? "true" : undefined;
+  if (m.direction === "system") {
+    return (
+      <li id={id} class="msg msg-system" hx-swap-oob={swap}>
+        <p class="system-line">{m.text} · <time datetime={m.sentAt.toISOString()}>{timeOf(ui, m.sentAt)}</time></p>
+      </li>
+    );
+  }
+  const sender = senderLabel(ui, m, chat);
+  const who = m.direction === "in" ? sender ?? chat.label : sender ?? ui.t("inbox.team");
+  const base = `/instances/${m.instanceId}/chats/${m.chatId}/messages/${m.id}`;
+  return (
+    <li id={id} class={`msg msg-${m.direction}`} hx-swap-oob={swap}>
+      <div class="bubble">
+        {m.direction === "note" && <p class="msg-sender">{ui.t("inbox.note")}</p>}
+        {sender && <p class="msg-sender">{sender}</p>}
+        {m.quoted && <Quote ui={ui} m={m} chat={chat} />}
+        <Body ui={ui} m={m} />
+        <p class="msg-meta">
+          {m.editedAt && !m.deletedAt && <span class="edited">{ui.t("inbox.edited")}</span>}
+          <time datetime={m.sentAt.toISOString()}>{timeOf(ui, m.sentAt)}</time>
+          {m.direction === "out" && m.status && <Ticks ui={ui} status={m.status} />}
+        </p>
+        {m.status === "failed" && (
+          <p class="msg-error">
+            {ui.t("inbox.failed", { reason: m.failReason ?? "?" })}{" "}
+            <button type="button" class="link-button" hx-post={`${base}/resend`} hx-target={`#${id}`} hx-swap="outerHTML">
+              {ui.t("inbox.resend")}
+            </button>
+          </p>
+        )}
+        {m.status === "unknown" && <p class="msg-error">{ui.t("inbox.unknown")}</p>}
+      </div>
+      {m.reactions.length > 0 && (
+        <ul class="reactions" aria-label={ui.t("inbox.reactions")}>
+          {m.reactions.map((r) => <li>{r.emoji}{r.count > 1 && <span>{r.count}</span>}</li>)}
+        </ul>
+      )}
+      <Actions ui={ui} m={m} who={who} />
+    </li>
+  );
+};
+
+export const DaySeparator: FC<{ ui: Ui; at: Date; oobDelete?: boolean }> = ({ ui, at, oobDelete }) => (
+  <li id={`day-${dayKey(ui, at)}`} class="day" hx-swap-oob={oobDelete ? "delete" : undefined}>
+    <span>{dayLabel(ui, at)}</span>
+  </li>
+);
+
+/** Bubbles with a day separator before the first message of each day (`afterDay`: the day of the message before them). */
+export const Bubbles: FC<{ ui: Ui; messages: MessageView[]; chat: ChatContext; afterDay?: string | null }> = ({ ui, messages, chat, afterDay }) => {
+  let day = afterDay ?? null;
+  return (
+    <>
+      {messages.map((m) => {
+        const key = dayKey(ui, m.sentAt);
+        const separator = key !== day ? <DaySeparator ui={ui} at={m.sentAt} /> : null;
+        day = key;
+        return (
+          <>
+            {separator}
+            <Bubble ui={ui} m={m} chat={chat} />
+          </>
+        );
+      })}
+    </>
+  );
+};

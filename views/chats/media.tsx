@@ -1,0 +1,65 @@
+// Media inside a bubble: thumbnail while downloading, then the file from the gated media route; retry when it failed.
+import type { FC } from "hono/jsx";
+import type { MessageView } from "../../src/inbox/service.ts";
+import type { MessageKey } from "../../src/lib/i18n.ts";
+import { fileSize, type Ui } from "./format.ts";
+
+const LABELS: Record<string, MessageKey> = {
+  image: "msg.photo", video: "msg.video", audio: "msg.audio", voice: "msg.voice", sticker: "msg.sticker", document: "msg.document",
+};
+
+/** "📷 Photo", "📄 Document"… */
+export function mediaLabel(ui: Ui, kind: string): string {
+  return ui.t(LABELS[kind] ?? "msg.document");
+}
+
+export const Media: FC<{ ui: Ui; m: MessageView }> = ({ ui, m }) => {
+  const media = m.media!;
+  const src = `/instances/${m.instanceId}/media/${m.id}`;
+  const label = mediaLabel(ui, media.kind);
+  const visual = media.kind === "image" || media.kind === "sticker" || media.kind === "video";
+  const thumb = visual && media.thumbnail ? <img class="media-thumb" src={`${src}/thumb`} alt={label} /> : null;
+  if (media.state === "failed") {
+    return (
+      <div class="media media-failed">
+        {thumb}
+        <p class="msg-error">
+          {ui.t("inbox.media.failed", { reason: media.error ?? "?" })}{" "}
+          <button type="button" class="link-button" hx-post={`${src}/retry`} hx-swap="none">{ui.t("inbox.media.retry")}</button>
+        </p>
+      </div>
+    );
+  }
+  if (media.state === "pending") {
+    return (
+      <div class="media media-pending">
+        {thumb ?? <p class="media-doc">{label}{media.fileName && ` · ${media.fileName}`}</p>}
+        <p class="muted small" role="status">{ui.t("inbox.media.pending")}</p>
+      </div>
+    );
+  }
+  switch (media.kind) {
+    case "image":
+    case "sticker":
+      return (
+        <a class={`media media-${media.kind}`} href={src} target="_blank" rel="noopener">
+          <img src={src} alt={m.text ?? label} loading="lazy" />
+        </a>
+      );
+    case "video":
+      return <video class="media media-video" src={src} controls preload="metadata" />;
+    case "audio":
+    case "voice":
+      return <audio class="media media-audio" src={src} controls preload="none" aria-label={label} />;
+    default: {
+      const name = media.fileName ?? label;
+      return (
+        <a class="media media-doc" href={src} download={name} aria-label={ui.t("inbox.media.download", { name })}>
+          <span class="doc-icon" aria-hidden="true">📄</span>
+          <span class="doc-name">{name}</span>
+          {media.size !== undefined && <span class="muted small">{fileSize(ui, media.size)}</span>}
+        </a>
+      );
+    }
+  }
+};

@@ -1,0 +1,42 @@
+// One number's page: live status and facts, linking the phone (managers), logout/restart and a link to its chats.
+import type { FC } from "hono/jsx";
+import { useRequestContext } from "hono/jsx-renderer";
+import type { AppEnv } from "../../src/lib/context.ts";
+import type { InstanceView } from "../../src/instances/service.ts";
+import { ConnectPanel, InstanceActions, PhoneCodeForm, type ConnectProps } from "./connect.tsx";
+import { InstanceAlerts, IntakeHealth, live, phoneOf, StateBadge } from "./list.tsx";
+
+/** Name, state and facts; re-fetched whenever the instance changes. */
+export const InstanceStatus: FC<{ instance: InstanceView }> = ({ instance: i }) => {
+  const { t } = useRequestContext<AppEnv>().var;
+  return (
+    <section id={`instance-${i.id}-status`} {...live(i.id, "state", `/instances/${i.id}/status`)}>
+      <h1>{i.name} <StateBadge state={i.state} /></h1>
+      <InstanceAlerts instance={i} />
+      <dl class="facts">
+        <dt>{t("instances.idInstance")}</dt><dd>{i.idInstance}</dd>
+        <dt>{t("instances.number")}</dt><dd>{phoneOf(i.wid) ?? t("instances.noNumber")}</dd>
+        <dt>{t("instances.intake")}</dt><dd><IntakeHealth instance={i} /></dd>
+        <dt>{t("instances.f.telegram")}</dt><dd>{i.telegramTitle ?? t("instances.noTelegram")}</dd>
+        <dt>{t("instances.autoReply")}</dt><dd>{t(i.autoReplyEnabled ? "instances.autoReplyOn" : "instances.autoReplyOff")}</dd>
+        <dt>{t("instances.chats")}</dt><dd>{i.chatCount}</dd>
+        <dt>{t("instances.messages")}</dt><dd>{i.messageCount}</dd>
+      </dl>
+    </section>
+  );
+};
+
+export const InstancePage: FC<ConnectProps> = (props) => {
+  const { t } = useRequestContext<AppEnv>().var;
+  const i = props.instance;
+  return (
+    <>
+      <p><a href="/instances" class="back">← {t("instances.title")}</a></p>
+      <InstanceStatus instance={i} />
+      <p><a class="button primary" href={`/instances/${i.id}/chats`}>{t("instances.openChats")}</a></p>
+      <ConnectPanel {...props} />
+      <PhoneCodeForm instance={i} mayManage={props.mayManage} />
+      {props.mayManage && <InstanceActions instance={i} />}
+    </>
+  );
+};
