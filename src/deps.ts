@@ -96,7 +96,7 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
     challenges: createChallengeStore(),
     telegram: null,
   };
-  deps.telegram = createTelegram({ config, db, bus, log, outbox: deps.outbox }, options.telegram);
+  deps.telegram = createTelegram({ config, db, bus, log, outbox: deps.outbox, mediaStore: media.store }, options.telegram);
   return deps;
 }
 

@@ -1,7 +1,8 @@
 // createBot: grammY with flood control and retries from the official plugins, one Composer per feature inside an error boundary.
+import type { ReplyFile } from "./download.ts";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
-import { Bot, GrammyError, HttpError } from "grammy";
+import { Bot, GrammyError, HttpError, type Api } from "grammy";
 import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Outbox } from "../greenapi/outbox.ts";
@@ -32,6 +33,8 @@ export interface FeatureDeps {
   defaultLocale: Locale;
   /** Something was queued for posting. */
   queued(): void;
+  /** Downloads a replied file into the media store (absent when there is no store). */
+  fetchFile?: (api: Api, file: ReplyFile) => Promise<{ sha256: string; size: number; fileName: string; mimeType: string }>;
 }
 
 /** The updates the features handle (my_chat_member is not in Telegram's default set when a list is given). */

@@ -1,4 +1,7 @@
 // The Telegram capability's public face: createTelegram() wires the bot, the posting queue, notifications, links and 2FA codes.
+import type { Api } from "grammy";
+import type { MediaStore } from "../inbox/media-store.ts";
+import { fetchReplyFile, type ReplyFile } from "./download.ts";
 import type { Bot } from "grammy";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
@@ -22,6 +25,8 @@ export interface TelegramDeps {
   bus: EventBus;
   log: Logger;
   outbox: Outbox;
+  /** Where files from Telegram replies are stored before they are sent to WhatsApp. */
+  mediaStore?: MediaStore;
 }
 
 /** Knobs for tests: faster flood-control windows and retries. */
@@ -63,7 +68,9 @@ export function createTelegram(deps: TelegramDeps, options: TelegramOptions = {}
     botUsername: async () => (await bot.init(), bot.botInfo.username),
     defaultLocale: config.DEFAULT_LOCALE,
   });
-  installFeatures(bot, { db, bus, log, outbox, posts, chats, codes, notifier, t, defaultLocale: config.DEFAULT_LOCALE, queued: poster.kick });
+  const token = config.TELEGRAM_BOT_TOKEN;
+  const fetchFile = deps.mediaStore ? (api: Api, file: ReplyFile) => fetchReplyFile(api, config.TELEGRAM_API_ROOT, token, deps.mediaStore!, file) : undefined;
+  installFeatures(bot, { db, bus, log, outbox, posts, chats, codes, notifier, t, defaultLocale: config.DEFAULT_LOCALE, queued: poster.kick, fetchFile });
 
   let polling: Promise<void> | null = null;
   let stopped = false;

@@ -142,6 +142,17 @@ describe("replies", () => {
     expect(messageId).toBeGreaterThan(0);
   });
 
+  test("a voice-note reply is fetched from Telegram and reaches WhatsApp as sendFileByUpload", async () => {
+    const post = rig.fake.control.sent(group).find((s) => s.text?.endsWith("Price?"))!;
+    const voice = new Uint8Array([79, 103, 103, 83, 0, 2, 0, 0, 1, 2, 3, 4]); // "OggS…"
+    const reply = rig.fake.control.userMessage({ chatId: group, userId: manager.tg, replyTo: post.messageId, file: { kind: "voice", bytes: voice, mimeType: "audio/ogg" } });
+    const out = await eventually(() => ga.control.sentMessages(ID).find((s) => s.method === "sendFileByUpload" && s.fileName === "voice.ogg"), 10_000);
+    expect(out.chatId).toBe(CUSTOMER);
+    const [stored] = await rig.deps.db.select().from(messages).where(eq(messages.idempotencyKey, `tg:${group}:${reply.message_id}`));
+    expect(stored).toMatchObject({ via: "telegram", senderUserId: manager.userId, direction: "out" });
+    expect(stored!.media).toMatchObject({ fileName: "voice.ogg", mimeType: "audio/ogg", size: voice.length });
+  });
+
   test("an unlinked member's reply is refused politely and nothing goes to WhatsApp", async () => {
     const post = rig.fake.control.sent(group).find((s) => s.text?.endsWith("Price?"))!;
     const before = ga.control.sentMessages(ID).length;

@@ -4,6 +4,7 @@ import { Composer, type Context } from "grammy";
 import type { Message } from "grammy/types";
 import { chats, instances, messages, userInstances, users } from "../../db/schema/index.ts";
 import type { FeatureDeps } from "../bot.ts";
+import { replyFile } from "../download.ts";
 
 /** Where the replied-to post lives: in a discussion group, the reply targets the copy of the channel post. */
 function repliedPost(msg: Message): { chatId: number; messageId: number } | undefined {
@@ -56,16 +57,21 @@ export function replies(deps: FeatureDeps): Composer<Context> {
       }
       senderUserId = user.id;
     }
-    if (!msg.text) return say(t("tg.textOnly"));
-    const sent = await outbox.enqueue({
-      instanceId: row.instanceId,
-      waChatId: row.waChatId,
-      text: msg.text,
-      idempotencyKey: `tg:${msg.chat.id}:${msg.message_id}`,
-      via: "telegram",
-      senderUserId,
-      senderName,
-    });
+    const common = { instanceId: row.instanceId, waChatId: row.waChatId, idempotencyKey: `tg:${msg.chat.id}:${msg.message_id}`, via: "telegram" as const, senderUserId, senderName };
+    const file = replyFile(msg);
+    let sent: { id: number };
+    if (msg.text) {
+      sent = await outbox.enqueue({ ...common, text: msg.text });
+    } else if (file && deps.fetchFile) {
+      try {
+        sent = await outbox.enqueue({ ...common, file: await deps.fetchFile(ctx.api, file), ...(msg.caption ? { caption: msg.caption } : {}) });
+      } catch (err) {
+        deps.log.warn({ tgChatId: msg.chat.id, err: (err as Error).message }, "telegram reply file not fetched");
+        return say(t("tg.fileFailed"));
+      }
+    } else {
+      return say(t("tg.textOnly"));
+    }
     await posts.recordReply(msg.chat.id, msg.message_id, sent.id, row.instanceId);
     await deps.notifier.syncReaction(sent.id);
   }
