@@ -27,7 +27,7 @@ async function message(m: NewMessage): Promise<number> {
     .insert(messages)
     .values({ direction: "in", type: "textMessage", via: "whatsapp", text: "hello", idMessage: crypto.randomUUID(), ...m })
     .returning({ id: messages.id });
-  await app.deps.db.update(chats).set({ lastMessageAt: sql`greatest(${chats.lastMessageAt}, ${m.sentAt ?? new Date()})` }).where(eq(chats.id, m.chatId));
+  await app.deps.db.update(chats).set({ lastMessageAt: sql`greatest(${chats.lastMessageAt}, ${(m.sentAt ?? new Date()).toISOString()}::timestamptz)` }).where(eq(chats.id, m.chatId));
   return row!.id;
 }
 
