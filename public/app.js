@@ -96,9 +96,19 @@
       else a.removeAttribute("aria-current");
     }
   };
-  document.addEventListener("htmx:load", () => {
+  // Searching beside an open chat asks (and puts in the address bar) that chat's URL, so the chat stays open on reload.
+  const searchFromPane = () => {
+    const form = $(".list-filters");
+    if (!form) return;
+    const path = $("#chat-pane")?.dataset.chatUrl ?? "/chats";
+    for (const el of [form, ...form.querySelectorAll("[hx-get]")]) el.setAttribute("hx-get", path);
+    form.setAttribute("action", path);
+    htmx.process(form);
+  };
+  document.addEventListener("htmx:load", (event) => {
     markCurrent();
     showNotifyButton();
+    if (event.target.id === "chat-pane") searchFromPane();
   });
   window.addEventListener("popstate", markCurrent);
 
@@ -197,7 +207,8 @@
   // After a successful send: clear the form, take a new idempotency key, show the newest message.
   document.addEventListener("htmx:afterRequest", (event) => {
     const form = event.detail.elt.closest?.("form");
-    if (!form || event.detail.xhr.status >= 400) return;
+    const status = event.detail.xhr.status;
+    if (!form || status === 0 || status >= 400) return;
     if (form.id === "composer") {
       $("textarea", form).value = "";
       $("[data-send-key]", form).value = randomKey();
@@ -211,6 +222,18 @@
       $("[data-send-key]", form).value = randomKey();
       form.closest("details").open = false;
     }
+  });
+
+  // No answer at all (offline): say so next to the page; what was typed stays in the form.
+  document.addEventListener("htmx:sendError", (event) => {
+    const text = event.detail.elt.closest?.("[data-offline]")?.dataset.offline;
+    const flash = $("#flash");
+    if (!text || !flash) return;
+    const note = document.createElement("p");
+    note.className = "flash flash-error";
+    note.setAttribute("role", "alert");
+    note.textContent = text;
+    flash.replaceChildren(note);
   });
 })();
 

@@ -1,5 +1,6 @@
 // Chat-list queries: newest activity first with keyset pages, search (name, number, full text), per-user unread counts.
-import { and, desc, eq, ilike, inArray, isNotNull, like, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, ilike, inArray, isNotNull, like, or, sql, type SQL } from "drizzle-orm";
+import { newestFirst } from "./order.ts";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client.ts";
 import { chatReads, chats, instances, messages, type MessageMedia } from "../db/schema/index.ts";
@@ -45,8 +46,11 @@ export function prefixQuery(q: string): string | null {
   return words.map((w, i) => (i === typing && w.length >= 3 ? `${w}:*` : w)).join(" & ");
 }
 
-/** A message of the chat counts as unread when it came in after the user's read marker (ordered by sentAt, id). */
-const afterReadMarker = sql`(${reads.lastReadMessageId} is null or (m.sent_at, m.id) > (select rm.sent_at, rm.id from messages rm where rm.id = ${reads.lastReadMessageId}))`;
+/**
+ * A message of the chat counts as unread when it came in after the user's read marker (ordered by sentAt, id); without a
+ * marker, every message does. Written as one range so it reads the (chat, sentAt, id) index.
+ */
+const afterReadMarker = sql`(m.sent_at, m.id) > (coalesce((select rm.sent_at from messages rm where rm.id = ${reads.lastReadMessageId}), '-infinity'::timestamptz), coalesce(${reads.lastReadMessageId}, 0))`;
 
 const unreadCount = sql<number>`(select count(*)::int from (select 1 from messages m where m.chat_id = ${chats.id} and m.direction = 'in' and ${afterReadMarker} limit ${sql.raw(String(UNREAD_CAP))}) u)`;
 
@@ -84,11 +88,11 @@ export function chatListQueries(db: Db) {
       })
       .from(messages)
       .where(eq(messages.chatId, chats.id))
-      .orderBy(desc(messages.sentAt), desc(messages.id))
+      .orderBy(...newestFirst(messages.sentAt, messages.id))
       .limit(1)
       .as("last");
     const match = tsq
-      ? sql<string | null>`(select m.text from messages m where m.chat_id = ${chats.id} and m.deleted_at is null and m.search_vector @@ to_tsquery('simple', ${tsq}) order by m.sent_at desc, m.id desc limit 1)`
+      ? sql<string | null>`(select m.text from messages m where m.chat_id = ${chats.id} and m.deleted_at is null and m.search_vector @@ to_tsquery('simple', ${tsq}) order by m.sent_at desc nulls last, m.id desc nulls last limit 1)`
       : sql<null>`null`;
     const rows = await db
       .select({
@@ -164,7 +168,7 @@ export function chatListQueries(db: Db) {
               : undefined,
           ),
         )
-        .orderBy(desc(chats.lastMessageAt), desc(chats.id))
+        .orderBy(...newestFirst(chats.lastMessageAt, chats.id))
         .limit(limit + 1)
         .as("newest");
       const page = await db
@@ -172,7 +176,7 @@ export function chatListQueries(db: Db) {
         .from(instances)
         .innerJoinLateral(newest, sql`true`)
         .where(and(scopeOfInstances(user), opts.instanceId === undefined ? undefined : eq(instances.id, opts.instanceId)))
-        .orderBy(desc(newest.at), desc(newest.id))
+        .orderBy(...newestFirst(newest.at, newest.id))
         .limit(limit + 1);
       const more = page.length > limit;
       const shown = page.slice(0, limit);

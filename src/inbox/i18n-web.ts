@@ -64,6 +64,7 @@ export const en = {
   "inbox.newChat.send": "Start chat",
   "inbox.newChat.invalid": "Enter a phone number with the country code, e.g. +7 900 123-45-67.",
   "inbox.emptyText": "Type a message first.",
+  "inbox.offline": "Could not reach the server. What you typed is still there; try again.",
   "inbox.unreadMany": "More than 99 unread messages",
 } as const satisfies Record<string, Entry>;
 
@@ -130,5 +131,6 @@ export const ru: Record<keyof typeof en, Entry> = {
   "inbox.newChat.send": "Начать чат",
   "inbox.newChat.invalid": "Введите номер телефона с кодом страны, например +7 900 123-45-67.",
   "inbox.emptyText": "Сначала введите сообщение.",
+  "inbox.offline": "Нет связи с сервером. Набранный текст сохранён — попробуйте ещё раз.",
   "inbox.unreadMany": "Больше 99 непрочитанных сообщений",
 };

@@ -1,5 +1,6 @@
 // Conversation queries: pages of messages (keyset on sentAt, id), with their quoted messages and reactions; resending.
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { newestFirst } from "./order.ts";
 import type { Db } from "../db/client.ts";
 import { messages, reactions, type MessageMedia } from "../db/schema/index.ts";
 
@@ -106,7 +107,7 @@ export function messageQueries(db: Db) {
               : sql`(${messages.sentAt}, ${messages.id}) < (select b.sent_at, b.id from messages b where b.id = ${before} and b.chat_id = ${chatId})`,
           ),
         )
-        .orderBy(desc(messages.sentAt), desc(messages.id))
+        .orderBy(...newestFirst(messages.sentAt, messages.id))
         .limit(PAGE_SIZE + 1);
       const more = rows.length > PAGE_SIZE;
       const [anchor] = before === undefined ? [] : await db.select({ sentAt: messages.sentAt }).from(messages).where(and(eq(messages.id, before), eq(messages.chatId, chatId)));
@@ -121,7 +122,7 @@ export function messageQueries(db: Db) {
         .select({ sentAt: messages.sentAt })
         .from(messages)
         .where(and(eq(messages.chatId, row.chatId), sql`(${messages.sentAt}, ${messages.id}) < (select b.sent_at, b.id from messages b where b.id = ${row.id})`))
-        .orderBy(desc(messages.sentAt), desc(messages.id))
+        .orderBy(...newestFirst(messages.sentAt, messages.id))
         .limit(1);
       const [message] = await enrich(row.chatId, [row]);
       return { message: message!, previousSentAt: previous?.sentAt ?? null };

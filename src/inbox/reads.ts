@@ -1,5 +1,6 @@
 // Per-user read markers: how far each user has read each chat (unread counts are per user).
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import { newestFirst } from "./order.ts";
 import type { Db } from "../db/client.ts";
 import { chatReads, messages } from "../db/schema/index.ts";
 
@@ -14,7 +15,7 @@ export function readQueries(db: Db) {
         .select({ id: messages.id })
         .from(messages)
         .where(eq(messages.chatId, chatId))
-        .orderBy(desc(messages.sentAt), desc(messages.id))
+        .orderBy(...newestFirst(messages.sentAt, messages.id))
         .limit(1);
       if (!newest) return false;
       const [marker] = await db

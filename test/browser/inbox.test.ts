@@ -309,6 +309,26 @@ for (const vp of viewports) {
       await within(2000, async () => (await page.evaluate(() => (window as unknown as { __shown: string[] }).__shown)).includes(`Erin ${vp.name} · Sales`), "notification");
     });
 
+    test("offline: sending says so next to the page and keeps what was typed", async () => {
+      await w.context.setOffline(true);
+      try {
+        await page.locator("#composer textarea").fill("lost in the tunnel?");
+        await page.locator(".send-button").click();
+        await page.locator("#flash .flash-error").waitFor({ timeout: 3000 });
+        expect(await page.locator("#flash .flash-error").textContent()).toBe(
+          vp.name === "desktop" ? "Could not reach the server. What you typed is still there; try again." : "Нет связи с сервером. Набранный текст сохранён — попробуйте ещё раз.",
+        );
+        expect(await page.locator("#composer textarea").inputValue()).toBe("lost in the tunnel?");
+      } finally {
+        await w.context.setOffline(false);
+      }
+      await page.locator("#flash .flash-error").click();
+      expect(await page.locator("#flash .flash-error").count()).toBe(0);
+      await page.locator("#composer textarea").fill("");
+      // htmx logs the failed send itself; the browser reports the request that could not go out.
+      w.forgive(/^console error: (htmx:(afterRequest|sendError)|Failed to load resource: net::ERR_INTERNET_DISCONNECTED)|^request failed: .*\/messages net::ERR_INTERNET_DISCONNECTED$/);
+    });
+
     test("no console errors, page errors, CSP violations or failed requests", async () => {
       await page.waitForTimeout(300);
       expect(w.problems).toEqual([]);

@@ -42,8 +42,10 @@ export async function openWatched(browser: Browser, baseURL: string, name: strin
     if (res.url().startsWith(baseURL) && res.status() >= 400) problems.push(`HTTP ${res.status()} ${res.request().method()} ${new URL(res.url()).pathname}`);
   });
   page.on("requestfailed", (req) => {
-    // EventSource requests are aborted when the page navigates away: that is not an error.
-    if (new URL(req.url()).pathname !== "/events") problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
+    // The live stream and the favicon are aborted when the page navigates away: that is not an error.
+    const path = new URL(req.url()).pathname;
+    const abandoned = path === "/events" || (path === "/public/icon.svg" && req.failure()?.errorText === "net::ERR_ABORTED");
+    if (!abandoned) problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
   });
   return {
     context,

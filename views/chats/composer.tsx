@@ -26,7 +26,7 @@ const ReplyStrip: FC<{ ui: Ui }> = ({ ui }) => (
 );
 
 export const Composer: FC<ComposerProps> = ({ ui, base, listId, csrf }) => (
-  <div class="composer-wrap">
+  <div class="composer-wrap" data-offline={ui.t("inbox.offline")}>
     <form id="attach" class="attach-panel" hidden hx-post={`${base}/files`} hx-encoding="multipart/form-data" hx-target={`#${listId}`} hx-swap="beforeend">
       <input type="hidden" name="_csrf" value={csrf} />
       <input type="hidden" name="key" value={randomToken()} data-send-key />
