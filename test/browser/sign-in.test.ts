@@ -1,13 +1,11 @@
 // Browser end-to-end: sign in, dashboard, navigation, settings and log out in Chromium, on a desktop and a phone, plus the Russian login page.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import { ARTIFACTS, launchChromium, openWatched as watchPage, type Watched } from "./watch.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
 const PASSWORD = "correct-horse-battery";
 
 let app: TestApp;
@@ -19,10 +17,7 @@ beforeAll(async () => {
   app = await startTestApp();
   await app.deps.users.create({ username: "anna", displayName: "Anna", password: PASSWORD, isAdmin: true });
   await app.deps.users.create({ username: "boris", displayName: "Boris", password: PASSWORD, isAdmin: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
 }, 60_000); // the embedded database's first start and Chromium's launch take a few seconds
 
 afterAll(async () => {
@@ -30,55 +25,8 @@ afterAll(async () => {
   await app?.stop();
 }, 20_000);
 
-/** A page that records console errors, uncaught exceptions, CSP violations and failed same-origin requests. */
-interface Watched {
-  context: BrowserContext;
-  page: Page;
-  readonly problems: string[];
-  /** Problems the test provoked on purpose (e.g. the 401 of a wrong password) are removed with this. */
-  forgive(pattern: RegExp): void;
-  shot(step: string): Promise<void>;
-}
-
-async function openWatched(name: string, options: BrowserContextOptions): Promise<Watched> {
-  const context = await browser.newContext({ baseURL: app.url, ...options });
-  let problems: string[] = [];
-  // CSP violations are reported from inside the page through a binding, so none can go unnoticed.
-  await context.exposeBinding("__reportCspViolation", (_source, text: string) => {
-    problems.push(`CSP violation: ${text}`);
-  });
-  await context.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (e) => {
-      const report = (window as unknown as { __reportCspViolation(text: string): void }).__reportCspViolation;
-      report(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`);
-    });
-  });
-  const page = await context.newPage();
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
-  });
-  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  page.on("response", (res) => {
-    if (res.url().startsWith(app.url) && res.status() >= 400) problems.push(`HTTP ${res.status()} ${res.request().method()} ${new URL(res.url()).pathname}`);
-  });
-  page.on("requestfailed", (req) => {
-    // EventSource requests are aborted when the page navigates away: that is not an error.
-    if (new URL(req.url()).pathname !== "/events") problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
-  });
-  return {
-    context,
-    page,
-    get problems() {
-      return problems;
-    },
-    forgive(pattern) {
-      problems = problems.filter((p) => !pattern.test(p));
-    },
-    async shot(step) {
-      await page.screenshot({ path: `${ARTIFACTS}${name}-${step}.png`, fullPage: true });
-    },
-  };
-}
+/** A watched page (console errors, page errors, CSP violations, failed requests) on this app. */
+const openWatched = (name: string, options: BrowserContextOptions): Promise<Watched> => watchPage(browser, app.url, name, options);
 
 async function noHorizontalScroll(page: Page): Promise<void> {
   const { scroll, client } = await page.evaluate(() => ({
