@@ -83,6 +83,7 @@ describe("channel binding", () => {
 describe("notifications", () => {
   test("an incoming text is posted to the linked channel with a bold header within 1 s; unlinked instances post nothing", async () => {
     await incoming(rig.deps, { instanceId, chatId, text: "before linking" });
+    await rig.telegram.notifier.settled();
     await link(channel);
     const started = Date.now();
     await incoming(rig.deps, { instanceId, chatId, text: "Hello, is the sofa available?", senderName: "Anna K" });

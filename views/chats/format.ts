@@ -17,7 +17,7 @@ export interface Ui {
 export const TZ_COOKIE = "gi_tz";
 const SERVER_TZ = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-export function validTimeZone(tz: string | undefined): string {
+function validTimeZone(tz: string | undefined): string {
   if (!tz || tz.length > 64) return SERVER_TZ;
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });

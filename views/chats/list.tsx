@@ -1,6 +1,7 @@
 // The inbox page: chat list (filter, search, live rows, more on scroll) beside the conversation pane.
 import type { Child, FC } from "hono/jsx";
 import type { ChatListItem } from "../../src/inbox/service.ts";
+import { UNREAD_CAP } from "../../src/inbox/chat-list.ts";
 import { BellIcon } from "../components/icons.tsx";
 import { EmptyState } from "../components/empty.tsx";
 import { mediaLabel } from "./media.tsx";
@@ -13,7 +14,7 @@ export interface ListState {
 }
 
 /** `/chats` with the list's filter and search as query parameters. */
-export function listUrl(state: ListState, before?: string): string {
+function listUrl(state: ListState, before?: string): string {
   const params = new URLSearchParams();
   if (state.instanceId !== undefined) params.set("instance", String(state.instanceId));
   if (state.q) params.set("q", state.q);
@@ -34,7 +35,7 @@ function preview(ui: Ui, chat: ChatListItem): string {
 export const ChatRow: FC<{ ui: Ui; chat: ChatListItem; oob?: boolean }> = ({ ui, chat, oob }) => {
   const label = contactLabel(ui, chat);
   const url = `/instances/${chat.instanceId}/chats/${chat.id}`;
-  const many = chat.unread >= 100;
+  const many = chat.unread >= UNREAD_CAP;
   return (
     <li id={`chat-${chat.id}`} class={chat.unread > 0 ? "chat-row has-unread" : "chat-row"} hx-swap-oob={oob ? "true" : undefined}>
       <a class="chat-link" href={url} hx-get={url} hx-target="#chat-pane" hx-swap="outerHTML" hx-push-url="true">
