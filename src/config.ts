@@ -43,6 +43,16 @@ const schema = z.object({
   POLL_TIMEOUT_SECONDS: z.coerce.number({ error: "a number of seconds 5-60" }).int().min(5).max(60).default(20),
   /** Default gap between two auto-replies in one chat, for new numbers (each number can override it). */
   AUTO_REPLY_INTERVAL_HOURS: z.coerce.number({ error: "a number of hours 1-720" }).int().min(1).max(720).default(12),
+  /** Scheduled backups into DATA_DIR/backups (0 = only "back up now"). */
+  BACKUP_INTERVAL_HOURS: z.coerce.number({ error: "a number of hours 0-720" }).int().min(0).max(720).default(12),
+  BACKUP_MAX_FILES: z.coerce.number({ error: "a number 1-1000" }).int().min(1).max(1000).default(10),
+  BACKUP_INCLUDE_MEDIA: optional(bool).transform((v) => v ?? false),
+  /** With LOG_FILE, logs go to that file, rotated daily or at LOG_MAX_SIZE, keeping LOG_MAX_FILES. */
+  LOG_FILE: optional(z.string().min(1)),
+  LOG_MAX_SIZE: z.string().regex(/^\d+[kmg]?$/i, "a size like 10m").default("10m"),
+  LOG_MAX_FILES: z.coerce.number({ error: "a number 1-365" }).int().min(1).max(365).default(7),
+  /** Bearer token for Prometheus scraping of /metrics (admins can always read it signed in). */
+  METRICS_TOKEN: optional(z.string().min(16, "at least 16 characters")),
 });
 
 export type Config = z.output<typeof schema> & {

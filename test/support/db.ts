@@ -62,7 +62,7 @@ export async function testDatabase(): Promise<Database> {
 export async function resetDatabase(): Promise<void> {
   const { db } = await testDatabase();
   await db.execute(
-    sql`truncate table audit_log, oauth_accounts, notifications, telegram_posts, telegram_codes, telegram_chats, chat_reads, reactions, messages, chats, user_instances, sessions, login_throttle, users, instances restart identity cascade`,
+    sql`truncate table chat_labels, labels, quick_replies, contacts, history_imports, instance_state_log, audit_log, oauth_accounts, notifications, telegram_posts, telegram_codes, telegram_chats, chat_reads, reactions, messages, chats, user_instances, sessions, login_throttle, users, instances restart identity cascade`,
   );
 }
 

@@ -44,6 +44,7 @@ export const chats = pgTable(
   (t) => [
     uniqueIndex("chats_instance_wa_chat_idx").on(t.instanceId, t.waChatId),
     index("chats_instance_last_message_idx").on(t.instanceId, t.lastMessageAt.desc(), t.id.desc()),
+    index("chats_assignee_idx").on(t.assigneeId),
   ],
 );
 
@@ -89,6 +90,8 @@ export const messages = pgTable(
     index("messages_chat_sent_idx").on(t.chatId, t.sentAt.desc(), t.id.desc()),
     index("messages_outbox_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'sending')`),
     index("messages_search_idx").using("gin", t.searchVector),
+    /** Per-user unread counts look only at incoming messages after a read mark. */
+    index("messages_chat_incoming_idx").on(t.chatId, t.id).where(sql`${t.direction} = 'in'`),
   ],
 );
 

@@ -5,3 +5,4 @@ export * from "./inbox.ts";
 export * from "./audit.ts";
 export * from "./intake.ts";
 export * from "./telegram.ts";
+export * from "./team.ts";
