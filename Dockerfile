@@ -18,6 +18,22 @@ RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
 # --- runtime -------------------------------------------------------------------------------------------
 FROM oven/bun:${BUN_VERSION} AS runtime
 WORKDIR /app
+
+# Backups of PostgreSQL run pg_dump, which must be of the server's major version (compose.yaml runs postgres:16):
+# the client comes from the PostgreSQL apt repository (Debian's own is older). Set PG_MAJOR for another server.
+ARG PG_MAJOR=16
+RUN set -eux; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends ca-certificates curl; \
+    . /etc/os-release; \
+    install -d /usr/share/postgresql-common/pgdg; \
+    curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc https://www.postgresql.org/media/keys/ACCC4CF8.asc; \
+    echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
+      > /etc/apt/sources.list.d/pgdg.list; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}"; \
+    apt-get purge -y --auto-remove curl; \
+    rm -rf /var/lib/apt/lists/*
 ENV HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/data

@@ -31,7 +31,29 @@
   const showNotifyButton = () => {
     for (const b of document.querySelectorAll("[data-notify-ask]")) b.hidden = !canNotify || Notification.permission !== "default";
   };
+  // Optional sound (off until the user turns it on; remembered per browser): a short two-tone chime, no audio file.
+  const soundOn = () => localStorage.getItem("gi_sound") === "on";
+  const showSoundButton = () => {
+    for (const b of document.querySelectorAll("[data-sound-toggle]")) b.setAttribute("aria-pressed", String(soundOn()));
+  };
+  let audio;
+  const chime = () => {
+    audio ??= new AudioContext();
+    const start = audio.currentTime;
+    [880, 1320].forEach((hz, i) => {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = hz;
+      gain.gain.setValueAtTime(0.08, start + i * 0.12);
+      gain.gain.exponentialRampToValueAtTime(0.001, start + i * 0.12 + 0.25);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(start + i * 0.12);
+      osc.stop(start + i * 0.12 + 0.3);
+    });
+  };
   const notify = (n) => {
+    const looking = document.visibilityState === "visible" && document.hasFocus();
+    if (soundOn() && !(looking && location.pathname === n.url)) chime();
     if (!canNotify || Notification.permission !== "granted") return;
     if (document.visibilityState === "visible" && document.hasFocus()) return;
     const note = new Notification(n.title, { body: n.body, tag: n.tag, icon: "/public/icon.svg" });
@@ -108,6 +130,7 @@
   document.addEventListener("htmx:load", (event) => {
     markCurrent();
     showNotifyButton();
+    showSoundButton();
     if (event.target.id === "chat-pane") searchFromPane();
   });
   window.addEventListener("popstate", markCurrent);
@@ -177,7 +200,7 @@
   });
 
   document.addEventListener("click", (event) => {
-    const target = event.target.closest("[data-reply], [data-copy], [data-reply-cancel], [data-attach-cancel], [data-notify-ask]");
+    const target = event.target.closest("[data-reply], [data-copy], [data-reply-cancel], [data-attach-cancel], [data-notify-ask], [data-sound-toggle]");
     closeMenus(event.target);
     // A message in the flash area goes away when tapped.
     event.target.closest("#flash .flash")?.remove();
@@ -187,6 +210,11 @@
     else if (target.matches("[data-reply-cancel]")) cancelReply();
     else if (target.matches("[data-attach-cancel]")) closeAttach(target.form);
     else if (target.matches("[data-notify-ask]")) Notification.requestPermission().then(showNotifyButton);
+    else if (target.matches("[data-sound-toggle]")) {
+      localStorage.setItem("gi_sound", soundOn() ? "off" : "on");
+      showSoundButton();
+      if (soundOn()) chime();
+    }
     target.closest("details")?.removeAttribute("open");
   });
 

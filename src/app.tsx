@@ -11,8 +11,11 @@ import { instanceGate, INSTANCE_SCOPE } from "./auth/instance-gate.ts";
 import { takeFlash } from "./auth/cookies.ts";
 import { userRoutes } from "./users/routes.tsx";
 import { auditRoutes } from "./audit/routes.tsx";
+import { backupRoutes } from "./backups/routes.tsx";
 import { instanceRoutes } from "./instances/routes.tsx";
 import { inboxRoutes } from "./inbox/routes.tsx";
+import { teamChatRoutes, teamListRoutes } from "./team/routes.tsx";
+import { teamPageRoutes } from "./team/pages.tsx";
 import { eventRoutes } from "./events/routes.ts";
 import { mediaRoutes } from "./inbox/media-routes.ts";
 import { webhookRoutes } from "./greenapi/webhook-routes.ts";
@@ -24,6 +27,8 @@ import { staticFiles } from "./lib/static.ts";
 import { Layout } from "../views/layout.tsx";
 import { Dashboard } from "../views/dashboard.tsx";
 import { renderError } from "./lib/errors.tsx";
+import { httpMetrics } from "./metrics/http.ts";
+import { metricsRoutes, readyRoutes } from "./metrics/routes.ts";
 
 /** Paths that anonymous visitors may open. */
 const PUBLIC_PATHS = new Set(["/login", "/setup", "/healthz"]);
@@ -32,6 +37,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
   app.use(requestLog(deps.log));
+  app.use(httpMetrics());
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -71,17 +77,20 @@ export function createApp(deps: AppDeps) {
       return c.json({ status: "unavailable", reason: "database" }, 503);
     }
   });
+  app.route("/", readyRoutes);
   app.route("/", webhookRoutes);
   app.use(csrf({ exempt: (path) => path.startsWith("/webhooks/") }));
   app.use(sessionLoader());
+  app.route("/", metricsRoutes); // answers anonymous scrapers itself (401), so it sits before the sign-in gate
   app.use(async (c, next) => (PUBLIC_PATHS.has(c.req.path) || c.req.path.startsWith("/login/") ? next() : requireUser()(c, next)));
   app.use(INSTANCE_SCOPE, instanceGate());
   app.use(`${INSTANCE_SCOPE}/*`, instanceGate());
 
   app.get("/", async (c) => {
     const user = c.var.user!;
-    const [totals, instances] = await Promise.all([deps.instances.totals(user), deps.instances.listVisible(user)]);
-    return c.render(<Dashboard totals={totals} instances={instances} mayManage={can(user, "manageInstances")} />, {
+    const [totals, instances, unread] = await Promise.all([deps.instances.totals(user), deps.instances.listVisible(user), deps.inbox.unreadChats(user)]);
+    // Unread is the user's own (their read markers), like the chat list and the tab title.
+    return c.render(<Dashboard totals={{ ...totals, unread }} instances={instances} mayManage={can(user, "manageInstances")} />, {
       title: c.var.t("dashboard.title"),
     });
   });
@@ -89,8 +98,12 @@ export function createApp(deps: AppDeps) {
   app.route("/", oauthRoutes);
   app.route("/", userRoutes);
   app.route("/", auditRoutes);
+  app.route("/", backupRoutes);
   app.route("/", instanceRoutes);
   app.route("/", inboxRoutes);
+  app.route("/", teamChatRoutes);
+  app.route("/", teamListRoutes);
+  app.route("/", teamPageRoutes);
   app.route("/", mediaRoutes);
   app.route("/", eventRoutes);
 

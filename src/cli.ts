@@ -4,9 +4,12 @@ import type { Config } from "./config.ts";
 import type { Logger } from "./lib/log.ts";
 import { createUserService, UsernameTakenError } from "./users/service.ts";
 import pkg from "../package.json" with { type: "json" };
+import { runBackupCommand } from "./backups/cli.ts";
+import { INSTANCE_USAGE, runInstanceCommand } from "./instances/cli.ts";
 
-export const USAGE = `usage: greeninbox [serve | migrate | user add NAME [--admin] [--display-name TEXT] | user passwd NAME | user list | version]
-  passwords are read from standard input (one line), or asked for when it is a terminal`;
+export const USAGE = `usage: greeninbox [serve | migrate | user add NAME [--admin] [--display-name TEXT] | user passwd NAME | user list | backup | restore FILE | version]
+  passwords are read from standard input (one line), or asked for when it is a terminal
+  ${INSTANCE_USAGE}`;
 
 async function readPassword(question: string): Promise<string> {
   if (process.stdin.isTTY) return (prompt(question) ?? "").trim();
@@ -22,17 +25,19 @@ function flagValue(args: string[], name: string): string | undefined {
 /** Runs a non-serve subcommand; returns the exit code. */
 export async function runCli(args: string[], config: Config, log: Logger): Promise<number> {
   const [command, sub, name] = args;
-  if (command === "version") {
+  if (command === "version" || command === "--version") {
     console.log(`greeninbox ${pkg.version} (bun ${Bun.version})`);
     return 0;
   }
-  if (command !== "migrate" && command !== "user") {
+  if (command === "backup" || command === "restore") return runBackupCommand(args, config, log);
+  if (command !== "migrate" && command !== "user" && command !== "instance") {
     console.error(USAGE);
     return 2;
   }
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log });
   try {
     if (command === "migrate") return 0;
+    if (command === "instance") return await runInstanceCommand(args, config, database, log);
     const users = createUserService(database.db);
     if (sub === "list") {
       for (const u of await users.list()) {

@@ -4,13 +4,17 @@ import type { Database } from "./db/client.ts";
 import type { Logger } from "./lib/log.ts";
 import type { AppDeps } from "./lib/context.ts";
 import { createEventBus } from "./events/bus.ts";
+import { createCluster } from "./cluster/index.ts";
+import { wireCluster } from "./cluster/wire.ts";
 import { createSessionService } from "./auth/sessions.ts";
 import { createThrottle } from "./auth/throttle.ts";
 import { createUserService } from "./users/service.ts";
 import { createInstanceService } from "./instances/service.ts";
 import { markQuotaExceeded, registerInstanceStateHandlers } from "./instances/state.ts";
 import { createInboxService } from "./inbox/service.ts";
+import { createPresence } from "./inbox/presence.ts";
 import { createAuditService } from "./audit/service.ts";
+import { usersAuditListener } from "./users/live.ts";
 import { createChallengeStore } from "./auth/two-factor.ts";
 import { createIntake } from "./greenapi/intake.ts";
 import { createScheduler } from "./greenapi/scheduler.ts";
@@ -20,7 +24,11 @@ import { registerStatusHandler } from "./greenapi/outbox-status.ts";
 import { createPoller } from "./greenapi/poller.ts";
 import { createQrWatcher } from "./instances/qr.ts";
 import { createJobs } from "./jobs/index.ts";
+import { createBackupService } from "./backups/service.ts";
 import { registerIngestHandlers } from "./inbox/ingest.ts";
+import { registerAutoReply } from "./instances/auto-reply.ts";
+import { createHistory } from "./instances/history/index.ts";
+import { rateLimitFor } from "./greenapi/limits.ts";
 import { createMediaService } from "./inbox/media.ts";
 import { createMediaStore } from "./inbox/media-store.ts";
 import { createTelegram, type TelegramOptions } from "./telegram/index.ts";
@@ -30,16 +38,24 @@ export interface DepsOptions {
   fetch?: typeof fetch;
   /** Test knobs of the Telegram bot (flood-control time scale, retry delays). */
   telegram?: TelegramOptions;
+  /** The clock of time-based rules (auto-reply interval); tests move it forward. Default: real time. */
+  clock?: () => Date;
+  /** Test knob: multiplies Green-API's per-method limits (a fake started with the same `rateScale`). Default 1. */
+  greenApiRateScale?: number;
 }
 
 export function createDeps(config: Config, database: Database, log: Logger, options: DepsOptions = {}): AppDeps {
   const { db } = database;
   const bus = createEventBus((err) => log.error({ err }, "event listener failed"));
+  // Several processes on one PostgreSQL: events reach all of them, background work runs in the leader (src/cluster/).
+  const cluster = createCluster(database, bus, log.child({ module: "cluster" }));
   const instances = createInstanceService(db);
-  const intake = createIntake(db, log.child({ module: "intake" }));
-  registerInstanceStateHandlers(intake, db, bus);
+  const intake = createIntake(db, log.child({ module: "intake" }), { processHere: () => cluster.isLeader(), onJournaled: () => cluster.wake("intake") });
+  // The history service (created below) is read when a state changes: import after the first authorization, backfill.
+  registerInstanceStateHandlers(intake, { db, bus, instances, log: log.child({ module: "instances" }), history: () => history });
   registerStatusHandler(intake, db, bus);
-  const scheduler = createScheduler({ log: log.child({ module: "scheduler" }) });
+  const rateScale = options.greenApiRateScale ?? 1;
+  const scheduler = createScheduler({ log: log.child({ module: "scheduler" }), ...(rateScale === 1 ? {} : { rpsFor: (m: string) => rateLimitFor(m) * rateScale }) });
   const gateway = createGateway({
     scheduler,
     log: log.child({ module: "green-api" }),
@@ -56,19 +72,25 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
     locale: config.DEFAULT_LOCALE,
     fetch: options.fetch,
   });
-  registerIngestHandlers(intake, { db, bus, locale: config.DEFAULT_LOCALE, onMediaPending: (id) => media.enqueue(id) });
+  const ingest = registerIngestHandlers(intake, { db, bus, locale: config.DEFAULT_LOCALE, onMediaPending: (id) => media.enqueue(id) });
+  registerAutoReply(intake, { db, log: log.child({ module: "auto-reply" }), outbox: () => deps.outbox, now: options.clock });
+  const { history, runner: historyRunner } = createHistory({
+    db, bus, gateway, ingest, log: log.child({ module: "history" }), loadInstance: (id) => instances.getRow(id),
+  });
   const instanceLog = log.child({ module: "instances" });
-  const audit = createAuditService(db);
+  const audit = createAuditService(db, usersAuditListener(bus));
   const deps: AppDeps = {
     config,
     db,
     log,
+    cluster,
     bus,
     sessions: createSessionService(db, config.SESSION_TTL_DAYS),
     users: createUserService(db),
     throttle: createThrottle(db, { maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES }),
     instances,
     inbox: createInboxService(db),
+    presence: createPresence(bus),
     audit,
     intake,
     gateway,
@@ -90,34 +112,56 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
       reportError: (id, reason) => instances.setIntakeError(id, reason),
     }),
     qr: createQrWatcher({ instances, gateway, bus, log: instanceLog }),
-    jobs: createJobs({ instances, gateway, bus, audit, config, log: instanceLog }),
+    history,
+    historyRunner,
+    jobs: createJobs({ instances, gateway, bus, audit, config, log: instanceLog, history, poller: () => deps.poller }),
+    backups: createBackupService({ config, database, log: log.child({ module: "backups" }), audit }),
     ping: database.ping,
     setup: { token: null },
     challenges: createChallengeStore(),
     telegram: null,
   };
   deps.telegram = createTelegram({ config, db, bus, log, outbox: deps.outbox, mediaStore: media.store }, options.telegram);
+  wireCluster(deps, cluster);
   return deps;
 }
 
-/** Starts background work: unprocessed notifications, the outbox, polling loops, scheduled jobs. */
+/**
+ * Starts background work in the leader process (the only process on PGlite; on PostgreSQL the one holding the advisory
+ * lock, src/cluster/): everything runBackground starts runs once per deployment, and stops if leadership is lost.
+ */
 export async function startBackground(deps: AppDeps): Promise<void> {
+  await deps.cluster.start({ run: () => runBackground(deps), halt: () => haltBackground(deps) });
+}
+
+/** Stops the background work (if leading) and the cross-process relay, before the database closes. */
+export async function stopBackground(deps: AppDeps): Promise<void> {
+  await deps.cluster.stop();
+  deps.gateway.scheduler.stop();
+  await deps.intake.idle();
+}
+
+/** Background work: unprocessed notifications, the outbox, polling loops, scheduled jobs. Runs in the leader only. */
+async function runBackground(deps: AppDeps): Promise<void> {
   deps.outbox.start();
   await deps.media.start();
   for (const instance of await deps.instances.listPolling()) deps.poller.start(instance);
   void deps.intake.drain().catch((err) => deps.log.error({ err }, "intake drain failed"));
   deps.jobs.start();
+  deps.historyRunner.start();
+  deps.backups.start();
   deps.telegram?.start();
 }
 
-/** Stops background work before the database closes. */
-export async function stopBackground(deps: AppDeps): Promise<void> {
+/** Stops what runBackground started (shutdown, or leadership lost: it may start again later). */
+async function haltBackground(deps: AppDeps): Promise<void> {
   deps.jobs.stop();
+  await deps.historyRunner.stop();
+  await deps.backups.stop();
   await deps.telegram?.stop();
   deps.qr.stopAll();
   await deps.poller.stopAll();
   await deps.outbox.stop();
   await deps.media.stop();
-  deps.gateway.scheduler.stop();
   await deps.intake.idle();
 }

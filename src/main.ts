@@ -1,6 +1,6 @@
 // Entry point: parses config (exit 2 on bad values), then serves or runs a CLI subcommand.
 import { ConfigError, loadConfig, type Config } from "./config.ts";
-import { createLogger } from "./lib/log.ts";
+import { createConfiguredLogger, createLogger } from "./lib/log.ts";
 import { serve } from "./server.ts";
 import { runCli } from "./cli.ts";
 import { DataDirLockedError } from "./db/dir-lock.ts";
@@ -18,7 +18,8 @@ try {
 const args = process.argv.slice(2);
 const command = args[0] ?? "serve";
 // CLI output is for humans: keep the log quiet there unless asked.
-const log = createLogger(command === "serve" ? config.LOG_LEVEL : "warn");
+// The server logs to stdout, or to the rotated LOG_FILE when set.
+const log = command === "serve" ? await createConfiguredLogger(config.LOG_LEVEL, config) : createLogger("warn");
 
 function fail(err: unknown): never {
   if (err instanceof DataDirLockedError || err instanceof DatabaseUnavailableError) {

@@ -35,6 +35,8 @@ export async function serve(config: Config, log: Logger): Promise<Running> {
     idleTimeout: 30,
     async fetch(req, srv) {
       if (!ready && isAnonymousHome(req)) return Response.redirect(new URL("/login", req.url).pathname, 303);
+      // Probes get an answer at once while the database opens and migrates.
+      if (!ready && new URL(req.url).pathname === "/readyz") return Response.json({ status: "unavailable", reason: "starting" }, { status: 503 });
       const handle = await appFetch;
       return handle(req, srv);
     },

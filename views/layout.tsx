@@ -43,9 +43,11 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, child
         <link rel="icon" href="/public/icon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/public/app.css" />
         <link rel="stylesheet" href="/public/inbox.css" />
+        <link rel="stylesheet" href="/public/team.css" />
         <script src="/public/vendor/htmx.min.js" defer></script>
         <script src="/public/vendor/htmx-ext-sse.js" defer></script>
         <script src="/public/app.js" defer></script>
+        <script src="/public/team.js" defer></script>
       </head>
       <body
         hx-boost="true"

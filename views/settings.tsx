@@ -64,6 +64,12 @@ export const SettingsPage: FC<SettingsProps> = ({ sessions, error, telegram }) =
                 <button type="submit" class="button primary">{t("settings.tg2faOn")}</button>
               </form>
             )}
+            {telegram.linked && !telegram.require2fa && (
+              <form method="post" action="/settings/telegram/unlink" class="inline" hx-confirm={t("settings.tgUnlinkConfirm")}>
+                <CsrfField />
+                <button type="submit" class="button danger">{t("settings.tgUnlink")}</button>
+              </form>
+            )}
           </div>
           {telegram.require2fa && <p class="muted small">{t("settings.tg2faIsOn")}</p>}
         </section>

@@ -19,11 +19,14 @@ export type AuditAction =
   | "user.passwordChangeFailed"
   | "sessions.endedOne"
   | "user.localeChanged"
+  | "user.telegramUnlinked"
   | "instance.created"
   | "instance.updated"
   | "instance.deleted"
   | "instance.loggedOut"
-  | "instance.rebooted";
+  | "instance.rebooted"
+  | "backup.created"
+  | "backup.restored";
 
 export interface AuditEntry {
   action: AuditAction;
@@ -34,7 +37,8 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-export function createAuditService(db: Db) {
+/** `onRecord` hears of every entry once it is stored (the users page refreshes itself from it). */
+export function createAuditService(db: Db, onRecord: (entry: AuditEntry) => void = () => {}) {
   return {
     /**
      * Newest first, filtered by action prefix ("auth", "user.created") and actor; keyset pagination by (at, id):
@@ -77,6 +81,7 @@ export function createAuditService(db: Db) {
         ip: entry.ip ?? null,
         details: entry.details ?? null,
       });
+      onRecord(entry);
     },
   };
 }

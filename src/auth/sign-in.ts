@@ -9,6 +9,8 @@ export const CHALLENGE_COOKIE = "gi_2fa";
 
 /** Creates the session and sends the user on; the one place a sign-in ends. */
 export async function finishSignIn(c: Context<AppEnv>, user: UserRow, ip: string, next: string): Promise<Response> {
+  // A session this browser still holds (another account, or a planted cookie) ends: one browser, one fresh session.
+  if (c.var.session) await c.var.deps.sessions.invalidate(c.var.session.id);
   const { token } = await c.var.deps.sessions.create(user.id, { userAgent: c.req.header("user-agent"), ip });
   setSessionCookie(c, token);
   await c.var.deps.audit.record({ action: "auth.login", userId: user.id, actor: user.username, ip });

@@ -6,6 +6,7 @@ import type { Logger } from "../lib/log.ts";
 import * as schema from "./schema/index.ts";
 import { acquireDirLock } from "./dir-lock.ts";
 import { runMigrations } from "./migrate.ts";
+import { embeddedFile } from "../lib/embedded.ts";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -14,6 +15,10 @@ export interface Database {
   kind: "postgres" | "pglite";
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
+  /** PostgreSQL only: the URL and the postgres.js pool (LISTEN/NOTIFY, the leader lock: src/cluster/). */
+  postgres?: { url: string; sql: import("postgres").Sql };
+  /** PGlite only: a consistent tarball of the data directory (backups; restore with PGlite's loadDataDir). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -54,7 +59,7 @@ async function openPostgres(url: string, log: Logger): Promise<Database> {
     throw new DatabaseUnavailableError(`cannot connect to PostgreSQL: ${(err as Error).message}`);
   }
   log.info({ db: "postgres" }, "connected to PostgreSQL");
-  return { db, kind: "postgres", ping, close: () => client.end({ timeout: 5 }) };
+  return { db, kind: "postgres", ping, postgres: { url, sql: client }, close: () => client.end({ timeout: 5 }) };
 }
 
 async function openPglite(dataDir: string, log: Logger): Promise<Database> {
@@ -67,7 +72,7 @@ async function openPglite(dataDir: string, log: Logger): Promise<Database> {
   const started = performance.now();
   let client: InstanceType<typeof PGlite>;
   try {
-    client = await PGlite.create(dir);
+    client = await PGlite.create(dir, await pgliteAssets());
   } catch (err) {
     lock.release();
     throw err;
@@ -80,11 +85,23 @@ async function openPglite(dataDir: string, log: Logger): Promise<Database> {
     ping: async () => {
       await client.query("select 1");
     },
+    dumpDataDir: async () => {
+      await client.exec("CHECKPOINT");
+      return client.dumpDataDir("gzip");
+    },
     close: async () => {
       await client.close();
       lock.release();
     },
   };
+}
+
+/** Inside the single binary PGlite cannot find its wasm and data bundle next to its module: hand it the embedded ones. */
+export async function pgliteAssets(): Promise<{ wasmModule?: WebAssembly.Module; fsBundle?: Blob }> {
+  const wasm = embeddedFile("pglite/pglite.wasm");
+  const data = embeddedFile("pglite/pglite.data");
+  if (!wasm || !data) return {};
+  return { wasmModule: await WebAssembly.compile(await wasm.arrayBuffer()), fsBundle: data };
 }
 
 export class DatabaseUnavailableError extends Error {

@@ -5,9 +5,15 @@ export const EVENTS = {
   /** Sessions ended (logout, "log out everywhere"): `data.sessionId` ends one, `data.allExcept` all but one (or all when null). */
   sessionsEnded: "sessions.ended",
   instanceChanged: "instance.changed",
+  /** Someone's account, rights, sessions or sign-ins changed: open users pages re-fetch their list. */
+  usersChanged: "users.changed",
   chatUpdated: "chat.updated",
   messageCreated: "message.created",
   messageUpdated: "message.updated",
+  /** A user has a conversation open ("who is viewing"). */
+  chatViewing: "chat.viewing",
+  /** A chat's state, assignee or labels changed (team workflow): chat-list tab counts and open assignment bars refresh. */
+  teamTabs: "team.tabs",
   /** Text notice for one user (flash over SSE). */
   notice: "notice",
 } as const;

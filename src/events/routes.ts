@@ -5,6 +5,7 @@ import type { AppEnv } from "../lib/context.ts";
 import type { AppEvent } from "./bus.ts";
 import { visibleTo } from "./filter.ts";
 import { EVENTS } from "./names.ts";
+import { metrics } from "../metrics/index.ts";
 import { INBOX_EVENTS, inboxFrames, unreadFrame, type Frame } from "../../views/chats/live.tsx";
 import { uiFor } from "../../views/chats/format.ts";
 
@@ -26,6 +27,7 @@ export const eventRoutes = new Hono<AppEnv>().get("/events", (c) => {
   return streamSSE(c, async (stream) => {
     const queue: AppEvent[] = [];
     let wake: (() => void) | null = null;
+    metrics.sseClients.inc();
     const unsubscribe = bus.subscribe((event) => {
       if (!visibleTo(user, event)) return;
       queue.push(event);
@@ -75,6 +77,7 @@ export const eventRoutes = new Hono<AppEnv>().get("/events", (c) => {
       }
     } finally {
       unsubscribe();
+      metrics.sseClients.dec();
     }
   });
 });

@@ -6,6 +6,8 @@ import {
   authorizationCodeResponseSchema,
   avatarResponseSchema,
   contactInfoSchema,
+  contactsSchema,
+  deleteMessageResponseSchema,
   deleteNotificationResponseSchema,
   downloadFileResponseSchema,
   journalMessageSchema,
@@ -115,6 +117,11 @@ export function createGreenApiClient(options: GreenApiClientOptions) {
       call({ method: "lastIncomingMessages", verb: "GET", query: { minutes }, schema: journalSchema }),
     lastOutgoingMessages: (minutes?: number) =>
       call({ method: "lastOutgoingMessages", verb: "GET", query: { minutes }, schema: journalSchema }),
+    /** Replaces the text of an API-sent message; past WhatsApp's 15-minute window it answers 200 and changes nothing. */
+    editMessage: (input: MessageRef & { message: string }) => post("editMessage", sendResponseSchema, input),
+    /** Deletes a message (for everyone within 72 h unless `onlySenderDelete`). */
+    deleteMessage: (input: MessageRef & { onlySenderDelete?: boolean }) =>
+      call({ method: "deleteMessage", verb: "POST", json: input, schema: deleteMessageResponseSchema, emptyBody: true }),
     getMessage: (ref: MessageRef) => post("getMessage", journalMessageSchema, ref),
     /** Long-polls the notification queue (5–60 s); null when nothing arrived in the window. */
     receiveNotification: (receiveTimeout?: number) =>
@@ -128,6 +135,8 @@ export function createGreenApiClient(options: GreenApiClientOptions) {
     /** Acknowledges a notification; `result:false` when the receipt is unknown or already deleted. */
     deleteNotification: (receiptId: number) =>
       call({ method: "deleteNotification", verb: "DELETE", suffix: String(receiptId), schema: deleteNotificationResponseSchema }),
+    /** The phone's contacts and groups. */
+    getContacts: () => get("getContacts", contactsSchema),
     getContactInfo: (chatId: ChatId) => post("getContactInfo", contactInfoSchema, { chatId }),
     getAvatar: (chatId: ChatId) => post("getAvatar", avatarResponseSchema, { chatId }),
     /** Marks one message, or the whole chat when idMessage is omitted, as read. */

@@ -36,6 +36,8 @@ export interface CallSpec<S extends z.ZodType> {
   json?: unknown;
   form?: FormData;
   extraTimeoutMs?: number;
+  /** The method answers 200 with an empty body on success (deleteMessage): read it as `{}`. */
+  emptyBody?: boolean;
 }
 
 export type Call = <S extends z.ZodType>(spec: CallSpec<S>) => Promise<z.output<S>>;
@@ -84,7 +86,7 @@ export function createTransport(options: TransportOptions): Call {
 
     let data: unknown;
     try {
-      data = JSON.parse(text);
+      data = spec.emptyBody && text.trim() === "" ? {} : JSON.parse(text);
     } catch {
       throw fail("invalidResponse", 200, text === "" ? "empty body" : "body is not JSON", remaining);
     }

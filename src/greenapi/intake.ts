@@ -1,10 +1,11 @@
 // Intake: every notification (webhook or polling) is validated, stored once in the journal, then handed to handlers in order.
-import { asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { instances, notifications } from "../db/schema/index.ts";
 import type { Logger } from "../lib/log.ts";
 import { hashSecret } from "../auth/tokens.ts";
 import { parseNotification, type NotificationEvent } from "./notifications.ts";
+import { metrics } from "../metrics/index.ts";
 
 /** `body` is the notification exactly as received (the parsed event drops fields its schema does not know). */
 export type NotificationHandler = (instanceId: number, event: NotificationEvent, body: unknown) => Promise<void>;
@@ -37,16 +38,42 @@ export interface Intake {
   on(type: NotificationEvent["typeWebhook"] | "*", handler: NotificationHandler): void;
   /** Processes journal rows left unprocessed (after a crash or a handler failure). */
   drain(): Promise<number>;
+  /**
+   * Queues unprocessed journal rows without waiting for them (the leader, woken by another process's webhook): only
+   * rows newer than any seen here unless `all`. Calls during a pull collapse into one more pull.
+   */
+  pull(all?: boolean): Promise<number>;
   /** Resolves when every accepted notification so far has been processed. */
   idle(): Promise<void>;
 }
 
-export function createIntake(db: Db, log: Logger): Intake {
+export interface IntakeOptions {
+  /** False in a follower process: notifications are only journaled there, and the leader processes them. */
+  processHere?: () => boolean;
+  /** Called after a follower journaled a notification (wakes the leader). */
+  onJournaled?: () => void;
+}
+
+/** Ids processed lately: a journal read racing a just-finished row must not process it twice. */
+const RECENT = 10_000;
+/** A pull of new rows also looks this many ids back: rows committed out of id order by other processes. */
+const LOOK_BACK = 200;
+/** A notification whose processing failed is tried again after this long, doubling up to RETRY_MAX_MS. */
+const RETRY_FIRST_MS = 2000;
+const RETRY_MAX_MS = 5 * 60_000;
+
+export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Intake {
   const handlers = new Map<string, NotificationHandler[]>();
   const chains = new Map<number, Promise<void>>();
   const pending = new Set<number>();
+  const recent = new Set<number>();
+  const retryAt = new Map<number, { at: number; delay: number }>();
+  let highest = 0;
+  let pulling: Promise<number> | null = null;
+  let again: { all: boolean } | null = null;
 
-  async function process(row: { id: number; instanceId: number; body: unknown }): Promise<void> {
+  /** Whether the row was processed (false: kept for a retry). Never throws, even with the database gone. */
+  async function process(row: { id: number; instanceId: number; body: unknown }): Promise<boolean> {
     const parsed = parseNotification(row.body);
     try {
       if (!parsed.ok) throw new Error(parsed.reason);
@@ -56,17 +83,37 @@ export function createIntake(db: Db, log: Logger): Intake {
         await handler(row.instanceId, event, row.body);
       }
       await db.update(notifications).set({ processedAt: new Date(), error: null }).where(eq(notifications.id, row.id));
+      return true;
     } catch (err) {
       log.error({ err, notificationId: row.id, instanceId: row.instanceId }, "notification handler failed; kept for retry");
-      await db.update(notifications).set({ error: String((err as Error).message).slice(0, 500) }).where(eq(notifications.id, row.id));
+      await db
+        .update(notifications)
+        .set({ error: String((err as Error).message).slice(0, 500) })
+        .where(eq(notifications.id, row.id))
+        .catch((e: unknown) => log.error({ err: e, notificationId: row.id }, "could not record the failure"));
+      return false;
     }
   }
 
   function enqueue(row: { id: number; instanceId: number; body: unknown }): void {
-    if (pending.has(row.id)) return;
+    if (pending.has(row.id) || recent.has(row.id) || (retryAt.get(row.id)?.at ?? 0) > Date.now()) return;
     pending.add(row.id);
+    highest = Math.max(highest, row.id);
     const previous = chains.get(row.instanceId) ?? Promise.resolve();
-    const next = previous.then(() => process(row)).finally(() => pending.delete(row.id));
+    const next = previous
+      .then(() => process(row))
+      .then((done) => {
+        if (done) {
+          retryAt.delete(row.id);
+          recent.add(row.id);
+          if (recent.size > RECENT) recent.delete(recent.values().next().value!);
+        } else {
+          // Failed (a handler, or the database is gone): the leader's sweep retries it, backing off.
+          const delay = Math.min(RETRY_MAX_MS, (retryAt.get(row.id)?.delay ?? RETRY_FIRST_MS / 2) * 2);
+          retryAt.set(row.id, { at: Date.now() + delay, delay });
+        }
+      })
+      .finally(() => pending.delete(row.id));
     chains.set(row.instanceId, next);
     void next.finally(() => {
       if (chains.get(row.instanceId) === next) chains.delete(row.instanceId);
@@ -91,7 +138,9 @@ export function createIntake(db: Db, log: Logger): Intake {
         .set({ lastNotificationAt: sql`now()`, intakeError: null })
         .where(eq(instances.id, instanceId));
       if (!row) return { ok: true, duplicate: true, id: null };
-      enqueue({ id: row.id, instanceId, body });
+      metrics.notifications.inc({ type: event.typeWebhook, via }); // known types only: label values stay few
+      if (opts.processHere && !opts.processHere()) opts.onJournaled?.();
+      else enqueue({ id: row.id, instanceId, body });
       return { ok: true, duplicate: false, id: row.id };
     },
 
@@ -100,15 +149,36 @@ export function createIntake(db: Db, log: Logger): Intake {
     },
 
     async drain() {
-      const rows = await db
-        .select({ id: notifications.id, instanceId: notifications.instanceId, body: notifications.body })
-        .from(notifications)
-        .where(isNull(notifications.processedAt))
-        .orderBy(asc(notifications.id))
-        .limit(1000);
-      for (const row of rows) enqueue(row);
+      const count = await this.pull(true);
       await this.idle();
-      return rows.length;
+      return count;
+    },
+
+    async pull(all = false) {
+      const once = async (everything: boolean) => {
+        const rows = await db
+          .select({ id: notifications.id, instanceId: notifications.instanceId, body: notifications.body })
+          .from(notifications)
+          .where(and(isNull(notifications.processedAt), everything ? undefined : gt(notifications.id, highest - LOOK_BACK)))
+          .orderBy(asc(notifications.id))
+          .limit(1000);
+        for (const row of rows) enqueue(row);
+        return rows.length;
+      };
+      if (pulling) {
+        again = { all: all || (again?.all ?? false) };
+        return pulling;
+      }
+      pulling = (async () => {
+        let count = await once(all);
+        while (again) {
+          const next = again;
+          again = null;
+          count += await once(next.all);
+        }
+        return count;
+      })().finally(() => (pulling = null));
+      return pulling;
     },
 
     async idle() {

@@ -51,6 +51,8 @@ export interface Outbox {
   enqueue(input: SendTextInput | SendFileInput): Promise<{ id: number; chatId: number; created: boolean }>;
   start(): void;
   stop(): Promise<void>;
+  /** Looks for due sends now (another process queued one). */
+  kick(): void;
   /** Resolves when nothing is queued or in flight (tests, shutdown). */
   idle(timeoutMs?: number): Promise<boolean>;
 }
@@ -83,7 +85,13 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     const due = db
       .select({ id: messages.id })
       .from(messages)
-      .where(and(eq(messages.status, "queued"), eq(messages.direction, "out"), or(isNull(messages.nextAttemptAt), lte(messages.nextAttemptAt, sql`now()`))))
+      .where(
+        and(
+          eq(messages.status, "queued"), eq(messages.direction, "out"), or(isNull(messages.nextAttemptAt), lte(messages.nextAttemptAt, sql`now()`)),
+          // A disabled instance's sends wait in the queue until it is enabled again.
+          sql`exists (select 1 from instances i where i.id = "messages"."instance_id" and i.enabled)`,
+        ),
+      )
       .orderBy(asc(messages.id))
       .limit(limit)
       .for("update", { skipLocked: true });
@@ -279,6 +287,8 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       running = true;
       loops = [sendLoop(), reconcileLoop()];
     },
+
+    kick,
 
     async stop() {
       running = false;

@@ -2,6 +2,7 @@
 import type { Logger } from "../lib/log.ts";
 import { GreenApiError } from "./errors.ts";
 import { rateLimitFor } from "./limits.ts";
+import { metrics } from "../metrics/index.ts";
 
 /** Within one bucket a manager's reply goes before normal work, which goes before background jobs. */
 export type Priority = "reply" | "normal" | "background";
@@ -177,6 +178,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
       b.waitTotal += wait;
       b.waitCount++;
       b.waitMax = Math.max(b.waitMax, wait);
+      metrics.schedulerWait.observe({ method: b.method }, wait / 1000);
     }
     job.attempts++;
     b.inFlight++;

@@ -100,6 +100,9 @@ export const rebootResponseSchema = z.object({ isReboot: z.boolean() });
 export const sendResponseSchema = z.object({ idMessage: z.string().min(1) });
 export type SendResponse = z.infer<typeof sendResponseSchema>;
 
+/** deleteMessage answers 200 with an empty body (the transport reads it as `{}`). */
+export const deleteMessageResponseSchema = z.object({}).loose();
+
 export const sendFileByUploadResponseSchema = z.object({ idMessage: z.string().min(1), urlFile: z.string() });
 export type SendFileByUploadResponse = z.infer<typeof sendFileByUploadResponseSchema>;
 
@@ -111,6 +114,12 @@ export const receiveNotificationResponseSchema = z
   .nullable();
 
 export const deleteNotificationResponseSchema = z.object({ result: z.boolean() });
+
+/** getContacts: the phone's contacts and groups (may be empty for ~5 min after authorization). */
+export const contactsSchema = z.array(
+  z.looseObject({ id: z.string(), name: z.string().optional(), contactName: z.string().optional(), type: z.string().optional() }),
+);
+export type Contact = z.infer<typeof contactsSchema>[number];
 
 /** getContactInfo (users only). */
 export const contactInfoSchema = z.object({

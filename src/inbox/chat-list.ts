@@ -22,6 +22,11 @@ export interface ChatListItem {
   last: { text: string | null; type: string; direction: "in" | "out" | "system" | "note"; mediaKind: MessageMedia["kind"] | null; deleted: boolean } | null;
   /** Text of the newest message matching the search, when the chat was found by its messages. */
   match: string | null;
+  /** Team workflow: state, assignee and labels (chips on the row, live tab membership). */
+  status: "open" | "pending" | "resolved";
+  assigneeId: number | null;
+  assigneeName: string | null;
+  labels: { id: number; name: string; color: string }[];
 }
 
 export interface ChatListQuery {
@@ -30,6 +35,10 @@ export interface ChatListQuery {
   /** Cursor from a previous page (`next`). */
   before?: string;
   limit?: number;
+  /** Further conditions on `chats` (team filters: tab, label, state, assignee, dates). */
+  where?: SQL;
+  /** Further ways a search matches a chat (e.g. its contact's name or notes). */
+  searchAlso?: SQL;
 }
 
 const reads = alias(chatReads, "r");
@@ -48,11 +57,14 @@ export function prefixQuery(q: string): string | null {
 
 /**
  * A message of the chat counts as unread when it came in after the user's read marker (ordered by sentAt, id); without a
- * marker, every message does. Written as one range so it reads the (chat, sentAt, id) index.
+ * marker, when it came in after the user's account was created (a new colleague does not start with years of "unread").
+ * Written as one range so it reads the (chat, sentAt, id) index.
  */
-const afterReadMarker = sql`(m.sent_at, m.id) > (coalesce((select rm.sent_at from messages rm where rm.id = ${reads.lastReadMessageId}), '-infinity'::timestamptz), coalesce(${reads.lastReadMessageId}, 0))`;
+const afterReadMarker = (userId: number) =>
+  sql`(m.sent_at, m.id) > (coalesce((select rm.sent_at from messages rm where rm.id = ${reads.lastReadMessageId}), (select nu.created_at from users nu where nu.id = ${userId})), coalesce(${reads.lastReadMessageId}, 0))`;
 
-const unreadCount = sql<number>`(select count(*)::int from (select 1 from messages m where m.chat_id = ${chats.id} and m.direction = 'in' and ${afterReadMarker} limit ${sql.raw(String(UNREAD_CAP))}) u)`;
+const unreadCount = (userId: number) =>
+  sql<number>`(select count(*)::int from (select 1 from messages m where m.chat_id = ${chats.id} and m.direction = 'in' and ${afterReadMarker(userId)} limit ${sql.raw(String(UNREAD_CAP))}) u)`;
 
 function scopeOf(user: SessionUser): SQL | undefined | false {
   const scope = visibleInstances(user);
@@ -102,13 +114,17 @@ export function chatListQueries(db: Db) {
         waChatId: chats.waChatId,
         name: chats.name,
         lastMessageAt: chats.lastMessageAt,
-        unread: unreadCount,
+        unread: unreadCount(user.id),
         lastText: last.text,
         lastType: last.type,
         lastDirection: last.direction,
         lastMediaKind: last.mediaKind,
         lastDeleted: last.deleted,
         match,
+        status: chats.status,
+        assigneeId: chats.assigneeId,
+        assigneeName: sql<string | null>`(select u.display_name from users u where u.id = ${chats.assigneeId})`,
+        labels: sql<unknown>`(select coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) order by lower(l.name)), '[]'::json) from chat_labels cl join labels l on l.id = cl.label_id where cl.chat_id = ${chats.id})`,
       })
       .from(chats)
       .innerJoin(instances, eq(instances.id, chats.instanceId))
@@ -128,6 +144,10 @@ export function chatListQueries(db: Db) {
           unread: r.unread,
           last: r.lastType === null ? null : { text: r.lastText, type: r.lastType, direction: r.lastDirection!, mediaKind: r.lastMediaKind, deleted: r.lastDeleted! },
           match: r.match,
+          status: r.status,
+          assigneeId: r.assigneeId,
+          assigneeName: r.assigneeName,
+          labels: (typeof r.labels === "string" ? JSON.parse(r.labels) : r.labels ?? []) as ChatListItem["labels"],
         } satisfies ChatListItem,
       ]),
     );
@@ -152,6 +172,7 @@ export function chatListQueries(db: Db) {
             ilike(chats.name, `%${q.replace(/[\\%_]/g, "\\$&")}%`),
             digits.length >= 3 ? like(chats.waChatId, `%${digits}%`) : undefined,
             tsq ? sql`${chats.id} in (select m.chat_id from messages m where m.search_vector @@ to_tsquery('simple', ${tsq}) and m.deleted_at is null)` : undefined,
+            opts.searchAlso,
           )
         : undefined;
       // Newest chats of each visible instance through its (instance, lastMessageAt, id) index, then merged.
@@ -163,6 +184,7 @@ export function chatListQueries(db: Db) {
             eq(chats.instanceId, instances.id),
             isNotNull(chats.lastMessageAt),
             search,
+            opts.where,
             cursor
               ? sql`(${chats.lastMessageAt}, ${chats.id}) < ('epoch'::timestamptz + ${cursor.micros}::bigint * interval '1 microsecond', ${cursor.id})`
               : undefined,
@@ -205,7 +227,7 @@ export function chatListQueries(db: Db) {
             scope,
             // Chats without activity since the user last read them need no look at their messages.
             sql`(${reads.readAt} is null or ${chats.lastMessageAt} > ${reads.readAt})`,
-            sql`exists (select 1 from messages m where m.chat_id = ${chats.id} and m.direction = 'in' and ${afterReadMarker})`,
+            sql`exists (select 1 from messages m where m.chat_id = ${chats.id} and m.direction = 'in' and ${afterReadMarker(user.id)})`,
           ),
         )
         .limit(UNREAD_CAP)
@@ -214,10 +236,15 @@ export function chatListQueries(db: Db) {
       return row?.n ?? 0;
     },
 
+    /** Id and name of the instances the user may see, by name (the list's filter; no per-instance counts). */
+    async instanceOptions(user: SessionUser): Promise<{ id: number; name: string }[]> {
+      return db.select({ id: instances.id, name: instances.name }).from(instances).where(scopeOfInstances(user)).orderBy(instances.name);
+    },
+
     /** One chat of an instance with its instance's name (undefined when it is not that instance's). */
     async getChat(instanceId: number, chatId: number) {
       const [row] = await db
-        .select({ id: chats.id, instanceId: chats.instanceId, instanceName: instances.name, waChatId: chats.waChatId, name: chats.name })
+        .select({ id: chats.id, instanceId: chats.instanceId, instanceName: instances.name, instanceEnabled: instances.enabled, waChatId: chats.waChatId, name: chats.name })
         .from(chats)
         .innerJoin(instances, eq(instances.id, chats.instanceId))
         .where(and(eq(chats.instanceId, instanceId), eq(chats.id, chatId)));

@@ -9,6 +9,7 @@ import { isMessageNotification, type MessageNotification } from "../greenapi/not
 import { translator, type Locale } from "../lib/i18n.ts";
 import { extractMessage, type Effect, type MessageContent } from "./extract.ts";
 import { CALL_TYPE, previewText, renderCall } from "./render.ts";
+import { afterIngest } from "../team/index.ts";
 
 export interface IngestOptions {
   db: Db;
@@ -29,7 +30,14 @@ type NewMessage = MessageContent & {
   senderName: string | null;
   sentAt: Date;
   raw: unknown;
+  /** Imported history: no unread count, no per-message events (the importer announces each chat once). */
+  history?: boolean;
 };
+
+/** Stores one message notification outside the intake (history import, backfill); true when it added a message. */
+export interface Ingest {
+  ingestMessage(instanceId: number, event: MessageNotification, body: unknown, opts?: { history?: boolean }): Promise<boolean>;
+}
 
 const VIA = { incomingMessageReceived: "whatsapp", outgoingMessageReceived: "phone", outgoingAPIMessageReceived: "api" } as const;
 
@@ -38,7 +46,7 @@ const VIA = { incomingMessageReceived: "whatsapp", outgoingMessageReceived: "pho
  * the outbox already stored is not stored twice) and publishes messageCreated / messageUpdated / chatUpdated with
  * `{ messageId, chatId }` (messageUpdated adds `change`: "reaction" | "edited" | "deleted" | "call").
  */
-export function registerIngestHandlers(intake: Intake, opts: IngestOptions): void {
+export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ingest {
   const { db, bus } = opts;
   const t = translator(opts.locale);
   const announce = (name: (typeof EVENTS)[keyof typeof EVENTS], instanceId: number, data: Record<string, unknown>) =>
@@ -108,26 +116,30 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): voi
         .set({
           lastMessageAt: sql`greatest(${chats.lastMessageAt}, ${m.sentAt.toISOString()}::timestamptz)`,
           lastMessagePreview: sql`case when ${newest} then ${preview} else ${chats.lastMessagePreview} end`,
-          unreadCount: m.direction === "out" ? undefined : sql`${chats.unreadCount} + 1`,
+          unreadCount: m.direction === "out" || m.history ? undefined : sql`${chats.unreadCount} + 1`,
         })
         .where(eq(chats.id, chat!.id));
       return { messageId: created.id, chatId: chat!.id };
     });
     if (!stored) return null;
-    announce(EVENTS.messageCreated, m.instanceId, stored);
-    announce(EVENTS.chatUpdated, m.instanceId, { chatId: stored.chatId });
+    if (!m.history) {
+      announce(EVENTS.messageCreated, m.instanceId, stored);
+      announce(EVENTS.chatUpdated, m.instanceId, { chatId: stored.chatId });
+    }
     if (m.media?.state === "pending") opts.onMediaPending?.(stored.messageId);
+    // Team workflow: the customer's contact, reopening a resolved chat, auto-assignment.
+    if (!m.history) await afterIngest({ db, bus, locale: opts.locale }, { chatId: stored.chatId, waChatId: m.waChatId, direction: m.direction, senderName: m.chatName ?? m.senderName });
     return stored;
   }
 
-  async function onMessage(instanceId: number, event: MessageNotification, body: unknown) {
+  async function onMessage(instanceId: number, event: MessageNotification, body: unknown, history = false): Promise<boolean> {
     const { content, effect } = extractMessage(event, body, t);
     const { chatId: waChatId, sender } = event.senderData;
     const sentAt = new Date(event.timestamp * 1000);
-    if (effect && (await applyEffect(instanceId, waChatId, effect, sender, sentAt))) return;
-    if (!content) return;
+    if (effect && (await applyEffect(instanceId, waChatId, effect, sender, sentAt))) return false;
+    if (!content) return false;
     const incoming = event.typeWebhook === "incomingMessageReceived";
-    await store({
+    const stored = await store({
       ...content,
       instanceId,
       waChatId,
@@ -138,7 +150,9 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): voi
       senderName: incoming ? nonEmpty(event.senderData.senderName) ?? nonEmpty(event.senderData.senderContactName) : null,
       sentAt,
       raw: body,
+      history,
     });
+    return stored !== null;
   }
 
   for (const type of ["incomingMessageReceived", "outgoingMessageReceived", "outgoingAPIMessageReceived"] as const) {
@@ -161,6 +175,8 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): voi
     await db.update(messages).set({ text: base.text, raw: body }).where(eq(messages.id, target.id));
     announce(EVENTS.messageUpdated, instanceId, { messageId: target.id, chatId: target.chatId, change: "call" });
   });
+
+  return { ingestMessage: (instanceId, event, body, o = {}) => onMessage(instanceId, event, body, o.history === true) };
 }
 
 const nonEmpty = (s: string | undefined): string | null => (s?.trim() ? s : null);

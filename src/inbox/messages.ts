@@ -23,6 +23,7 @@ export interface MessageView {
   type: string;
   text: string | null;
   senderName: string | null;
+  senderUserId: number | null;
   via: "whatsapp" | "phone" | "api" | "web" | "telegram" | "auto";
   status: (typeof messages.$inferSelect)["status"];
   failReason: string | null;
@@ -44,6 +45,7 @@ const columns = {
   type: messages.type,
   text: messages.text,
   senderName: messages.senderName,
+  senderUserId: messages.senderUserId,
   via: messages.via,
   status: messages.status,
   failReason: messages.failReason,

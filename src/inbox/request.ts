@@ -37,6 +37,8 @@ export async function markRead(c: C, chat: RouteChat, moment: "open" | "reply"):
   void (async () => {
     const instance = await deps.instances.getRow(chat.instanceId);
     if (instance?.markReadPolicy !== policy) return;
+    // Several processes: the leader calls Green-API, so the method's rate limit holds (src/cluster/).
+    if (!deps.cluster.isLeader()) return deps.cluster.wake("readChat", chat.instanceId, chat.id);
     await deps.gateway.call(instance, "readChat", "background", (client) => client.readChat({ chatId: chat.waChatId }), { maxAttempts: 1 });
   })().catch((err) => c.var.log.warn({ chatId: chat.id, err: String(err) }, "readChat failed"));
 }

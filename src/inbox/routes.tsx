@@ -7,9 +7,13 @@ import type { AppEnv } from "../lib/context.ts";
 import { INSTANCE_SCOPE } from "../auth/instance-gate.ts";
 import { chatOfRoute, htmxTarget, markRead } from "./request.ts";
 import { sendRoutes } from "./send-routes.tsx";
+import { ownMessageRoutes } from "./own-routes.tsx";
+import { presenceRoutes } from "./presence-routes.tsx";
 import { ChatResults, ChatRows, InboxPage, type ListState } from "../../views/chats/list.tsx";
 import { ConversationPane, NoChatPane, OlderPage } from "../../views/chats/conversation.tsx";
 import { contactLabel, uiFor } from "../../views/chats/format.ts";
+import { teamListQuery } from "../team/filters.ts";
+import { teamListData, teamListOptions } from "../team/list-data.ts";
 
 const listQuery = z.object({
   q: z.string().trim().max(200).default(""),
@@ -25,7 +29,8 @@ function listState(c: C, gatedInstance?: number): { state: ListState; before?: s
   const query = listQuery.safeParse(c.req.query());
   if (!query.success) throw new HTTPException(400, { message: "bad list query" });
   const { q, instance, before } = query.data;
-  return { state: { q, instanceId: gatedInstance ?? (typeof instance === "number" ? instance : undefined) }, before };
+  const team = teamListQuery.parse(c.req.query());
+  return { state: { q, instanceId: gatedInstance ?? (typeof instance === "number" ? instance : undefined), team, me: c.var.user!.id }, before };
 }
 
 /** The whole inbox page (list and `pane`); or, when htmx asks for them, the next rows or the search results only. */
@@ -37,13 +42,15 @@ async function inboxPage(c: C, state: ListState, before: string | undefined, pan
     const { node, title } = await pane();
     return c.html(<><title>{`${title} · GreenInbox`}</title>{node}</>);
   }
-  const page = await c.var.deps.inbox.listChats(c.var.user!, { instanceId: state.instanceId, q: state.q, before });
+  const teamOptions = state.team ? teamListOptions(c.var.deps, c.var.user!, state.team, state.q) : {};
+  const page = await c.var.deps.inbox.listChats(c.var.user!, { instanceId: state.instanceId, q: state.q, before, ...teamOptions });
   if (before) return c.html(<ChatRows ui={ui} chats={page.items} state={state} next={page.next} />);
   if (listOnly) return c.html(<ChatResults ui={ui} chats={page.items} state={state} next={page.next} />);
   const { node, title } = await pane();
-  const instances = (await c.var.deps.instances.listVisible(c.var.user!)).map((i) => ({ id: i.id, name: i.name }));
+  const instances = await c.var.deps.inbox.instanceOptions(c.var.user!);
+  const team = state.team ? await teamListData(c.var.deps, c.var.user!, state.team, state.instanceId) : undefined;
   return c.render(
-    <InboxPage ui={ui} chats={page.items} next={page.next} state={state} instances={instances} csrf={c.var.csrfToken} searchPath={searchPath} pane={node} />,
+    <InboxPage ui={ui} chats={page.items} next={page.next} state={state} instances={instances} csrf={c.var.csrfToken} searchPath={searchPath} pane={node} team={team} />,
     { title },
   );
 }
@@ -83,4 +90,6 @@ export const inboxRoutes = new Hono<AppEnv>()
     return c.html(<OlderPage ui={uiFor(c)} chat={chat} messages={page.messages} more={page.more} anchor={page.anchor} />);
   })
 
-  .route("/", sendRoutes);
+  .route("/", sendRoutes)
+  .route("/", ownMessageRoutes)
+  .route("/", presenceRoutes);

@@ -21,6 +21,11 @@ export const instanceFormSchema = z.object({
   autoReplyText: trimmed.max(1000, "instances.err.autoReplyText"),
   autoReplyIntervalHours: trimmed.regex(/^\d{1,3}$/, "instances.err.autoReplyInterval").transform(Number).refine((n) => n >= 1 && n <= 720, "instances.err.autoReplyInterval"),
   markReadPolicy: z.enum(["never", "onOpen", "onReply"], { error: "instances.err.markRead" }),
+  /**
+   * Off: not polled, not state-checked, sends wait. The form posts a hidden "off" before the checkbox (the last value
+   * wins), so a post without the field at all (scripts, older forms) keeps the number enabled.
+   */
+  enabled: z.enum(["on", "off"], { error: "instances.err.enabled" }).optional().transform((v) => v !== "off"),
 });
 
 export type InstanceForm = z.output<typeof instanceFormSchema>;
@@ -36,9 +41,11 @@ export interface FormContext {
   telegramChatIds: number[];
 }
 
+const CHECKBOXES = new Set(["autoReplyEnabled", "enabled"]);
+
 /** Parses a posted form; errors are message keys per field (cross-field rules included). */
 export function parseInstanceForm(body: Record<string, unknown>, ctx: FormContext): { ok: true; data: InstanceForm } | { ok: false; errors: FieldErrors } {
-  const input = Object.fromEntries(Object.keys(instanceFormSchema.shape).map((k) => [k, typeof body[k] === "string" ? body[k] : k === "autoReplyEnabled" ? undefined : ""]));
+  const input = Object.fromEntries(Object.keys(instanceFormSchema.shape).map((k) => [k, typeof body[k] === "string" ? body[k] : CHECKBOXES.has(k) ? undefined : ""]));
   if (!ctx.webhookAllowed && input.intakeMode === "") input.intakeMode = "polling";
   const parsed = instanceFormSchema.safeParse(input);
   const errors: FieldErrors = {};
@@ -63,7 +70,7 @@ function fallbackKey(field: keyof InstanceForm): MessageKey {
     apiUrl: "instances.err.url", mediaUrl: "instances.err.url", intakeMode: "instances.err.intake",
     telegramChatId: "instances.err.telegram", autoReplyEnabled: "instances.err.autoReplyText",
     autoReplyText: "instances.err.autoReplyText", autoReplyIntervalHours: "instances.err.autoReplyInterval",
-    markReadPolicy: "instances.err.markRead",
+    markReadPolicy: "instances.err.markRead", enabled: "instances.err.enabled",
   };
   return keys[field];
 }
@@ -74,6 +81,7 @@ export function postedValues(body: Record<string, unknown>): FormValues {
   for (const key of Object.keys(instanceFormSchema.shape) as (keyof InstanceForm)[]) {
     if (key !== "apiToken" && typeof body[key] === "string") values[key] = body[key] as string;
   }
+  values.autoReplyEnabled ??= ""; // an unchecked box is absent from the post: show it unchecked again
   return values;
 }
 

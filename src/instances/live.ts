@@ -2,8 +2,8 @@
 import type { EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
 
-/** Parts of an instance page that refresh on their own: its state/card, and the QR code while linking. */
-export type LivePart = "state" | "qr";
+/** Parts of an instance page that refresh on their own: its state/card, the QR code while linking, the history import. */
+export type LivePart = "state" | "qr" | "history";
 
 /**
  * Announces a change of one instance. Pages re-fetch the named part over HTTP (public/app.js), so every user sees it

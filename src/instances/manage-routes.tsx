@@ -20,6 +20,7 @@ function valuesOf(row: InstanceRow): FormValues {
     name: row.name, idInstance: String(row.idInstance), apiUrl: row.apiUrl, mediaUrl: row.mediaUrl, intakeMode: row.intakeMode,
     telegramChatId: row.telegramChatId === null ? "" : String(row.telegramChatId), autoReplyEnabled: row.autoReplyEnabled ? "on" : "",
     autoReplyText: row.autoReplyText ?? "", autoReplyIntervalHours: String(row.autoReplyIntervalHours), markReadPolicy: row.markReadPolicy,
+    enabled: row.enabled ? "on" : "off",
   };
 }
 

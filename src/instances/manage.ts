@@ -18,7 +18,8 @@ export const NOTIFICATION_FLAGS = {
 } as const satisfies SettingsUpdate;
 
 export interface Actor {
-  userId: number;
+  /** Null for the command line. */
+  userId: number | null;
   username: string;
   ip: string;
 }
@@ -61,8 +62,9 @@ async function applySettings(deps: AppDeps, row: InstanceRow): Promise<string> {
   return token;
 }
 
+/** Polling runs for enabled polling instances only; a disabled one keeps its history and waits. */
 function restartIntake(deps: AppDeps, row: InstanceRow): void {
-  if (row.intakeMode === "polling") deps.poller.start(row);
+  if (row.intakeMode === "polling" && row.enabled) deps.poller.start(row);
   else void deps.poller.stop(row.id);
 }
 
@@ -79,18 +81,26 @@ function columns(form: InstanceForm) {
     autoReplyText: form.autoReplyText || null,
     autoReplyIntervalHours: form.autoReplyIntervalHours,
     markReadPolicy: form.markReadPolicy,
+    enabled: form.enabled,
   };
 }
 
-/** After verified credentials: settings at Green-API, intake, state "starting" (setSettings reboots the instance). */
-async function finish(deps: AppDeps, row: InstanceRow): Promise<SaveResult> {
+/**
+ * After verified credentials: settings at Green-API, intake, state "starting" (setSettings reboots the instance;
+ * "applying settings" shows until it reports authorized or notAuthorized). `verified` is the state Green-API gave.
+ */
+async function finish(deps: AppDeps, row: InstanceRow, verified: InstanceState): Promise<SaveResult> {
   try {
     const webhookToken = await applySettings(deps, row);
-    row = (await deps.instances.update(row.id, { webhookToken, state: "starting" })) ?? row;
+    await deps.instances.update(row.id, { webhookToken, settingsPendingSince: new Date() });
+    await deps.instances.setState(row.id, "starting");
+    row = (await deps.instances.getRow(row.id)) ?? row;
     restartIntake(deps, row);
     announceInstance(deps.bus, row.id, "state", { state: row.state });
     return { ok: true, row, applied: true };
   } catch (err) {
+    await deps.instances.setState(row.id, verified);
+    row = (await deps.instances.getRow(row.id)) ?? row;
     restartIntake(deps, row);
     return { ok: true, row, applied: false, settingsProblem: { key: "instances.v.settingsFailed", params: { reason: describeReason(err) } } };
   }
@@ -118,7 +128,8 @@ export async function createInstance(deps: AppDeps, actor: Actor, form: Instance
   }
   let row: InstanceRow;
   try {
-    row = await deps.instances.insert({ ...cols, apiToken: form.apiToken, webhookToken: randomToken(), state });
+    // "unknown" until finish() records the real state: the state log starts with it (first authorization → import).
+    row = await deps.instances.insert({ ...cols, apiToken: form.apiToken, webhookToken: randomToken(), state: "unknown" });
   } catch {
     return { ok: false, fieldErrors: { idInstance: "instances.err.idTaken" } }; // lost a race on the unique id
   }
@@ -126,7 +137,7 @@ export async function createInstance(deps: AppDeps, actor: Actor, form: Instance
     action: "instance.created", userId: actor.userId, actor: actor.username, ip: actor.ip, target: `instance:${row.id}`,
     details: { idInstance: row.idInstance, name: row.name, intakeMode: row.intakeMode },
   });
-  return finish(deps, row);
+  return finish(deps, row, state);
 }
 
 /** Saves changes; credentials are verified only when they change, settings applied only when intake needs it. */
@@ -145,17 +156,41 @@ export async function updateInstance(deps: AppDeps, actor: Actor, existing: Inst
       return { ok: false, problem: describeFailure(err) };
     }
   }
-  const row = (await deps.instances.update(existing.id, { ...next, state }))!;
+  const row = (await deps.instances.update(existing.id, next))!;
   const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== existing[k]).map((k) => (k === "apiToken" ? "apiToken (replaced)" : k));
   await deps.audit.record({
     action: "instance.updated", userId: actor.userId, actor: actor.username, ip: actor.ip, target: `instance:${row.id}`, details: { changed },
   });
   if (credsChanged || next.intakeMode !== existing.intakeMode) {
     if (credsChanged) deps.gateway.forget(row.id);
-    return finish(deps, row);
+    return finish(deps, row, state);
+  }
+  if (next.enabled !== existing.enabled) {
+    restartIntake(deps, row);
+    if (!row.enabled) await deps.poller.stop(row.id);
   }
   announceInstance(deps.bus, row.id, "state", { state: row.state });
   return { ok: true, row, applied: false };
+}
+
+/**
+ * Retires the number but keeps its chats and messages: intake stops, the webhook at Green-API is switched off, the
+ * instance stays, disabled (it can be enabled again). The command line's `instance remove --keep-history`.
+ */
+export async function retireInstance(deps: AppDeps, actor: Actor, row: InstanceRow): Promise<void> {
+  await deps.poller.stop(row.id);
+  deps.qr.stop(row.id);
+  if (row.intakeMode === "webhook") {
+    await deps.gateway
+      .call(row, "setSettings", "background", (c) => c.setSettings({ webhookUrl: "", webhookUrlToken: "" }), { maxAttempts: 1 })
+      .catch((err) => deps.log.info({ instanceId: row.id, reason: describeReason(err) }, "could not switch the webhook off"));
+  }
+  await deps.instances.update(row.id, { enabled: false });
+  await deps.audit.record({
+    action: "instance.updated", userId: actor.userId, actor: actor.username, ip: actor.ip, target: `instance:${row.id}`,
+    details: { changed: ["enabled"], retired: true, keptHistory: true },
+  });
+  announceInstance(deps.bus, row.id, "state", {});
 }
 
 /** Removes the instance and its history; a webhook at Green-API is switched off first (best effort). */

@@ -15,6 +15,7 @@ import { CodeResult, ConnectPanel, PhoneCodeForm } from "../../views/instances/c
 import { describeFailure } from "./manage.ts";
 import { announceInstance } from "./live.ts";
 import { manageRoutes } from "./manage-routes.tsx";
+import { historyRoutes } from "./history/routes.tsx";
 import type { InstanceView } from "./service.ts";
 
 /** How long the first page view waits for the first QR code. */
@@ -52,17 +53,19 @@ export const instanceRoutes = new Hono<AppEnv>()
   })
 
   .route("/", manageRoutes)
+  .route("/", historyRoutes)
 
   .get(INSTANCE_SCOPE, async (c) => {
     const props = await connectProps(c, await view(c), FIRST_QR_WAIT_MS);
     // Waiting for the first QR code also checked the state: show what it found.
     const instance = props.snapshot ? await view(c) : props.instance;
-    return c.render(<InstancePage {...props} instance={instance} />, { title: instance.name });
+    const stateLog = await c.var.deps.instances.stateLog(instance.id, 10);
+    return c.render(<InstancePage {...props} instance={instance} stateLog={stateLog} />, { title: instance.name });
   })
 
   // Live fragments, re-fetched when the instance changes.
   .get(`${INSTANCE_SCOPE}/card`, async (c) => fragment(c, <InstanceCard instance={await view(c)} />))
-  .get(`${INSTANCE_SCOPE}/status`, async (c) => fragment(c, <InstanceStatus instance={await view(c)} />))
+  .get(`${INSTANCE_SCOPE}/status`, async (c) => fragment(c, <InstanceStatus instance={await view(c)} stateLog={await c.var.deps.instances.stateLog(c.var.instanceId, 10)} />))
   .get(`${INSTANCE_SCOPE}/connect`, async (c) => fragment(c, <ConnectPanel {...await connectProps(c, await view(c), 0)} />))
 
   .get(`${INSTANCE_SCOPE}/connect/code`, async (c) => fragment(c, <PhoneCodeForm instance={await view(c)} mayManage={c.var.mayManageInstance} />))

@@ -1,7 +1,7 @@
 // Instances: reading them within what a user may see, and the writes behind managing them.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { chats, instances, messages, telegramChats } from "../db/schema/index.ts";
+import { chats, instanceStateLog, instances, messages, telegramChats } from "../db/schema/index.ts";
 import { visibleInstances } from "../auth/permissions.ts";
 import type { SessionUser } from "../auth/sessions.ts";
 
@@ -13,6 +13,7 @@ export type InstanceView = Omit<InstanceRow, "apiToken" | "webhookToken"> & {
   messageCount: number;
   /** Title of the linked Telegram channel, when the bot knows it. */
   telegramTitle: string | null;
+  quotaDescription: string | null;
 };
 export type InstanceInsert = typeof instances.$inferInsert;
 export type InstanceState = InstanceRow["state"];
@@ -46,9 +47,22 @@ const viewColumns = {
   unread: sql<number>`(select coalesce(sum(c.unread_count), 0)::int from chats c where c.instance_id = "instances"."id")`,
   messageCount: sql<number>`(select count(*)::int from messages m where m.instance_id = "instances"."id")`,
   telegramTitle: sql<string | null>`(select coalesce(t.title, t.username) from telegram_chats t where t.id = "instances"."telegram_chat_id")`,
+  /** Green-API's explanation from the newest quotaExceeded notification (a 466 answer alone carries none here). */
+  quotaDescription: sql<string | null>`(select n.body->'quotaData'->>'description' from notifications n where n.instance_id = "instances"."id" and n.type_webhook = 'quotaExceeded' order by n.id desc limit 1)`,
 };
 
+/** A committed change of an instance's state; `offlineSince` is the value before the change. */
+export interface StateTransition {
+  instanceId: number;
+  from: InstanceState;
+  to: InstanceState;
+  offlineSince: Date | null;
+  /** The first time ever this number reports authorized (no earlier authorized in the state log). */
+  firstAuthorized: boolean;
+}
+
 export function createInstanceService(db: Db) {
+  const stateListeners: ((t: StateTransition) => void)[] = [];
   return {
     async exists(id: number): Promise<boolean> {
       const [row] = await db.select({ id: instances.id }).from(instances).where(eq(instances.id, id));
@@ -90,14 +104,75 @@ export function createInstanceService(db: Db) {
       await db.delete(instances).where(eq(instances.id, id));
     },
 
-    /** Records a state seen at Green-API; true when it differs from the stored one. */
-    async setState(id: number, state: InstanceState, wid?: string | null): Promise<boolean> {
-      const changed = await db
+    /**
+     * Records a state seen at Green-API; null when nothing changed. One transaction (row locked): the state log gets
+     * the change, `offline_since` is set when the number leaves authorized and cleared when it returns, and
+     * "applying settings" ends once the instance reports authorized or notAuthorized. Listeners run only for real
+     * changes, once, in the process that made them.
+     */
+    async setState(id: number, state: InstanceState, wid?: string | null): Promise<StateTransition | null> {
+      const transition = await db.transaction(async (tx) => {
+        const [old] = await tx
+          .select({ state: instances.state, wid: instances.wid, offlineSince: instances.offlineSince, settingsPendingSince: instances.settingsPendingSince })
+          .from(instances)
+          .where(eq(instances.id, id))
+          .for("update");
+        if (!old) return null;
+        const widChanged = Boolean(wid) && wid !== old.wid;
+        if (old.state === state && !widChanged) return null;
+        const online = state === "authorized";
+        const settled = state === "authorized" || state === "notAuthorized";
+        await tx
+          .update(instances)
+          .set({
+            state,
+            ...(wid ? { wid } : {}),
+            offlineSince: online ? null : old.offlineSince ?? sql`now()`,
+            ...(settled ? { settingsPendingSince: null } : {}),
+          })
+          .where(eq(instances.id, id));
+        let firstAuthorized = false;
+        if (old.state !== state) {
+          const [seen] = await tx.select({ n: sql<number>`count(*)::int`, authorized: sql<number>`count(*) filter (where ${instanceStateLog.state} = 'authorized')::int` }).from(instanceStateLog).where(eq(instanceStateLog.instanceId, id));
+          // A number tracked before the log existed: its stored state counts as the first entry.
+          if (!seen?.n && old.state !== "unknown") await tx.insert(instanceStateLog).values({ instanceId: id, state: old.state });
+          firstAuthorized = online && !seen?.authorized && old.state !== "authorized";
+          await tx.insert(instanceStateLog).values({ instanceId: id, state });
+        }
+        return { instanceId: id, from: old.state, to: state, offlineSince: old.offlineSince, firstAuthorized };
+      });
+      if (transition && transition.from !== transition.to) for (const listener of stateListeners) listener(transition);
+      return transition;
+    },
+
+    /** Intake went silent while authorized: "offline since" from the last notification; false when already marked. */
+    async markIntakeSilent(id: number, since: Date): Promise<boolean> {
+      const rows = await db
         .update(instances)
-        .set({ state, ...(wid ? { wid } : {}) })
-        .where(and(eq(instances.id, id), sql`(${instances.state} <> ${state} or ${wid ?? null}::text is not null and ${instances.wid} is distinct from ${wid ?? null})`))
+        .set({ offlineSince: since })
+        .where(and(eq(instances.id, id), eq(instances.state, "authorized"), isNull(instances.offlineSince)))
         .returning({ id: instances.id });
-      return changed.length > 0;
+      return rows.length > 0;
+    },
+
+    /** Notifications arrive again: clears the mark set at `since`; false when someone else already did. */
+    async clearIntakeSilence(id: number, since: Date): Promise<boolean> {
+      const rows = await db
+        .update(instances)
+        .set({ offlineSince: null })
+        .where(and(eq(instances.id, id), eq(instances.state, "authorized"), eq(instances.offlineSince, since)))
+        .returning({ id: instances.id });
+      return rows.length > 0;
+    },
+
+    /** Called after every committed state change (history import, backfill, announcements). */
+    onStateChange(listener: (t: StateTransition) => void): void {
+      stateListeners.push(listener);
+    },
+
+    /** The recent state changes of an instance, newest first. */
+    async stateLog(id: number, limit = 20): Promise<{ state: InstanceState; at: Date }[]> {
+      return db.select({ state: instanceStateLog.state, at: instanceStateLog.at }).from(instanceStateLog).where(eq(instanceStateLog.instanceId, id)).orderBy(desc(instanceStateLog.id)).limit(limit);
     },
 
     /** What removing the instance would delete. */
@@ -117,9 +192,9 @@ export function createInstanceService(db: Db) {
       return rows.map((r) => ({ id: r.id, title: r.title ?? r.username ?? String(r.id) }));
     },
 
-    /** Instances whose notifications are fetched by polling. */
+    /** Enabled instances whose notifications are fetched by polling. */
     async listPolling(): Promise<InstanceRow[]> {
-      return db.select().from(instances).where(eq(instances.intakeMode, "polling"));
+      return db.select().from(instances).where(and(eq(instances.intakeMode, "polling"), eq(instances.enabled, true)));
     },
 
     async getView(id: number): Promise<InstanceView | undefined> {

@@ -8,6 +8,7 @@ import type { ChallengeStore } from "../auth/two-factor.ts";
 import type { UserService } from "../users/service.ts";
 import type { InstanceService } from "../instances/service.ts";
 import type { InboxService } from "../inbox/service.ts";
+import type { Presence } from "../inbox/presence.ts";
 import type { AuditService } from "../audit/service.ts";
 import type { Intake } from "../greenapi/intake.ts";
 import type { Gateway } from "../greenapi/gateway.ts";
@@ -15,8 +16,12 @@ import type { Outbox } from "../greenapi/outbox.ts";
 import type { Poller } from "../greenapi/poller.ts";
 import type { QrWatcher } from "../instances/qr.ts";
 import type { Jobs } from "../jobs/index.ts";
+import type { History } from "../instances/history/index.ts";
+import type { HistoryRunner } from "../instances/history/runner.ts";
+import type { BackupService } from "../backups/service.ts";
 import type { MediaService } from "../inbox/media.ts";
 import type { Telegram } from "../telegram/index.ts";
+import type { Cluster } from "../cluster/index.ts";
 import type { Locale, Translate } from "./i18n.ts";
 import type { Logger } from "./log.ts";
 
@@ -30,6 +35,7 @@ export interface AppDeps {
   throttle: Throttle;
   instances: InstanceService;
   inbox: InboxService;
+  presence: Presence;
   audit: AuditService;
   intake: Intake;
   gateway: Gateway;
@@ -41,6 +47,12 @@ export interface AppDeps {
   qr: QrWatcher;
   /** Scheduled jobs (croner). */
   jobs: Jobs;
+  /** History import (start / cancel) and the backfill of offline windows (src/instances/history/). */
+  history: History;
+  /** Runs history imports in the background (started with the other background work). */
+  historyRunner: HistoryRunner;
+  /** Database backups into DATA_DIR/backups (schedule, "back up now", list, download). */
+  backups: BackupService;
   /** Checks the database; throws when it is down. */
   ping(): Promise<void>;
   /** One-time first-admin setup token while no user exists, else null. */
@@ -49,6 +61,8 @@ export interface AppDeps {
   challenges: ChallengeStore;
   /** The Telegram bot and its services; null when TELEGRAM_BOT_TOKEN is not set. */
   telegram: Telegram | null;
+  /** Several processes: event relay, leader election, wake-ups of the leader (src/cluster/). */
+  cluster: Cluster;
 }
 
 export interface AppEnv {

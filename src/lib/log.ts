@@ -1,5 +1,9 @@
 // Structured JSON logging (pino) with secret redaction; one root logger, children per module/request.
+// Lines go to stdout, or with LOG_FILE to a file rotated daily and by size (pino-roll), keeping LOG_MAX_FILES.
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import pino, { type Logger } from "pino";
+import pinoRoll from "pino-roll";
 
 export type { Logger };
 
@@ -11,4 +15,29 @@ const REDACT = [
 /** Creates the process-wide logger; `destination` lets tests capture lines. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino({ level, redact: { paths: REDACT, censor: "[redacted]" }, base: undefined }, destination);
+}
+
+export interface LogFileOptions {
+  LOG_FILE?: string;
+  LOG_MAX_SIZE: string;
+  LOG_MAX_FILES: number;
+}
+
+/**
+ * The rolling file stream for LOG_FILE (undefined without it: stdout). Files are named like `app.1.log`, `app.2.log`;
+ * a new one starts each day and whenever the current one reaches LOG_MAX_SIZE; at most LOG_MAX_FILES are kept.
+ * Writes are synchronous so nothing is lost when the process exits.
+ */
+export async function openLogFile(config: LogFileOptions): Promise<pino.DestinationStream | undefined> {
+  if (!config.LOG_FILE) return undefined;
+  const file = resolve(config.LOG_FILE);
+  mkdirSync(dirname(file), { recursive: true });
+  // pino-roll counts files kept besides the current one.
+  const limit = config.LOG_MAX_FILES > 1 ? { count: config.LOG_MAX_FILES - 1 } : undefined;
+  return pinoRoll({ file, size: config.LOG_MAX_SIZE, frequency: "daily", limit, mkdir: true, sync: true });
+}
+
+/** The process logger as configured: stdout, or the rotated LOG_FILE. */
+export async function createConfiguredLogger(level: string, config: LogFileOptions): Promise<Logger> {
+  return createLogger(level, await openLogFile(config));
 }

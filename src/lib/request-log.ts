@@ -3,6 +3,9 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./context.ts";
 import type { Logger } from "./log.ts";
 
+/** Probes and scrapes hit these every few seconds: not worth a line each. */
+const QUIET = new Set(["/healthz", "/readyz", "/metrics"]);
+
 export function requestLog(log: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const incoming = c.req.header("x-request-id");
@@ -12,7 +15,7 @@ export function requestLog(log: Logger): MiddlewareHandler<AppEnv> {
     c.header("X-Request-Id", requestId);
     const started = performance.now();
     await next();
-    if (c.req.path === "/healthz" || c.req.path.startsWith("/public/")) return;
+    if (QUIET.has(c.req.path) || c.req.path.startsWith("/public/")) return;
     c.var.log.info(
       { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
       "request",

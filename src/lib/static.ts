@@ -2,6 +2,7 @@
 import type { MiddlewareHandler } from "hono";
 import { join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { embeddedFile, isEmbedded } from "./embedded.ts";
 
 const PUBLIC_DIR = fileURLToPath(new URL("../../public", import.meta.url));
 const TYPES: Record<string, string> = {
@@ -23,8 +24,9 @@ export function staticFiles(root = PUBLIC_DIR): MiddlewareHandler {
     }
     const full = normalize(join(root, rel));
     if (!full.startsWith(root + sep)) return c.notFound();
-    const file = Bun.file(full);
-    if (!(await file.exists())) return c.notFound();
+    // Inside the single binary the files are embedded (looked up by name, so no traversal is possible either).
+    const file = isEmbedded() && root === PUBLIC_DIR ? embeddedFile(`public/${rel}`) : Bun.file(full);
+    if (!file || !(await file.exists())) return c.notFound();
     const ext = full.slice(full.lastIndexOf(".") + 1);
     return new Response(file, {
       headers: {

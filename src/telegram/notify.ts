@@ -33,6 +33,9 @@ const rawSender = z.object({ senderData: z.object({ sender: z.string() }) });
 const STATE_KEYS = ["authorized", "notAuthorized", "blocked", "sleepMode", "starting", "yellowCard", "suspended", "unknown"] as const;
 const stateData = z.object({ state: z.enum(STATE_KEYS) });
 
+/** `2026-11-25 18:53 UTC` (posts go to a whole channel: no reader's time zone to use). */
+const utc = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
+
 /** 👍 once WhatsApp accepted the send, 👌 once delivered or read, 👎 when it failed. */
 const REACTION: Record<string, string> = { accepted: "👍", sent: "👍", delivered: "👌", read: "👌", failed: "👎" };
 
@@ -75,14 +78,24 @@ export function createNotifier(opts: NotifierOptions): Notifier {
   async function onInstance(event: AppEvent): Promise<void> {
     const state = stateData.safeParse(event.data);
     const quota = event.data.quotaExceeded === true;
-    if (!event.instanceId || (!state.success && !quota)) return;
-    const what = state.success ? state.data.state : "quota";
+    const silent = typeof event.data.intakeSilentSince === "string" ? event.data.intakeSilentSince : null;
+    if (!event.instanceId || (!state.success && !quota && !silent)) return;
+    const what = silent ? "silent" : state.success ? state.data.state : "quota";
     const before = announced.get(event.instanceId);
     announced.set(event.instanceId, what);
-    if (before === what || (before === undefined && state.success && event.data.part !== undefined)) return;
+    // `transition`: a committed change of state (src/instances/state.ts), always worth a post.
+    const real = event.data.transition === true || silent !== null;
+    if (!real && (before === what || (before === undefined && state.success && event.data.part !== undefined))) return;
     const [instance] = await db.select({ name: instances.name, tgChatId: instances.telegramChatId }).from(instances).where(eq(instances.id, event.instanceId));
     if (!instance || instance.tgChatId === null) return;
-    const text = state.success ? t("tg.state", { instance: instance.name, state: t(`tg.state.${state.data.state}`) }) : t("tg.quotaExceeded", { instance: instance.name });
+    const offlineSince = typeof event.data.offlineSince === "string" ? event.data.offlineSince : null;
+    const text = silent
+      ? t("tg.intakeSilent", { instance: instance.name, since: utc(silent) })
+      : state.success && state.data.state === "authorized" && offlineSince
+        ? t("tg.state.back", { instance: instance.name, since: utc(offlineSince) })
+        : state.success
+          ? t("tg.state", { instance: instance.name, state: t(`tg.state.${state.data.state}`) })
+          : t("tg.quotaExceeded", { instance: instance.name });
     await posts.enqueue(instance.tgChatId, [{ method: "sendMessage", payload: { text } }], { instanceId: event.instanceId });
     opts.queued();
   }
@@ -107,7 +120,8 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     if (event.name === EVENTS.messageCreated && data.success) void later(() => onMessage(data.data.messageId));
     else if (event.name === EVENTS.messageUpdated && data.success && typeof event.data.status === "string") void later(() => syncReaction(data.data.messageId));
     else if (event.name === EVENTS.instanceChanged) void later(() => onInstance(event));
-  });
+    // Posts are written once, by the process that published the event (several processes: src/cluster/).
+  }, { localOnly: true });
 
   return {
     syncReaction: (messageId) => later(() => syncReaction(messageId)),

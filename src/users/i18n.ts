@@ -54,6 +54,10 @@ export const en = {
   "settings.tg2faOn": "Turn on sign-in codes (2FA)",
   "settings.tg2faConfirm": "From now on, signing in will need a code from Telegram. Only an admin can turn this off. Continue?",
   "settings.tg2faIsOn": "Sign-in codes are on: after your password, the bot sends you a code in Telegram.",
+  "settings.tgUnlink": "Unlink Telegram",
+  "settings.tgUnlinkConfirm": "The bot will stop sending you notices and you will no longer answer from Telegram. Unlink?",
+  "settings.tgUnlinked": "Telegram unlinked.",
+  "settings.tgUnlinkBlocked": "Sign-in codes are required for your account, so Telegram cannot be unlinked. Ask an admin to turn the codes off first.",
 } as const satisfies Record<string, Entry>;
 
 export const ru: Record<keyof typeof en, Entry> = {
@@ -109,4 +113,8 @@ export const ru: Record<keyof typeof en, Entry> = {
   "settings.tg2faOn": "Включить коды входа (2FA)",
   "settings.tg2faConfirm": "Теперь для входа понадобится код из Telegram. Отключить это сможет только администратор. Продолжить?",
   "settings.tg2faIsOn": "Коды входа включены: после пароля бот присылает код в Telegram.",
+  "settings.tgUnlink": "Отвязать Telegram",
+  "settings.tgUnlinkConfirm": "Бот перестанет присылать вам уведомления, и отвечать из Telegram будет нельзя. Отвязать?",
+  "settings.tgUnlinked": "Telegram отвязан.",
+  "settings.tgUnlinkBlocked": "Для вашей учётной записи требуются коды входа, поэтому Telegram отвязать нельзя. Сначала попросите администратора отключить коды.",
 };

@@ -8,7 +8,8 @@ import { resolveLocale, translator } from "../lib/i18n.ts";
 import { requireCapability } from "../auth/middleware.ts";
 import { flash } from "../auth/cookies.ts";
 import { EVENTS } from "../events/names.ts";
-import { UsersPage } from "../../views/users/list.tsx";
+import { RequestContext } from "hono/jsx-renderer";
+import { UsersList, UsersPage } from "../../views/users/list.tsx";
 import { UserFormPage } from "../../views/users/form.tsx";
 import { createUserManager, UserPolicyError, userFormSchema } from "./manage.ts";
 import type { MessageKey } from "../lib/i18n.ts";
@@ -32,6 +33,12 @@ const userParam = z.coerce.number().int().positive();
 export const userRoutes = new Hono<AppEnv>()
   .get("/users", requireCapability("manageUsers"), async (c) => {
     return c.render(<UsersPage users={await c.var.deps.users.list()} />, { title: c.var.t("users.title") });
+  })
+
+  // The list alone, for the live refresh of the users page.
+  .get("/users/list", requireCapability("manageUsers"), async (c) => {
+    const list = <UsersList users={await c.var.deps.users.list()} />;
+    return c.html(<RequestContext.Provider value={c}>{list}</RequestContext.Provider>);
   })
 
   .get("/users/new", requireCapability("manageUsers"), async (c) => {
@@ -105,6 +112,22 @@ export const userRoutes = new Hono<AppEnv>()
     await c.var.deps.users.setRequire2fa(me.id, true);
     await c.var.deps.audit.record({ action: "user.updated", userId: me.id, actor: me.username, target: `user:${me.id}`, details: { changed: ["require2fa"] } });
     flash(c, "ok", c.var.t("settings.tg2faIsOn"));
+    return c.redirect("/settings", 303);
+  })
+
+  // Unlinking is refused while sign-in codes are required: without Telegram the user could not sign in any more.
+  .post("/settings/telegram/unlink", async (c) => {
+    const me = await c.var.deps.users.findByUsername(c.var.user!.username);
+    if (!me?.telegramUserId) throw new HTTPException(404, { message: "no Telegram account is linked" });
+    if (me.require2fa) {
+      flash(c, "error", c.var.t("settings.tgUnlinkBlocked"));
+      return c.redirect("/settings", 303);
+    }
+    if (await c.var.deps.users.unlinkTelegram(me.id)) {
+      await c.var.deps.audit.record({ action: "user.telegramUnlinked", userId: me.id, actor: me.username, target: `user:${me.id}`, ip: clientIp(c) });
+      c.var.deps.bus.publish({ name: EVENTS.userChanged, userId: me.id, data: { telegramLinked: false } });
+    }
+    flash(c, "ok", c.var.t("settings.tgUnlinked"));
     return c.redirect("/settings", 303);
   })
 

@@ -1,5 +1,5 @@
 // Users: creation, password checks and listing; the only place that hashes passwords.
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { users } from "../db/schema/index.ts";
@@ -81,6 +81,12 @@ export function createUserService(db: Db) {
 
     async setDisplayName(userId: number, displayName: string): Promise<void> {
       await db.update(users).set({ displayName }).where(eq(users.id, userId));
+    },
+
+    /** Forgets the linked Telegram account; false when none was linked. */
+    async unlinkTelegram(userId: number): Promise<boolean> {
+      const rows = await db.update(users).set({ telegramUserId: null }).where(and(eq(users.id, userId), isNotNull(users.telegramUserId))).returning({ id: users.id });
+      return rows.length > 0;
     },
 
     async setLocale(userId: number, locale: "en" | "ru" | null): Promise<void> {

@@ -94,6 +94,18 @@ describe("chat list", () => {
     expect(await app.deps.inbox.unreadChats((await app.deps.sessions.validate(anna.cookies.get("gi_session")!))!.user)).toBe(1);
   });
 
+  test("a colleague who joins later starts with nothing unread; what arrives after counts", async () => {
+    const n = await app.deps.users.create({ username: "newbie", displayName: "New Colleague", password: "password-1" });
+    await grant(app.deps.db, n.id, sales);
+    const newbie = await login("newbie");
+    const user = (await app.deps.sessions.validate(newbie.cookies.get("gi_session")!))!.user;
+    expect(await html(await newbie.get("/chats"))).not.toContain('class="unread"');
+    expect(await app.deps.inbox.unreadChats(user)).toBe(0);
+    await message({ chatId: annaChat, instanceId: sales, text: "Anyone there?", sentAt: new Date(Date.now() + 1000) });
+    expect(await html(await newbie.get("/chats"))).toContain('aria-label="1 unread message"');
+    expect(await app.deps.inbox.unreadChats(user)).toBe(1);
+  });
+
   test("a user without access to an instance never sees its chats, even filtered or searched", async () => {
     for (const path of ["/chats", `/chats?instance=${sales}`, "/chats?q=Carol", `/chats?q=order`]) {
       const page = await html(await outsider.get(path));

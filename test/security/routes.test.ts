@@ -14,6 +14,9 @@ const PUBLIC: Record<string, number[]> = {
   "GET /setup": [404],
   "POST /setup": [404],
   "GET /healthz": [200],
+  "GET /readyz": [200],
+  // Prometheus scrapes with a Bearer token (or an admin session): anonymous callers get 401, not the sign-in page.
+  "GET /metrics": [401],
   // The second sign-in step: without a pending challenge it sends the visitor back to /login.
   "GET /login/code": [303],
   "POST /login/code": [303],

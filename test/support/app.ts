@@ -1,7 +1,7 @@
 // Starts the real app on a free loopback port over the shared test database, plus a cookie-keeping HTTP agent.
 import { parseConfig, type Config } from "../../src/config.ts";
 import { createApp } from "../../src/app.tsx";
-import { createDeps } from "../../src/deps.ts";
+import { createDeps, type DepsOptions } from "../../src/deps.ts";
 import type { AppDeps } from "../../src/lib/context.ts";
 import type { Logger } from "../../src/lib/log.ts";
 import { testDatabase, testLog } from "./db.ts";
@@ -13,10 +13,10 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}, log: Logger = testLog): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, log: Logger = testLog, options: DepsOptions = {}): Promise<TestApp> {
   const database = await testDatabase();
   const config = parseConfig({ PORT: "1", LOG_LEVEL: "silent", DEFAULT_LOCALE: "en", ...env });
-  const deps = createDeps(config, database, log);
+  const deps = createDeps(config, database, log, options);
   const app = createApp(deps);
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", idleTimeout: 30, fetch: (req, srv) => app.fetch(req, srv) });
   return { url: `http://127.0.0.1:${server.port}`, deps, config, stop: () => server.stop(true) };

@@ -4,6 +4,7 @@ import type { MessageView } from "../../src/inbox/service.ts";
 import { MoreIcon } from "../components/icons.tsx";
 import { dayKey, dayLabel, timeOf, type Ui } from "./format.ts";
 import { Media, mediaLabel } from "./media.tsx";
+import { deleteRefusal, editRefusal } from "../../src/inbox/own-messages.ts";
 
 /** What a bubble needs to know about its chat. */
 export interface ChatContext {
@@ -76,10 +77,39 @@ const Quote: FC<{ ui: Ui; m: MessageView; chat: ChatContext }> = ({ ui, m, chat 
   );
 };
 
-const Actions: FC<{ ui: Ui; m: MessageView; who: string }> = ({ ui, m, who }) => {
+/** Edit / delete for one's own sent messages; past WhatsApp's window the item stays, disabled, saying why. */
+const OwnActions: FC<{ ui: Ui; m: MessageView; base: string }> = ({ ui, m, base }) => {
+  if (ui.userId === null) return null;
+  const edit = editRefusal(m, ui.userId, ui.now);
+  const del = deleteRefusal(m, ui.userId, ui.now);
+  if (edit === "notOwn") return null;
+  return (
+    <>
+      {edit === null ? (
+        <button type="button" hx-get={`${base}/edit`} hx-target={`#m-${m.id}`} hx-swap="outerHTML">{ui.t("inbox.edit")}</button>
+      ) : (
+        <button type="button" disabled aria-disabled="true" title={ui.t(`inbox.change.${edit}`)}>
+          {ui.t("inbox.edit")}<small class="menu-hint">{ui.t(`inbox.change.${edit}`)}</small>
+        </button>
+      )}
+      {del === null ? (
+        <button type="button" class="danger" hx-post={`${base}/delete`} hx-confirm={ui.t("inbox.deleteConfirm")} hx-target={`#m-${m.id}`} hx-swap="outerHTML">
+          {ui.t("inbox.deleteForAll")}
+        </button>
+      ) : (
+        <button type="button" disabled aria-disabled="true" title={ui.t(`inbox.change.${del}`)}>
+          {ui.t("inbox.deleteForAll")}<small class="menu-hint">{ui.t(`inbox.change.${del}`)}</small>
+        </button>
+      )}
+    </>
+  );
+};
+
+const Actions: FC<{ ui: Ui; m: MessageView; who: string; base: string }> = ({ ui, m, who, base }) => {
   const canReply = m.idMessage !== null && !m.deletedAt;
   const canCopy = !!m.text && !m.deletedAt;
-  if (!canReply && !canCopy) return null;
+  const own = m.direction === "out" && ui.userId !== null && m.senderUserId === ui.userId && !m.deletedAt;
+  if (!canReply && !canCopy && !own) return null;
   return (
     <details class="msg-actions">
       <summary class="icon-button" aria-label={ui.t("inbox.actions")} title={ui.t("inbox.actions")}>
@@ -92,6 +122,7 @@ const Actions: FC<{ ui: Ui; m: MessageView; who: string }> = ({ ui, m, who }) =>
           </button>
         )}
         {canCopy && <button type="button" data-copy="">{ui.t("inbox.copy")}</button>}
+        {own && <OwnActions ui={ui} m={m} base={base} />}
       </div>
     </details>
   );
@@ -149,7 +180,25 @@ export const Bubble: FC<{ ui: Ui; m: MessageView; chat: ChatContext; oob?: boole
           {m.reactions.map((r) => <li>{r.emoji}{r.count > 1 && <span>{r.count}</span>}</li>)}
         </ul>
       )}
-      <Actions ui={ui} m={m} who={who} />
+      <Actions ui={ui} m={m} who={who} base={base} />
+    </li>
+  );
+};
+
+/** The bubble turned into an inline editor of its text (Escape or Cancel puts the bubble back). */
+export const EditBubble: FC<{ ui: Ui; m: MessageView; error?: string }> = ({ ui, m, error }) => {
+  const base = `/instances/${m.instanceId}/chats/${m.chatId}/messages/${m.id}`;
+  return (
+    <li id={`m-${m.id}`} class="msg msg-out msg-editing">
+      <form class="bubble edit-form" hx-post={`${base}/edit`} hx-target={`#m-${m.id}`} hx-swap="outerHTML">
+        <label class="visually-hidden" for={`edit-${m.id}`}>{ui.t("inbox.editLabel")}</label>
+        <textarea id={`edit-${m.id}`} name="text" rows={3} maxlength={20000} required autofocus dir="auto">{m.text ?? ""}</textarea>
+        {error && <p class="msg-error" role="alert">{error}</p>}
+        <p class="edit-actions">
+          <button type="button" class="button" hx-get={base} hx-target={`#m-${m.id}`} hx-swap="outerHTML">{ui.t("inbox.cancel")}</button>
+          <button type="submit" class="button primary">{ui.t("inbox.save")}</button>
+        </p>
+      </form>
     </li>
   );
 };

@@ -3,6 +3,7 @@ import type { FC } from "hono/jsx";
 import { randomToken } from "../../src/auth/tokens.ts";
 import { AttachIcon, CloseIcon, SendIcon } from "../components/icons.tsx";
 import type { Ui } from "./format.ts";
+import { NoteToggle } from "../team/bar.tsx";
 
 export interface ComposerProps {
   ui: Ui;
@@ -50,6 +51,7 @@ export const Composer: FC<ComposerProps> = ({ ui, base, listId, csrf }) => (
           <AttachIcon />
           <span class="visually-hidden">{ui.t("inbox.attach")}</span>
         </label>
+        <NoteToggle ui={ui} />
         <textarea name="text" rows={1} required maxlength={20000} placeholder={ui.t("inbox.composer")} aria-label={ui.t("inbox.composer")} enterkeyhint="send"></textarea>
         <button type="submit" class="icon-button send-button" aria-label={ui.t("inbox.send")} title={ui.t("inbox.send")}>
           <SendIcon />

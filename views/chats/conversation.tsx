@@ -1,10 +1,12 @@
 // The conversation pane: header with back arrow, live message list with upward infinite scroll, read marker, composer.
 import type { FC } from "hono/jsx";
+import { VIEWING_PING_MS } from "../../src/inbox/presence.ts";
 import type { MessageView } from "../../src/inbox/service.ts";
 import { BackIcon } from "../components/icons.tsx";
 import { EmptyState } from "../components/empty.tsx";
 import { Bubbles, DaySeparator, type ChatContext } from "./bubble.tsx";
 import { Composer } from "./composer.tsx";
+import { TeamBarSlot } from "../team/bar.tsx";
 import { contactLabel, dayKey, phoneOf, type Ui } from "./format.ts";
 
 export interface ConversationChat {
@@ -13,6 +15,8 @@ export interface ConversationChat {
   instanceName: string;
   waChatId: string;
   name: string | null;
+  /** False: the number is disabled and sends wait (a notice above the composer says so). */
+  instanceEnabled?: boolean;
 }
 
 export function chatContext(ui: Ui, chat: { name: string | null; waChatId: string }): ChatContext {
@@ -65,8 +69,10 @@ export const ConversationPane: FC<{ ui: Ui; chat: ConversationChat; messages: Me
         <div class="chat-head-text">
           <h2 id="chat-title">{ctx.label}</h2>
           <p class="muted small">{[phone !== ctx.label ? phone : null, chat.instanceName].filter(Boolean).join(" · ")}</p>
+          <p class="viewers small" aria-live="polite" hx-post={`${base}/viewing`} hx-trigger={`load, every ${VIEWING_PING_MS / 1000}s`} hx-swap="innerHTML"></p>
         </div>
       </header>
+      <TeamBarSlot base={base} />
       <div class="scroller">
         <ol id={listId} class="messages" aria-label={ui.t("inbox.messages")} aria-live="polite" aria-relevant="additions" sse-swap={`msgs.${chat.id},msg.${chat.id}`} hx-swap="beforeend">
           <Older ui={ui} chat={chat} first={messages[0]} more={more} />
@@ -74,6 +80,7 @@ export const ConversationPane: FC<{ ui: Ui; chat: ConversationChat; messages: Me
         </ol>
       </div>
       <div hidden hx-post={`${base}/read`} hx-trigger="inbox:seen from:body" hx-swap="none"></div>
+      {chat.instanceEnabled === false && <p class="flash flash-info small composer-notice" role="status" data-instance-disabled>{ui.t("instances.disabledNotice")}</p>}
       <Composer ui={ui} base={base} listId={listId} csrf={csrf} />
     </section>
   );

@@ -11,6 +11,8 @@ export interface Ui {
   /** IANA time zone of the browser (cookie set by app.js), or the server's. */
   tz: string;
   isAdmin: boolean;
+  /** The signed-in user (own messages get edit/delete). */
+  userId: number | null;
   now: Date;
 }
 
@@ -28,7 +30,7 @@ function validTimeZone(tz: string | undefined): string {
 }
 
 export function uiFor(c: Context<AppEnv>): Ui {
-  return { t: c.var.t, locale: c.var.locale, tz: validTimeZone(getCookie(c, TZ_COOKIE)), isAdmin: c.var.user?.isAdmin ?? false, now: new Date() };
+  return { t: c.var.t, locale: c.var.locale, tz: validTimeZone(getCookie(c, TZ_COOKIE)), isAdmin: c.var.user?.isAdmin ?? false, userId: c.var.user?.id ?? null, now: new Date() };
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();

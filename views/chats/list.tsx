@@ -2,15 +2,21 @@
 import type { Child, FC } from "hono/jsx";
 import type { ChatListItem } from "../../src/inbox/service.ts";
 import { UNREAD_CAP } from "../../src/inbox/chat-list.ts";
-import { BellIcon } from "../components/icons.tsx";
+import { BellIcon, SoundIcon } from "../components/icons.tsx";
 import { EmptyState } from "../components/empty.tsx";
 import { mediaLabel } from "./media.tsx";
 import { contactLabel, listTime, type Ui } from "./format.ts";
 import { NewChat } from "./new-chat.tsx";
+import { RowChips } from "../team/chips.tsx";
+import { ChatTabs, ListFilters } from "../team/list-filters.tsx";
+import { teamParams, type TeamFilter, type TeamListData } from "../../src/team/list-data.ts";
 
 export interface ListState {
   q: string;
   instanceId?: number;
+  /** Team filters (tab, label, state, assignee, dates), and who is looking (the "Mine" tab). */
+  team?: TeamFilter;
+  me?: number;
 }
 
 /** `/chats` with the list's filter and search as query parameters. */
@@ -18,6 +24,7 @@ function listUrl(state: ListState, before?: string): string {
   const params = new URLSearchParams();
   if (state.instanceId !== undefined) params.set("instance", String(state.instanceId));
   if (state.q) params.set("q", state.q);
+  if (state.team) teamParams(state.team, params);
   if (before) params.set("before", before);
   const query = params.toString();
   return query ? `/chats?${query}` : "/chats";
@@ -47,6 +54,7 @@ export const ChatRow: FC<{ ui: Ui; chat: ChatListItem; oob?: boolean }> = ({ ui,
           </span>
           <span class="chat-bottom">
             <span class="chat-preview" dir="auto">{preview(ui, chat)}</span>
+            <RowChips ui={ui} chat={chat} />
             <span class="instance-badge">{chat.instanceName}</span>
             {chat.unread > 0 && (
               <span class="unread" aria-label={many ? ui.t("inbox.unreadMany") : ui.t("chats.unread", { count: chat.unread })}>
@@ -87,7 +95,8 @@ export const ChatResults: FC<{ ui: Ui; chats: ChatListItem[]; state: ListState; 
   const searchLive = state.q ? "chat" : undefined;
   return (
     <>
-      <ul id="chat-list" class="chat-list" aria-label={ui.t("chats.title")} sse-swap={live ?? searchLive} hx-swap="afterbegin">
+      <ul id="chat-list" class="chat-list" aria-label={ui.t("chats.title")} sse-swap={live ?? searchLive} hx-swap="afterbegin"
+        data-tab={state.team?.tab ?? "all"} data-label={state.team?.label ?? ""} data-status={state.team?.status ?? ""} data-assignee={state.team?.assignee ?? ""} data-search={state.q ? "1" : ""} data-me={state.me ?? ""}>
         <ChatRows ui={ui} chats={chats} state={state} next={next} />
       </ul>
       {state.q ? (
@@ -109,15 +118,20 @@ export interface InboxPageProps {
   /** Where searching asks for results (and what it pushes to the address bar): the list, or the open conversation. */
   searchPath: string;
   pane: Child;
+  /** Tabs, counts and filter choices of the team workflow. */
+  team?: TeamListData;
 }
 
-export const InboxPage: FC<InboxPageProps> = ({ ui, chats, next, state, instances, csrf, searchPath, pane }) => (
+export const InboxPage: FC<InboxPageProps> = ({ ui, chats, next, state, instances, csrf, searchPath, pane, team }) => (
   <div class="inbox">
     <section class="inbox-list" aria-labelledby="chats-title">
       <header class="list-head">
         <h1 id="chats-title">{ui.t("chats.title")}</h1>
         <button type="button" class="icon-button" data-notify-ask hidden aria-label={ui.t("inbox.notify")} title={ui.t("inbox.notify")}>
           <BellIcon />
+        </button>
+        <button type="button" class="icon-button sound-toggle" data-sound-toggle aria-pressed="false" aria-label={ui.t("inbox.sound")} title={ui.t("inbox.sound")}>
+          <SoundIcon />
         </button>
         <NewChat ui={ui} instances={instances} state={state} csrf={csrf} />
       </header>
@@ -130,6 +144,8 @@ export const InboxPage: FC<InboxPageProps> = ({ ui, chats, next, state, instance
             {instances.map((i) => <option value={String(i.id)} selected={i.id === state.instanceId}>{i.name}</option>)}
           </select>
         )}
+        {team && state.team && <ChatTabs ui={ui} filter={state.team} counts={team.counts} searchPath={searchPath} />}
+        {team && state.team && <ListFilters ui={ui} filter={state.team} labels={team.labels} people={team.people} searchPath={searchPath} links={team.links} />}
       </form>
       <div id="chat-results" class="chat-results">
         <ChatResults ui={ui} chats={chats} state={state} next={next} />

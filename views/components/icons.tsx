@@ -15,6 +15,7 @@ export const LogoutIcon = () => <Svg d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4M
 export const BackIcon = () => <Svg d="M19 12H5M12 19l-7-7 7-7" />;
 export const SendIcon = () => <Svg d="M22 2 11 13M22 2l-7 20-4-9-9-4 20-7z" />;
 export const AttachIcon = () => <Svg d="m21.4 11.1-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5" />;
+export const SoundIcon = () => <Svg d="M11 5 6 9H2v6h4l5 4V5zM15.5 8.5a5 5 0 0 1 0 7M19 5a10 10 0 0 1 0 14" />;
 export const BellIcon = () => <Svg d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 0 1-3.4 0" />;
 export const MoreIcon = () => <Svg d="M12 6h.01M12 12h.01M12 18h.01" />;
 export const CloseIcon = () => <Svg d="M18 6 6 18M6 6l12 12" />;

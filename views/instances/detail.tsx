@@ -3,12 +3,17 @@ import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../../src/lib/context.ts";
 import type { InstanceView } from "../../src/instances/service.ts";
+import { formatDateTime } from "../../src/lib/i18n.ts";
+
+/** One recorded state change (newest first). */
+export type StateLogEntry = { state: InstanceView["state"]; at: Date };
 import { ConnectPanel, InstanceActions, PhoneCodeForm, type ConnectProps } from "./connect.tsx";
 import { InstanceAlerts, IntakeHealth, live, phoneOf, StateBadge } from "./list.tsx";
+import { HistoryPanelLoader } from "./history.tsx";
 
 /** Name, state and facts; re-fetched whenever the instance changes. */
-export const InstanceStatus: FC<{ instance: InstanceView }> = ({ instance: i }) => {
-  const { t } = useRequestContext<AppEnv>().var;
+export const InstanceStatus: FC<{ instance: InstanceView; stateLog?: StateLogEntry[] }> = ({ instance: i, stateLog }) => {
+  const { t, locale } = useRequestContext<AppEnv>().var;
   return (
     <section id={`instance-${i.id}-status`} {...live(i.id, "state", `/instances/${i.id}/status`)}>
       <h1>{i.name} <StateBadge state={i.state} /></h1>
@@ -22,20 +27,31 @@ export const InstanceStatus: FC<{ instance: InstanceView }> = ({ instance: i }) 
         <dt>{t("instances.chats")}</dt><dd>{i.chatCount}</dd>
         <dt>{t("instances.messages")}</dt><dd>{i.messageCount}</dd>
       </dl>
+      {stateLog && stateLog.length > 0 && (
+        <details class="state-log small">
+          <summary>{t("instances.stateLog")}</summary>
+          <ol>
+            {stateLog.map((e) => (
+              <li><time datetime={e.at.toISOString()}>{formatDateTime(locale, e.at)}</time> <StateBadge state={e.state} /></li>
+            ))}
+          </ol>
+        </details>
+      )}
     </section>
   );
 };
 
-export const InstancePage: FC<ConnectProps> = (props) => {
+export const InstancePage: FC<ConnectProps & { stateLog?: StateLogEntry[] }> = (props) => {
   const { t } = useRequestContext<AppEnv>().var;
   const i = props.instance;
   return (
     <>
       <p><a href="/instances" class="back">← {t("instances.title")}</a></p>
-      <InstanceStatus instance={i} />
+      <InstanceStatus instance={i} stateLog={props.stateLog} />
       <p><a class="button primary" href={`/instances/${i.id}/chats`}>{t("instances.openChats")}</a></p>
       <ConnectPanel {...props} />
       <PhoneCodeForm instance={i} mayManage={props.mayManage} />
+      <HistoryPanelLoader instanceId={i.id} />
       {props.mayManage && <InstanceActions instance={i} />}
     </>
   );

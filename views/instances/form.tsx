@@ -109,6 +109,13 @@ export const InstanceFormPage: FC<InstanceFormProps> = (p) => {
                 value={v.autoReplyIntervalHours ?? String(config.AUTO_REPLY_INTERVAL_HOURS)} />
             </Field>
           </fieldset>
+          <fieldset class="field choice">
+            <legend>{t("instances.f.enabled")}</legend>
+            {/* The hidden "off" comes first: checked, the box's "on" is the last value and wins. */}
+            <input type="hidden" name="enabled" value="off" />
+            <label class="check"><input type="checkbox" name="enabled" value="on" id="f-enabled" aria-describedby="f-enabled-hint" checked={v.enabled !== "off"} /> {t("instances.f.enabled")}</label>
+            <p class="hint small muted" id="f-enabled-hint">{t("instances.f.enabledHint")}</p>
+          </fieldset>
           <Field name="markReadPolicy" label={t("instances.f.markRead")} errors={e}>
             <select {...aria("markReadPolicy", e)}>
               {(["never", "onOpen", "onReply"] as const).map((k) => (

@@ -3,7 +3,7 @@ import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../../src/lib/context.ts";
 import type { InstanceView } from "../../src/instances/service.ts";
-import { formatRelative, type MessageKey } from "../../src/lib/i18n.ts";
+import { formatDateTime, formatRelative, type MessageKey } from "../../src/lib/i18n.ts";
 import { EmptyState } from "../components/empty.tsx";
 
 export const StateBadge: FC<{ state: InstanceView["state"] }> = ({ state }) => {
@@ -31,12 +31,34 @@ export function live(instanceId: number, parts: string, url: string, extraTrigge
   };
 }
 
-/** Problems that stop the number from working, said plainly (quota, failing intake). */
+/** `25 Nov 2026, 18:53 (5 minutes ago)`. */
+function when(locale: Parameters<typeof formatDateTime>[0], at: Date): string {
+  return `${formatDateTime(locale, at)} (${formatRelative(locale, at)})`;
+}
+
+/**
+ * Problems that stop the number from working, said plainly: offline since when (or webhook intake silent), settings
+ * being applied, quota with Green-API's explanation, failing intake, disabled.
+ */
 export const InstanceAlerts: FC<{ instance: InstanceView }> = ({ instance: i }) => {
-  const { t } = useRequestContext<AppEnv>().var;
+  const { t, locale } = useRequestContext<AppEnv>().var;
+  const offline = i.offlineSince && !i.settingsPendingSince;
   return (
     <>
-      {i.quotaExceededAt && <p class="flash flash-error small" role="alert">{t("instances.quotaExceeded")}</p>}
+      {!i.enabled && <p class="flash flash-info small" data-instance-disabled>{t("instances.disabledNotice")}</p>}
+      {i.settingsPendingSince && <p class="flash flash-info small" data-applying-settings>{t("instances.applyingSettings")}</p>}
+      {offline && i.state === "authorized" && (
+        <p class="flash flash-error small" role="alert" data-offline-since={i.offlineSince!.toISOString()}>{t("instances.silentSince", { when: when(locale, i.offlineSince!) })}</p>
+      )}
+      {offline && i.state !== "authorized" && (
+        <p class="flash flash-error small" role="alert" data-offline-since={i.offlineSince!.toISOString()}>{t("instances.offlineSince", { when: when(locale, i.offlineSince!) })}</p>
+      )}
+      {i.quotaExceededAt && (
+        <p class="flash flash-error small" role="alert">
+          {t("instances.quotaExceeded")}
+          {i.quotaDescription && <> {t("instances.quotaSays", { text: i.quotaDescription })}</>}
+        </p>
+      )}
       {i.intakeError && <p class="flash flash-error small" role="alert">{t("instances.intakeError", { reason: i.intakeError })}</p>}
     </>
   );
@@ -64,6 +86,7 @@ export const InstanceCard: FC<{ instance: InstanceView }> = ({ instance: i }) =>
       <a href={`/instances/${i.id}`} class="card-link">
         <span class="card-title">{i.name}</span>
         <StateBadge state={i.state} />
+        {!i.enabled && <span class="badge badge-disabled">{t("instances.disabled")}</span>}
       </a>
       <p class="instance-number">{phoneOf(i.wid) ?? <span class="muted">{t("instances.noNumber")}</span>}</p>
       <p class="small muted">

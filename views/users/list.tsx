@@ -10,17 +10,31 @@ import { can } from "../../src/auth/permissions.ts";
 type UserListRow = Awaited<ReturnType<UserService["list"]>>[number];
 
 export const UsersPage: FC<{ users: UserListRow[] }> = ({ users }) => {
-  const { t, locale, user: me } = useRequestContext<AppEnv>().var;
+  const { t, user: me } = useRequestContext<AppEnv>().var;
   return (
     <>
       <div class="page-head">
         <h1>{t("users.title")}</h1>
         <span class="actions">
           {can(me, "admin") && <a class="button" href="/audit">{t("audit.title")}</a>}
+          {can(me, "admin") && <a class="button" href="/backups">{t("backups.title")}</a>}
           <a class="button primary" href="/users/new">{t("users.new")}</a>
         </span>
       </div>
-      <ul class="cards">
+      <UsersList users={users} />
+    </>
+  );
+};
+
+/**
+ * The list alone: re-fetched from /users/list when EVENTS.usersChanged arrives over SSE (hx-trigger "sse:…"), so
+ * sign-ins, locks, new users and changed rights show up without a reload.
+ */
+export const UsersList: FC<{ users: UserListRow[] }> = ({ users }) => {
+  const { t, locale, user: me } = useRequestContext<AppEnv>().var;
+  return (
+    <>
+      <ul class="cards" id="users-list" hx-get="/users/list" hx-trigger="sse:users.changed" hx-swap="outerHTML">
         {users.map((u) => (
           <li class="card" id={`user-${u.id}`}>
             <p class="card-title">

@@ -48,7 +48,7 @@ export const en = {
   "dashboard.summary": "Summary",
   "dashboard.instances": { one: "number", other: "numbers" },
   "dashboard.chats": { one: "chat", other: "chats" },
-  "dashboard.unread": { one: "unread", other: "unread" },
+  "dashboard.unread": { one: "chat with unread messages", other: "chats with unread messages" },
   "dashboard.today": { one: "message today", other: "messages today" },
 
   "instances.title": "WhatsApp numbers",

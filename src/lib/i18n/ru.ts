@@ -56,7 +56,7 @@ export const ru: Record<keyof typeof en, Entry> = {
   "dashboard.summary": "Сводка",
   "dashboard.instances": { one: "номер", few: "номера", many: "номеров", other: "номера" },
   "dashboard.chats": { one: "чат", few: "чата", many: "чатов", other: "чата" },
-  "dashboard.unread": { one: "непрочитанное", few: "непрочитанных", many: "непрочитанных", other: "непрочитанных" },
+  "dashboard.unread": { one: "чат с непрочитанными", few: "чата с непрочитанными", many: "чатов с непрочитанными", other: "чата с непрочитанными" },
   "dashboard.today": { one: "сообщение сегодня", few: "сообщения сегодня", many: "сообщений сегодня", other: "сообщения сегодня" },
 
   "instances.title": "Номера WhatsApp",

@@ -5,6 +5,7 @@ import type { Message } from "grammy/types";
 import { chats, instances, messages, userInstances, users } from "../../db/schema/index.ts";
 import type { FeatureDeps } from "../bot.ts";
 import { replyFile } from "../download.ts";
+import { quickReplyText } from "../../team/telegram.ts";
 
 /** Where the replied-to post lives: in a discussion group, the reply targets the copy of the channel post. */
 function repliedPost(msg: Message): { chatId: number; messageId: number } | undefined {
@@ -60,7 +61,12 @@ export function replies(deps: FeatureDeps): Composer<Context> {
     const common = { instanceId: row.instanceId, waChatId: row.waChatId, idempotencyKey: `tg:${msg.chat.id}:${msg.message_id}`, via: "telegram" as const, senderUserId, senderName };
     const file = replyFile(msg);
     let sent: { id: number };
-    if (msg.text) {
+    // `/q code` sends that quick reply, its placeholders filled in.
+    const quick = msg.text ? await quickReplyText(db, msg.text, { instanceId: row.instanceId, waChatId: row.waChatId, userId: senderUserId, senderName }) : null;
+    if (quick && !quick.ok) return say(t("team.qr.notFound", { code: quick.code, instance: row.instanceName }));
+    if (quick?.ok) {
+      sent = await outbox.enqueue({ ...common, text: quick.text });
+    } else if (msg.text) {
       sent = await outbox.enqueue({ ...common, text: msg.text });
     } else if (file && deps.fetchFile) {
       try {

@@ -4,10 +4,11 @@ import { chatIdSchema, settingsUpdateSchema, stateInstanceSchema, type SettingsU
 import { buildMessageData, extraGate, injectMessageSchema, type InjectMessageInput } from "./incoming.ts";
 import { createInstance, phoneReady, scanQr, setState, type CreateInstanceInput } from "./instances.ts";
 import { quoteOf, flattenMessageData, record } from "./journal.ts";
+import { seedHistory, type SeedHistoryInput } from "./history.ts";
 import { emit, enabled, head } from "./notify.ts";
 import { pumpSends } from "./outbox.ts";
 import { CORS_HEADERS } from "./respond.ts";
-import { hexId, mustGet, type DeliveryRecord, type Faults, type RequestRecord, type SentRecord, type World } from "./world.ts";
+import { hexId, mustGet, type DeliveryRecord, type Faults, type MessageChange, type RequestRecord, type SentRecord, type World } from "./world.ts";
 
 const callSchema = z.object({
   from: chatIdSchema,
@@ -76,6 +77,8 @@ export function createControl(world: World) {
     injectIncoming: (idInstance: number, input: InjectMessageInput) => inject(idInstance, input, "incoming"),
     /** A message sent from the linked phone itself (outgoingMessageReceived). */
     injectOutgoing: (idInstance: number, input: InjectMessageInput) => inject(idInstance, input, "outgoing"),
+    /** Old conversations in the journal, without notifications (history from before the app); returns the chat ids. */
+    seedHistory: (idInstance: number, input: SeedHistoryInput) => seedHistory(mustGet(world, idInstance), input),
     /** An incoming call: `offer`, then the outcome (needs incomingWebhook and incomingCallWebhook). */
     injectCall(idInstance: number, input: z.input<typeof callSchema>) {
       const inst = mustGet(world, idInstance);
@@ -107,6 +110,8 @@ export function createControl(world: World) {
     },
     /** Every accepted send, in order. */
     sentMessages: (idInstance: number): SentRecord[] => [...mustGet(world, idInstance).sent],
+    /** editMessage and deleteMessage calls, oldest first. */
+    messageChanges: (idInstance: number): MessageChange[] => [...mustGet(world, idInstance).changes],
     /** 429s answered (rate-limit violations), for one instance or all. */
     violations: (idInstance?: number): number => world.limiter.violations(idInstance),
     webhookLog: (idInstance: number): DeliveryRecord[] => [...mustGet(world, idInstance).webhookLog],

@@ -37,7 +37,7 @@ export function createInstance(world: World, input: CreateInstanceInput): FakeIn
     state: o.state, linked: isLinkedState(o.state), settings: { ...defaultSettings(world.timings.sendDelayMs), ...o.settings }, pendingSettings: null,
     startingTimer: null, createdAt: Date.now(), notifications: [], lastReceiptId: 0, waiters: new Set(), webhookQueue: [],
     delivering: false, webhookLog: [], journal: [], contacts: new Map(), readChats: new Set(), sendQueue: [], sendTimer: null,
-    lastSendAt: 0, sent: [], quota: false, noAccount: new Set(), avatarUrl: "", requests: [],
+    lastSendAt: 0, sent: [], changes: [], quota: false, noAccount: new Set(), avatarUrl: "", requests: [],
   };
   syncWid(inst);
   world.instances.set(o.idInstance, inst);

@@ -16,14 +16,15 @@ export interface Limiter {
 
 /**
  * Token bucket like Green-API's gateway (X-RateLimit-Replenish-Rate): capacity = rps (at least 1),
- * refilled by rps tokens per whole second elapsed, so at most `rps` calls pass in one second.
+ * refilled by rps tokens per whole second elapsed, so at most `rps` calls pass in one second. `rateScale` multiplies
+ * every documented limit (tests that cannot wait minutes; the app's scheduler is given the same factor).
  */
-export function createLimiter(now: () => number = Date.now): Limiter {
+export function createLimiter(now: () => number = Date.now, rateScale = 1): Limiter {
   const buckets = new Map<string, { tokens: number; second: number }>();
   const counts = new Map<number, number>();
   return {
     take(idInstance, method) {
-      const rate = rateLimitFor(method);
+      const rate = rateLimitFor(method) * rateScale;
       const capacity = Math.max(1, rate);
       const second = Math.floor(now() / 1000);
       const key = `${idInstance}:${method.toLowerCase()}`;

@@ -1,5 +1,6 @@
 // Journal and service methods of the fake: chat history, last messages, getMessage, contact info, avatar, readChat.
 import { z } from "zod";
+import { contactsOf } from "./history.ts";
 import { findMessage } from "./journal.ts";
 import { badRequest, chatIdField, field, json, readJson, validate, type Ctx, type MethodDef } from "./respond.ts";
 import type { JournalItem } from "./world.ts";
@@ -31,6 +32,7 @@ export const journalMethods: Record<string, MethodDef> = {
     },
   },
   lastIncomingMessages: { verb: "GET", needsPhone: true, handler: lastMessages("incoming") },
+  getContacts: { verb: "GET", needsPhone: true, handler: ({ inst }) => json(contactsOf(inst)) },
   lastOutgoingMessages: { verb: "GET", needsPhone: true, handler: lastMessages("outgoing") },
   getMessage: {
     verb: "POST",

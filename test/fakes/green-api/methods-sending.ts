@@ -1,6 +1,7 @@
 // Sending methods of the fake: sendMessage, sendFileByUrl (JSON) and sendFileByUpload (multipart on the media host).
 import { z } from "zod";
 import { fileKind, storeMedia } from "./media.ts";
+import { findMessage } from "./journal.ts";
 import { acceptSend } from "./outbox.ts";
 import { badRequest, chatIdField, field, json, readJson, validate, type Ctx, type MethodDef } from "./respond.ts";
 import { hexId } from "./world.ts";
@@ -76,8 +77,41 @@ async function sendFileByUrl(ctx: Ctx): Promise<Response> {
   return json({ idMessage: fileMessage(ctx, input, input.urlFile, "sendFileByUrl") });
 }
 
+const messageRefBody = z.object({ chatId: chatIdField, idMessage: z.string(field("idMessage")).min(1, "'idMessage' is not allowed to be empty") });
+const editMessageBody = messageRefBody.extend({
+  message: z.string(field("message")).min(1, "'message' is not allowed to be empty").max(20_000, "'message' length must be less than or equal to 20000 characters long"),
+});
+const deleteMessageBody = messageRefBody.extend({ onlySenderDelete: z.boolean().optional() });
+
+const EDIT_WINDOW_MS = 15 * 60_000;
+const DELETE_FOR_ALL_WINDOW_MS = 72 * 3600_000;
+
+/** Only API-sent messages can be edited; past the 15-minute window the answer is still 200 and nothing changes. */
+async function editMessage(ctx: Ctx): Promise<Response> {
+  const body = validate(ctx, editMessageBody, await readJson(ctx));
+  const item = findMessage(ctx.inst, body.chatId, body.idMessage);
+  if (!item || item.type !== "outgoing" || !item.sendByApi) return badRequest(ctx, "Message by id not found");
+  const applied = Date.now() - item.timestamp * 1000 <= EDIT_WINDOW_MS;
+  if (applied) Object.assign(item, { textMessage: body.message, isEdited: true });
+  ctx.inst.changes.push({ method: "editMessage", chatId: body.chatId, idMessage: body.idMessage, text: body.message, applied });
+  return json({ idMessage: body.idMessage });
+}
+
+/** 200 with an empty body; delete-for-everyone only within 72 h. */
+async function deleteMessage(ctx: Ctx): Promise<Response> {
+  const body = validate(ctx, deleteMessageBody, await readJson(ctx));
+  const item = findMessage(ctx.inst, body.chatId, body.idMessage);
+  if (!item) return badRequest(ctx, "Message by id not found");
+  const applied = body.onlySenderDelete === true || Date.now() - item.timestamp * 1000 <= DELETE_FOR_ALL_WINDOW_MS;
+  if (applied) item.isDeleted = true;
+  ctx.inst.changes.push({ method: "deleteMessage", chatId: body.chatId, idMessage: body.idMessage, applied });
+  return new Response(null, { status: 200 });
+}
+
 export const sendingMethods: Record<string, MethodDef> = {
   sendMessage: { verb: "POST", handler: sendMessage, quota: true },
   sendFileByUpload: { verb: "POST", handler: sendFileByUpload, quota: true },
   sendFileByUrl: { verb: "POST", handler: sendFileByUrl, quota: true },
+  editMessage: { verb: "POST", handler: editMessage, quota: true },
+  deleteMessage: { verb: "POST", handler: deleteMessage },
 };

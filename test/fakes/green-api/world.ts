@@ -26,6 +26,8 @@ export interface FakeOptions {
   webhookDelivery?: boolean;
   /** Enforce per-method rate limits (default true). */
   rateLimits?: boolean;
+  /** Multiplies every per-method limit (default 1 = Green-API's documented rps); tests scale the app's scheduler alike. */
+  rateScale?: number;
   timings?: Partial<FakeTimings>;
 }
 
@@ -54,6 +56,14 @@ export interface SentRecord {
   text?: string;
   fileName?: string;
   acceptedAt: number;
+}
+
+export interface MessageChange {
+  method: "editMessage" | "deleteMessage";
+  chatId: string;
+  idMessage: string;
+  text?: string;
+  applied: boolean;
 }
 
 export interface PendingSend {
@@ -102,6 +112,8 @@ export interface FakeInstance {
   sendTimer: Timer | null;
   lastSendAt: number;
   sent: SentRecord[];
+  /** editMessage / deleteMessage calls; `applied` is false when WhatsApp's window had passed (200 anyway). */
+  changes: MessageChange[];
   quota: false | "method" | "correspondents";
   noAccount: Set<string>;
   avatarUrl: string;
@@ -150,7 +162,7 @@ export function createWorld(options: FakeOptions): World {
     urls: { api: "", media: "" },
     instances: new Map(),
     media: new Map(),
-    limiter: createLimiter(),
+    limiter: createLimiter(Date.now, options.rateScale ?? 1),
     faults: { latencyMs: 0, fail5xxRate: 0, next5xx: 0, dropNextConnections: 0 },
     stopped: false,
     later(ms, fn) {

@@ -1,0 +1,139 @@
+// Benchmark: webhook ingest against the physical limit of this machine.
+//  (a) a bare Bun.serve handler doing one INSERT per request into the same PostgreSQL (bench/bare-server.ts);
+//  (b) the real app (`bun src/main.ts serve`, normal configuration) on POST /webhooks/green-api/:id with a valid token:
+//      validate, dedupe (journal), store chat + message, emit events, queue the Telegram post (a channel is linked).
+// Both are driven by the same load generator (this process: concurrent keep-alive fetches). Prints max rates, their ratio,
+// p50/p99 latency at an open-loop 500 webhooks/s, and a 5 000-webhook burst that must be stored completely (issue #4).
+// Run: ./node_modules/.bin/bun bench/ingest.ts [--requests 10000] [--concurrency 64] [--seconds 10]
+import { parseArgs } from "node:util";
+import postgres from "postgres";
+import { startFakeTelegram } from "../test/fakes/telegram/index.ts";
+import {
+  BUN, closedLoop, createBenchDatabase, figure, firstLine, header, incomingText, ms, openLoop, percentile, spawnApp, spawnFakeGreenApi, waitFor,
+} from "./support.ts";
+
+const { values } = parseArgs({
+  options: { requests: { type: "string", default: "10000" }, concurrency: { type: "string", default: "64" }, seconds: { type: "string", default: "10" } },
+});
+const REQUESTS = Number(values.requests);
+const CONCURRENCY = Number(values.concurrency);
+const SECONDS = Number(values.seconds);
+const RATE = 500;
+const BURST = 5000;
+const ID_INSTANCE = 1101777001;
+const API_TOKEN = "b".repeat(50);
+const WEBHOOK_TOKEN = "bench-webhook-token-0123456789";
+const CUSTOMERS = 500;
+
+await header("ingest: webhook path vs. one INSERT per request");
+const database = await createBenchDatabase("ingest");
+const sql = postgres(database.url, { max: 2, onnotice: () => {} });
+const cleanup: Array<() => unknown> = [];
+let exitCode = 0;
+
+try {
+  // (a) The physical limit.
+  const bare = Bun.spawn([BUN, "bench/bare-server.ts", database.url], { stdout: "pipe", stderr: "inherit" });
+  cleanup.push(() => bare.kill());
+  const { url: bareUrl } = JSON.parse(await firstLine(bare.stdout)) as { url: string };
+  const bareBody = (i: number, tag: string) => JSON.stringify(incomingText(ID_INSTANCE, `BARE${tag}${i}`, i % CUSTOMERS, `hello ${i}`));
+  await closedLoop(1000, CONCURRENCY, (i) => fetch(bareUrl, { method: "POST", body: bareBody(i, "W") })); // warm-up
+  const bareMax = await closedLoop(REQUESTS, CONCURRENCY, (i) => fetch(bareUrl, { method: "POST", body: bareBody(i, "M") }));
+  const bareOpen = await openLoop(RATE, SECONDS, (i) => fetch(bareUrl, { method: "POST", body: bareBody(i, "O") }));
+  bare.kill();
+  await bare.exited;
+
+  // (b) The real app, with the fake Green-API behind the instance and a Telegram channel linked through the fake Bot API.
+  const greenApi = await spawnFakeGreenApi([{ idInstance: ID_INSTANCE, token: API_TOKEN }]);
+  cleanup.push(() => greenApi.stop());
+  const telegram = startFakeTelegram();
+  cleanup.push(() => telegram.stop());
+  const channel = telegram.control.createChat({ type: "channel", title: "Bench feed" });
+  telegram.control.addBot(channel);
+  const app = await spawnApp({ DATABASE_URL: database.url, TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url });
+  cleanup.push(() => app.stop());
+  const [instance] = await sql<{ id: number }[]>`
+    insert into instances (name, id_instance, api_token, api_url, media_url, intake_mode, webhook_token, state, wid, telegram_chat_id)
+    values ('Bench', ${ID_INSTANCE}, ${API_TOKEN}, ${greenApi.url}, ${greenApi.mediaUrl}, 'webhook', ${WEBHOOK_TOKEN}, 'authorized', '79990000000@c.us', ${channel})
+    returning id`;
+  const hook = `${app.url}/webhooks/green-api/${instance!.id}`;
+  const post = (i: number, tag: string) =>
+    fetch(hook, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${WEBHOOK_TOKEN}` },
+      body: JSON.stringify(incomingText(ID_INSTANCE, `APP${tag}${i}`, i % CUSTOMERS, `hello ${i}`)),
+    });
+  const stored = async (tag: string) => {
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from messages where id_message like ${`APP${tag}%`}`;
+    return row!.n;
+  };
+  const queuedPosts = async () => (await sql<{ n: number }[]>`select count(*)::int as n from telegram_posts`)[0]!.n;
+
+  await closedLoop(1000, CONCURRENCY, (i) => post(i, "W"));
+  await waitFor(async () => (await stored("W")) === 1000, 60_000, "warm-up messages");
+  const postsBefore = await queuedPosts();
+  const appMax = await closedLoop(REQUESTS, CONCURRENCY, (i) => post(i, "M"));
+  const processedMs = appMax.seconds * 1000 + (await waitFor(async () => (await stored("M")) === REQUESTS, 300_000, "all messages stored"));
+  const processedRate = REQUESTS / (processedMs / 1000);
+  await waitFor(async () => (await queuedPosts()) - postsBefore >= REQUESTS, 120_000, "Telegram posts queued");
+
+  const appOpen = await openLoop(RATE, SECONDS, (i) => post(i, "O"));
+  await waitFor(async () => (await stored("O")) === RATE * SECONDS, 120_000, "open-loop messages stored");
+  // Webhook answered (journaled) → message row committed, from the rows' own timestamps.
+  const [lag] = await sql<{ p50: number; p99: number }[]>`
+    select percentile_cont(0.5) within group (order by d) as p50, percentile_cont(0.99) within group (order by d) as p99
+    from (select extract(epoch from m.created_at - n.received_at) * 1000 as d
+          from messages m join notifications n on n.dedupe_key = 'incomingMessageReceived:' || (m.raw->'senderData'->>'chatId') || ':' || m.id_message
+          where m.id_message like 'APPO%') x`.catch(() => [{ p50: NaN, p99: NaN }]);
+
+  // Issue #4: a burst of 5 000 webhooks, all fired at once (the generator keeps up to 256 in flight), all stored.
+  let burstFailed = 0;
+  const burstStarted = performance.now();
+  await Promise.all(
+    Array.from({ length: BURST }, (_, i) =>
+      post(i, "B").then(
+        async (r) => {
+          if (r.status !== 200) burstFailed++;
+          await r.arrayBuffer();
+        },
+        () => burstFailed++,
+      ),
+    ),
+  );
+  const burstAckMs = performance.now() - burstStarted;
+  await waitFor(async () => (await stored("B")) === BURST, 120_000, "burst stored").catch(() => 0);
+  const burstStoredMs = performance.now() - burstStarted;
+  const burstStored = await stored("B");
+
+  const ratio = processedRate / bareMax.rate;
+  const p99 = percentile(appOpen.latencies, 99);
+  console.log(`load generator: this process, ${CONCURRENCY} concurrent keep-alive fetches (closed loop, ${REQUESTS} requests); open loop ${RATE}/s for ${SECONDS} s`);
+  console.log("(a) bare handler, one INSERT per request");
+  figure("max rate", `${bareMax.rate.toFixed(0)} req/s`, "", undefined);
+  figure(`p50 / p99 latency at ${RATE}/s`, `${ms(percentile(bareOpen.latencies, 50))} / ${ms(percentile(bareOpen.latencies, 99))}`);
+  console.log("(b) real webhook path (journal, chat + message, events, Telegram post queued)");
+  figure("max rate, answered 200 (journaled)", `${appMax.rate.toFixed(0)} req/s`, "", undefined);
+  figure("max rate, fully processed (message stored)", `${processedRate.toFixed(0)} msg/s`, "", undefined);
+  figure("ratio processed / bare", ratio.toFixed(2), "≥ 0.5", ratio >= 0.5);
+  figure("ratio answered / bare", (appMax.rate / bareMax.rate).toFixed(2));
+  figure(`p50 latency at ${RATE}/s (open loop)`, ms(percentile(appOpen.latencies, 50)));
+  figure(`p99 latency at ${RATE}/s (open loop)`, ms(p99), "< 50 ms", p99 < 50);
+  figure(`answered → stored p50 / p99 at ${RATE}/s`, `${ms(lag!.p50)} / ${ms(lag!.p99)}`);
+  figure("non-200 answers (max / open loop)", `${appMax.failed} / ${appOpen.failed}`, "0", appMax.failed + appOpen.failed === 0);
+  figure("generator lag behind schedule (max)", ms(appOpen.lateMs));
+  console.log(`burst of ${BURST} webhooks (issue #4)`);
+  figure("answered 200", `${BURST - burstFailed}`, `${BURST}`, burstFailed === 0);
+  figure("messages stored (count in DB)", `${burstStored}`, `${BURST}`, burstStored === BURST);
+  figure("all answered / all stored after", `${(burstAckMs / 1000).toFixed(2)} s / ${(burstStoredMs / 1000).toFixed(2)} s`);
+  figure("Telegram posts queued (all runs)", `${(await queuedPosts()) - postsBefore}`, "one per message");
+  figure("app RSS after the runs", `${(app.rssKb() / 1024).toFixed(0)} MB`);
+  if (burstStored !== BURST || burstFailed > 0) exitCode = 1;
+} catch (err) {
+  console.error(err);
+  exitCode = 1;
+} finally {
+  for (const stop of cleanup.reverse()) await Promise.resolve(stop()).catch(() => {});
+  await sql.end();
+  await database.drop();
+}
+process.exit(exitCode);

@@ -1,0 +1,56 @@
+// Merges Green-API journal items into the inbox through the same ingest path as live notifications, idempotently.
+import type { InstanceRow } from "../service.ts";
+import type { Ingest } from "../../inbox/ingest.ts";
+import type { Logger } from "../../lib/log.ts";
+import { journalDeletion, journalToNotification } from "../../greenapi/journal.ts";
+import { isMessageNotification, parseNotification } from "../../greenapi/notifications.ts";
+import type { JournalMessage } from "../../greenapi/schemas.ts";
+import type { HistoryStore } from "./service.ts";
+
+export interface MergeDeps {
+  store: HistoryStore;
+  ingest: Ingest;
+  log: Logger;
+}
+
+export interface MergeResult {
+  /** Messages added (already stored ones are skipped). */
+  added: number;
+  /** Chats (row ids) that got messages. */
+  chatIds: number[];
+}
+
+/**
+ * Stores journal items oldest first (so reactions and edits find their targets). `history` marks imported history:
+ * no unread counts and no per-message events; a backfill passes false so the gap reads like live traffic.
+ */
+export async function mergeJournal(deps: MergeDeps, instance: InstanceRow, items: JournalMessage[], history: boolean): Promise<MergeResult> {
+  const byChat = new Map<string, JournalMessage[]>();
+  for (const item of [...items].sort((a, b) => a.timestamp - b.timestamp)) {
+    byChat.set(item.chatId, [...(byChat.get(item.chatId) ?? []), item]);
+  }
+  let added = 0;
+  const chatIds: number[] = [];
+  for (const [waChatId, list] of byChat) {
+    const known = await deps.store.stored(instance.id, waChatId, list.map((i) => i.idMessage));
+    let here = 0;
+    for (const item of list) {
+      const bodies = [known.ids.has(item.idMessage) ? null : journalToNotification(item, instance), journalDeletion(item, instance)];
+      for (const body of bodies) {
+        if (!body) continue;
+        const parsed = parseNotification(body);
+        if (!parsed.ok || !isMessageNotification(parsed.event)) {
+          deps.log.warn({ instanceId: instance.id, reason: parsed.ok ? parsed.event.typeWebhook : parsed.reason }, "history: journal item skipped");
+          continue;
+        }
+        if (await deps.ingest.ingestMessage(instance.id, parsed.event, body, { history })) here++;
+      }
+    }
+    added += here;
+    if (here > 0) {
+      const chatId = known.chatId ?? (await deps.store.stored(instance.id, waChatId, [])).chatId;
+      if (chatId !== null) chatIds.push(chatId);
+    }
+  }
+  return { added, chatIds };
+}

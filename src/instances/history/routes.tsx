@@ -1,0 +1,49 @@
+// History import routes of one number: the live panel, start and cancel (people who may manage the number).
+import { Hono, type Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { RequestContext } from "hono/jsx-renderer";
+import type { AppEnv } from "../../lib/context.ts";
+import { INSTANCE_SCOPE } from "../../auth/instance-gate.ts";
+import { flash } from "../../auth/cookies.ts";
+import { HistoryPanel } from "../../../views/instances/history.tsx";
+import { createHistoryStore, progressOf } from "./service.ts";
+
+const LINKED = new Set(["authorized", "yellowCard"]);
+
+async function panel(c: Context<AppEnv>) {
+  const { deps, instanceId, mayManageInstance } = c.var;
+  const [instance, latest] = await Promise.all([deps.instances.getRow(instanceId), createHistoryStore(deps.db).latest(instanceId)]);
+  if (!instance) throw new HTTPException(404, { message: "not found" });
+  const progress = latest ? progressOf(latest) : null;
+  return c.html(
+    <RequestContext.Provider value={c}>
+      <HistoryPanel instanceId={instanceId} linked={LINKED.has(instance.state)} mayManage={mayManageInstance} progress={progress} />
+    </RequestContext.Provider>,
+  );
+}
+
+function requireManage(c: Context<AppEnv>): void {
+  if (!c.var.mayManageInstance) throw new HTTPException(403, { message: "forbidden" });
+}
+
+/** The panel's own htmx posts get it back to swap in place; a plain (or boosted) form post goes back to the page. */
+async function answer(c: Context<AppEnv>, message: "history.started" | "history.stopped") {
+  if (c.req.header("hx-request") === "true" && c.req.header("hx-boosted") !== "true") return panel(c);
+  flash(c, "ok", c.var.t(message));
+  return c.redirect(`/instances/${c.var.instanceId}`, 303);
+}
+
+export const historyRoutes = new Hono<AppEnv>()
+  .get(`${INSTANCE_SCOPE}/history`, (c) => panel(c))
+
+  .post(`${INSTANCE_SCOPE}/history/start`, async (c) => {
+    requireManage(c);
+    await c.var.deps.history.start(c.var.instanceId);
+    return answer(c, "history.started");
+  })
+
+  .post(`${INSTANCE_SCOPE}/history/cancel`, async (c) => {
+    requireManage(c);
+    await c.var.deps.history.cancel(c.var.instanceId);
+    return answer(c, "history.stopped");
+  });

@@ -1,0 +1,181 @@
+// Runs history imports in the background (leader only): list the chats, then one getChatHistory per chat in the
+// scheduler's background lane, progress saved after each chat. Rows left `running` (restart, another process) resume.
+import type { EventBus } from "../../events/bus.ts";
+import { EVENTS } from "../../events/names.ts";
+import type { Gateway } from "../../greenapi/gateway.ts";
+import { GreenApiError } from "../../greenapi/errors.ts";
+import { SchedulerStoppedError } from "../../greenapi/scheduler.ts";
+import { chatIdSchema, type JournalMessage } from "../../greenapi/schemas.ts";
+import type { Logger } from "../../lib/log.ts";
+import type { InstanceRow } from "../service.ts";
+import { announceInstance } from "../live.ts";
+import { mergeJournal, type MergeDeps } from "./merge.ts";
+import type { ImportRow } from "./service.ts";
+
+/** Messages asked per chat (getChatHistory `count`, Green-API's default). */
+export const HISTORY_COUNT = 100;
+/** getContacts may answer an empty list for ~5 min after authorization (shared/green-api.md §2). */
+const CONTACTS_GRACE_MS = 6 * 60_000;
+const CONTACTS_RETRY_MS = 30_000;
+/** This many chats failing in a row stops the import (e.g. the number was logged out). */
+const MAX_FAILURES_IN_A_ROW = 3;
+
+export interface HistoryRunnerOptions extends MergeDeps {
+  gateway: Gateway;
+  bus: EventBus;
+  loadInstance(id: number): Promise<InstanceRow | undefined>;
+  /** How often running rows are looked for (imports started by another process). Default 5 s. */
+  scanMs?: number;
+}
+
+export interface HistoryRunner {
+  /** Resumes running imports and keeps looking for new ones. */
+  start(): void;
+  /** Lets the chat in progress finish, then stops; the rows stay `running` and resume at the next start. */
+  stop(): Promise<void>;
+  /** Runs this import now if the runner is started here (otherwise the running process picks it up). */
+  kick(row: ImportRow): void;
+  /** Stops the import after the chat in progress (its row is already marked cancelled). */
+  cancelled(importId: number): void;
+}
+
+interface Run {
+  halt: boolean;
+  wake: (() => void) | null;
+  done: Promise<void>;
+}
+
+class Halted extends Error {}
+
+export function createHistoryRunner(opts: HistoryRunnerOptions): HistoryRunner {
+  const { store, gateway, bus, log } = opts;
+  const runs = new Map<number, Run>();
+  let started = false;
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  const announce = (instanceId: number) => announceInstance(bus, instanceId, "history");
+
+  /** Waits `ms` unless the run is halted first. */
+  function pause(run: Run, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        run.wake = null;
+        resolve();
+      }
+      run.wake = done;
+    });
+  }
+
+  /** Chats to import: recently active ones (journals of the last day, the inbox) first, then the address book. */
+  async function listChats(run: Run, row: ImportRow, instance: InstanceRow): Promise<string[]> {
+    for (;;) {
+      const incoming = await gateway.call(instance, "lastIncomingMessages", "background", (c) => c.lastIncomingMessages());
+      const outgoing = await gateway.call(instance, "lastOutgoingMessages", "background", (c) => c.lastOutgoingMessages());
+      const contacts = await gateway.call(instance, "getContacts", "background", (c) => c.getContacts());
+      const recent = [...incoming, ...outgoing].sort((a, b) => b.timestamp - a.timestamp).map((m) => m.chatId);
+      const ids = [...recent, ...(await store.knownChats(instance.id)), ...contacts.map((c) => c.id)];
+      const list = [...new Set(ids)].filter((id) => chatIdSchema.safeParse(id).success);
+      if (list.length > 0 || Date.now() - row.startedAt.getTime() > CONTACTS_GRACE_MS) return list;
+      if (run.halt) throw new Halted();
+      await pause(run, CONTACTS_RETRY_MS);
+      if (run.halt) throw new Halted();
+    }
+  }
+
+  /** Asks for a chat's journal; the promise is awaited later (or dropped when the run halts). */
+  function fetchChat(instance: InstanceRow, waChatId: string): Promise<JournalMessage[]> {
+    const items = gateway.call(instance, "getChatHistory", "background", (c) => c.getChatHistory({ chatId: waChatId, count: HISTORY_COUNT }));
+    items.catch(() => {});
+    return items;
+  }
+
+  async function importChat(instance: InstanceRow, fetched: Promise<JournalMessage[]>): Promise<number> {
+    const merged = await mergeJournal(opts, instance, await fetched, true);
+    for (const chatId of merged.chatIds) bus.publish({ name: EVENTS.chatUpdated, instanceId: instance.id, data: { chatId } });
+    return merged.added;
+  }
+
+  async function execute(run: Run, first: ImportRow): Promise<void> {
+    const instance = await opts.loadInstance(first.instanceId);
+    if (!instance) return store.finish(first.id, "failed", "instance removed");
+    let pending = first.pendingChats;
+    if (first.chatsTotal === 0) {
+      pending = await listChats(run, first, instance);
+      if (run.halt || !(await store.setPending(first.id, pending))) return;
+      announce(instance.id);
+    }
+    let failures = 0;
+    // The next chat's journal is fetched while this one is stored: the import runs at the pace of the slower of the two.
+    let next = pending.length > 0 ? fetchChat(instance, pending[0]!) : null;
+    for (const [i, waChatId] of pending.entries()) {
+      if (run.halt) return;
+      const fetched = next!;
+      next = i + 1 < pending.length ? fetchChat(instance, pending[i + 1]!) : null;
+      let added = 0;
+      try {
+        added = await importChat(instance, fetched);
+        failures = 0;
+      } catch (err) {
+        if (err instanceof SchedulerStoppedError || run.halt || !(err instanceof GreenApiError)) throw err;
+        if (++failures >= MAX_FAILURES_IN_A_ROW) throw err;
+        log.warn({ instanceId: instance.id, err: err.message }, "history: chat skipped");
+      }
+      if (!(await store.chatDone(first.id, waChatId, added))) return;
+      announce(instance.id);
+    }
+    await store.finish(first.id, "done");
+    announce(instance.id);
+    log.info({ instanceId: instance.id, importId: first.id }, "history import finished");
+  }
+
+  function kick(row: ImportRow): void {
+    if (!started || runs.has(row.id)) return;
+    const run: Run = { halt: false, wake: null, done: Promise.resolve() };
+    run.done = execute(run, row)
+      .catch(async (err: unknown) => {
+        if (err instanceof Halted || err instanceof SchedulerStoppedError || run.halt) return;
+        log.error({ err, importId: row.id, instanceId: row.instanceId }, "history import failed");
+        const reason = err instanceof GreenApiError ? err.reason : "unexpected error";
+        await store.finish(row.id, "failed", reason.slice(0, 500)).catch(() => {});
+        announce(row.instanceId);
+      })
+      .finally(() => runs.delete(row.id));
+    runs.set(row.id, run);
+  }
+
+  async function scan(): Promise<void> {
+    try {
+      for (const row of await store.running()) kick(row);
+    } catch (err) {
+      log.error({ err }, "history: scan failed");
+    }
+  }
+
+  function halt(run: Run): void {
+    run.halt = true;
+    run.wake?.();
+  }
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      void scan();
+      timer = setInterval(() => void scan(), opts.scanMs ?? 5000);
+    },
+    async stop() {
+      started = false;
+      if (timer) clearInterval(timer);
+      timer = null;
+      for (const run of runs.values()) halt(run);
+      await Promise.all([...runs.values()].map((r) => r.done));
+    },
+    kick,
+    cancelled(importId) {
+      const run = runs.get(importId);
+      if (run) halt(run);
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// Files embedded in the single binary (`npm run build`): static files, migrations, PGlite's wasm and data bundle.
+// The build's entry registers them before the app starts; from source nothing is registered and files come from disk.
+
+/** Logical path ("public/app.css", "drizzle/meta/_journal.json", "pglite/pglite.wasm") → a path Bun.file can read. */
+let files: ReadonlyMap<string, string> | null = null;
+
+export function registerEmbeddedFiles(map: Record<string, string>): void {
+  files = new Map(Object.entries(map));
+}
+
+/** True inside the compiled binary. */
+export function isEmbedded(): boolean {
+  return files !== null;
+}
+
+/** The embedded file at a logical path, or null (also when not running from the binary). */
+export function embeddedFile(path: string): ReturnType<typeof Bun.file> | null {
+  const real = files?.get(path);
+  return real ? Bun.file(real) : null;
+}
+
+/** Logical paths under a prefix ("drizzle/"). */
+export function embeddedPaths(prefix: string): string[] {
+  return files ? [...files.keys()].filter((p) => p.startsWith(prefix)) : [];
+}

@@ -1,0 +1,54 @@
+// The team capability's public face: services built once per app (memoized on its dependencies), and the ingest hook.
+import type { Db } from "../db/client.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { Locale } from "../lib/i18n.ts";
+import { createContacts } from "./contacts.ts";
+import { createTabCounts } from "./filters.ts";
+import { createLabels } from "./labels.ts";
+import { createNotes } from "./notes.ts";
+import { createQuickReplies } from "./quick-replies.ts";
+import { createTeamState } from "./state.ts";
+
+export interface TeamDeps {
+  db: Db;
+  bus: EventBus;
+  config: { DEFAULT_LOCALE: Locale };
+}
+
+function createTeam(deps: TeamDeps) {
+  const opts = { db: deps.db, bus: deps.bus, locale: deps.config.DEFAULT_LOCALE };
+  return {
+    state: createTeamState(opts),
+    notes: createNotes(opts),
+    quickReplies: createQuickReplies(deps.db),
+    labels: createLabels(deps.db),
+    contacts: createContacts(deps.db),
+    tabCounts: createTabCounts(deps.db),
+  };
+}
+
+export type Team = ReturnType<typeof createTeam>;
+
+const built = new WeakMap<object, Team>();
+
+/** The team services of an app (one set per dependencies object). */
+export function teamOf(deps: TeamDeps): Team {
+  // Keyed by the bus: one per app, even when several apps (tests) share a database.
+  let team = built.get(deps.bus);
+  if (!team) built.set(deps.bus, (team = createTeam(deps)));
+  return team;
+}
+
+/**
+ * Called by ingest after a message was stored: the contact of a personal chat is recorded; a customer message reopens
+ * a resolved chat and may auto-assign it.
+ */
+export async function afterIngest(
+  opts: { db: Db; bus: EventBus; locale: Locale },
+  m: { chatId: number; waChatId: string; direction: string; senderName: string | null },
+): Promise<void> {
+  if (m.direction !== "in") return;
+  const team = teamOf({ db: opts.db, bus: opts.bus, config: { DEFAULT_LOCALE: opts.locale } });
+  await team.contacts.upsertFromChat(m.waChatId, m.senderName);
+  await team.state.onIncoming(m.chatId);
+}

@@ -1,0 +1,204 @@
+// Conversation state and assignment: open / pending / resolved, take, assign or transfer (with a note), round-robin.
+// Every change writes a system line into the conversation, tells open pages (chatUpdated, team.tabs) and the assignee.
+import { and, asc, eq, ne, or, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { chats, instances, messages, userInstances, users } from "../db/schema/index.ts";
+import type { EventBus } from "../events/bus.ts";
+import { EVENTS } from "../events/names.ts";
+import { translator, type Locale } from "../lib/i18n.ts";
+import { createPostStore } from "../telegram/posts.ts";
+
+export const STATUSES = ["open", "pending", "resolved"] as const;
+export type ChatStatus = (typeof STATUSES)[number];
+
+export interface Actor {
+  id: number;
+  displayName: string;
+}
+
+export interface TeamStateOptions {
+  db: Db;
+  bus: EventBus;
+  /** Language of stored system lines (pages show them as written). */
+  locale: Locale;
+}
+
+/** Users who may work the instance (admins and users granted it), enabled; `available` for auto-assignment. */
+export function assignableWhere(instanceId: number) {
+  const access = sql`exists (select 1 from ${userInstances} ui where ui.user_id = "users"."id" and ui.instance_id = ${instanceId})`;
+  return and(eq(users.disabled, false), or(eq(users.isAdmin, true), access));
+}
+
+export function createTeamState(opts: TeamStateOptions) {
+  const { db, bus } = opts;
+  const t = translator(opts.locale);
+  const posts = createPostStore(db);
+
+  /** Writes a system line into the chat and announces it (bubble and row live). */
+  async function systemLine(chat: { id: number; instanceId: number }, text: string, actor: Actor | null): Promise<number> {
+    const [row] = await db
+      .insert(messages)
+      .values({ instanceId: chat.instanceId, chatId: chat.id, direction: "system", type: "teamEvent", text, via: "web", senderUserId: actor?.id, senderName: actor?.displayName })
+      .returning({ id: messages.id });
+    bus.publish({ name: EVENTS.messageCreated, instanceId: chat.instanceId, data: { messageId: row!.id, chatId: chat.id } });
+    return row!.id;
+  }
+
+  function changed(chat: { id: number; instanceId: number }): void {
+    bus.publish({ name: EVENTS.chatUpdated, instanceId: chat.instanceId, data: { chatId: chat.id } });
+    bus.publish({ name: EVENTS.teamTabs, instanceId: chat.instanceId, data: { chatId: chat.id } });
+  }
+
+  /** Tells the new assignee: a notice on their open pages, and a Telegram DM (queued) when their account is linked. */
+  async function notifyAssignee(chat: { id: number; instanceId: number }, assigneeId: number, by: Actor | null, note: string | null): Promise<void> {
+    const [row] = await db
+      .select({ locale: users.locale, telegramUserId: users.telegramUserId, chatName: chats.name, waChatId: chats.waChatId, instanceName: instances.name })
+      .from(users)
+      .innerJoin(chats, eq(chats.id, chat.id))
+      .innerJoin(instances, eq(instances.id, chats.instanceId))
+      .where(eq(users.id, assigneeId));
+    if (!row) return;
+    const tu = translator(row.locale ?? opts.locale);
+    const who = row.chatName ?? (row.waChatId.endsWith("@c.us") ? `+${row.waChatId.slice(0, -5)}` : row.waChatId);
+    const text = by && by.id !== assigneeId
+      ? tu("team.notify.assignedBy", { chat: who, instance: row.instanceName, by: by.displayName })
+      : tu("team.notify.assigned", { chat: who, instance: row.instanceName });
+    const full = note ? `${text}\n${tu("team.notify.note", { note })}` : text;
+    if (by?.id !== assigneeId) {
+      bus.publish({ name: EVENTS.notice, userId: assigneeId, data: { html: noticeHtml(full, `/instances/${chat.instanceId}/chats/${chat.id}`, tu("team.open")) } });
+    }
+    if (row.telegramUserId !== null && by?.id !== assigneeId) {
+      await posts.enqueue(row.telegramUserId, [{ method: "sendMessage", payload: { text: full.slice(0, 4000) } }], { instanceId: chat.instanceId });
+    }
+  }
+
+  async function chatOf(chatId: number) {
+    const [row] = await db.select({ id: chats.id, instanceId: chats.instanceId, status: chats.status, assigneeId: chats.assigneeId }).from(chats).where(eq(chats.id, chatId));
+    return row;
+  }
+
+  async function displayName(userId: number): Promise<string | null> {
+    const [row] = await db.select({ name: users.displayName }).from(users).where(eq(users.id, userId));
+    return row?.name ?? null;
+  }
+
+  /** Round robin among available managers of the instance (when the instance has it on); returns the assignee. */
+  async function autoAssign(chat: { id: number; instanceId: number }): Promise<number | null> {
+    const [on] = await db.select({ id: instances.id }).from(instances).where(and(eq(instances.id, chat.instanceId), eq(instances.autoAssign, true)));
+    if (!on) return null;
+    const pick = await db.transaction(async (tx) => {
+      const [instance] = await tx
+        .select({ autoAssign: instances.autoAssign, last: instances.lastAssignedUserId })
+        .from(instances)
+        .where(eq(instances.id, chat.instanceId))
+        .for("update");
+      if (!instance?.autoAssign) return null;
+      const candidates = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(assignableWhere(chat.instanceId), eq(users.available, true)))
+        .orderBy(asc(users.id));
+      if (candidates.length === 0) return null;
+      const next = candidates.find((c) => c.id > (instance.last ?? 0)) ?? candidates[0]!;
+      const [taken] = await tx.update(chats).set({ assigneeId: next.id }).where(and(eq(chats.id, chat.id), sql`${chats.assigneeId} is null`)).returning({ id: chats.id });
+      if (!taken) return null;
+      await tx.update(instances).set({ lastAssignedUserId: next.id }).where(eq(instances.id, chat.instanceId));
+      return next.id;
+    });
+    if (pick === null) return null;
+    const name = (await displayName(pick)) ?? "?";
+    await systemLine(chat, t("team.line.autoAssigned", { to: name }), null);
+    await notifyAssignee(chat, pick, null, null);
+    return pick;
+  }
+
+  return {
+    autoAssign,
+
+    /** Users one may assign this instance's chats to, by name. */
+    async assignable(instanceId: number): Promise<{ id: number; displayName: string; available: boolean }[]> {
+      return db
+        .select({ id: users.id, displayName: users.displayName, available: users.available })
+        .from(users)
+        .where(assignableWhere(instanceId))
+        .orderBy(asc(users.displayName), asc(users.id));
+    },
+
+    /**
+     * Assigns the chat to `assigneeId` (null = unassign) on behalf of `actor`, with an optional note shown in the system
+     * line. Returns false when the assignee may not see the instance (nothing changes) or nothing changed.
+     */
+    async assign(chatId: number, assigneeId: number | null, actor: Actor | null, note: string | null = null): Promise<boolean> {
+      const chat = await chatOf(chatId);
+      if (!chat) return false;
+      let assigneeName: string | null = null;
+      if (assigneeId !== null) {
+        const [ok] = await db.select({ name: users.displayName }).from(users).where(and(eq(users.id, assigneeId), assignableWhere(chat.instanceId)));
+        if (!ok) return false;
+        assigneeName = ok.name;
+      }
+      const [updated] = await db
+        .update(chats)
+        .set({ assigneeId, status: sql`case when ${chats.status} = 'resolved' then 'open' else ${chats.status} end`, updatedAt: sql`now()` })
+        .where(and(eq(chats.id, chatId), assigneeId === null ? sql`${chats.assigneeId} is not null` : sql`${chats.assigneeId} is distinct from ${assigneeId}`))
+        .returning({ id: chats.id });
+      if (!updated && !note) return false;
+      const by = actor?.displayName ?? t("team.system");
+      let line: string;
+      if (assigneeId === null) line = t("team.line.unassigned", { by });
+      else if (actor && actor.id === assigneeId) line = t("team.line.took", { by });
+      else if (chat.assigneeId !== null && chat.assigneeId !== assigneeId) line = t("team.line.transferred", { by, to: assigneeName! });
+      else line = actor ? t("team.line.assigned", { by, to: assigneeName! }) : t("team.line.autoAssigned", { to: assigneeName! });
+      if (note) line = `${line}: ${note}`;
+      await systemLine(chat, line, actor);
+      changed(chat);
+      if (assigneeId !== null) await notifyAssignee(chat, assigneeId, actor, note);
+      return true;
+    },
+
+    /** Sets open / pending / resolved; false when it already was. */
+    async setStatus(chatId: number, status: ChatStatus, actor: Actor | null): Promise<boolean> {
+      const chat = await chatOf(chatId);
+      if (!chat) return false;
+      const [updated] = await db
+        .update(chats)
+        .set({ status, updatedAt: sql`now()` })
+        .where(and(eq(chats.id, chatId), ne(chats.status, status)))
+        .returning({ id: chats.id });
+      if (!updated) return false;
+      const by = actor?.displayName ?? t("team.system");
+      const key = status === "resolved" ? "team.line.resolved" : status === "pending" ? "team.line.pending" : "team.line.reopened";
+      await systemLine(chat, t(key, { by }), actor);
+      changed(chat);
+      return true;
+    },
+
+    /**
+     * After a customer message was stored: a resolved (or pending) chat opens again; an unassigned chat of an instance
+     * with auto-assignment goes to the next available manager (round robin).
+     */
+    async onIncoming(chatId: number): Promise<void> {
+      const chat = await chatOf(chatId);
+      if (!chat) return;
+      let changes = false;
+      if (chat.status !== "open") {
+        const [reopened] = await db.update(chats).set({ status: "open", updatedAt: sql`now()` }).where(and(eq(chats.id, chatId), ne(chats.status, "open"))).returning({ id: chats.id });
+        if (reopened && chat.status === "resolved") await systemLine(chat, t("team.line.reopenedByCustomer"), null);
+        changes = !!reopened;
+      }
+      if (chat.assigneeId === null && (await autoAssign(chat)) !== null) changes = true;
+      // (Tab counts also refresh on the inbox's own live frames, e.g. for a new chat.)
+      if (changes) changed(chat);
+    },
+
+  };
+}
+
+export type TeamState = ReturnType<typeof createTeamState>;
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/** The flash shown on the assignee's pages (the notice event carries HTML; every part is escaped here). */
+function noticeHtml(text: string, url: string, open: string): string {
+  return `<p class="flash flash-ok" role="status">${escapeHtml(text)} <a href="${escapeHtml(url)}">${escapeHtml(open)}</a></p>`;
+}

@@ -1,0 +1,94 @@
+// PostgreSQL goes down under load and comes back (a throwaway server of this test's own, never a shared one): /readyz
+// reports the outage, the processes reconnect by themselves (queries, LISTEN, leadership), and nothing acknowledged is lost.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { Agent } from "../support/app.ts";
+import { ID_INSTANCE, incoming, openStream, postWebhook, sendReply, signIn, startCluster, until, type App, type Cluster } from "./support.ts";
+
+let cluster: Cluster;
+let apps: App[];
+
+beforeAll(async () => {
+  cluster = await startCluster({ intakeMode: "webhook", ownServer: true });
+  apps = [await cluster.spawn(), await cluster.spawn()];
+}, 60_000);
+
+afterAll(async () => {
+  await cluster?.close();
+}, 30_000);
+
+const ready = async (app: App) => {
+  try {
+    return (await fetch(`${app.url}/readyz`, { signal: AbortSignal.timeout(3000) })).status;
+  } catch {
+    return null;
+  }
+};
+
+test("PostgreSQL restart under load: outage reported, reconnects, nothing acknowledged lost", async () => {
+  const manager = await signIn(apps[0]!);
+  const answered200: string[] = [];
+  const accepted: string[] = [];
+  let running = true;
+  const inFlight: Promise<unknown>[] = [];
+  const load = (async () => {
+    for (let n = 1; running; n++) {
+      const app = apps[n % 2]!;
+      inFlight.push(postWebhook(app, cluster.instanceId, incoming(`R${n}`, `restart ${n}`, `7911${n % 20}@c.us`)).then((s) => s === 200 && answered200.push(`R${n}`)));
+      if (n % 10 === 0) {
+        const agent = new Agent(app.url);
+        for (const [k, v] of manager.cookies) agent.cookies.set(k, v);
+        const text = `during restart ${n}`;
+        inFlight.push(sendReply(agent, cluster.instanceId, cluster.chatId, text, `restart-key-${n}`).then((ok) => ok && accepted.push(text)));
+      }
+      await Bun.sleep(10);
+    }
+  })();
+
+  await Bun.sleep(1500);
+  await cluster.haltDatabase();
+  await until("both processes to report the outage on /readyz", async () => {
+    const s = await Promise.all(apps.map(ready));
+    if (process.env.DEBUG_RESILIENCE) console.log("readyz", s);
+    return s.every((x) => x === 503);
+  }, 15_000);
+  await Bun.sleep(1000);
+  await cluster.resumeDatabase();
+  await until("both processes ready again", async () => (await Promise.all(apps.map(ready))).every((s) => s === 200), 20_000);
+  await until("exactly one leader again", () => apps.filter((a) => a.isLeader()).length === 1, 15_000);
+  await Bun.sleep(1500);
+  running = false;
+  await load;
+  await Promise.all(inFlight);
+  console.log(`postgres restart: ${answered200.length} webhooks answered 200, ${accepted.length} replies accepted`);
+  expect(answered200.length).toBeGreaterThan(50);
+
+  // Events cross processes again: LISTEN reconnected in the follower.
+  const follower = apps.find((a) => !a.isLeader())!;
+  const stream = openStream(await signIn(follower));
+  try {
+    await until("stream connected", () => stream.text().includes(": connected"), 10_000);
+    expect(await postWebhook(follower, cluster.instanceId, incoming("AFTER", "after the restart"))).toBe(200);
+    await until("the follower's stream to show the message", () => stream.text().includes("after the restart"), 10_000);
+  } finally {
+    stream.close();
+  }
+
+  const { sql } = cluster;
+  await until(
+    "journal processed and outbox empty",
+    async () => {
+      const [row] = await sql<{ open: number; pending: number }[]>`
+        select (select count(*)::int from notifications where processed_at is null) as open,
+               (select count(*)::int from messages where status in ('queued', 'sending')) as pending`;
+      return row!.open === 0 && row!.pending === 0;
+    },
+    30_000,
+  );
+  const stored = await sql<{ id_message: string; n: number }[]>`select id_message, count(*)::int as n from messages where direction = 'in' group by id_message`;
+  const counts = new Map(stored.map((r) => [r.id_message, r.n]));
+  expect(answered200.filter((id) => counts.get(id) !== 1)).toEqual([]);
+  const sent = new Map<string, number>();
+  for (const s of cluster.fake.control.sentMessages(ID_INSTANCE)) sent.set(s.text ?? "", (sent.get(s.text ?? "") ?? 0) + 1);
+  expect(accepted.filter((t) => sent.get(t) !== 1)).toEqual([]);
+  expect([...sent].filter(([, n]) => n > 1)).toEqual([]);
+}, 120_000);

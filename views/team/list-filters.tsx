@@ -1,0 +1,63 @@
+// The chat list's team controls inside the search form: tabs with live counts, label filter and further filters.
+import type { FC } from "hono/jsx";
+import type { Label } from "../../src/team/labels.ts";
+import { isFiltered, TABS, type TabCounts, type TeamFilter } from "../../src/team/filters.ts";
+import type { Ui } from "../chats/format.ts";
+
+/** Tabs as radio buttons of the list form: choosing one asks for the list with every other filter kept. */
+export const ChatTabs: FC<{ ui: Ui; filter: TeamFilter; counts: TabCounts; searchPath: string }> = ({ ui, filter, counts, searchPath }) => (
+    <div id="chat-tabs" class="chat-tabs" role="radiogroup" aria-label={ui.t("team.tabs")}
+      data-hx-get="/chats/tabs" hx-trigger="sse:team.tabs delay:300ms, sse:unread delay:300ms" hx-target="this" hx-swap="outerHTML" hx-push-url="false" hx-include="closest form">
+      {TABS.map((tab) => (
+        <label class="chat-tab">
+          <input type="radio" name="tab" value={tab} checked={filter.tab === tab}
+            hx-get={searchPath} hx-trigger="change" hx-include="closest form" hx-target="#chat-results" hx-swap="innerHTML" hx-push-url="true" />
+          <span>{ui.t(`team.tab.${tab}`)}</span>
+          <span class="tab-count" data-tab-count={tab}>{counts[tab]}</span>
+        </label>
+      ))}
+    </div>
+);
+
+export const ListFilters: FC<{ ui: Ui; filter: TeamFilter; labels: Label[]; people: { id: number; displayName: string }[]; searchPath: string; links: { labels: boolean; quickReplies: boolean } }> = ({ ui, filter, labels, people, searchPath, links }) => (
+  <details class="more-filters" open={isFiltered(filter) || undefined}>
+    <summary class="link-button">{ui.t("team.filters")}</summary>
+    <div class="filter-grid">
+      <label>
+        <span>{ui.t("team.filter.label")}</span>
+        <select name="label" hx-get={searchPath} hx-trigger="change" hx-include="closest form">
+          <option value="">{ui.t("team.filter.any")}</option>
+          {labels.map((l) => <option value={String(l.id)} selected={filter.label === l.id}>{l.name}</option>)}
+        </select>
+      </label>
+      <label>
+        <span>{ui.t("team.filter.status")}</span>
+        <select name="status" hx-get={searchPath} hx-trigger="change" hx-include="closest form">
+          <option value="">{ui.t("team.filter.any")}</option>
+          {(["open", "pending", "resolved"] as const).map((s) => <option value={s} selected={filter.status === s}>{ui.t(`team.status.${s}`)}</option>)}
+        </select>
+      </label>
+      <label>
+        <span>{ui.t("team.filter.assignee")}</span>
+        <select name="assignee" hx-get={searchPath} hx-trigger="change" hx-include="closest form">
+          <option value="">{ui.t("team.filter.any")}</option>
+          <option value="none" selected={filter.assignee === "none"}>{ui.t("team.unassigned")}</option>
+          {people.map((p) => <option value={String(p.id)} selected={filter.assignee === p.id}>{p.displayName}</option>)}
+        </select>
+      </label>
+      <label>
+        <span>{ui.t("team.filter.from")}</span>
+        <input type="date" name="from" value={filter.from ?? ""} hx-get={searchPath} hx-trigger="change" hx-include="closest form" />
+      </label>
+      <label>
+        <span>{ui.t("team.filter.to")}</span>
+        <input type="date" name="to" value={filter.to ?? ""} hx-get={searchPath} hx-trigger="change" hx-include="closest form" />
+      </label>
+    </div>
+    <p class="team-links">
+      <a href="/contacts" hx-boost="false">{ui.t("team.contacts.title")}</a>
+      {links.labels && <a href="/labels" hx-boost="false">{ui.t("team.labels.title")}</a>}
+      {links.quickReplies && <a href="/quick-replies" hx-boost="false">{ui.t("team.qr.title")}</a>}
+    </p>
+  </details>
+);
