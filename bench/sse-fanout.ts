@@ -146,7 +146,7 @@ try {
   figure("allowed clients that missed a message", String(missing), "0", missing === 0);
   figure("clients without access that received anything", String(leaked), "0", leaked === 0);
   figure("app RSS with all clients connected", `${(app.rssKb() / 1024).toFixed(0)} MB`);
-  if (missing > 0 || leaked > 0 || connected < CLIENTS) exitCode = 1;
+  if (missing > 0 || leaked > 0 || connected < CLIENTS || p99 >= GOAL_MS) exitCode = 1;
   for (const c of clients) c.socket?.end();
 } catch (err) {
   console.error(err);

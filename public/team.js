@@ -80,6 +80,15 @@
     setNoteMode(form, form.dataset.note !== "1");
     $("textarea", form)?.focus();
   });
+  // The list's team filters stay out of the address bar while at their defaults (e.g. a search pushes just "?q=…").
+  document.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.verb !== "get" || !event.detail.elt.closest?.(".list-filters")) return;
+    const params = event.detail.parameters;
+    for (const key of ["tab", "label", "status", "assignee", "from", "to"]) {
+      const value = params[key];
+      if (value === "" || (key === "tab" && value === "all")) delete params[key];
+    }
+  });
   document.addEventListener("htmx:configRequest", (event) => {
     const form = composerOf(event.detail.elt);
     if (!form || form.dataset.note !== "1") return;
@@ -195,8 +204,10 @@
   });
 
   // A live refresh of the team bar waits while one of its menus is open (it would close under the user's fingers).
+  // Live refreshes (team bar, tab counts) also wait while the browser is offline; the next event brings them up to date.
   document.addEventListener("htmx:beforeRequest", (event) => {
-    const bar = event.detail.elt;
-    if (bar?.id === "team-bar" && event.detail.requestConfig?.verb === "get" && bar.querySelector("details[open]")) event.preventDefault();
+    const elt = event.detail.elt;
+    if (event.detail.requestConfig?.verb !== "get" || (elt?.id !== "team-bar" && elt?.id !== "chat-tabs")) return;
+    if (!navigator.onLine || (elt.id === "team-bar" && elt.querySelector("details[open]"))) event.preventDefault();
   });
 })();

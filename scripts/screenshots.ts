@@ -31,7 +31,8 @@ async function startDemo(): Promise<{ url: string; password: string; stop(): Pro
   let out = "";
   void (async () => {
     const decoder = new TextDecoder();
-    for await (const chunk of proc.stdout) out += decoder.decode(chunk, { stream: true });
+    const reader = proc.stdout.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) out += decoder.decode(r.value, { stream: true });
   })();
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {

@@ -14,7 +14,7 @@ import { auditRoutes } from "./audit/routes.tsx";
 import { backupRoutes } from "./backups/routes.tsx";
 import { instanceRoutes } from "./instances/routes.tsx";
 import { inboxRoutes } from "./inbox/routes.tsx";
-import { teamChatRoutes, teamListRoutes } from "./team/routes.tsx";
+import { teamChatRoutes, teamListRoutes, teamSettingsRoutes } from "./team/routes.tsx";
 import { teamPageRoutes } from "./team/pages.tsx";
 import { eventRoutes } from "./events/routes.ts";
 import { mediaRoutes } from "./inbox/media-routes.ts";
@@ -103,6 +103,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", inboxRoutes);
   app.route("/", teamChatRoutes);
   app.route("/", teamListRoutes);
+  app.route("/", teamSettingsRoutes);
   app.route("/", teamPageRoutes);
   app.route("/", mediaRoutes);
   app.route("/", eventRoutes);

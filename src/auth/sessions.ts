@@ -66,6 +66,8 @@ export function createSessionService(db: Db, ttlDays: number, now: () => number 
           lastVerifiedAt: new Date(now()),
         })
         .returning();
+      // Signing in is being seen (later activity refreshes it at most hourly, with the session).
+      await db.update(users).set({ lastSeenAt: session!.createdAt }).where(eq(users.id, userId));
       return { token: `${id}.${secret}`, session: session! };
     },
 

@@ -6,6 +6,7 @@ import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../lib/log.ts";
 import { createLeaderElection, type LeaderElection } from "./leader.ts";
 import { createRelay, type Relay } from "./relay.ts";
+import { keepListening, type Listening } from "./listen.ts";
 
 const EVENTS_CHANNEL = "greeninbox_events";
 const WAKE_CHANNEL = "greeninbox_wake";
@@ -53,7 +54,7 @@ export function createCluster(database: Database, bus: EventBus, log: Logger, op
   let started = false;
   let election: LeaderElection | null = null;
   let relay: Relay | null = null;
-  let unlisten: (() => Promise<void>)[] = [];
+  let listening: Listening[] = [];
   let background: Background | null = null;
   const pendingWakes = new Set<string>();
   let sweeper: ReturnType<typeof setInterval> | null = null;
@@ -104,11 +105,11 @@ export function createCluster(database: Database, bus: EventBus, log: Logger, op
       });
       const r = relay;
       bus.relay = (event) => r.send(event);
-      // postgres.js keeps one connection for LISTEN and re-listens by itself after it reconnects.
+      // postgres.js keeps one connection for LISTEN and re-listens after it reconnects; keepListening checks it did.
       const onListen = () => log.info("listening for other processes' events");
-      unlisten = await Promise.all([
-        pg.sql.listen(EVENTS_CHANNEL, (payload) => r.receive(payload), onListen).then((l) => l.unlisten),
-        pg.sql.listen(WAKE_CHANNEL, handleWake).then((l) => l.unlisten),
+      listening = await Promise.all([
+        keepListening(pg.sql, EVENTS_CHANNEL, id, (payload) => r.receive(payload), log, { onListen }),
+        keepListening(pg.sql, WAKE_CHANNEL, id, handleWake, log),
       ]);
       election = await createLeaderElection({
         url: pg.url,
@@ -141,8 +142,8 @@ export function createCluster(database: Database, bus: EventBus, log: Logger, op
       else await background?.halt();
       await relay?.flushed();
       bus.relay = null;
-      await Promise.all(unlisten.map((u) => u().catch(() => {})));
-      unlisten = [];
+      await Promise.all(listening.map((l) => l.stop()));
+      listening = [];
     },
   };
   return cluster;

@@ -15,6 +15,12 @@ export function wireCluster(deps: AppDeps, cluster: Cluster): void {
 
   const mediaEnqueue = media.enqueue.bind(media);
   media.enqueue = (id) => (cluster.isLeader() ? mediaEnqueue(id) : cluster.wake("media", id));
+  const retry = media.retry.bind(media);
+  media.retry = async (instanceId, messageId) => {
+    const ok = await retry(instanceId, messageId);
+    if (ok) cluster.wake("media", messageId);
+    return ok;
+  };
 
   // Polling runs in the leader only: a follower (an admin's request) asks it to restart or stop an instance's loop.
   const start = poller.start.bind(poller);

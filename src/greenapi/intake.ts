@@ -95,7 +95,12 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
     }
   }
 
-  function enqueue(row: { id: number; instanceId: number; body: unknown }): void {
+  /** `fresh`: the row was just inserted (accept), so it is new whatever this process saw before under that id. */
+  function enqueue(row: { id: number; instanceId: number; body: unknown }, fresh = false): void {
+    if (fresh) {
+      recent.delete(row.id);
+      retryAt.delete(row.id);
+    }
     if (pending.has(row.id) || recent.has(row.id) || (retryAt.get(row.id)?.at ?? 0) > Date.now()) return;
     pending.add(row.id);
     highest = Math.max(highest, row.id);
@@ -140,7 +145,7 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
       if (!row) return { ok: true, duplicate: true, id: null };
       metrics.notifications.inc({ type: event.typeWebhook, via }); // known types only: label values stay few
       if (opts.processHere && !opts.processHere()) opts.onJournaled?.();
-      else enqueue({ id: row.id, instanceId, body });
+      else enqueue({ id: row.id, instanceId, body }, true);
       return { ok: true, duplicate: false, id: row.id };
     },
 
@@ -149,6 +154,10 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
     },
 
     async drain() {
+      // Everything unprocessed, failed rows included, now (start-up, or recovery asked for explicitly).
+      recent.clear();
+      retryAt.clear();
+      highest = 0;
       const count = await this.pull(true);
       await this.idle();
       return count;

@@ -61,7 +61,7 @@ export function journalMessageData(item: JournalMessage): Record<string, unknown
  * The message notification a journal item stands for: incoming → incomingMessageReceived; outgoing →
  * outgoingAPIMessageReceived (sent through the API) or outgoingMessageReceived (typed on the phone).
  */
-export function journalToNotification(item: JournalMessage, instance: { idInstance: number; wid: string | null }): Record<string, unknown> {
+export function journalToNotification(item: JournalMessage, instance: { idInstance: number; wid: string | null }, chatName?: string): Record<string, unknown> {
   const wid = instance.wid ?? "";
   const incoming = item.type === "incoming";
   const it = item as Item;
@@ -73,7 +73,8 @@ export function journalToNotification(item: JournalMessage, instance: { idInstan
     idMessage: item.idMessage,
     senderData: {
       chatId: item.chatId,
-      chatName: str(it.chatName) ?? "",
+      // Journals carry no chat title; the address book (getContacts) may know it, a group's name in particular.
+      chatName: str(it.chatName) ?? chatName ?? "",
       // The own number is unknown while not linked; the chat stands in (only incoming senders are shown).
       sender: incoming ? item.senderId : wid || item.chatId,
       senderName,

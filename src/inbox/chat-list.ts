@@ -99,7 +99,8 @@ export function chatListQueries(db: Db) {
         deleted: sql<boolean>`${messages.deletedAt} is not null`.as("deleted"),
       })
       .from(messages)
-      .where(eq(messages.chatId, chats.id))
+      // Team system lines (taken, transferred, resolved) are not the conversation's last message.
+      .where(and(eq(messages.chatId, chats.id), sql`${messages.type} <> 'teamEvent'`))
       .orderBy(...newestFirst(messages.sentAt, messages.id))
       .limit(1)
       .as("last");

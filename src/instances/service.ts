@@ -59,6 +59,8 @@ export interface StateTransition {
   offlineSince: Date | null;
   /** The first time ever this number reports authorized (no earlier authorized in the state log). */
   firstAuthorized: boolean;
+  /** The change ends (or happens during) the restart that applies new settings. */
+  settingsPending: boolean;
 }
 
 export function createInstanceService(db: Db) {
@@ -139,7 +141,7 @@ export function createInstanceService(db: Db) {
           firstAuthorized = online && !seen?.authorized && old.state !== "authorized";
           await tx.insert(instanceStateLog).values({ instanceId: id, state });
         }
-        return { instanceId: id, from: old.state, to: state, offlineSince: old.offlineSince, firstAuthorized };
+        return { instanceId: id, from: old.state, to: state, offlineSince: old.offlineSince, firstAuthorized, settingsPending: old.settingsPendingSince !== null };
       });
       if (transition && transition.from !== transition.to) for (const listener of stateListeners) listener(transition);
       return transition;

@@ -48,7 +48,8 @@ export function registerInstanceStateHandlers(intake: Intake, opts: StateHandler
  * a backfill of the offline window. Runs once per change (the change is made under a row lock).
  */
 function afterTransition(opts: StateHandlerOptions, t: StateTransition): void {
-  const back = t.to === "authorized" && t.offlineSince ? { offlineSince: t.offlineSince.toISOString() } : {};
+  // Back after an outage (not the restart that applies settings): the channel learns since when it was offline.
+  const back = t.to === "authorized" && t.offlineSince && !t.settingsPending ? { offlineSince: t.offlineSince.toISOString() } : {};
   announceInstance(opts.bus, t.instanceId, "state", { state: t.to, transition: true, ...back });
   if (t.to !== "authorized") return;
   const history = opts.history();

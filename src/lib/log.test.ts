@@ -35,4 +35,16 @@ test("LOG_FILE gets redacted JSON lines; size rotation keeps at most LOG_MAX_FIL
   const numbers = lines.map((l) => JSON.parse(l).i as number);
   expect(numbers).toContain(119);
   expect(numbers).not.toContain(0);
+
+  // A restart continues the numbering, and files of the earlier run count towards the limit.
+  const again = await createConfiguredLogger("info", { LOG_FILE: file, LOG_MAX_SIZE: "1k", LOG_MAX_FILES: 3 });
+  for (let i = 0; i < 60; i++) {
+    again.info({ run: 2, i }, "again");
+    if (i % 10 === 9) await Bun.sleep(20);
+  }
+  await Bun.sleep(200);
+  const after = readdirSync(join(dir, "logs")).filter((f) => f.endsWith(".log"));
+  expect(after.length).toBe(3);
+  const highest = (names: string[]) => Math.max(...names.map((f) => Number(f.split(".")[1])));
+  expect(highest(after)).toBeGreaterThan(highest(files));
 });

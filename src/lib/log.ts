@@ -25,15 +25,16 @@ export interface LogFileOptions {
 
 /**
  * The rolling file stream for LOG_FILE (undefined without it: stdout). Files are named like `app.1.log`, `app.2.log`;
- * a new one starts each day and whenever the current one reaches LOG_MAX_SIZE; at most LOG_MAX_FILES are kept.
+ * a new one starts each day and whenever the current one reaches LOG_MAX_SIZE; LOG_MAX_FILES are kept,
+ * counting files of earlier runs.
  * Writes are synchronous so nothing is lost when the process exits.
  */
 export async function openLogFile(config: LogFileOptions): Promise<pino.DestinationStream | undefined> {
   if (!config.LOG_FILE) return undefined;
   const file = resolve(config.LOG_FILE);
   mkdirSync(dirname(file), { recursive: true });
-  // pino-roll counts files kept besides the current one.
-  const limit = config.LOG_MAX_FILES > 1 ? { count: config.LOG_MAX_FILES - 1 } : undefined;
+  // Counting every matching file in the folder (not only this process's), so files of earlier runs go too.
+  const limit = { count: config.LOG_MAX_FILES, removeOtherLogFiles: true };
   return pinoRoll({ file, size: config.LOG_MAX_SIZE, frequency: "daily", limit, mkdir: true, sync: true });
 }
 

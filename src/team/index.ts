@@ -8,6 +8,7 @@ import { createLabels } from "./labels.ts";
 import { createNotes } from "./notes.ts";
 import { createQuickReplies } from "./quick-replies.ts";
 import { createTeamState } from "./state.ts";
+import { createTeamSettings } from "./settings.ts";
 
 export interface TeamDeps {
   db: Db;
@@ -24,6 +25,7 @@ function createTeam(deps: TeamDeps) {
     labels: createLabels(deps.db),
     contacts: createContacts(deps.db),
     tabCounts: createTabCounts(deps.db),
+    settings: createTeamSettings(deps.db),
   };
 }
 

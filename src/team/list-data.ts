@@ -16,6 +16,8 @@ export interface TeamListData {
   people: { id: number; displayName: string }[];
   /** Which team pages the user may open (links in the filter panel). */
   links: { labels: boolean; quickReplies: boolean };
+  /** Whether round-robin assignment may pick this user. */
+  available: boolean;
 }
 
 /** Adds the filter to a list URL's parameters (the default tab is left out). */
@@ -47,6 +49,11 @@ async function colleagues(db: Db, user: SessionUser) {
 
 export async function teamListData(deps: TeamDeps, user: SessionUser, f: TeamFilter, instanceId?: number): Promise<TeamListData> {
   const team = teamOf(deps);
-  const [counts, labels, people] = await Promise.all([team.tabCounts(user, { instanceId, label: f.label }), team.labels.list(), colleagues(deps.db, user)]);
-  return { counts, labels, people, links: { labels: can(user, "admin"), quickReplies: can(user, "manageInstances") } };
+  const [counts, labels, people, available] = await Promise.all([
+    team.tabCounts(user, { instanceId, label: f.label }),
+    team.labels.list(),
+    colleagues(deps.db, user),
+    team.settings.isAvailable(user.id),
+  ]);
+  return { counts, labels, people, available, links: { labels: can(user, "admin"), quickReplies: can(user, "manageInstances") } };
 }

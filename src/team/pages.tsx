@@ -15,12 +15,17 @@ import { quickReplyForm } from "./quick-replies.ts";
 import { teamOf } from "./index.ts";
 
 type C = Context<AppEnv>;
-const idParam = (c: C) => Number(c.req.param("id"));
-const ID = ":id{[0-9]{1,9}}";
+/** `:id` as a safe integer; anything longer is no row (404). */
+function idParam(c: C): number {
+  const id = Number(c.req.param("id"));
+  if (!Number.isSafeInteger(id) || id > 2_147_483_647) throw new HTTPException(404, { message: "not found" });
+  return id;
+}
+const ID = ":id{[0-9]+}";
 
 async function quickRepliesPage(c: C, error?: string, status: 200 | 400 = 200) {
   const user = c.var.user!;
-  const instances = (await c.var.deps.instances.listVisible(user)).filter((i) => canManageInstance(user, i.id)).map((i) => ({ id: i.id, name: i.name }));
+  const instances = (await c.var.deps.instances.listVisible(user)).filter((i) => canManageInstance(user, i.id)).map((i) => ({ id: i.id, name: i.name, autoAssign: i.autoAssign, notesToTelegram: i.notesToTelegram }));
   const rows = await teamOf(c.var.deps).quickReplies.list(visibleInstances(user));
   c.status(status);
   return c.render(<QuickRepliesPage t={c.var.t} rows={rows} instances={instances} mayGlobal={can(user, "manageInstances")} error={error} />, { title: c.var.t("team.qr.title") });

@@ -10,10 +10,12 @@ import { Bubbles } from "../../views/chats/bubble.tsx";
 import { chatBase, chatContext } from "../../views/chats/conversation.tsx";
 import { contactLabel, dayKey, uiFor } from "../../views/chats/format.ts";
 import { TeamBar } from "../../views/team/bar.tsx";
-import { ChatTabs } from "../../views/team/list-filters.tsx";
+import { AvailabilityToggle, ChatTabs } from "../../views/team/list-filters.tsx";
 import { teamListQuery } from "./filters.ts";
 import { fillPlaceholders } from "./quick-replies.ts";
 import { STATUSES } from "./state.ts";
+import { availabilityForm, instanceTeamForm } from "./settings.ts";
+import { flash } from "../auth/cookies.ts";
 import { teamOf } from "./index.ts";
 
 type C = Context<AppEnv>;
@@ -105,9 +107,27 @@ export const teamChatRoutes = new Hono<AppEnv>()
   .get(`${CHAT}/quick-replies`, async (c) => {
     const chat = await chatOfRoute(c);
     const { q } = qrQuery.parse(c.req.query());
-    const rows = await teamOf(c.var.deps).quickReplies.forInstance(chat.instanceId, q);
-    const values = { name: contactLabel(uiFor(c), chat), manager: c.var.user!.displayName };
+    const team = teamOf(c.var.deps);
+    const [rows, contact] = await Promise.all([team.quickReplies.forInstance(chat.instanceId, q), team.contacts.ofChat(chat.waChatId)]);
+    // The team's own name for the customer wins over WhatsApp's.
+    const values = { name: contact?.name ?? contactLabel(uiFor(c), chat), manager: c.var.user!.displayName };
     return c.json(rows.map((r) => ({ id: r.id, code: r.code, text: fillPlaceholders(r.text, values), global: r.instanceId === null })));
+  });
+
+/** An instance's team settings (managers of that instance): auto-assignment, notes to Telegram. */
+export const teamSettingsRoutes = new Hono<AppEnv>()
+  .post(`${INSTANCE_SCOPE}/team-settings`, async (c) => {
+    if (!c.var.mayManageInstance) throw new HTTPException(403, { message: "forbidden" });
+    await teamOf(c.var.deps).settings.setInstance(c.var.instanceId, await form(c, instanceTeamForm));
+    flash(c, "ok", c.var.t("team.saved"));
+    return c.redirect("/quick-replies", 303);
+  })
+  // Whether new chats may be auto-assigned to me.
+  .post("/team/availability", async (c) => {
+    const { available } = await form(c, availabilityForm);
+    await teamOf(c.var.deps).settings.setAvailable(c.var.user!.id, available);
+    if (isHtmx(c)) return c.html(<AvailabilityToggle ui={uiFor(c)} available={available} />);
+    return c.redirect("/chats", 303);
   });
 
 /** Tab counts for the chat list (refreshed live); the same filters as the list. */

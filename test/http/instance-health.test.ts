@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, asc, eq } from "drizzle-orm";
 import { chats, historyImports, instanceStateLog, instances, messages } from "../../src/db/schema/index.ts";
-import { checkInstanceStates } from "../../src/jobs/state-check.ts";
+import { checkInstanceStates, syncPollers } from "../../src/jobs/state-check.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
@@ -71,6 +71,11 @@ describe("offline and back", () => {
     const card = await (await admin.get(`/instances/${id}/card`)).text();
     expect(card).toContain("Offline since");
     expect(card).toContain(`data-offline-since="${row.offlineSince!.toISOString()}"`);
+    // The number's page lists the recorded changes (the header badge plus the log entries).
+    const status = await (await admin.get(`/instances/${id}/status`)).text();
+    expect(status).toContain("Recent states");
+    expect(status.match(/badge-notAuthorized/g)).toHaveLength(2);
+    expect(status.match(/badge-authorized/g)).toHaveLength(1);
     // A second pass with the same state changes nothing.
     expect(await checkInstanceStates(app.deps)).toBe(0);
     expect(await logOf(id)).toHaveLength(2);
@@ -233,6 +238,20 @@ describe("enabled flag", () => {
     expect((await rowOf(id)).enabled).toBe(true);
     await waitFor(async () => fake.control.sentMessages(ID).length === 1);
     expect(fake.control.sentMessages(ID)[0]!.text).toBe("we open at 9");
+  });
+});
+
+describe("polling follows what is stored", () => {
+  test("the state job starts loops for enabled polling numbers (e.g. added on the command line) and stops the rest", async () => {
+    const ID = 7103777007;
+    const id = await tracked(ID, "authorized", "From the CLI");
+    await app.deps.poller.stopAll();
+    await syncPollers(app.deps.instances, app.deps.poller);
+    await waitFor(async () => app.deps.poller.active.includes(id));
+    await app.deps.db.update(instances).set({ enabled: false }).where(eq(instances.id, id));
+    await syncPollers(app.deps.instances, app.deps.poller);
+    expect(app.deps.poller.active).not.toContain(id);
+    await app.deps.poller.stopAll();
   });
 });
 

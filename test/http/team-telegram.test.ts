@@ -35,6 +35,7 @@ beforeAll(async () => {
   manager = { tg: tg.createUser({ firstName: "Max" }).id, userId: 0 };
   group = tg.createChat({ type: "supergroup", title: "Sales desk" });
   tg.addMember(group, manager.tg);
+  tg.addBot(group);
   const user = await rig.deps.users.create({ username: "max", displayName: "Max", password: "password123" });
   await rig.deps.db.update(users).set({ telegramUserId: manager.tg }).where(eq(users.id, user.id));
   await grant(rig.deps.db, user.id, instanceId);
@@ -84,6 +85,7 @@ describe("team workflow with Telegram", () => {
   });
 
   test("assigning a chat sends the assignee a Telegram DM", async () => {
+    rig.fake.control.start(manager.tg); // a linked user has started the bot (it may write to them)
     const [admin] = await rig.deps.db.insert(users).values({ username: "boss", displayName: "Boss", isAdmin: true }).returning();
     expect(await team().state.assign(chatId, manager.userId, { id: admin!.id, displayName: "Boss" }, "call her")).toBe(true);
     const dm = await eventually(() => rig.fake.control.sent(manager.tg).find((s) => s.text?.includes("Boss assigned you")));

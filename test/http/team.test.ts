@@ -109,6 +109,8 @@ describe("state and assignment", () => {
     expect(events.some((e) => e.name === EVENTS.teamTabs)).toBe(true);
     const mine = await (await anna.get("/chats?tab=mine")).text();
     expect(mine).toContain("Carol");
+    // The row's preview stays the customer's message, not the system line.
+    expect(mine).toContain('<span class="chat-preview" dir="auto">Where is my order?</span>');
     const unassigned = await (await anna.get("/chats?tab=unassigned")).text();
     expect(unassigned).not.toMatch(/id="chat-\d+"/);
     expect(await (await boris.get("/chats?tab=mine")).text()).not.toMatch(/id="chat-\d+"/);
@@ -170,6 +172,7 @@ describe("private notes", () => {
     const html = await res.text();
     expect(html).toContain("msg-note");
     expect(html).toContain("Customer is angry, careful");
+    expect(html).toContain("Internal note · Anna");
     const [row] = await app.deps.db.select().from(messages).where(eq(messages.text, "Customer is angry, careful"));
     expect(row).toMatchObject({ direction: "note", status: null, idMessage: null });
     // The same key again adds nothing.
@@ -267,6 +270,11 @@ describe("contacts and search", () => {
     expect(saved!.fields).toEqual({ City: "Berlin" });
   });
 
+  test("the composer's {name} is the team's name for the contact once it has one", async () => {
+    const list = (await (await boris.get(`${base()}/quick-replies?q=hi`)).json()) as { text: string }[];
+    expect(list[0]?.text).toBe("Hello Carol King, this is Boris.");
+  });
+
   test("search finds chats by contact notes, but never another instance's", async () => {
     expect(await (await anna.get("/chats?q=mornings")).text()).toContain(`id="chat-${salesChat}"`);
     const hits = await (await anna.get("/chats?q=supportonly")).text();
@@ -283,5 +291,32 @@ describe("contacts and search", () => {
     expect(none).not.toContain(`id="chat-${salesChat}"`);
     const past = await (await boris.get(`/chats?to=2000-01-01`)).text();
     expect(past).not.toMatch(/id="chat-\d+"/);
+  });
+});
+
+describe("team settings", () => {
+  test("a manager of the instance turns on auto-assignment and notes to Telegram; others may not", async () => {
+    expect((await boris.post(`/instances/${sales}/team-settings`, { autoAssign: "on" })).status).toBe(403);
+    expect((await anna.post(`/instances/${support}/team-settings`, { autoAssign: "on" })).status).toBe(404);
+    expect((await anna.post(`/instances/${sales}/team-settings`, { autoAssign: "on", notesToTelegram: "on" })).status).toBe(303);
+    const [row] = await app.deps.db.select().from(instances).where(eq(instances.id, sales));
+    expect(row).toMatchObject({ autoAssign: true, notesToTelegram: true });
+    expect(await (await anna.get("/quick-replies")).text()).toContain(`action="/instances/${sales}/team-settings"`);
+    await anna.post(`/instances/${sales}/team-settings`, {});
+    const [off] = await app.deps.db.select().from(instances).where(eq(instances.id, sales));
+    expect(off).toMatchObject({ autoAssign: false, notesToTelegram: false });
+  });
+
+  test("a user who is not available is skipped by round robin", async () => {
+    expect((await boris.post("/team/availability", { available: "0" }, { headers: HX })).status).toBe(200);
+    await app.deps.db.update(instances).set({ autoAssign: true }).where(eq(instances.id, sales));
+    for (const n of [4, 5, 6]) await customerWrites(`7900999000${n}@c.us`, `hi ${n}`, `Later ${n}`);
+    const rows = await app.deps.db.select({ assigneeId: chats.assigneeId, waChatId: chats.waChatId }).from(chats);
+    const later = rows.filter((r) => /^7900999000[456]@/.test(r.waChatId)).map((r) => r.assigneeId);
+    expect(later).toHaveLength(3);
+    expect(later.includes(borisId)).toBe(false);
+    expect(later.every((id) => id !== null)).toBe(true);
+    await app.deps.db.update(instances).set({ autoAssign: false }).where(eq(instances.id, sales));
+    await boris.post("/team/availability", { available: "1" }, { headers: HX });
   });
 });

@@ -33,6 +33,12 @@ afterAll(async () => {
   await fake.stop();
 });
 
+/** Waits (up to 3 s) for the fake to reach a condition. */
+async function settled(check: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 60 && !check(); i++) await Bun.sleep(50);
+  return check();
+}
+
 const hosts = () => ["--api-url", fake.url, "--media-url", fake.mediaUrl];
 
 /** Runs the CLI and checks no secret shows up in what it printed. */
@@ -67,15 +73,12 @@ test("add with the token on stdin verifies it and applies the webhook settings a
   expect(out.stderr).toBe("");
   expect(out.code).toBe(0);
   expect(out.stdout).toMatch(/created instance 1 "Sales" \(idInstance 7103555001, webhook, state starting\)/);
-  const settings = fake.control.inspect(ID).settings;
-  // setSettings is applied after the fake's restart.
-  await Bun.sleep(200);
+  expect(await settled(() => fake.control.inspect(ID).settings.webhookUrl !== "")).toBe(true);
   const applied = fake.control.inspect(ID).settings;
   expect(applied.webhookUrl).toBe("https://inbox.example.com/webhooks/green-api/1");
   expect(String(applied.webhookUrlToken)).toMatch(/^[A-Za-z0-9_-]{20,}$/);
   expect(applied.incomingWebhook).toBe("yes");
   expect(applied.stateWebhook).toBe("yes");
-  expect(settings).toBeDefined();
   const methods = fake.control.requests(ID).map((r) => r.method.toLowerCase());
   expect(methods).toContain("getstateinstance");
   expect(methods).toContain("setsettings");
@@ -89,7 +92,7 @@ test("the same id twice is refused; a token file and polling mode work for anoth
   writeFileSync(file, TOKEN2);
   const out = await cli(["instance", "add", "--name", "Support", "--id", String(ID2), "--token-file", file, "--mode", "polling", ...hosts()]);
   expect(out.code).toBe(0);
-  await Bun.sleep(200);
+  expect(await settled(() => fake.control.inspect(ID2).settings.incomingWebhook === "yes")).toBe(true);
   expect(fake.control.inspect(ID2).settings.webhookUrl).toBe("");
   expect(fake.control.inspect(ID2).settings.incomingWebhook).toBe("yes");
   const list = await cli(["instance", "list"]);
@@ -107,7 +110,8 @@ test("remove --keep-history disables the number; remove deletes it and switches 
   expect(kept.stdout).toContain("kept");
   const removed = await cli(["instance", "remove", String(ID)]);
   expect(removed.code).toBe(0);
-  expect(fake.control.inspect(ID).settings.webhookUrl).toBe("");
+  // setSettings applies after the fake's restart (50 ms).
+  expect(await settled(() => fake.control.inspect(ID).settings.webhookUrl === "")).toBe(true);
   const list = await cli(["instance", "list"]);
   const lines = list.stdout.trim().split("\n").map((l) => l.split("\t"));
   expect(lines.map((l) => [l[1], l[5]])).toEqual([[String(ID2), "disabled"]]);

@@ -77,9 +77,10 @@ test("kill -9 under load loses nothing and duplicates nothing", async () => {
   const killer = (async () => {
     const moments = Array.from({ length: KILLS }, (_, i) => ((i + 0.2 + Math.random() * 0.6) * (LOAD_MS - 2000)) / KILLS);
     const started = Date.now();
-    for (const at of moments) {
+    for (const [i, at] of moments.entries()) {
       await Bun.sleep(Math.max(0, started + at - Date.now()));
-      const victim = pick();
+      // The first kill hits the leader (mid-processing, mid-sending); the others whichever process.
+      const victim = i === 0 ? (live.find((a) => a.isLeader()) ?? pick()) : pick();
       const wasLeader = victim.isLeader();
       live.splice(live.indexOf(victim), 1);
       await victim.kill();

@@ -57,6 +57,13 @@ export const CAPABILITY: Record<string, "admin" | "manageUsers" | "manageInstanc
   "GET /backups": "admin",
   "GET /instances/new": "manageInstances",
   "POST /instances/new": "manageInstances",
+  // Team workflow: quick replies are managed by instance managers, labels by admins.
+  "GET /quick-replies": "manageInstances",
+  "POST /quick-replies": "manageInstances",
+  "POST /quick-replies/:id{[0-9]+}/delete": "manageInstances",
+  "GET /labels": "admin",
+  "POST /labels": "admin",
+  "POST /labels/:id{[0-9]+}/delete": "admin",
 };
 
 /**
@@ -69,6 +76,7 @@ export const MANAGE_ONLY = new Set<string>([
   "POST /instances/:instanceId{[0-9]+}/logout",
   "POST /instances/:instanceId{[0-9]+}/reboot",
   "POST /instances/:instanceId{[0-9]+}/connect/code",
+  "POST /instances/:instanceId{[0-9]+}/team-settings",
 ]);
 
 const HOLDS: Record<Role, Set<string>> = {

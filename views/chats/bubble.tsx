@@ -156,7 +156,7 @@ export const Bubble: FC<{ ui: Ui; m: MessageView; chat: ChatContext; oob?: boole
   return (
     <li id={id} class={`msg msg-${m.direction}`} hx-swap-oob={swap}>
       <div class="bubble">
-        {m.direction === "note" && <p class="msg-sender">{ui.t("inbox.note")}</p>}
+        {m.direction === "note" && <p class="msg-sender">{ui.t("inbox.note")}{m.senderName ? ` · ${m.senderName}` : ""}</p>}
         {sender && <p class="msg-sender">{sender}</p>}
         {m.quoted && <Quote ui={ui} m={m} chat={chat} />}
         <Body ui={ui} m={m} />

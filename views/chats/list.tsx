@@ -145,7 +145,7 @@ export const InboxPage: FC<InboxPageProps> = ({ ui, chats, next, state, instance
           </select>
         )}
         {team && state.team && <ChatTabs ui={ui} filter={state.team} counts={team.counts} searchPath={searchPath} />}
-        {team && state.team && <ListFilters ui={ui} filter={state.team} labels={team.labels} people={team.people} searchPath={searchPath} links={team.links} />}
+        {team && state.team && <ListFilters ui={ui} filter={state.team} labels={team.labels} people={team.people} searchPath={searchPath} links={team.links} available={team.available} />}
       </form>
       <div id="chat-results" class="chat-results">
         <ChatResults ui={ui} chats={chats} state={state} next={next} />

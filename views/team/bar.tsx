@@ -59,8 +59,6 @@ export const TeamBar: FC<TeamBarProps> = ({ ui, base, me, chat, people, labels, 
         {chat.status === "pending" && (
           <button type="button" class="button small" data-team-status="open" {...post(base, "status")} hx-vals={JSON.stringify({ status: "open" })}>{ui.t("team.reopen")}</button>
         )}
-      </div>
-      <div class="team-row">
         {chatLabels.map((l) => <LabelChip label={l} />)}
         {labels.length > 0 && (
           <details class="team-menu">

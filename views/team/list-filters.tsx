@@ -19,7 +19,7 @@ export const ChatTabs: FC<{ ui: Ui; filter: TeamFilter; counts: TabCounts; searc
     </div>
 );
 
-export const ListFilters: FC<{ ui: Ui; filter: TeamFilter; labels: Label[]; people: { id: number; displayName: string }[]; searchPath: string; links: { labels: boolean; quickReplies: boolean } }> = ({ ui, filter, labels, people, searchPath, links }) => (
+export const ListFilters: FC<{ ui: Ui; filter: TeamFilter; labels: Label[]; people: { id: number; displayName: string }[]; searchPath: string; links: { labels: boolean; quickReplies: boolean }; available?: boolean }> = ({ ui, filter, labels, people, searchPath, links, available }) => (
   <details class="more-filters" open={isFiltered(filter) || undefined}>
     <summary class="link-button">{ui.t("team.filters")}</summary>
     <div class="filter-grid">
@@ -54,10 +54,19 @@ export const ListFilters: FC<{ ui: Ui; filter: TeamFilter; labels: Label[]; peop
         <input type="date" name="to" value={filter.to ?? ""} hx-get={searchPath} hx-trigger="change" hx-include="closest form" />
       </label>
     </div>
+    {available !== undefined && <AvailabilityToggle ui={ui} available={available} />}
     <p class="team-links">
       <a href="/contacts" hx-boost="false">{ui.t("team.contacts.title")}</a>
       {links.labels && <a href="/labels" hx-boost="false">{ui.t("team.labels.title")}</a>}
       {links.quickReplies && <a href="/quick-replies" hx-boost="false">{ui.t("team.qr.title")}</a>}
     </p>
   </details>
+);
+
+/** "Available for new chats" (round-robin auto-assignment skips me when off). A button, not a form: it sits in the list form. */
+export const AvailabilityToggle: FC<{ ui: Ui; available: boolean }> = ({ ui, available }) => (
+  <button type="button" id="availability" class="button small availability" aria-pressed={available ? "true" : "false"}
+    hx-post="/team/availability" hx-vals={JSON.stringify({ available: available ? "0" : "1" })} hx-target="this" hx-swap="outerHTML" hx-push-url="false">
+    {available ? ui.t("team.available.on") : ui.t("team.available.off")}
+  </button>
 );

@@ -5,7 +5,9 @@ import type { Translate } from "../../src/lib/i18n.ts";
 import { CsrfField } from "../components/csrf.tsx";
 import { EmptyState } from "../components/empty.tsx";
 
-export const QuickRepliesPage: FC<{ t: Translate; rows: QuickReply[]; instances: { id: number; name: string }[]; mayGlobal: boolean; error?: string }> = ({ t, rows, instances, mayGlobal, error }) => {
+type ManagedInstance = { id: number; name: string; autoAssign: boolean; notesToTelegram: boolean };
+
+export const QuickRepliesPage: FC<{ t: Translate; rows: QuickReply[]; instances: ManagedInstance[]; mayGlobal: boolean; error?: string }> = ({ t, rows, instances, mayGlobal, error }) => {
   const names = new Map(instances.map((i) => [i.id, i.name]));
   return (
     <section class="team-page">
@@ -46,6 +48,24 @@ export const QuickRepliesPage: FC<{ t: Translate; rows: QuickReply[]; instances:
             </li>
           ))}
         </ul>
+      )}
+      {instances.length > 0 && (
+        <>
+          <h2>{t("team.settings.title")}</h2>
+          <ul class="team-list">
+            {instances.map((i) => (
+              <li class="card">
+                <form class="stack" method="post" action={`/instances/${i.id}/team-settings`}>
+                  <CsrfField />
+                  <b>{i.name}</b>
+                  <label class="check"><input type="checkbox" name="autoAssign" checked={i.autoAssign} /> {t("team.settings.autoAssign")}</label>
+                  <label class="check"><input type="checkbox" name="notesToTelegram" checked={i.notesToTelegram} /> {t("team.settings.notesToTelegram")}</label>
+                  <button type="submit" class="button small">{t("team.settings.save")}</button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        </>
       )}
     </section>
   );

@@ -24,9 +24,16 @@ export interface MergeResult {
  * Stores journal items oldest first (so reactions and edits find their targets). `history` marks imported history:
  * no unread counts and no per-message events; a backfill passes false so the gap reads like live traffic.
  */
-export async function mergeJournal(deps: MergeDeps, instance: InstanceRow, items: JournalMessage[], history: boolean): Promise<MergeResult> {
+export async function mergeJournal(
+  deps: MergeDeps,
+  instance: InstanceRow,
+  items: JournalMessage[],
+  history: boolean,
+  chatNames: ReadonlyMap<string, string> = new Map(),
+): Promise<MergeResult> {
   const byChat = new Map<string, JournalMessage[]>();
-  for (const item of [...items].sort((a, b) => a.timestamp - b.timestamp)) {
+  // Journals answer newest first: reversed, a stable sort keeps messages of the same second in their order.
+  for (const item of [...items].reverse().sort((a, b) => a.timestamp - b.timestamp)) {
     byChat.set(item.chatId, [...(byChat.get(item.chatId) ?? []), item]);
   }
   let added = 0;
@@ -35,7 +42,7 @@ export async function mergeJournal(deps: MergeDeps, instance: InstanceRow, items
     const known = await deps.store.stored(instance.id, waChatId, list.map((i) => i.idMessage));
     let here = 0;
     for (const item of list) {
-      const bodies = [known.ids.has(item.idMessage) ? null : journalToNotification(item, instance), journalDeletion(item, instance)];
+      const bodies = [known.ids.has(item.idMessage) ? null : journalToNotification(item, instance, chatNames.get(waChatId)), journalDeletion(item, instance)];
       for (const body of bodies) {
         if (!body) continue;
         const parsed = parseNotification(body);

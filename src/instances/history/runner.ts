@@ -5,7 +5,7 @@ import { EVENTS } from "../../events/names.ts";
 import type { Gateway } from "../../greenapi/gateway.ts";
 import { GreenApiError } from "../../greenapi/errors.ts";
 import { SchedulerStoppedError } from "../../greenapi/scheduler.ts";
-import { chatIdSchema, type JournalMessage } from "../../greenapi/schemas.ts";
+import { chatIdSchema, type Contact, type JournalMessage } from "../../greenapi/schemas.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { InstanceRow } from "../service.ts";
 import { announceInstance } from "../live.ts";
@@ -68,12 +68,22 @@ export function createHistoryRunner(opts: HistoryRunnerOptions): HistoryRunner {
     });
   }
 
+  /** The address book: chat id → the name the phone shows (contact name, else the WhatsApp name; groups' titles). */
+  async function addressBook(instance: InstanceRow, names: Map<string, string>): Promise<Contact[]> {
+    const contacts = await gateway.call(instance, "getContacts", "background", (c) => c.getContacts());
+    for (const c of contacts) {
+      const name = c.contactName?.trim() || c.name?.trim();
+      if (name) names.set(c.id, name);
+    }
+    return contacts;
+  }
+
   /** Chats to import: recently active ones (journals of the last day, the inbox) first, then the address book. */
-  async function listChats(run: Run, row: ImportRow, instance: InstanceRow): Promise<string[]> {
+  async function listChats(run: Run, row: ImportRow, instance: InstanceRow, names: Map<string, string>): Promise<string[]> {
     for (;;) {
       const incoming = await gateway.call(instance, "lastIncomingMessages", "background", (c) => c.lastIncomingMessages());
       const outgoing = await gateway.call(instance, "lastOutgoingMessages", "background", (c) => c.lastOutgoingMessages());
-      const contacts = await gateway.call(instance, "getContacts", "background", (c) => c.getContacts());
+      const contacts = await addressBook(instance, names);
       const recent = [...incoming, ...outgoing].sort((a, b) => b.timestamp - a.timestamp).map((m) => m.chatId);
       const ids = [...recent, ...(await store.knownChats(instance.id)), ...contacts.map((c) => c.id)];
       const list = [...new Set(ids)].filter((id) => chatIdSchema.safeParse(id).success);
@@ -84,15 +94,16 @@ export function createHistoryRunner(opts: HistoryRunnerOptions): HistoryRunner {
     }
   }
 
-  /** Asks for a chat's journal; the promise is awaited later (or dropped when the run halts). */
-  function fetchChat(instance: InstanceRow, waChatId: string): Promise<JournalMessage[]> {
-    const items = gateway.call(instance, "getChatHistory", "background", (c) => c.getChatHistory({ chatId: waChatId, count: HISTORY_COUNT }));
+  /** Asks for a chat's journal; awaited later, or dropped when the run halts (then it is not sent at all if still queued). */
+  function fetchChat(run: Run, instance: InstanceRow, waChatId: string): Promise<JournalMessage[]> {
+    const items = gateway.call(instance, "getChatHistory", "background", (c) =>
+      run.halt ? Promise.reject(new Halted()) : c.getChatHistory({ chatId: waChatId, count: HISTORY_COUNT }));
     items.catch(() => {});
     return items;
   }
 
-  async function importChat(instance: InstanceRow, fetched: Promise<JournalMessage[]>): Promise<number> {
-    const merged = await mergeJournal(opts, instance, await fetched, true);
+  async function importChat(instance: InstanceRow, fetched: Promise<JournalMessage[]>, names: ReadonlyMap<string, string>): Promise<number> {
+    const merged = await mergeJournal(opts, instance, await fetched, true, names);
     for (const chatId of merged.chatIds) bus.publish({ name: EVENTS.chatUpdated, instanceId: instance.id, data: { chatId } });
     return merged.added;
   }
@@ -101,21 +112,25 @@ export function createHistoryRunner(opts: HistoryRunnerOptions): HistoryRunner {
     const instance = await opts.loadInstance(first.instanceId);
     if (!instance) return store.finish(first.id, "failed", "instance removed");
     let pending = first.pendingChats;
+    const names = new Map<string, string>();
     if (first.chatsTotal === 0) {
-      pending = await listChats(run, first, instance);
+      pending = await listChats(run, first, instance, names);
       if (run.halt || !(await store.setPending(first.id, pending))) return;
       announce(instance.id);
+    } else {
+      // Resuming: the chat names again (they are not saved with the progress); without them the chats keep the senders' names.
+      await addressBook(instance, names).catch((err: unknown) => log.warn({ instanceId: instance.id, err: String(err) }, "history: no address book"));
     }
     let failures = 0;
     // The next chat's journal is fetched while this one is stored: the import runs at the pace of the slower of the two.
-    let next = pending.length > 0 ? fetchChat(instance, pending[0]!) : null;
+    let next = pending.length > 0 ? fetchChat(run, instance, pending[0]!) : null;
     for (const [i, waChatId] of pending.entries()) {
       if (run.halt) return;
       const fetched = next!;
-      next = i + 1 < pending.length ? fetchChat(instance, pending[i + 1]!) : null;
+      next = i + 1 < pending.length ? fetchChat(run, instance, pending[i + 1]!) : null;
       let added = 0;
       try {
-        added = await importChat(instance, fetched);
+        added = await importChat(instance, fetched, names);
         failures = 0;
       } catch (err) {
         if (err instanceof SchedulerStoppedError || run.halt || !(err instanceof GreenApiError)) throw err;
@@ -127,6 +142,8 @@ export function createHistoryRunner(opts: HistoryRunnerOptions): HistoryRunner {
     }
     await store.finish(first.id, "done");
     announce(instance.id);
+    // The number's chat and message counts changed.
+    announceInstance(bus, instance.id, "state");
     log.info({ instanceId: instance.id, importId: first.id }, "history import finished");
   }
 

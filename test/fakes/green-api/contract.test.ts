@@ -110,6 +110,18 @@ describe("sending and journals", () => {
     expect(fake.control.sentMessages(idInstance).map((s) => s.text)).toEqual(["one", "two"]);
   });
 
+  test("editMessage changes an API-sent message; deleteMessage answers an empty 200; unknown ids are the documented 400", async () => {
+    const { api, idInstance } = instance();
+    const { idMessage } = await api.sendMessage({ chatId: CHAT, message: "draft" });
+    await waitFor(async () => (await api.getChatHistory({ chatId: CHAT })).some((m) => m.idMessage === idMessage));
+    expect(await api.editMessage({ chatId: CHAT, idMessage, message: "final" })).toEqual({ idMessage });
+    expect((await api.getMessage({ chatId: CHAT, idMessage })).textMessage).toBe("final");
+    expect(await api.deleteMessage({ chatId: CHAT, idMessage })).toEqual({});
+    const err = await api.deleteMessage({ chatId: CHAT, idMessage: "BAE5FFFFFFFFFFFF" }).catch((e: GreenApiError) => e);
+    expect(err).toMatchObject({ kind: "badRequest", reason: "Message by id not found" });
+    expect(fake.control.messageChanges(idInstance).map((c) => [c.method, c.applied])).toEqual([["editMessage", true], ["deleteMessage", true]]);
+  });
+
   test("the fake paces queued sends by delaySendMessagesMilliseconds", async () => {
     const { api, idInstance } = instance({ settings: { delaySendMessagesMilliseconds: 80 } });
     const started = Date.now();
@@ -164,6 +176,7 @@ describe("receiving, contacts", () => {
     const { downloadUrl } = await api.downloadFile({ chatId: CHAT, idMessage });
     expect(await (await fetch(downloadUrl)).text()).toBe("jpeg-bytes");
     expect((await api.getContactInfo(CHAT)).name).toBe("Ann");
+    expect(await api.getContacts()).toEqual([{ id: CHAT, name: "Ann", contactName: "", type: "user" }]);
     expect(await api.getAvatar(CHAT)).toEqual({ urlAvatar: "", available: true });
     expect(await api.readChat({ chatId: CHAT })).toEqual({ setRead: true });
     expect(fake.control.inspect(idInstance).readChats).toEqual([CHAT]);

@@ -36,6 +36,8 @@ export function createControl(world: World) {
     const sender = incoming ? m.sender ?? m.chatId : wid;
     const senderName = incoming ? m.senderName ?? inst.contacts.get(sender) ?? "" : "";
     if (incoming && m.senderName) inst.contacts.set(sender, m.senderName);
+    // A group's title is in the phone's address book (getContacts lists groups with their names).
+    if (m.chatId.endsWith("@g.us") && m.chatName) inst.contacts.set(m.chatId, m.chatName);
     const messageData = buildMessageData(world, inst, m);
     if (m.quotedMessageId && !messageData.quotedMessage) messageData.quotedMessage = quoteOf(inst, m.chatId, m.quotedMessageId);
     const body = {

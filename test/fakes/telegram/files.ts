@@ -74,5 +74,5 @@ export function getFile(world: World, fileId: string) {
 export function download(world: World, token: string, filePath: string): Response {
   const f = token === world.token ? [...world.files.values()].find((x) => x.filePath === filePath) : undefined;
   if (!f) return Response.json({ ok: false, error_code: 404, description: "Not Found" }, { status: 404 });
-  return new Response(f.bytes, { headers: { "Content-Type": f.mimeType, "Content-Length": String(f.bytes.length) } });
+  return new Response(new Blob([f.bytes as Uint8Array<ArrayBuffer>]), { headers: { "Content-Type": f.mimeType, "Content-Length": String(f.bytes.length) } });
 }
