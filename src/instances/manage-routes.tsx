@@ -8,7 +8,7 @@ import { flash } from "../auth/cookies.ts";
 import { clientIp } from "../lib/client-ip.ts";
 import { InstanceFormPage, type InstanceFormProps } from "../../views/instances/form.tsx";
 import { maskToken, parseInstanceForm, postedValues, type FormValues } from "./form.ts";
-import { createInstance, deleteInstance, updateInstance, type Actor, type SaveResult } from "./manage.ts";
+import { createInstance, deleteInstance, retireInstance, updateInstance, type Actor, type SaveResult } from "./manage.ts";
 import type { InstanceRow } from "./service.ts";
 
 function actor(c: Context<AppEnv>): Actor {
@@ -88,7 +88,12 @@ export const manageRoutes = new Hono<AppEnv>()
       flash(c, "error", c.var.t("instances.deleteWrongName"));
       return c.redirect(`/instances/${row.id}/edit`, 303);
     }
-    await deleteInstance(c.var.deps, actor(c), row);
-    flash(c, "ok", c.var.t("instances.deleted", { name: row.name }));
-    return c.redirect("/instances", 303);
+    if (body.history === "remove") {
+      await deleteInstance(c.var.deps, actor(c), row);
+      flash(c, "ok", c.var.t("instances.deleted", { name: row.name }));
+      return c.redirect("/instances", 303);
+    }
+    await retireInstance(c.var.deps, actor(c), row);
+    flash(c, "ok", c.var.t("instances.retired", { name: row.name }));
+    return c.redirect(`/instances/${row.id}`, 303);
   });

@@ -181,14 +181,22 @@ describe("who may manage", () => {
 });
 
 describe("removing a number", () => {
-  test("the settings page says what is lost; a wrong name keeps it, the right name removes it and its history", async () => {
+  test("the settings page says what is lost; a wrong name keeps it; keeping the history disables the number instead", async () => {
     const [sales] = await app.deps.db.select().from(instances).where(eq(instances.idInstance, ID));
     const html = await (await admin.get(`/instances/${sales!.id}/edit`)).text();
-    expect(html).toContain("0 chats, 0 messages");
+    expect(html).toContain("0 chats and 0 messages");
     expect(html).toContain(`action="/instances/${sales!.id}/delete"`);
+    expect(html).toContain('name="history" value="keep" checked');
     expect((await admin.post(`/instances/${sales!.id}/delete`, { confirm: "nope" })).headers.get("location")).toBe(`/instances/${sales!.id}/edit`);
     expect(await app.deps.instances.exists(sales!.id)).toBe(true);
-    const res = await admin.post(`/instances/${sales!.id}/delete`, { confirm: "Sales team" });
+    const kept = await admin.post(`/instances/${sales!.id}/delete`, { confirm: "Sales team", history: "keep" });
+    expect(kept.headers.get("location")).toBe(`/instances/${sales!.id}`);
+    expect((await app.deps.instances.getRow(sales!.id))!.enabled).toBe(false);
+  });
+
+  test("the right name with 'delete the history' removes the number and its history", async () => {
+    const [sales] = await app.deps.db.select().from(instances).where(eq(instances.idInstance, ID));
+    const res = await admin.post(`/instances/${sales!.id}/delete`, { confirm: "Sales team", history: "remove" });
     expect(res.headers.get("location")).toBe("/instances");
     expect(await app.deps.instances.exists(sales!.id)).toBe(false);
     const [entry] = await app.deps.db.select().from(auditLog).where(eq(auditLog.action, "instance.deleted"));

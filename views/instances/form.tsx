@@ -144,6 +144,15 @@ const DeleteSection: FC<{ id: number; name: string; impact: { chats: number; mes
       <p>{t("instances.deleteLoses", { chats: t("instances.chatCount", { count: impact.chats }), messages: t("instances.messageCount", { count: impact.messages }) })}</p>
       <form method="post" action={`/instances/${id}/delete`} class="stack" hx-confirm={t("instances.deleteTitle", { name })}>
         <CsrfField />
+        <fieldset class="stack">
+          <legend>{t("instances.deleteHistory")}</legend>
+          <label class="check">
+            <input type="radio" name="history" value="keep" checked /> {t("instances.deleteKeep")}
+          </label>
+          <label class="check">
+            <input type="radio" name="history" value="remove" /> {t("instances.deleteRemove")}
+          </label>
+        </fieldset>
         <label>
           {t("instances.deleteConfirm")}
           <input name="confirm" autocomplete="off" required />
