@@ -133,7 +133,7 @@ try {
   figure("all answered / all stored after", `${(burstAckMs / 1000).toFixed(2)} s / ${(burstStoredMs / 1000).toFixed(2)} s`);
   figure("Telegram posts queued (all runs)", `${(await queuedPosts()) - postsBefore}`, "one per message");
   figure("app RSS after the runs", `${(app.rssKb() / 1024).toFixed(0)} MB`);
-  if (burstStored !== BURST || burstFailed > 0) exitCode = 1;
+  if (burstStored !== BURST || burstFailed > 0 || ratio < 0.5 || p99 >= 50) exitCode = 1;
 } catch (err) {
   console.error(err);
   exitCode = 1;

@@ -125,6 +125,17 @@ describe("chat list", () => {
     expect(page).toContain(`sse-swap="chats.${sales},chat"`);
   });
 
+  test("the number filter offers only the numbers the user may see, by name (shown from two numbers on)", async () => {
+    const options = async (agent: Agent) => {
+      const select = /<select name="instance"[\s\S]*?<\/select>/.exec(await html(await agent.get("/chats")))?.[0] ?? "";
+      return [...select.matchAll(/<option value="(\d+)"[^>]*>([^<]*)</g)].map((m) => [Number(m[1]), m[2]]);
+    };
+    expect(await options(boris)).toEqual([[sales, "Sales"], [support, "Support"]]);
+    expect(await options(admin)).toEqual([[sales, "Sales"], [support, "Support"]]);
+    expect(await options(anna)).toEqual([]);
+    expect(await options(outsider)).toEqual([]);
+  });
+
   test("search matches names, digits of the number, and words (prefixes) of messages in any language", async () => {
     const results = async (q: string) => html(await boris.get(`/chats?q=${encodeURIComponent(q)}`, { ...HX, "hx-target": "chat-results" }));
     expect(await results("carol")).toContain("Customer Carol");

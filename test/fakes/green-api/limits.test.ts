@@ -64,7 +64,7 @@ describe("errors over HTTP never show the token", () => {
     token: string;
   }
   const cases: Array<[string, GreenApiErrorKind, (a: Arena) => Promise<unknown>]> = [
-    ["bad token", "unauthorized", (a) => a.variant(a.token.replace(/.$/, "0")).getSettings()],
+    ["bad token", "unauthorized", (a) => a.variant(a.token.slice(0, -1) + (a.token.endsWith("0") ? "1" : "0")).getSettings()],
     ["400 echoing the token", "badRequest", (a) => a.client.sendMessage({ chatId: "bad", message: "x" })],
     ["404 echoing the token", "notFound", (a) => a.variant(a.token, "/unknown").getSettings()],
     ["466", "quotaExceeded", (a) => (fake.control.setQuotaExceeded(a.idInstance, true), a.client.sendMessage({ chatId: CHAT, message: "x" }))],
