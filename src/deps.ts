@@ -60,7 +60,7 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
     scheduler,
     log: log.child({ module: "green-api" }),
     fetch: options.fetch,
-    onQuotaExceeded: (id) => void markQuotaExceeded(db, bus, id).catch((err) => log.error({ err }, "could not record quota")),
+    onQuotaExceeded: (id, reason) => void markQuotaExceeded(db, bus, id, reason).catch((err) => log.error({ err }, "could not record quota")),
   });
   const media = createMediaService({
     db,

@@ -25,7 +25,7 @@ export interface GatewayOptions {
   log: Logger;
   fetch?: typeof fetch;
   /** Called when Green-API answers 466 (monthly quota): the instance shows it to users. */
-  onQuotaExceeded?: (instanceId: number) => void;
+  onQuotaExceeded?: (instanceId: number, reason: string) => void;
 }
 
 /** Green-API limits per idInstance, so the buckets are keyed by it (not by our row id). */
@@ -57,7 +57,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       try {
         return await opts.scheduler.schedule(bucketKey(instance), method, priority, () => fn(clientFor(instance)), options);
       } catch (err) {
-        if (err instanceof GreenApiError && err.kind === "quotaExceeded") opts.onQuotaExceeded?.(instance.id);
+        if (err instanceof GreenApiError && err.kind === "quotaExceeded") opts.onQuotaExceeded?.(instance.id, err.reason);
         throw err;
       }
     },

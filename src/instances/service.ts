@@ -47,8 +47,8 @@ const viewColumns = {
   unread: sql<number>`(select coalesce(sum(c.unread_count), 0)::int from chats c where c.instance_id = "instances"."id")`,
   messageCount: sql<number>`(select count(*)::int from messages m where m.instance_id = "instances"."id")`,
   telegramTitle: sql<string | null>`(select coalesce(t.title, t.username) from telegram_chats t where t.id = "instances"."telegram_chat_id")`,
-  /** Green-API's explanation from the newest quotaExceeded notification (a 466 answer alone carries none here). */
-  quotaDescription: sql<string | null>`(select n.body->'quotaData'->>'description' from notifications n where n.instance_id = "instances"."id" and n.type_webhook = 'quotaExceeded' order by n.id desc limit 1)`,
+  /** Green-API's explanation: from the last 466 answer, else from the newest quotaExceeded notification. */
+  quotaDescription: sql<string | null>`coalesce("instances"."quota_description", (select n.body->'quotaData'->>'description' from notifications n where n.instance_id = "instances"."id" and n.type_webhook = 'quotaExceeded' order by n.id desc limit 1))`,
 };
 
 /** A committed change of an instance's state; `offlineSince` is the value before the change. */

@@ -67,7 +67,7 @@ function afterTransition(opts: StateHandlerOptions, t: StateTransition): void {
 }
 
 /** The monthly quota ran out (a 466 answer or a quotaExceeded notification): users see it on the instance. */
-export async function markQuotaExceeded(db: Db, bus: EventBus, instanceId: number): Promise<void> {
-  await db.update(instances).set({ quotaExceededAt: new Date() }).where(eq(instances.id, instanceId));
+export async function markQuotaExceeded(db: Db, bus: EventBus, instanceId: number, reason?: string): Promise<void> {
+  await db.update(instances).set({ quotaExceededAt: new Date(), ...(reason ? { quotaDescription: reason } : {}) }).where(eq(instances.id, instanceId));
   announceInstance(bus, instanceId, "state", { quotaExceeded: true });
 }

@@ -268,4 +268,19 @@ describe("quota", () => {
     expect(card).toContain("monthly quota is used up");
     expect(card).toContain("Green-API: Monthly correspondents quota exceeded");
   });
+
+  test("a 466 answer to a call records Green-API's explanation from the answer itself", async () => {
+    const ID = 7103777008;
+    const id = await tracked(ID, "authorized");
+    fake.control.setQuotaExceeded(ID, true);
+    const row = await rowOf(id);
+    const send = (c: Parameters<Parameters<typeof app.deps.gateway.call>[3]>[0]) => c.sendMessage({ chatId: "79001234567@c.us", message: "hi" });
+    const err = await app.deps.gateway.call(row, "sendMessage", "normal", send, { maxAttempts: 1 }).catch((e: unknown) => e);
+    expect(String(err)).toContain("QUOTE_EXCEEDED");
+    await waitFor(async () => (await rowOf(id)).quotaDescription !== null);
+    const card = await (await admin.get(`/instances/${id}/card`)).text();
+    expect(card).toContain("monthly quota is used up");
+    expect(card).toContain("Monthly quota has been exceeded. To continue, upgrade your plan in the personal area");
+    fake.control.setQuotaExceeded(ID, false);
+  });
 });

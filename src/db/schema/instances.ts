@@ -17,6 +17,8 @@ export const instances = pgTable("instances", {
   state: text("state", { enum: instanceStates }).notNull().default("unknown"),
   wid: text("wid"),
   quotaExceededAt: timestamp("quota_exceeded_at", { withTimezone: true }),
+  /** Green-API's explanation from the last 466 answer (status, method, description). */
+  quotaDescription: text("quota_description"),
   lastNotificationAt: timestamp("last_notification_at", { withTimezone: true }),
   /** Why intake (polling) last failed, shown on the instance card; null when healthy. */
   intakeError: text("intake_error"),
