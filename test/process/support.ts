@@ -34,7 +34,7 @@ export function start(args: string[], env: Record<string, string>): Proc {
   let out = "";
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     const decoder = new TextDecoder();
-    for await (const chunk of stream) out += decoder.decode(chunk, { stream: true });
+    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) out += decoder.decode(chunk, { stream: true });
   };
   void pump(proc.stdout);
   void pump(proc.stderr);

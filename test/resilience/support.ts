@@ -200,7 +200,7 @@ export function openStream(agent: Agent): { text(): string; close(): void } {
   void (async () => {
     const res = await agent.request("/events", { signal: controller.signal });
     const decoder = new TextDecoder();
-    for await (const chunk of res.body!) text += decoder.decode(chunk, { stream: true });
+    for await (const chunk of res.body! as unknown as AsyncIterable<Uint8Array>) text += decoder.decode(chunk, { stream: true });
   })().catch(() => {});
   return { text: () => text, close: () => controller.abort() };
 }
