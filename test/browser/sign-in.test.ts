@@ -72,7 +72,7 @@ for (const vp of viewports) {
 
     test("htmx and its SSE extension load from /public/vendor", async () => {
       const scripts = await w.page.locator("script[src]").evaluateAll((els) => els.map((e) => (e as HTMLScriptElement).getAttribute("src")));
-      expect(scripts).toEqual(["/public/vendor/htmx.min.js", "/public/vendor/htmx-ext-sse.js", "/public/app.js"]);
+      expect(scripts).toEqual(["/public/vendor/htmx.min.js", "/public/vendor/htmx-ext-sse.js", "/public/app.js", "/public/team.js"]);
       const version = await w.page.evaluate(() => (window as unknown as { htmx?: { version: string } }).htmx?.version);
       expect(version).toMatch(/^2\.0\./);
     });
@@ -108,7 +108,7 @@ for (const vp of viewports) {
       expect(await empty.locator(".empty-title").textContent()).toBe("No WhatsApp numbers yet");
       expect(await empty.textContent()).toContain("Connect one with its Green-API instance id and token.");
       const stats = await w.page.locator(".stats li").allTextContents();
-      expect(stats).toEqual(["0numbers", "0chats", "0unread", "0messages today"]);
+      expect(stats).toEqual(["0numbers", "0chats", "0chats with unread messages", "0messages today"]);
       await noHorizontalScroll(w.page);
       await w.shot("03-dashboard");
     });

@@ -88,24 +88,24 @@ for (const vp of viewports) {
     });
 
     test("a new customer chat is unassigned; when A takes it, it leaves B's Unassigned tab live and shows as A's", async () => {
-      await a.page.goto("/chats");
-      await b.page.goto("/chats?tab=unassigned");
-      for (const p of [a.page, b.page]) await p.waitForFunction(() => (window as unknown as { htmx?: unknown }).htmx !== undefined);
-      await Bun.sleep(300); // the live streams connect
+      // Both pages' live streams are open once their /events requests are answered.
+      const streamOf = (p: typeof a.page) => p.waitForResponse((r) => new URL(r.url()).pathname === "/events");
+      await Promise.all([streamOf(a.page), a.page.goto("/chats")]);
+      await Promise.all([streamOf(b.page), b.page.goto("/chats?tab=unassigned")]);
       fake.control.injectIncoming(ID, { type: "textMessage", chatId: vp.customer, senderName: vp.customerName, text: "Who can help me?" });
-      await until(3000, async () => (await row(b.page).count()) === 1, "the chat in B's Unassigned tab");
-      await until(3000, async () => (await count(b.page, "unassigned")) === "1", "B's unassigned count");
+      await until(10_000, async () => (await row(b.page).count()) === 1, "the chat in B's Unassigned tab");
+      await until(10_000, async () => (await count(b.page, "unassigned")) === "1", "B's unassigned count");
       await row(a.page).locator("a").click();
       await a.page.locator("[data-team-take]").first().waitFor();
       await b.page.evaluate(() => ((window as unknown as { __samePage: boolean }).__samePage = true));
       await a.page.locator("[data-team-take]").click();
       await a.page.locator(".team-assignee", { hasText: `Assigned to ${vp.aName}` }).waitFor();
-      await until(3000, async () => (await row(b.page).count()) === 0, "the row leaves B's Unassigned tab");
-      await until(3000, async () => (await count(b.page, "unassigned")) === "0", "B's unassigned count drops");
+      await until(10_000, async () => (await row(b.page).count()) === 0, "the row leaves B's Unassigned tab");
+      await until(10_000, async () => (await count(b.page, "unassigned")) === "0", "B's unassigned count drops");
       expect(await b.page.evaluate(() => (window as unknown as { __samePage?: boolean }).__samePage)).toBe(true);
       // B's All tab shows it with A as the assignee; A's Mine tab holds it.
       await b.page.locator('.chat-tab:has(input[value="all"])').click();
-      await until(3000, async () => (await row(b.page).locator(".assignee-chip").textContent().catch(() => "")) === `@${vp.aName}`, "A's chip in B's All tab");
+      await until(10_000, async () => (await row(b.page).locator(".assignee-chip").textContent().catch(() => "")) === `@${vp.aName}`, "A's chip in B's All tab");
       expect(await a.page.locator(".msg-system .system-line").last().textContent()).toContain(`${vp.aName} took the conversation`);
       expect(await horizontalOverflow(b.page)).toBeLessThanOrEqual(0);
       await a.shot("01-taken");
@@ -122,9 +122,9 @@ for (const vp of viewports) {
       await b.page.locator(".team-assign button[type=submit]").click();
       await b.page.locator(".team-assignee", { hasText: `Assigned to ${vp.aName}` }).waitFor();
       const line = `${vp.bName} transferred the conversation to ${vp.aName}: Your customer, please call back`;
-      await until(3000, async () => (await a.page.locator(".msg-system .system-line").last().textContent())?.includes(line) ?? false, "system line in A's conversation");
-      await until(3000, async () => (await a.page.locator("#live").textContent())?.includes("Your customer, please call back") ?? false, "notice for A");
-      await until(3000, async () => (await a.page.locator(".team-assignee").textContent()) === `Assigned to ${vp.aName}`, "A's bar refreshed");
+      await until(10_000, async () => (await a.page.locator(".msg-system .system-line").last().textContent())?.includes(line) ?? false, "system line in A's conversation");
+      await until(10_000, async () => (await a.page.locator("#live").textContent())?.includes("Your customer, please call back") ?? false, "notice for A");
+      await until(10_000, async () => (await a.page.locator(".team-assignee").textContent()) === `Assigned to ${vp.aName}`, "A's bar refreshed");
       await b.shot("02-transferred");
     });
 
@@ -137,7 +137,7 @@ for (const vp of viewports) {
         a.page.locator(".send-button").click(),
       ]);
       expect(await a.page.locator(".msg-note .msg-text").last().textContent()).toBe("internal: refund approved");
-      await until(3000, async () => (await b.page.locator(".msg-note .msg-text").last().textContent().catch(() => null)) === "internal: refund approved", "the note live in B's conversation");
+      await until(10_000, async () => (await b.page.locator(".msg-note .msg-text").last().textContent().catch(() => null)) === "internal: refund approved", "the note live in B's conversation");
       await a.page.locator("[data-note-toggle]").click();
       expect(await a.page.locator("[data-note-toggle]").getAttribute("aria-pressed")).toBe("false");
     });
@@ -167,10 +167,10 @@ for (const vp of viewports) {
     test("resolved, then reopened live when the customer writes again", async () => {
       await a.page.locator('[data-team-status="resolved"]').click();
       await a.page.locator("#team-bar[data-status=resolved]").waitFor();
-      await until(3000, async () => (await count(b.page, "resolved").catch(() => null)) !== null, "tabs present");
+      await until(10_000, async () => (await count(b.page, "resolved").catch(() => null)) !== null, "tabs present");
       fake.control.injectIncoming(ID, { type: "textMessage", chatId: vp.customer, senderName: vp.customerName, text: "Sorry, one more question" });
       await until(5000, async () => (await a.page.locator("#team-bar").getAttribute("data-status")) === "open", "A's bar shows the chat open again");
-      await until(3000, async () => (await a.page.locator(".msg-system .system-line").last().textContent())?.includes("Reopened: the customer wrote again") ?? false, "reopen line");
+      await until(10_000, async () => (await a.page.locator(".msg-system .system-line").last().textContent())?.includes("Reopened: the customer wrote again") ?? false, "reopen line");
       expect(await a.page.locator(".msg-in .msg-text").last().textContent()).toBe("Sorry, one more question");
       await a.shot("04-reopened");
     });
