@@ -1,26 +1,5 @@
 // Small real files for the demo's customers: a PNG picture, a WAV voice note and a one-page PDF, all generated.
-import { deflateSync } from "node:zlib";
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-  const out = Buffer.alloc(body.length + 8);
-  out.writeUInt32BE(data.length, 0);
-  body.copy(out, 4);
-  out.writeUInt32BE(crc32(body), body.length + 4);
-  return out;
-}
+import { encodePng } from "../../test/fakes/green-api/png.ts";
 
 /** A 480×320 "photo": a sky-to-ground gradient with a sun and hills, tinted by `hue` (0-360). */
 export function picturePng(hue: number, width = 480, height = 320): Buffer {
@@ -46,16 +25,7 @@ export function picturePng(hue: number, width = 480, height = 320): Buffer {
       raw.set(color, row + 1 + x * 3);
     }
   }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(raw)),
-    chunk("IEND", new Uint8Array()),
-  ]);
+  return encodePng(width, height, 2, raw);
 }
 
 /** A short WAV "voice note": a few syllable-like tone bursts (8 kHz mono, 16-bit). */

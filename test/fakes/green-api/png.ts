@@ -1,4 +1,5 @@
-// Tiny PNG encoder drawing a QR-looking (not scannable) code, so the fake's `qr` answers are real images.
+// Tiny PNG encoder (also used by the demo's pictures), and a QR-looking (not scannable) code so the fake's `qr` answers
+// are real images.
 import { deflateSync } from "node:zlib";
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -20,6 +21,20 @@ function chunk(type: string, data: Uint8Array): Buffer {
   body.copy(out, 4);
   out.writeUInt32BE(crc32(body), body.length + 4);
   return out;
+}
+
+/** A PNG file from rows of raw pixels, each row led by its filter byte (0 = none); `color` 0 = grayscale, 2 = RGB. */
+export function encodePng(width: number, height: number, color: 0 | 2, raw: Buffer): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, color, 0, 0, 0], 8); // 8 bits per sample
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", new Uint8Array()),
+  ]);
 }
 
 /** Base64 PNG of a 25-module code with finder squares; `seed` picks the pattern (changes per rotation). */
@@ -53,16 +68,5 @@ export function qrPng(seed: string, modules = 25, scale = 6): string {
       if (grid[my]?.[mx]) raw[py * (size + 1) + 1 + px] = 0;
     }
   }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // grayscale
-  const png = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", ihdr),
-    chunk("IDAT", deflateSync(raw)),
-    chunk("IEND", new Uint8Array()),
-  ]);
-  return png.toString("base64");
+  return encodePng(size, size, 0, raw).toString("base64");
 }
