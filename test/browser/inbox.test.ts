@@ -7,7 +7,7 @@ import { chats, instances, messages, userInstances } from "../../src/db/schema/i
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
-import { ARTIFACTS, DESKTOP, PHONE, horizontalOverflow, launchChromium, openWatched, type Watched } from "./watch.ts";
+import { ARTIFACTS, DESKTOP, PHONE, horizontalOverflow, launchChromium, openWatched, signIn, within, type Watched } from "./watch.ts";
 
 const ID = 7103888001;
 const TOKEN = "0123456789abcdef0123456789abcdef0123456789abcdef02";
@@ -62,22 +62,7 @@ afterAll(async () => {
   await fake?.stop();
 }, 20_000);
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto("/login");
-  await page.locator("input[name=username]").fill(username);
-  await page.locator("input[name=password]").fill(PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.locator("form button[type=submit]").click()]);
-}
 
-/** Waits until `check` is true, polling every 25 ms; returns how long it took. */
-async function within(ms: number, check: () => Promise<boolean>, what: string): Promise<number> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms: ${what}`);
-    await Bun.sleep(25);
-  }
-  return Date.now() - start;
-}
 
 const viewports = [
   { name: "desktop", user: "anna", locale: "en-US", options: DESKTOP, customer: "79110000001@c.us", customerName: "Dana Desktop", today: "Today" },
@@ -94,7 +79,7 @@ for (const vp of viewports) {
     beforeAll(async () => {
       w = await openWatched(browser, app.url, `inbox-${vp.name}`, { ...vp.options, locale: vp.locale });
       page = w.page;
-      await signIn(page, vp.user);
+      await signIn(page, vp.user, PASSWORD);
     }, 30_000);
     afterAll(async () => {
       await w?.context.close();
@@ -346,7 +331,7 @@ describe("two managers in one chat", () => {
         async () => (await app.deps.db.select().from(chats)).find((c) => c.name === "Shared Sue")!.id,
       );
       for (const [w, user] of [[desk, "anna"], [phone, "boris"]] as const) {
-        await signIn(w.page, user);
+        await signIn(w.page, user, PASSWORD);
         await w.page.goto(`/instances/${instanceId}/chats/${chatId}`);
         await w.page.locator(".conversation").waitFor();
       }

@@ -3,13 +3,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { eq } from "drizzle-orm";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { users } from "../../src/db/schema/index.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
 import { insertChat, insertInstance } from "../support/fixtures.ts";
 import { incoming } from "../support/telegram.ts";
-import { ARTIFACTS, DESKTOP, launchChromium, openWatched, type Watched } from "./watch.ts";
+import { ARTIFACTS, DESKTOP, launchChromium, openWatched, signIn, type Watched } from "./watch.ts";
 
 const PASSWORD = "correct-horse-battery";
 let app: TestApp;
@@ -40,18 +40,12 @@ afterAll(async () => {
   await app?.stop();
 }, 20_000);
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto("/login");
-  await page.locator("input[name=username]").fill(username);
-  await page.locator("input[name=password]").fill(PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.locator("form button[type=submit]").click()]);
-}
 
 const managerId = async () => (await app.deps.db.select({ id: users.id }).from(users).where(eq(users.username, "mgr")))[0]!.id;
 
 describe("permissions in the browser", () => {
   test("admin creates a manager restricted to Alpha; the manager sees only Alpha's chats and numbers", async () => {
-    await signIn(admin.page, "root");
+    await signIn(admin.page, "root", PASSWORD);
     await admin.page.goto("/users/new");
     await admin.page.locator("input[name=username]").fill("mgr");
     await admin.page.locator("input[name=displayName]").fill("Mia Manager");
@@ -60,7 +54,7 @@ describe("permissions in the browser", () => {
     await Promise.all([admin.page.waitForURL((u) => u.pathname === "/users"), admin.page.locator("form button[type=submit].primary").click()]);
     await admin.page.locator("#users-list").getByText("Mia Manager").waitFor();
 
-    await signIn(manager.page, "mgr");
+    await signIn(manager.page, "mgr", PASSWORD);
     // The admin's open users page learns of the sign-in by itself.
     await admin.page.locator("#users-list li", { hasText: "@mgr" }).getByText("1 active session").waitFor({ timeout: 5000 });
     await manager.page.goto("/chats");
@@ -107,7 +101,7 @@ describe("permissions in the browser", () => {
   test('"log out on all devices" ends the sessions in two browsers at once', async () => {
     const second = await openWatched(browser, app.url, "perm-manager-2", DESKTOP);
     try {
-      await signIn(second.page, "mgr");
+      await signIn(second.page, "mgr", PASSWORD);
       await manager.page.goto("/settings");
       await second.page.goto("/settings");
       await admin.page.goto("/users");

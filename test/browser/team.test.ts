@@ -8,7 +8,7 @@ import { instances, quickReplies, userInstances } from "../../src/db/schema/inde
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
-import { ARTIFACTS, DESKTOP, PHONE, horizontalOverflow, launchChromium, openWatched, type Watched } from "./watch.ts";
+import { ARTIFACTS, DESKTOP, PHONE, horizontalOverflow, launchChromium, openWatched, signIn, within, type Watched } from "./watch.ts";
 
 const ID = 7103888101;
 const TOKEN = "0123456789abcdef0123456789abcdef0123456789abcdef03";
@@ -47,20 +47,7 @@ afterAll(async () => {
   await fake?.stop();
 }, 20_000);
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto("/login");
-  await page.locator("input[name=username]").fill(username);
-  await page.locator("input[name=password]").fill(PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.locator("form button[type=submit]").click()]);
-}
 
-async function until(ms: number, check: () => Promise<boolean>, what: string): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms: ${what}`);
-    await Bun.sleep(25);
-  }
-}
 
 const count = (page: Page, tab: string) => page.locator(`[data-tab-count="${tab}"]`).textContent();
 
@@ -79,8 +66,8 @@ for (const vp of viewports) {
     beforeAll(async () => {
       a = await openWatched(browser, app.url, `team-${vp.name}-a`, vp.options);
       b = await openWatched(browser, app.url, `team-${vp.name}-b`, vp.options);
-      await signIn(a.page, vp.a);
-      await signIn(b.page, vp.b);
+      await signIn(a.page, vp.a, PASSWORD);
+      await signIn(b.page, vp.b, PASSWORD);
     }, 30_000);
     afterAll(async () => {
       await a?.context.close();
@@ -93,19 +80,19 @@ for (const vp of viewports) {
       await Promise.all([streamOf(a.page), a.page.goto("/chats")]);
       await Promise.all([streamOf(b.page), b.page.goto("/chats?tab=unassigned")]);
       fake.control.injectIncoming(ID, { type: "textMessage", chatId: vp.customer, senderName: vp.customerName, text: "Who can help me?" });
-      await until(10_000, async () => (await row(b.page).count()) === 1, "the chat in B's Unassigned tab");
-      await until(10_000, async () => (await count(b.page, "unassigned")) === "1", "B's unassigned count");
+      await within(10_000, async () => (await row(b.page).count()) === 1, "the chat in B's Unassigned tab");
+      await within(10_000, async () => (await count(b.page, "unassigned")) === "1", "B's unassigned count");
       await row(a.page).locator("a").click();
       await a.page.locator("[data-team-take]").first().waitFor();
       await b.page.evaluate(() => ((window as unknown as { __samePage: boolean }).__samePage = true));
       await a.page.locator("[data-team-take]").click();
       await a.page.locator(".team-assignee", { hasText: `Assigned to ${vp.aName}` }).waitFor();
-      await until(10_000, async () => (await row(b.page).count()) === 0, "the row leaves B's Unassigned tab");
-      await until(10_000, async () => (await count(b.page, "unassigned")) === "0", "B's unassigned count drops");
+      await within(10_000, async () => (await row(b.page).count()) === 0, "the row leaves B's Unassigned tab");
+      await within(10_000, async () => (await count(b.page, "unassigned")) === "0", "B's unassigned count drops");
       expect(await b.page.evaluate(() => (window as unknown as { __samePage?: boolean }).__samePage)).toBe(true);
       // B's All tab shows it with A as the assignee; A's Mine tab holds it.
       await b.page.locator('.chat-tab:has(input[value="all"])').click();
-      await until(10_000, async () => (await row(b.page).locator(".assignee-chip").textContent().catch(() => "")) === `@${vp.aName}`, "A's chip in B's All tab");
+      await within(10_000, async () => (await row(b.page).locator(".assignee-chip").textContent().catch(() => "")) === `@${vp.aName}`, "A's chip in B's All tab");
       expect(await a.page.locator(".msg-system .system-line").last().textContent()).toContain(`${vp.aName} took the conversation`);
       expect(await horizontalOverflow(b.page)).toBeLessThanOrEqual(0);
       await a.shot("01-taken");
@@ -122,9 +109,9 @@ for (const vp of viewports) {
       await b.page.locator(".team-assign button[type=submit]").click();
       await b.page.locator(".team-assignee", { hasText: `Assigned to ${vp.aName}` }).waitFor();
       const line = `${vp.bName} transferred the conversation to ${vp.aName}: Your customer, please call back`;
-      await until(10_000, async () => (await a.page.locator(".msg-system .system-line").last().textContent())?.includes(line) ?? false, "system line in A's conversation");
-      await until(10_000, async () => (await a.page.locator("#live").textContent())?.includes("Your customer, please call back") ?? false, "notice for A");
-      await until(10_000, async () => (await a.page.locator(".team-assignee").textContent()) === `Assigned to ${vp.aName}`, "A's bar refreshed");
+      await within(10_000, async () => (await a.page.locator(".msg-system .system-line").last().textContent())?.includes(line) ?? false, "system line in A's conversation");
+      await within(10_000, async () => (await a.page.locator("#live").textContent())?.includes("Your customer, please call back") ?? false, "notice for A");
+      await within(10_000, async () => (await a.page.locator(".team-assignee").textContent()) === `Assigned to ${vp.aName}`, "A's bar refreshed");
       await b.shot("02-transferred");
     });
 
@@ -137,7 +124,7 @@ for (const vp of viewports) {
         a.page.locator(".send-button").click(),
       ]);
       expect(await a.page.locator(".msg-note .msg-text").last().textContent()).toBe("internal: refund approved");
-      await until(10_000, async () => (await b.page.locator(".msg-note .msg-text").last().textContent().catch(() => null)) === "internal: refund approved", "the note live in B's conversation");
+      await within(10_000, async () => (await b.page.locator(".msg-note .msg-text").last().textContent().catch(() => null)) === "internal: refund approved", "the note live in B's conversation");
       await a.page.locator("[data-note-toggle]").click();
       expect(await a.page.locator("[data-note-toggle]").getAttribute("aria-pressed")).toBe("false");
     });
@@ -159,7 +146,7 @@ for (const vp of viewports) {
         a.page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/messages") && r.status() === 200),
         vp.name === "desktop" ? textarea.press("Enter") : a.page.locator(".send-button").tap(),
       ]);
-      await until(5000, async () => fake.control.sentMessages(ID).some((s) => s.text === expected && s.chatId === vp.customer), "the quick reply at the fake");
+      await within(5000, async () => fake.control.sentMessages(ID).some((s) => s.text === expected && s.chatId === vp.customer), "the quick reply at the fake");
       // The note written before this send never went out.
       expect(fake.control.sentMessages(ID).filter((s) => String(s.text ?? "").includes("refund approved"))).toEqual([]);
     });
@@ -167,10 +154,10 @@ for (const vp of viewports) {
     test("resolved, then reopened live when the customer writes again", async () => {
       await a.page.locator('[data-team-status="resolved"]').click();
       await a.page.locator("#team-bar[data-status=resolved]").waitFor();
-      await until(10_000, async () => (await count(b.page, "resolved").catch(() => null)) !== null, "tabs present");
+      await within(10_000, async () => (await count(b.page, "resolved").catch(() => null)) !== null, "tabs present");
       fake.control.injectIncoming(ID, { type: "textMessage", chatId: vp.customer, senderName: vp.customerName, text: "Sorry, one more question" });
-      await until(5000, async () => (await a.page.locator("#team-bar").getAttribute("data-status")) === "open", "A's bar shows the chat open again");
-      await until(10_000, async () => (await a.page.locator(".msg-system .system-line").last().textContent())?.includes("Reopened: the customer wrote again") ?? false, "reopen line");
+      await within(5000, async () => (await a.page.locator("#team-bar").getAttribute("data-status")) === "open", "A's bar shows the chat open again");
+      await within(10_000, async () => (await a.page.locator(".msg-system .system-line").last().textContent())?.includes("Reopened: the customer wrote again") ?? false, "reopen line");
       expect(await a.page.locator(".msg-in .msg-text").last().textContent()).toBe("Sorry, one more question");
       await a.shot("04-reopened");
     });

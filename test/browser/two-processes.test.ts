@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { ADMIN, incoming, postWebhook, startCluster, type App, type Cluster } from "../resilience/support.ts";
-import { ARTIFACTS, DESKTOP, launchChromium, openWatched, type Watched } from "./watch.ts";
+import { ARTIFACTS, DESKTOP, launchChromium, openWatched, signIn, type Watched } from "./watch.ts";
 
 let cluster: Cluster;
 let a: App;
@@ -29,10 +29,7 @@ afterAll(async () => {
 test("a customer message posted to process A shows up, without reload, in the chat list served by process B", async () => {
   expect(a.port).not.toBe(b.port);
   const page = onB.page;
-  await page.goto("/login");
-  await page.locator("input[name=username]").fill(ADMIN.username);
-  await page.locator("input[name=password]").fill(ADMIN.password);
-  await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.locator("form button[type=submit]").click()]);
+  await signIn(page, ADMIN.username, ADMIN.password);
   // The page's live stream (to process B) is open once its /events request has been answered.
   await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === "/events"), page.goto("/chats")]);
   const marker = `cross-process ${Date.now()}`;

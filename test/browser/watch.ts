@@ -66,3 +66,21 @@ export async function openWatched(browser: Browser, baseURL: string, name: strin
 export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
+
+/** Signs in through the login form and waits for the dashboard. */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto("/login");
+  await page.locator("input[name=username]").fill(username);
+  await page.locator("input[name=password]").fill(password);
+  await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.locator("form button[type=submit]").click()]);
+}
+
+/** Waits until `check` is true, polling every 25 ms; returns how long it took. */
+export async function within(ms: number, check: () => Promise<boolean>, what: string): Promise<number> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms: ${what}`);
+    await Bun.sleep(25);
+  }
+  return Date.now() - start;
+}
