@@ -1,7 +1,8 @@
 // Benchmark: the read path with 1 000 000 messages in 20 000 chats on PostgreSQL (10 numbers; a few chats hold tens of
 // thousands of messages, most a few dozen). Measures server time (in-process around app.fetch, reported back in a
 // Server-Timing header by the benchmark's own Bun.serve wrapper) of the chat list, a conversation's first page and an
-// older page (keyset), for a signed-in admin and for a manager restricted to 2 of the 10 numbers; prints the query plans.
+// older page (keyset), the dashboard and the numbers page (instance cards with counts), for a signed-in admin and for
+// a manager restricted to 2 of the 10 numbers; prints the query plans.
 // Run: ./node_modules/.bin/bun bench/read-path.ts [--messages 1000000] [--chats 20000] [--requests 300] [--keep]
 import { parseArgs } from "node:util";
 import postgres from "postgres";
@@ -107,6 +108,10 @@ try {
     { label: "conversation whole page (list + chat)", user: "manager", path: () => `/instances/1/chats/${big!.id}` },
     { label: "older page (keyset, random anchor in big chat)", user: "admin", path: (i) => `/instances/1/chats/${big!.id}/messages?before=${anchors[i % anchors.length]!.id}` },
     { label: "older page (keyset, random anchor in big chat)", user: "manager", path: (i) => `/instances/1/chats/${big!.id}/messages?before=${anchors[i % anchors.length]!.id}` },
+    { label: "dashboard / (number cards, counts snapshot)", user: "admin", path: () => "/" },
+    { label: "dashboard / (number cards, counts snapshot)", user: "manager", path: () => "/" },
+    { label: "numbers /instances (cards, counts snapshot)", user: "admin", path: () => "/instances" },
+    { label: "numbers /instances (cards, counts snapshot)", user: "manager", path: () => "/instances" },
   ];
   // The chat list's second page: the cursor from the first page's "more" link.
   const firstList = await (await fetch(`${base}/chats`, { headers: { cookie: who.admin } })).text();
@@ -119,6 +124,11 @@ try {
     if (res.status !== 200) throw new Error(`${path} as ${user}: ${res.status} ${text.slice(0, 200)}`);
     return { server: Number(/dur=([\d.]+)/.exec(res.headers.get("server-timing") ?? "")?.[1]), bytes: text.length };
   };
+
+  // The cards' chat and message counts are a per-process snapshot (src/instances/service.ts, COUNTS_TTL_MS): the first
+  // page that shows them computes it (one grouped pass over chats and messages), later ones read it.
+  const cold = await get("/", "admin");
+  console.log(`dashboard / first request (computes the counts snapshot): ${ms(cold.server)}\n`);
 
   console.log(`${"".padEnd(50)} ${"user".padEnd(8)} ${"p50".padStart(9)} ${"p99".padStart(9)} ${"max".padStart(9)}  ${"KB".padStart(5)}   goal p99 < ${GOAL_MS} ms`);
   for (const c of cases) {
@@ -142,6 +152,7 @@ try {
     for (const [label, path, user, headers] of [
       ["chat list (admin)", "/chats", "admin", {}],
       ["chat list (manager)", "/chats", "manager", {}],
+      ["dashboard (admin)", "/", "admin", {}],
       ["conversation first page (admin, big chat)", `/instances/1/chats/${big!.id}`, "admin", htmxPane],
       ["older page (admin, big chat)", `/instances/1/chats/${big!.id}/messages?before=${anchors[0]!.id}`, "admin", {}],
     ] as const) {

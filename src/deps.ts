@@ -49,7 +49,7 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
   const bus = createEventBus((err) => log.error({ err }, "event listener failed"));
   // Several processes on one PostgreSQL: events reach all of them, background work runs in the leader (src/cluster/).
   const cluster = createCluster(database, bus, log.child({ module: "cluster" }));
-  const instances = createInstanceService(db);
+  const instances = createInstanceService(db, { onCountsError: (err) => log.warn({ err }, "instance counts: refresh failed") });
   const intake = createIntake(db, log.child({ module: "intake" }), { processHere: () => cluster.isLeader(), onJournaled: () => cluster.wake("intake") });
   // The history service (created below) is read when a state changes: import after the first authorization, backfill.
   registerInstanceStateHandlers(intake, { db, bus, instances, log: log.child({ module: "instances" }), history: () => history });

@@ -30,18 +30,25 @@ export function createRelay(opts: { origin: string; notify: (payload: string) =>
   function pack(events: AppEvent[]): string[] {
     const out: string[] = [];
     let batch: AppEvent[] = [];
+    // Bytes of the batch's payload so far, kept as a sum (stringifying the growing batch per event was quadratic).
+    const empty = bytes(JSON.stringify({ o: opts.origin, e: [] } satisfies Wire));
+    let size = empty;
     const close = () => {
       if (batch.length) out.push(JSON.stringify({ o: opts.origin, e: batch } satisfies Wire));
       batch = [];
+      size = empty;
     };
     for (const event of events) {
-      const alone = JSON.stringify({ o: opts.origin, e: [event] } satisfies Wire);
-      if (bytes(alone) > MAX_PAYLOAD) {
+      const json = JSON.stringify(event);
+      const own = bytes(json);
+      if (empty + own > MAX_PAYLOAD) {
         close();
-        out.push(...split(JSON.stringify(event)));
+        out.push(...split(json));
         continue;
       }
-      if (bytes(JSON.stringify({ o: opts.origin, e: [...batch, event] })) > MAX_PAYLOAD) close();
+      // One more event adds its JSON and, after the first, a comma.
+      if (size + own + (batch.length ? 1 : 0) > MAX_PAYLOAD) close();
+      size += own + (batch.length ? 1 : 0);
       batch.push(event);
     }
     close();

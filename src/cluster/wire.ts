@@ -7,9 +7,11 @@ export function wireCluster(deps: AppDeps, cluster: Cluster): void {
   const { outbox, media, poller, instances, gateway, intake, inbox, log } = deps;
 
   const enqueue = outbox.enqueue.bind(outbox);
-  outbox.enqueue = async (input) => {
-    const result = await enqueue(input);
-    if (result.created) cluster.wake("outbox");
+  outbox.enqueue = async (input, ctx) => {
+    const result = await enqueue(input, ctx);
+    // Queued inside an intake transaction: the other processes may see it only after the commit.
+    if (result.created && ctx) ctx.defer(() => cluster.wake("outbox"));
+    else if (result.created) cluster.wake("outbox");
     return result;
   };
 

@@ -4,13 +4,19 @@ import { streamSSE } from "hono/streaming";
 import type { AppEnv } from "../lib/context.ts";
 import type { AppEvent } from "./bus.ts";
 import { visibleTo } from "./filter.ts";
+import { coalesce, fanoutQuery, scopeKey, stopSharing } from "./shared.ts";
 import { EVENTS } from "./names.ts";
 import { metrics } from "../metrics/index.ts";
-import { INBOX_EVENTS, inboxFrames, unreadFrame, type Frame } from "../../views/chats/live.tsx";
+import { INBOX_EVENTS, inboxFrames, liveStream, unreadFrame, type Frame } from "../../views/chats/live.tsx";
 import { uiFor } from "../../views/chats/format.ts";
 
 export const KEEP_ALIVE_MS = 5000;
 const RELOAD_GRACE_MS = 10_000;
+
+/** Frames in the SSE wire format (what writeSSE writes), as one chunk. */
+function sseText(frames: Frame[]): string {
+  return frames.map((f) => `event: ${f.event}\n${f.data.split(/\r\n|\r|\n/).map((line) => `data: ${line}`).join("\n")}\n\n`).join("");
+}
 
 function endsSession(data: Record<string, unknown>, sessionId: string): boolean {
   if (typeof data.sessionId === "string") return data.sessionId === sessionId;
@@ -28,19 +34,28 @@ export const eventRoutes = new Hono<AppEnv>().get("/events", (c) => {
     const queue: AppEvent[] = [];
     let wake: (() => void) | null = null;
     metrics.sseClients.inc();
-    const unsubscribe = bus.subscribe((event) => {
+    const subscription = bus.subscribe((event) => {
+      if (INBOX_EVENTS.has(event.name)) stopSharing(bus);
       if (!visibleTo(user, event)) return;
       queue.push(event);
       wake?.();
     });
+    const unsubscribe = () => {
+      subscription();
+      stopSharing(bus);
+    };
     stream.onAbort(() => {
       unsubscribe();
       wake?.();
     });
-    const write = (frames: Frame[]) => frames.reduce((p, f) => p.then(() => stream.writeSSE(f)), Promise.resolve());
+    const write = async (frames: Frame[]) => {
+      if (frames.length > 0) await stream.write(sseText(frames));
+    };
+    const live = liveStream(write, () => queue);
     try {
       await stream.write(": connected\n\n");
-      await write([await unreadFrame(c.var.deps, user)]);
+      // Tabs opening together (a restart reconnects them all) share one count per user.
+      await write([await coalesce(bus, `unread|${scopeKey(user)}`, () => fanoutQuery(() => unreadFrame(c.var.deps, user)))]);
       while (!stream.aborted && !stream.closed) {
         if (queue.length === 0) {
           await new Promise<void>((resolve) => {
@@ -68,7 +83,7 @@ export const eventRoutes = new Hono<AppEnv>().get("/events", (c) => {
           await stream.writeSSE({ event: event.name, data: typeof event.data.html === "string" ? event.data.html : JSON.stringify(event.data) });
         }
         if (inbox.length > 0) {
-          const frames = await inboxFrames(c.var.deps, user, { ...ui, now: new Date() }, inbox).catch((err: unknown) => {
+          const frames = await inboxFrames(c.var.deps, user, { ...ui, now: new Date() }, inbox, live).catch((err: unknown) => {
             log.error({ err, userId: user.id }, "live inbox update failed");
             return [];
           });

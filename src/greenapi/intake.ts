@@ -1,5 +1,5 @@
 // Intake: every notification (webhook or polling) is validated, stored once in the journal, then handed to handlers in order.
-import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { instances, notifications } from "../db/schema/index.ts";
 import type { Logger } from "../lib/log.ts";
@@ -7,8 +7,23 @@ import { hashSecret } from "../auth/tokens.ts";
 import { parseNotification, type NotificationEvent } from "./notifications.ts";
 import { metrics } from "../metrics/index.ts";
 
+/**
+ * Where a handler does its work. For a handler registered with `{ batch: true }` the intake may run several
+ * notifications of one instance in ONE transaction (`db` is then that transaction, `tx` is true) together with their
+ * `processed_at`: such a handler writes only through `ctx.db` (on PGlite another connection would wait for the
+ * transaction forever) and puts everything with effects outside the database (events, wake-ups) into `ctx.defer`,
+ * which runs after the commit — a rolled-back batch is re-processed, so nothing it announced may have escaped.
+ */
+export interface HandlerContext {
+  db: Db;
+  /** True inside the intake's batch transaction (no need for a transaction of one's own). */
+  tx: boolean;
+  /** Runs after the notification's work is committed (at once outside a batch). */
+  defer(effect: () => unknown): void;
+}
+
 /** `body` is the notification exactly as received (the parsed event drops fields its schema does not know). */
-export type NotificationHandler = (instanceId: number, event: NotificationEvent, body: unknown) => Promise<void>;
+export type NotificationHandler = (instanceId: number, event: NotificationEvent, body: unknown, ctx: HandlerContext) => Promise<void>;
 
 export type AcceptResult = { ok: true; duplicate: boolean; id: number | null } | { ok: false; reason: string };
 
@@ -34,8 +49,11 @@ export function dedupeKey(event: NotificationEvent, body: unknown): string {
 export interface Intake {
   /** Validates and journals one notification for an instance; handlers run afterwards, in arrival order per instance. */
   accept(instanceId: number, idInstance: number, body: unknown, via: "webhook" | "polling"): Promise<AcceptResult>;
-  /** Registers a handler for one typeWebhook ("unknown" for types this version does not know, "*" for all). */
-  on(type: NotificationEvent["typeWebhook"] | "*", handler: NotificationHandler): void;
+  /**
+   * Registers a handler for one typeWebhook ("unknown" for types this version does not know, "*" for all). `batch`: the
+   * handler keeps to HandlerContext's rules, so notifications whose handlers all do may be processed in batches.
+   */
+  on(type: NotificationEvent["typeWebhook"] | "*", handler: NotificationHandler, opts?: { batch?: boolean }): void;
   /** Processes journal rows left unprocessed (after a crash or a handler failure). */
   drain(): Promise<number>;
   /**
@@ -61,6 +79,10 @@ const LOOK_BACK = 200;
 /** A notification whose processing failed is tried again after this long, doubling up to RETRY_MAX_MS. */
 const RETRY_FIRST_MS = 2000;
 const RETRY_MAX_MS = 5 * 60_000;
+/** At most this many notifications of one instance per transaction (one commit instead of several per message). */
+const BATCH = 100;
+
+type Row = { id: number; instanceId: number; body: unknown };
 
 export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Intake {
   const handlers = new Map<string, NotificationHandler[]>();
@@ -72,17 +94,69 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
   let pulling: Promise<number> | null = null;
   let again: { all: boolean } | null = null;
 
-  /** Whether the row was processed (false: kept for a retry). Never throws, even with the database gone. */
-  async function process(row: { id: number; instanceId: number; body: unknown }): Promise<boolean> {
-    const parsed = parseNotification(row.body);
-    try {
-      if (!parsed.ok) throw new Error(parsed.reason);
-      const event = parsed.event;
-      if (event.typeWebhook === "unknown") log.warn({ instanceId: row.instanceId, typeWebhook: event.originalTypeWebhook }, "unknown notification type stored");
-      for (const handler of [...(handlers.get(event.typeWebhook) ?? []), ...(handlers.get("*") ?? [])]) {
-        await handler(row.instanceId, event, row.body);
+  const batchSafe = new WeakSet<NotificationHandler>();
+  const queues = new Map<number, Row[]>();
+
+  function handlersOf(event: NotificationEvent): NotificationHandler[] {
+    return [...(handlers.get(event.typeWebhook) ?? []), ...(handlers.get("*") ?? [])];
+  }
+
+  const parsedRows = new WeakMap<Row, ReturnType<typeof parseNotification>>();
+  function parse(row: Row): ReturnType<typeof parseNotification> {
+    let parsed = parsedRows.get(row);
+    if (!parsed) parsedRows.set(row, (parsed = parseNotification(row.body)));
+    return parsed;
+  }
+
+  /** Whether every handler of the row may run inside a batch transaction (unparseable rows go alone). */
+  function batchable(row: Row): boolean {
+    const parsed = parse(row);
+    return parsed.ok && handlersOf(parsed.event).every((h) => batchSafe.has(h));
+  }
+
+  async function runHandlers(row: Row, ctx: HandlerContext): Promise<void> {
+    const parsed = parse(row);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const event = parsed.event;
+    if (event.typeWebhook === "unknown") log.warn({ instanceId: row.instanceId, typeWebhook: event.originalTypeWebhook }, "unknown notification type stored");
+    for (const handler of handlersOf(event)) await handler(row.instanceId, event, row.body, ctx);
+  }
+
+  async function runEffects(effects: Array<() => unknown>): Promise<void> {
+    for (const effect of effects) {
+      try {
+        await effect();
+      } catch (err) {
+        log.error({ err }, "effect after a processed notification failed");
       }
-      await db.update(notifications).set({ processedAt: new Date(), error: null }).where(eq(notifications.id, row.id));
+    }
+  }
+
+  /**
+   * Processes rows in one transaction with their processed_at (all or nothing: a crash or a failure leaves every row
+   * unprocessed, and processing is idempotent); their deferred effects run after the commit. Throws on failure.
+   */
+  async function processTogether(rows: Row[]): Promise<void> {
+    const effects: Array<() => unknown> = [];
+    await db.transaction(async (tx) => {
+      const ctx: HandlerContext = { db: tx as unknown as Db, tx: true, defer: (effect) => void effects.push(effect) };
+      for (const row of rows) await runHandlers(row, ctx);
+      await tx.update(notifications).set({ processedAt: new Date(), error: null }).where(inArray(notifications.id, rows.map((r) => r.id)));
+    });
+    await runEffects(effects);
+  }
+
+  /** Whether the row was processed (false: kept for a retry). Never throws, even with the database gone. */
+  async function process(row: Row, together: boolean): Promise<boolean> {
+    try {
+      if (together) {
+        await processTogether([row]);
+      } else {
+        // Handlers not made for batches: each writes (and announces) on its own, as it goes.
+        const ctx: HandlerContext = { db, tx: false, defer: (effect) => void runEffects([effect]) };
+        await runHandlers(row, ctx);
+        await db.update(notifications).set({ processedAt: new Date(), error: null }).where(eq(notifications.id, row.id));
+      }
       return true;
     } catch (err) {
       log.error({ err, notificationId: row.id, instanceId: row.instanceId }, "notification handler failed; kept for retry");
@@ -95,8 +169,59 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
     }
   }
 
+  function settle(row: Row, done: boolean): void {
+    if (done) {
+      retryAt.delete(row.id);
+      recent.add(row.id);
+      if (recent.size > RECENT) recent.delete(recent.values().next().value!);
+    } else {
+      // Failed (a handler, or the database is gone): the leader's sweep retries it, backing off.
+      const delay = Math.min(RETRY_MAX_MS, (retryAt.get(row.id)?.delay ?? RETRY_FIRST_MS / 2) * 2);
+      retryAt.set(row.id, { at: Date.now() + delay, delay });
+    }
+    pending.delete(row.id);
+  }
+
+  /** The next rows to process: the first row alone, or the longest run (up to BATCH) of batchable rows from the head. */
+  function take(queue: Row[]): { rows: Row[]; together: boolean } {
+    let n = 0;
+    while (n < queue.length && n < BATCH && batchable(queue[n]!)) n++;
+    return n === 0 ? { rows: queue.splice(0, 1), together: false } : { rows: queue.splice(0, n), together: true };
+  }
+
+  /** Works through one instance's queue, in order; the worker ends (and forgets itself) when the queue is empty. */
+  function startWorker(instanceId: number): void {
+    let run: Promise<void> | undefined;
+    run = (async () => {
+      // Rows queued in the same tick (a pull's backlog) join the first batch.
+      await null;
+      for (;;) {
+        const queue = queues.get(instanceId);
+        if (!queue?.length) {
+          // Synchronously with the check above: a row queued from now on starts a new worker.
+          queues.delete(instanceId);
+          if (chains.get(instanceId) === run) chains.delete(instanceId);
+          return;
+        }
+        const { rows, together } = take(queue);
+        if (together && rows.length > 1) {
+          try {
+            await processTogether(rows);
+            for (const row of rows) settle(row, true);
+            continue;
+          } catch (err) {
+            // One bad row must not hold up the others: the batch again, one row (one transaction) at a time.
+            log.warn({ err, instanceId, rows: rows.length }, "notification batch failed; processing its rows one by one");
+          }
+        }
+        for (const row of rows) settle(row, await process(row, together));
+      }
+    })();
+    chains.set(instanceId, run);
+  }
+
   /** `fresh`: the row was just inserted (accept), so it is new whatever this process saw before under that id. */
-  function enqueue(row: { id: number; instanceId: number; body: unknown }, fresh = false): void {
+  function enqueue(row: Row, fresh = false): void {
     if (fresh) {
       recent.delete(row.id);
       retryAt.delete(row.id);
@@ -104,25 +229,10 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
     if (pending.has(row.id) || recent.has(row.id) || (retryAt.get(row.id)?.at ?? 0) > Date.now()) return;
     pending.add(row.id);
     highest = Math.max(highest, row.id);
-    const previous = chains.get(row.instanceId) ?? Promise.resolve();
-    const next = previous
-      .then(() => process(row))
-      .then((done) => {
-        if (done) {
-          retryAt.delete(row.id);
-          recent.add(row.id);
-          if (recent.size > RECENT) recent.delete(recent.values().next().value!);
-        } else {
-          // Failed (a handler, or the database is gone): the leader's sweep retries it, backing off.
-          const delay = Math.min(RETRY_MAX_MS, (retryAt.get(row.id)?.delay ?? RETRY_FIRST_MS / 2) * 2);
-          retryAt.set(row.id, { at: Date.now() + delay, delay });
-        }
-      })
-      .finally(() => pending.delete(row.id));
-    chains.set(row.instanceId, next);
-    void next.finally(() => {
-      if (chains.get(row.instanceId) === next) chains.delete(row.instanceId);
-    });
+    const queue = queues.get(row.instanceId);
+    if (queue) queue.push(row);
+    else queues.set(row.instanceId, [row]);
+    if (!chains.has(row.instanceId)) startWorker(row.instanceId);
   }
 
   return {
@@ -133,15 +243,16 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
       const sentFor = "instanceData" in event ? event.instanceData.idInstance : (event.raw.instanceData as { idInstance?: unknown } | undefined)?.idInstance;
       if (sentFor !== undefined && sentFor !== idInstance) return { ok: false, reason: "notification is for another instance" };
       const typeWebhook = event.typeWebhook === "unknown" ? event.originalTypeWebhook.slice(0, 100) : event.typeWebhook;
+      // One statement (one commit) journals the row and notes that the instance is heard from.
+      const touch = db
+        .$with("touch")
+        .as(db.update(instances).set({ lastNotificationAt: sql`now()`, intakeError: null }).where(eq(instances.id, instanceId)).returning({ id: instances.id }));
       const [row] = await db
+        .with(touch)
         .insert(notifications)
         .values({ instanceId, dedupeKey: dedupeKey(event, body).slice(0, 300), typeWebhook, body, via })
         .onConflictDoNothing()
         .returning({ id: notifications.id });
-      await db
-        .update(instances)
-        .set({ lastNotificationAt: sql`now()`, intakeError: null })
-        .where(eq(instances.id, instanceId));
       if (!row) return { ok: true, duplicate: true, id: null };
       metrics.notifications.inc({ type: event.typeWebhook, via }); // known types only: label values stay few
       if (opts.processHere && !opts.processHere()) opts.onJournaled?.();
@@ -149,7 +260,8 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
       return { ok: true, duplicate: false, id: row.id };
     },
 
-    on(type, handler) {
+    on(type, handler, o = {}) {
+      if (o.batch) batchSafe.add(handler);
       handlers.set(type, [...(handlers.get(type) ?? []), handler]);
     },
 

@@ -7,6 +7,7 @@ import { EVENTS } from "../events/names.ts";
 import type { Logger } from "../lib/log.ts";
 import { GreenApiError } from "./errors.ts";
 import type { Gateway, InstanceCredentials } from "./gateway.ts";
+import type { HandlerContext } from "./intake.ts";
 import { SchedulerStoppedError } from "./scheduler.ts";
 import type { JournalMessage } from "./schemas.ts";
 import { fileKind, journalStatus, PROGRESS, sameContent } from "./outbox-content.ts";
@@ -47,8 +48,11 @@ export interface OutboxOptions {
 }
 
 export interface Outbox {
-  /** Stores a text or file send (once per idempotencyKey); it then goes out in the background. */
-  enqueue(input: SendTextInput | SendFileInput): Promise<{ id: number; chatId: number; created: boolean }>;
+  /**
+   * Stores a text or file send (once per idempotencyKey); it then goes out in the background. With `ctx` (an intake
+   * handler's) the rows are written through its transaction and the send is announced and started after its commit.
+   */
+  enqueue(input: SendTextInput | SendFileInput, ctx?: Pick<HandlerContext, "db" | "defer">): Promise<{ id: number; chatId: number; created: boolean }>;
   start(): void;
   stop(): Promise<void>;
   /** Looks for due sends now (another process queued one). */
@@ -242,7 +246,8 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   }
 
   return {
-    async enqueue(input) {
+    async enqueue(input, ctx) {
+      const db = ctx?.db ?? opts.db;
       let content: { type: string; text: string | null; media: MessageMedia | null };
       if ("file" in input) {
         const { type, kind } = fileKind(input.file.mimeType);
@@ -274,8 +279,12 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         .onConflictDoNothing({ target: messages.idempotencyKey })
         .returning({ id: messages.id });
       if (created) {
-        bus.publish({ name: EVENTS.messageCreated, instanceId: input.instanceId, data: { messageId: created.id, chatId: chat!.id } });
-        kick();
+        const announce = () => {
+          bus.publish({ name: EVENTS.messageCreated, instanceId: input.instanceId, data: { messageId: created.id, chatId: chat!.id } });
+          kick();
+        };
+        if (ctx) ctx.defer(announce);
+        else announce();
         return { id: created.id, chatId: chat!.id, created: true };
       }
       const [existing] = await db.select({ id: messages.id, chatId: messages.chatId }).from(messages).where(eq(messages.idempotencyKey, input.idempotencyKey));

@@ -88,7 +88,7 @@ function decodeCursor(cursor: string): { micros: string; id: number } | null {
 
 export function chatListQueries(db: Db) {
   /** Row details for chat ids already chosen and ordered by the page query. */
-  async function details(user: SessionUser, ids: number[], tsq: string | null): Promise<ChatListItem[]> {
+  async function details(user: SessionUser, ids: number[], tsq: string | null, scope?: SQL): Promise<ChatListItem[]> {
     if (ids.length === 0) return [];
     const last = db
       .select({
@@ -131,7 +131,7 @@ export function chatListQueries(db: Db) {
       .innerJoin(instances, eq(instances.id, chats.instanceId))
       .leftJoin(reads, and(eq(reads.chatId, chats.id), eq(reads.userId, user.id)))
       .leftJoinLateral(last, sql`true`)
-      .where(inArray(chats.id, ids));
+      .where(and(inArray(chats.id, ids), scope));
     const byId = new Map(
       rows.map((r) => [
         r.id,
@@ -211,8 +211,8 @@ export function chatListQueries(db: Db) {
     async chatRow(user: SessionUser, chatId: number): Promise<ChatListItem | undefined> {
       const scope = scopeOf(user);
       if (scope === false) return undefined;
-      const [visible] = await db.select({ id: chats.id }).from(chats).where(and(scope, eq(chats.id, chatId)));
-      return visible ? (await details(user, [chatId], null))[0] : undefined;
+      // One query: live updates ask this for every connected user on every message.
+      return (await details(user, [chatId], null, scope))[0];
     },
 
     /** How many of the user's chats have unread incoming messages (up to UNREAD_CAP), for the tab title. */

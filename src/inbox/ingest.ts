@@ -4,7 +4,7 @@ import type { Db } from "../db/client.ts";
 import { chats, messages, reactions, type MessageMedia } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
-import type { Intake } from "../greenapi/intake.ts";
+import type { HandlerContext, Intake } from "../greenapi/intake.ts";
 import { isMessageNotification, type MessageNotification } from "../greenapi/notifications.ts";
 import { translator, type Locale } from "../lib/i18n.ts";
 import { extractMessage, type Effect, type MessageContent } from "./extract.ts";
@@ -47,13 +47,15 @@ const VIA = { incomingMessageReceived: "whatsapp", outgoingMessageReceived: "pho
  * `{ messageId, chatId }` (messageUpdated adds `change`: "reaction" | "edited" | "deleted" | "call").
  */
 export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ingest {
-  const { db, bus } = opts;
+  const { bus } = opts;
   const t = translator(opts.locale);
-  const announce = (name: (typeof EVENTS)[keyof typeof EVENTS], instanceId: number, data: Record<string, unknown>) =>
-    bus.publish({ name, instanceId, data });
+  // Handlers write through ctx.db (the intake's batch transaction, or the database) and announce after the commit.
+  const direct: HandlerContext = { db: opts.db, tx: false, defer: (effect) => void effect() };
+  const announce = (ctx: HandlerContext, name: (typeof EVENTS)[keyof typeof EVENTS], instanceId: number, data: Record<string, unknown>) =>
+    ctx.defer(() => bus.publish({ name, instanceId, data }));
 
   /** Chat id and message id of `idMessage` in a chat of the instance, if stored. */
-  async function findTarget(instanceId: number, waChatId: string, idMessage: string) {
+  async function findTarget(db: Db, instanceId: number, waChatId: string, idMessage: string) {
     const [row] = await db
       .select({ id: messages.id, chatId: messages.chatId })
       .from(messages)
@@ -63,8 +65,9 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
   }
 
   /** Applies a reaction, edit or delete to its target; false when the target is not in the inbox. */
-  async function applyEffect(instanceId: number, waChatId: string, effect: Effect, reactor: string, at: Date): Promise<boolean> {
-    const target = await findTarget(instanceId, waChatId, effect.target);
+  async function applyEffect(ctx: HandlerContext, instanceId: number, waChatId: string, effect: Effect, reactor: string, at: Date): Promise<boolean> {
+    const { db } = ctx;
+    const target = await findTarget(db, instanceId, waChatId, effect.target);
     if (!target) return false;
     if (effect.kind === "react" && effect.emoji === "") {
       await db.delete(reactions).where(and(eq(reactions.messageId, target.id), eq(reactions.reactor, reactor)));
@@ -83,14 +86,17 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
       await db.update(messages).set({ deletedAt: sql`coalesce(${messages.deletedAt}, ${at.toISOString()}::timestamptz)` }).where(eq(messages.id, target.id));
     }
     const change = effect.kind === "react" ? "reaction" : effect.kind === "edit" ? "edited" : "deleted";
-    announce(EVENTS.messageUpdated, instanceId, { messageId: target.id, chatId: target.chatId, change });
+    announce(ctx, EVENTS.messageUpdated, instanceId, { messageId: target.id, chatId: target.chatId, change });
     return true;
   }
 
   /** Stores a message (and its chat) unless this chat already has that idMessage; returns the new row's ids. */
-  async function store(m: NewMessage): Promise<{ messageId: number; chatId: number } | null> {
+  async function store(ctx: HandlerContext, m: NewMessage): Promise<{ messageId: number; chatId: number } | null> {
+    const { db } = ctx;
     const preview = previewText({ type: m.type, text: m.text, raw: m.raw, media: m.media }, t);
-    const stored = await db.transaction(async (tx) => {
+    // Inside the intake's transaction already: no savepoint of its own (a failure rolls the whole batch back).
+    const atomically = <T>(work: (tx: Db) => Promise<T>): Promise<T> => (ctx.tx ? work(db) : db.transaction((tx) => work(tx as unknown as Db)));
+    const stored = await atomically(async (tx) => {
       const [chat] = await tx
         .insert(chats)
         .values({ instanceId: m.instanceId, waChatId: m.waChatId, name: m.chatName })
@@ -123,23 +129,23 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
     });
     if (!stored) return null;
     if (!m.history) {
-      announce(EVENTS.messageCreated, m.instanceId, stored);
-      announce(EVENTS.chatUpdated, m.instanceId, { chatId: stored.chatId });
+      announce(ctx, EVENTS.messageCreated, m.instanceId, stored);
+      announce(ctx, EVENTS.chatUpdated, m.instanceId, { chatId: stored.chatId });
     }
-    if (m.media?.state === "pending") opts.onMediaPending?.(stored.messageId);
+    if (m.media?.state === "pending") ctx.defer(() => opts.onMediaPending?.(stored.messageId));
     // Team workflow: the customer's contact, reopening a resolved chat, auto-assignment.
-    if (!m.history) await afterIngest({ db, bus, locale: opts.locale }, { chatId: stored.chatId, waChatId: m.waChatId, direction: m.direction, senderName: m.chatName ?? m.senderName });
+    if (!m.history) await afterIngest({ db, bus, locale: opts.locale, ctx }, { chatId: stored.chatId, waChatId: m.waChatId, direction: m.direction, senderName: m.chatName ?? m.senderName });
     return stored;
   }
 
-  async function onMessage(instanceId: number, event: MessageNotification, body: unknown, history = false): Promise<boolean> {
+  async function onMessage(ctx: HandlerContext, instanceId: number, event: MessageNotification, body: unknown, history = false): Promise<boolean> {
     const { content, effect } = extractMessage(event, body, t);
     const { chatId: waChatId, sender } = event.senderData;
     const sentAt = new Date(event.timestamp * 1000);
-    if (effect && (await applyEffect(instanceId, waChatId, effect, sender, sentAt))) return false;
+    if (effect && (await applyEffect(ctx, instanceId, waChatId, effect, sender, sentAt))) return false;
     if (!content) return false;
     const incoming = event.typeWebhook === "incomingMessageReceived";
-    const stored = await store({
+    const stored = await store(ctx, {
       ...content,
       instanceId,
       waChatId,
@@ -156,27 +162,27 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
   }
 
   for (const type of ["incomingMessageReceived", "outgoingMessageReceived", "outgoingAPIMessageReceived"] as const) {
-    intake.on(type, async (instanceId, event, body) => {
-      if (isMessageNotification(event)) await onMessage(instanceId, event, body);
-    });
+    intake.on(type, async (instanceId, event, body, ctx) => {
+      if (isMessageNotification(event)) await onMessage(ctx, instanceId, event, body);
+    }, { batch: true });
   }
 
   // One system line per call: written at the first notification, its outcome filled in by the later one.
-  intake.on("incomingCall", async (instanceId, event, body) => {
+  intake.on("incomingCall", async (instanceId, event, body, ctx) => {
     if (event.typeWebhook !== "incomingCall") return;
     const base = { type: CALL_TYPE, text: renderCall(event.status, t), quotedIdMessage: null, media: null as MessageMedia | null };
-    const created = await store({
+    const created = await store(ctx, {
       ...base, instanceId, waChatId: event.from, chatName: null, idMessage: event.idMessage, direction: "system", via: "whatsapp",
       senderName: null, sentAt: new Date(event.timestamp * 1000), raw: body,
     });
     if (created || event.status === "offer") return;
-    const target = await findTarget(instanceId, event.from, event.idMessage);
+    const target = await findTarget(ctx.db, instanceId, event.from, event.idMessage);
     if (!target) return;
-    await db.update(messages).set({ text: base.text, raw: body }).where(eq(messages.id, target.id));
-    announce(EVENTS.messageUpdated, instanceId, { messageId: target.id, chatId: target.chatId, change: "call" });
-  });
+    await ctx.db.update(messages).set({ text: base.text, raw: body }).where(eq(messages.id, target.id));
+    announce(ctx, EVENTS.messageUpdated, instanceId, { messageId: target.id, chatId: target.chatId, change: "call" });
+  }, { batch: true });
 
-  return { ingestMessage: (instanceId, event, body, o = {}) => onMessage(instanceId, event, body, o.history === true) };
+  return { ingestMessage: (instanceId, event, body, o = {}) => onMessage(direct, instanceId, event, body, o.history === true) };
 }
 
 const nonEmpty = (s: string | undefined): string | null => (s?.trim() ? s : null);

@@ -120,13 +120,15 @@ export function messageQueries(db: Db) {
     async messageWithPrevious(messageId: number): Promise<{ message: MessageView; previousSentAt: Date | null } | undefined> {
       const [row] = await db.select(columns).from(messages).where(eq(messages.id, messageId));
       if (!row) return undefined;
-      const [previous] = await db
-        .select({ sentAt: messages.sentAt })
-        .from(messages)
-        .where(and(eq(messages.chatId, row.chatId), sql`(${messages.sentAt}, ${messages.id}) < (select b.sent_at, b.id from messages b where b.id = ${row.id})`))
-        .orderBy(...newestFirst(messages.sentAt, messages.id))
-        .limit(1);
-      const [message] = await enrich(row.chatId, [row]);
+      const [[previous], [message]] = await Promise.all([
+        db
+          .select({ sentAt: messages.sentAt })
+          .from(messages)
+          .where(and(eq(messages.chatId, row.chatId), sql`(${messages.sentAt}, ${messages.id}) < (select b.sent_at, b.id from messages b where b.id = ${row.id})`))
+          .orderBy(...newestFirst(messages.sentAt, messages.id))
+          .limit(1),
+        enrich(row.chatId, [row]),
+      ]);
       return { message: message!, previousSentAt: previous?.sentAt ?? null };
     },
 

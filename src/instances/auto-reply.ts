@@ -2,7 +2,7 @@
 import { and, eq, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { chats, instances } from "../db/schema/index.ts";
-import type { Intake } from "../greenapi/intake.ts";
+import type { HandlerContext, Intake } from "../greenapi/intake.ts";
 import { isMessageNotification } from "../greenapi/notifications.ts";
 import type { Outbox } from "../greenapi/outbox.ts";
 import type { Logger } from "../lib/log.ts";
@@ -18,13 +18,14 @@ export interface AutoReplyOptions {
 
 /** Registers after the inbox's ingest handler, so the customer's message (and its chat) is stored first. */
 export function registerAutoReply(intake: Intake, opts: AutoReplyOptions): void {
-  intake.on("incomingMessageReceived", async (instanceId, event) => {
+  intake.on("incomingMessageReceived", async (instanceId, event, _body, ctx) => {
     if (!isMessageNotification(event)) return;
     const { chatId } = event.senderData;
     // Customers only: no groups, no broadcasts/statuses; a reaction is not someone writing.
     if (!/@(c\.us|lid)$/.test(chatId) || event.messageData.typeMessage === "reactionMessage") return;
-    await autoReply(opts, instanceId, chatId);
-  });
+    // In the intake's transaction: the claim and the queued reply commit (or roll back) with the notification.
+    await autoReply(opts, instanceId, chatId, ctx);
+  }, { batch: true });
 }
 
 /**
@@ -32,8 +33,8 @@ export function registerAutoReply(intake: Intake, opts: AutoReplyOptions): void 
  * is claimed with one conditional UPDATE, so restarts, re-deliveries and several processes never send it twice.
  * Returns whether a reply was queued.
  */
-export async function autoReply(opts: AutoReplyOptions, instanceId: number, waChatId: string): Promise<boolean> {
-  const { db } = opts;
+export async function autoReply(opts: AutoReplyOptions, instanceId: number, waChatId: string, ctx?: HandlerContext): Promise<boolean> {
+  const db = ctx?.db ?? opts.db;
   const [inst] = await db
     .select({ on: instances.autoReplyEnabled, text: instances.autoReplyText, hours: instances.autoReplyIntervalHours, enabled: instances.enabled })
     .from(instances)
@@ -48,7 +49,7 @@ export async function autoReply(opts: AutoReplyOptions, instanceId: number, waCh
     .where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, waChatId), or(isNull(chats.lastAutoReplyAt), lte(chats.lastAutoReplyAt, due))))
     .returning({ id: chats.id });
   if (!claimed) return false;
-  await opts.outbox().enqueue({ instanceId, waChatId, text, via: "auto", idempotencyKey: `auto:${claimed.id}:${now.toISOString()}` });
+  await opts.outbox().enqueue({ instanceId, waChatId, text, via: "auto", idempotencyKey: `auto:${claimed.id}:${now.toISOString()}` }, ctx);
   opts.log.info({ instanceId, chatId: claimed.id }, "auto-reply queued");
   return true;
 }

@@ -8,8 +8,8 @@ import type { SessionUser } from "../auth/sessions.ts";
 export type InstanceRow = typeof instances.$inferSelect;
 /** An instance as pages show it: never carries the API token. */
 export type InstanceView = Omit<InstanceRow, "apiToken" | "webhookToken"> & {
+  /** Chats and messages of the number, from a per-process snapshot up to COUNTS_TTL_MS old (see `counts`). */
   chatCount: number;
-  unread: number;
   messageCount: number;
   /** Title of the linked Telegram channel, when the bot knows it. */
   telegramTitle: string | null;
@@ -43,13 +43,27 @@ const viewColumns = {
   lastAssignedUserId: instances.lastAssignedUserId,
   createdAt: instances.createdAt,
   updatedAt: instances.updatedAt,
-  chatCount: sql<number>`(select count(*)::int from chats c where c.instance_id = "instances"."id")`,
-  unread: sql<number>`(select coalesce(sum(c.unread_count), 0)::int from chats c where c.instance_id = "instances"."id")`,
-  messageCount: sql<number>`(select count(*)::int from messages m where m.instance_id = "instances"."id")`,
   telegramTitle: sql<string | null>`(select coalesce(t.title, t.username) from telegram_chats t where t.id = "instances"."telegram_chat_id")`,
   /** Green-API's explanation: from the last 466 answer, else from the newest quotaExceeded notification. */
   quotaDescription: sql<string | null>`coalesce("instances"."quota_description", (select n.body->'quotaData'->>'description' from notifications n where n.instance_id = "instances"."id" and n.type_webhook = 'quotaExceeded' order by n.id desc limit 1))`,
 };
+
+/** Per-instance counts for cards and the dashboard. */
+export interface InstanceCounts {
+  chats: number;
+  messages: number;
+  /** Messages sent since midnight (database time zone). */
+  messagesToday: number;
+}
+
+/**
+ * How old the counts may get. Counting every message of a number reads the whole messages table (there is no index on
+ * messages.instance_id alone): ~1 s at 1 000 000 messages. Pages show a snapshot instead, recomputed in the background
+ * once it is older than this; nothing invalidates it, so a new message shows up in the counts within this time.
+ */
+export const COUNTS_TTL_MS = 60_000;
+
+const NO_COUNTS: InstanceCounts = { chats: 0, messages: 0, messagesToday: 0 };
 
 /** A committed change of an instance's state; `offlineSince` is the value before the change. */
 export interface StateTransition {
@@ -63,9 +77,65 @@ export interface StateTransition {
   settingsPending: boolean;
 }
 
-export function createInstanceService(db: Db) {
+export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?: () => number; onCountsError?: (err: unknown) => void } = {}) {
   const stateListeners: ((t: StateTransition) => void)[] = [];
+  const ttl = opts.countsTtlMs ?? COUNTS_TTL_MS;
+  const now = opts.now ?? Date.now;
+  let snapshot: { at: number; byInstance: Map<number, InstanceCounts> } | undefined;
+  let refreshing: Promise<Map<number, InstanceCounts>> | undefined;
+
+  /** One pass over chats and one over messages, grouped by instance (every instance at once). */
+  async function countAll(): Promise<Map<number, InstanceCounts>> {
+    const [chatRows, messageRows] = await Promise.all([
+      db.select({ id: chats.instanceId, n: sql<number>`count(*)::int` }).from(chats).groupBy(chats.instanceId),
+      db
+        .select({ id: messages.instanceId, n: sql<number>`count(*)::int`, today: sql<number>`(count(*) filter (where ${messages.sentAt} >= date_trunc('day', now())))::int` })
+        .from(messages)
+        .groupBy(messages.instanceId),
+    ]);
+    const byInstance = new Map<number, InstanceCounts>();
+    for (const r of chatRows) byInstance.set(r.id, { ...NO_COUNTS, chats: r.n });
+    for (const r of messageRows) byInstance.set(r.id, { chats: byInstance.get(r.id)?.chats ?? 0, messages: r.n, messagesToday: r.today });
+    return byInstance;
+  }
+
+  function refresh(): Promise<Map<number, InstanceCounts>> {
+    refreshing ??= (async () => {
+      const started = now();
+      try {
+        const byInstance = await countAll();
+        snapshot = { at: started, byInstance };
+        return byInstance;
+      } finally {
+        refreshing = undefined;
+      }
+    })();
+    return refreshing;
+  }
+
+  /**
+   * Counts of every instance, at most `ttl` old: the first call waits for them; later, a stale snapshot is served while
+   * one refresh runs in the background (concurrent callers share it).
+   */
+  async function counts(): Promise<Map<number, InstanceCounts>> {
+    if (!snapshot) return refresh();
+    if (now() - snapshot.at >= ttl && !refreshing) refresh().catch((err) => opts.onCountsError?.(err));
+    return snapshot.byInstance;
+  }
+
+  async function withCounts<T extends { id: number }>(rows: T[]): Promise<(T & { chatCount: number; messageCount: number })[]> {
+    if (rows.length === 0) return [];
+    const byInstance = await counts();
+    return rows.map((r) => {
+      const c = byInstance.get(r.id) ?? NO_COUNTS;
+      return { ...r, chatCount: c.chats, messageCount: c.messages };
+    });
+  }
+
   return {
+    /** Per-instance chat and message counts (a snapshot up to COUNTS_TTL_MS old). */
+    counts,
+
     async exists(id: number): Promise<boolean> {
       const [row] = await db.select({ id: instances.id }).from(instances).where(eq(instances.id, id));
       return row !== undefined;
@@ -201,36 +271,35 @@ export function createInstanceService(db: Db) {
 
     async getView(id: number): Promise<InstanceView | undefined> {
       const [row] = await db.select(viewColumns).from(instances).where(eq(instances.id, id));
-      return row;
+      return row ? (await withCounts([row]))[0] : undefined;
     },
 
     /** The instances this user may see, by name. */
     async listVisible(user: SessionUser): Promise<InstanceView[]> {
       const scope = visibleInstances(user);
       if (scope !== "all" && scope.length === 0) return [];
-      return db
+      const rows = await db
         .select(viewColumns)
         .from(instances)
         .where(scope === "all" ? undefined : inArray(instances.id, [...scope]))
         .orderBy(asc(instances.name));
+      return withCounts(rows);
     },
 
-    /** Totals for the dashboard within what the user may see. */
-    async totals(user: SessionUser): Promise<{ instances: number; chats: number; unread: number; messagesToday: number }> {
+    /** Totals for the dashboard within what the user may see (chats and messages from the `counts` snapshot). */
+    async totals(user: SessionUser): Promise<{ instances: number; chats: number; messagesToday: number }> {
       const scope = visibleInstances(user);
-      if (scope !== "all" && scope.length === 0) return { instances: 0, chats: 0, unread: 0, messagesToday: 0 };
-      const inScope = (col: typeof instances.id | typeof chats.instanceId | typeof messages.instanceId) =>
-        scope === "all" ? undefined : inArray(col, [...scope]);
-      const [i] = await db.select({ n: sql<number>`count(*)::int` }).from(instances).where(inScope(instances.id));
-      const [c] = await db
-        .select({ n: sql<number>`count(*)::int`, unread: sql<number>`coalesce(sum(${chats.unreadCount}), 0)::int` })
-        .from(chats)
-        .where(inScope(chats.instanceId));
-      const [m] = await db
-        .select({ n: sql<number>`count(*)::int` })
-        .from(messages)
-        .where(and(inScope(messages.instanceId), sql`${messages.sentAt} >= date_trunc('day', now())`));
-      return { instances: i?.n ?? 0, chats: c?.n ?? 0, unread: c?.unread ?? 0, messagesToday: m?.n ?? 0 };
+      if (scope !== "all" && scope.length === 0) return { instances: 0, chats: 0, messagesToday: 0 };
+      const ids = await db.select({ id: instances.id }).from(instances).where(scope === "all" ? undefined : inArray(instances.id, [...scope]));
+      const byInstance = ids.length ? await counts() : new Map<number, InstanceCounts>();
+      let chatTotal = 0;
+      let today = 0;
+      for (const { id } of ids) {
+        const c = byInstance.get(id) ?? NO_COUNTS;
+        chatTotal += c.chats;
+        today += c.messagesToday;
+      }
+      return { instances: ids.length, chats: chatTotal, messagesToday: today };
     },
   };
 }

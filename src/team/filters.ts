@@ -55,27 +55,31 @@ export function isFiltered(f: TeamFilter): boolean {
   return f.label !== undefined || f.status !== undefined || f.assignee !== undefined || f.from !== undefined || f.to !== undefined;
 }
 
+/** Tab counts stop at this many (shown as "999+"): each tab stops counting there, so big tabs cost no more than that. */
+export const TAB_COUNT_CAP = 1000;
+
 export function createTabCounts(db: Db) {
-  /** How many chats each tab holds for the user (within the instance and label filters). */
+  /** How many chats each tab holds for the user (within the instance and label filters), up to TAB_COUNT_CAP. */
   return async function tabCounts(user: SessionUser, opts: { instanceId?: number; label?: number } = {}): Promise<TabCounts> {
     const scope = visibleInstances(user);
     if (scope !== "all" && scope.length === 0) return { mine: 0, unassigned: 0, all: 0, resolved: 0 };
+    const visible = and(
+      scope === "all" ? undefined : inArray(chats.instanceId, [...scope]),
+      opts.instanceId === undefined ? undefined : eq(chats.instanceId, opts.instanceId),
+      isNotNull(chats.lastMessageAt),
+      opts.label ? hasLabel(opts.label) : undefined,
+    );
+    const open = ne(chats.status, "resolved");
+    const capped = (tab: SQL | undefined) =>
+      sql<number>`(select count(*)::int from (${db.select({ one: sql`1` }).from(chats).where(and(visible, tab)).limit(TAB_COUNT_CAP)}) t)`;
     const [row] = await db
       .select({
-        mine: sql<number>`count(*) filter (where ${chats.assigneeId} = ${user.id} and ${chats.status} <> 'resolved')::int`,
-        unassigned: sql<number>`count(*) filter (where ${chats.assigneeId} is null and ${chats.status} <> 'resolved')::int`,
-        all: sql<number>`count(*) filter (where ${chats.status} <> 'resolved')::int`,
-        resolved: sql<number>`count(*) filter (where ${chats.status} = 'resolved')::int`,
+        mine: capped(and(eq(chats.assigneeId, user.id), open)),
+        unassigned: capped(and(isNull(chats.assigneeId), open)),
+        all: capped(open),
+        resolved: capped(eq(chats.status, "resolved")),
       })
-      .from(chats)
-      .where(
-        and(
-          scope === "all" ? undefined : inArray(chats.instanceId, [...scope]),
-          opts.instanceId === undefined ? undefined : eq(chats.instanceId, opts.instanceId),
-          isNotNull(chats.lastMessageAt),
-          opts.label ? hasLabel(opts.label) : undefined,
-        ),
-      );
+      .from(sql`(select 1) as one`);
     return row ?? { mine: 0, unassigned: 0, all: 0, resolved: 0 };
   };
 }

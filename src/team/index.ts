@@ -1,6 +1,7 @@
 // The team capability's public face: services built once per app (memoized on its dependencies), and the ingest hook.
 import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
+import type { HandlerContext } from "../greenapi/intake.ts";
 import type { Locale } from "../lib/i18n.ts";
 import { createContacts } from "./contacts.ts";
 import { createTabCounts } from "./filters.ts";
@@ -46,11 +47,28 @@ export function teamOf(deps: TeamDeps): Team {
  * a resolved chat and may auto-assign it.
  */
 export async function afterIngest(
-  opts: { db: Db; bus: EventBus; locale: Locale },
+  opts: { db: Db; bus: EventBus; locale: Locale; ctx?: HandlerContext },
   m: { chatId: number; waChatId: string; direction: string; senderName: string | null },
 ): Promise<void> {
   if (m.direction !== "in") return;
-  const team = teamOf({ db: opts.db, bus: opts.bus, config: { DEFAULT_LOCALE: opts.locale } });
+  const { ctx } = opts;
+  // Inside the intake's batch transaction: write through it, announce after its commit (src/greenapi/intake.ts).
+  const team = ctx?.tx
+    ? { contacts: createContacts(ctx.db), state: createTeamState({ db: ctx.db, bus: deferringBus(opts.bus, ctx), locale: opts.locale }) }
+    : teamOf({ db: opts.db, bus: opts.bus, config: { DEFAULT_LOCALE: opts.locale } });
   await team.contacts.upsertFromChat(m.waChatId, m.senderName);
   await team.state.onIncoming(m.chatId);
+}
+
+/** The bus, with publishing put off until the context's work is committed. */
+function deferringBus(bus: EventBus, ctx: HandlerContext): EventBus {
+  return {
+    publish: (event) => ctx.defer(() => bus.publish(event)),
+    subscribe: (listener, options) => bus.subscribe(listener, options),
+    receive: (event) => bus.receive(event),
+    relay: null,
+    get size() {
+      return bus.size;
+    },
+  };
 }

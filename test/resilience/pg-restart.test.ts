@@ -106,9 +106,14 @@ test("PostgreSQL restart under load: outage reported, reconnects, nothing acknow
   const stream = openStream(await signIn(follower));
   try {
     await until("stream connected", () => stream.text().includes(": connected"), 10_000);
-    expect(await postWebhook(follower, cluster.instanceId, incoming("AFTER", "after the restart"))).toBe(200);
-    await until("the follower's stream to show the message", () => stream.text().includes("after the restart"), 10_000).catch(async (err) => {
-      const stored = await cluster.sql`select id, status from messages where id_message = 'AFTER'`;
+    // An event published while a process is still re-subscribing (LISTEN) is not replayed to it, so the check posts a new
+    // message every 5 s until one crosses over: reconnection must happen by itself within 30 s.
+    let attempt = 0;
+    const post = async () => expect(await postWebhook(follower, cluster.instanceId, incoming(`AFTER${++attempt}`, `after the restart ${attempt}`))).toBe(200);
+    await post();
+    const reposting = setInterval(() => void post(), 5_000);
+    await until("the follower's stream to show a message", () => stream.text().includes("after the restart"), 30_000).finally(() => clearInterval(reposting)).catch(async (err) => {
+      const stored = await cluster.sql`select id, status from messages where id_message like 'AFTER%'`;
       for (const a of apps) {
         const out = a.proc.output();
         console.log(a.port, "leader", a.isLeader(), "listens", out.split("listening for other processes").length - 1, "stored", JSON.stringify(stored));

@@ -93,8 +93,7 @@ export const InstanceCard: FC<{ instance: InstanceView }> = ({ instance: i }) =>
         <IntakeHealth instance={i} />
       </p>
       <p class="small">
-        {t("instances.chatCount", { count: i.chatCount })} · {t("instances.unreadCount", { count: i.unread })} ·{" "}
-        {t("instances.messageCount", { count: i.messageCount })}
+        {t("instances.chatCount", { count: i.chatCount })} · {t("instances.messageCount", { count: i.messageCount })}
       </p>
       <p class="small muted">
         {i.telegramTitle ? t("instances.telegramChannel", { title: i.telegramTitle }) : t("instances.noTelegram")} ·{" "}

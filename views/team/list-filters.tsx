@@ -1,7 +1,7 @@
 // The chat list's team controls inside the search form: tabs with live counts, label filter and further filters.
 import type { FC } from "hono/jsx";
 import type { Label } from "../../src/team/labels.ts";
-import { isFiltered, TABS, type TabCounts, type TeamFilter } from "../../src/team/filters.ts";
+import { isFiltered, TAB_COUNT_CAP, TABS, type TabCounts, type TeamFilter } from "../../src/team/filters.ts";
 import type { Ui } from "../chats/format.ts";
 
 /** Tabs as radio buttons of the list form: choosing one asks for the list with every other filter kept. */
@@ -13,7 +13,7 @@ export const ChatTabs: FC<{ ui: Ui; filter: TeamFilter; counts: TabCounts; searc
           <input type="radio" name="tab" value={tab} checked={filter.tab === tab}
             hx-get={searchPath} hx-trigger="change" hx-include="closest form" hx-target="#chat-results" hx-swap="innerHTML" hx-push-url="true" />
           <span>{ui.t(`team.tab.${tab}`)}</span>
-          <span class="tab-count" data-tab-count={tab}>{counts[tab]}</span>
+          <span class="tab-count" data-tab-count={tab}>{counts[tab] >= TAB_COUNT_CAP ? `${TAB_COUNT_CAP - 1}+` : counts[tab]}</span>
         </label>
       ))}
     </div>

@@ -57,7 +57,6 @@ export const en = {
   "instances.emptyAsk": "Ask an admin to connect a number or to give you access to one.",
   "instances.noNumber": "Not connected yet",
   "instances.chatCount": { one: "{count} chat", other: "{count} chats" },
-  "instances.unreadCount": { one: "{count} unread", other: "{count} unread" },
   "instances.webhook": "webhook",
   "instances.polling": "polling",
   "instances.lastSeen": "last event {when}",

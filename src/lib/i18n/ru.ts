@@ -65,7 +65,6 @@ export const ru: Record<keyof typeof en, Entry> = {
   "instances.emptyAsk": "Попросите администратора подключить номер или дать вам к нему доступ.",
   "instances.noNumber": "Ещё не подключён",
   "instances.chatCount": { one: "{count} чат", few: "{count} чата", many: "{count} чатов", other: "{count} чата" },
-  "instances.unreadCount": { one: "{count} непрочитанное", few: "{count} непрочитанных", many: "{count} непрочитанных", other: "{count} непрочитанных" },
   "instances.webhook": "вебхук",
   "instances.polling": "опрос",
   "instances.lastSeen": "последнее событие {when}",
