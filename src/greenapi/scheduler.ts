@@ -5,6 +5,9 @@ import { rateLimitFor } from "./limits.ts";
 import { metrics } from "../metrics/index.ts";
 
 /** Within one bucket a manager's reply goes before normal work, which goes before background jobs. */
+/** How many 429 answers a call may wait out beyond its maxAttempts. */
+const RATE_LIMITED_EXTRA = 5;
+
 export type Priority = "reply" | "normal" | "background";
 export const PRIORITIES: readonly Priority[] = ["reply", "normal", "background"];
 
@@ -201,7 +204,10 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
   function onFailure(b: Bucket, job: Job, err: unknown): void {
     const apiErr = err instanceof GreenApiError ? err : null;
     if (apiErr?.rateLimitRemaining === 0) emptyBucket(b);
-    if (!apiErr?.retryable || stopped || job.attempts >= job.maxAttempts) {
+    // A 429 was refused before anything ran, so it is waited out even past maxAttempts (which guards ambiguous failures
+    // such as a send whose answer was lost), up to RATE_LIMITED_EXTRA more tries.
+    const spent = apiErr?.kind === "rateLimited" ? job.attempts >= job.maxAttempts + RATE_LIMITED_EXTRA : job.attempts >= job.maxAttempts;
+    if (!apiErr?.retryable || stopped || spent) {
       b.failed++;
       job.reject(err);
       return;

@@ -103,7 +103,7 @@ describe("instance gate matrix", () => {
     expect(nobody).toContain("No WhatsApp numbers yet");
     expect(nobody).toContain("Ask an admin");
     const dashboard = await (await agents.admin!.get("/")).text();
-    expect(dashboard).toContain("1 chat · 2 unread");
+    expect(dashboard).toContain("1 chat · 0 messages");
   });
 
   test("the users page counts each user's sessions", async () => {
