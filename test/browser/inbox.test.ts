@@ -180,6 +180,27 @@ for (const vp of viewports) {
       await w.shot("03-reply-read");
     });
 
+    test("the author edits that reply in place (editMessage at the fake), then deletes it for everyone", async () => {
+      const bubble = page.locator(".msg-out").last();
+      const idMessage = fake.control.sentMessages(ID).at(-1)!.idMessage;
+      await bubble.locator(".msg-actions summary").click();
+      await bubble.locator('button[hx-get$="/edit"]').click();
+      const editor = page.locator(".msg-editing textarea");
+      await editor.waitFor();
+      const edited = `Edited reply (${vp.name})`;
+      await editor.fill(edited);
+      await page.locator(".msg-editing button[type=submit]").click();
+      await within(5000, async () => (await page.locator(".msg-out").last().locator(".msg-text").textContent()) === edited, "the edited text");
+      expect(await page.locator(".msg-out").last().locator(".edited").count()).toBe(1);
+      expect(fake.control.messageChanges(ID)).toContainEqual({ method: "editMessage", chatId: vp.customer, idMessage, text: edited, applied: true });
+      page.once("dialog", (d) => void d.accept());
+      await page.locator(".msg-out").last().locator(".msg-actions summary").click();
+      await page.locator(".msg-out").last().locator('button[hx-post$="/delete"]').click();
+      await within(5000, async () => (await page.locator(".msg-out").last().locator(".msg-deleted").count()) === 1, "shown as deleted");
+      expect(fake.control.messageChanges(ID).filter((c) => c.method === "deleteMessage" && c.idMessage === idMessage)).toHaveLength(1);
+      await w.shot("03b-edited-deleted");
+    });
+
     test("an image sent from the browser arrives at the fake through sendFileByUpload", async () => {
       await page.locator("#attach-file").setInputFiles({ name: `dot-${vp.name}.png`, mimeType: "image/png", buffer: PNG });
       const panel = page.locator("#attach");
