@@ -18,4 +18,7 @@ export const EVENTS = {
   notice: "notice",
 } as const;
 
+/** Events between the app's own services (and processes) that no browser needs: never written to SSE streams. */
+export const SERVER_EVENTS: ReadonlySet<string> = new Set([EVENTS.chatViewing]);
+
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];

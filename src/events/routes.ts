@@ -5,7 +5,7 @@ import type { AppEnv } from "../lib/context.ts";
 import type { AppEvent } from "./bus.ts";
 import { visibleTo } from "./filter.ts";
 import { coalesce, fanoutQuery, scopeKey, stopSharing } from "./shared.ts";
-import { EVENTS } from "./names.ts";
+import { EVENTS, SERVER_EVENTS } from "./names.ts";
 import { metrics } from "../metrics/index.ts";
 import { INBOX_EVENTS, inboxFrames, liveStream, unreadFrame, type Frame } from "../../views/chats/live.tsx";
 import { uiFor } from "../../views/chats/format.ts";
@@ -36,7 +36,7 @@ export const eventRoutes = new Hono<AppEnv>().get("/events", (c) => {
     metrics.sseClients.inc();
     const subscription = bus.subscribe((event) => {
       if (INBOX_EVENTS.has(event.name)) stopSharing(bus);
-      if (!visibleTo(user, event)) return;
+      if (SERVER_EVENTS.has(event.name) || !visibleTo(user, event)) return;
       queue.push(event);
       wake?.();
     });

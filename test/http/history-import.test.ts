@@ -9,7 +9,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { chats, historyImports, instances, messages } from "../../src/db/schema/index.ts";
 import { startFastFake } from "../fakes/green-api/testkit.ts";
 import type { FakeGreenApi } from "../fakes/green-api/index.ts";
-import { Agent, startTestApp, type TestApp } from "../support/app.ts";
+import { Agent, sseUntil, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
 import { grant } from "../support/fixtures.ts";
 
@@ -297,22 +297,3 @@ describe("backfill after an offline window", () => {
   }, 30_000);
 });
 
-/** Reads the user's SSE stream until `match` appears (or fails after `ms`). */
-async function sseUntil(agent: Agent, match: RegExp, ms = 15_000): Promise<string> {
-  const res = await agent.get("/events", { accept: "text/event-stream" });
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const deadline = Date.now() + ms;
-  try {
-    while (Date.now() < deadline) {
-      const chunk = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => null)]);
-      if (!chunk || chunk.done) break;
-      text += decoder.decode(chunk.value);
-      if (match.test(text)) return text;
-    }
-    throw new Error(`no ${match} in SSE stream: ${text.slice(-500)}`);
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-}

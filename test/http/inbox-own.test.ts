@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { chats, instances, messages, userInstances } from "../../src/db/schema/index.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
-import { Agent, startTestApp, type TestApp } from "../support/app.ts";
+import { Agent, sseUntil, startTestApp, type TestApp } from "../support/app.ts";
+import { EVENTS } from "../../src/events/names.ts";
 import { resetDatabase } from "../support/db.ts";
 
 const ID = 7103555077;
@@ -162,6 +163,17 @@ describe("who is viewing", () => {
     const annaSees = await (await viewing(anna)).text();
     expect(annaSees).toContain("Boris is also here");
     expect(annaSees).not.toContain("Anna");
+  });
+
+  test("pings stay between the app's services: browsers' live streams never carry them", async () => {
+    const stream = sseUntil(boris, /event: notice\ndata: after the ping/);
+    await Bun.sleep(300); // the stream is subscribed
+    await viewing(anna);
+    const user = (await app.deps.sessions.validate(boris.cookies.get("gi_session")!))!.user;
+    app.deps.bus.publish({ name: EVENTS.notice, userId: user.id, data: { html: "after the ping" } });
+    const seen = await stream;
+    expect(seen).toContain("after the ping");
+    expect(seen).not.toContain(EVENTS.chatViewing);
   });
 
   test("the conversation page pings while open", async () => {

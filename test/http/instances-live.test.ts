@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { instances } from "../../src/db/schema/index.ts";
 import { checkInstanceStates } from "../../src/jobs/state-check.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
-import { Agent, startTestApp, type TestApp } from "../support/app.ts";
+import { Agent, sseUntil, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
 
 const ID = 7103888001;
@@ -34,25 +34,6 @@ afterAll(async () => {
   await fake.stop();
 });
 
-/** Reads the user's SSE stream until `match` appears (or fails after `ms`). */
-async function sseUntil(agent: Agent, match: RegExp, ms = 8000): Promise<string> {
-  const res = await agent.get("/events", { accept: "text/event-stream" });
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const deadline = Date.now() + ms;
-  try {
-    while (Date.now() < deadline) {
-      const chunk = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => null)]);
-      if (!chunk || chunk.done) break;
-      text += decoder.decode(chunk.value);
-      if (match.test(text)) return text;
-    }
-    throw new Error(`no ${match} in SSE stream: ${text.slice(-500)}`);
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-}
 
 async function waitFor<T>(check: () => Promise<T>, ms = 8000): Promise<NonNullable<T>> {
   const until = Date.now() + ms;

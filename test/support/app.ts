@@ -63,3 +63,23 @@ export class Agent {
     return this.post("/login", { username, password });
   }
 }
+
+/** Reads the user's SSE stream until `match` appears (or fails after `ms`). */
+export async function sseUntil(agent: Agent, match: RegExp, ms = 15_000): Promise<string> {
+  const res = await agent.get("/events", { accept: "text/event-stream" });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const deadline = Date.now() + ms;
+  try {
+    while (Date.now() < deadline) {
+      const chunk = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => null)]);
+      if (!chunk || chunk.done) break;
+      text += decoder.decode(chunk.value);
+      if (match.test(text)) return text;
+    }
+    throw new Error(`no ${match} in SSE stream: ${text.slice(-500)}`);
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
