@@ -123,7 +123,7 @@ export async function spawnApp(env: Record<string, string>, opts: { cwdEnv?: boo
   const port = freePort();
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), "gi-bench-"));
   const started = performance.now();
-  const proc = Bun.spawn([BUN, "src/main.ts", "serve"], {
+  const proc = Bun.spawn([BUN, ...(process.env.BENCH_APP_BUN_ARGS?.split(" ").filter(Boolean) ?? []), "src/main.ts", "serve"], {
     env: {
       ...(opts.cwdEnv === false ? {} : process.env),
       PATH: process.env.PATH ?? "",

@@ -25,6 +25,18 @@ export interface HandlerContext {
 /** `body` is the notification exactly as received (the parsed event drops fields its schema does not know). */
 export type NotificationHandler = (instanceId: number, event: NotificationEvent, body: unknown, ctx: HandlerContext) => Promise<void>;
 
+/** One notification handed to a batch handler. */
+export interface BatchItem {
+  event: NotificationEvent;
+  body: unknown;
+}
+
+/**
+ * Handles a run of consecutive notifications of one instance, in arrival order, in one call (set-based SQL instead of
+ * statements per notification). Always runs under HandlerContext's batch rules.
+ */
+export type BatchHandler = (instanceId: number, items: BatchItem[], ctx: HandlerContext) => Promise<void>;
+
 export type AcceptResult = { ok: true; duplicate: boolean; id: number | null } | { ok: false; reason: string };
 
 /** The key under which re-deliveries of one notification collapse into one journal row. */
@@ -54,6 +66,11 @@ export interface Intake {
    * handler keeps to HandlerContext's rules, so notifications whose handlers all do may be processed in batches.
    */
   on(type: NotificationEvent["typeWebhook"] | "*", handler: NotificationHandler, opts?: { batch?: boolean }): void;
+  /**
+   * Registers a handler for runs of notifications of the given types (handlers run in registration order, each over the
+   * whole run: a later one sees what an earlier one stored).
+   */
+  onBatch(types: Array<NotificationEvent["typeWebhook"]>, handler: BatchHandler): void;
   /** Processes journal rows left unprocessed (after a crash or a handler failure). */
   drain(): Promise<number>;
   /**
@@ -80,9 +97,13 @@ const LOOK_BACK = 200;
 const RETRY_FIRST_MS = 2000;
 const RETRY_MAX_MS = 5 * 60_000;
 /** At most this many notifications of one instance per transaction (one commit instead of several per message). */
-const BATCH = 100;
+const BATCH = 250;
+/** At most this many accepted notifications per journal INSERT (one commit for all that arrived during the last one). */
+const JOURNAL_BATCH = 500;
 
 type Row = { id: number; instanceId: number; body: unknown };
+type JournalRow = typeof notifications.$inferInsert & { instanceId: number; dedupeKey: string };
+type Waiting = { row: JournalRow; done: (id: number | null) => void; failed: (err: unknown) => void };
 
 export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Intake {
   const handlers = new Map<string, NotificationHandler[]>();
@@ -95,10 +116,30 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
   let again: { all: boolean } | null = null;
 
   const batchSafe = new WeakSet<NotificationHandler>();
+  const batchHandlers: Array<{ types: Set<string>; handler: BatchHandler }> = [];
   const queues = new Map<number, Row[]>();
 
   function handlersOf(event: NotificationEvent): NotificationHandler[] {
     return [...(handlers.get(event.typeWebhook) ?? []), ...(handlers.get("*") ?? [])];
+  }
+
+  /** Whether the row's type is handled by batch handlers alone (it may then join a run). */
+  function runnable(row: Row): boolean {
+    const parsed = parse(row);
+    return parsed.ok && handlersOf(parsed.event).length === 0 && batchHandlers.some((b) => b.types.has(parsed.event.typeWebhook));
+  }
+
+  /** The batch handlers over a run of rows (each handler gets the rows of its types, in order). */
+  async function runBatchHandlers(instanceId: number, rows: Row[], ctx: HandlerContext): Promise<void> {
+    const items = rows.map((row) => {
+      const parsed = parse(row);
+      if (!parsed.ok) throw new Error(parsed.reason);
+      return { event: parsed.event, body: row.body };
+    });
+    for (const { types, handler } of batchHandlers) {
+      const mine = items.filter((item) => types.has(item.event.typeWebhook));
+      if (mine.length > 0) await handler(instanceId, mine, ctx);
+    }
   }
 
   const parsedRows = new WeakMap<Row, ReturnType<typeof parseNotification>>();
@@ -114,11 +155,70 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
     return parsed.ok && handlersOf(parsed.event).every((h) => batchSafe.has(h));
   }
 
+  // The journal is written in groups: the first accepted notification is inserted at once, the ones accepted while that
+  // INSERT is in flight wait for the next, which takes them all (one commit for many webhooks; each is answered only
+  // after its row is committed).
+  let waiting: Waiting[] = [];
+  let writing = false;
+
+  async function writeJournal(): Promise<void> {
+    writing = true;
+    try {
+      while (waiting.length > 0) {
+        const group = waiting.slice(0, JOURNAL_BATCH);
+        waiting = waiting.slice(group.length);
+        try {
+          await insertJournal(group);
+        } catch (err) {
+          if (group.length === 1) {
+            group[0]!.failed(err);
+            continue;
+          }
+          // One bad row (e.g. its instance was just deleted) must not fail the others: each on its own.
+          for (const one of group) await insertJournal([one]).catch(one.failed);
+        }
+      }
+    } finally {
+      writing = false;
+    }
+  }
+
+  /** One statement: the rows (re-deliveries skipped) and "heard from" on their instances. */
+  async function insertJournal(group: Waiting[]): Promise<void> {
+    const first = new Map<string, Waiting>();
+    for (const w of group) {
+      const key = `${w.row.instanceId}:${w.row.dedupeKey}`;
+      if (first.has(key)) w.done(null);
+      else first.set(key, w);
+    }
+    const unique = [...first.values()];
+    const ids = [...new Set(unique.map((w) => w.row.instanceId))];
+    const touch = db
+      .$with("touch")
+      .as(db.update(instances).set({ lastNotificationAt: sql`now()`, intakeError: null }).where(inArray(instances.id, ids)).returning({ id: instances.id }));
+    const inserted = await db
+      .with(touch)
+      .insert(notifications)
+      .values(unique.map((w) => w.row))
+      .onConflictDoNothing()
+      .returning({ id: notifications.id, instanceId: notifications.instanceId, dedupeKey: notifications.dedupeKey });
+    const idOf = new Map(inserted.map((r) => [`${r.instanceId}:${r.dedupeKey}`, r.id]));
+    for (const [key, w] of first) w.done(idOf.get(key) ?? null);
+  }
+
+  function journal(row: JournalRow): Promise<number | null> {
+    return new Promise((done, failed) => {
+      waiting.push({ row, done, failed });
+      if (!writing) void writeJournal();
+    });
+  }
+
   async function runHandlers(row: Row, ctx: HandlerContext): Promise<void> {
     const parsed = parse(row);
     if (!parsed.ok) throw new Error(parsed.reason);
     const event = parsed.event;
     if (event.typeWebhook === "unknown") log.warn({ instanceId: row.instanceId, typeWebhook: event.originalTypeWebhook }, "unknown notification type stored");
+    await runBatchHandlers(row.instanceId, [row], ctx);
     for (const handler of handlersOf(event)) await handler(row.instanceId, event, row.body, ctx);
   }
 
@@ -140,7 +240,14 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
     const effects: Array<() => unknown> = [];
     await db.transaction(async (tx) => {
       const ctx: HandlerContext = { db: tx as unknown as Db, tx: true, defer: (effect) => void effects.push(effect) };
-      for (const row of rows) await runHandlers(row, ctx);
+      // Consecutive rows for batch handlers only go together; the others one by one, in between, in order.
+      for (let i = 0; i < rows.length; ) {
+        let j = i;
+        while (j < rows.length && runnable(rows[j]!)) j++;
+        if (j > i) await runBatchHandlers(rows[i]!.instanceId, rows.slice(i, j), ctx);
+        else await runHandlers(rows[j++]!, ctx);
+        i = j;
+      }
       await tx.update(notifications).set({ processedAt: new Date(), error: null }).where(inArray(notifications.id, rows.map((r) => r.id)));
     });
     await runEffects(effects);
@@ -243,26 +350,21 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
       const sentFor = "instanceData" in event ? event.instanceData.idInstance : (event.raw.instanceData as { idInstance?: unknown } | undefined)?.idInstance;
       if (sentFor !== undefined && sentFor !== idInstance) return { ok: false, reason: "notification is for another instance" };
       const typeWebhook = event.typeWebhook === "unknown" ? event.originalTypeWebhook.slice(0, 100) : event.typeWebhook;
-      // One statement (one commit) journals the row and notes that the instance is heard from.
-      const touch = db
-        .$with("touch")
-        .as(db.update(instances).set({ lastNotificationAt: sql`now()`, intakeError: null }).where(eq(instances.id, instanceId)).returning({ id: instances.id }));
-      const [row] = await db
-        .with(touch)
-        .insert(notifications)
-        .values({ instanceId, dedupeKey: dedupeKey(event, body).slice(0, 300), typeWebhook, body, via })
-        .onConflictDoNothing()
-        .returning({ id: notifications.id });
-      if (!row) return { ok: true, duplicate: true, id: null };
+      const id = await journal({ instanceId, dedupeKey: dedupeKey(event, body).slice(0, 300), typeWebhook, body, via });
+      if (id === null) return { ok: true, duplicate: true, id: null };
       metrics.notifications.inc({ type: event.typeWebhook, via }); // known types only: label values stay few
       if (opts.processHere && !opts.processHere()) opts.onJournaled?.();
-      else enqueue({ id: row.id, instanceId, body }, true);
-      return { ok: true, duplicate: false, id: row.id };
+      else enqueue({ id, instanceId, body }, true);
+      return { ok: true, duplicate: false, id };
     },
 
     on(type, handler, o = {}) {
       if (o.batch) batchSafe.add(handler);
       handlers.set(type, [...(handlers.get(type) ?? []), handler]);
+    },
+
+    onBatch(types, handler) {
+      batchHandlers.push({ types: new Set(types), handler });
     },
 
     async drain() {

@@ -17,7 +17,7 @@ export const webhookRoutes = new Hono<AppEnv>().post(
   }),
   async (c) => {
     const { instances, intake, log } = { ...c.var.deps, log: c.var.log };
-    const instance = await instances.getRow(Number(c.req.param("instanceId")));
+    const instance = await instances.webhookAuth(Number(c.req.param("instanceId")));
     const presented = c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? "";
     if (!instance || !presented || !tokensEqual(presented, instance.webhookToken)) {
       log.info({ instanceId: c.req.param("instanceId") }, "webhook refused: unknown instance or wrong token");

@@ -1,5 +1,5 @@
 // Ingest: message and call notifications from the intake become chats, messages and reactions, idempotently.
-import { and, eq, isNull, or, lte, sql } from "drizzle-orm";
+import { and, eq, isNull, or, lte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { chats, messages, reactions, type MessageMedia } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
@@ -34,22 +34,35 @@ type NewMessage = MessageContent & {
   history?: boolean;
 };
 
-/** Stores one message notification outside the intake (history import, backfill); true when it added a message. */
+/** Stores message notifications outside the intake (history import, backfill). */
 export interface Ingest {
-  ingestMessage(instanceId: number, event: MessageNotification, body: unknown, opts?: { history?: boolean }): Promise<boolean>;
+  /** In order, in one transaction; returns how many messages it added. */
+  ingestMessages(instanceId: number, items: Array<{ event: MessageNotification; body: unknown }>, opts?: { history?: boolean }): Promise<number>;
 }
 
 const VIA = { incomingMessageReceived: "whatsapp", outgoingMessageReceived: "phone", outgoingAPIMessageReceived: "api" } as const;
+
+/** The work inside one transaction: the intake's batch, or one of its own (effects announced after its commit). */
+async function atomically<T>(ctx: HandlerContext, work: (ctx: HandlerContext) => Promise<T>): Promise<T> {
+  if (ctx.tx) return work(ctx);
+  const effects: Array<() => unknown> = [];
+  const result = await ctx.db.transaction((tx) => work({ db: tx as unknown as Db, tx: true, defer: (effect) => void effects.push(effect) }));
+  for (const effect of effects) ctx.defer(effect);
+  return result;
+}
+
+/** `(…), (…)` rows of a VALUES list. */
+const valuesList = (rows: SQL[]) => sql.join(rows, sql`, `);
 
 /**
  * Registers the inbox handlers on the intake. Each is idempotent (messages are unique per chat and idMessage; a message
  * the outbox already stored is not stored twice) and publishes messageCreated / messageUpdated / chatUpdated with
  * `{ messageId, chatId }` (messageUpdated adds `change`: "reaction" | "edited" | "deleted" | "call").
+ * Runs of message notifications are stored set-based: a handful of statements per run, not per message.
  */
 export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ingest {
   const { bus } = opts;
   const t = translator(opts.locale);
-  // Handlers write through ctx.db (the intake's batch transaction, or the database) and announce after the commit.
   const direct: HandlerContext = { db: opts.db, tx: false, defer: (effect) => void effect() };
   const announce = (ctx: HandlerContext, name: (typeof EVENTS)[keyof typeof EVENTS], instanceId: number, data: Record<string, unknown>) =>
     ctx.defer(() => bus.publish({ name, instanceId, data }));
@@ -90,91 +103,145 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
     return true;
   }
 
-  /** Stores a message (and its chat) unless this chat already has that idMessage; returns the new row's ids. */
-  async function store(ctx: HandlerContext, m: NewMessage): Promise<{ messageId: number; chatId: number } | null> {
-    const { db } = ctx;
-    const preview = previewText({ type: m.type, text: m.text, raw: m.raw, media: m.media }, t);
-    // Inside the intake's transaction already: no savepoint of its own (a failure rolls the whole batch back).
-    const atomically = <T>(work: (tx: Db) => Promise<T>): Promise<T> => (ctx.tx ? work(db) : db.transaction((tx) => work(tx as unknown as Db)));
-    const stored = await atomically(async (tx) => {
-      const [chat] = await tx
+  /**
+   * Stores messages (and their chats), in order, skipping any whose chat already has that idMessage; returns the new
+   * rows' ids (null where nothing was added). Five statements whatever the count.
+   */
+  async function storeMany(ctx: HandlerContext, list: NewMessage[]): Promise<Array<{ messageId: number; chatId: number } | null>> {
+    if (list.length === 0) return [];
+    const chatKey = (m: { instanceId: number; waChatId: string }) => `${m.instanceId} ${m.waChatId}`;
+    const stored = await atomically(ctx, async (c) => {
+      const { db } = c;
+      // The chats: a later non-empty name wins, as if stored one by one.
+      const wanted = new Map<string, { instanceId: number; waChatId: string; name: string | null }>();
+      for (const m of list) wanted.set(chatKey(m), { instanceId: m.instanceId, waChatId: m.waChatId, name: m.chatName ?? wanted.get(chatKey(m))?.name ?? null });
+      const chatRows = await db
         .insert(chats)
-        .values({ instanceId: m.instanceId, waChatId: m.waChatId, name: m.chatName })
+        .values([...wanted.values()])
         .onConflictDoUpdate({ target: [chats.instanceId, chats.waChatId], set: { name: sql`coalesce(excluded.name, ${chats.name})` } })
-        .returning({ id: chats.id });
-      const [created] = await tx
+        .returning({ id: chats.id, instanceId: chats.instanceId, waChatId: chats.waChatId, status: chats.status, assigneeId: chats.assigneeId });
+      const chatOf = new Map(chatRows.map((c) => [chatKey(c), c]));
+      const rows = list.map((m) => ({
+        instanceId: m.instanceId, chatId: chatOf.get(chatKey(m))!.id, idMessage: m.idMessage, direction: m.direction, via: m.via, type: m.type,
+        text: m.text, senderName: m.senderName, quotedIdMessage: m.quotedIdMessage, media: m.media, raw: m.raw, sentAt: m.sentAt,
+        status: m.direction === "out" ? ("sent" as const) : null,
+      }));
+      const created = await db
         .insert(messages)
-        .values({
-          instanceId: m.instanceId, chatId: chat!.id, idMessage: m.idMessage, direction: m.direction, via: m.via, type: m.type,
-          text: m.text, senderName: m.senderName, quotedIdMessage: m.quotedIdMessage, media: m.media, raw: m.raw, sentAt: m.sentAt,
-          status: m.direction === "out" ? "sent" : null,
-        })
+        .values(rows)
         .onConflictDoNothing({ target: [messages.chatId, messages.idMessage] })
-        .returning({ id: messages.id });
-      if (!created) {
-        // Already stored (a re-delivery, or the outbox's own send): at most fill in the payload it lacks.
-        await tx.update(messages).set({ raw: m.raw }).where(and(eq(messages.chatId, chat!.id), eq(messages.idMessage, m.idMessage), isNull(messages.raw)));
-        return null;
+        .returning({ id: messages.id, chatId: messages.chatId, idMessage: messages.idMessage });
+      const createdIds = new Map(created.map((r) => [`${r.chatId} ${r.idMessage}`, r.id]));
+      // The first of twins in the list is the one added.
+      const result = rows.map((r) => {
+        const key = `${r.chatId} ${r.idMessage}`;
+        const id = createdIds.get(key);
+        createdIds.delete(key);
+        return id === undefined ? null : { messageId: id, chatId: r.chatId };
+      });
+      // Already stored (a re-delivery, or the outbox's own send): at most fill in the payload it lacks.
+      const known = rows.filter((_, i) => !result[i]);
+      if (known.length > 0) {
+        await db.execute(sql`
+          update messages set raw = v.raw
+          from (values ${valuesList(known.map((r) => sql`(${r.chatId}::bigint, ${r.idMessage}::text, ${JSON.stringify(r.raw)}::jsonb)`))}) as v(chat_id, id_message, raw)
+          where messages.chat_id = v.chat_id and messages.id_message = v.id_message and messages.raw is null`);
       }
-      const newest = sql`${chats.lastMessageAt} is null or ${chats.lastMessageAt} <= ${m.sentAt.toISOString()}::timestamptz`;
-      await tx
-        .update(chats)
-        .set({
-          lastMessageAt: sql`greatest(${chats.lastMessageAt}, ${m.sentAt.toISOString()}::timestamptz)`,
-          lastMessagePreview: sql`case when ${newest} then ${preview} else ${chats.lastMessagePreview} end`,
-          unreadCount: m.direction === "out" || m.history ? undefined : sql`${chats.unreadCount} + 1`,
-        })
-        .where(eq(chats.id, chat!.id));
-      return { messageId: created.id, chatId: chat!.id };
+      // Each chat's newest message (a later one of the same second wins) and its unread count, in one UPDATE.
+      const perChat = new Map<number, { at: Date; preview: string; unread: number }>();
+      list.forEach((m, i) => {
+        const r = result[i];
+        if (!r) return;
+        const before = perChat.get(r.chatId);
+        const newest = !before || before.at <= m.sentAt;
+        perChat.set(r.chatId, {
+          at: newest ? m.sentAt : before.at,
+          preview: newest ? previewText({ type: m.type, text: m.text, raw: m.raw, media: m.media }, t) : before.preview,
+          unread: (before?.unread ?? 0) + (m.direction === "out" || m.history ? 0 : 1),
+        });
+      });
+      if (perChat.size > 0) {
+        await db.execute(sql`
+          update chats set
+            last_message_at = greatest(chats.last_message_at, v.at),
+            last_message_preview = case when chats.last_message_at is null or chats.last_message_at <= v.at then v.preview else chats.last_message_preview end,
+            unread_count = chats.unread_count + v.unread,
+            updated_at = now()
+          from (values ${valuesList([...perChat].map(([id, c]) => sql`(${id}::bigint, ${c.at.toISOString()}::timestamptz, ${c.preview}::text, ${c.unread}::int)`))}) as v(id, at, preview, unread)
+          where chats.id = v.id`);
+      }
+      // Team workflow: the customers' contacts, reopening resolved chats, auto-assignment.
+      const customers = list.flatMap((m, i) => {
+        const r = result[i];
+        return r && !m.history && m.direction === "in" ? [{ ...chatOf.get(chatKey(m))!, senderName: m.chatName ?? m.senderName }] : [];
+      });
+      if (customers.length > 0) await afterIngest({ db, bus, locale: opts.locale, ctx: c }, customers);
+      return result;
     });
-    if (!stored) return null;
-    if (!m.history) {
-      announce(ctx, EVENTS.messageCreated, m.instanceId, stored);
-      announce(ctx, EVENTS.chatUpdated, m.instanceId, { chatId: stored.chatId });
-    }
-    if (m.media?.state === "pending") ctx.defer(() => opts.onMediaPending?.(stored.messageId));
-    // Team workflow: the customer's contact, reopening a resolved chat, auto-assignment.
-    if (!m.history) await afterIngest({ db, bus, locale: opts.locale, ctx }, { chatId: stored.chatId, waChatId: m.waChatId, direction: m.direction, senderName: m.chatName ?? m.senderName });
+    const announcedChats = new Set<number>();
+    list.forEach((m, i) => {
+      const r = stored[i];
+      if (!r) return;
+      if (!m.history) {
+        announce(ctx, EVENTS.messageCreated, m.instanceId, r);
+        announcedChats.add(r.chatId);
+      }
+      if (m.media?.state === "pending") ctx.defer(() => opts.onMediaPending?.(r.messageId));
+    });
+    for (const chatId of announcedChats) announce(ctx, EVENTS.chatUpdated, list[0]!.instanceId, { chatId });
     return stored;
   }
 
-  async function onMessage(ctx: HandlerContext, instanceId: number, event: MessageNotification, body: unknown, history = false): Promise<boolean> {
-    const { content, effect } = extractMessage(event, body, t);
-    const { chatId: waChatId, sender } = event.senderData;
-    const sentAt = new Date(event.timestamp * 1000);
-    if (effect && (await applyEffect(ctx, instanceId, waChatId, effect, sender, sentAt))) return false;
-    if (!content) return false;
-    const incoming = event.typeWebhook === "incomingMessageReceived";
-    const stored = await store(ctx, {
-      ...content,
-      instanceId,
-      waChatId,
-      chatName: chatNameOf(event),
-      idMessage: event.idMessage,
-      direction: incoming ? "in" : "out",
-      via: VIA[event.typeWebhook],
-      senderName: incoming ? nonEmpty(event.senderData.senderName) ?? nonEmpty(event.senderData.senderContactName) : null,
-      sentAt,
-      raw: body,
-      history,
+  /** Message notifications in order: effects apply to what is stored before them; the rest is stored in runs. */
+  async function onMessages(ctx: HandlerContext, instanceId: number, items: Array<{ event: MessageNotification; body: unknown }>, history = false): Promise<number> {
+    return atomically(ctx, async (c) => {
+      let run: NewMessage[] = [];
+      let added = 0;
+      const flush = async () => {
+        added += (await storeMany(c, run)).filter(Boolean).length;
+        run = [];
+      };
+      for (const { event, body } of items) {
+        const { content, effect } = extractMessage(event, body, t);
+        const { chatId: waChatId, sender } = event.senderData;
+        const sentAt = new Date(event.timestamp * 1000);
+        if (effect) {
+          await flush();
+          if (await applyEffect(c, instanceId, waChatId, effect, sender, sentAt)) continue;
+        }
+        if (!content) continue;
+        const incoming = event.typeWebhook === "incomingMessageReceived";
+        run.push({
+          ...content,
+          instanceId,
+          waChatId,
+          chatName: chatNameOf(event),
+          idMessage: event.idMessage,
+          direction: incoming ? "in" : "out",
+          via: VIA[event.typeWebhook],
+          senderName: incoming ? nonEmpty(event.senderData.senderName) ?? nonEmpty(event.senderData.senderContactName) : null,
+          sentAt,
+          raw: body,
+          history,
+        });
+      }
+      await flush();
+      return added;
     });
-    return stored !== null;
   }
 
-  for (const type of ["incomingMessageReceived", "outgoingMessageReceived", "outgoingAPIMessageReceived"] as const) {
-    intake.on(type, async (instanceId, event, body, ctx) => {
-      if (isMessageNotification(event)) await onMessage(ctx, instanceId, event, body);
-    }, { batch: true });
-  }
+  intake.onBatch(["incomingMessageReceived", "outgoingMessageReceived", "outgoingAPIMessageReceived"], async (instanceId, items, ctx) => {
+    await onMessages(ctx, instanceId, items.flatMap(({ event, body }) => (isMessageNotification(event) ? [{ event, body }] : [])));
+  });
 
   // One system line per call: written at the first notification, its outcome filled in by the later one.
   intake.on("incomingCall", async (instanceId, event, body, ctx) => {
     if (event.typeWebhook !== "incomingCall") return;
     const base = { type: CALL_TYPE, text: renderCall(event.status, t), quotedIdMessage: null, media: null as MessageMedia | null };
-    const created = await store(ctx, {
+    const [created] = await storeMany(ctx, [{
       ...base, instanceId, waChatId: event.from, chatName: null, idMessage: event.idMessage, direction: "system", via: "whatsapp",
       senderName: null, sentAt: new Date(event.timestamp * 1000), raw: body,
-    });
+    }]);
     if (created || event.status === "offer") return;
     const target = await findTarget(ctx.db, instanceId, event.from, event.idMessage);
     if (!target) return;
@@ -182,7 +249,7 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
     announce(ctx, EVENTS.messageUpdated, instanceId, { messageId: target.id, chatId: target.chatId, change: "call" });
   }, { batch: true });
 
-  return { ingestMessage: (instanceId, event, body, o = {}) => onMessage(direct, instanceId, event, body, o.history === true) };
+  return { ingestMessages: (instanceId, items, o = {}) => onMessages(direct, instanceId, items, o.history === true) };
 }
 
 const nonEmpty = (s: string | undefined): string | null => (s?.trim() ? s : null);

@@ -1,5 +1,5 @@
 // Auto-reply: a customer who writes gets the instance's auto-reply text at most once per chat per interval.
-import { and, eq, isNull, lte, or } from "drizzle-orm";
+import { and, eq, inArray, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { chats, instances } from "../db/schema/index.ts";
 import type { HandlerContext, Intake } from "../greenapi/intake.ts";
@@ -16,40 +16,41 @@ export interface AutoReplyOptions {
   now?: () => Date;
 }
 
-/** Registers after the inbox's ingest handler, so the customer's message (and its chat) is stored first. */
+/** Registers after the inbox's ingest handler, so the customers' messages (and their chats) are stored first. */
 export function registerAutoReply(intake: Intake, opts: AutoReplyOptions): void {
-  intake.on("incomingMessageReceived", async (instanceId, event, _body, ctx) => {
-    if (!isMessageNotification(event)) return;
-    const { chatId } = event.senderData;
+  intake.onBatch(["incomingMessageReceived"], async (instanceId, items, ctx) => {
     // Customers only: no groups, no broadcasts/statuses; a reaction is not someone writing.
-    if (!/@(c\.us|lid)$/.test(chatId) || event.messageData.typeMessage === "reactionMessage") return;
-    // In the intake's transaction: the claim and the queued reply commit (or roll back) with the notification.
-    await autoReply(opts, instanceId, chatId, ctx);
-  }, { batch: true });
+    const customers = items.flatMap(({ event }) =>
+      isMessageNotification(event) && /@(c\.us|lid)$/.test(event.senderData.chatId) && event.messageData.typeMessage !== "reactionMessage" ? [event.senderData.chatId] : [],
+    );
+    // In the intake's transaction: the claims and the queued replies commit (or roll back) with the notifications.
+    if (customers.length > 0) await autoReply(opts, instanceId, [...new Set(customers)], ctx);
+  });
 }
 
 /**
- * Sends the auto-reply to one chat if the instance has it on and the chat had none within the interval. The chat row
- * is claimed with one conditional UPDATE, so restarts, re-deliveries and several processes never send it twice.
- * Returns whether a reply was queued.
+ * Sends the auto-reply to the chats that had none within the interval, if the instance has it on. The chat rows are
+ * claimed with one conditional UPDATE, so restarts, re-deliveries and several processes never send it twice.
+ * Returns how many replies were queued.
  */
-export async function autoReply(opts: AutoReplyOptions, instanceId: number, waChatId: string, ctx?: HandlerContext): Promise<boolean> {
+export async function autoReply(opts: AutoReplyOptions, instanceId: number, waChatIds: string[], ctx?: HandlerContext): Promise<number> {
   const db = ctx?.db ?? opts.db;
   const [inst] = await db
     .select({ on: instances.autoReplyEnabled, text: instances.autoReplyText, hours: instances.autoReplyIntervalHours, enabled: instances.enabled })
     .from(instances)
     .where(eq(instances.id, instanceId));
   const text = inst?.text?.trim();
-  if (!inst?.on || !inst.enabled || !text) return false;
+  if (!inst?.on || !inst.enabled || !text) return 0;
   const now = opts.now?.() ?? new Date();
   const due = new Date(now.getTime() - inst.hours * 3_600_000);
-  const [claimed] = await db
+  const claimed = await db
     .update(chats)
     .set({ lastAutoReplyAt: now })
-    .where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, waChatId), or(isNull(chats.lastAutoReplyAt), lte(chats.lastAutoReplyAt, due))))
-    .returning({ id: chats.id });
-  if (!claimed) return false;
-  await opts.outbox().enqueue({ instanceId, waChatId, text, via: "auto", idempotencyKey: `auto:${claimed.id}:${now.toISOString()}` }, ctx);
-  opts.log.info({ instanceId, chatId: claimed.id }, "auto-reply queued");
-  return true;
+    .where(and(eq(chats.instanceId, instanceId), inArray(chats.waChatId, waChatIds), or(isNull(chats.lastAutoReplyAt), lte(chats.lastAutoReplyAt, due))))
+    .returning({ id: chats.id, waChatId: chats.waChatId });
+  for (const chat of claimed) {
+    await opts.outbox().enqueue({ instanceId, waChatId: chat.waChatId, text, via: "auto", idempotencyKey: `auto:${chat.id}:${now.toISOString()}` }, ctx);
+    opts.log.info({ instanceId, chatId: chat.id }, "auto-reply queued");
+  }
+  return claimed.length;
 }

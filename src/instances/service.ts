@@ -63,6 +63,14 @@ export interface InstanceCounts {
  */
 export const COUNTS_TTL_MS = 60_000;
 
+/**
+ * A webhook check reads the instance's token from memory for up to this long: a change made by this process is seen at
+ * once, one made by another process (several processes, src/cluster/) within this time.
+ */
+export const WEBHOOK_AUTH_TTL_MS = 2000;
+
+export type WebhookAuth = Pick<InstanceRow, "id" | "idInstance" | "webhookToken">;
+
 const NO_COUNTS: InstanceCounts = { chats: 0, messages: 0, messagesToday: 0 };
 
 /** A committed change of an instance's state; `offlineSince` is the value before the change. */
@@ -132,7 +140,21 @@ export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?
     });
   }
 
+  // Only existing instances are remembered (probing unknown ids cannot grow it).
+  const webhookAuths = new Map<number, { until: number; row: WebhookAuth }>();
+
   return {
+    /** What a webhook request is checked against (for server-side use only); undefined for an unknown instance. */
+    async webhookAuth(id: number): Promise<WebhookAuth | undefined> {
+      const now = Date.now();
+      const hit = webhookAuths.get(id);
+      if (hit && hit.until > now) return hit.row;
+      const [row] = await db.select({ id: instances.id, idInstance: instances.idInstance, webhookToken: instances.webhookToken }).from(instances).where(eq(instances.id, id));
+      if (row) webhookAuths.set(id, { until: now + WEBHOOK_AUTH_TTL_MS, row });
+      else webhookAuths.delete(id);
+      return row;
+    },
+
     /** Per-instance chat and message counts (a snapshot up to COUNTS_TTL_MS old). */
     counts,
 
@@ -168,12 +190,14 @@ export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?
 
     async update(id: number, values: Partial<InstanceInsert>): Promise<InstanceRow | undefined> {
       const [row] = await db.update(instances).set(values).where(eq(instances.id, id)).returning();
+      webhookAuths.delete(id);
       return row;
     },
 
     /** Deletes the instance; its chats, messages, reactions and Telegram posts go with it (FK cascade). */
     async remove(id: number): Promise<void> {
       await db.delete(instances).where(eq(instances.id, id));
+      webhookAuths.delete(id);
     },
 
     /**

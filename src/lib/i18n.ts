@@ -24,8 +24,16 @@ export type Translate = (key: MessageKey, params?: Params) => string;
 
 const dictionaries: Record<Locale, Record<MessageKey, Entry>> = { en, ru };
 
-/** Returns a translator; plural forms are picked with Intl.PluralRules on `params.count`. */
+const translators = new Map<Locale, Translate>();
+
+/** Returns the locale's translator (one per locale); plural forms are picked with Intl.PluralRules on `params.count`. */
 export function translator(locale: Locale): Translate {
+  let translate = translators.get(locale);
+  if (!translate) translators.set(locale, (translate = createTranslator(locale)));
+  return translate;
+}
+
+function createTranslator(locale: Locale): Translate {
   const plural = new Intl.PluralRules(locale);
   return (key, params = {}) => {
     const entry: Entry = dictionaries[locale][key] ?? en[key];

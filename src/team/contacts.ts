@@ -45,13 +45,17 @@ function chatsOfContact(scope: Scope): SQL {
 
 export function createContacts(db: Db) {
   return {
-    /** From ingest: the customer of a personal chat exists as a contact; WhatsApp's name is kept up to date. */
-    async upsertFromChat(waChatId: string, waName: string | null): Promise<void> {
-      const phone = phoneOfChat(waChatId);
-      if (!phone) return;
+    /** From ingest: the customers of personal chats exist as contacts; WhatsApp's names are kept up to date (the last wins). */
+    async upsertFromChats(list: Array<{ waChatId: string; waName: string | null }>): Promise<void> {
+      const byPhone = new Map<string, string | null>();
+      for (const { waChatId, waName } of list) {
+        const phone = phoneOfChat(waChatId);
+        if (phone) byPhone.set(phone, waName ?? byPhone.get(phone) ?? null);
+      }
+      if (byPhone.size === 0) return;
       await db
         .insert(contacts)
-        .values({ phone, waName })
+        .values([...byPhone].map(([phone, waName]) => ({ phone, waName })))
         .onConflictDoUpdate({ target: contacts.phone, set: { waName: sql`coalesce(excluded.wa_name, ${contacts.waName})` }, setWhere: sql`excluded.wa_name is not null and excluded.wa_name is distinct from ${contacts.waName}` });
     },
 

@@ -43,21 +43,21 @@ export function teamOf(deps: TeamDeps): Team {
 }
 
 /**
- * Called by ingest after a message was stored: the contact of a personal chat is recorded; a customer message reopens
- * a resolved chat and may auto-assign it.
+ * Called by ingest after customers' messages were stored (with their chats as they were before): the contact of a
+ * personal chat is recorded; a customer message reopens a resolved chat and may auto-assign it.
  */
 export async function afterIngest(
   opts: { db: Db; bus: EventBus; locale: Locale; ctx?: HandlerContext },
-  m: { chatId: number; waChatId: string; direction: string; senderName: string | null },
+  incoming: Array<{ id: number; instanceId: number; waChatId: string; status: string; assigneeId: number | null; senderName: string | null }>,
 ): Promise<void> {
-  if (m.direction !== "in") return;
+  if (incoming.length === 0) return;
   const { ctx } = opts;
   // Inside the intake's batch transaction: write through it, announce after its commit (src/greenapi/intake.ts).
   const team = ctx?.tx
     ? { contacts: createContacts(ctx.db), state: createTeamState({ db: ctx.db, bus: deferringBus(opts.bus, ctx), locale: opts.locale }) }
     : teamOf({ db: opts.db, bus: opts.bus, config: { DEFAULT_LOCALE: opts.locale } });
-  await team.contacts.upsertFromChat(m.waChatId, m.senderName);
-  await team.state.onIncoming(m.chatId);
+  await team.contacts.upsertFromChats(incoming.map((m) => ({ waChatId: m.waChatId, waName: m.senderName })));
+  await team.state.onIncoming([...new Map(incoming.map((m) => [m.id, m])).values()]);
 }
 
 /** The bus, with publishing put off until the context's work is committed. */

@@ -1,6 +1,6 @@
 // Conversation state and assignment: open / pending / resolved, take, assign or transfer (with a note), round-robin.
 // Every change writes a system line into the conversation, tells open pages (chatUpdated, team.tabs) and the assignee.
-import { and, asc, eq, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { chats, instances, messages, userInstances, users } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
@@ -177,18 +177,23 @@ export function createTeamState(opts: TeamStateOptions) {
      * After a customer message was stored: a resolved (or pending) chat opens again; an unassigned chat of an instance
      * with auto-assignment goes to the next available manager (round robin).
      */
-    async onIncoming(chatId: number): Promise<void> {
-      const chat = await chatOf(chatId);
-      if (!chat) return;
-      let changes = false;
-      if (chat.status !== "open") {
-        const [reopened] = await db.update(chats).set({ status: "open", updatedAt: sql`now()` }).where(and(eq(chats.id, chatId), ne(chats.status, "open"))).returning({ id: chats.id });
-        if (reopened && chat.status === "resolved") await systemLine(chat, t("team.line.reopenedByCustomer"), null);
-        changes = !!reopened;
+    /** Customers wrote in these chats (as they were before): resolved ones reopen, unassigned ones may be auto-assigned. */
+    async onIncoming(list: Array<{ id: number; instanceId: number; status: string; assigneeId: number | null }>): Promise<void> {
+      const unassigned = [...new Set(list.filter((c) => c.assigneeId === null).map((c) => c.instanceId))];
+      const autoOn = unassigned.length
+        ? new Set((await db.select({ id: instances.id }).from(instances).where(and(inArray(instances.id, unassigned), eq(instances.autoAssign, true)))).map((r) => r.id))
+        : new Set<number>();
+      for (const chat of list) {
+        let changes = false;
+        if (chat.status !== "open") {
+          const [reopened] = await db.update(chats).set({ status: "open", updatedAt: sql`now()` }).where(and(eq(chats.id, chat.id), ne(chats.status, "open"))).returning({ id: chats.id });
+          if (reopened && chat.status === "resolved") await systemLine(chat, t("team.line.reopenedByCustomer"), null);
+          changes = !!reopened;
+        }
+        if (chat.assigneeId === null && autoOn.has(chat.instanceId) && (await autoAssign(chat)) !== null) changes = true;
+        // (Tab counts also refresh on the inbox's own live frames, e.g. for a new chat.)
+        if (changes) changed(chat);
       }
-      if (chat.assigneeId === null && (await autoAssign(chat)) !== null) changes = true;
-      // (Tab counts also refresh on the inbox's own live frames, e.g. for a new chat.)
-      if (changes) changed(chat);
     },
 
   };

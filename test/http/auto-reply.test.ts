@@ -164,8 +164,8 @@ describe("auto-reply", () => {
       },
     };
     const opts = { db: running.deps.db, log: testLog, now: () => now, outbox: () => outbox };
-    const results = await Promise.all(Array.from({ length: 8 }, () => autoReply(opts, instanceId, CUSTOMER)));
-    expect(results.filter(Boolean)).toHaveLength(1);
+    const results = await Promise.all(Array.from({ length: 8 }, () => autoReply(opts, instanceId, [CUSTOMER])));
+    expect(results.filter((n) => n > 0)).toEqual([1]);
     expect(queued).toEqual([AUTO]);
   });
 });

@@ -3,7 +3,7 @@ import type { InstanceRow } from "../service.ts";
 import type { Ingest } from "../../inbox/ingest.ts";
 import type { Logger } from "../../lib/log.ts";
 import { journalDeletion, journalToNotification } from "../../greenapi/journal.ts";
-import { isMessageNotification, parseNotification } from "../../greenapi/notifications.ts";
+import { isMessageNotification, parseNotification, type MessageNotification } from "../../greenapi/notifications.ts";
 import type { JournalMessage } from "../../greenapi/schemas.ts";
 import type { HistoryStore } from "./service.ts";
 
@@ -40,7 +40,7 @@ export async function mergeJournal(
   const chatIds: number[] = [];
   for (const [waChatId, list] of byChat) {
     const known = await deps.store.stored(instance.id, waChatId, list.map((i) => i.idMessage));
-    let here = 0;
+    const notifications: Array<{ event: MessageNotification; body: unknown }> = [];
     for (const item of list) {
       const bodies = [known.ids.has(item.idMessage) ? null : journalToNotification(item, instance, chatNames.get(waChatId)), journalDeletion(item, instance)];
       for (const body of bodies) {
@@ -50,9 +50,11 @@ export async function mergeJournal(
           deps.log.warn({ instanceId: instance.id, reason: parsed.ok ? parsed.event.typeWebhook : parsed.reason }, "history: journal item skipped");
           continue;
         }
-        if (await deps.ingest.ingestMessage(instance.id, parsed.event, body, { history })) here++;
+        notifications.push({ event: parsed.event, body });
       }
     }
+    // The chat's messages in one transaction (a handful of statements, not several per message).
+    const here = await deps.ingest.ingestMessages(instance.id, notifications, { history });
     added += here;
     if (here > 0) {
       const chatId = known.chatId ?? (await deps.store.stored(instance.id, waChatId, [])).chatId;
