@@ -1,6 +1,7 @@
 // Intake: every notification (webhook or polling) is validated, stored once in the journal, then handed to handlers in order.
 import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { jsonRows, queryRows } from "../db/rows.ts";
 import { instances, notifications } from "../db/schema/index.ts";
 import type { Logger } from "../lib/log.ts";
 import { hashSecret } from "../auth/tokens.ts";
@@ -191,18 +192,18 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
       if (first.has(key)) w.done(null);
       else first.set(key, w);
     }
-    const unique = [...first.values()];
-    const ids = [...new Set(unique.map((w) => w.row.instanceId))];
-    const touch = db
-      .$with("touch")
-      .as(db.update(instances).set({ lastNotificationAt: sql`now()`, intakeError: null }).where(inArray(instances.id, ids)).returning({ id: instances.id }));
-    const inserted = await db
-      .with(touch)
-      .insert(notifications)
-      .values(unique.map((w) => w.row))
-      .onConflictDoNothing()
-      .returning({ id: notifications.id, instanceId: notifications.instanceId, dedupeKey: notifications.dedupeKey });
-    const idOf = new Map(inserted.map((r) => [`${r.instanceId}:${r.dedupeKey}`, r.id]));
+    const rows = [...first.values()].map(({ row }) => ({ instance_id: row.instanceId, dedupe_key: row.dedupeKey, type_webhook: row.typeWebhook, body: row.body, via: row.via }));
+    const ids = [...new Set(rows.map((r) => r.instance_id))];
+    const inserted = await queryRows<{ id: string | number; instance_id: number; dedupe_key: string }>(db, sql`
+      with touch as (
+        update instances set last_notification_at = now(), intake_error = null, updated_at = now()
+        where id in (select value::int from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)))
+      insert into notifications (instance_id, dedupe_key, type_webhook, body, via)
+      select x.instance_id, x.dedupe_key, x.type_webhook, x.body, x.via
+      from jsonb_to_recordset(${jsonRows(rows)}) as x(instance_id int, dedupe_key text, type_webhook text, body jsonb, via text)
+      on conflict do nothing
+      returning id, instance_id, dedupe_key`);
+    const idOf = new Map(inserted.map((r) => [`${r.instance_id}:${r.dedupe_key}`, Number(r.id)]));
     for (const [key, w] of first) w.done(idOf.get(key) ?? null);
   }
 

@@ -1,6 +1,7 @@
 // Ingest: message and call notifications from the intake become chats, messages and reactions, idempotently.
-import { and, eq, isNull, or, lte, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, or, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { jsonRows, queryRows } from "../db/rows.ts";
 import { chats, messages, reactions, type MessageMedia } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
@@ -50,9 +51,6 @@ async function atomically<T>(ctx: HandlerContext, work: (ctx: HandlerContext) =>
   for (const effect of effects) ctx.defer(effect);
   return result;
 }
-
-/** `(…), (…)` rows of a VALUES list. */
-const valuesList = (rows: SQL[]) => sql.join(rows, sql`, `);
 
 /**
  * Registers the inbox handlers on the intake. Each is idempotent (messages are unique per chat and idMessage; a message
@@ -115,37 +113,43 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
       // The chats: a later non-empty name wins, as if stored one by one.
       const wanted = new Map<string, { instanceId: number; waChatId: string; name: string | null }>();
       for (const m of list) wanted.set(chatKey(m), { instanceId: m.instanceId, waChatId: m.waChatId, name: m.chatName ?? wanted.get(chatKey(m))?.name ?? null });
-      const chatRows = await db
-        .insert(chats)
-        .values([...wanted.values()])
-        .onConflictDoUpdate({ target: [chats.instanceId, chats.waChatId], set: { name: sql`coalesce(excluded.name, ${chats.name})` } })
-        .returning({ id: chats.id, instanceId: chats.instanceId, waChatId: chats.waChatId, status: chats.status, assigneeId: chats.assigneeId });
+      // One fixed statement each, whatever the number of rows (src/db/rows.ts).
+      const chatRows = (
+        await queryRows<{ id: string | number; instance_id: number; wa_chat_id: string; status: string; assignee_id: number | null }>(db, sql`
+          insert into chats (instance_id, wa_chat_id, name)
+          select x.instance_id, x.wa_chat_id, x.name from jsonb_to_recordset(${jsonRows([...wanted.values()].map((c) => ({ instance_id: c.instanceId, wa_chat_id: c.waChatId, name: c.name })))})
+            as x(instance_id int, wa_chat_id text, name text)
+          on conflict (instance_id, wa_chat_id) do update set name = coalesce(excluded.name, chats.name)
+          returning id, instance_id, wa_chat_id, status, assignee_id`)
+      ).map((c) => ({ id: Number(c.id), instanceId: c.instance_id, waChatId: c.wa_chat_id, status: c.status, assigneeId: c.assignee_id }));
       const chatOf = new Map(chatRows.map((c) => [chatKey(c), c]));
       const rows = list.map((m) => ({
-        instanceId: m.instanceId, chatId: chatOf.get(chatKey(m))!.id, idMessage: m.idMessage, direction: m.direction, via: m.via, type: m.type,
-        text: m.text, senderName: m.senderName, quotedIdMessage: m.quotedIdMessage, media: m.media, raw: m.raw, sentAt: m.sentAt,
-        status: m.direction === "out" ? ("sent" as const) : null,
+        instance_id: m.instanceId, chat_id: chatOf.get(chatKey(m))!.id, id_message: m.idMessage, direction: m.direction, via: m.via, type: m.type,
+        text: m.text, sender_name: m.senderName, quoted_id_message: m.quotedIdMessage, media: m.media, raw: m.raw, sent_at: m.sentAt,
+        status: m.direction === "out" ? "sent" : null,
       }));
-      const created = await db
-        .insert(messages)
-        .values(rows)
-        .onConflictDoNothing({ target: [messages.chatId, messages.idMessage] })
-        .returning({ id: messages.id, chatId: messages.chatId, idMessage: messages.idMessage });
-      const createdIds = new Map(created.map((r) => [`${r.chatId} ${r.idMessage}`, r.id]));
+      const created = await queryRows<{ id: string | number; chat_id: string | number; id_message: string }>(db, sql`
+        insert into messages (instance_id, chat_id, id_message, direction, via, type, text, sender_name, quoted_id_message, media, raw, sent_at, status)
+        select x.instance_id, x.chat_id, x.id_message, x.direction, x.via, x.type, x.text, x.sender_name, x.quoted_id_message, x.media, x.raw, x.sent_at, x.status
+        from jsonb_to_recordset(${jsonRows(rows)}) as x(instance_id int, chat_id bigint, id_message text, direction text, via text, type text, text text,
+          sender_name text, quoted_id_message text, media jsonb, raw jsonb, sent_at timestamptz, status text)
+        on conflict (chat_id, id_message) do nothing
+        returning id, chat_id, id_message`);
+      const createdIds = new Map(created.map((r) => [`${r.chat_id} ${r.id_message}`, Number(r.id)]));
       // The first of twins in the list is the one added.
       const result = rows.map((r) => {
-        const key = `${r.chatId} ${r.idMessage}`;
+        const key = `${r.chat_id} ${r.id_message}`;
         const id = createdIds.get(key);
         createdIds.delete(key);
-        return id === undefined ? null : { messageId: id, chatId: r.chatId };
+        return id === undefined ? null : { messageId: id, chatId: r.chat_id };
       });
       // Already stored (a re-delivery, or the outbox's own send): at most fill in the payload it lacks.
       const known = rows.filter((_, i) => !result[i]);
       if (known.length > 0) {
         await db.execute(sql`
-          update messages set raw = v.raw
-          from (values ${valuesList(known.map((r) => sql`(${r.chatId}::bigint, ${r.idMessage}::text, ${JSON.stringify(r.raw)}::jsonb)`))}) as v(chat_id, id_message, raw)
-          where messages.chat_id = v.chat_id and messages.id_message = v.id_message and messages.raw is null`);
+          update messages set raw = x.raw
+          from jsonb_to_recordset(${jsonRows(known.map((r) => ({ chat_id: r.chat_id, id_message: r.id_message, raw: r.raw })))}) as x(chat_id bigint, id_message text, raw jsonb)
+          where messages.chat_id = x.chat_id and messages.id_message = x.id_message and messages.raw is null`);
       }
       // Each chat's newest message (a later one of the same second wins) and its unread count, in one UPDATE.
       const perChat = new Map<number, { at: Date; preview: string; unread: number }>();
@@ -163,12 +167,12 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
       if (perChat.size > 0) {
         await db.execute(sql`
           update chats set
-            last_message_at = greatest(chats.last_message_at, v.at),
-            last_message_preview = case when chats.last_message_at is null or chats.last_message_at <= v.at then v.preview else chats.last_message_preview end,
-            unread_count = chats.unread_count + v.unread,
+            last_message_at = greatest(chats.last_message_at, x.at),
+            last_message_preview = case when chats.last_message_at is null or chats.last_message_at <= x.at then x.preview else chats.last_message_preview end,
+            unread_count = chats.unread_count + x.unread,
             updated_at = now()
-          from (values ${valuesList([...perChat].map(([id, c]) => sql`(${id}::bigint, ${c.at.toISOString()}::timestamptz, ${c.preview}::text, ${c.unread}::int)`))}) as v(id, at, preview, unread)
-          where chats.id = v.id`);
+          from jsonb_to_recordset(${jsonRows([...perChat].map(([id, c]) => ({ id, at: c.at, preview: c.preview, unread: c.unread })))}) as x(id bigint, at timestamptz, preview text, unread int)
+          where chats.id = x.id`);
       }
       // Team workflow: the customers' contacts, reopening resolved chats, auto-assignment.
       const customers = list.flatMap((m, i) => {

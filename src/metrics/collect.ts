@@ -1,18 +1,12 @@
 // Gauges read from the database at scrape time: outbox depth and age, Telegram queue depth, instances by state.
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { queryRows } from "../db/rows.ts";
 import { instanceStates } from "../db/schema/instances.ts";
 import { metrics } from "./index.ts";
 
-type Row = Record<string, unknown>;
-
-async function rows(db: Db, query: ReturnType<typeof sql>): Promise<Row[]> {
-  const result = (await db.execute(query)) as unknown as Row[] | { rows: Row[] };
-  return Array.isArray(result) ? result : result.rows;
-}
-
 export async function collectDatabaseGauges(db: Db): Promise<void> {
-  const [outbox] = await rows(
+  const [outbox] = await queryRows(
     db,
     sql`select count(*)::int as depth, coalesce(extract(epoch from now() - min("messages"."created_at")), 0)::float8 as oldest
         from "messages" where "messages"."direction" = 'out' and "messages"."status" in ('queued', 'sending')`,
@@ -20,10 +14,10 @@ export async function collectDatabaseGauges(db: Db): Promise<void> {
   metrics.outboxDepth.set(undefined, Number(outbox?.depth ?? 0));
   metrics.outboxOldest.set(undefined, Math.max(0, Number(outbox?.oldest ?? 0)));
 
-  const [telegram] = await rows(db, sql`select count(*)::int as depth from "telegram_posts" where "telegram_posts"."status" = 'queued'`);
+  const [telegram] = await queryRows(db, sql`select count(*)::int as depth from "telegram_posts" where "telegram_posts"."status" = 'queued'`);
   metrics.telegramQueue.set(undefined, Number(telegram?.depth ?? 0));
 
-  const byState = await rows(db, sql`select "instances"."state" as state, count(*)::int as n from "instances" where "instances"."enabled" group by 1`);
+  const byState = await queryRows(db, sql`select "instances"."state" as state, count(*)::int as n from "instances" where "instances"."enabled" group by 1`);
   metrics.instances.reset();
   for (const state of instanceStates) metrics.instances.set({ state }, 0);
   for (const r of byState) metrics.instances.set({ state: String(r.state) }, Number(r.n));

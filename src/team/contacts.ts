@@ -3,6 +3,7 @@
 import { and, asc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
+import { jsonRows } from "../db/rows.ts";
 import { chats, contacts, instances } from "../db/schema/index.ts";
 
 export type Contact = typeof contacts.$inferSelect;
@@ -53,10 +54,11 @@ export function createContacts(db: Db) {
         if (phone) byPhone.set(phone, waName ?? byPhone.get(phone) ?? null);
       }
       if (byPhone.size === 0) return;
-      await db
-        .insert(contacts)
-        .values([...byPhone].map(([phone, waName]) => ({ phone, waName })))
-        .onConflictDoUpdate({ target: contacts.phone, set: { waName: sql`coalesce(excluded.wa_name, ${contacts.waName})` }, setWhere: sql`excluded.wa_name is not null and excluded.wa_name is distinct from ${contacts.waName}` });
+      await db.execute(sql`
+        insert into contacts (phone, wa_name)
+        select x.phone, x.wa_name from jsonb_to_recordset(${jsonRows([...byPhone].map(([phone, waName]) => ({ phone, wa_name: waName })))}) as x(phone text, wa_name text)
+        on conflict (phone) do update set wa_name = coalesce(excluded.wa_name, contacts.wa_name), updated_at = now()
+        where excluded.wa_name is not null and excluded.wa_name is distinct from contacts.wa_name`);
     },
 
     /** Contacts the user may see, by name or number, alphabetically. */

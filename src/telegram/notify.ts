@@ -1,5 +1,5 @@
 // Turns app events into queued posts: incoming WhatsApp messages and instance state for linked chats, send results as reactions.
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, or } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { chats, instances, messages } from "../db/schema/index.ts";
@@ -39,37 +39,76 @@ const utc = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 /** 👍 once WhatsApp accepted the send, 👌 once delivered or read, 👎 when it failed. */
 const REACTION: Record<string, string> = { accepted: "👍", sent: "👍", delivered: "👌", read: "👌", failed: "👎" };
 
+/** At most this many messages per batch (one SELECT with this many ids, one INSERT of their posts). */
+const MAX_BATCH = 500;
+
 export function createNotifier(opts: NotifierOptions): Notifier {
   const { db, bus, posts, log, t } = opts;
-  // One event at a time: posts are queued in the order events happened.
+  // One task at a time: posts are queued in the order events happened.
   let chain: Promise<void> = Promise.resolve();
+  // The message ids of the last queued task while it has not started: messages published meanwhile (a burst after one
+  // commit, or while the previous task runs) join it, so a burst costs a few queries rather than a few per message.
+  let open: number[] | null = null;
   const later = (work: () => Promise<void>) => {
+    open = null;
     chain = chain.then(work).catch((err) => log.error({ err }, "telegram notification failed"));
     return chain;
   };
 
-  async function onMessage(messageId: number): Promise<void> {
-    const [row] = await db
+  function messageCreated(messageId: number): void {
+    if (!open || open.length >= MAX_BATCH) {
+      const ids: number[] = [];
+      void later(async () => {
+        if (open === ids) open = null;
+        await onMessages(ids);
+      });
+      open = ids;
+    }
+    open.push(messageId);
+  }
+
+  /** Queues the notifications of these messages (incoming ones of linked instances), in this order. */
+  async function onMessages(ids: number[]): Promise<void> {
+    const rows = await db
       .select({ message: messages, chat: chats, instanceName: instances.name, tgChatId: instances.telegramChatId })
       .from(messages)
       .innerJoin(chats, eq(chats.id, messages.chatId))
       .innerJoin(instances, eq(instances.id, messages.instanceId))
-      .where(eq(messages.id, messageId));
-    if (!row || row.message.direction !== "in" || row.tgChatId === null) return;
-    const m = row.message;
-    const quoted = m.quotedIdMessage
-      ? (await db.select({ text: messages.text }).from(messages).where(and(eq(messages.chatId, m.chatId), eq(messages.idMessage, m.quotedIdMessage))))[0]
-      : undefined;
-    const sender = rawSender.safeParse(m.raw);
-    const drafts = notificationPosts(
-      {
-        instanceName: row.instanceName, waChatId: row.chat.waChatId, chatName: row.chat.name, senderName: m.senderName,
-        senderId: sender.success ? sender.data.senderData.sender : null, type: m.type, text: m.text, media: m.media, quotedText: quoted?.text ?? null,
-      },
-      t,
-    );
-    await posts.enqueue(row.tgChatId, drafts, { instanceId: m.instanceId, messageId: m.id });
-    opts.queued();
+      .where(inArray(messages.id, [...new Set(ids)]));
+    const byId = new Map(rows.map((r) => [r.message.id, r]));
+    const wanted = ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row && row.message.direction === "in" && row.tgChatId !== null ? [{ ...row, tgChatId: row.tgChatId }] : [];
+    });
+    const quoting = wanted.filter((r) => r.message.quotedIdMessage);
+    const quotes = new Map<string, string | null>();
+    if (quoting.length > 0) {
+      const found = await db
+        .select({ chatId: messages.chatId, idMessage: messages.idMessage, text: messages.text })
+        .from(messages)
+        .where(or(...quoting.map((r) => and(eq(messages.chatId, r.message.chatId), eq(messages.idMessage, r.message.quotedIdMessage!)))));
+      for (const q of found) quotes.set(`${q.chatId}:${q.idMessage}`, q.text);
+    }
+    const items = wanted.flatMap((row) => {
+      const m = row.message;
+      try {
+        const sender = rawSender.safeParse(m.raw);
+        const drafts = notificationPosts(
+          {
+            instanceName: row.instanceName, waChatId: row.chat.waChatId, chatName: row.chat.name, senderName: m.senderName,
+            senderId: sender.success ? sender.data.senderData.sender : null, type: m.type, text: m.text, media: m.media,
+            quotedText: m.quotedIdMessage ? (quotes.get(`${m.chatId}:${m.quotedIdMessage}`) ?? null) : null,
+          },
+          t,
+        );
+        return [{ tgChatId: row.tgChatId, drafts, link: { instanceId: m.instanceId, messageId: m.id } }];
+      } catch (err) {
+        // One message that cannot be rendered must not cost the others their notifications.
+        log.error({ err, messageId: m.id }, "telegram notification failed");
+        return [];
+      }
+    });
+    if (await posts.enqueueMany(items)) opts.queued();
   }
 
   // instanceChanged also fires to refresh pages (with `part`), often repeating the state: announce changes only.
@@ -117,7 +156,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
 
   const unsubscribe = bus.subscribe((event) => {
     const data = eventData.safeParse(event.data);
-    if (event.name === EVENTS.messageCreated && data.success) void later(() => onMessage(data.data.messageId));
+    if (event.name === EVENTS.messageCreated && data.success) messageCreated(data.data.messageId);
     else if (event.name === EVENTS.messageUpdated && data.success && typeof event.data.status === "string") void later(() => syncReaction(data.data.messageId));
     else if (event.name === EVENTS.instanceChanged) void later(() => onInstance(event));
     // Posts are written once, by the process that published the event (several processes: src/cluster/).

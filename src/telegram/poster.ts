@@ -47,6 +47,8 @@ export function createPoster(opts: PosterOptions): Poster {
   let running = false;
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
+  // Kicked while scanning: the scan may have missed what was just queued, so one more scan follows (however many kicks).
+  let again = false;
 
   /** The Bot API call for a post; media posts read the file now (or wait for its download, or fall back to text). */
   async function prepare(post: PostRow): Promise<Call> {
@@ -111,6 +113,7 @@ export function createPoster(opts: PosterOptions): Poster {
 
   async function run(): Promise<void> {
     while (running) {
+      again = false;
       try {
         for (const head of await posts.heads()) {
           const due = !head.nextAttemptAt || head.nextAttemptAt.getTime() <= Date.now();
@@ -122,9 +125,14 @@ export function createPoster(opts: PosterOptions): Poster {
       } catch (err) {
         log.error({ err }, "telegram queue read failed");
       }
+      if (again || !running) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 250);
+        const timer = setTimeout(() => {
+          wake = null;
+          resolve();
+        }, 250);
         wake = () => {
+          wake = null;
           clearTimeout(timer);
           resolve();
         };
@@ -145,7 +153,10 @@ export function createPoster(opts: PosterOptions): Poster {
       const deadline = Date.now() + 5000;
       while (busy.size > 0 && Date.now() < deadline) await Bun.sleep(20);
     },
-    kick: () => wake?.(),
+    kick() {
+      if (wake) wake();
+      else again = true;
+    },
     async idle(timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {

@@ -30,12 +30,22 @@ export type PostDraft =
 export type PostRow = typeof telegramPosts.$inferSelect;
 
 export function createPostStore(db: Db) {
+  /** Queues several chats' posts with one INSERT, in the given order (items, then drafts); the number of posts queued. */
+  async function enqueueMany(items: Array<{ tgChatId: number; drafts: PostDraft[]; link?: { instanceId?: number; messageId?: number } }>): Promise<number> {
+    const rows = items.flatMap(({ tgChatId, drafts, link = {} }) =>
+      drafts.map((d) => ({ tgChatId, method: d.method, payload: d.payload, instanceId: link.instanceId, messageId: link.messageId })),
+    );
+    if (rows.length > 0) await db.insert(telegramPosts).values(rows);
+    return rows.length;
+  }
+
   return {
     /** Queues posts into one chat, in the given order. */
     async enqueue(tgChatId: number, drafts: PostDraft[], link: { instanceId?: number; messageId?: number } = {}): Promise<void> {
-      if (drafts.length === 0) return;
-      await db.insert(telegramPosts).values(drafts.map((d) => ({ tgChatId, method: d.method, payload: d.payload, instanceId: link.instanceId, messageId: link.messageId })));
+      await enqueueMany([{ tgChatId, drafts, link }]);
     },
+
+    enqueueMany,
 
     /** The oldest queued post of each chat (only the head of a chat may go out). */
     heads(): Promise<Array<Pick<PostRow, "id" | "tgChatId" | "nextAttemptAt">>> {

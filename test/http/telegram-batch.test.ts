@@ -1,0 +1,121 @@
+// A burst of incoming messages (published after one commit, as the ingest does) is notified per batch: all posts, in
+// order, with a few SQL statements for the whole burst rather than a few per message (counted with drizzle's logger).
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { asc, eq } from "drizzle-orm";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { parseConfig } from "../../src/config.ts";
+import type { Db } from "../../src/db/client.ts";
+import * as schema from "../../src/db/schema/index.ts";
+import { createDeps } from "../../src/deps.ts";
+import { EVENTS } from "../../src/events/names.ts";
+import type { AppDeps } from "../../src/lib/context.ts";
+import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/index.ts";
+import { resetDatabase, testDatabase, testLog } from "../support/db.ts";
+import { insertChat, insertInstance } from "../support/fixtures.ts";
+import { eventually, TIME_SCALE } from "../support/telegram.ts";
+
+const { messages, instances, telegramPosts } = schema;
+let fake: FakeTelegram;
+let deps: AppDeps;
+let dataDir: string;
+let counting = false;
+const statements: string[] = [];
+
+beforeAll(async () => {
+  await resetDatabase();
+  const database = await testDatabase();
+  // The app's database with every statement recorded: the same client under a drizzle instance with a logger.
+  const logger = { logQuery: (query: string) => void (counting && statements.push(query)) };
+  const db = (
+    database.postgres ? drizzlePostgres(database.postgres.sql, { schema, logger }) : drizzlePglite((database.db as unknown as { $client: never }).$client, { schema, logger })
+  ) as unknown as Db;
+  fake = startFakeTelegram({ timeScale: TIME_SCALE });
+  dataDir = mkdtempSync(join(tmpdir(), "gi-tg-batch-"));
+  mkdirSync(join(dataDir, "media"));
+  const config = parseConfig({ PORT: "1", LOG_LEVEL: "silent", DEFAULT_LOCALE: "en", DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url });
+  deps = createDeps(config, { ...database, db }, testLog, { telegram: { timeScale: TIME_SCALE, retryBaseMs: 50, retryMaxMs: 400 } });
+  deps.telegram!.start();
+}, 30_000);
+
+afterAll(async () => {
+  await deps.telegram!.stop();
+  deps.telegram!.notifier.unsubscribe();
+  await fake.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test("50 messages in one burst: 50 posts in order, a state change between them kept in place, a bounded number of queries", async () => {
+  const { db, bus } = deps;
+  const feeds: Array<{ instanceId: number; channel: number; chatIds: number[] }> = [];
+  for (const name of ["Sales", "Support"]) {
+    const instanceId = await insertInstance(db, name);
+    const channel = fake.control.createChat({ type: "channel", title: `${name} feed` });
+    fake.control.addBot(channel);
+    await db.update(instances).set({ telegramChatId: channel }).where(eq(instances.id, instanceId));
+    const chatIds = [await insertChat(db, instanceId, `79005550${feeds.length}01@c.us`, "Anna"), await insertChat(db, instanceId, `79005550${feeds.length}02@c.us`, "Boris")];
+    feeds.push({ instanceId, channel, chatIds });
+  }
+  // Earlier messages that some of the burst quote (stored without an event: not notified).
+  const quotedIds = feeds.flatMap((f) => f.chatIds.map((chatId) => ({ chatId, instanceId: f.instanceId, idMessage: `OLD${chatId}`, text: `earlier in ${chatId}` })));
+  await db.insert(messages).values(quotedIds.map((q) => ({ ...q, direction: "in" as const, type: "textMessage", via: "whatsapp" as const })));
+
+  // The burst: one INSERT of 50 messages (every 5th quotes its chat's earlier message), then the events in one loop.
+  const burst = Array.from({ length: 50 }, (_, i) => {
+    const feed = feeds[i % 2]!;
+    const chatId = feed.chatIds[Math.floor(i / 2) % 2]!;
+    return {
+      instanceId: feed.instanceId, chatId, idMessage: `BURST${i}`, direction: "in" as const, type: "textMessage", via: "whatsapp" as const, text: `burst ${i}`, senderName: "Customer",
+      quotedIdMessage: i % 5 === 0 ? `OLD${chatId}` : null,
+    };
+  });
+  const rows = await db.insert(messages).values(burst).returning({ id: messages.id, chatId: messages.chatId, instanceId: messages.instanceId });
+  counting = true;
+  for (const [i, row] of rows.entries()) {
+    bus.publish({ name: EVENTS.messageCreated, instanceId: row.instanceId, data: { messageId: row.id, chatId: row.chatId } });
+    // Halfway, Sales changes state: its post must sit between the 25 messages before and the 25 after.
+    if (i === 24) bus.publish({ name: EVENTS.instanceChanged, instanceId: feeds[0]!.instanceId, data: { state: "yellowCard", transition: true } });
+  }
+  await deps.telegram!.notifier.settled();
+  counting = false;
+
+  // Every message posted once, in the order of the events, per channel; the state post in its place.
+  for (const [f, feed] of feeds.entries()) {
+    const posts = await db
+      .select({ messageId: telegramPosts.messageId, payload: telegramPosts.payload })
+      .from(telegramPosts)
+      .where(eq(telegramPosts.tgChatId, feed.channel))
+      .orderBy(asc(telegramPosts.id));
+    const expected: Array<number | null> = rows.filter((_, i) => i % 2 === f).map((r) => r.id);
+    if (f === 0) expected.splice(13, 0, null);
+    expect(posts.map((p) => p.messageId)).toEqual(expected);
+    for (const post of posts) {
+      const text = (post.payload as { text: string }).text;
+      if (post.messageId === null) {
+        expect(text).toContain("yellow card");
+        continue;
+      }
+      const i = rows.findIndex((r) => r.id === post.messageId);
+      expect(text).toContain(`burst ${i}`);
+      expect(text.includes(`earlier in ${burst[i]!.chatId}`)).toBe(i % 5 === 0);
+    }
+  }
+  expect(await db.$count(telegramPosts, eq(telegramPosts.method, "sendMessage"))).toBe(51);
+
+  // Two message batches (the state change splits the burst), each: one SELECT, one SELECT of quotes, one INSERT.
+  const count = (re: RegExp) => statements.filter((s) => re.test(s)).length;
+  expect(count(/^select .* from "messages" inner join "chats"/)).toBe(2);
+  expect(count(/^select "chat_id", "id_message", "text" from "messages"/)).toBe(2);
+  expect(count(/^insert into "telegram_posts"/)).toBe(3);
+  // The poster scans once per kick at most (plus its 250 ms tick), not once per message.
+  expect(count(/^select distinct on/)).toBeLessThanOrEqual(5);
+
+  // And the channels receive them in that order.
+  expect(await deps.telegram!.poster.idle(20_000)).toBe(true);
+  await eventually(() => fake.control.sent(feeds[1]!.channel).length === 25);
+  const sent = fake.control.sent(feeds[1]!.channel).map((s) => s.text!.split("\n\n").at(-1));
+  expect(sent).toEqual(rows.flatMap((_, i) => (i % 2 === 1 ? [`burst ${i}`] : [])));
+}, 60_000);
