@@ -4,7 +4,9 @@
 //      validate, dedupe (journal), store chat + message, emit events, queue the Telegram post (a channel is linked).
 // Both are driven by the same load generator (this process: concurrent keep-alive fetches). Prints max rates, their ratio,
 // p50/p99 latency at an open-loop 500 webhooks/s, and a 5 000-webhook burst that must be stored completely (issue #4).
-// Run: ./node_modules/.bin/bun bench/ingest.ts [--requests 5000] [--concurrency 64] [--seconds 10]
+// Both sides get the same warm-up (WARM_UP requests: the JIT compiles the hot paths) and the same number of measured
+// requests, so the rates compare steady states.
+// Run: ./node_modules/.bin/bun bench/ingest.ts [--requests 20000] [--concurrency 64] [--seconds 10]
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { startFakeTelegram } from "../test/fakes/telegram/index.ts";
@@ -13,7 +15,7 @@ import {
 } from "./support.ts";
 
 const { values } = parseArgs({
-  options: { requests: { type: "string", default: "5000" }, concurrency: { type: "string", default: "64" }, seconds: { type: "string", default: "10" } },
+  options: { requests: { type: "string", default: "20000" }, concurrency: { type: "string", default: "64" }, seconds: { type: "string", default: "10" } },
 });
 const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
@@ -24,6 +26,7 @@ const ID_INSTANCE = 1101777001;
 const API_TOKEN = "b".repeat(50);
 const WEBHOOK_TOKEN = "bench-webhook-token-0123456789";
 const CUSTOMERS = 500;
+const WARM_UP = 2000;
 
 await header("ingest: webhook path vs. one INSERT per request");
 const database = await createBenchDatabase("ingest");
@@ -37,8 +40,8 @@ try {
   cleanup.push(() => bare.kill());
   const { url: bareUrl } = JSON.parse(await firstLine(bare.stdout)) as { url: string };
   const bareBody = (i: number, tag: string) => JSON.stringify(incomingText(ID_INSTANCE, `BARE${tag}${i}`, i % CUSTOMERS, `hello ${i}`));
-  await closedLoop(1000, CONCURRENCY, (i) => fetch(bareUrl, { method: "POST", body: bareBody(i, "W") })); // warm-up
-  const bareMax = await closedLoop(REQUESTS * 4, CONCURRENCY, (i) => fetch(bareUrl, { method: "POST", body: bareBody(i, "M") }));
+  await closedLoop(WARM_UP, CONCURRENCY, (i) => fetch(bareUrl, { method: "POST", body: bareBody(i, "W") }));
+  const bareMax = await closedLoop(REQUESTS, CONCURRENCY, (i) => fetch(bareUrl, { method: "POST", body: bareBody(i, "M") }));
   const bareOpen = await openLoop(RATE, SECONDS, (i) => fetch(bareUrl, { method: "POST", body: bareBody(i, "O") }));
   bare.kill();
   await bare.exited;
@@ -71,8 +74,8 @@ try {
 
   // Waits for processing allow 10 messages/s at least (the processing rate is one of the results).
   const patience = (n: number) => Math.max(120_000, n * 100);
-  await closedLoop(500, CONCURRENCY, (i) => post(i, "W"));
-  await waitFor(async () => (await stored("W")) === 500, patience(500), "warm-up messages");
+  await closedLoop(WARM_UP, CONCURRENCY, (i) => post(i, "W"));
+  await waitFor(async () => (await stored("W")) === WARM_UP, patience(WARM_UP), "warm-up messages");
   const postsBefore = await queuedPosts();
   const commits = async () => (await sql<{ n: string }[]>`select xact_commit::text as n from pg_stat_database where datname = current_database()`)[0]!.n;
   const commitsBefore = Number(await commits());
@@ -112,7 +115,7 @@ try {
 
   const ratio = processedRate / bareMax.rate;
   const p99 = percentile(appOpen.latencies, 99);
-  console.log(`load generator: this process, ${CONCURRENCY} concurrent keep-alive fetches (closed loop, ${REQUESTS * 4} bare / ${REQUESTS} app requests); open loop ${RATE}/s for ${SECONDS} s`);
+  console.log(`load generator: this process, ${CONCURRENCY} concurrent keep-alive fetches (closed loop, ${WARM_UP} warm-up + ${REQUESTS} measured requests each); open loop ${RATE}/s for ${SECONDS} s`);
   console.log("(a) bare handler, one INSERT per request");
   figure("max rate", `${bareMax.rate.toFixed(0)} req/s`, "", undefined);
   figure(`p50 / p99 latency at ${RATE}/s`, `${ms(percentile(bareOpen.latencies, 50))} / ${ms(percentile(bareOpen.latencies, 99))}`);

@@ -36,6 +36,14 @@ const PUBLIC_PATHS = new Set(["/login", "/setup", "/healthz"]);
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
+  // Green-API's webhooks (hundreds per second from a busy number) are machine-to-machine: they skip the page machinery
+  // below (security headers for browsers, locale, renderer) and end here.
+  app.use("/webhooks/*", requestLog(deps.log), httpMetrics(), async (c, next) => {
+    c.set("deps", deps);
+    return next();
+  });
+  app.route("/", webhookRoutes);
+
   app.use(requestLog(deps.log));
   app.use(httpMetrics());
   app.use(
@@ -78,7 +86,6 @@ export function createApp(deps: AppDeps) {
     }
   });
   app.route("/", readyRoutes);
-  app.route("/", webhookRoutes);
   app.use(csrf({ exempt: (path) => path.startsWith("/webhooks/") }));
   app.use(sessionLoader());
   app.route("/", metricsRoutes); // answers anonymous scrapers itself (401), so it sits before the sign-in gate

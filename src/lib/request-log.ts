@@ -16,6 +16,8 @@ export function requestLog(log: Logger): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     await next();
     if (QUIET.has(c.req.path) || c.req.path.startsWith("/public/")) return;
+    // Accepted webhooks come hundreds per second: each is journaled (notifications) and counted in /metrics instead.
+    if (c.res.status === 200 && c.req.path.startsWith("/webhooks/")) return;
     c.var.log.info(
       { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
       "request",

@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
+import { jsonRows } from "../db/rows.ts";
 import { telegramPosts } from "../db/schema/index.ts";
 
 export const FILE_METHODS = ["sendPhoto", "sendVideo", "sendAudio", "sendVoice", "sendDocument", "sendSticker"] as const;
@@ -33,9 +34,14 @@ export function createPostStore(db: Db) {
   /** Queues several chats' posts with one INSERT, in the given order (items, then drafts); the number of posts queued. */
   async function enqueueMany(items: Array<{ tgChatId: number; drafts: PostDraft[]; link?: { instanceId?: number; messageId?: number } }>): Promise<number> {
     const rows = items.flatMap(({ tgChatId, drafts, link = {} }) =>
-      drafts.map((d) => ({ tgChatId, method: d.method, payload: d.payload, instanceId: link.instanceId, messageId: link.messageId })),
+      drafts.map((d) => ({ tg_chat_id: tgChatId, method: d.method, payload: d.payload, instance_id: link.instanceId ?? null, message_id: link.messageId ?? null })),
     );
-    if (rows.length > 0) await db.insert(telegramPosts).values(rows);
+    if (rows.length === 0) return 0;
+    // One fixed statement whatever the number of posts (src/db/rows.ts); ids follow the list's order.
+    await db.execute(sql`
+      insert into telegram_posts (tg_chat_id, method, payload, instance_id, message_id)
+      select x.tg_chat_id, x.method, x.payload, x.instance_id, x.message_id
+      from jsonb_to_recordset(${jsonRows(rows)}) as x(tg_chat_id bigint, method text, payload jsonb, instance_id int, message_id bigint)`);
     return rows.length;
   }
 
