@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { startFakeTelegram } from "../test/fakes/telegram/index.ts";
 import {
-  BUN, closedLoop, createBenchDatabase, figure, firstLine, header, incomingText, ms, openLoop, percentile, spawnApp, spawnFakeGreenApi, waitFor,
+  BUN, closedLoop, cpuSecondsOf, createBenchDatabase, figure, firstLine, header, incomingText, ms, openLoop, percentile, postgresCpuSeconds, spawnApp, spawnFakeGreenApi, waitFor,
 } from "./support.ts";
 
 const { values } = parseArgs({
@@ -41,7 +41,16 @@ try {
   const { url: bareUrl } = JSON.parse(await firstLine(bare.stdout)) as { url: string };
   const bareBody = (i: number, tag: string) => JSON.stringify(incomingText(ID_INSTANCE, `BARE${tag}${i}`, i % CUSTOMERS, `hello ${i}`));
   await closedLoop(WARM_UP, CONCURRENCY, (i) => fetch(bareUrl, { method: "POST", body: bareBody(i, "W") }));
+  // CPU per request: the handler's process, PostgreSQL and this load generator (all on the same cores).
+  const cpuBefore = () => ({ pg: postgresCpuSeconds(), gen: process.cpuUsage() });
+  const cpuPerRequest = (pid: number, before: { server: number; pg: number; gen: NodeJS.CpuUsage }, n: number) => {
+    const gen = process.cpuUsage(before.gen);
+    const per = (s: number) => `${((s / n) * 1e6).toFixed(0)} µs`;
+    return `${per(cpuSecondsOf(pid) - before.server)} / ${per(postgresCpuSeconds() - before.pg)} / ${per((gen.user + gen.system) / 1e6)}`;
+  };
+  const bareCpu0 = { server: cpuSecondsOf(bare.pid), ...cpuBefore() };
   const bareMax = await closedLoop(REQUESTS, CONCURRENCY, (i) => fetch(bareUrl, { method: "POST", body: bareBody(i, "M") }));
+  const bareCpu = cpuPerRequest(bare.pid, bareCpu0, REQUESTS);
   const bareOpen = await openLoop(RATE, SECONDS, (i) => fetch(bareUrl, { method: "POST", body: bareBody(i, "O") }));
   bare.kill();
   await bare.exited;
@@ -79,8 +88,10 @@ try {
   const postsBefore = await queuedPosts();
   const commits = async () => (await sql<{ n: string }[]>`select xact_commit::text as n from pg_stat_database where datname = current_database()`)[0]!.n;
   const commitsBefore = Number(await commits());
+  const appCpu0 = { server: cpuSecondsOf(app.pid), ...cpuBefore() };
   const appMax = await closedLoop(REQUESTS, CONCURRENCY, (i) => post(i, "M"));
   const processedMs = appMax.seconds * 1000 + (await waitFor(async () => (await stored("M")) === REQUESTS, patience(REQUESTS), "all messages stored"));
+  const appCpu = cpuPerRequest(app.pid, appCpu0, REQUESTS);
   const processedRate = REQUESTS / (processedMs / 1000);
   await waitFor(async () => (await queuedPosts()) - postsBefore >= REQUESTS, patience(REQUESTS), "Telegram posts queued");
   const commitsPerWebhook = (Number(await commits()) - commitsBefore) / REQUESTS;
@@ -119,12 +130,14 @@ try {
   console.log("(a) bare handler, one INSERT per request");
   figure("max rate", `${bareMax.rate.toFixed(0)} req/s`, "", undefined);
   figure(`p50 / p99 latency at ${RATE}/s`, `${ms(percentile(bareOpen.latencies, 50))} / ${ms(percentile(bareOpen.latencies, 99))}`);
+  figure("CPU per request: server / PostgreSQL / generator", bareCpu);
   console.log("(b) real webhook path (journal, chat + message, events, Telegram post queued)");
   figure("max rate, answered 200 (journaled)", `${appMax.rate.toFixed(0)} req/s`, "", undefined);
   figure("max rate, fully processed (message stored)", `${processedRate.toFixed(0)} msg/s`, "", undefined);
   figure("ratio processed / bare", ratio.toFixed(2), "≥ 0.5", ratio >= 0.5);
   figure("ratio answered / bare", (appMax.rate / bareMax.rate).toFixed(2));
-  figure("commits per webhook (all processes, bare: 1)", commitsPerWebhook.toFixed(1));
+  figure("commits per webhook (all processes, bare: 1)", commitsPerWebhook.toFixed(2));
+  figure("CPU per webhook until stored: app / PostgreSQL / generator", appCpu);
   figure(`p50 latency at ${RATE}/s (open loop)`, ms(percentile(appOpen.latencies, 50)));
   figure(`p99 latency at ${RATE}/s (open loop)`, ms(p99), "< 50 ms", p99 < 50);
   figure(`answered → stored p50 / p99 at ${RATE}/s`, `${ms(lag!.p50)} / ${ms(lag!.p99)}`);

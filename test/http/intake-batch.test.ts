@@ -99,4 +99,22 @@ describe("batched intake", () => {
     const rows = await db.select({ processedAt: notifications.processedAt }).from(notifications).where(eq(notifications.instanceId, instanceId));
     expect(rows.every((r) => r.processedAt !== null)).toBe(true);
   }, 30_000);
+
+  test("batch handlers get runs of their types in arrival order, with per-row handlers in between", async () => {
+    await db.update(notifications).set({ processedAt: new Date(), error: null }).where(eq(notifications.instanceId, instanceId));
+    const intake = createIntake(db, testLog, { processHere: () => false });
+    const calls: string[] = [];
+    const idOf = (event: { typeWebhook: string }) => ("idMessage" in event ? String(event.idMessage) : "?");
+    intake.onBatch(["incomingMessageReceived"], async (_id, items) => void calls.push(`batch:${items.map((i) => idOf(i.event)).join(",")}`));
+    intake.on("outgoingMessageStatus", async (_id, event) => void calls.push(`row:${idOf(event)}`), { batch: true });
+    const status = (idMessage: string) => ({
+      typeWebhook: "outgoingMessageStatus", instanceData: { idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" },
+      timestamp: 1764000000, idMessage, status: "delivered", chatId: "79001000001@c.us", sendByApi: true,
+    });
+    for (const body of [incoming("C1", chatOf("C1")), incoming("C2", chatOf("C2")), status("X1"), incoming("C3", chatOf("C3")), incoming("C4", chatOf("C4"))]) {
+      expect(await intake.accept(instanceId, idInstance, body, "webhook")).toMatchObject({ ok: true, duplicate: false });
+    }
+    expect(await intake.drain()).toBe(5);
+    expect(calls).toEqual(["batch:C1,C2", "row:X1", "batch:C3,C4"]);
+  }, 30_000);
 });
