@@ -116,11 +116,17 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
       // One fixed statement each, whatever the number of rows (src/db/rows.ts).
       const chatRows = (
         await queryRows<{ id: string | number; instance_id: number; wa_chat_id: string; status: string; assignee_id: number | null }>(db, sql`
-          insert into chats (instance_id, wa_chat_id, name)
-          select x.instance_id, x.wa_chat_id, x.name from jsonb_to_recordset(${jsonRows([...wanted.values()].map((c) => ({ instance_id: c.instanceId, wa_chat_id: c.waChatId, name: c.name })))})
-            as x(instance_id int, wa_chat_id text, name text)
-          on conflict (instance_id, wa_chat_id) do update set name = coalesce(excluded.name, chats.name)
-          returning id, instance_id, wa_chat_id, status, assignee_id`)
+          with x as (
+            select * from jsonb_to_recordset(${jsonRows([...wanted.values()].map((c) => ({ instance_id: c.instanceId, wa_chat_id: c.waChatId, name: c.name })))})
+              as x(instance_id int, wa_chat_id text, name text)),
+          created as (
+            insert into chats (instance_id, wa_chat_id, name) select instance_id, wa_chat_id, name from x
+            on conflict (instance_id, wa_chat_id) do nothing
+            returning id, instance_id, wa_chat_id, status, assignee_id)
+          -- Existing chats are only read here (their new name is written with their newest message, below).
+          select * from created
+          union all
+          select c.id, c.instance_id, c.wa_chat_id, c.status, c.assignee_id from chats c join x on c.instance_id = x.instance_id and c.wa_chat_id = x.wa_chat_id`)
       ).map((c) => ({ id: Number(c.id), instanceId: c.instance_id, waChatId: c.wa_chat_id, status: c.status, assigneeId: c.assignee_id }));
       const chatOf = new Map(chatRows.map((c) => [chatKey(c), c]));
       const rows = list.map((m) => ({
@@ -151,14 +157,15 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
           from jsonb_to_recordset(${jsonRows(known.map((r) => ({ chat_id: r.chat_id, id_message: r.id_message, raw: r.raw })))}) as x(chat_id bigint, id_message text, raw jsonb)
           where messages.chat_id = x.chat_id and messages.id_message = x.id_message and messages.raw is null`);
       }
-      // Each chat's newest message (a later one of the same second wins) and its unread count, in one UPDATE.
-      const perChat = new Map<number, { at: Date; preview: string; unread: number }>();
+      // Each chat's name, newest message (a later one of the same second wins) and unread count, in one UPDATE.
+      const perChat = new Map<number, { name: string | null; at: Date; preview: string; unread: number }>();
       list.forEach((m, i) => {
         const r = result[i];
         if (!r) return;
         const before = perChat.get(r.chatId);
         const newest = !before || before.at <= m.sentAt;
         perChat.set(r.chatId, {
+          name: wanted.get(chatKey(m))!.name,
           at: newest ? m.sentAt : before.at,
           preview: newest ? previewText({ type: m.type, text: m.text, raw: m.raw, media: m.media }, t) : before.preview,
           unread: (before?.unread ?? 0) + (m.direction === "out" || m.history ? 0 : 1),
@@ -167,11 +174,12 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
       if (perChat.size > 0) {
         await db.execute(sql`
           update chats set
+            name = coalesce(x.name, chats.name),
             last_message_at = greatest(chats.last_message_at, x.at),
             last_message_preview = case when chats.last_message_at is null or chats.last_message_at <= x.at then x.preview else chats.last_message_preview end,
             unread_count = chats.unread_count + x.unread,
             updated_at = now()
-          from jsonb_to_recordset(${jsonRows([...perChat].map(([id, c]) => ({ id, at: c.at, preview: c.preview, unread: c.unread })))}) as x(id bigint, at timestamptz, preview text, unread int)
+          from jsonb_to_recordset(${jsonRows([...perChat].map(([id, c]) => ({ id, name: c.name, at: c.at, preview: c.preview, unread: c.unread })))}) as x(id bigint, name text, at timestamptz, preview text, unread int)
           where chats.id = x.id`);
       }
       // Team workflow: the customers' contacts, reopening resolved chats, auto-assignment.
