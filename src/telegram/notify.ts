@@ -1,5 +1,5 @@
 // Turns app events into queued posts: incoming WhatsApp messages and instance state for linked chats, send results as reactions.
-import { and, eq, inArray, or } from "drizzle-orm";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { chats, instances, messages } from "../db/schema/index.ts";
@@ -29,7 +29,6 @@ export interface Notifier {
 }
 
 const eventData = z.object({ messageId: z.number().int() });
-const rawSender = z.object({ senderData: z.object({ sender: z.string() }) });
 const STATE_KEYS = ["authorized", "notAuthorized", "blocked", "sleepMode", "starting", "yellowCard", "suspended", "unknown"] as const;
 const stateData = z.object({ state: z.enum(STATE_KEYS) });
 
@@ -70,7 +69,16 @@ export function createNotifier(opts: NotifierOptions): Notifier {
   /** Queues the notifications of these messages (incoming ones of linked instances), in this order. */
   async function onMessages(ids: number[]): Promise<void> {
     const rows = await db
-      .select({ message: messages, chat: chats, instanceName: instances.name, tgChatId: instances.telegramChatId })
+      .select({
+        // Only what a post shows (not the stored payload nor the search vector): the sender's id is read from the payload here.
+        message: {
+          id: messages.id, instanceId: messages.instanceId, chatId: messages.chatId, direction: messages.direction, type: messages.type, text: messages.text,
+          media: messages.media, senderName: messages.senderName, quotedIdMessage: messages.quotedIdMessage, senderId: sql<string | null>`${messages.raw}->'senderData'->>'sender'`,
+        },
+        chat: { waChatId: chats.waChatId, name: chats.name },
+        instanceName: instances.name,
+        tgChatId: instances.telegramChatId,
+      })
       .from(messages)
       .innerJoin(chats, eq(chats.id, messages.chatId))
       .innerJoin(instances, eq(instances.id, messages.instanceId))
@@ -92,11 +100,10 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     const items = wanted.flatMap((row) => {
       const m = row.message;
       try {
-        const sender = rawSender.safeParse(m.raw);
         const drafts = notificationPosts(
           {
             instanceName: row.instanceName, waChatId: row.chat.waChatId, chatName: row.chat.name, senderName: m.senderName,
-            senderId: sender.success ? sender.data.senderData.sender : null, type: m.type, text: m.text, media: m.media,
+            senderId: m.senderId, type: m.type, text: m.text, media: m.media,
             quotedText: m.quotedIdMessage ? (quotes.get(`${m.chatId}:${m.quotedIdMessage}`) ?? null) : null,
           },
           t,

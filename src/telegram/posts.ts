@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
-import { jsonRows } from "../db/rows.ts";
+import { jsonRows, queryRows } from "../db/rows.ts";
 import { telegramPosts } from "../db/schema/index.ts";
 
 export const FILE_METHODS = ["sendPhoto", "sendVideo", "sendAudio", "sendVoice", "sendDocument", "sendSticker"] as const;
@@ -54,12 +54,18 @@ export function createPostStore(db: Db) {
     enqueueMany,
 
     /** The oldest queued post of each chat (only the head of a chat may go out). */
-    heads(): Promise<Array<Pick<PostRow, "id" | "tgChatId" | "nextAttemptAt">>> {
-      return db
-        .selectDistinctOn([telegramPosts.tgChatId], { id: telegramPosts.id, tgChatId: telegramPosts.tgChatId, nextAttemptAt: telegramPosts.nextAttemptAt })
-        .from(telegramPosts)
-        .where(eq(telegramPosts.status, "queued"))
-        .orderBy(telegramPosts.tgChatId, telegramPosts.id);
+    async heads(): Promise<Array<Pick<PostRow, "id" | "tgChatId" | "nextAttemptAt">>> {
+      // One index probe per chat (a loose index scan over telegram_posts_queue_idx), not a pass over the whole queue:
+      // a channel can trail thousands of posts behind Telegram's 20-per-minute limit.
+      const rows = await queryRows<{ id: string | number; tg_chat_id: string | number; next_attempt_at: Date | string | null }>(db, sql`
+        with recursive heads as (
+          (select tg_chat_id, id, next_attempt_at from telegram_posts where status = 'queued' order by tg_chat_id, id limit 1)
+          union all
+          select p.tg_chat_id, p.id, p.next_attempt_at from heads h, lateral (
+            select tg_chat_id, id, next_attempt_at from telegram_posts
+            where status = 'queued' and tg_chat_id > h.tg_chat_id order by tg_chat_id, id limit 1) p)
+        select id, tg_chat_id, next_attempt_at from heads`);
+      return rows.map((r) => ({ id: Number(r.id), tgChatId: Number(r.tg_chat_id), nextAttemptAt: r.next_attempt_at === null ? null : new Date(r.next_attempt_at) }));
     },
 
     async head(tgChatId: number): Promise<PostRow | undefined> {

@@ -111,7 +111,9 @@ test("50 messages in one burst: 50 posts in order, a state change between them k
   expect(count(/^select "chat_id", "id_message", "text" from "messages"/)).toBe(2);
   expect(count(/^insert into "?telegram_posts"?/)).toBe(3);
   // The poster scans once per kick at most (plus its 250 ms tick), not once per message.
-  expect(count(/^select distinct on/)).toBeLessThanOrEqual(5);
+  const scans = count(/^with recursive heads/);
+  expect(scans).toBeGreaterThan(0);
+  expect(scans).toBeLessThanOrEqual(5);
 
   // And the channels receive them in that order.
   expect(await deps.telegram!.poster.idle(20_000)).toBe(true);
