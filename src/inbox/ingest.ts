@@ -149,14 +149,6 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
         createdIds.delete(key);
         return id === undefined ? null : { messageId: id, chatId: r.chat_id };
       });
-      // Already stored (a re-delivery, or the outbox's own send): at most fill in the payload it lacks.
-      const known = rows.filter((_, i) => !result[i]);
-      if (known.length > 0) {
-        await db.execute(sql`
-          update messages set raw = x.raw
-          from jsonb_to_recordset(${jsonRows(known.map((r) => ({ chat_id: r.chat_id, id_message: r.id_message, raw: r.raw })))}) as x(chat_id bigint, id_message text, raw jsonb)
-          where messages.chat_id = x.chat_id and messages.id_message = x.id_message and messages.raw is null`);
-      }
       // Each chat's name, newest message (a later one of the same second wins) and unread count, in one UPDATE.
       const perChat = new Map<number, { name: string | null; at: Date; preview: string; unread: number }>();
       list.forEach((m, i) => {
@@ -171,23 +163,32 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
           unread: (before?.unread ?? 0) + (m.direction === "out" || m.history ? 0 : 1),
         });
       });
-      if (perChat.size > 0) {
-        await db.execute(sql`
-          update chats set
-            name = coalesce(x.name, chats.name),
-            last_message_at = greatest(chats.last_message_at, x.at),
-            last_message_preview = case when chats.last_message_at is null or chats.last_message_at <= x.at then x.preview else chats.last_message_preview end,
-            unread_count = chats.unread_count + x.unread,
-            updated_at = now()
-          from jsonb_to_recordset(${jsonRows([...perChat].map(([id, c]) => ({ id, name: c.name, at: c.at, preview: c.preview, unread: c.unread })))}) as x(id bigint, name text, at timestamptz, preview text, unread int)
-          where chats.id = x.id`);
-      }
+      // Already stored (a re-delivery, or the outbox's own send): at most fill in the payload it lacks.
+      const known = rows.filter((_, i) => !result[i]);
       // Team workflow: the customers' contacts, reopening resolved chats, auto-assignment.
       const customers = list.flatMap((m, i) => {
         const r = result[i];
         return r && !m.history && m.direction === "in" ? [{ ...chatOf.get(chatKey(m))!, senderName: m.chatName ?? m.senderName }] : [];
       });
-      if (customers.length > 0) await afterIngest({ db, bus, locale: opts.locale, ctx: c }, customers);
+      // Independent of each other: sent together (pipelined on the transaction's connection), answered in order.
+      await Promise.all([
+        known.length > 0 &&
+          db.execute(sql`
+            update messages set raw = x.raw
+            from jsonb_to_recordset(${jsonRows(known.map((r) => ({ chat_id: r.chat_id, id_message: r.id_message, raw: r.raw })))}) as x(chat_id bigint, id_message text, raw jsonb)
+            where messages.chat_id = x.chat_id and messages.id_message = x.id_message and messages.raw is null`),
+        perChat.size > 0 &&
+          db.execute(sql`
+            update chats set
+              name = coalesce(x.name, chats.name),
+              last_message_at = greatest(chats.last_message_at, x.at),
+              last_message_preview = case when chats.last_message_at is null or chats.last_message_at <= x.at then x.preview else chats.last_message_preview end,
+              unread_count = chats.unread_count + x.unread,
+              updated_at = now()
+            from jsonb_to_recordset(${jsonRows([...perChat].map(([id, c]) => ({ id, name: c.name, at: c.at, preview: c.preview, unread: c.unread })))}) as x(id bigint, name text, at timestamptz, preview text, unread int)
+            where chats.id = x.id`),
+        customers.length > 0 && afterIngest({ db, bus, locale: opts.locale, ctx: c }, customers),
+      ]);
       return result;
     });
     const announcedChats = new Set<number>();

@@ -59,37 +59,44 @@ const columns = {
 type Row = Pick<typeof messages.$inferSelect, keyof typeof columns>;
 
 export function messageQueries(db: Db) {
-  /** Adds quoted messages and reaction counts to rows of one chat. */
-  async function enrich(chatId: number, rows: Row[]): Promise<MessageView[]> {
-    if (rows.length === 0) return [];
-    const quotedIds = [...new Set(rows.map((r) => r.quotedIdMessage).filter((q): q is string => q !== null))];
-    const [quotes, counts] = await Promise.all([
-      quotedIds.length
-        ? db
-            .select({
-              idMessage: messages.idMessage,
-              direction: messages.direction,
-              senderName: messages.senderName,
-              text: messages.text,
-              mediaKind: sql<MessageMedia["kind"] | null>`${messages.media}->>'kind'`,
-              deleted: sql<boolean>`${messages.deletedAt} is not null`,
-            })
-            .from(messages)
-            .where(and(eq(messages.chatId, chatId), inArray(messages.idMessage, quotedIds)))
-        : [],
-      db
-        .select({ messageId: reactions.messageId, emoji: reactions.emoji, count: sql<number>`count(*)::int` })
-        .from(reactions)
-        .where(inArray(reactions.messageId, rows.map((r) => r.id)))
-        .groupBy(reactions.messageId, reactions.emoji)
-        .orderBy(reactions.messageId, desc(sql`count(*)`), reactions.emoji),
-    ]);
+  const quoteColumns = {
+    idMessage: messages.idMessage,
+    direction: messages.direction,
+    senderName: messages.senderName,
+    text: messages.text,
+    mediaKind: sql<MessageMedia["kind"] | null>`${messages.media}->>'kind'`,
+    deleted: sql<boolean>`${messages.deletedAt} is not null`,
+  };
+  type Quote = { idMessage: string | null } & QuotedView;
+  type Count = { messageId: number; emoji: string; count: number };
+
+  function reactionCounts(ids: number[]) {
+    return db
+      .select({ messageId: reactions.messageId, emoji: reactions.emoji, count: sql<number>`count(*)::int` })
+      .from(reactions)
+      .where(inArray(reactions.messageId, ids))
+      .groupBy(reactions.messageId, reactions.emoji)
+      .orderBy(reactions.messageId, desc(sql`count(*)`), reactions.emoji);
+  }
+
+  function views(rows: Row[], quotes: Quote[], counts: Count[]): MessageView[] {
     const quoteBy = new Map(quotes.map(({ idMessage, ...q }) => [idMessage, q]));
     return rows.map(({ quotedIdMessage, ...r }) => ({
       ...r,
       quoted: quotedIdMessage ? { message: quoteBy.get(quotedIdMessage) ?? null } : null,
       reactions: counts.filter((c) => c.messageId === r.id).map(({ emoji, count }) => ({ emoji, count })),
     }));
+  }
+
+  /** Adds quoted messages and reaction counts to rows of one chat. */
+  async function enrich(chatId: number, rows: Row[]): Promise<MessageView[]> {
+    if (rows.length === 0) return [];
+    const quotedIds = [...new Set(rows.map((r) => r.quotedIdMessage).filter((q): q is string => q !== null))];
+    const [quotes, counts] = await Promise.all([
+      quotedIds.length ? db.select(quoteColumns).from(messages).where(and(eq(messages.chatId, chatId), inArray(messages.idMessage, quotedIds))) : [],
+      reactionCounts(rows.map((r) => r.id)),
+    ]);
+    return views(rows, quotes, counts);
   }
 
   return {
@@ -116,20 +123,28 @@ export function messageQueries(db: Db) {
       return { messages: await enrich(chatId, rows.slice(0, PAGE_SIZE).reverse()), more, anchor: anchor?.sentAt ?? null };
     },
 
-    /** One message with what its bubble needs, plus when the message before it in the chat was sent (for day separators). */
+    /**
+     * One message with what its bubble needs, plus when the message before it in the chat was sent (for day separators).
+     * One round trip (every live bubble waits for it): each part is found from the message's id.
+     */
     async messageWithPrevious(messageId: number): Promise<{ message: MessageView; previousSentAt: Date | null } | undefined> {
-      const [row] = await db.select(columns).from(messages).where(eq(messages.id, messageId));
-      if (!row) return undefined;
-      const [[previous], [message]] = await Promise.all([
+      const chatOf = sql`(select b.chat_id from messages b where b.id = ${messageId})`;
+      const [[row], [previous], quotes, counts] = await Promise.all([
+        db.select(columns).from(messages).where(eq(messages.id, messageId)),
         db
           .select({ sentAt: messages.sentAt })
           .from(messages)
-          .where(and(eq(messages.chatId, row.chatId), sql`(${messages.sentAt}, ${messages.id}) < (select b.sent_at, b.id from messages b where b.id = ${row.id})`))
+          .where(and(sql`${messages.chatId} = ${chatOf}`, sql`(${messages.sentAt}, ${messages.id}) < (select b.sent_at, b.id from messages b where b.id = ${messageId})`))
           .orderBy(...newestFirst(messages.sentAt, messages.id))
           .limit(1),
-        enrich(row.chatId, [row]),
+        db
+          .select(quoteColumns)
+          .from(messages)
+          .where(and(sql`${messages.chatId} = ${chatOf}`, sql`${messages.idMessage} = (select b.quoted_id_message from messages b where b.id = ${messageId})`)),
+        reactionCounts([messageId]),
       ]);
-      return { message: message!, previousSentAt: previous?.sentAt ?? null };
+      if (!row) return undefined;
+      return { message: views([row], quotes, counts)[0]!, previousSentAt: previous?.sentAt ?? null };
     },
 
     /** Puts a failed outgoing message of the chat back in the outbox queue; false when it is not a failed send. */

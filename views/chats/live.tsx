@@ -1,26 +1,25 @@
-// Live inbox fragments for one user's SSE stream: bubbles added or changed, rows moved or updated, unread total, notifications.
+// Live inbox fragments for the SSE streams: bubbles added or changed and notifications (shared per view), then each user's
+// rows moved or updated and unread total.
 import type { AppEvent } from "../../src/events/bus.ts";
 import { EVENTS } from "../../src/events/names.ts";
 import type { SessionUser } from "../../src/auth/sessions.ts";
 import type { AppDeps } from "../../src/lib/context.ts";
 import type { MessageView } from "../../src/inbox/service.ts";
 import { memo, scopeKey, fanoutQuery } from "../../src/events/shared.ts";
+import { sseBytes, type Frame } from "../../src/events/sse.ts";
 import { Bubble, Bubbles } from "./bubble.tsx";
 import { chatContext } from "./conversation.tsx";
 import { contactLabel, dayKey, type Ui } from "./format.ts";
 import { ChatRow } from "./list.tsx";
 import { mediaLabel } from "./media.tsx";
 
-export interface Frame {
-  event: string;
-  data: string;
-}
+export type { Frame };
 
 /** Events this module renders (the stream passes the others through). */
 export const INBOX_EVENTS: ReadonlySet<string> = new Set([EVENTS.messageCreated, EVENTS.messageUpdated, EVENTS.chatUpdated]);
 
-/** A bubble's HTML, and the notification an incoming message raises. */
-type Rendered = { html: string; notify: { title: string; body: string; url: string; tag: string } | null } | null;
+/** A bubble's SSE frames (and a new incoming message's notification), encoded once for every stream with the same view. */
+type Rendered = { chunk: Uint8Array } | null;
 
 async function toHtml(node: unknown): Promise<string> {
   return String(await (node as { toString(): string | Promise<string> }).toString());
@@ -38,71 +37,100 @@ function load(deps: AppDeps, event: AppEvent) {
 }
 
 /**
- * A bubble is the same for every viewer with the same language, zone and role — except its author, who also gets edit and
- * delete: rendered once per event and view.
+ * Starts reading what a message event's bubble needs as soon as the event reaches the first stream that may show it;
+ * the promise settles when the read is done (errors surface where the bubble is awaited). Null for other events.
  */
-function bubbleOnce(event: AppEvent, ui: Ui, m: MessageView | undefined, render: () => Promise<Rendered>): Promise<Rendered> {
-  const own = m && ui.userId !== null && m.senderUserId === ui.userId ? ui.userId : "";
-  return memo(event, `bubble|${ui.locale}|${ui.tz}|${ui.isAdmin}|${own}`, render);
+export function prefetch(deps: AppDeps, event: AppEvent): Promise<unknown> | null {
+  if (event.name !== EVENTS.messageCreated && event.name !== EVENTS.messageUpdated) return null;
+  return memo(event, "prefetch", () => load(deps, event).then(() => undefined, () => undefined));
 }
 
-/** What a stream lends inboxFrames between batches. */
+/**
+ * A bubble is the same for every viewer with the same language, zone and role — except its author, who also gets edit and
+ * delete: rendered and encoded once per event and view.
+ */
+function bubbleOnce(event: AppEvent, ui: Ui, m: MessageView | undefined, render: () => Promise<Frame[] | null>): Promise<Rendered> {
+  const own = m && ui.userId !== null && m.senderUserId === ui.userId ? ui.userId : "";
+  return memo(event, `bubble|${ui.locale}|${ui.tz}|${ui.isAdmin}|${own}`, async () => {
+    const frames = await render();
+    return frames ? { chunk: sseBytes(frames) } : null;
+  });
+}
+
+/** The bubble of one message event as this view shows it (null when the message or chat is gone). */
+async function bubbleOf(deps: AppDeps, ui: Ui, event: AppEvent): Promise<Rendered> {
+  const { messageId, chatId } = ids(event);
+  const { found, chat } = await load(deps, event);
+  if (event.name === EVENTS.messageCreated) {
+    return bubbleOnce(event, ui, found?.message, async () => {
+      if (!found || !chat) return null;
+      const m = found.message;
+      const afterDay = found.previousSentAt ? dayKey(ui, found.previousSentAt) : null;
+      const html = await toHtml(<Bubbles ui={ui} messages={[m]} chat={chatContext(ui, chat)} afterDay={afterDay} />);
+      const frames: Frame[] = [{ event: `msgs.${chatId}`, data: html }];
+      if (m.direction === "in") {
+        const body = (m.text ?? (m.media ? mediaLabel(ui, m.media.kind) : "")).slice(0, 200);
+        const notify = { title: `${contactLabel(ui, chat)} · ${chat.instanceName}`, body, url: `/instances/${chat.instanceId}/chats/${chatId}`, tag: `chat-${chatId}` };
+        frames.push({ event: "notify", data: JSON.stringify(notify) });
+      }
+      return frames;
+    });
+  }
+  return bubbleOnce(event, ui, found?.message, async () => {
+    if (!chat) return null;
+    // Gone (a webhook twin folded into the send it echoed): its bubble leaves the page.
+    if (!found) return [{ event: `msg.${chatId}`, data: `<li id="m-${messageId}" hx-swap-oob="delete"></li>` }];
+    return [{ event: `msg.${chatId}`, data: await toHtml(<Bubble ui={ui} m={found.message} chat={chatContext(ui, chat)} oob />) }];
+  });
+}
+
+/** The message events of a batch whose bubbles go out: new ones in order, then each changed message once (its newest event). */
+function bubbleEvents(events: readonly AppEvent[]): AppEvent[] {
+  const updated = new Map<number, AppEvent>();
+  for (const event of events) if (event.name === EVENTS.messageUpdated) updated.set(ids(event).messageId, event);
+  return [...events.filter((e) => e.name === EVENTS.messageCreated), ...updated.values()];
+}
+
+/**
+ * A batch's bubbles (and the notifications new incoming messages raise), already in the SSE wire format. Nothing in them
+ * is per user beyond the view (language, zone, role, authorship), so every stream writes the same bytes; a stream writes
+ * them before its per-user chat rows and unread total (`rowFrames`), which must not hold them up.
+ */
+export async function bubbleChunks(deps: AppDeps, ui: Ui, events: readonly AppEvent[]): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
+  for (const event of bubbleEvents(events)) {
+    const bubble = await bubbleOf(deps, ui, event);
+    if (bubble) chunks.push(bubble.chunk);
+  }
+  return chunks;
+}
+
+/** What a stream lends rowFrames between batches. */
 export interface LiveStream {
-  /** Writes frames at once: the bubbles go out before the per-user chat rows and unread total are ready. */
-  early(frames: Frame[]): Promise<unknown>;
-  /** Inbox events queued for this stream since its batch was taken (visible to the user, not yet handled). */
+  /** Inbox events visible to the user, not yet handled by rowFrames (queued behind, or waiting for their turn). */
   upcoming(): readonly AppEvent[];
   /** What the previous batch sent, by the event its data was read for: the same data is not sent twice. */
   sent: { rows: Map<number, { key: AppEvent; moved: boolean }>; unread: AppEvent | null };
 }
 
-export function liveStream(early: LiveStream["early"], upcoming: LiveStream["upcoming"]): LiveStream {
-  return { early, upcoming, sent: { rows: new Map(), unread: null } };
+export function liveStream(upcoming: LiveStream["upcoming"]): LiveStream {
+  return { upcoming, sent: { rows: new Map(), unread: null } };
 }
 
 /**
- * The frames for a batch of inbox events, as this user sees them (their rights, language, time zone, unread counts).
- * Shared work is done once per process: bubbles per event and view, chat rows and unread totals per user (not per tab).
+ * The per-user frames for a batch of inbox events whose bubbles went out already: the chat rows (moved to the top for new
+ * messages, in place for other chat updates) and the unread total, as this user sees them (their rights, read marks).
+ * Chat rows and unread totals are read once per user and event (not per tab) and share a few pool connections.
  */
-export async function inboxFrames(deps: AppDeps, user: SessionUser, ui: Ui, events: AppEvent[], stream?: LiveStream): Promise<Frame[]> {
+export async function rowFrames(deps: AppDeps, user: SessionUser, ui: Ui, events: AppEvent[], stream?: LiveStream): Promise<Frame[]> {
   const { inbox } = deps;
   const frames: Frame[] = [];
   const moved = new Set<number>();
-  const updatedMessages = new Map<number, AppEvent>();
-
   for (const event of events) {
-    const { messageId, chatId } = ids(event);
-    if (event.name === EVENTS.messageUpdated) updatedMessages.set(messageId, event);
     if (event.name !== EVENTS.messageCreated) continue;
-    const { found, chat } = await load(deps, event);
-    const bubble = await bubbleOnce(event, ui, found?.message, async () => {
-      if (!found || !chat) return null;
-      const m = found.message;
-      const afterDay = found.previousSentAt ? dayKey(ui, found.previousSentAt) : null;
-      const html = await toHtml(<Bubbles ui={ui} messages={[m]} chat={chatContext(ui, chat)} afterDay={afterDay} />);
-      const body = (m.text ?? (m.media ? mediaLabel(ui, m.media.kind) : "")).slice(0, 200);
-      const notify = m.direction === "in" ? { title: `${contactLabel(ui, chat)} · ${chat.instanceName}`, body, url: `/instances/${chat.instanceId}/chats/${chatId}`, tag: `chat-${chatId}` } : null;
-      return { html, notify };
-    });
-    if (!bubble) continue;
-    frames.push({ event: `msgs.${chatId}`, data: bubble.html });
-    if (bubble.notify) frames.push({ event: "notify", data: JSON.stringify(bubble.notify) });
-    moved.add(chatId);
+    // Rendered already (bubbleChunks ran for this batch): only whether there was a bubble matters here.
+    if (await bubbleOf(deps, ui, event)) moved.add(ids(event).chatId);
   }
-  if (stream && frames.length > 0) await stream.early(frames.splice(0));
-
-  for (const [messageId, event] of updatedMessages) {
-    const { chatId } = ids(event);
-    const { found, chat } = await load(deps, event);
-    const bubble = await bubbleOnce(event, ui, found?.message, async () => {
-      if (!chat) return null;
-      // Gone (a webhook twin folded into the send it echoed): its bubble leaves the page.
-      if (!found) return { html: `<li id="m-${messageId}" hx-swap-oob="delete"></li>`, notify: null };
-      return { html: await toHtml(<Bubble ui={ui} m={found.message} chat={chatContext(ui, chat)} oob />), notify: null };
-    });
-    if (bubble) frames.push({ event: `msg.${chatId}`, data: bubble.html });
-  }
-  if (stream && frames.length > 0) await stream.early(frames.splice(0));
 
   // Chat rows and the unread total, read once per user and event: for a chat, the newest event about it this stream has
   // (handled now or queued behind: a message's chat.updated follows its message.created by a few ms, and both need the
