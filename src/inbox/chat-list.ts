@@ -226,8 +226,9 @@ export function chatListQueries(db: Db) {
         .where(
           and(
             scope,
-            // Chats without activity since the user last read them need no look at their messages.
-            sql`(${reads.readAt} is null or ${chats.lastMessageAt} > ${reads.readAt})`,
+            // Chats without activity since the user last read them (or, never read, since the account was created) need no
+            // look at their messages.
+            sql`(${chats.lastMessageAt} > ${reads.readAt} or (${reads.readAt} is null and ${chats.lastMessageAt} >= (select nu.created_at from users nu where nu.id = ${user.id})))`,
             sql`exists (select 1 from messages m where m.chat_id = ${chats.id} and m.direction = 'in' and ${afterReadMarker(user.id)})`,
           ),
         )
