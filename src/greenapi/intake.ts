@@ -171,8 +171,10 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
         try {
           await insertJournal(group);
         } catch (err) {
-          if (group.length === 1) {
-            group[0]!.failed(err);
+          if (group.length === 1 || !rowError(err)) {
+            // The database is unreachable (or the row alone is bad): every webhook of the group gets an error and
+            // Green-API delivers it again.
+            for (const one of group) one.failed(err);
             continue;
           }
           // One bad row (e.g. its instance was just deleted) must not fail the others: each on its own.
@@ -187,9 +189,10 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
   /** One statement: the rows (re-deliveries skipped) and "heard from" on their instances. */
   async function insertJournal(group: Waiting[]): Promise<void> {
     const first = new Map<string, Waiting>();
+    const twins: Waiting[] = [];
     for (const w of group) {
       const key = `${w.row.instanceId}:${w.row.dedupeKey}`;
-      if (first.has(key)) w.done(null);
+      if (first.has(key)) twins.push(w);
       else first.set(key, w);
     }
     const rows = [...first.values()].map(({ row }) => ({ instance_id: row.instanceId, dedupe_key: row.dedupeKey, type_webhook: row.typeWebhook, body: row.body, via: row.via }));
@@ -205,6 +208,15 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
       returning id, instance_id, dedupe_key`);
     const idOf = new Map(inserted.map((r) => [`${r.instance_id}:${r.dedupe_key}`, Number(r.id)]));
     for (const [key, w] of first) w.done(idOf.get(key) ?? null);
+    // Answered as re-deliveries only once the first of them is stored.
+    for (const w of twins) w.done(null);
+  }
+
+  /** Whether a failed INSERT was refused for its data (a constraint, a bad value), not for want of a database. */
+  function rowError(err: unknown): boolean {
+    const code = (err as { code?: unknown }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
+    // SQLSTATE class 22: data exception (e.g. a \u0000 in JSON); 23: integrity constraint violation.
+    return typeof code === "string" && (code.startsWith("22") || code.startsWith("23"));
   }
 
   function journal(row: JournalRow): Promise<number | null> {

@@ -83,8 +83,11 @@ describe("journal writes in groups", () => {
     const good = Array.from({ length: 30 }, (_, i) => intake.accept(instanceId, idInstance, incoming(`F${i}`, 1, "ok"), "webhook"));
     // An instance that does not exist (e.g. deleted a moment ago): the foreign key refuses its row.
     const bad = intake.accept(987654, idInstance, incoming("F-bad", 1, "lost"), "webhook");
+    // Its re-delivery in the same group is not answered as a duplicate of a row that was never stored.
+    const badTwin = intake.accept(987654, idInstance, incoming("F-bad", 1, "lost"), "webhook");
     const more = Array.from({ length: 30 }, (_, i) => intake.accept(instanceId, idInstance, incoming(`F${30 + i}`, 1, "ok"), "webhook"));
     expect(await bad.then(() => "stored", () => "refused")).toBe("refused");
+    expect(await badTwin.then(() => "answered", () => "refused")).toBe("refused");
     const results = await Promise.all([...good, ...more]);
     expect(results.every((r) => r.ok && !r.duplicate && r.id !== null)).toBe(true);
   });
