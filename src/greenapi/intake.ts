@@ -2,7 +2,7 @@
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { jsonRows, queryRows } from "../db/rows.ts";
-import { instances, notifications } from "../db/schema/index.ts";
+import { notifications } from "../db/schema/index.ts";
 import type { Logger } from "../lib/log.ts";
 import { hashSecret } from "../auth/tokens.ts";
 import { parseNotification, type NotificationEvent } from "./notifications.ts";

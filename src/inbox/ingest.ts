@@ -103,7 +103,7 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
 
   /**
    * Stores messages (and their chats), in order, skipping any whose chat already has that idMessage; returns the new
-   * rows' ids (null where nothing was added). Five statements whatever the count.
+   * rows' ids (null where nothing was added). The same few statements whatever the count.
    */
   async function storeMany(ctx: HandlerContext, list: NewMessage[]): Promise<Array<{ messageId: number; chatId: number } | null>> {
     if (list.length === 0) return [];

@@ -174,10 +174,9 @@ export function createTeamState(opts: TeamStateOptions) {
     },
 
     /**
-     * After a customer message was stored: a resolved (or pending) chat opens again; an unassigned chat of an instance
-     * with auto-assignment goes to the next available manager (round robin).
+     * After customers' messages were stored, with their chats as they were before: a resolved (or pending) chat opens
+     * again; an unassigned chat of an instance with auto-assignment goes to the next available manager (round robin).
      */
-    /** Customers wrote in these chats (as they were before): resolved ones reopen, unassigned ones may be auto-assigned. */
     async onIncoming(list: Array<{ id: number; instanceId: number; status: string; assigneeId: number | null }>): Promise<void> {
       const unassigned = [...new Set(list.filter((c) => c.assigneeId === null).map((c) => c.instanceId))];
       const autoOn = unassigned.length

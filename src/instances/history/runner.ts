@@ -6,7 +6,6 @@ import type { Gateway } from "../../greenapi/gateway.ts";
 import { GreenApiError } from "../../greenapi/errors.ts";
 import { SchedulerStoppedError } from "../../greenapi/scheduler.ts";
 import { chatIdSchema, type Contact, type JournalMessage } from "../../greenapi/schemas.ts";
-import type { Logger } from "../../lib/log.ts";
 import type { InstanceRow } from "../service.ts";
 import { announceInstance } from "../live.ts";
 import { mergeJournal, type MergeDeps } from "./merge.ts";
