@@ -44,11 +44,37 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return database;
 }
 
+const PREPARED_MAX_PARAMETERS = 16;
+
+/**
+ * The pool as drizzle should use it: statements as named prepared statements, per connection (drizzle asks for unnamed
+ * ones unless a query is named: postgres.js then spends a round trip describing each statement before running it, and
+ * PostgreSQL parses and plans it every time). Not statements with many parameters: their text varies with the length of
+ * an IN list, and each variant would stay prepared on every connection. The same for transactions' connections.
+ */
+function preparing<T extends import("postgres").Sql | import("postgres").TransactionSql>(sql: T): T {
+  return new Proxy(sql, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (key === "unsafe") {
+        return (query: string, args: unknown[] = [], options?: object) => target.unsafe(query, args as never, { ...options, prepare: args.length <= PREPARED_MAX_PARAMETERS });
+      }
+      if (key === "begin" || key === "savepoint") {
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (tx: import("postgres").TransactionSql) => unknown;
+          return (value as (...a: unknown[]) => unknown).call(target, ...args, (tx: import("postgres").TransactionSql) => fn(preparing(tx)));
+        };
+      }
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 async function openPostgres(url: string, log: Logger): Promise<Database> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
-  const db = drizzle(client, { schema });
+  const db = drizzle(preparing(client), { schema });
   const ping = async () => {
     await client`select 1`;
   };

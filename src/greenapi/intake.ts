@@ -378,7 +378,12 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
       if (id === null) return { ok: true, duplicate: true, id: null };
       metrics.notifications.inc({ type: event.typeWebhook, via }); // known types only: label values stay few
       if (opts.processHere && !opts.processHere()) opts.onJournaled?.();
-      else enqueue({ id, instanceId, body }, true);
+      else {
+        // Parsed once: the handlers get the event validated here.
+        const row = { id, instanceId, body };
+        parsedRows.set(row, parsed);
+        enqueue(row, true);
+      }
       return { ok: true, duplicate: false, id };
     },
 
