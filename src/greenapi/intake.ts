@@ -186,7 +186,7 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
     }
   }
 
-  /** One statement: the rows (re-deliveries skipped) and "heard from" on their instances. */
+  /** One statement: the rows (re-deliveries skipped) and "heard from" on their instances (to the second). */
   async function insertJournal(group: Waiting[]): Promise<void> {
     const first = new Map<string, Waiting>();
     const twins: Waiting[] = [];
@@ -200,7 +200,9 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
     const inserted = await queryRows<{ id: string | number; instance_id: number; dedupe_key: string }>(db, sql`
       with touch as (
         update instances set last_notification_at = now(), intake_error = null, updated_at = now()
-        where id in (select value::int from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)))
+        where id in (select value::int from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
+          -- To the second: under load the row is not rewritten for every group (an error is cleared at once).
+          and (last_notification_at is null or last_notification_at < now() - interval '1 second' or intake_error is not null))
       insert into notifications (instance_id, dedupe_key, type_webhook, body, via)
       select x.instance_id, x.dedupe_key, x.type_webhook, x.body, x.via
       from jsonb_to_recordset(${jsonRows(rows)}) as x(instance_id int, dedupe_key text, type_webhook text, body jsonb, via text)

@@ -16,8 +16,8 @@ export interface NotifierOptions {
   posts: PostStore;
   log: Logger;
   t: Translate;
-  /** Called after something was queued. */
-  queued: () => void;
+  /** Called after something was queued (for these chats, when known). */
+  queued: (tgChatIds?: readonly number[]) => void;
 }
 
 export interface Notifier {
@@ -115,7 +115,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
         return [];
       }
     });
-    if (await posts.enqueueMany(items)) opts.queued();
+    if (await posts.enqueueMany(items)) opts.queued([...new Set(items.map((item) => item.tgChatId))]);
   }
 
   // instanceChanged also fires to refresh pages (with `part`), often repeating the state: announce changes only.

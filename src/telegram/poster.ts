@@ -23,8 +23,11 @@ export interface PosterOptions {
 export interface Poster {
   start(): void;
   stop(): Promise<void>;
-  /** Something was queued: look now rather than at the next tick. */
-  kick(): void;
+  /**
+   * Something was queued: look now rather than at the next tick. With the chats it was queued for: nothing to look at
+   * when each of them is being worked through already (its worker takes the next post itself).
+   */
+  kick(tgChatIds?: readonly number[]): void;
   /** Resolves true when nothing is queued (tests). */
   idle(timeoutMs?: number): Promise<boolean>;
 }
@@ -153,7 +156,8 @@ export function createPoster(opts: PosterOptions): Poster {
       const deadline = Date.now() + 5000;
       while (busy.size > 0 && Date.now() < deadline) await Bun.sleep(20);
     },
-    kick() {
+    kick(tgChatIds) {
+      if (tgChatIds?.every((id) => busy.has(id))) return;
       if (wake) wake();
       else again = true;
     },

@@ -20,7 +20,7 @@ export const WEBHOOK_TOKEN = "w".repeat(32);
 export const ADMIN = { username: "boss", password: "boss-password" };
 
 /** A throwaway PostgreSQL server (initdb + pg_ctl as the postgres user when running as root). */
-async function throwawayServer(): Promise<{ url: string; stop(): Promise<void>; halt(): Promise<void>; resume(): Promise<void> }> {
+export async function throwawayServer(): Promise<{ url: string; stop(): Promise<void>; halt(): Promise<void>; resume(): Promise<void> }> {
   const base = "/usr/lib/postgresql";
   const version = readdirSync(base).sort().at(-1);
   if (!version) throw new Error("no DATABASE_URL and no PostgreSQL binaries in /usr/lib/postgresql");
