@@ -72,7 +72,9 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
     locale: config.DEFAULT_LOCALE,
     fetch: options.fetch,
   });
-  const ingest = registerIngestHandlers(intake, { db, bus, locale: config.DEFAULT_LOCALE, onMediaPending: (id) => media.enqueue(id) });
+  const ingest = registerIngestHandlers(intake, {
+    db, bus, locale: config.DEFAULT_LOCALE, onMediaPending: (id) => media.enqueue(id), onIncoming: async (ctx, ids) => deps.telegram?.queueIncoming(ctx, ids),
+  });
   registerAutoReply(intake, { db, log: log.child({ module: "auto-reply" }), outbox: () => deps.outbox, now: options.clock });
   const { history, runner: historyRunner } = createHistory({
     db, bus, gateway, ingest, log: log.child({ module: "history" }), loadInstance: (id) => instances.getRow(id),

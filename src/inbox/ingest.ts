@@ -19,6 +19,11 @@ export interface IngestOptions {
   locale: Locale;
   /** Called with the id of each new message whose media waits for download. */
   onMediaPending?: (messageId: number) => void;
+  /**
+   * Called in the storing transaction with the new incoming messages (not imported history), in order: their Telegram
+   * notifications are queued with them, so a crash cannot keep the one without the other.
+   */
+  onIncoming?: (ctx: HandlerContext, messageIds: number[]) => Promise<void>;
 }
 
 type NewMessage = MessageContent & {
@@ -189,6 +194,8 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
             where chats.id = x.id`),
         customers.length > 0 && afterIngest({ db, bus, locale: opts.locale, ctx: c }, customers),
       ]);
+      const fresh = list.flatMap((m, i) => (result[i] && m.direction === "in" && !m.history ? [result[i]!.messageId] : []));
+      if (fresh.length > 0) await opts.onIncoming?.(c, fresh);
       return result;
     });
     const announcedChats = new Set<number>();

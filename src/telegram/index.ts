@@ -6,6 +6,7 @@ import type { Bot } from "grammy";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
+import type { HandlerContext } from "../greenapi/intake.ts";
 import type { Outbox } from "../greenapi/outbox.ts";
 import { translator } from "../lib/i18n.ts";
 import type { Logger } from "../lib/log.ts";
@@ -46,6 +47,11 @@ export interface Telegram {
   codes: CodeService;
   poster: Poster;
   notifier: Notifier;
+  /**
+   * Queues the notifications of newly stored incoming messages in the storing transaction (`ctx`, the inbox's ingest)
+   * and wakes the poster once it has committed.
+   */
+  queueIncoming(ctx: HandlerContext, messageIds: number[]): Promise<void>;
   /** Starts long polling and the poster (resolves at once; polling restarts after failures). */
   start(): void;
   stop(): Promise<void>;
@@ -93,6 +99,10 @@ export function createTelegram(deps: TelegramDeps, options: TelegramOptions = {}
     codes,
     poster,
     notifier,
+    async queueIncoming(ctx, messageIds) {
+      const tgChatIds = await notifier.queueMessages(ctx.db, messageIds);
+      if (tgChatIds.length > 0) ctx.defer(() => poster.kick(tgChatIds));
+    },
     start() {
       stopped = false;
       poster.start();

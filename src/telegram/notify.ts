@@ -1,4 +1,5 @@
-// Turns app events into queued posts: incoming WhatsApp messages and instance state for linked chats, send results as reactions.
+// Queued posts for linked chats: incoming WhatsApp messages (queued by the inbox's ingest in its transaction), and from app
+// events instance state and send results as reactions.
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
@@ -21,6 +22,11 @@ export interface NotifierOptions {
 }
 
 export interface Notifier {
+  /**
+   * Queues the posts of newly stored messages (incoming ones of linked instances), in this order, through `db` (the
+   * storing transaction: the posts commit with the messages, or neither does). Returns the Telegram chats posted to.
+   */
+  queueMessages(db: Db, ids: number[]): Promise<number[]>;
   /** Brings the reaction on a manager's Telegram reply in line with its message's status (after the reply is recorded). */
   syncReaction(messageId: number): Promise<void>;
   /** Resolves when every event received so far is handled (tests). */
@@ -38,37 +44,18 @@ const utc = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 /** 👍 once WhatsApp accepted the send, 👌 once delivered or read, 👎 when it failed. */
 const REACTION: Record<string, string> = { accepted: "👍", sent: "👍", delivered: "👌", read: "👌", failed: "👎" };
 
-/** At most this many messages per batch (one SELECT with this many ids, one INSERT of their posts). */
-const MAX_BATCH = 500;
-
 export function createNotifier(opts: NotifierOptions): Notifier {
   const { db, bus, posts, log, t } = opts;
-  // One task at a time: posts are queued in the order events happened.
+  // One task at a time: state posts and reactions are queued in the order events happened.
   let chain: Promise<void> = Promise.resolve();
-  // The message ids of the last queued task while it has not started: messages published meanwhile (a burst after one
-  // commit, or while the previous task runs) join it, so a burst costs a few queries rather than a few per message.
-  let open: number[] | null = null;
   const later = (work: () => Promise<void>) => {
-    open = null;
     chain = chain.then(work).catch((err) => log.error({ err }, "telegram notification failed"));
     return chain;
   };
 
-  function messageCreated(messageId: number): void {
-    if (!open || open.length >= MAX_BATCH) {
-      const ids: number[] = [];
-      void later(async () => {
-        if (open === ids) open = null;
-        await onMessages(ids);
-      });
-      open = ids;
-    }
-    open.push(messageId);
-  }
-
-  /** Queues the notifications of these messages (incoming ones of linked instances), in this order. */
-  async function onMessages(ids: number[]): Promise<void> {
-    const rows = await db
+  async function queueMessages(tx: Db, ids: number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await tx
       .select({
         // Only what a post shows (not the stored payload nor the search vector): the sender's id is read from the payload here.
         message: {
@@ -91,7 +78,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     const quoting = wanted.filter((r) => r.message.quotedIdMessage);
     const quotes = new Map<string, string | null>();
     if (quoting.length > 0) {
-      const found = await db
+      const found = await tx
         .select({ chatId: messages.chatId, idMessage: messages.idMessage, text: messages.text })
         .from(messages)
         .where(or(...quoting.map((r) => and(eq(messages.chatId, r.message.chatId), eq(messages.idMessage, r.message.quotedIdMessage!)))));
@@ -115,7 +102,8 @@ export function createNotifier(opts: NotifierOptions): Notifier {
         return [];
       }
     });
-    if (await posts.enqueueMany(items)) opts.queued([...new Set(items.map((item) => item.tgChatId))]);
+    await posts.enqueueMany(items, tx);
+    return [...new Set(items.map((item) => item.tgChatId))];
   }
 
   // instanceChanged also fires to refresh pages (with `part`), often repeating the state: announce changes only.
@@ -163,13 +151,13 @@ export function createNotifier(opts: NotifierOptions): Notifier {
 
   const unsubscribe = bus.subscribe((event) => {
     const data = eventData.safeParse(event.data);
-    if (event.name === EVENTS.messageCreated && data.success) messageCreated(data.data.messageId);
-    else if (event.name === EVENTS.messageUpdated && data.success && typeof event.data.status === "string") void later(() => syncReaction(data.data.messageId));
+    if (event.name === EVENTS.messageUpdated && data.success && typeof event.data.status === "string") void later(() => syncReaction(data.data.messageId));
     else if (event.name === EVENTS.instanceChanged) void later(() => onInstance(event));
     // Posts are written once, by the process that published the event (several processes: src/cluster/).
   }, { localOnly: true });
 
   return {
+    queueMessages,
     syncReaction: (messageId) => later(() => syncReaction(messageId)),
     settled: () => chain,
     unsubscribe,

@@ -31,14 +31,17 @@ export type PostDraft =
 export type PostRow = typeof telegramPosts.$inferSelect;
 
 export function createPostStore(db: Db) {
-  /** Queues several chats' posts with one INSERT, in the given order (items, then drafts); the number of posts queued. */
-  async function enqueueMany(items: Array<{ tgChatId: number; drafts: PostDraft[]; link?: { instanceId?: number; messageId?: number } }>): Promise<number> {
+  /**
+   * Queues several chats' posts with one INSERT, in the given order (items, then drafts), through `executor` (a
+   * transaction's, or the pool); the number of posts queued.
+   */
+  async function enqueueMany(items: Array<{ tgChatId: number; drafts: PostDraft[]; link?: { instanceId?: number; messageId?: number } }>, executor: Db = db): Promise<number> {
     const rows = items.flatMap(({ tgChatId, drafts, link = {} }) =>
       drafts.map((d) => ({ tg_chat_id: tgChatId, method: d.method, payload: d.payload, instance_id: link.instanceId ?? null, message_id: link.messageId ?? null })),
     );
     if (rows.length === 0) return 0;
     // One fixed statement whatever the number of posts (src/db/rows.ts); ids follow the list's order.
-    await db.execute(sql`
+    await executor.execute(sql`
       insert into telegram_posts (tg_chat_id, method, payload, instance_id, message_id)
       select x.tg_chat_id, x.method, x.payload, x.instance_id, x.message_id
       from jsonb_to_recordset(${jsonRows(rows)}) as x(tg_chat_id bigint, method text, payload jsonb, instance_id int, message_id bigint)`);

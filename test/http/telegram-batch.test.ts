@@ -1,5 +1,6 @@
-// A burst of incoming messages (published after one commit, as the ingest does) is notified per batch: all posts, in
-// order, with a few SQL statements for the whole burst rather than a few per message (counted with drizzle's logger).
+// A burst of incoming messages (stored in one transaction, as the ingest does) gets its notifications queued in that
+// transaction: all posts, in order, with a few SQL statements for the whole burst rather than a few per message (counted
+// with drizzle's logger); a state change between two bursts keeps its place.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -63,7 +64,7 @@ test("50 messages in one burst: 50 posts in order, a state change between them k
   const quotedIds = feeds.flatMap((f) => f.chatIds.map((chatId) => ({ chatId, instanceId: f.instanceId, idMessage: `OLD${chatId}`, text: `earlier in ${chatId}` })));
   await db.insert(messages).values(quotedIds.map((q) => ({ ...q, direction: "in" as const, type: "textMessage", via: "whatsapp" as const })));
 
-  // The burst: one INSERT of 50 messages (every 5th quotes its chat's earlier message), then the events in one loop.
+  // The burst: one INSERT of 50 messages (every 5th quotes its chat's earlier message) and their posts, in two halves.
   const burst = Array.from({ length: 50 }, (_, i) => {
     const feed = feeds[i % 2]!;
     const chatId = feed.chatIds[Math.floor(i / 2) % 2]!;
@@ -73,14 +74,18 @@ test("50 messages in one burst: 50 posts in order, a state change between them k
     };
   });
   const rows = await db.insert(messages).values(burst).returning({ id: messages.id, chatId: messages.chatId, instanceId: messages.instanceId });
+  const kicks: number[][] = [];
+  const queue = (ids: number[]) =>
+    db.transaction((tx) => deps.telegram!.queueIncoming({ db: tx as unknown as Db, tx: true, defer: () => void kicks.push(ids) }, ids));
   counting = true;
-  for (const [i, row] of rows.entries()) {
-    bus.publish({ name: EVENTS.messageCreated, instanceId: row.instanceId, data: { messageId: row.id, chatId: row.chatId } });
-    // Halfway, Sales changes state: its post must sit between the 25 messages before and the 25 after.
-    if (i === 24) bus.publish({ name: EVENTS.instanceChanged, instanceId: feeds[0]!.instanceId, data: { state: "yellowCard", transition: true } });
-  }
+  await queue(rows.slice(0, 25).map((r) => r.id));
+  // Halfway, Sales changes state: its post must sit between the 25 messages before and the 25 after.
+  bus.publish({ name: EVENTS.instanceChanged, instanceId: feeds[0]!.instanceId, data: { state: "yellowCard", transition: true } });
   await deps.telegram!.notifier.settled();
+  await queue(rows.slice(25).map((r) => r.id));
   counting = false;
+  // The poster is woken once per transaction (after it), not once per message.
+  expect(kicks).toHaveLength(2);
 
   // Every message posted once, in the order of the events, per channel; the state post in its place.
   for (const [f, feed] of feeds.entries()) {
@@ -105,7 +110,7 @@ test("50 messages in one burst: 50 posts in order, a state change between them k
   }
   expect(await db.$count(telegramPosts, eq(telegramPosts.method, "sendMessage"))).toBe(51);
 
-  // Two message batches (the state change splits the burst), each: one SELECT, one SELECT of quotes, one INSERT.
+  // Two message batches, each: one SELECT, one SELECT of quotes, one INSERT (and the state post's INSERT).
   const count = (re: RegExp) => statements.filter((s) => re.test(s.replace(/\s+/g, " ").trim())).length;
   expect(count(/^select .* from "messages" inner join "chats"/)).toBe(2);
   expect(count(/^select "chat_id", "id_message", "text" from "messages"/)).toBe(2);
@@ -121,3 +126,23 @@ test("50 messages in one burst: 50 posts in order, a state change between them k
   const sent = fake.control.sent(feeds[1]!.channel).map((s) => s.text!.split("\n\n").at(-1));
   expect(sent).toEqual(rows.flatMap((_, i) => (i % 2 === 1 ? [`burst ${i}`] : [])));
 }, 60_000);
+
+test("posts queued in a storing transaction that rolls back are gone with its messages", async () => {
+  const { db } = deps;
+  const instanceId = await insertInstance(db, "Rollback");
+  const channel = fake.control.createChat({ type: "channel", title: "Rollback feed" });
+  fake.control.addBot(channel);
+  await db.update(instances).set({ telegramChatId: channel }).where(eq(instances.id, instanceId));
+  const chatId = await insertChat(db, instanceId, "79005559901@c.us", "Vera");
+  const failed = db.transaction(async (tx) => {
+    const [row] = await tx.insert(messages).values({ instanceId, chatId, idMessage: "ROLLBACK1", direction: "in", type: "textMessage", via: "whatsapp", text: "never stored" }).returning({ id: messages.id });
+    await deps.telegram!.queueIncoming({ db: tx as unknown as Db, tx: true, defer: () => {} }, [row!.id]);
+    // Queued within the transaction…
+    expect(await tx.$count(telegramPosts, eq(telegramPosts.tgChatId, channel))).toBe(1);
+    throw new Error("the storing transaction fails after queueing");
+  });
+  await expect(failed).rejects.toThrow("fails after queueing");
+  // …and gone with it.
+  expect(await db.$count(telegramPosts, eq(telegramPosts.tgChatId, channel))).toBe(0);
+  expect(await db.$count(messages, eq(messages.idMessage, "ROLLBACK1"))).toBe(0);
+});
