@@ -1,7 +1,8 @@
 // Auto-reply: a customer who writes gets the instance's auto-reply text at most once per chat per interval.
-import { and, eq, inArray, isNull, lte, or } from "drizzle-orm";
+import { and, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { chats, instances } from "../db/schema/index.ts";
+import { queryRows } from "../db/rows.ts";
+import { chats } from "../db/schema/index.ts";
 import type { HandlerContext, Intake } from "../greenapi/intake.ts";
 import { isMessageNotification } from "../greenapi/notifications.ts";
 import type { Outbox } from "../greenapi/outbox.ts";
@@ -35,10 +36,9 @@ export function registerAutoReply(intake: Intake, opts: AutoReplyOptions): void 
  */
 export async function autoReply(opts: AutoReplyOptions, instanceId: number, waChatIds: string[], ctx?: HandlerContext): Promise<number> {
   const db = ctx?.db ?? opts.db;
-  const [inst] = await db
-    .select({ on: instances.autoReplyEnabled, text: instances.autoReplyText, hours: instances.autoReplyIntervalHours, enabled: instances.enabled })
-    .from(instances)
-    .where(eq(instances.id, instanceId));
+  // Read for every batch of customers' messages: fixed text, one prepared statement, nothing to build.
+  const [inst] = await queryRows<{ on: boolean; text: string | null; hours: number; enabled: boolean }>(db, sql`
+    select auto_reply_enabled as "on", auto_reply_text as text, auto_reply_interval_hours as hours, enabled from instances where id = ${instanceId}`);
   const text = inst?.text?.trim();
   if (!inst?.on || !inst.enabled || !text) return 0;
   const now = opts.now?.() ?? new Date();

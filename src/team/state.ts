@@ -1,7 +1,8 @@
 // Conversation state and assignment: open / pending / resolved, take, assign or transfer (with a note), round-robin.
 // Every change writes a system line into the conversation, tells open pages (chatUpdated, team.tabs) and the assignee.
-import { and, asc, eq, inArray, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { queryRows } from "../db/rows.ts";
 import { chats, instances, messages, userInstances, users } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
@@ -180,7 +181,11 @@ export function createTeamState(opts: TeamStateOptions) {
     async onIncoming(list: Array<{ id: number; instanceId: number; status: string; assigneeId: number | null }>): Promise<void> {
       const unassigned = [...new Set(list.filter((c) => c.assigneeId === null).map((c) => c.instanceId))];
       const autoOn = unassigned.length
-        ? new Set((await db.select({ id: instances.id }).from(instances).where(and(inArray(instances.id, unassigned), eq(instances.autoAssign, true)))).map((r) => r.id))
+        ? new Set(
+            // Fixed text (one prepared statement, nothing to build per message batch).
+            (await queryRows<{ id: number }>(db, sql`
+              select id from instances where auto_assign and id in (select value::int from jsonb_array_elements_text(${JSON.stringify(unassigned)}::jsonb))`)).map((r) => r.id),
+          )
         : new Set<number>();
       for (const chat of list) {
         let changes = false;
