@@ -18,8 +18,8 @@ export interface NotifierOptions {
   posts: PostStore;
   log: Logger;
   t: Translate;
-  /** Called after something was queued (for these chats, when known). */
-  queued: (tgChatIds?: readonly number[]) => void;
+  /** Called after a state post or a reaction was queued. */
+  queued: () => void;
 }
 
 export interface Notifier {
