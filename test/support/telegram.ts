@@ -45,7 +45,7 @@ export async function startTelegramRig(env: Record<string, string> = {}): Promis
   };
 }
 
-/** Stores an incoming WhatsApp message and queues its notification (as ingest would), and publishes messageCreated. */
+/** Stores an incoming WhatsApp message, queues its notification when Telegram is set up (as ingest does), and publishes messageCreated. */
 export async function incoming(deps: AppDeps, input: { instanceId: number; chatId: number; text?: string; senderName?: string; media?: MessageMedia; type?: string }): Promise<number> {
   const [row] = await deps.db
     .insert(messages)
@@ -54,7 +54,7 @@ export async function incoming(deps: AppDeps, input: { instanceId: number; chatI
       type: input.type ?? (input.media ? "imageMessage" : "textMessage"), text: input.text ?? null, senderName: input.senderName ?? null, via: "whatsapp", media: input.media,
     })
     .returning({ id: messages.id });
-  await deps.telegram!.queueIncoming({ db: deps.db, tx: false, defer: (effect) => void effect() }, [row!.id]);
+  await deps.telegram?.queueIncoming({ db: deps.db, tx: false, defer: (effect) => void effect() }, [row!.id]);
   deps.bus.publish({ name: EVENTS.messageCreated, instanceId: input.instanceId, data: { messageId: row!.id, chatId: input.chatId } });
   return row!.id;
 }
