@@ -7,21 +7,16 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import type { Db } from "../../src/db/client.ts";
 import { chats, contacts, messages, notifications } from "../../src/db/schema/index.ts";
 import { createIntake } from "../../src/greenapi/intake.ts";
-import { startTestApp, type TestApp } from "../support/app.ts";
-import { resetDatabase, testLog } from "../support/db.ts";
-import { insertInstance } from "../support/fixtures.ts";
+import { startWebhookApp, type TestApp } from "../support/app.ts";
+import { testLog } from "../support/db.ts";
+import { WEBHOOK_TOKEN } from "../support/fixtures.ts";
 
 let app: TestApp;
 let instanceId: number;
 let idInstance: number;
-const TOKEN = "w".repeat(24);
+const TOKEN = WEBHOOK_TOKEN;
 
-beforeAll(async () => {
-  await resetDatabase();
-  app = await startTestApp();
-  instanceId = await insertInstance(app.deps.db, "Burst");
-  idInstance = (await app.deps.instances.getRow(instanceId))!.idInstance;
-}, 30_000);
+beforeAll(async () => void ({ app, instanceId, idInstance } = await startWebhookApp("Burst")), 30_000);
 afterAll(() => app.stop());
 
 const incoming = (idMessage: string, customer: number, text: string, timestamp = 1764000000) => ({

@@ -1,9 +1,8 @@
 // /readyz and /metrics: readiness reasons, access control, and an exposition a strict Prometheus parser accepts.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import { Agent, startTestApp, type TestApp } from "../support/app.ts";
-import { resetDatabase } from "../support/db.ts";
-import { insertInstance } from "../support/fixtures.ts";
+import { Agent, startWebhookApp, type TestApp } from "../support/app.ts";
+import { WEBHOOK_TOKEN } from "../support/fixtures.ts";
 import { parsePrometheusText, type Family } from "../support/prometheus.ts";
 import { checkReadiness } from "../../src/metrics/ready.ts";
 
@@ -13,10 +12,7 @@ let instanceId: number;
 let idInstance: number;
 
 beforeAll(async () => {
-  await resetDatabase();
-  app = await startTestApp({ METRICS_TOKEN });
-  instanceId = await insertInstance(app.deps.db, "Metrics");
-  idInstance = (await app.deps.instances.getRow(instanceId))!.idInstance;
+  ({ app, instanceId, idInstance } = await startWebhookApp("Metrics", { METRICS_TOKEN }));
   await app.deps.users.create({ username: "boss", password: "boss-password", isAdmin: true });
   await app.deps.users.create({ username: "anna", password: "anna-password" });
 }, 30_000);
@@ -71,7 +67,7 @@ describe("/metrics", () => {
     expect((await fetch(`${app.url}/login`)).status).toBe(200);
     const hook = await fetch(`${app.url}/webhooks/green-api/${instanceId}`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${"w".repeat(24)}` },
+      headers: { "content-type": "application/json", authorization: `Bearer ${WEBHOOK_TOKEN}` },
       body: JSON.stringify({
         typeWebhook: "stateInstanceChanged",
         instanceData: { idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" },

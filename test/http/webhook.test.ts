@@ -3,21 +3,15 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { instances, notifications } from "../../src/db/schema/index.ts";
 import { parseNotification } from "../../src/greenapi/notifications.ts";
-import { startTestApp, type TestApp } from "../support/app.ts";
-import { resetDatabase } from "../support/db.ts";
-import { insertInstance } from "../support/fixtures.ts";
+import { startWebhookApp, type TestApp } from "../support/app.ts";
+import { insertInstance, WEBHOOK_TOKEN } from "../support/fixtures.ts";
 
 let app: TestApp;
 let instanceId: number;
 let idInstance: number;
-const TOKEN = "w".repeat(24);
+const TOKEN = WEBHOOK_TOKEN;
 
-beforeAll(async () => {
-  await resetDatabase();
-  app = await startTestApp();
-  instanceId = await insertInstance(app.deps.db, "Sales");
-  idInstance = (await app.deps.instances.getRow(instanceId))!.idInstance;
-}, 30_000);
+beforeAll(async () => void ({ app, instanceId, idInstance } = await startWebhookApp("Sales")), 30_000);
 afterAll(() => app.stop());
 
 function post(body: string | object, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }, id = instanceId) {

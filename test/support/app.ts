@@ -4,7 +4,8 @@ import { createApp } from "../../src/app.tsx";
 import { createDeps, type DepsOptions } from "../../src/deps.ts";
 import type { AppDeps } from "../../src/lib/context.ts";
 import type { Logger } from "../../src/lib/log.ts";
-import { testDatabase, testLog } from "./db.ts";
+import { resetDatabase, testDatabase, testLog } from "./db.ts";
+import { insertInstance } from "./fixtures.ts";
 
 export interface TestApp {
   url: string;
@@ -23,6 +24,15 @@ export async function startTestApp(env: Record<string, string> = {}, log: Logger
 }
 
 /** A browser-like client: keeps cookies, sends same-origin headers, and fills in the CSRF field on posts. */
+/** A fresh database and app with one authorized instance taking webhooks (token WEBHOOK_TOKEN of ./fixtures.ts). */
+export async function startWebhookApp(name: string, env: Record<string, string> = {}): Promise<{ app: TestApp; instanceId: number; idInstance: number }> {
+  await resetDatabase();
+  const app = await startTestApp(env);
+  const instanceId = await insertInstance(app.deps.db, name);
+  const idInstance = (await app.deps.instances.getRow(instanceId))!.idInstance;
+  return { app, instanceId, idInstance };
+}
+
 export class Agent {
   readonly cookies = new Map<string, string>();
   constructor(readonly base: string, readonly headers: Record<string, string> = {}) {}

@@ -4,6 +4,9 @@ import type { Db } from "../../src/db/client.ts";
 
 let next = 7103000001;
 
+/** The webhook token of every instance inserted here (`Authorization: Bearer …`). */
+export const WEBHOOK_TOKEN = "w".repeat(24);
+
 export async function insertInstance(db: Db, name: string): Promise<number> {
   const id = next++;
   const [row] = await db
@@ -14,7 +17,7 @@ export async function insertInstance(db: Db, name: string): Promise<number> {
       apiToken: "a".repeat(50),
       apiUrl: "http://127.0.0.1:1",
       mediaUrl: "http://127.0.0.1:1",
-      webhookToken: "w".repeat(24),
+      webhookToken: WEBHOOK_TOKEN,
       state: "authorized",
       wid: `7900${id}@c.us`,
     })
