@@ -172,7 +172,14 @@ for (const vp of viewports) {
       const sent = fake.control.sentMessages(ID).filter((s) => s.text === text);
       expect(sent).toHaveLength(1);
       expect(sent[0]).toMatchObject({ method: "sendMessage", chatId: vp.customer });
-      const journal = (await (await fetch(`${fake.url}/waInstance${ID}/lastOutgoingMessages/${TOKEN}`)).json()) as { textMessage?: string; quotedMessage?: { stanzaId?: string } }[];
+      // The journal is rate-limited like every Green-API method (the app reads it too): asked again until it answers.
+      let journal: { textMessage?: string; quotedMessage?: { stanzaId?: string } }[] = [];
+      await within(5000, async () => {
+        const answer = await fetch(`${fake.url}/waInstance${ID}/lastOutgoingMessages/${TOKEN}`);
+        const body = answer.ok ? ((await answer.json()) as typeof journal | null) : null;
+        if (Array.isArray(body)) journal = body;
+        return Array.isArray(body);
+      }, "the fake's outgoing journal");
       expect(journal.find((j) => j.textMessage === text)?.quotedMessage?.stanzaId).toBe(customerMessageId);
       expect(await bubble.locator(".ticks-read").count()).toBe(1);
       // The number's markReadPolicy is "onReply": replying marks the customer's messages read on WhatsApp (blue ticks).
