@@ -4,8 +4,9 @@
 //      validate, dedupe (journal), store chat + message, emit events, queue the Telegram post (a channel is linked).
 // Both are driven by the same load generator (this process: concurrent keep-alive fetches). Prints max rates, their ratio,
 // p50/p99 latency at an open-loop 500 webhooks/s, and a 5 000-webhook burst that must be stored completely (issue #4).
-// Both sides get the same warm-up (WARM_UP requests: the JIT compiles the hot paths) and the same number of measured
-// requests, so the rates compare steady states.
+// Both sides get the same warm-up (WARM_UP requests: the JIT compiles the hot paths), the same number of measured
+// requests, so the rates compare steady states, and the same two closed-loop runs (one early, one late: the machine's
+// other load varies), of which the better counts.
 // Run: ./node_modules/.bin/bun bench/ingest.ts [--requests 20000] [--concurrency 64] [--seconds 10]
 import { parseArgs } from "node:util";
 import postgres from "postgres";
@@ -82,22 +83,30 @@ try {
     const [row] = await sql<{ n: number }[]>`select count(*)::int as n from messages where id_message like ${`APP${tag}%`}`;
     return row!.n;
   };
+  // Cheap to ask every 20 ms (the partial index): a notification is marked processed in its message's transaction.
+  const unprocessed = async () => (await sql<{ n: number }[]>`select count(*)::int as n from notifications where processed_at is null`)[0]!.n;
   const queuedPosts = async () => (await sql<{ n: number }[]>`select count(*)::int as n from telegram_posts`)[0]!.n;
+  const commits = async () => Number((await sql<{ n: string }[]>`select xact_commit::text as n from pg_stat_database where datname = current_database()`)[0]!.n);
 
   // Waits for processing allow 10 messages/s at least (the processing rate is one of the results).
   const patience = (n: number) => Math.max(120_000, n * 100);
   await closedLoop(WARM_UP, CONCURRENCY, (i) => post(i, "W"));
   await waitFor(async () => (await stored("W")) === WARM_UP, patience(WARM_UP), "warm-up messages");
   const postsBefore = await queuedPosts();
-  const commits = async () => (await sql<{ n: string }[]>`select xact_commit::text as n from pg_stat_database where datname = current_database()`)[0]!.n;
-  const commitsBefore = Number(await commits());
-  const appCpu0 = { server: cpuSecondsOf(app.pid), ...cpuBefore() };
-  const appMax = await closedLoop(REQUESTS, CONCURRENCY, (i) => post(i, "M"));
-  const processedMs = appMax.seconds * 1000 + (await waitFor(async () => (await stored("M")) === REQUESTS, patience(REQUESTS), "all messages stored"));
-  const appCpu = cpuPerRequest(app.pid, appCpu0, REQUESTS);
-  const processedRate = REQUESTS / (processedMs / 1000);
-  await waitFor(async () => (await queuedPosts()) - postsBefore >= REQUESTS, patience(REQUESTS), "Telegram posts queued");
-  const commitsPerWebhook = (Number(await commits()) - commitsBefore) / REQUESTS;
+  /** The closed loop until every message is stored: answered and processed rates, CPU and commits per webhook. */
+  const measureApp = async (tag: string) => {
+    const commits0 = await commits();
+    const posts0 = await queuedPosts();
+    const cpu0 = { server: cpuSecondsOf(app.pid), ...cpuBefore() };
+    const run = await closedLoop(REQUESTS, CONCURRENCY, (i) => post(i, tag));
+    const processedMs = run.seconds * 1000 + (await waitFor(async () => (await unprocessed()) === 0, patience(REQUESTS), "all notifications processed"));
+    const cpu = cpuPerRequest(app.pid, cpu0, REQUESTS);
+    const storedCount = await stored(tag);
+    await waitFor(async () => (await queuedPosts()) - posts0 >= REQUESTS, patience(REQUESTS), "Telegram posts queued");
+    const commitsPerWebhook = ((await commits()) - commits0) / REQUESTS;
+    return { ...run, processed: REQUESTS / (processedMs / 1000), storedCount, cpu, commitsPerWebhook };
+  };
+  const appFirst = await measureApp("M");
 
   const appOpen = await openLoop(RATE, SECONDS, (i) => post(i, "O"));
   await waitFor(async () => (await stored("O")) === RATE * SECONDS, patience(RATE * SECONDS), "open-loop messages stored");
@@ -127,12 +136,15 @@ try {
   const burstStoredMs = performance.now() - burstStarted;
   const burstStored = await stored("B");
 
+  // The app is measured twice too, around the other runs (as the bare handler is): the better run counts.
+  const appSecond = await measureApp("N");
+  const appMax = appFirst.processed >= appSecond.processed ? appFirst : appSecond;
   const bareSecond = await measureBare("N");
   bare.kill();
   await bare.exited;
   const bareMax = bareFirst.rate >= bareSecond.rate ? bareFirst : bareSecond;
-  const ratio = processedRate / bareMax.rate;
-  const cpuRatio = bareMax.cpu.total / appCpu.total;
+  const ratio = appMax.processed / bareMax.rate;
+  const cpuRatio = bareMax.cpu.total / appMax.cpu.total;
   const p99 = percentile(appOpen.latencies, 99);
   console.log(`load generator: this process, ${CONCURRENCY} concurrent keep-alive fetches (closed loop, ${WARM_UP} warm-up + ${REQUESTS} measured requests each); open loop ${RATE}/s for ${SECONDS} s`);
   console.log("(a) bare handler, one INSERT per request");
@@ -141,25 +153,29 @@ try {
   figure(`p50 / p99 latency at ${RATE}/s`, `${ms(percentile(bareOpen.latencies, 50))} / ${ms(percentile(bareOpen.latencies, 99))}`);
   figure("CPU per request: server / PostgreSQL / generator", bareMax.cpu.text);
   console.log("(b) real webhook path (journal, chat + message, events, Telegram post queued)");
-  figure("max rate, answered 200 (journaled)", `${appMax.rate.toFixed(0)} req/s`, "", undefined);
-  figure("max rate, fully processed (message stored)", `${processedRate.toFixed(0)} msg/s`, "", undefined);
+  figure("max rate, answered 200 (journaled), better run", `${appMax.rate.toFixed(0)} req/s`, "", undefined);
+  figure("max rate, fully processed (message stored), better run", `${appMax.processed.toFixed(0)} msg/s`, "", undefined);
+  figure("fully processed, run before / after", `${appFirst.processed.toFixed(0)} / ${appSecond.processed.toFixed(0)} msg/s`);
+  figure("messages stored per closed-loop run", `${appFirst.storedCount} / ${appSecond.storedCount}`, `${REQUESTS}`, appFirst.storedCount === REQUESTS && appSecond.storedCount === REQUESTS);
   figure("ratio processed / bare", ratio.toFixed(2), "≥ 0.5", ratio >= 0.5);
   figure("ratio answered / bare", (appMax.rate / bareMax.rate).toFixed(2));
-  figure("commits per webhook (all processes, bare: 1)", commitsPerWebhook.toFixed(2));
-  figure("CPU per webhook until stored: app / PostgreSQL / generator", appCpu.text);
+  figure("commits per webhook (all processes, bare: 1)", appMax.commitsPerWebhook.toFixed(2));
+  figure("CPU per webhook until stored: app / PostgreSQL / generator", appMax.cpu.text);
   figure("CPU ratio: bare per request / app per webhook", cpuRatio.toFixed(2));
   figure(`p50 latency at ${RATE}/s (open loop)`, ms(percentile(appOpen.latencies, 50)));
   figure(`p99 latency at ${RATE}/s (open loop)`, ms(p99), "< 50 ms", p99 < 50);
   figure(`answered → stored p50 / p99 at ${RATE}/s`, `${ms(lag!.p50)} / ${ms(lag!.p99)}`);
-  figure("non-200 answers (max / open loop)", `${appMax.failed} / ${appOpen.failed}`, "0", appMax.failed + appOpen.failed === 0);
+  figure("non-200 answers (max / open loop)", `${appFirst.failed + appSecond.failed} / ${appOpen.failed}`, "0", appFirst.failed + appSecond.failed + appOpen.failed === 0);
   figure("generator lag behind schedule (max)", ms(appOpen.lateMs));
   console.log(`burst of ${BURST} webhooks (issue #4)`);
   figure("answered 200", `${BURST - burstFailed}`, `${BURST}`, burstFailed === 0);
   figure("messages stored (count in DB)", `${burstStored}`, `${BURST}`, burstStored === BURST);
   figure("all answered / all stored after", `${(burstAckMs / 1000).toFixed(2)} s / ${(burstStoredMs / 1000).toFixed(2)} s`);
-  figure("Telegram posts queued (all runs)", `${(await queuedPosts()) - postsBefore}`, "one per message");
+  const postsQueued = (await queuedPosts()) - postsBefore;
+  const messagesSent = 2 * REQUESTS + RATE * SECONDS + BURST;
+  figure("Telegram posts queued (all runs after the warm-up)", `${postsQueued}`, `${messagesSent} (one per message)`, postsQueued === messagesSent);
   figure("app RSS after the runs", `${(app.rssKb() / 1024).toFixed(0)} MB`);
-  if (burstStored !== BURST || burstFailed > 0 || ratio < 0.5 || p99 >= 50) exitCode = 1;
+  if (burstStored !== BURST || burstFailed > 0 || ratio < 0.5 || p99 >= 50 || appMax.storedCount !== REQUESTS) exitCode = 1;
 } catch (err) {
   console.error(err);
   exitCode = 1;

@@ -73,7 +73,7 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
     fetch: options.fetch,
   });
   const ingest = registerIngestHandlers(intake, {
-    db, bus, locale: config.DEFAULT_LOCALE, onMediaPending: (id) => media.enqueue(id), onIncoming: async (ctx, ids) => deps.telegram?.queueIncoming(ctx, ids),
+    db, bus, locale: config.DEFAULT_LOCALE, onMediaPending: (id) => media.enqueue(id), onIncoming: async (ctx, stored) => deps.telegram?.queueIncoming(ctx, stored),
   });
   registerAutoReply(intake, { db, log: log.child({ module: "auto-reply" }), outbox: () => deps.outbox, now: options.clock });
   const { history, runner: historyRunner } = createHistory({

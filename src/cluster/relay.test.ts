@@ -62,3 +62,12 @@ test("a burst is batched into few payloads", async () => {
   await relays[0]!.flushed();
   expect(payloads.length).toBeLessThan(10);
 });
+
+test("its own payloads are dropped without being parsed; another process's broken payload is reported", () => {
+  const errors: unknown[] = [];
+  const relay = createRelay({ origin: "p0", notify: async () => {}, deliver: () => {}, onError: (err) => errors.push(err) });
+  relay.receive('{"o":"p0","e":[not json');
+  expect(errors).toEqual([]);
+  relay.receive('{"o":"p1","e":[not json');
+  expect(errors.length).toBe(1);
+});

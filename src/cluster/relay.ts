@@ -25,6 +25,8 @@ export function createRelay(opts: { origin: string; notify: (payload: string) =>
   let seq = 0;
   const parts = new Map<string, { at: number; got: string[]; left: number }>();
   const bytes = (s: string) => Buffer.byteLength(s, "utf8");
+  // Every payload this process sends starts so (its origin is written first): its own come back and are dropped unread.
+  const own = `{"o":${JSON.stringify(opts.origin)},`;
 
   /** Payloads for the queued events: as many whole events per payload as fit, large ones split. */
   function pack(events: AppEvent[]): string[] {
@@ -83,6 +85,7 @@ export function createRelay(opts: { origin: string; notify: (payload: string) =>
       flushing ??= Promise.resolve().then(flush);
     },
     receive(payload) {
+      if (payload.startsWith(own)) return;
       let wire: Wire;
       try {
         wire = JSON.parse(payload) as Wire;

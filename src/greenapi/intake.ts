@@ -111,6 +111,10 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
   const chains = new Map<number, Promise<void>>();
   const pending = new Set<number>();
   const recent = new Set<number>();
+  // The same ids oldest first, in a ring: the oldest is forgotten by key (taking it from the Set's front gets slower
+  // with every deletion there, as the deleted slots pile up in front of the live ones).
+  const recentRing: number[] = [];
+  let recentAt = 0;
   const retryAt = new Map<number, { at: number; delay: number }>();
   let highest = 0;
   let pulling: Promise<number> | null = null;
@@ -305,8 +309,11 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
   function settle(row: Row, done: boolean): void {
     if (done) {
       retryAt.delete(row.id);
+      const oldest = recentRing[recentAt];
+      if (oldest !== undefined) recent.delete(oldest);
+      recentRing[recentAt] = row.id;
+      recentAt = (recentAt + 1) % RECENT;
       recent.add(row.id);
-      if (recent.size > RECENT) recent.delete(recent.values().next().value!);
     } else {
       // Failed (a handler, or the database is gone): the leader's sweep retries it, backing off.
       const delay = Math.min(RETRY_MAX_MS, (retryAt.get(row.id)?.delay ?? RETRY_FIRST_MS / 2) * 2);
@@ -401,6 +408,8 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
     async drain() {
       // Everything unprocessed, failed rows included, now (start-up, or recovery asked for explicitly).
       recent.clear();
+      recentRing.length = 0;
+      recentAt = 0;
       retryAt.clear();
       highest = 0;
       const count = await this.pull(true);

@@ -23,7 +23,24 @@ export interface IngestOptions {
    * Called in the storing transaction with the new incoming messages (not imported history), in order: their Telegram
    * notifications are queued with them, so a crash cannot keep the one without the other.
    */
-  onIncoming?: (ctx: HandlerContext, messageIds: number[]) => Promise<void>;
+  onIncoming?: (ctx: HandlerContext, stored: StoredIncoming[]) => Promise<void>;
+}
+
+/** A new incoming message as just stored, with its chat: what its notification shows, without reading it back. */
+export interface StoredIncoming {
+  id: number;
+  instanceId: number;
+  chatId: number;
+  waChatId: string;
+  /** The chat's name as stored with this message. */
+  chatName: string | null;
+  senderName: string | null;
+  /** Who wrote (`…@c.us`): in a group, the member. */
+  senderId: string | null;
+  type: string;
+  text: string | null;
+  media: MessageMedia | null;
+  quotedIdMessage: string | null;
 }
 
 type NewMessage = MessageContent & {
@@ -34,6 +51,8 @@ type NewMessage = MessageContent & {
   direction: "in" | "out" | "system";
   via: "whatsapp" | "phone" | "api";
   senderName: string | null;
+  /** `senderData.sender`: in a group, the member who wrote. */
+  senderId?: string | null;
   sentAt: Date;
   raw: unknown;
   /** Imported history: no unread count, no per-message events (the importer announces each chat once). */
@@ -120,19 +139,19 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
       for (const m of list) wanted.set(chatKey(m), { instanceId: m.instanceId, waChatId: m.waChatId, name: m.chatName ?? wanted.get(chatKey(m))?.name ?? null });
       // One fixed statement each, whatever the number of rows (src/db/rows.ts).
       const chatRows = (
-        await queryRows<{ id: string | number; instance_id: number; wa_chat_id: string; status: string; assignee_id: number | null }>(db, sql`
+        await queryRows<{ id: string | number; instance_id: number; wa_chat_id: string; name: string | null; status: string; assignee_id: number | null }>(db, sql`
           with x as (
             select * from jsonb_to_recordset(${jsonRows([...wanted.values()].map((c) => ({ instance_id: c.instanceId, wa_chat_id: c.waChatId, name: c.name })))})
               as x(instance_id int, wa_chat_id text, name text)),
           created as (
             insert into chats (instance_id, wa_chat_id, name) select instance_id, wa_chat_id, name from x
             on conflict (instance_id, wa_chat_id) do nothing
-            returning id, instance_id, wa_chat_id, status, assignee_id)
+            returning id, instance_id, wa_chat_id, name, status, assignee_id)
           -- Existing chats are only read here (their new name is written with their newest message, below).
           select * from created
           union all
-          select c.id, c.instance_id, c.wa_chat_id, c.status, c.assignee_id from chats c join x on c.instance_id = x.instance_id and c.wa_chat_id = x.wa_chat_id`)
-      ).map((c) => ({ id: Number(c.id), instanceId: c.instance_id, waChatId: c.wa_chat_id, status: c.status, assigneeId: c.assignee_id }));
+          select c.id, c.instance_id, c.wa_chat_id, c.name, c.status, c.assignee_id from chats c join x on c.instance_id = x.instance_id and c.wa_chat_id = x.wa_chat_id`)
+      ).map((c) => ({ id: Number(c.id), instanceId: c.instance_id, waChatId: c.wa_chat_id, name: c.name, status: c.status, assigneeId: c.assignee_id }));
       const chatOf = new Map(chatRows.map((c) => [chatKey(c), c]));
       const rows = list.map((m) => ({
         instance_id: m.instanceId, chat_id: chatOf.get(chatKey(m))!.id, id_message: m.idMessage, direction: m.direction, via: m.via, type: m.type,
@@ -194,7 +213,16 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
             where chats.id = x.id`),
         customers.length > 0 && afterIngest({ db, bus, locale: opts.locale, ctx: c }, customers),
       ]);
-      const fresh = list.flatMap((m, i) => (result[i] && m.direction === "in" && !m.history ? [result[i]!.messageId] : []));
+      const fresh = list.flatMap((m, i): StoredIncoming[] => {
+        const r = result[i];
+        if (!r || m.direction !== "in" || m.history) return [];
+        // The chat's name after this batch's UPDATE above: its latest non-empty name, else the one it had.
+        const chatName = wanted.get(chatKey(m))!.name ?? chatOf.get(chatKey(m))!.name;
+        return [{
+          id: r.messageId, instanceId: m.instanceId, chatId: r.chatId, waChatId: m.waChatId, chatName, senderName: m.senderName, senderId: m.senderId ?? null,
+          type: m.type, text: m.text, media: m.media, quotedIdMessage: m.quotedIdMessage,
+        }];
+      });
       if (fresh.length > 0) await opts.onIncoming?.(c, fresh);
       return result;
     });
@@ -240,6 +268,7 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
           direction: incoming ? "in" : "out",
           via: VIA[event.typeWebhook],
           senderName: incoming ? nonEmpty(event.senderData.senderName) ?? nonEmpty(event.senderData.senderContactName) : null,
+          senderId: event.senderData.sender,
           sentAt,
           raw: body,
           history,

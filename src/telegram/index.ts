@@ -7,6 +7,7 @@ import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { HandlerContext } from "../greenapi/intake.ts";
+import type { StoredIncoming } from "../inbox/ingest.ts";
 import type { Outbox } from "../greenapi/outbox.ts";
 import { translator } from "../lib/i18n.ts";
 import type { Logger } from "../lib/log.ts";
@@ -51,7 +52,7 @@ export interface Telegram {
    * Queues the notifications of newly stored incoming messages in the storing transaction (`ctx`, the inbox's ingest)
    * and wakes the poster once it has committed.
    */
-  queueIncoming(ctx: HandlerContext, messageIds: number[]): Promise<void>;
+  queueIncoming(ctx: HandlerContext, stored: StoredIncoming[]): Promise<void>;
   /** Starts long polling and the poster (resolves at once; polling restarts after failures). */
   start(): void;
   stop(): Promise<void>;
@@ -99,8 +100,8 @@ export function createTelegram(deps: TelegramDeps, options: TelegramOptions = {}
     codes,
     poster,
     notifier,
-    async queueIncoming(ctx, messageIds) {
-      const tgChatIds = await notifier.queueMessages(ctx.db, messageIds);
+    async queueIncoming(ctx, stored) {
+      const tgChatIds = await notifier.queueMessages(ctx.db, stored);
       if (tgChatIds.length > 0) ctx.defer(() => poster.kick(tgChatIds));
     },
     start() {

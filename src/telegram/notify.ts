@@ -4,10 +4,11 @@ import { and, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { queryRows } from "../db/rows.ts";
-import { instances, messages, type MessageMedia } from "../db/schema/index.ts";
+import { instances, messages } from "../db/schema/index.ts";
 import type { AppEvent, EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
 import type { Translate } from "../lib/i18n.ts";
+import type { StoredIncoming } from "../inbox/ingest.ts";
 import type { Logger } from "../lib/log.ts";
 import type { PostStore } from "./posts.ts";
 import { notificationPosts } from "./render.ts";
@@ -24,10 +25,10 @@ export interface NotifierOptions {
 
 export interface Notifier {
   /**
-   * Queues the posts of newly stored messages (incoming ones of linked instances), in this order, through `db` (the
-   * storing transaction: the posts commit with the messages, or neither does). Returns the Telegram chats posted to.
+   * Queues the posts of newly stored incoming messages (of linked instances), in this order, through `db` (the storing
+   * transaction: the posts commit with the messages, or neither does). Returns the Telegram chats posted to.
    */
-  queueMessages(db: Db, ids: number[]): Promise<number[]>;
+  queueMessages(db: Db, stored: StoredIncoming[]): Promise<number[]>;
   /** Brings the reaction on a manager's Telegram reply in line with its message's status (after the reply is recorded). */
   syncReaction(messageId: number): Promise<void>;
   /** Resolves when every event received so far is handled (tests). */
@@ -54,33 +55,19 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     return chain;
   };
 
-  async function queueMessages(tx: Db, ids: number[]): Promise<number[]> {
-    if (ids.length === 0) return [];
-    // Only what a post shows (not the stored payload nor the search vector): the sender's id is read from the payload here.
-    // Raw SQL of a fixed text: one prepared statement, whatever the number of ids, and nothing for drizzle to build.
-    const rows = (
-      await queryRows<{
-        id: string | number; instance_id: number; chat_id: string | number; direction: string; type: string; text: string | null; media: MessageMedia | null;
-        sender_name: string | null; quoted_id_message: string | null; sender_id: string | null; wa_chat_id: string; chat_name: string | null;
-        instance_name: string; tg_chat_id: string | number | null;
-      }>(tx, sql`
-        select m.id, m.instance_id, m.chat_id, m.direction, m.type, m.text, m.media, m.sender_name, m.quoted_id_message,
-          m.raw->'senderData'->>'sender' as sender_id, c.wa_chat_id, c.name as chat_name, i.name as instance_name, i.telegram_chat_id as tg_chat_id
-        from messages m join chats c on c.id = m.chat_id join instances i on i.id = m.instance_id
-        where m.id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`)
-    ).map((r) => ({
-      message: {
-        id: Number(r.id), instanceId: r.instance_id, chatId: Number(r.chat_id), direction: r.direction, type: r.type, text: r.text, media: r.media,
-        senderName: r.sender_name, quotedIdMessage: r.quoted_id_message, senderId: r.sender_id,
-      },
-      chat: { waChatId: r.wa_chat_id, name: r.chat_name },
-      instanceName: r.instance_name,
-      tgChatId: r.tg_chat_id === null ? null : Number(r.tg_chat_id),
-    }));
-    const byId = new Map(rows.map((r) => [r.message.id, r]));
-    const wanted = ids.flatMap((id) => {
-      const row = byId.get(id);
-      return row && row.message.direction === "in" && row.tgChatId !== null ? [{ ...row, tgChatId: row.tgChatId }] : [];
+  async function queueMessages(tx: Db, stored: StoredIncoming[]): Promise<number[]> {
+    if (stored.length === 0) return [];
+    // The messages come as stored (nothing to read back); their instances' names and channels, in one fixed statement.
+    const linked = new Map(
+      (
+        await queryRows<{ id: number; name: string; tg_chat_id: string | number | null }>(tx, sql`
+          select id, name, telegram_chat_id as tg_chat_id from instances
+          where id in (select value::int from jsonb_array_elements_text(${JSON.stringify([...new Set(stored.map((m) => m.instanceId))])}::jsonb))`)
+      ).flatMap((r) => (r.tg_chat_id === null ? [] : [[r.id, { name: r.name, tgChatId: Number(r.tg_chat_id) }] as const])),
+    );
+    const wanted = stored.flatMap((m) => {
+      const instance = linked.get(m.instanceId);
+      return instance ? [{ message: m, instanceName: instance.name, tgChatId: instance.tgChatId }] : [];
     });
     const quoting = wanted.filter((r) => r.message.quotedIdMessage);
     const quotes = new Map<string, string | null>();
@@ -96,7 +83,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       try {
         const drafts = notificationPosts(
           {
-            instanceName: row.instanceName, waChatId: row.chat.waChatId, chatName: row.chat.name, senderName: m.senderName,
+            instanceName: row.instanceName, waChatId: m.waChatId, chatName: m.chatName, senderName: m.senderName,
             senderId: m.senderId, type: m.type, text: m.text, media: m.media,
             quotedText: m.quotedIdMessage ? (quotes.get(`${m.chatId}:${m.quotedIdMessage}`) ?? null) : null,
           },

@@ -17,7 +17,7 @@ import type { AppDeps } from "../../src/lib/context.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/index.ts";
 import { resetDatabase, testDatabase, testLog } from "../support/db.ts";
 import { insertChat, insertInstance } from "../support/fixtures.ts";
-import { eventually, TIME_SCALE } from "../support/telegram.ts";
+import { eventually, storedIncoming, TIME_SCALE } from "../support/telegram.ts";
 
 const { messages, instances, telegramPosts } = schema;
 let fake: FakeTelegram;
@@ -76,7 +76,7 @@ test("50 messages in one burst: 50 posts in order, a state change between them k
   const rows = await db.insert(messages).values(burst).returning({ id: messages.id, chatId: messages.chatId, instanceId: messages.instanceId });
   const kicks: number[][] = [];
   const queue = (ids: number[]) =>
-    db.transaction((tx) => deps.telegram!.queueIncoming({ db: tx as unknown as Db, tx: true, defer: () => void kicks.push(ids) }, ids));
+    db.transaction(async (tx) => deps.telegram!.queueIncoming({ db: tx as unknown as Db, tx: true, defer: () => void kicks.push(ids) }, await storedIncoming(tx as unknown as Db, ids)));
   counting = true;
   await queue(rows.slice(0, 25).map((r) => r.id));
   // Halfway, Sales changes state: its post must sit between the 25 messages before and the 25 after.
@@ -110,9 +110,9 @@ test("50 messages in one burst: 50 posts in order, a state change between them k
   }
   expect(await db.$count(telegramPosts, eq(telegramPosts.method, "sendMessage"))).toBe(51);
 
-  // Two message batches, each: one SELECT, one SELECT of quotes, one INSERT (and the state post's INSERT).
+  // Two message batches, each: one SELECT of the instances, one SELECT of quotes, one INSERT (and the state post's INSERT).
   const count = (re: RegExp) => statements.filter((s) => re.test(s.replace(/\s+/g, " ").trim())).length;
-  expect(count(/^select m.id, .* from messages m join chats c/)).toBe(2);
+  expect(count(/^select id, name, telegram_chat_id as tg_chat_id from instances/)).toBe(2);
   expect(count(/^select "chat_id", "id_message", "text" from "messages"/)).toBe(2);
   expect(count(/^insert into "?telegram_posts"?/)).toBe(3);
   // The poster scans once per kick at most (plus its 250 ms tick), not once per message.
@@ -136,7 +136,7 @@ test("posts queued in a storing transaction that rolls back are gone with its me
   const chatId = await insertChat(db, instanceId, "79005559901@c.us", "Vera");
   const failed = db.transaction(async (tx) => {
     const [row] = await tx.insert(messages).values({ instanceId, chatId, idMessage: "ROLLBACK1", direction: "in", type: "textMessage", via: "whatsapp", text: "never stored" }).returning({ id: messages.id });
-    await deps.telegram!.queueIncoming({ db: tx as unknown as Db, tx: true, defer: () => {} }, [row!.id]);
+    await deps.telegram!.queueIncoming({ db: tx as unknown as Db, tx: true, defer: () => {} }, await storedIncoming(tx as unknown as Db, [row!.id]));
     // Queued within the transaction…
     expect(await tx.$count(telegramPosts, eq(telegramPosts.tgChatId, channel))).toBe(1);
     throw new Error("the storing transaction fails after queueing");

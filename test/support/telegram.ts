@@ -5,8 +5,11 @@ import { join } from "node:path";
 import { parseConfig } from "../../src/config.ts";
 import { createDeps } from "../../src/deps.ts";
 import type { MessageMedia } from "../../src/db/schema/inbox.ts";
-import { messages } from "../../src/db/schema/index.ts";
+import { eq, inArray } from "drizzle-orm";
+import type { Db } from "../../src/db/client.ts";
+import { chats, messages } from "../../src/db/schema/index.ts";
 import { EVENTS } from "../../src/events/names.ts";
+import type { StoredIncoming } from "../../src/inbox/ingest.ts";
 import type { AppDeps } from "../../src/lib/context.ts";
 import type { Telegram } from "../../src/telegram/index.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/index.ts";
@@ -54,9 +57,23 @@ export async function incoming(deps: AppDeps, input: { instanceId: number; chatI
       type: input.type ?? (input.media ? "imageMessage" : "textMessage"), text: input.text ?? null, senderName: input.senderName ?? null, via: "whatsapp", media: input.media,
     })
     .returning({ id: messages.id });
-  await deps.telegram?.queueIncoming({ db: deps.db, tx: false, defer: (effect) => void effect() }, [row!.id]);
+  await deps.telegram?.queueIncoming({ db: deps.db, tx: false, defer: (effect) => void effect() }, await storedIncoming(deps.db, [row!.id]));
   deps.bus.publish({ name: EVENTS.messageCreated, instanceId: input.instanceId, data: { messageId: row!.id, chatId: input.chatId } });
   return row!.id;
+}
+
+/** Messages stored by a test, as the ingest hands them to Telegram (in the order of `ids`). */
+export async function storedIncoming(db: Db, ids: number[]): Promise<StoredIncoming[]> {
+  const rows = await db
+    .select({
+      id: messages.id, instanceId: messages.instanceId, chatId: messages.chatId, waChatId: chats.waChatId, chatName: chats.name, senderName: messages.senderName,
+      type: messages.type, text: messages.text, media: messages.media, quotedIdMessage: messages.quotedIdMessage,
+    })
+    .from(messages)
+    .innerJoin(chats, eq(chats.id, messages.chatId))
+    .where(inArray(messages.id, ids));
+  const byId = new Map(rows.map((r) => [r.id, { ...r, senderId: null }]));
+  return ids.map((id) => byId.get(id)!);
 }
 
 /** Polls until `check` returns a truthy value (or fails after `ms`). */
