@@ -89,7 +89,8 @@ export function createNotifier(opts: NotifierOptions): Notifier {
           },
           t,
         );
-        return [{ tgChatId: row.tgChatId, drafts, link: { instanceId: m.instanceId, messageId: m.id } }];
+        // The message names its instance (and takes its posts along when it goes): no second reference to check.
+        return [{ tgChatId: row.tgChatId, drafts, link: { messageId: m.id } }];
       } catch (err) {
         // One message that cannot be rendered must not cost the others their notifications.
         log.error({ err, messageId: m.id }, "telegram notification failed");

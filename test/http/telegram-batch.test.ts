@@ -146,3 +146,36 @@ test("posts queued in a storing transaction that rolls back are gone with its me
   expect(await db.$count(telegramPosts, eq(telegramPosts.tgChatId, channel))).toBe(0);
   expect(await db.$count(messages, eq(messages.idMessage, "ROLLBACK1"))).toBe(0);
 });
+
+test("notifications through the intake are posted with the names as stored: a group's member, a chat's earlier name", async () => {
+  const { db, intake } = deps;
+  const instanceId = await insertInstance(db, "Names");
+  const idInstance = (await deps.instances.getRow(instanceId))!.idInstance;
+  const channel = fake.control.createChat({ type: "channel", title: "Names feed" });
+  fake.control.addBot(channel);
+  await db.update(instances).set({ telegramChatId: channel }).where(eq(instances.id, instanceId));
+  const note = (idMessage: string, senderData: Record<string, string>, text: string) => ({
+    typeWebhook: "incomingMessageReceived", instanceData: { idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" }, timestamp: 1764000000, idMessage,
+    senderData, messageData: { typeMessage: "textMessage", textMessageData: { textMessage: text } },
+  });
+  const group = { chatId: "120363000000000001@g.us", chatName: "Sofa buyers", sender: "79005551234@c.us", senderName: "Pavel" };
+  const anna = { chatId: "79005554321@c.us", sender: "79005554321@c.us" };
+  const accept = async (body: object) => expect((await intake.accept(instanceId, idInstance, body, "webhook")).ok).toBe(true);
+  await accept(note("NAMES1", group, "who has the blue one?"));
+  await accept(note("NAMES2", { ...anna, chatName: "Anna", senderName: "Anna" }, "hello"));
+  await intake.idle();
+  // Later, a notification without any name: the chat keeps the one it has.
+  await accept(note("NAMES3", { ...anna, chatName: "", senderName: "" }, "still there?"));
+  await intake.idle();
+  const texts = (await db.select({ payload: telegramPosts.payload }).from(telegramPosts).where(eq(telegramPosts.tgChatId, channel)).orderBy(asc(telegramPosts.id))).map(
+    (p) => (p.payload as { text: string }).text.split("\n"),
+  );
+  expect(texts).toHaveLength(3);
+  expect(texts[0]![0]).toContain("Pavel");
+  expect(texts[0]![0]).toContain("+79005551234");
+  expect(texts[0]![0]).toContain("Sofa buyers");
+  expect(texts[1]![0]).toContain("Anna");
+  expect(texts[2]![0]).toContain("Anna");
+  expect(texts[2]![0]).toContain("+79005554321");
+  expect(texts[2]!.at(-1)).toBe("still there?");
+});

@@ -1,6 +1,6 @@
 // Chats and messages: chats belong to an instance; messages double as the persistent outbox for sends.
 import { sql } from "drizzle-orm";
-import { bigint, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, customType, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { timestamps } from "./columns.ts";
 import { instances } from "./instances.ts";
 import { users } from "./users.ts";
@@ -45,6 +45,8 @@ export const chats = pgTable(
     uniqueIndex("chats_instance_wa_chat_idx").on(t.instanceId, t.waChatId),
     index("chats_instance_last_message_idx").on(t.instanceId, t.lastMessageAt.desc(), t.id.desc()),
     index("chats_assignee_idx").on(t.assigneeId),
+    /** What a message's (chat, instance) reference points at. */
+    uniqueIndex("chats_id_instance_idx").on(t.id, t.instanceId),
   ],
 );
 
@@ -55,8 +57,9 @@ export const messages = pgTable(
   "messages",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    instanceId: integer("instance_id").notNull().references(() => instances.id, { onDelete: "cascade" }),
-    chatId: bigint("chat_id", { mode: "number" }).notNull().references(() => chats.id, { onDelete: "cascade" }),
+    /** Always its chat's instance (one reference below, not one to each). */
+    instanceId: integer("instance_id").notNull(),
+    chatId: bigint("chat_id", { mode: "number" }).notNull(),
     /** Green-API message id; null while an outgoing send is still queued. Unique only inside a chat. */
     idMessage: text("id_message"),
     direction: text("direction", { enum: ["in", "out", "system", "note"] }).notNull(),
@@ -86,6 +89,9 @@ export const messages = pgTable(
     ...timestamps,
   },
   (t) => [
+    // A message belongs to a chat of its instance, and goes with it (and so with the instance). One key checked per
+    // message, on its chat's row, instead of two, one of them on the instance row that every write of the number locks.
+    foreignKey({ name: "messages_chat_instance_fk", columns: [t.chatId, t.instanceId], foreignColumns: [chats.id, chats.instanceId] }).onDelete("cascade"),
     uniqueIndex("messages_chat_id_message_idx").on(t.chatId, t.idMessage),
     index("messages_chat_sent_idx").on(t.chatId, t.sentAt.desc(), t.id.desc()),
     index("messages_outbox_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'sending')`),
