@@ -1,3 +1,4 @@
+-- The unique index first: the new foreign key points at it.
 CREATE UNIQUE INDEX "chats_id_instance_idx" ON "chats" USING btree ("id","instance_id");--> statement-breakpoint
 ALTER TABLE "messages" DROP CONSTRAINT "messages_instance_id_instances_id_fk";
 --> statement-breakpoint
