@@ -81,14 +81,8 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     const items = wanted.flatMap((row) => {
       const m = row.message;
       try {
-        const drafts = notificationPosts(
-          {
-            instanceName: row.instanceName, waChatId: m.waChatId, chatName: m.chatName, senderName: m.senderName,
-            senderId: m.senderId, type: m.type, text: m.text, media: m.media,
-            quotedText: m.quotedIdMessage ? (quotes.get(`${m.chatId}:${m.quotedIdMessage}`) ?? null) : null,
-          },
-          t,
-        );
+        const quotedText = m.quotedIdMessage ? (quotes.get(`${m.chatId}:${m.quotedIdMessage}`) ?? null) : null;
+        const drafts = notificationPosts({ ...m, instanceName: row.instanceName, quotedText }, t);
         // The message names its instance (and takes its posts along when it goes): no second reference to check.
         return [{ tgChatId: row.tgChatId, drafts, link: { messageId: m.id } }];
       } catch (err) {

@@ -1,5 +1,6 @@
 // Turns an incoming WhatsApp message into Telegram posts: a bold header (who, which number) and the content, within Telegram's limits.
 import type { MessageMedia } from "../db/schema/inbox.ts";
+import type { StoredIncoming } from "../inbox/ingest.ts";
 import type { Translate } from "../lib/i18n.ts";
 import type { FileMethod, PostDraft, TextPayload } from "./posts.ts";
 
@@ -10,19 +11,11 @@ const FILE_METHOD: Record<MessageMedia["kind"], FileMethod> = {
   image: "sendPhoto", video: "sendVideo", audio: "sendAudio", voice: "sendVoice", sticker: "sendSticker", document: "sendDocument",
 };
 
-export interface NotificationInput {
+/** The message as stored, the number it came to, and the text of the message it quotes. */
+export type NotificationInput = Pick<StoredIncoming, "waChatId" | "chatName" | "senderName" | "senderId" | "type" | "text" | "media"> & {
   instanceName: string;
-  waChatId: string;
-  chatName: string | null;
-  senderName: string | null;
-  /** Who wrote in a group chat (`…@c.us`); the chat itself otherwise. */
-  senderId: string | null;
-  type: string;
-  text: string | null;
-  media: MessageMedia | null;
-  /** Text of the WhatsApp message this one quotes. */
   quotedText: string | null;
-}
+};
 
 /** "79001234567@c.us" → "+79001234567"; other ids are shown as they are. */
 export function phoneOf(waId: string): string {
