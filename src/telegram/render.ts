@@ -14,6 +14,7 @@ const FILE_METHOD: Record<MessageMedia["kind"], FileMethod> = {
 /** The message as stored, the number it came to, and the text of the message it quotes. */
 export type NotificationInput = Pick<StoredIncoming, "waChatId" | "chatName" | "senderName" | "senderId" | "type" | "text" | "media"> & {
   instanceName: string;
+  /** Text of the WhatsApp message this one quotes. */
   quotedText: string | null;
 };
 
