@@ -1,6 +1,7 @@
 // Intake: every notification (webhook or polling) is validated, stored once in the journal, then handed to handlers in order.
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { sqlState } from "../db/errors.ts";
 import { jsonRows, queryRows } from "../db/rows.ts";
 import { notifications } from "../db/schema/index.ts";
 import type { Logger } from "../lib/log.ts";
@@ -220,9 +221,9 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
 
   /** Whether a failed INSERT was refused for its data (a constraint, a bad value), not for want of a database. */
   function rowError(err: unknown): boolean {
-    const code = (err as { code?: unknown }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
+    const code = sqlState(err);
     // SQLSTATE class 22: data exception (e.g. a \u0000 in JSON); 23: integrity constraint violation.
-    return typeof code === "string" && (code.startsWith("22") || code.startsWith("23"));
+    return code !== undefined && (code.startsWith("22") || code.startsWith("23"));
   }
 
   function journal(row: JournalRow): Promise<number | null> {

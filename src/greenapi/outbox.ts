@@ -1,6 +1,7 @@
 // The persistent outbox: a send is stored first, then delivered through the scheduler exactly once, surviving crashes.
 import { and, asc, eq, inArray, isNull, lte, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { sqlState } from "../db/errors.ts";
 import { chats, messages, type MessageMedia } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
@@ -29,6 +30,9 @@ export interface SendFileInput extends Omit<SendTextInput, "text"> {
   /** Shown under images and videos; at most 1024 characters. */
   caption?: string;
 }
+
+/** SQLSTATE of a unique violation. */
+const UNIQUE_VIOLATION = "23505";
 
 /** sendFileByUpload answers 500 past this caption length (shared/green-api.md §1). */
 const MAX_CAPTION = 1024;
@@ -109,9 +113,20 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   }
 
   async function markAccepted(row: Claimed, idMessage: string, status: (typeof PROGRESS)[number] = "accepted") {
+    // The webhook echo of this very send may have been stored first as a separate row: fold it into ours, keeping its
+    // payload and any later status it already reached. An echo still being stored holds the chat's idMessage until it
+    // commits; our UPDATE then waits for it and fails as a duplicate — once more, and the echo is there to fold in.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await accept(row, idMessage, status);
+      } catch (err) {
+        if (attempt === 3 || sqlState(err) !== UNIQUE_VIOLATION) throw err;
+      }
+    }
+  }
+
+  async function accept(row: Claimed, idMessage: string, status: (typeof PROGRESS)[number]) {
     const twins = await db.transaction(async (tx) => {
-      // The webhook echo of this very send may have been stored first as a separate row: fold it into ours,
-      // keeping its payload and any later status it already reached.
       const removed = await tx
         .delete(messages)
         .where(and(eq(messages.chatId, row.chatId), eq(messages.idMessage, idMessage), isNull(messages.idempotencyKey)))

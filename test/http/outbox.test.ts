@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq, inArray } from "drizzle-orm";
 import { messages } from "../../src/db/schema/index.ts";
 import { instances } from "../../src/db/schema/index.ts";
+import type { Gateway } from "../../src/greenapi/gateway.ts";
+import { createOutbox } from "../../src/greenapi/outbox.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
@@ -135,5 +137,41 @@ describe("outbox", () => {
     }
     expect(row!.status).toBe("failed");
     expect(row!.failReason).toBe("this number has no WhatsApp account");
+  });
+
+  test("a webhook echo of the send still being stored when Green-API answers is folded into the send, which is not retried", async () => {
+    // Green-API's answer names the message the echo already holds; the echo's transaction commits only after the
+    // outbox has started to record the answer (on PostgreSQL the outbox's update then waits for it).
+    const calls: string[] = [];
+    const answer = (method: string) => (method === "lastOutgoingMessages" ? [] : { idMessage: "BAE5ECHORACE0001" });
+    const gateway = { ...app.deps.gateway, call: async (_i: unknown, method: string) => (calls.push(method), answer(method)) } as unknown as Gateway;
+    const outbox = createOutbox({ db: app.deps.db, gateway, bus: app.deps.bus, log: app.deps.log, loadInstance: (id) => app.deps.instances.getRow(id), readFile: async () => null, reconcileAfterMs: 1000 });
+    await app.deps.outbox.stop();
+    try {
+      const queued = await outbox.enqueue({ instanceId, waChatId: "79001230042@c.us", text: "echo race", idempotencyKey: crypto.randomUUID(), via: "web" });
+      let commitEcho!: () => void;
+      let echoStored!: () => void;
+      const stored = new Promise<void>((resolve) => (echoStored = resolve));
+      const echo = app.deps.db.transaction(async (tx) => {
+        await tx.insert(messages).values({ instanceId, chatId: queued.chatId, idMessage: "BAE5ECHORACE0001", direction: "out", type: "textMessage", via: "api", text: "echo race", status: "sent" });
+        echoStored();
+        await new Promise<void>((resolve) => (commitEcho = resolve));
+      });
+      await stored;
+      outbox.start();
+      await Bun.sleep(400);
+      commitEcho();
+      await echo;
+      expect(await outbox.idle(10_000)).toBe(true);
+      await Bun.sleep(1500); // past reconcileAfterMs: a send left in doubt would be sent again by now
+      const inChat = await app.deps.db.select().from(messages).where(eq(messages.chatId, queued.chatId));
+      expect(inChat.map((m) => ({ id: m.id, idMessage: m.idMessage, status: m.status, failReason: m.failReason }))).toEqual([
+        { id: queued.id, idMessage: "BAE5ECHORACE0001", status: "sent", failReason: null },
+      ]);
+      expect(calls.filter((method) => method === "sendMessage")).toHaveLength(1);
+    } finally {
+      await outbox.stop();
+      app.deps.outbox.start();
+    }
   });
 });
