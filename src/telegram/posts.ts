@@ -96,13 +96,13 @@ export function createPostStore(db: Db) {
       return row?.n ?? 0;
     },
 
-    /** The WhatsApp message behind a Telegram message (a notification we posted, or a recorded reply). */
-    async byTelegramMessage(tgChatId: number, tgMessageId: number): Promise<{ messageId: number; instanceId: number | null } | undefined> {
+    /** The WhatsApp message behind a Telegram message (a notification we posted, or a recorded reply); it knows its instance. */
+    async byTelegramMessage(tgChatId: number, tgMessageId: number): Promise<{ messageId: number } | undefined> {
       const [row] = await db
-        .select({ messageId: telegramPosts.messageId, instanceId: telegramPosts.instanceId })
+        .select({ messageId: telegramPosts.messageId })
         .from(telegramPosts)
         .where(and(eq(telegramPosts.tgChatId, tgChatId), eq(telegramPosts.tgMessageId, tgMessageId)));
-      return row?.messageId ? { messageId: row.messageId, instanceId: row.instanceId } : undefined;
+      return row?.messageId ? { messageId: row.messageId } : undefined;
     },
 
     /** Records that a manager's Telegram message became WhatsApp message `messageId`; false when already recorded. */
