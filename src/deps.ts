@@ -55,7 +55,8 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
   registerInstanceStateHandlers(intake, { db, bus, instances, log: log.child({ module: "instances" }), history: () => history });
   registerStatusHandler(intake, db, bus);
   const rateScale = options.greenApiRateScale ?? 1;
-  const scheduler = createScheduler({ log: log.child({ module: "scheduler" }), ...(rateScale === 1 ? {} : { rpsFor: (m: string) => rateLimitFor(m) * rateScale }) });
+  // This process may follow one that was just killed (its calls still count at Green-API): each method waits one interval.
+  const scheduler = createScheduler({ log: log.child({ module: "scheduler" }), holdAtStart: true, ...(rateScale === 1 ? {} : { rpsFor: (m: string) => rateLimitFor(m) * rateScale }) });
   const gateway = createGateway({
     scheduler,
     log: log.child({ module: "green-api" }),

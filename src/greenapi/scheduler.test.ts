@@ -118,3 +118,15 @@ test("real timers: 50 rps paces 12 calls ≈ 20.8 ms apart", async () => {
   expect(span).toBeLessThan(10 * 20.8 + 150);
   scheduler.stop();
 });
+
+test("holdAtStart: each method's first call waits one interval from the scheduler's start, later buckets start at once", async () => {
+  const { clock, scheduler } = setup({ holdAtStart: true }, { m: 10 });
+  const times: Record<string, number> = {};
+  void scheduler.schedule("i1", "getStateInstance", "normal", async () => (times.state = clock.now()));
+  void scheduler.schedule("i1", "m", "normal", async () => (times.m = clock.now()));
+  await clock.advance(3000);
+  void scheduler.schedule("i2", "getStateInstance", "normal", async () => (times.late = clock.now()));
+  await clock.advance(10);
+  // 1 rps: (1000 + 40 ms margin) − 10 ms tolerance; 10 rps: 104 − 10 ms.
+  expect(times).toEqual({ state: 1030, m: 94, late: 3000 });
+});

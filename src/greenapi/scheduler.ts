@@ -34,6 +34,12 @@ export interface SchedulerOptions {
   /** How long a bucket rests after a 429 (Green-API refills every second). Default 1000. */
   rateLimitPauseMs?: number;
   random?: () => number;
+  /**
+   * A process cannot know what the one before it sent (a restart right after a crash): each bucket's first call then
+   * waits one interval from the scheduler's creation, so both processes' calls together stay within the limit.
+   * Default false (a scheduler on its own starts at once).
+   */
+  holdAtStart?: boolean;
 }
 
 export interface ScheduleOptions {
@@ -131,6 +137,7 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
   const pauseMs = options.rateLimitPauseMs ?? 1000;
   const random = options.random ?? Math.random;
   const buckets = new Map<string, Bucket>();
+  const startedAt = now();
   let seq = 0;
   let stopped = false;
 
@@ -139,8 +146,9 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
     let b = buckets.get(key);
     if (!b) {
       const rps = rpsFor(method);
+      const intervalMs = (1000 + margin) / rps;
       b = {
-        instanceKey, method, rps, intervalMs: (1000 + margin) / rps, tat: -Infinity, pausedUntil: -Infinity,
+        instanceKey, method, rps, intervalMs, tat: options.holdAtStart ? startedAt + intervalMs : -Infinity, pausedUntil: -Infinity,
         queues: { reply: [], normal: [], background: [] }, backoffs: new Map(), timer: null,
         inFlight: 0, sent: 0, succeeded: 0, failed: 0, retries: 0, rateLimited: 0, waitTotal: 0, waitCount: 0, waitMax: 0,
       };
