@@ -191,9 +191,14 @@ describe("conversation", () => {
 
   beforeAll(async () => {
     convo = await chat(sales, "79003334455@c.us", "Long Talk");
-    const start = Date.now() - 3 * 86_400_000;
+    // Laid out from the server's midnight, so that the page boundaries (69|70, 19|20) never straddle a day and the
+    // first page always holds yesterday and today, whatever the time of day: 0..118 every 20 minutes up to 23:00
+    // yesterday, 119 now.
+    const midnight = new Date();
+    midnight.setHours(0, 0, 0, 0);
+    const at = (i: number) => (i === 119 ? new Date() : new Date(midnight.getTime() - 3_600_000 - (118 - i) * 20 * 60_000));
     for (let i = 0; i < 120; i++) {
-      ids.push(await message({ chatId: convo, instanceId: sales, text: `line ${i}`, sentAt: new Date(start + i * 30 * 60_000), direction: i % 3 ? "in" : "out", via: i % 3 ? "whatsapp" : "web", senderName: i % 3 ? "Carol" : "Anna Manager", status: i % 3 ? null : "read" }));
+      ids.push(await message({ chatId: convo, instanceId: sales, text: `line ${i}`, sentAt: at(i), direction: i % 3 ? "in" : "out", via: i % 3 ? "whatsapp" : "web", senderName: i % 3 ? "Carol" : "Anna Manager", status: i % 3 ? null : "read" }));
     }
   });
 
