@@ -15,3 +15,8 @@ export async function queryRows<T = Record<string, unknown>>(db: Db, query: SQL)
 export function jsonRows(rows: readonly object[]): SQL {
   return sql`${JSON.stringify(rows)}::jsonb`;
 }
+
+/** Ids as ONE jsonb parameter, for `where id in ${idList(ids)}`: the same statement text whatever the number of ids. */
+export function idList(ids: readonly number[], type: "int" | "bigint" = "int"): SQL {
+  return sql`(select value::${sql.raw(type)} from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
+}

@@ -2,7 +2,7 @@
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { sqlState } from "../db/errors.ts";
-import { jsonRows, queryRows } from "../db/rows.ts";
+import { idList, jsonRows, queryRows } from "../db/rows.ts";
 import { notifications } from "../db/schema/index.ts";
 import type { Logger } from "../lib/log.ts";
 import { hashSecret } from "../auth/tokens.ts";
@@ -205,7 +205,7 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
     const inserted = await queryRows<{ id: string | number; instance_id: number; dedupe_key: string }>(db, sql`
       with touch as (
         update instances set last_notification_at = now(), intake_error = null, updated_at = now()
-        where id in (select value::int from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
+        where id in ${idList(ids)}
           -- To the second: under load the row is not rewritten for every group (an error is cleared at once).
           and (last_notification_at is null or last_notification_at < now() - interval '1 second' or intake_error is not null))
       insert into notifications (instance_id, dedupe_key, type_webhook, body, via)
@@ -267,7 +267,7 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
         tx.execute(sql`set local synchronous_commit = off`),
         tx.execute(sql`
           update notifications set processed_at = now(), error = null
-          where id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(rows.map((r) => r.id))}::jsonb))`),
+          where id in ${idList(rows.map((r) => r.id), "bigint")}`),
       ]);
       head.catch(() => {});
       const ctx: HandlerContext = { db: tx as unknown as Db, tx: true, defer: (effect) => void effects.push(effect) };

@@ -2,7 +2,7 @@
 // Every change writes a system line into the conversation, tells open pages (chatUpdated, team.tabs) and the assignee.
 import { and, asc, eq, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { queryRows } from "../db/rows.ts";
+import { idList, queryRows } from "../db/rows.ts";
 import { chats, instances, messages, userInstances, users } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
@@ -184,7 +184,7 @@ export function createTeamState(opts: TeamStateOptions) {
         ? new Set(
             // Fixed text (one prepared statement, nothing to build per message batch).
             (await queryRows<{ id: number }>(db, sql`
-              select id from instances where auto_assign and id in (select value::int from jsonb_array_elements_text(${JSON.stringify(unassigned)}::jsonb))`)).map((r) => r.id),
+              select id from instances where auto_assign and id in ${idList(unassigned)}`)).map((r) => r.id),
           )
         : new Set<number>();
       for (const chat of list) {

@@ -3,7 +3,7 @@
 import { and, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
-import { queryRows } from "../db/rows.ts";
+import { idList, queryRows } from "../db/rows.ts";
 import { instances, messages } from "../db/schema/index.ts";
 import type { AppEvent, EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
@@ -62,7 +62,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       (
         await queryRows<{ id: number; name: string; tg_chat_id: string | number | null }>(tx, sql`
           select id, name, telegram_chat_id as tg_chat_id from instances
-          where id in (select value::int from jsonb_array_elements_text(${JSON.stringify([...new Set(stored.map((m) => m.instanceId))])}::jsonb))`)
+          where id in ${idList([...new Set(stored.map((m) => m.instanceId))])}`)
       ).flatMap((r) => (r.tg_chat_id === null ? [] : [[r.id, { name: r.name, tgChatId: Number(r.tg_chat_id) }] as const])),
     );
     const wanted = stored.flatMap((m) => {

@@ -23,7 +23,6 @@ export async function startTestApp(env: Record<string, string> = {}, log: Logger
   return { url: `http://127.0.0.1:${server.port}`, deps, config, stop: () => server.stop(true) };
 }
 
-/** A browser-like client: keeps cookies, sends same-origin headers, and fills in the CSRF field on posts. */
 /** A fresh database and app with one authorized instance taking webhooks (token WEBHOOK_TOKEN of ./fixtures.ts). */
 export async function startWebhookApp(name: string, env: Record<string, string> = {}): Promise<{ app: TestApp; instanceId: number; idInstance: number }> {
   await resetDatabase();
@@ -33,6 +32,7 @@ export async function startWebhookApp(name: string, env: Record<string, string> 
   return { app, instanceId, idInstance };
 }
 
+/** A browser-like client: keeps cookies, sends same-origin headers, and fills in the CSRF field on posts. */
 export class Agent {
   readonly cookies = new Map<string, string>();
   constructor(readonly base: string, readonly headers: Record<string, string> = {}) {}
