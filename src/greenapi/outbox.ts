@@ -2,6 +2,7 @@
 import { and, asc, eq, inArray, isNull, lte, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { sqlState } from "../db/errors.ts";
+import { queryRows } from "../db/rows.ts";
 import { chats, messages, type MessageMedia } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
@@ -126,22 +127,36 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   }
 
   async function accept(row: Claimed, idMessage: string, status: (typeof PROGRESS)[number]) {
-    const twins = await db.transaction(async (tx) => {
+    const later = (reached: string | null) => {
+      const rank = PROGRESS.indexOf(reached as (typeof PROGRESS)[number]);
+      if (rank > PROGRESS.indexOf(status)) status = PROGRESS[rank]!;
+    };
+    const { twins, other } = await db.transaction(async (tx) => {
+      // The send first (the ingest, linking an echo to it, locks it first too).
+      const [send] = await tx.select({ idMessage: messages.idMessage, status: messages.status, raw: messages.raw }).from(messages).where(eq(messages.id, row.id)).for("update");
+      // The ingest took an echo for this send's (src/inbox/echoes.ts) and Green-API now names another message: that
+      // echo was a message of its own (another API client sent the same text meanwhile) and is stored as one below.
+      const mistaken = send?.idMessage != null && send.idMessage !== idMessage ? send.idMessage : null;
+      if (!mistaken) later(send?.status ?? null);
       const removed = await tx
         .delete(messages)
         .where(and(eq(messages.chatId, row.chatId), eq(messages.idMessage, idMessage), isNull(messages.idempotencyKey)))
         .returning({ id: messages.id, raw: messages.raw, status: messages.status });
-      for (const twin of removed) {
-        const rank = PROGRESS.indexOf(twin.status as (typeof PROGRESS)[number]);
-        if (rank > PROGRESS.indexOf(status)) status = PROGRESS[rank]!;
-      }
-      const raw = removed.find((t) => t.raw)?.raw;
-      await tx.update(messages).set({ idMessage, status, failReason: null, nextAttemptAt: null, ...(raw ? { raw } : {}) }).where(eq(messages.id, row.id));
-      return removed;
+      for (const twin of removed) later(twin.status);
+      const raw = removed.find((t) => t.raw)?.raw ?? (mistaken ? null : undefined);
+      await tx.update(messages).set({ idMessage, status, failReason: null, nextAttemptAt: null, ...(raw !== undefined ? { raw } : {}) }).where(eq(messages.id, row.id));
+      if (!mistaken) return { twins: removed, other: null };
+      const [copy] = await queryRows<{ id: string | number }>(tx, sql`
+        insert into messages (instance_id, chat_id, id_message, direction, via, type, text, media, raw, sent_at, status)
+        select instance_id, chat_id, ${mistaken}, 'out', 'api', type, text, media, ${send!.raw === null ? null : JSON.stringify(send!.raw)}::jsonb, now(), ${send!.status}
+        from messages where id = ${row.id}
+        returning id`);
+      return { twins: removed, other: Number(copy!.id) };
     });
     for (const twin of twins) {
       bus.publish({ name: EVENTS.messageUpdated, instanceId: row.instanceId, data: { messageId: twin.id, chatId: row.chatId, change: "merged", mergedInto: row.id } });
     }
+    if (other !== null) bus.publish({ name: EVENTS.messageCreated, instanceId: row.instanceId, data: { messageId: other, chatId: row.chatId } });
     announce(row, status);
   }
 
@@ -153,8 +168,13 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   }
 
   async function fail(row: Claimed, reason: string) {
-    await db.update(messages).set({ status: "failed", failReason: reason.slice(0, 500) }).where(eq(messages.id, row.id));
-    announce(row, "failed");
+    // Not a send whose webhook echo already showed it went out (src/inbox/echoes.ts).
+    const [failed] = await db
+      .update(messages)
+      .set({ status: "failed", failReason: reason.slice(0, 500) })
+      .where(and(eq(messages.id, row.id), eq(messages.status, "sending")))
+      .returning({ id: messages.id });
+    if (failed) announce(row, "failed");
   }
 
   async function send(row: Claimed, waChatId: string, instance: InstanceCredentials | undefined) {
@@ -182,7 +202,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       if (err instanceof GreenApiError && !err.retryable && err.kind !== "invalidResponse") return await fail(row, err.reason);
       // No clear answer: Green-API may or may not have queued it. The reconciler decides from the journal.
       log.warn({ messageId: row.id, err: err instanceof GreenApiError ? err.message : String(err) }, "send outcome unknown; will reconcile");
-      await db.update(messages).set({ failReason: "no answer from Green-API yet; checking" }).where(eq(messages.id, row.id));
+      await db.update(messages).set({ failReason: "no answer from Green-API yet; checking" }).where(and(eq(messages.id, row.id), eq(messages.status, "sending")));
     } finally {
       inFlight.delete(row.id);
       kick();

@@ -8,6 +8,7 @@ import { EVENTS } from "../events/names.ts";
 import type { HandlerContext, Intake } from "../greenapi/intake.ts";
 import { isMessageNotification, type MessageNotification } from "../greenapi/notifications.ts";
 import { translator, type Locale } from "../lib/i18n.ts";
+import { linkEchoes } from "./echoes.ts";
 import { extractMessage, type Effect, type MessageContent } from "./extract.ts";
 import { CALL_TYPE, previewText, renderCall } from "./render.ts";
 import { afterIngest } from "../team/index.ts";
@@ -158,16 +159,20 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
         text: m.text, sender_name: m.senderName, quoted_id_message: m.quotedIdMessage, media: m.media, raw: m.raw, sent_at: m.sentAt,
         status: m.direction === "out" ? "sent" : null,
       }));
+      // Echoes of sends still waiting for Green-API's answer become those sends' ids instead of second bubbles.
+      const linked = await linkEchoes(db, list.flatMap((m, i) => (m.via === "api" && !m.history ? [{ i, chatId: rows[i]!.chat_id, idMessage: m.idMessage, text: m.text, media: m.media, raw: m.raw }] : [])));
+      for (const [i, send] of linked) announce(c, EVENTS.messageUpdated, list[i]!.instanceId, { ...send, status: "sent" });
       const created = await queryRows<{ id: string | number; chat_id: string | number; id_message: string }>(db, sql`
         insert into messages (instance_id, chat_id, id_message, direction, via, type, text, sender_name, quoted_id_message, media, raw, sent_at, status)
         select x.instance_id, x.chat_id, x.id_message, x.direction, x.via, x.type, x.text, x.sender_name, x.quoted_id_message, x.media, x.raw, x.sent_at, x.status
-        from jsonb_to_recordset(${jsonRows(rows)}) as x(instance_id int, chat_id bigint, id_message text, direction text, via text, type text, text text,
+        from jsonb_to_recordset(${jsonRows(linked.size > 0 ? rows.filter((_, i) => !linked.has(i)) : rows)}) as x(instance_id int, chat_id bigint, id_message text, direction text, via text, type text, text text,
           sender_name text, quoted_id_message text, media jsonb, raw jsonb, sent_at timestamptz, status text)
         on conflict (chat_id, id_message) do nothing
         returning id, chat_id, id_message`);
       const createdIds = new Map(created.map((r) => [`${r.chat_id} ${r.id_message}`, Number(r.id)]));
       // The first of twins in the list is the one added.
-      const result = rows.map((r) => {
+      const result = rows.map((r, i) => {
+        if (linked.has(i)) return null;
         const key = `${r.chat_id} ${r.id_message}`;
         const id = createdIds.get(key);
         createdIds.delete(key);
@@ -188,7 +193,7 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
         });
       });
       // Already stored (a re-delivery, or the outbox's own send): at most fill in the payload it lacks.
-      const known = rows.filter((_, i) => !result[i]);
+      const known = rows.filter((_, i) => !result[i] && !linked.has(i));
       // Team workflow: the customers' contacts, reopening resolved chats, auto-assignment.
       const customers = list.flatMap((m, i) => {
         const r = result[i];

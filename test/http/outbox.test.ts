@@ -5,6 +5,7 @@ import { messages } from "../../src/db/schema/index.ts";
 import { instances } from "../../src/db/schema/index.ts";
 import type { Gateway } from "../../src/greenapi/gateway.ts";
 import { createOutbox } from "../../src/greenapi/outbox.ts";
+import { EVENTS } from "../../src/events/names.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
@@ -173,5 +174,96 @@ describe("outbox", () => {
       await outbox.stop();
       app.deps.outbox.start();
     }
+  });
+
+  describe("a webhook echo that arrives before Green-API's answer", () => {
+    // A stub gateway whose sendMessage answers only when released; the echo goes through the intake meanwhile.
+    async function inFlight(text: string, waChatId: string) {
+      const calls: string[] = [];
+      let answer!: (idMessage: string) => void;
+      const answered = new Promise<string>((resolve) => (answer = resolve));
+      let sending!: () => void;
+      const started = new Promise<void>((resolve) => (sending = resolve));
+      const call = async (_i: unknown, method: string) => {
+        calls.push(method);
+        if (method !== "sendMessage") return [];
+        sending();
+        return { idMessage: await answered };
+      };
+      const gateway = { ...app.deps.gateway, call } as unknown as Gateway;
+      const outbox = createOutbox({ db: app.deps.db, gateway, bus: app.deps.bus, log: app.deps.log, loadInstance: (id) => app.deps.instances.getRow(id), readFile: async () => null, reconcileAfterMs: 1000 });
+      await app.deps.outbox.stop();
+      const queued = await outbox.enqueue({ instanceId, waChatId, text, idempotencyKey: crypto.randomUUID(), via: "web" });
+      outbox.start();
+      await started;
+      return { calls, outbox, queued, answer };
+    }
+
+    async function echo(waChatId: string, idMessage: string, text: string) {
+      const body = {
+        typeWebhook: "outgoingAPIMessageReceived", instanceData: { idInstance: ID, wid: "79990000000@c.us", typeInstance: "whatsapp" }, timestamp: Math.floor(Date.now() / 1000), idMessage,
+        senderData: { chatId: waChatId, sender: "79990000000@c.us", chatName: "", senderName: "" }, messageData: { typeMessage: "textMessage", textMessageData: { textMessage: text } },
+      };
+      expect((await app.deps.intake.accept(instanceId, ID, body, "webhook")).ok).toBe(true);
+      await app.deps.intake.idle();
+    }
+
+    const inChat = async (chatId: number) =>
+      (await app.deps.db.select().from(messages).where(eq(messages.chatId, chatId)).orderBy(messages.id)).map((m) => ({ id: m.id, idMessage: m.idMessage, via: m.via, status: m.status }));
+
+    test("gives the send its id at once: one message throughout, never a second bubble, sent once", async () => {
+      const created: number[] = [];
+      const unsubscribe = app.deps.bus.subscribe((e) => void (e.name === EVENTS.messageCreated && created.push(Number(e.data.messageId))));
+      const { calls, outbox, queued, answer } = await inFlight("echo first", "79001230043@c.us");
+      try {
+        await echo("79001230043@c.us", "BAE5ECHOFIRST001", "echo first");
+        // Before the answer: the send itself carries the echo's id and shows "sent".
+        expect(await inChat(queued.chatId)).toEqual([{ id: queued.id, idMessage: "BAE5ECHOFIRST001", via: "web", status: "sent" }]);
+        answer("BAE5ECHOFIRST001");
+        expect(await outbox.idle(10_000)).toBe(true);
+        await Bun.sleep(1500); // past reconcileAfterMs
+        expect(await inChat(queued.chatId)).toEqual([{ id: queued.id, idMessage: "BAE5ECHOFIRST001", via: "web", status: "sent" }]);
+        expect(created.filter((id) => id !== queued.id)).toEqual([]);
+        expect(calls.filter((method) => method === "sendMessage")).toHaveLength(1);
+      } finally {
+        unsubscribe();
+        await outbox.stop();
+        app.deps.outbox.start();
+      }
+    });
+
+    test("taken for the send's but Green-API names another message: the echo becomes a message of its own", async () => {
+      const { outbox, queued, answer } = await inFlight("same words", "79001230044@c.us");
+      try {
+        await echo("79001230044@c.us", "BAE5OTHERCLIENT1", "same words");
+        answer("BAE5OURSEND00001");
+        expect(await outbox.idle(10_000)).toBe(true);
+        const rows = await inChat(queued.chatId);
+        expect(rows).toEqual([
+          { id: queued.id, idMessage: "BAE5OURSEND00001", via: "web", status: "accepted" },
+          { id: rows[1]!.id, idMessage: "BAE5OTHERCLIENT1", via: "api", status: "sent" },
+        ]);
+        const [other] = await app.deps.db.select({ text: messages.text, raw: messages.raw }).from(messages).where(eq(messages.id, rows[1]!.id));
+        expect(other!.text).toBe("same words");
+        expect((other!.raw as { idMessage: string }).idMessage).toBe("BAE5OTHERCLIENT1");
+      } finally {
+        await outbox.stop();
+        app.deps.outbox.start();
+      }
+    });
+
+    test("an echo of another text stays a message of its own; the send keeps waiting for its answer", async () => {
+      const { outbox, queued, answer } = await inFlight("mine", "79001230045@c.us");
+      try {
+        await echo("79001230045@c.us", "BAE5NOTMINE00001", "not mine");
+        expect((await inChat(queued.chatId)).map((r) => [r.idMessage, r.status])).toEqual([[null, "sending"], ["BAE5NOTMINE00001", "sent"]]);
+        answer("BAE5MINE00000001");
+        expect(await outbox.idle(10_000)).toBe(true);
+        expect((await inChat(queued.chatId)).map((r) => [r.idMessage, r.status])).toEqual([["BAE5MINE00000001", "accepted"], ["BAE5NOTMINE00001", "sent"]]);
+      } finally {
+        await outbox.stop();
+        app.deps.outbox.start();
+      }
+    });
   });
 });
