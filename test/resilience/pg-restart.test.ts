@@ -117,8 +117,11 @@ test("PostgreSQL restart under load: outage reported, reconnects, nothing acknow
       for (const a of apps) {
         const out = a.proc.output();
         console.log(a.port, "leader", a.isLeader(), "listens", out.split("listening for other processes").length - 1, "stored", JSON.stringify(stored));
-        console.log(out.split("\n").filter((l) => /cluster|leader|relay|wake/.test(l)).slice(-12).join("\n").slice(-3000));
+        // Cross-process lines, and every warning or error (a stream's failed reads among them).
+        console.log(out.split("\n").filter((l) => /cluster|leader|relay|wake|"level":(40|50)/.test(l)).slice(-20).join("\n").slice(-4000));
       }
+      // Whether the follower's stream is alive (keep-alives) and what it carried.
+      console.log("follower stream tail:", JSON.stringify(stream.text().slice(-600)));
       throw err;
     });
   } finally {
