@@ -39,10 +39,17 @@ export const chats = pgTable(
     unreadCount: integer("unread_count").notNull().default(0),
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }),
     lastAutoReplyAt: timestamp("last_auto_reply_at", { withTimezone: true }),
+    /** The same person's other id: `…@c.us` of a `…@lid` chat or the reverse (LID mode), when Green-API told both. */
+    altWaChatId: text("alt_wa_chat_id"),
+    /** The instance's own number (`wid`) when the chat was created: chats of an earlier number are marked as such. */
+    ownerWid: text("owner_wid"),
+    /** When a group's subject was last asked of Green-API (getGroupData), to ask at most that often. */
+    subjectFetchedAt: timestamp("subject_fetched_at", { withTimezone: true }),
     ...timestamps,
   },
   (t) => [
     uniqueIndex("chats_instance_wa_chat_idx").on(t.instanceId, t.waChatId),
+    index("chats_instance_alt_idx").on(t.instanceId, t.altWaChatId).where(sql`${t.altWaChatId} is not null`),
     index("chats_instance_last_message_idx").on(t.instanceId, t.lastMessageAt.desc(), t.id.desc()),
     index("chats_assignee_idx").on(t.assigneeId),
     /** What a message's (chat, instance) reference points at. */
@@ -66,6 +73,8 @@ export const messages = pgTable(
     type: text("type").notNull(),
     text: text("text"),
     senderName: text("sender_name"),
+    /** WhatsApp id of who wrote (`…@c.us`/`…@lid`): in a group, the member. */
+    senderId: text("sender_id"),
     senderUserId: integer("sender_user_id").references(() => users.id, { onDelete: "set null" }),
     via: text("via", { enum: ["whatsapp", "phone", "api", "web", "telegram", "auto"] }).notNull(),
     quotedIdMessage: text("quoted_id_message"),

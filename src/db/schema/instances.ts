@@ -16,6 +16,9 @@ export const instances = pgTable("instances", {
   webhookToken: text("webhook_token").notNull(),
   state: text("state", { enum: instanceStates }).notNull().default("unknown"),
   wid: text("wid"),
+  /** The number linked before the current one (a re-scan with another phone), and when that was noticed. */
+  previousWid: text("previous_wid"),
+  widChangedAt: timestamp("wid_changed_at", { withTimezone: true }),
   quotaExceededAt: timestamp("quota_exceeded_at", { withTimezone: true }),
   /** Green-API's explanation from the last 466 answer (status, method, description). */
   quotaDescription: text("quota_description"),
@@ -64,6 +67,8 @@ export const historyImports = pgTable(
     pendingChats: text("pending_chats").array().notNull().default([]),
     chatsTotal: integer("chats_total").notNull().default(0),
     chatsDone: integer("chats_done").notNull().default(0),
+    /** How many messages the last getChatHistory call asked of the head chat (the next call asks for more). */
+    headCount: integer("head_count").notNull().default(0),
     messagesImported: integer("messages_imported").notNull().default(0),
     error: text("error"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),

@@ -16,9 +16,16 @@ export const notifications = pgTable(
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp("processed_at", { withTimezone: true }),
     error: text("error"),
+    /** Failed processing attempts; past the limit the row is quarantined instead of retried. */
+    attempts: integer("attempts").notNull().default(0),
+    /** Set when the notification could not be read or processed (reason in `error`): kept for admins and `intake replay`. */
+    quarantinedAt: timestamp("quarantined_at", { withTimezone: true }),
+    /** The body exactly as received (JSON text), kept only when storing it needed changes (NUL bytes, bad timestamps). */
+    original: text("original"),
   },
   (t) => [
     uniqueIndex("notifications_instance_dedupe_idx").on(t.instanceId, t.dedupeKey),
-    index("notifications_unprocessed_idx").on(t.id).where(sql`${t.processedAt} is null`),
+    index("notifications_unprocessed_idx").on(t.id).where(sql`${t.processedAt} is null and ${t.quarantinedAt} is null`),
+    index("notifications_quarantine_idx").on(t.instanceId, t.id).where(sql`${t.quarantinedAt} is not null`),
   ],
 );
