@@ -13,6 +13,7 @@ import { newUserSchema, UsernameTakenError } from "../users/service.ts";
 import { LoginPage, SetupPage } from "../../views/auth/login.tsx";
 import { clearSessionCookie, flash, setSessionCookie } from "./cookies.ts";
 import { tokensEqual } from "./tokens.ts";
+import { safeNext } from "./next-path.ts";
 import { EVENTS } from "../events/names.ts";
 
 const loginForm = z.object({
@@ -28,11 +29,6 @@ const setupForm = z.object({
   password: z.string().max(256),
   confirm: z.string().max(256),
 });
-
-/** Only local paths may be redirect targets. */
-export function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
 
 export const authRoutes = new Hono<AppEnv>()
   .get("/login", (c) => {

@@ -39,6 +39,16 @@ describe("sign-in", () => {
     expect(await page.text()).toContain("Hello, admin");
   });
 
+  test("sign-in sends only to paths of this site, whatever the form of next", async () => {
+    for (const next of ["/\t/evil.example", "/%2F/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/"]) {
+      const res = await new Agent(app.url).post("/login", { username: "maria", password: "maria-password", next });
+      expect(res.status).toBe(303);
+      expect(res.headers.get("location")).toBe("/");
+    }
+    const res = await new Agent(app.url).post("/login", { username: "maria", password: "maria-password", next: "/chats?tab=mine" });
+    expect(res.headers.get("location")).toBe("/chats?tab=mine");
+  });
+
   test("only the SHA-256 of the secret is stored", async () => {
     const agent = new Agent(app.url);
     await agent.login("maria", "maria-password");
@@ -187,3 +197,33 @@ describe("throttling", () => {
     expect(await res.text()).toContain("Слишком много неудачных попыток входа");
   });
 });
+
+describe("behind one trusted proxy (TRUST_PROXY=1)", () => {
+  test("a faked X-Forwarded-For neither escapes the per-IP lock nor lands in the audit log", async () => {
+    const proxied = await startTestApp({ TRUST_PROXY: "1", LOGIN_MAX_FAILURES: "2" });
+    const before = new Set((await proxied.deps.db.query.auditLog.findMany()).map((e) => e.id));
+    try {
+      // As nginx with `$proxy_add_x_forwarded_for` passes it: what the client sent, then the address nginx saw.
+      const real = "198.51.100.23";
+      let status = 0;
+      for (let i = 0; i < 8 && status !== 429; i++) {
+        const res = await new Agent(proxied.url, { "x-forwarded-for": `10.9.${i}.1, ${real}` }).login(`nobody${i}`, "wrong");
+        status = res.status;
+      }
+      // Eight different usernames: only the per-IP limit (4 x 2 failures) can lock, and it does on the eighth.
+      expect(status).toBe(429);
+      await proxied.deps.users.create({ username: "proxied", password: "proxied-password" });
+      const agent = new Agent(proxied.url, { "x-forwarded-for": `not-an-ip, ${real}` });
+      expect((await agent.login("proxied", "proxied-password")).status).toBe(429);
+      const fresh = new Agent(proxied.url, { "x-forwarded-for": `${real}, 198.51.100.24` });
+      expect((await fresh.login("proxied", "proxied-password")).status).toBe(303);
+      const entries = await proxied.deps.db.query.auditLog.findMany();
+      const ips = new Set(entries.filter((e) => !before.has(e.id)).map((e) => e.ip));
+      expect(ips.has("198.51.100.24")).toBe(true);
+      for (const ip of ips) expect([real, "198.51.100.24"]).toContain(ip);
+    } finally {
+      await proxied.stop();
+    }
+  });
+});
+
