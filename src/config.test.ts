@@ -23,6 +23,17 @@ describe("config", () => {
     expect(c.secureCookies).toBe(false);
   });
 
+  test("TRUST_PROXY: a hop count, true/false, or the proxies' addresses", () => {
+    const trust = (v: string) => parseConfig({ TRUST_PROXY: v }).TRUST_PROXY;
+    expect(parseConfig({}).TRUST_PROXY).toBe(0);
+    expect(trust("")).toBe(0);
+    expect(trust("false")).toBe(0);
+    expect(trust("true")).toBe(1);
+    expect(trust("2")).toBe(2);
+    expect(trust("127.0.0.1, ::1")).toEqual(["127.0.0.1", "::1"]);
+    expect(errors({ TRUST_PROXY: "nginx" }).join()).toContain("TRUST_PROXY");
+  });
+
   test("empty strings count as unset for optional variables", () => {
     expect(parseConfig({ DATABASE_URL: "", PUBLIC_URL: "" }).DATABASE_URL).toBeUndefined();
   });

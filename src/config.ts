@@ -1,4 +1,5 @@
 // The only module that reads the environment: parses it once with zod into a typed, frozen Config.
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => ["true", "1", "yes"].includes(v));
@@ -24,7 +25,25 @@ const schema = z.object({
   DEFAULT_LOCALE: z.enum(["en", "ru"]).default("en"),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
-  TRUST_PROXY: optional(bool).transform((v) => v ?? false),
+  /**
+   * Reverse proxies in front of the app: a number of hops (`1` for one nginx/Caddy; `true` means 1, `false` 0) or a
+   * comma-separated list of the proxies' addresses. The client IP is read that many hops from the right of
+   * X-Forwarded-For (see lib/client-ip.ts); 0 uses the socket peer and ignores the header.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default("0")
+    .transform((v, ctx): TrustProxy => {
+      const word = v.toLowerCase();
+      if (["", "false", "no", "0"].includes(word)) return 0;
+      if (["true", "yes"].includes(word)) return 1;
+      if (/^\d{1,2}$/.test(word)) return Number(word);
+      const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+      if (list.length > 0 && list.every((a) => isIP(a) !== 0)) return list;
+      ctx.addIssue({ code: "custom", message: "a number of proxy hops (e.g. 1), true/false, or a comma-separated list of proxy IP addresses" });
+      return z.NEVER;
+    }),
   /** Optional OAuth sign-in (invite-only: it signs in existing users whose e-mail or linked identity matches). */
   OAUTH_GITHUB_CLIENT_ID: optional(z.string().min(1)),
   OAUTH_GITHUB_CLIENT_SECRET: optional(z.string().min(1)),
@@ -54,6 +73,9 @@ const schema = z.object({
   /** Bearer token for Prometheus scraping of /metrics (admins can always read it signed in). */
   METRICS_TOKEN: optional(z.string().min(16, "at least 16 characters")),
 });
+
+/** Trusted reverse proxies: a hop count, or the proxies' addresses. */
+export type TrustProxy = number | string[];
 
 export type Config = z.output<typeof schema> & {
   /** Cookies get `Secure` when the public URL is https. */

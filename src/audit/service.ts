@@ -1,5 +1,6 @@
 // The audit log: records who did what; callers pass no secrets.
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { isIP } from "node:net";
 import type { Db } from "../db/client.ts";
 import { auditLog } from "../db/schema/index.ts";
 
@@ -78,7 +79,8 @@ export function createAuditService(db: Db, onRecord: (entry: AuditEntry) => void
         userId: entry.userId ?? null,
         actor: entry.actor ?? null,
         target: entry.target ?? null,
-        ip: entry.ip ?? null,
+        // Only an IP address is kept ("unknown" and anything a client could have typed are not).
+        ip: entry.ip && isIP(entry.ip) ? entry.ip : null,
         details: entry.details ?? null,
       });
       onRecord(entry);
