@@ -12,7 +12,8 @@ export const readyRoutes = new Hono<AppEnv>().get("/readyz", async (c) => {
   const result = await checkReadiness(db, ping);
   if (result.ready) return c.json({ status: "ready" });
   c.var.log.warn({ reason: result.reason, detail: result.detail }, "readiness check failed");
-  return c.json({ status: "unavailable", reason: result.reason, detail: result.detail }, 503);
+  // The detail (a raw database error) goes to the log only: this route is public.
+  return c.json({ status: "unavailable", reason: result.reason }, 503);
 });
 
 function bearerMatches(header: string | undefined, token: string | undefined): boolean {

@@ -135,5 +135,11 @@ export const teamListRoutes = new Hono<AppEnv>().get("/chats/tabs", async (c) =>
   const filter = teamListQuery.parse(c.req.query());
   const instance = z.coerce.number().int().positive().safeParse(c.req.query("instance"));
   const counts = await teamOf(c.var.deps).tabCounts(c.var.user!, { instanceId: instance.success ? instance.data : undefined, label: filter.label });
-  return c.html(<ChatTabs ui={uiFor(c)} filter={filter} counts={counts} searchPath={c.req.header("hx-current-url") ? new URL(c.req.header("hx-current-url")!).pathname : "/chats"} />);
+  return c.html(<ChatTabs ui={uiFor(c)} filter={filter} counts={counts} searchPath={currentPath(c.req.header("hx-current-url"))} />);
 });
+
+/** The page htmx says it is on (`HX-Current-URL`, sent by the browser, so anything): its path, or the chat list. */
+function currentPath(header: string | undefined): string {
+  const path = header && URL.canParse(header) ? new URL(header).pathname : "";
+  return /^\/instances\/[0-9]{1,9}\/chats\/[0-9]{1,18}$/.test(path) ? path : "/chats";
+}

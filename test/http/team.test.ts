@@ -99,6 +99,18 @@ describe("state and assignment", () => {
     expect(tabs).toMatch(/data-tab-count="all">1</);
   });
 
+  test("tab counts keep the open chat's path, and take a malformed or foreign HX-Current-URL as the chat list", async () => {
+    const within = await (await anna.get("/chats/tabs", { ...HX, "hx-current-url": `${app.url}${base()}?tab=mine` })).text();
+    expect(within).toContain(`hx-get="${base()}"`);
+    for (const header of ["not a url", "http://[::1", "https://evil.example/x\"><script>", `${app.url}/users/1`]) {
+      const res = await anna.get("/chats/tabs", { ...HX, "hx-current-url": header });
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('hx-get="/chats"');
+      expect(html).not.toContain("<script>");
+    }
+  });
+
   test("take: the chat becomes Anna's, with a system line; it moves from Unassigned to Mine", async () => {
     events.length = 0;
     const res = await anna.post(`${base()}/take`, {}, { headers: HX });
