@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { can, canAccessInstance, canManageInstance, visibleInstances } from "./permissions.ts";
+import { can, canAccessInstance, canEditQuickReplies, canManageInstance, visibleInstances } from "./permissions.ts";
 import type { SessionUser } from "./sessions.ts";
 
 const user = (over: Partial<SessionUser>): SessionUser => ({
@@ -34,6 +34,13 @@ describe("permission gate matrix", () => {
       }).toEqual(expected);
     });
   }
+
+  test("quick replies: a number's own for whoever manages it, global ones for admins only", () => {
+    expect([canEditQuickReplies(admin, null), canEditQuickReplies(admin, 2)]).toEqual([true, true]);
+    expect([canEditQuickReplies(instanceManagerB, null), canEditQuickReplies(instanceManagerB, 2), canEditQuickReplies(instanceManagerB, 1)]).toEqual([false, true, false]);
+    expect([canEditQuickReplies(agentA, null), canEditQuickReplies(agentA, 1)]).toEqual([false, false]);
+    expect(canEditQuickReplies(null, null)).toBe(false);
+  });
 
   test("query scope: admins see all, others exactly their instances", () => {
     expect(visibleInstances(admin)).toBe("all");

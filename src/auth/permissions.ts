@@ -28,6 +28,14 @@ export function canManageInstance(user: SessionUser | null, instanceId: number):
   return can(user, "manageInstances") && canAccessInstance(user, instanceId);
 }
 
+/**
+ * May this user create, change or delete a quick reply of this scope? A number's own replies: whoever may manage that
+ * number. Global ones (`null`, offered in every number): admins only, as they reach numbers the editor may not see.
+ */
+export function canEditQuickReplies(user: SessionUser | null, instanceId: number | null): boolean {
+  return instanceId === null ? can(user, "admin") : canManageInstance(user, instanceId);
+}
+
 /** The instance ids a query must be limited to; `"all"` for admins. */
 export function visibleInstances(user: SessionUser): readonly number[] | "all" {
   return user.isAdmin ? "all" : user.instanceIds;

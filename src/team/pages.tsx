@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { AppEnv } from "../lib/context.ts";
 import { flash } from "../auth/cookies.ts";
 import { requireCapability } from "../auth/middleware.ts";
-import { can, canManageInstance, visibleInstances } from "../auth/permissions.ts";
+import { can, canAccessInstance, canEditQuickReplies, canManageInstance, visibleInstances } from "../auth/permissions.ts";
 import { ContactPage, ContactsPage } from "../../views/team/contacts.tsx";
 import { LabelsPage } from "../../views/team/labels.tsx";
 import { QuickRepliesPage } from "../../views/team/quick-replies.tsx";
@@ -28,7 +28,7 @@ async function quickRepliesPage(c: C, error?: string, status: 200 | 400 = 200) {
   const instances = (await c.var.deps.instances.listVisible(user)).filter((i) => canManageInstance(user, i.id)).map((i) => ({ id: i.id, name: i.name, autoAssign: i.autoAssign, notesToTelegram: i.notesToTelegram }));
   const rows = await teamOf(c.var.deps).quickReplies.list(visibleInstances(user));
   c.status(status);
-  return c.render(<QuickRepliesPage t={c.var.t} rows={rows} instances={instances} mayGlobal={can(user, "manageInstances")} error={error} />, { title: c.var.t("team.qr.title") });
+  return c.render(<QuickRepliesPage t={c.var.t} rows={rows} instances={instances} mayGlobal={canEditQuickReplies(user, null)} error={error} />, { title: c.var.t("team.qr.title") });
 }
 
 async function labelsPage(c: C, error?: string, status: 200 | 400 = 200) {
@@ -49,14 +49,15 @@ export const teamPageRoutes = new Hono<AppEnv>()
     const parsed = quickReplyForm.safeParse(await c.req.parseBody());
     if (!parsed.success) return quickRepliesPage(c, c.var.t("team.qr.invalid"), 400);
     const { instance, code, text } = parsed.data;
-    if (instance !== null && !canManageInstance(c.var.user, instance)) throw new HTTPException(404, { message: "not found" });
+    if (!canEditQuickReplies(c.var.user, instance)) throw new HTTPException(instance === null ? 403 : 404, { message: instance === null ? "global quick replies are for admins" : "not found" });
     await teamOf(c.var.deps).quickReplies.save({ instanceId: instance, code, text });
     flash(c, "ok", c.var.t("team.saved"));
     return c.redirect("/quick-replies", 303);
   })
   .post(`/quick-replies/${ID}/delete`, requireCapability("manageInstances"), async (c) => {
     const qr = await teamOf(c.var.deps).quickReplies.get(idParam(c));
-    if (!qr || (qr.instanceId !== null && !canManageInstance(c.var.user, qr.instanceId))) throw new HTTPException(404, { message: "not found" });
+    if (!qr || (qr.instanceId !== null && !canAccessInstance(c.var.user, qr.instanceId))) throw new HTTPException(404, { message: "not found" });
+    if (!canEditQuickReplies(c.var.user, qr.instanceId)) throw new HTTPException(403, { message: "forbidden" });
     await teamOf(c.var.deps).quickReplies.remove(qr.id);
     return c.redirect("/quick-replies", 303);
   })

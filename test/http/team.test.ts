@@ -1,8 +1,8 @@
 // Team workflow over HTTP: assignment and states (system lines, notices, reopen on a customer message), private notes,
 // quick replies, labels, contacts and search — each within the user's visible instances.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { and, eq } from "drizzle-orm";
-import { chats, contacts, instances, messages, telegramPosts } from "../../src/db/schema/index.ts";
+import { and, eq, isNull } from "drizzle-orm";
+import { chats, contacts, instances, messages, quickReplies, telegramPosts } from "../../src/db/schema/index.ts";
 import type { AppEvent } from "../../src/events/bus.ts";
 import { EVENTS } from "../../src/events/names.ts";
 import { REFERENCE_ENVELOPE } from "../../src/greenapi/examples.ts";
@@ -208,14 +208,23 @@ describe("private notes", () => {
 });
 
 describe("quick replies", () => {
-  test("managers save global and per-instance replies; managers without the right get 403", async () => {
-    expect((await anna.post("/quick-replies", { instance: "", code: "hi", text: "Hello {name}, this is {manager}." })).status).toBe(303);
+  test("admins save global replies, number managers their numbers' replies only; others get 403", async () => {
+    // Global replies show in every number, also ones the manager cannot see: admins only.
+    expect((await anna.post("/quick-replies", { instance: "", code: "hi", text: "Hello {name}, this is {manager}." })).status).toBe(403);
+    expect(await (await anna.get("/quick-replies")).text()).not.toContain('<option value="">');
+    expect((await admin.post("/quick-replies", { instance: "", code: "hi", text: "Hello {name}, this is {manager}." })).status).toBe(303);
     expect((await anna.post("/quick-replies", { instance: String(sales), code: "ship", text: "Your order ships today, {name}." })).status).toBe(303);
     expect((await anna.post("/quick-replies", { instance: String(support), code: "x", text: "no" })).status).toBe(404);
     expect((await boris.get("/quick-replies")).status).toBe(403);
     const page = await (await anna.get("/quick-replies")).text();
     expect(page).toContain("/hi");
     expect(page).toContain("/ship");
+    // Neither overwritten nor deleted by a number manager.
+    expect((await anna.post("/quick-replies", { instance: "", code: "hi", text: "Overwritten" })).status).toBe(403);
+    const [global] = await app.deps.db.select().from(quickReplies).where(isNull(quickReplies.instanceId));
+    expect(global!.text).toBe("Hello {name}, this is {manager}.");
+    expect((await anna.post(`/quick-replies/${global!.id}/delete`)).status).toBe(403);
+    expect(await app.deps.db.select().from(quickReplies).where(isNull(quickReplies.instanceId))).toHaveLength(1);
   });
 
   test("the composer list fills placeholders and filters by code prefix", async () => {

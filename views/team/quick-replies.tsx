@@ -41,10 +41,12 @@ export const QuickRepliesPage: FC<{ t: Translate; rows: QuickReply[]; instances:
             <li class="card">
               <p><b>/{r.code}</b> <span class="muted small">{r.instanceId === null ? t("team.qr.global") : names.get(r.instanceId) ?? "?"}</span></p>
               <p class="pre">{r.text}</p>
-              <form method="post" action={`/quick-replies/${r.id}/delete`}>
-                <CsrfField />
-                <button type="submit" class="button small danger">{t("team.delete")}</button>
-              </form>
+              {(r.instanceId !== null || mayGlobal) && (
+                <form method="post" action={`/quick-replies/${r.id}/delete`}>
+                  <CsrfField />
+                  <button type="submit" class="button small danger">{t("team.delete")}</button>
+                </form>
+              )}
             </li>
           ))}
         </ul>
