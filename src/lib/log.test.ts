@@ -3,7 +3,7 @@ import { expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createConfiguredLogger, openLogFile } from "./log.ts";
+import { createConfiguredLogger, createLogger, openLogFile } from "./log.ts";
 
 test("without LOG_FILE the logger writes to stdout (no file stream)", async () => {
   expect(await openLogFile({ LOG_MAX_SIZE: "10m", LOG_MAX_FILES: 7 })).toBeUndefined();
@@ -47,4 +47,21 @@ test("LOG_FILE gets redacted JSON lines; size rotation keeps at most LOG_MAX_FIL
   expect(after.length).toBe(3);
   const highest = (names: string[]) => Math.max(...names.map((f) => Number(f.split(".")[1])));
   expect(highest(after)).toBeGreaterThan(highest(files));
+});
+
+test("a failed query's parameters (customer texts) stay out of the log above debug", async () => {
+  const { DrizzleQueryError } = await import("drizzle-orm/errors");
+  const cause = Object.assign(new Error('invalid input syntax for type integer: "Meet me at 5, my card is 4111"'), { code: "22P02" });
+  const err = new DrizzleQueryError("insert into messages (text) values ($1)", ["Meet me at 5, my card is 4111", 42], cause);
+  const lines: string[] = [];
+  const sink = { write: (line: string) => void lines.push(line) };
+  createLogger("info", sink).error({ err }, "query failed");
+  createLogger("debug", sink).error({ err }, "query failed");
+  const [info, debug] = lines.map((l) => JSON.parse(l));
+  expect(JSON.stringify(info)).not.toContain("4111");
+  expect(info.err.message).toContain("insert into messages");
+  expect(info.err.params).toBeUndefined();
+  expect(info.err.type).toBe("DrizzleQueryError");
+  // At debug, a developer sees everything.
+  expect(JSON.stringify(debug)).toContain("4111");
 });
