@@ -287,6 +287,8 @@ describe("contacts and search", () => {
     expect(page).toContain("prefers mornings");
     expect(page).toContain("City: Berlin");
     expect(page).toContain(`/instances/${sales}/chats/${salesChat}`);
+    // Contacts are per person, shared by every number's team: the page says so where the notes are written.
+    expect(page).toContain("every team that talks to them sees and can change them");
     const [saved] = await app.deps.db.select().from(contacts).where(eq(contacts.id, carol!.id));
     expect(saved!.fields).toEqual({ City: "Berlin" });
   });

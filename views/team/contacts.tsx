@@ -6,6 +6,7 @@ import type { Translate } from "../../src/lib/i18n.ts";
 import { CsrfField } from "../components/csrf.tsx";
 import { EmptyState } from "../components/empty.tsx";
 import { LabelChip } from "./chips.tsx";
+import { initial } from "../../src/lib/names.ts";
 
 const display = (c: Contact) => c.name ?? c.waName ?? `+${c.phone}`;
 
@@ -48,7 +49,7 @@ export const ContactPage: FC<{ t: Translate; contact: Contact; chats: ContactCha
   <section class="team-page">
     <p><a href="/contacts">← {t("team.contacts.title")}</a></p>
     <header class="contact-head">
-      {avatar ? <img class="contact-avatar" src={avatar} alt="" width={64} height={64} /> : <span class="avatar contact-avatar" aria-hidden="true">{display(contact).slice(0, 1).toUpperCase()}</span>}
+      {avatar ? <img class="contact-avatar" src={avatar} alt="" width={64} height={64} /> : <span class="avatar contact-avatar" aria-hidden="true">{initial(display(contact))}</span>}
       <div>
         <h1>{display(contact)}</h1>
         <p class="muted">+{contact.phone}{contact.waName && contact.name ? ` · ${t("team.contacts.waName", { name: contact.waName })}` : ""}</p>
@@ -76,8 +77,9 @@ export const ContactPage: FC<{ t: Translate; contact: Contact; chats: ContactCha
       </label>
       <label>
         <span>{t("team.contacts.notes")}</span>
-        <textarea name="notes" rows={4} maxlength={4000}>{contact.notes ?? ""}</textarea>
+        <textarea name="notes" rows={4} maxlength={4000} aria-describedby="contact-shared">{contact.notes ?? ""}</textarea>
       </label>
+      <p id="contact-shared" class="muted small">{t("team.contacts.shared")}</p>
       <label>
         <span>{t("team.contacts.fields")}</span>
         <textarea name="fields" rows={4} maxlength={4000} placeholder={t("team.contacts.fieldsHint")}>{Object.entries(contact.fields).map(([k, v]) => `${k}: ${v}`).join("\n")}</textarea>
