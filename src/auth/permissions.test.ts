@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { can, canAccessInstance, canEditQuickReplies, canManageInstance, visibleInstances } from "./permissions.ts";
+import { can, canAccessInstance, canEditQuickReplies, canManageInstance, canManageUser, grantRefusal, visibleInstances } from "./permissions.ts";
 import type { SessionUser } from "./sessions.ts";
 
 const user = (over: Partial<SessionUser>): SessionUser => ({
@@ -40,6 +40,30 @@ describe("permission gate matrix", () => {
     expect([canEditQuickReplies(instanceManagerB, null), canEditQuickReplies(instanceManagerB, 2), canEditQuickReplies(instanceManagerB, 1)]).toEqual([false, true, false]);
     expect([canEditQuickReplies(agentA, null), canEditQuickReplies(agentA, 1)]).toEqual([false, false]);
     expect(canEditQuickReplies(null, null)).toBe(false);
+  });
+
+  test("managing users: user managers reach only users within their own rights and numbers, and grant only what they hold", () => {
+    const hrA = user({ canManageUsers: true, instanceIds: [1] });
+    const rights = (over: Partial<{ isAdmin: boolean; canManageUsers: boolean; canManageInstances: boolean; instanceIds: number[] }>) => ({
+      isAdmin: false, canManageUsers: false, canManageInstances: false, instanceIds: [] as number[], ...over,
+    });
+    const rows: [string, SessionUser | null, ReturnType<typeof rights>, boolean][] = [
+      ["hr of A → agent of A", hrA, rights({ instanceIds: [1] }), true],
+      ["hr of A → user without numbers", hrA, rights({}), true],
+      ["hr of A → agent of A and B", hrA, rights({ instanceIds: [1, 2] }), false],
+      ["hr of A → number manager of A", hrA, rights({ canManageInstances: true, instanceIds: [1] }), false],
+      ["hr of A → admin", hrA, rights({ isAdmin: true }), false],
+      ["hr of A → another hr of A", hrA, rights({ canManageUsers: true, instanceIds: [1] }), true],
+      ["admin → admin", admin, rights({ isAdmin: true }), true],
+      ["number manager → agent", instanceManagerB, rights({ instanceIds: [2] }), false],
+      ["anonymous", null, rights({}), false],
+    ];
+    for (const [name, actor, target, expected] of rows) expect([name, canManageUser(actor, target)]).toEqual([name, expected]);
+    expect(grantRefusal(hrA, rights({ isAdmin: true }))).toBe("adminsOnly");
+    expect(grantRefusal(hrA, rights({ canManageInstances: true }))).toBe("rights");
+    expect(grantRefusal(hrA, rights({ instanceIds: [2] }))).toBe("instances");
+    expect(grantRefusal(hrA, rights({ canManageUsers: true, instanceIds: [1] }))).toBeNull();
+    expect(grantRefusal(admin, rights({ isAdmin: true, instanceIds: [9] }))).toBeNull();
   });
 
   test("query scope: admins see all, others exactly their instances", () => {

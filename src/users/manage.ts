@@ -3,6 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { instances, userInstances, users } from "../db/schema/index.ts";
+import { canManageUser, grantRefusal } from "../auth/permissions.ts";
 import type { SessionUser } from "../auth/sessions.ts";
 import { passwordSchema, usernameSchema, UsernameTakenError, type UserService } from "./service.ts";
 
@@ -26,7 +27,7 @@ export type UserForm = z.output<typeof userFormSchema>;
 /** A rule was broken; `key` names the message shown next to the form. */
 export class UserPolicyError extends Error {
   override name = "UserPolicyError";
-  constructor(readonly key: "users.rule.noAdmins" | "users.rule.selfRaise" | "users.rule.adminsOnly" | "users.rule.instances" | "users.rule.passwordRequired" | "users.rule.taken") {
+  constructor(readonly key: "users.rule.noAdmins" | "users.rule.selfRaise" | "users.rule.adminsOnly" | "users.rule.rights" | "users.rule.instances" | "users.rule.outOfReach" | "users.rule.passwordRequired" | "users.rule.taken") {
     super(key);
   }
 }
@@ -57,11 +58,6 @@ export function createUserManager(db: Db, userService: UserService) {
 
   /** Checks what `actor` may grant; `before` is the target as it is now (null when creating). */
   async function check(actor: SessionUser, form: UserForm, before: EditableUser | null): Promise<void> {
-    if (!actor.isAdmin) {
-      if (form.isAdmin || before?.isAdmin) throw new UserPolicyError("users.rule.adminsOnly");
-      const foreign = form.instanceIds.filter((id) => !actor.instanceIds.includes(id) && !before?.instanceIds.includes(id));
-      if (foreign.length) throw new UserPolicyError("users.rule.instances");
-    }
     if (before && before.id === actor.id) {
       const raised =
         (form.isAdmin && !before.isAdmin) ||
@@ -70,6 +66,10 @@ export function createUserManager(db: Db, userService: UserService) {
         form.instanceIds.some((id) => !before.instanceIds.includes(id));
       if (raised) throw new UserPolicyError("users.rule.selfRaise");
     }
+    if (before?.isAdmin && !actor.isAdmin) throw new UserPolicyError("users.rule.adminsOnly");
+    if (before && !canManageUser(actor, before)) throw new UserPolicyError("users.rule.outOfReach");
+    const refused = grantRefusal(actor, form);
+    if (refused) throw new UserPolicyError(`users.rule.${refused}`);
     if (before?.isAdmin && !before.disabled && (!form.isAdmin || form.disabled)) {
       const admins = await enabledAdmins();
       if (admins.length <= 1 && admins.includes(before.id)) throw new UserPolicyError("users.rule.noAdmins");

@@ -6,6 +6,7 @@ import type { AppEnv } from "../lib/context.ts";
 import { clientIp } from "../lib/client-ip.ts";
 import { resolveLocale, translator } from "../lib/i18n.ts";
 import { requireCapability } from "../auth/middleware.ts";
+import { canManageUser } from "../auth/permissions.ts";
 import { flash } from "../auth/cookies.ts";
 import { EVENTS } from "../events/names.ts";
 import { RequestContext } from "hono/jsx-renderer";
@@ -30,6 +31,14 @@ async function renderSettings(c: Context<AppEnv>, error?: SettingsProps["error"]
 }
 const userParam = z.coerce.number().int().positive();
 
+/** The user of `:userId` if the signed-in user may manage them (auth/permissions.ts); 404 otherwise, so ids cannot be probed. */
+async function manageableUser(c: Context<AppEnv>) {
+  const id = userParam.safeParse(c.req.param("userId"));
+  const user = id.success ? await createUserManager(c.var.deps.db, c.var.deps.users).get(id.data) : undefined;
+  if (!user || !canManageUser(c.var.user, user)) throw new HTTPException(404, { message: "no such user" });
+  return user;
+}
+
 export const userRoutes = new Hono<AppEnv>()
   .get("/users", requireCapability("manageUsers"), async (c) => {
     return c.render(<UsersPage users={await c.var.deps.users.list()} />, { title: c.var.t("users.title") });
@@ -50,22 +59,20 @@ export const userRoutes = new Hono<AppEnv>()
 
   .get("/users/:userId{[0-9]+}/edit", requireCapability("manageUsers"), async (c) => {
     const manager = createUserManager(c.var.deps.db, c.var.deps.users);
-    const user = await manager.get(Number(c.req.param("userId")));
-    if (!user) throw new HTTPException(404, { message: "no such user" });
+    const user = await manageableUser(c);
     return c.render(<UserFormPage user={user} instances={await manager.grantable(c.var.user!)} />, { title: user.displayName });
   })
 
-  .post("/users/:userId{[0-9]+}", requireCapability("manageUsers"), async (c) => saveUser(c, Number(c.req.param("userId"))))
+  .post("/users/:userId{[0-9]+}", requireCapability("manageUsers"), async (c) => saveUser(c, (await manageableUser(c)).id))
 
   .post("/users/:userId/logout-all", requireCapability("manageUsers"), async (c) => {
-    const parsed = userParam.safeParse(c.req.param("userId"));
-    if (!parsed.success) throw new HTTPException(404, { message: "no such user" });
-    const ended = await c.var.deps.sessions.invalidateAllForUser(parsed.data);
+    const target = await manageableUser(c);
+    const ended = await c.var.deps.sessions.invalidateAllForUser(target.id);
     await c.var.deps.audit.record({
       action: "sessions.endedAllForUser", userId: c.var.user!.id, actor: c.var.user!.username,
-      target: `user:${parsed.data}`, ip: clientIp(c), details: { ended },
+      target: `user:${target.id}`, ip: clientIp(c), details: { ended },
     });
-    c.var.deps.bus.publish({ name: EVENTS.sessionsEnded, userId: parsed.data, data: { allExcept: null } });
+    c.var.deps.bus.publish({ name: EVENTS.sessionsEnded, userId: target.id, data: { allExcept: null } });
     flash(c, "ok", c.var.t("users.loggedOutAll", { count: ended }));
     return c.redirect("/users", 303);
   })

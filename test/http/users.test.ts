@@ -89,6 +89,39 @@ describe("editing users", () => {
     expect(more.status).toBe(400);
   });
 
+  test("a user manager cannot reset, edit, log out or promote anyone outside its numbers or above its rights", async () => {
+    // Boris manages the Support number; HR manages users of Sales only.
+    const boris = await app.deps.users.create({ username: "boris", displayName: "Boris", password: "boris-password", canManageInstances: true });
+    await grant(app.deps.db, boris.id, support);
+    const root = (await app.deps.users.findByUsername("root"))!;
+    for (const target of [boris.id, root.id]) {
+      expect((await hr.get(`/users/${target}/edit`)).status).toBe(404);
+      const reset = await postForm(hr, `/users/${target}`, { username: "taken-over", displayName: "X", password: "hijacked-password", email: "hr@example.com", instanceIds: [String(sales)] });
+      expect(reset.status).toBe(404);
+      expect((await postForm(hr, `/users/${target}/logout-all`, {})).status).toBe(404);
+    }
+    expect((await new Agent(app.url).login("boris", "hijacked-password")).status).toBe(401);
+    const borisAgent = new Agent(app.url);
+    expect((await borisAgent.login("boris", "boris-password")).status).toBe(303);
+    expect((await borisAgent.get("/")).status).toBe(200);
+    expect((await admin.get("/")).status).toBe(200);
+    // Nor give a right it does not hold itself, to a new user or to one of its own.
+    const promoted = await postForm(hr, "/users", form({ username: "numbers", canManageInstances: "on", instanceIds: [String(sales)] }));
+    expect(promoted.status).toBe(400);
+    expect(await promoted.text()).toContain("You can only give rights you hold yourself.");
+    const olga = (await app.deps.users.findByUsername("olga"))!;
+    expect((await postForm(hr, `/users/${olga.id}`, { username: "olga", displayName: "Olga", canManageInstances: "on", instanceIds: [String(sales)] })).status).toBe(400);
+    // Its own users it does manage.
+    expect((await hr.get(`/users/${olga.id}/edit`)).status).toBe(200);
+    expect((await postForm(hr, `/users/${olga.id}`, { username: "olga", displayName: "Olga K", instanceIds: [String(sales)] })).status).toBe(303);
+    // The same probes by an admin succeed.
+    expect((await admin.get(`/users/${boris.id}/edit`)).status).toBe(200);
+    expect((await postForm(admin, `/users/${boris.id}`, { username: "boris", displayName: "Boris", password: "boris-new-password", canManageInstances: "on", instanceIds: [String(support)] })).status).toBe(303);
+    expect((await borisAgent.get("/")).status).toBe(303);
+    expect((await new Agent(app.url).login("boris", "boris-new-password")).status).toBe(303);
+    expect((await postForm(admin, `/users/${boris.id}/logout-all`, {})).status).toBe(303);
+  });
+
   test("the last administrator cannot be demoted or disabled", async () => {
     const root = (await app.deps.users.findByUsername("root"))!;
     const demote = await postForm(admin, `/users/${root.id}`, { username: "root", displayName: "root" });
