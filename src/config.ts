@@ -44,6 +44,11 @@ const schema = z.object({
       ctx.addIssue({ code: "custom", message: "a number of proxy hops (e.g. 1), true/false, or a comma-separated list of proxy IP addresses" });
       return z.NEVER;
     }),
+  /**
+   * Lets an instance's API and media URLs be plain http or private addresses (a self-hosted gateway on the LAN, the
+   * test fakes). Off by default: a typed URL could otherwise send the token, or the server's requests, anywhere inside.
+   */
+  GREEN_API_ALLOW_PRIVATE_HOSTS: optional(bool).transform((v) => v ?? false),
   /** Optional OAuth sign-in (invite-only: it signs in existing users whose e-mail or linked identity matches). */
   OAUTH_GITHUB_CLIENT_ID: optional(z.string().min(1)),
   OAUTH_GITHUB_CLIENT_SECRET: optional(z.string().min(1)),

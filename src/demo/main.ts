@@ -55,6 +55,7 @@ try {
     TELEGRAM_BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.url,
     LOG_LEVEL: env.LOG_LEVEL || "warn",
+    GREEN_API_ALLOW_PRIVATE_HOSTS: "true", // the demo's fake Green-API runs on this machine
     LOG_FILE: "",
   });
 } catch (err) {

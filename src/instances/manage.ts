@@ -8,6 +8,7 @@ import type { AppDeps } from "../lib/context.ts";
 import type { MessageKey, Params } from "../lib/i18n.ts";
 import type { FieldErrors, InstanceForm } from "./form.ts";
 import type { InstanceRow, InstanceState } from "./service.ts";
+import { hostErrors } from "./host-policy.ts";
 import { announceInstance } from "./live.ts";
 
 /** Notification types the app needs (shared/green-api.md §3, "Setting → notification gate"). */
@@ -34,13 +35,15 @@ export type SaveResult =
   | { ok: true; row: InstanceRow; applied: boolean; settingsProblem?: Problem }
   | { ok: false; fieldErrors?: FieldErrors; problem?: Problem };
 
-/** Says what a failed Green-API call means for the person at the form (401 token, 403 host, network). */
-export function describeFailure(err: unknown): Problem {
-  if (!(err instanceof GreenApiError)) return { key: "instances.v.other", params: { reason: "unexpected error" } };
-  if (err.status === 401) return { key: "instances.v.wrongToken" };
-  if (err.status === 403) return { key: "instances.v.wrongHost" };
-  if (err.kind === "network") return { key: "instances.v.network", params: { reason: err.reason } };
-  return { key: "instances.v.other", params: { reason: err.reason } };
+/**
+ * Says what a failed Green-API call means for the person at the form: a wrong token (401), a host that is not this
+ * instance's (403), or else only that `apiUrl`'s host could not be reached — never the remote body or how the
+ * connection failed (a typed URL must not turn the server into a port scanner or a proxy that reads answers back).
+ */
+export function describeFailure(err: unknown, apiUrl: string): Problem {
+  if (err instanceof GreenApiError && err.status === 401) return { key: "instances.v.wrongToken" };
+  if (err instanceof GreenApiError && err.status === 403) return { key: "instances.v.wrongHost" };
+  return { key: "instances.v.unreachable", params: { host: URL.canParse(apiUrl) ? new URL(apiUrl).host : apiUrl } };
 }
 
 /** getStateInstance once (no retries: the person is waiting); null means "still being created". */
@@ -117,12 +120,14 @@ function describeReason(err: unknown): string {
 export async function createInstance(deps: AppDeps, actor: Actor, form: InstanceForm): Promise<SaveResult> {
   if (await deps.instances.findByIdInstance(form.idInstance)) return { ok: false, fieldErrors: { idInstance: "instances.err.idTaken" } };
   const cols = columns(form);
+  const refused = await hostErrors(cols, deps.config.GREEN_API_ALLOW_PRIVATE_HOSTS);
+  if (Object.keys(refused).length) return { ok: false, fieldErrors: refused };
   const probe: InstanceCredentials = { id: -form.idInstance, idInstance: form.idInstance, apiToken: form.apiToken, apiUrl: cols.apiUrl, mediaUrl: cols.mediaUrl };
   let state: InstanceState;
   try {
     state = await verify(deps, probe);
   } catch (err) {
-    return { ok: false, problem: describeFailure(err) };
+    return { ok: false, problem: describeFailure(err, probe.apiUrl) };
   } finally {
     deps.gateway.forget(probe.id);
   }
@@ -143,6 +148,13 @@ export async function createInstance(deps: AppDeps, actor: Actor, form: Instance
 /** Saves changes; credentials are verified only when they change, settings applied only when intake needs it. */
 export async function updateInstance(deps: AppDeps, actor: Actor, existing: InstanceRow, form: InstanceForm): Promise<SaveResult> {
   const next = { ...columns(form), apiToken: form.apiToken || existing.apiToken };
+  // The stored token goes only to the hosts it was entered with: new hosts get it only when it is typed again.
+  const hostsChanged = next.apiUrl !== existing.apiUrl || next.mediaUrl !== existing.mediaUrl;
+  if (hostsChanged && !form.apiToken) return { ok: false, fieldErrors: { apiToken: "instances.err.tokenForNewHost" } };
+  if (hostsChanged) {
+    const refused = await hostErrors(next, deps.config.GREEN_API_ALLOW_PRIVATE_HOSTS);
+    if (Object.keys(refused).length) return { ok: false, fieldErrors: refused };
+  }
   const credsChanged = (["idInstance", "apiToken", "apiUrl", "mediaUrl"] as const).some((k) => next[k] !== existing[k]);
   if (next.idInstance !== existing.idInstance) {
     const other = await deps.instances.findByIdInstance(next.idInstance);
@@ -153,7 +165,7 @@ export async function updateInstance(deps: AppDeps, actor: Actor, existing: Inst
     try {
       state = await verify(deps, { ...existing, ...next });
     } catch (err) {
-      return { ok: false, problem: describeFailure(err) };
+      return { ok: false, problem: describeFailure(err, next.apiUrl) };
     }
   }
   const row = (await deps.instances.update(existing.id, next))!;

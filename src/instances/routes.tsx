@@ -1,4 +1,5 @@
-// Instance pages: the list, one number's page with its live fragments, QR / phone-code linking, logout and restart.
+// Instance pages: the list, one number's page with its live fragments, QR / phone-code linking, logout and restart,
+// and the notifications in quarantine ("Process again").
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { RequestContext } from "hono/jsx-renderer";
@@ -12,6 +13,9 @@ import { clientIp } from "../lib/client-ip.ts";
 import { InstanceCard, InstancesPage } from "../../views/instances/list.tsx";
 import { InstancePage, InstanceStatus } from "../../views/instances/detail.tsx";
 import { CodeResult, ConnectPanel, PhoneCodeForm } from "../../views/instances/connect.tsx";
+import { QuarantinePanel } from "../../views/instances/quarantine.tsx";
+import { quarantineOf } from "../greenapi/quarantine.ts";
+import { replayQuarantined } from "../greenapi/replay.ts";
 import { describeFailure } from "./manage.ts";
 import { announceInstance } from "./live.ts";
 import { manageRoutes } from "./manage-routes.tsx";
@@ -59,8 +63,11 @@ export const instanceRoutes = new Hono<AppEnv>()
     const props = await connectProps(c, await view(c), FIRST_QR_WAIT_MS);
     // Waiting for the first QR code also checked the state: show what it found.
     const instance = props.snapshot ? await view(c) : props.instance;
-    const stateLog = await c.var.deps.instances.stateLog(instance.id, 10);
-    return c.render(<InstancePage {...props} instance={instance} stateLog={stateLog} />, { title: instance.name });
+    const [stateLog, quarantine] = await Promise.all([
+      c.var.deps.instances.stateLog(instance.id, 10),
+      props.mayManage ? quarantineOf(c.var.deps.db, instance.id) : undefined,
+    ]);
+    return c.render(<InstancePage {...props} instance={instance} stateLog={stateLog} quarantine={quarantine} />, { title: instance.name });
   })
 
   // Live fragments, re-fetched when the instance changes.
@@ -81,9 +88,21 @@ export const instanceRoutes = new Hono<AppEnv>()
       c.var.deps.qr.watch(row.id, c.var.user!.id).catch(() => {}); // keep checking the state while the code is typed
       return fragment(c, <CodeResult code={answer.code} />);
     } catch (err) {
-      const p = describeFailure(err);
+      const p = describeFailure(err, row.apiUrl);
       return fragment(c, <CodeResult error={c.var.t("instances.codeFailed", { reason: c.var.t(p.key, p.params) })} />);
     }
+  })
+
+  // Every quarantined notification of the number read and processed again with the current code.
+  .post(`${INSTANCE_SCOPE}/quarantine/replay`, async (c) => {
+    requireManage(c);
+    const { deps, instanceId, t } = c.var;
+    const result = await replayQuarantined(deps, { instanceId });
+    if (c.req.header("hx-request") === "true" && c.req.header("hx-boosted") !== "true") {
+      return fragment(c, <QuarantinePanel instanceId={instanceId} {...await quarantineOf(deps.db, instanceId)} result={result} />);
+    }
+    flash(c, "ok", t("intake.quarantine.replayed", { stored: result.stored, left: result.quarantined }));
+    return c.redirect(`/instances/${instanceId}`, 303);
   })
 
   .post(`${INSTANCE_SCOPE}/logout`, async (c) => action(c, "logout"))
@@ -106,7 +125,7 @@ async function action(c: Context<AppEnv>, what: "logout" | "reboot") {
     });
     flash(c, "ok", t(what === "logout" ? "instances.loggedOut" : "instances.rebooted"));
   } catch (err) {
-    const p = describeFailure(err);
+    const p = describeFailure(err, row.apiUrl);
     flash(c, "error", t("instances.actionFailed", { reason: t(p.key, p.params) }));
   }
   return c.redirect(`/instances/${row.id}`, 303);

@@ -20,7 +20,7 @@ export function freePort(): number {
 
 /** A clean environment: nothing from the developer's shell leaks in (e.g. DATABASE_URL). */
 export function cleanEnv(extra: Record<string, string>): Record<string, string> {
-  return { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "info", ...extra };
+  return { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "info", GREEN_API_ALLOW_PRIVATE_HOSTS: "true", ...extra };
 }
 
 export interface Proc {

@@ -108,7 +108,7 @@ export async function startCluster(opts: { intakeMode: "webhook" | "polling"; en
     resumeDatabase: () => server!.resume(),
     async spawn() {
       const port = freePort();
-      const env = { DATABASE_URL: url.toString(), PORT: String(port), HOST: "127.0.0.1", OUTBOX_RECONCILE_SECONDS: "2", LOG_LEVEL: "info", POLL_TIMEOUT_SECONDS: "5", ...opts.env };
+      const env = { DATABASE_URL: url.toString(), PORT: String(port), HOST: "127.0.0.1", OUTBOX_RECONCILE_SECONDS: "2", LOG_LEVEL: "info", POLL_TIMEOUT_SECONDS: "5", GREEN_API_ALLOW_PRIVATE_HOSTS: "true", ...opts.env };
       const proc = start(["serve"], env);
       await proc.waitFor(/"msg":"ready"/, 30_000);
       const app: App = {

@@ -16,7 +16,8 @@ export interface TestApp {
 
 export async function startTestApp(env: Record<string, string> = {}, log: Logger = testLog, options: DepsOptions = {}): Promise<TestApp> {
   const database = await testDatabase();
-  const config = parseConfig({ PORT: "1", LOG_LEVEL: "silent", DEFAULT_LOCALE: "en", ...env });
+  // The fake Green-API listens on 127.0.0.1: instances point there, as a self-hosted gateway's would.
+  const config = parseConfig({ PORT: "1", LOG_LEVEL: "silent", DEFAULT_LOCALE: "en", GREEN_API_ALLOW_PRIVATE_HOSTS: "true", ...env });
   const deps = createDeps(config, database, log, options);
   const app = createApp(deps);
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", idleTimeout: 30, fetch: (req, srv) => app.fetch(req, srv) });
