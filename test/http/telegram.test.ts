@@ -175,6 +175,16 @@ describe("replies", () => {
     const [stored] = await rig.deps.db.select().from(messages).where(eq(messages.text, "Tomorrow"));
     expect(stored).toMatchObject({ via: "telegram", senderName: "Olga", senderUserId: null });
   });
+
+  test("a reply in a chat the number has left is refused with a message and nothing goes to WhatsApp", async () => {
+    // The number posts to the channel now; the group's old post is still there to reply to.
+    const post = rig.fake.control.sent(group).find((s) => s.text?.endsWith("Price?"))!;
+    const reply = rig.fake.control.userMessage({ chatId: group, userId: manager.tg, text: "Still here?", replyTo: post.messageId });
+    const refusal = await eventually(() => rig.fake.control.sent(group).find((s) => s.replyTo === reply.message_id));
+    expect(refusal.text).toContain("no longer posts to this chat");
+    expect(await rig.deps.db.select().from(messages).where(eq(messages.idempotencyKey, `tg:${group}:${reply.message_id}`))).toEqual([]);
+    expect(ga.control.sentMessages(ID).some((s) => s.text === "Still here?")).toBe(false);
+  });
 });
 
 describe("outages", () => {

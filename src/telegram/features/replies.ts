@@ -40,11 +40,17 @@ export function replies(deps: FeatureDeps): Composer<Context> {
       .innerJoin(chats, eq(chats.id, messages.chatId))
       .innerJoin(instances, eq(instances.id, messages.instanceId))
       .where(eq(messages.id, post.messageId));
-    if (!row || row.linked === null) return;
+    if (!row) return;
     const say = async (text: string) => {
       await posts.enqueue(msg.chat.id, [{ method: "sendMessage", payload: { text, reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } } }], { instanceId: row.instanceId });
       deps.queued();
     };
+    // Only where the number posts now (its channel — replies in the channel's discussion group point there — or its
+    // group): a chat it has left, or was never linked to, cannot answer its customers any more.
+    if (row.linked !== target.chatId) {
+      deps.log.info({ tgChatId: msg.chat.id, instanceId: row.instanceId }, "telegram reply refused: the number no longer posts to this chat");
+      return say(t("tg.notLinkedHere", { instance: row.instanceName }));
+    }
     // Only admins can post in a channel; in groups the sender must be a linked user with access to the instance.
     let senderUserId: number | undefined;
     let senderName: string | undefined;
