@@ -1,4 +1,4 @@
-// Command-line subcommands: migrate, user add|passwd|list, version.
+// Command-line subcommands: migrate, user add|passwd|list, instance …, intake replay, backup, restore, version.
 import { openDatabase } from "./db/client.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./lib/log.ts";
@@ -6,10 +6,12 @@ import { createUserService, UsernameTakenError } from "./users/service.ts";
 import pkg from "../package.json" with { type: "json" };
 import { runBackupCommand } from "./backups/cli.ts";
 import { INSTANCE_USAGE, runInstanceCommand } from "./instances/cli.ts";
+import { INTAKE_USAGE, runIntakeCommand } from "./greenapi/cli.ts";
 
 export const USAGE = `usage: greeninbox [serve | migrate | user add NAME [--admin] [--display-name TEXT] | user passwd NAME | user list | backup | restore FILE | version]
   passwords are read from standard input (one line), or asked for when it is a terminal
-  ${INSTANCE_USAGE}`;
+  ${INSTANCE_USAGE}
+  ${INTAKE_USAGE}`;
 
 async function readPassword(question: string): Promise<string> {
   if (process.stdin.isTTY) return (prompt(question) ?? "").trim();
@@ -30,7 +32,7 @@ export async function runCli(args: string[], config: Config, log: Logger): Promi
     return 0;
   }
   if (command === "backup" || command === "restore") return runBackupCommand(args, config, log);
-  if (command !== "migrate" && command !== "user" && command !== "instance") {
+  if (command !== "migrate" && command !== "user" && command !== "instance" && command !== "intake") {
     console.error(USAGE);
     return 2;
   }
@@ -38,6 +40,7 @@ export async function runCli(args: string[], config: Config, log: Logger): Promi
   try {
     if (command === "migrate") return 0;
     if (command === "instance") return await runInstanceCommand(args, config, database, log);
+    if (command === "intake") return await runIntakeCommand(args, config, database, log);
     const users = createUserService(database.db);
     if (sub === "list") {
       for (const u of await users.list()) {

@@ -25,6 +25,10 @@ const schema = z.object({
   DEFAULT_LOCALE: z.enum(["en", "ru"]).default("en"),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** Who must sign in with a Telegram code besides users with their own flag on (auth/code-rule.ts). */
+  REQUIRE_2FA: z.enum(["off", "admins", "everyone"], { error: "off, admins or everyone" }).default("off"),
+  /** Days from an account's creation during which REQUIRE_2FA lets it in without Telegram (with a reminder). */
+  REQUIRE_2FA_GRACE_DAYS: z.coerce.number({ error: "a number of days 0-365" }).int().min(0).max(365).default(7),
   /**
    * Reverse proxies in front of the app: a number of hops (`1` for one nginx/Caddy; `true` means 1, `false` 0) or a
    * comma-separated list of the proxies' addresses. The client IP is read that many hops from the right of
@@ -114,6 +118,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   ];
   const unpaired = pairs.filter(([, a, , b]) => (a === undefined) !== (b === undefined)).map(([a, , b]) => `config: ${a} and ${b} must be set together`);
   if (unpaired.length) throw new ConfigError(unpaired);
+  if (c.REQUIRE_2FA !== "off" && !c.TELEGRAM_BOT_TOKEN) throw new ConfigError(["config: REQUIRE_2FA needs TELEGRAM_BOT_TOKEN (the codes come from the Telegram bot)"]);
   return Object.freeze({ ...c, secureCookies: c.PUBLIC_URL?.startsWith("https://") ?? false });
 }
 

@@ -2,6 +2,7 @@
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
 import type { Logger } from "./lib/log.ts";
+import type { Resolver } from "./lib/public-fetch.ts";
 import type { AppDeps } from "./lib/context.ts";
 import { createEventBus } from "./events/bus.ts";
 import { createCluster } from "./cluster/index.ts";
@@ -20,12 +21,14 @@ import { createIntake } from "./greenapi/intake.ts";
 import { createScheduler } from "./greenapi/scheduler.ts";
 import { createGateway } from "./greenapi/gateway.ts";
 import { createOutbox } from "./greenapi/outbox.ts";
+import { registerIgnoredNotifications } from "./greenapi/ignored.ts";
 import { registerStatusHandler } from "./greenapi/outbox-status.ts";
 import { createPoller } from "./greenapi/poller.ts";
 import { createQrWatcher } from "./instances/qr.ts";
 import { createJobs } from "./jobs/index.ts";
 import { createBackupService } from "./backups/service.ts";
 import { registerIngestHandlers } from "./inbox/ingest.ts";
+import { createGroupSubjects } from "./inbox/group-subjects.ts";
 import { registerAutoReply } from "./instances/auto-reply.ts";
 import { createHistory } from "./instances/history/index.ts";
 import { rateLimitFor } from "./greenapi/limits.ts";
@@ -40,6 +43,8 @@ export interface DepsOptions {
   telegram?: TelegramOptions;
   /** The clock of time-based rules (auto-reply interval); tests move it forward. Default: real time. */
   clock?: () => Date;
+  /** Resolves the hosts of message files before their addresses are checked (tests stub it). Default: the system's. */
+  resolveFileHosts?: Resolver;
   /** Test knob: multiplies Green-API's per-method limits (a fake started with the same `rateScale`). Default 1. */
   greenApiRateScale?: number;
 }
@@ -53,7 +58,7 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
   const intake = createIntake(db, log.child({ module: "intake" }), { processHere: () => cluster.isLeader(), onJournaled: () => cluster.wake("intake") });
   // The history service (created below) is read when a state changes: import after the first authorization, backfill.
   registerInstanceStateHandlers(intake, { db, bus, instances, log: log.child({ module: "instances" }), history: () => history });
-  registerStatusHandler(intake, db, bus);
+  registerStatusHandler(intake, db, bus, log.child({ module: "outbox-status" }));
   const rateScale = options.greenApiRateScale ?? 1;
   // This process may follow one that was just killed (its calls still count at Green-API): each method waits one interval.
   const scheduler = createScheduler({ log: log.child({ module: "scheduler" }), holdAtStart: true, ...(rateScale === 1 ? {} : { rpsFor: (m: string) => rateLimitFor(m) * rateScale }) });
@@ -72,11 +77,15 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
     loadInstance: (id) => instances.getRow(id),
     locale: config.DEFAULT_LOCALE,
     fetch: options.fetch,
+    resolve: options.resolveFileHosts,
   });
+  const groupSubjects = createGroupSubjects({ db, bus, gateway, log: log.child({ module: "group-subjects" }), loadInstance: (id) => instances.getRow(id) });
   const ingest = registerIngestHandlers(intake, {
     db, bus, locale: config.DEFAULT_LOCALE, onMediaPending: (id) => media.enqueue(id), onIncoming: async (ctx, stored) => deps.telegram?.queueIncoming(ctx, stored),
+    onNamelessGroups: (chatIds) => groupSubjects.request(chatIds),
   });
   registerAutoReply(intake, { db, log: log.child({ module: "auto-reply" }), outbox: () => deps.outbox, now: options.clock });
+  registerIgnoredNotifications(intake, log.child({ module: "intake" }));
   const { history, runner: historyRunner } = createHistory({
     db, bus, gateway, ingest, log: log.child({ module: "history" }), loadInstance: (id) => instances.getRow(id),
   });
@@ -124,7 +133,7 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
     challenges: createChallengeStore(),
     telegram: null,
   };
-  deps.telegram = createTelegram({ config, db, bus, log, outbox: deps.outbox, mediaStore: media.store }, options.telegram);
+  deps.telegram = createTelegram({ config, db, bus, log, outbox: deps.outbox, audit, mediaStore: media.store }, options.telegram);
   wireCluster(deps, cluster);
   return deps;
 }

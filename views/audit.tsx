@@ -7,7 +7,7 @@ import type { auditLog } from "../src/db/schema/index.ts";
 import { EmptyState } from "./components/empty.tsx";
 
 type Row = typeof auditLog.$inferSelect;
-const GROUPS = ["auth", "user", "sessions", "instance"] as const;
+const GROUPS = ["auth", "user", "sessions", "instance", "chat", "message", "backup"] as const;
 
 export interface AuditProps {
   rows: Row[];

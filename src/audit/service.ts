@@ -12,6 +12,7 @@ export type AuditAction =
   | "auth.setup"
   | "auth.codeSent"
   | "auth.codeFailed"
+  | "auth.linkRequired"
   | "sessions.endedOthers"
   | "sessions.endedAllForUser"
   | "user.created"
@@ -21,13 +22,22 @@ export type AuditAction =
   | "sessions.endedOne"
   | "user.localeChanged"
   | "user.telegramUnlinked"
+  | "user.telegramLinked"
+  | "user.telegramMoved"
   | "instance.created"
   | "instance.updated"
   | "instance.deleted"
   | "instance.loggedOut"
   | "instance.rebooted"
   | "backup.created"
-  | "backup.restored";
+  | "backup.restored"
+  | "backup.downloaded"
+  | "message.edited"
+  | "message.deleted"
+  | "chat.taken"
+  | "chat.assigned"
+  | "chat.transferred"
+  | "chat.unassigned";
 
 export interface AuditEntry {
   action: AuditAction;

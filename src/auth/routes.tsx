@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { users } from "../db/schema/index.ts";
 import { CodePage } from "../../views/auth/code.tsx";
 import { CHALLENGE_COOKIE, completeSignIn, finishSignIn } from "./sign-in.ts";
+import { linkRoutes } from "./link-routes.tsx";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import type { AppEnv } from "../lib/context.ts";
@@ -31,6 +32,8 @@ const setupForm = z.object({
 });
 
 export const authRoutes = new Hono<AppEnv>()
+  .route("/", linkRoutes)
+
   .get("/login", (c) => {
     if (c.var.user) return c.redirect("/", 303);
     return c.render(<LoginPage next={c.req.query("next")} setupPending={c.var.deps.setup.token !== null} />, {
@@ -71,7 +74,7 @@ export const authRoutes = new Hono<AppEnv>()
   })
 
   .get("/login/code", (c) => {
-    if (!c.var.deps.challenges.get(getCookie(c, CHALLENGE_COOKIE))) return c.redirect("/login", 303);
+    if (!c.var.deps.challenges.get(getCookie(c, CHALLENGE_COOKIE), "code")) return c.redirect("/login", 303);
     return c.render(<CodePage />, { title: c.var.t("twofa.title") });
   })
 
@@ -79,7 +82,7 @@ export const authRoutes = new Hono<AppEnv>()
     const { challenges, telegram, throttle, audit } = c.var.deps;
     const t = c.var.t;
     const token = getCookie(c, CHALLENGE_COOKIE);
-    const challenge = challenges.get(token);
+    const challenge = challenges.get(token, "code");
     if (!challenge || !telegram) return c.redirect("/login", 303);
     const form = z.object({ code: z.string().max(20) }).safeParse(await c.req.parseBody());
     const result = await telegram.codes.verifyLoginCode(challenge.userId, form.success ? form.data.code : "");

@@ -4,6 +4,7 @@ import { RequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../lib/context.ts";
 import { requireCapability } from "../auth/middleware.ts";
 import { flash } from "../auth/cookies.ts";
+import { clientIp } from "../lib/client-ip.ts";
 import { BackupsPage, BackupsSection, type BackupsProps } from "../../views/backups.tsx";
 import { BackupError } from "./tools.ts";
 
@@ -35,10 +36,12 @@ export const backupRoutes = new Hono<AppEnv>()
     flash(c, notice.kind, notice.text);
     return c.redirect("/backups", 303);
   })
-  .get("/backups/:name", requireCapability("admin"), (c) => {
+  .get("/backups/:name", requireCapability("admin"), async (c) => {
     const path = c.var.deps.backups.path(c.req.param("name"));
     if (!path) return c.notFound();
     const name = c.req.param("name");
+    const user = c.var.user!;
+    await c.var.deps.audit.record({ action: "backup.downloaded", userId: user.id, actor: user.username, ip: clientIp(c), target: `backup:${name}` });
     return new Response(Bun.file(path), {
       headers: {
         "Content-Type": name.endsWith(".dump") ? "application/octet-stream" : "application/gzip",

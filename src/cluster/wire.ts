@@ -16,7 +16,7 @@ export function wireCluster(deps: AppDeps, cluster: Cluster): void {
   };
 
   const mediaEnqueue = media.enqueue.bind(media);
-  media.enqueue = (id) => (cluster.isLeader() ? mediaEnqueue(id) : cluster.wake("media", id));
+  media.enqueue = (id, urgent) => (cluster.isLeader() ? mediaEnqueue(id, urgent) : cluster.wake("media", id));
   const retry = media.retry.bind(media);
   media.retry = async (instanceId, messageId) => {
     const ok = await retry(instanceId, messageId);

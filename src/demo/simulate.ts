@@ -31,16 +31,18 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * ite
 const jitter = (ms: number) => Math.round(ms * (0.6 + Math.random() * 0.8));
 
 function payload(step: Step, c: Customer): Record<string, unknown> {
+  // Files are announced on the fake's own host: on Green-API's storage hosts, the app would look them up on the internet.
   const who = { chatId: `${c.phone}@c.us`, senderName: c.name };
+  const file = { ...who, fileUrl: "served" };
   switch (step.kind) {
     case "text":
       return { type: "textMessage", text: step.text, ...who };
     case "image":
-      return { type: "imageMessage", fileName: "photo.png", mimeType: "image/png", caption: step.caption, base64: picturePng(step.hue).toString("base64"), ...who };
+      return { type: "imageMessage", fileName: "photo.png", mimeType: "image/png", caption: step.caption, base64: picturePng(step.hue).toString("base64"), ...file };
     case "voice":
-      return { type: "audioMessage", fileName: "voice-note.wav", mimeType: "audio/wav", base64: voiceWav(step.seconds, 180 + (c.phone.charCodeAt(3) % 9) * 15).toString("base64"), ...who };
+      return { type: "audioMessage", fileName: "voice-note.wav", mimeType: "audio/wav", base64: voiceWav(step.seconds, 180 + (c.phone.charCodeAt(3) % 9) * 15).toString("base64"), ...file };
     case "document":
-      return { type: "documentMessage", fileName: step.fileName, mimeType: "application/pdf", caption: step.caption ?? "", base64: documentPdf(step.title, step.lines).toString("base64"), ...who };
+      return { type: "documentMessage", fileName: step.fileName, mimeType: "application/pdf", caption: step.caption ?? "", base64: documentPdf(step.title, step.lines).toString("base64"), ...file };
   }
 }
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { createTransport, type TransportOptions } from "./http.ts";
 import { parseNotification, type ParseNotificationResult } from "./notifications.ts";
+import { checkWhatsappResponseSchema, groupDataSchema } from "./lookups.ts";
 import {
   authorizationCodeResponseSchema,
   avatarResponseSchema,
@@ -139,6 +140,10 @@ export function createGreenApiClient(options: GreenApiClientOptions) {
     getContacts: () => get("getContacts", contactsSchema),
     getContactInfo: (chatId: ChatId) => post("getContactInfo", contactInfoSchema, { chatId }),
     getAvatar: (chatId: ChatId) => post("getAvatar", avatarResponseSchema, { chatId }),
+    /** Whether a number has WhatsApp, and its ids: in LID mode `chatId` is its `@lid` and `phoneNumber` its `@c.us`. */
+    checkWhatsapp: (chatId: ChatId) => post("checkWhatsapp", checkWhatsappResponseSchema, { chatId }),
+    /** A group's subject (its name), owner and participants. */
+    getGroupData: (groupId: ChatId) => post("getGroupData", groupDataSchema, { groupId }),
     /** Marks one message, or the whole chat when idMessage is omitted, as read. */
     readChat: (input: { chatId: ChatId; idMessage?: string }) => post("readChat", readChatResponseSchema, input),
     setProfilePicture: (file: Blob, fileName = "avatar.jpg") => {

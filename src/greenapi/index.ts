@@ -5,6 +5,7 @@ export { GreenApiError, type GreenApiErrorKind } from "./errors.ts";
 export { defaultHosts, UNIVERSAL_HOSTS } from "./hosts.ts";
 export type { RateLimitInfo } from "./http.ts";
 export { DEFAULT_RPS, RATE_LIMITS, rateLimitFor } from "./limits.ts";
+export { checkWhatsappResponseSchema, groupDataSchema, type CheckWhatsappResponse, type GroupData } from "./lookups.ts";
 export { knownMessageDataSchema, messageDataSchema, type MessageData, type UnknownMessageData } from "./messages.ts";
 export {
   isMessageNotification,

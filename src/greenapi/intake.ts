@@ -1,4 +1,5 @@
-// Intake: every notification (webhook or polling) is validated, stored once in the journal, then handed to handlers in order.
+// Intake: every notification (webhook or polling) is repaired, stored once in the journal, then handed to handlers in
+// order; what cannot be read, or fails processing MAX_ATTEMPTS times, is kept in quarantine (quarantine.ts).
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { sqlState } from "../db/errors.ts";
@@ -8,6 +9,7 @@ import type { Logger } from "../lib/log.ts";
 import { hashSecret } from "../auth/tokens.ts";
 import { parseNotification, type NotificationEvent } from "./notifications.ts";
 import { metrics } from "../metrics/index.ts";
+import { FOREIGN_REASON, MAX_ATTEMPTS, readNotification, typeLabel } from "./quarantine.ts";
 
 /**
  * Where a handler does its work. For a handler registered with `{ batch: true }` the intake may run several
@@ -39,7 +41,19 @@ export interface BatchItem {
  */
 export type BatchHandler = (instanceId: number, items: BatchItem[], ctx: HandlerContext) => Promise<void>;
 
-export type AcceptResult = { ok: true; duplicate: boolean; id: number | null } | { ok: false; reason: string };
+/**
+ * `quarantined`: stored, but it could not be read (kept with the reason for admins). `ok:false` only for a webhook body
+ * naming another instance (nothing is stored).
+ */
+export type AcceptResult = { ok: true; duplicate: boolean; id: number | null; quarantined: boolean } | { ok: false; reason: string };
+
+/** A quarantined row to process again (replay.ts), read by the caller with the current code. */
+export interface ReprocessItem {
+  id: number;
+  instanceId: number;
+  body: unknown;
+  event: NotificationEvent;
+}
 
 /** The key under which re-deliveries of one notification collapse into one journal row. */
 export function dedupeKey(event: NotificationEvent, body: unknown): string {
@@ -49,7 +63,7 @@ export function dedupeKey(event: NotificationEvent, body: unknown): string {
     case "outgoingAPIMessageReceived":
       return `${event.typeWebhook}:${event.senderData.chatId}:${event.idMessage}`;
     case "outgoingMessageStatus":
-      return `status:${event.chatId}:${event.idMessage}:${event.status}`;
+      return `status:${event.chatId ?? ""}:${event.idMessage}:${event.status}`;
     case "stateInstanceChanged":
       return `state:${event.timestamp}:${event.stateInstance}`;
     case "incomingCall":
@@ -61,7 +75,10 @@ export function dedupeKey(event: NotificationEvent, body: unknown): string {
 }
 
 export interface Intake {
-  /** Validates and journals one notification for an instance; handlers run afterwards, in arrival order per instance. */
+  /**
+   * Repairs and journals one notification for an instance (one that cannot be read is journaled in quarantine);
+   * handlers run afterwards, in arrival order per instance.
+   */
   accept(instanceId: number, idInstance: number, body: unknown, via: "webhook" | "polling"): Promise<AcceptResult>;
   /**
    * Registers a handler for one typeWebhook ("unknown" for types this version does not know, "*" for all). `batch`: the
@@ -82,6 +99,11 @@ export interface Intake {
   pull(all?: boolean): Promise<number>;
   /** Resolves when every accepted notification so far has been processed. */
   idle(): Promise<void>;
+  /**
+   * Processes quarantined rows again here, in their instance's order; resolves when each is processed (and so out of
+   * quarantine) or has failed again (still quarantined, with the new reason in `error`).
+   */
+  reprocess(items: ReprocessItem[]): Promise<void>;
 }
 
 export interface IntakeOptions {
@@ -95,7 +117,7 @@ export interface IntakeOptions {
 const RECENT = 10_000;
 /** A pull of new rows also looks this many ids back: rows committed out of id order by other processes. */
 const LOOK_BACK = 200;
-/** A notification whose processing failed is tried again after this long, doubling up to RETRY_MAX_MS. */
+/** A notification whose processing failed is tried again after this long, doubling up to RETRY_MAX_MS (MAX_ATTEMPTS in all). */
 const RETRY_FIRST_MS = 2000;
 const RETRY_MAX_MS = 5 * 60_000;
 /** At most this many notifications of one instance per transaction (one commit instead of several per message). */
@@ -104,7 +126,17 @@ const BATCH = 250;
 const JOURNAL_BATCH = 500;
 
 type Row = { id: number; instanceId: number; body: unknown };
-type JournalRow = typeof notifications.$inferInsert & { instanceId: number; dedupeKey: string };
+type JournalRow = {
+  instanceId: number;
+  dedupeKey: string;
+  typeWebhook: string;
+  body: unknown;
+  via: "webhook" | "polling";
+  /** Stored in quarantine (`error` says why). */
+  quarantined: boolean;
+  error: string | null;
+  original: string | null;
+};
 type Waiting = { row: JournalRow; done: (id: number | null) => void; failed: (err: unknown) => void };
 
 export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Intake {
@@ -117,6 +149,8 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
   const recentRing: number[] = [];
   let recentAt = 0;
   const retryAt = new Map<number, { at: number; delay: number }>();
+  /** Reprocessed rows whose caller waits for them to settle. */
+  const settled = new Map<number, () => void>();
   let highest = 0;
   let pulling: Promise<number> | null = null;
   let again: { all: boolean } | null = null;
@@ -200,7 +234,10 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
       if (first.has(key)) twins.push(w);
       else first.set(key, w);
     }
-    const rows = [...first.values()].map(({ row }) => ({ instance_id: row.instanceId, dedupe_key: row.dedupeKey, type_webhook: row.typeWebhook, body: row.body, via: row.via }));
+    const rows = [...first.values()].map(({ row }) => ({
+      instance_id: row.instanceId, dedupe_key: row.dedupeKey, type_webhook: row.typeWebhook, body: row.body, via: row.via,
+      quarantined: row.quarantined, error: row.error, original: row.original,
+    }));
     const ids = [...new Set(rows.map((r) => r.instance_id))];
     const inserted = await queryRows<{ id: string | number; instance_id: number; dedupe_key: string }>(db, sql`
       with touch as (
@@ -208,9 +245,12 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
         where id in ${idList(ids)}
           -- To the second: under load the row is not rewritten for every group (an error is cleared at once).
           and (last_notification_at is null or last_notification_at < now() - interval '1 second' or intake_error is not null))
-      insert into notifications (instance_id, dedupe_key, type_webhook, body, via)
-      select x.instance_id, x.dedupe_key, x.type_webhook, x.body, x.via
-      from jsonb_to_recordset(${jsonRows(rows)}) as x(instance_id int, dedupe_key text, type_webhook text, body jsonb, via text)
+      insert into notifications (instance_id, dedupe_key, type_webhook, body, via, quarantined_at, error, original)
+      -- A body that is JSON null comes out of the recordset as SQL NULL: stored as the JSON value again.
+      select x.instance_id, x.dedupe_key, x.type_webhook, coalesce(x.body, 'null'::jsonb), x.via,
+        case when x.quarantined then now() end, x.error, x.original
+      from jsonb_to_recordset(${jsonRows(rows)})
+        as x(instance_id int, dedupe_key text, type_webhook text, body jsonb, via text, quarantined boolean, error text, original text)
       on conflict do nothing
       returning id, instance_id, dedupe_key`);
     const idOf = new Map(inserted.map((r) => [`${r.instance_id}:${r.dedupe_key}`, Number(r.id)]));
@@ -266,7 +306,7 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
       const head = Promise.all([
         tx.execute(sql`set local synchronous_commit = off`),
         tx.execute(sql`
-          update notifications set processed_at = now(), error = null
+          update notifications set processed_at = now(), error = null, quarantined_at = null
           where id in ${idList(rows.map((r) => r.id), "bigint")}`),
       ]);
       head.catch(() => {});
@@ -284,7 +324,10 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
     await runEffects(effects);
   }
 
-  /** Whether the row was processed (false: kept for a retry). Never throws, even with the database gone. */
+  /**
+   * Whether the row is settled: processed, or quarantined after its last attempt (false: kept for a retry). Never
+   * throws, even with the database gone.
+   */
   async function process(row: Row, together: boolean): Promise<boolean> {
     try {
       if (together) {
@@ -293,18 +336,51 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
         // Handlers not made for batches: each writes (and announces) on its own, as it goes.
         const ctx: HandlerContext = { db, tx: false, defer: (effect) => void runEffects([effect]) };
         await runHandlers(row, ctx);
-        await db.update(notifications).set({ processedAt: new Date(), error: null }).where(eq(notifications.id, row.id));
+        await db.update(notifications).set({ processedAt: new Date(), error: null, quarantinedAt: null }).where(eq(notifications.id, row.id));
       }
       return true;
     } catch (err) {
-      log.error({ err, notificationId: row.id, instanceId: row.instanceId }, "notification handler failed; kept for retry");
-      await db
-        .update(notifications)
-        .set({ error: String((err as Error).message).slice(0, 500) })
-        .where(eq(notifications.id, row.id))
-        .catch((e: unknown) => log.error({ err: e, notificationId: row.id }, "could not record the failure"));
-      return false;
+      return recordFailure(row, err);
     }
+  }
+
+  /**
+   * Counts a failed attempt (not when the database itself was away: that is no fault of the notification's) and
+   * quarantines the row at the last one; a row already quarantined (being reprocessed) stays so. Whether it is settled.
+   */
+  async function recordFailure(row: Row, err: unknown): Promise<boolean> {
+    const counted = !transient(err);
+    const reason = String((err as Error)?.message ?? err).slice(0, 500);
+    try {
+      const [after] = await db
+        .update(notifications)
+        .set({
+          error: reason,
+          ...(counted && {
+            attempts: sql`${notifications.attempts} + 1`,
+            quarantinedAt: sql`coalesce(${notifications.quarantinedAt}, case when ${notifications.attempts} + 1 >= ${MAX_ATTEMPTS} then now() end)`,
+          }),
+        })
+        .where(eq(notifications.id, row.id))
+        .returning({ attempts: notifications.attempts, quarantinedAt: notifications.quarantinedAt });
+      if (after?.quarantinedAt) {
+        if (after.attempts === MAX_ATTEMPTS) metrics.notificationsQuarantined.inc({ reason: "failed" });
+        log.warn({ err, notificationId: row.id, instanceId: row.instanceId, attempts: after.attempts }, "notification handler failed; quarantined");
+        return true;
+      }
+      log.error({ err, notificationId: row.id, instanceId: row.instanceId, attempts: after?.attempts }, "notification handler failed; kept for retry");
+    } catch (e) {
+      log.error({ err, recordErr: String(e), notificationId: row.id, instanceId: row.instanceId }, "notification handler failed; kept for retry (the failure could not be recorded)");
+    }
+    return false;
+  }
+
+  /** A failure of the database's availability (connection, restart, deadlock, resources), not of the notification. */
+  function transient(err: unknown): boolean {
+    const code = sqlState(err);
+    // SQLSTATE classes 08 connection, 40 rollback (deadlock, serialization), 53 resources, 57 operator intervention,
+    // 58 system; postgres.js's CONNECTION_* / CONNECT_TIMEOUT and the socket's E* codes.
+    return code !== undefined && /^(08|40|53|57|58|CONNECT|E[A-Z]+$)/.test(code);
   }
 
   function settle(row: Row, done: boolean): void {
@@ -321,6 +397,8 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
       retryAt.set(row.id, { at: Date.now() + delay, delay });
     }
     pending.delete(row.id);
+    settled.get(row.id)?.();
+    settled.delete(row.id);
   }
 
   /** The next rows to process: the first row alone, or the longest run (up to BATCH) of batchable rows from the head. */
@@ -361,40 +439,56 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
     chains.set(instanceId, run);
   }
 
-  /** `fresh`: the row was just inserted (accept), so it is new whatever this process saw before under that id. */
-  function enqueue(row: Row, fresh = false): void {
+  /**
+   * Queues a row unless it is queued already, done lately or waiting for its retry (false then). `fresh`: the row was
+   * just inserted or taken out of quarantine, so it is new whatever this process saw before under that id.
+   */
+  function enqueue(row: Row, fresh = false): boolean {
     if (fresh) {
       recent.delete(row.id);
       retryAt.delete(row.id);
     }
-    if (pending.has(row.id) || recent.has(row.id) || (retryAt.get(row.id)?.at ?? 0) > Date.now()) return;
+    if (pending.has(row.id) || recent.has(row.id) || (retryAt.get(row.id)?.at ?? 0) > Date.now()) return false;
     pending.add(row.id);
     highest = Math.max(highest, row.id);
     const queue = queues.get(row.instanceId);
     if (queue) queue.push(row);
     else queues.set(row.instanceId, [row]);
     if (!chains.has(row.instanceId)) startWorker(row.instanceId);
+    return true;
   }
 
   return {
-    async accept(instanceId, idInstance, body, via) {
-      const parsed = parseNotification(body);
-      if (!parsed.ok) return { ok: false, reason: parsed.reason };
-      const event = parsed.event;
-      const sentFor = "instanceData" in event ? event.instanceData.idInstance : (event.raw.instanceData as { idInstance?: unknown } | undefined)?.idInstance;
-      if (sentFor !== undefined && sentFor !== idInstance) return { ok: false, reason: "notification is for another instance" };
-      const typeWebhook = event.typeWebhook === "unknown" ? event.originalTypeWebhook.slice(0, 100) : event.typeWebhook;
-      const id = await journal({ instanceId, dedupeKey: dedupeKey(event, body).slice(0, 300), typeWebhook, body, via });
-      if (id === null) return { ok: true, duplicate: true, id: null };
+    async accept(instanceId, idInstance, received, via) {
+      const reading = readNotification(received, new Date(), idInstance);
+      // A webhook sender is told (it may be set up for the wrong number); a polled body is this instance's own queue's.
+      if (reading.foreign && via === "webhook") return { ok: false, reason: FOREIGN_REASON };
+      const { body, original } = reading;
+      const typeWebhook = typeLabel(reading);
+      if (!reading.ok) {
+        // Kept as received (repaired only as far as storing needs) with the reason; the hash of what was received keys
+        // its re-deliveries (a replaced timestamp differs each time).
+        const key = `invalid:${hashSecret(String(JSON.stringify(received)))}`;
+        const id = await journal({ instanceId, dedupeKey: key, typeWebhook, body, via, quarantined: true, error: reading.reason.slice(0, 500), original });
+        if (id !== null) {
+          metrics.notificationsQuarantined.inc({ reason: "invalid" });
+          log.warn({ notificationId: id, instanceId, via, reason: reading.reason }, "notification could not be read; quarantined");
+        }
+        return { ok: true, duplicate: id === null, id, quarantined: true };
+      }
+      const event = reading.event;
+      const id = await journal({ instanceId, dedupeKey: dedupeKey(event, body).slice(0, 300), typeWebhook, body, via, quarantined: false, error: null, original });
+      if (id === null) return { ok: true, duplicate: true, id: null, quarantined: false };
+      if (reading.changes.length > 0) log.info({ notificationId: id, instanceId, changes: reading.changes }, "notification repaired before storing");
       metrics.notifications.inc({ type: event.typeWebhook, via }); // known types only: label values stay few
       if (opts.processHere && !opts.processHere()) opts.onJournaled?.();
       else {
         // Parsed once: the handlers get the event validated here.
         const row = { id, instanceId, body };
-        parsedRows.set(row, parsed);
+        parsedRows.set(row, { ok: true, event });
         enqueue(row, true);
       }
-      return { ok: true, duplicate: false, id };
+      return { ok: true, duplicate: false, id, quarantined: false };
     },
 
     on(type, handler, o = {}) {
@@ -423,7 +517,7 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
         const rows = await db
           .select({ id: notifications.id, instanceId: notifications.instanceId, body: notifications.body })
           .from(notifications)
-          .where(and(isNull(notifications.processedAt), everything ? undefined : gt(notifications.id, highest - LOOK_BACK)))
+          .where(and(isNull(notifications.processedAt), isNull(notifications.quarantinedAt), everything ? undefined : gt(notifications.id, highest - LOOK_BACK)))
           .orderBy(asc(notifications.id))
           .limit(1000);
         for (const row of rows) enqueue(row);
@@ -447,6 +541,21 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
 
     async idle() {
       while (chains.size > 0) await Promise.all([...chains.values()]);
+    },
+
+    async reprocess(items) {
+      await Promise.all(
+        items.map(
+          (item) =>
+            new Promise<void>((done) => {
+              const row: Row = { id: item.id, instanceId: item.instanceId, body: item.body };
+              parsedRows.set(row, { ok: true, event: item.event });
+              // Already queued here (a second replay at the same time): that run settles it.
+              if (enqueue(row, true)) settled.set(row.id, done);
+              else done();
+            }),
+        ),
+      );
     },
   };
 }

@@ -29,6 +29,17 @@ describe("journalToNotification", () => {
     expect(event.messageData).toEqual({ typeMessage: "textMessage", textMessageData: { textMessage: "Hi" } });
   });
 
+  test("repaired as live notifications are: NUL bytes stripped, milliseconds divided, an impossible time replaced by now", () => {
+    const ms = convert({ ...incoming, idMessage: "MS1", typeMessage: "textMessage", textMessage: "a\u0000b", senderName: "N\u0000ick", timestamp: 1706522263123 }).event;
+    expect(ms.timestamp).toBe(1706522263);
+    expect(ms.senderData.senderName).toBe("Nick");
+    expect(ms.messageData).toEqual({ typeMessage: "textMessage", textMessageData: { textMessage: "ab" } });
+    const before = Math.floor(Date.now() / 1000);
+    const negative = convert({ ...incoming, idMessage: "NEG1", typeMessage: "textMessage", textMessage: "x", timestamp: -5 }).event;
+    expect(negative.timestamp).toBeGreaterThanOrEqual(before);
+    expect(negative.timestamp).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+  });
+
   test("outgoing: typed on the phone or sent through the API", () => {
     expect(convert({ ...outgoing, idMessage: "3EB0A", typeMessage: "textMessage", textMessage: "ok", sendByApi: false }).event.typeWebhook).toBe("outgoingMessageReceived");
     const api = convert({ ...outgoing, idMessage: "BAE5A", typeMessage: "textMessage", textMessage: "ok", sendByApi: true }).event;

@@ -2,6 +2,7 @@
 // Journals flatten `messageData` (shared/green-api.md §2); the inbox ingests webhook-shaped bodies, so history goes
 // through the same mapping as live traffic.
 import type { JournalMessage } from "./schemas.ts";
+import { sanitizeNotification } from "./sanitize.ts";
 
 /** Fields of a journal item that describe the envelope, not the payload. */
 const ENVELOPE = new Set([
@@ -59,14 +60,15 @@ export function journalMessageData(item: JournalMessage): Record<string, unknown
 
 /**
  * The message notification a journal item stands for: incoming → incomingMessageReceived; outgoing →
- * outgoingAPIMessageReceived (sent through the API) or outgoingMessageReceived (typed on the phone).
+ * outgoingAPIMessageReceived (sent through the API) or outgoingMessageReceived (typed on the phone). Repaired as live
+ * notifications are (sanitize.ts: NUL bytes, lone surrogates, a timestamp in milliseconds or impossible — then now).
  */
 export function journalToNotification(item: JournalMessage, instance: { idInstance: number; wid: string | null }, chatName?: string): Record<string, unknown> {
   const wid = instance.wid ?? "";
   const incoming = item.type === "incoming";
   const it = item as Item;
   const senderName = incoming ? item.senderName : "";
-  return {
+  const body = {
     typeWebhook: incoming ? "incomingMessageReceived" : item.sendByApi ? "outgoingAPIMessageReceived" : "outgoingMessageReceived",
     instanceData: { idInstance: instance.idInstance, wid, typeInstance: "whatsapp" },
     timestamp: item.timestamp,
@@ -82,6 +84,7 @@ export function journalToNotification(item: JournalMessage, instance: { idInstan
     },
     messageData: journalMessageData(item),
   };
+  return sanitizeNotification(body, new Date()).body as Record<string, unknown>;
 }
 
 /** A deletedMessage notification for a journal item marked `isDeleted` (applied after the item is stored). */

@@ -8,7 +8,7 @@ const GROUPS: ReadonlyArray<readonly [number, readonly string[]]> = [
     "getStateInstance", "getStatusInstance", "getSettings", "setSettings", "getWaSettings", "getAccountSettings",
     "logout", "reboot", "scanQrCode", "getAuthorizationCode",
     "getChatHistory", "lastIncomingMessages", "lastOutgoingMessages",
-    "getContacts", "getContactInfo", "editMessage",
+    "getContacts", "getContactInfo", "getGroupData", "editMessage",
     "showMessagesQueue", "clearMessagesQueue", "getMessagesCount", "getWebhooksCount", "clearWebhooksQueue",
   ]],
   [3, ["qr"]],

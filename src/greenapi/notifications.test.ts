@@ -47,8 +47,26 @@ describe("message notifications", () => {
 
   test("a chat id with a foreign suffix is refused", () => {
     const body = messageEnvelope(text);
-    const r = parseNotification({ ...body, senderData: { ...(body.senderData as object), chatId: "123@s.whatsapp.net" } });
+    const r = parseNotification({ ...body, senderData: { ...(body.senderData as object), chatId: "123@example.com" } });
     expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toBe("invalid incomingMessageReceived: senderData.chatId: not a WhatsApp chat id");
+  });
+
+  test("device-suffixed and @s.whatsapp.net ids come out canonical; the body keeps them as sent", () => {
+    const body = { ...messageEnvelope(text), senderData: { chatId: "79001234567:3@s.whatsapp.net", sender: "79001234567:3@c.us", senderName: "Ann" } };
+    const copy = structuredClone(body);
+    const e = ok(body);
+    if (!isMessageNotification(e)) throw new Error("not a message");
+    expect([e.senderData.chatId, e.senderData.sender]).toEqual(["79001234567@c.us", "79001234567@c.us"]);
+    expect(body).toEqual(copy);
+  });
+
+  test("Status stories and channel posts parse, with their canonical ids", () => {
+    const story = ok({ ...messageEnvelope(text), senderData: { chatId: "status@broadcast", sender: "79001234567@s.whatsapp.net" } });
+    const post = ok({ ...messageEnvelope(text), senderData: { chatId: "120363025246125486@newsletter", sender: "120363025246125486@newsletter" } });
+    if (!isMessageNotification(story) || !isMessageNotification(post)) throw new Error("not messages");
+    expect([story.senderData.chatId, story.senderData.sender]).toEqual(["status@broadcast", "79001234567@c.us"]);
+    expect(post.senderData.chatId).toBe("120363025246125486@newsletter");
   });
 });
 
@@ -67,6 +85,24 @@ describe("other notifications", () => {
     const r = parseNotification({ ...status, status: "teleported" });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toContain("status");
+  });
+
+  test("a status may come without chatId, or with a device suffix; calls and blocks take every form too", () => {
+    const { chatId: _, ...status } = OTHER_NOTIFICATION_EXAMPLES[0]![1] as Record<string, unknown>;
+    const bare = ok({ ...status, status: "failed" });
+    if (bare.typeWebhook !== "outgoingMessageStatus") throw new Error("not a status");
+    expect(bare.chatId).toBeUndefined();
+    expect(bare.status).toBe("failed");
+    const device = ok({ ...status, chatId: "79001234567:3@c.us", status: "read" });
+    if (device.typeWebhook !== "outgoingMessageStatus") throw new Error("not a status");
+    expect(device.chatId).toBe("79001234567@c.us");
+    const call = ok({ typeWebhook: "incomingCall", instanceData: INSTANCE_DATA, timestamp: 1, idMessage: "C1", status: "offer", from: "79001234567@s.whatsapp.net" });
+    if (call.typeWebhook !== "incomingCall") throw new Error("not a call");
+    expect(call.from).toBe("79001234567@c.us");
+    const block = ok({ typeWebhook: "incomingBlock", instanceData: INSTANCE_DATA, timestamp: 1, chatId: "79001234567:2@c.us", chatState: "blocked" });
+    if (block.typeWebhook !== "incomingBlock") throw new Error("not a block");
+    expect(block.chatId).toBe("79001234567@c.us");
+    expect(parseNotification({ ...status, chatId: "", status: "read" }).ok).toBe(false);
   });
 
   test("an unknown typeWebhook becomes an unknown event carrying the raw body", () => {

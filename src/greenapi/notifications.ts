@@ -1,17 +1,23 @@
 // Zod schemas for webhook / receiveNotification bodies (shared/green-api.md §3) and the parseNotification edge.
 import { z } from "zod";
 import { messageDataSchema, summarizeIssues } from "./messages.ts";
-import { chatIdSchema, instanceDataSchema, stateInstanceSchema } from "./schemas.ts";
+import { instanceDataSchema, stateInstanceSchema, wireChatIdSchema } from "./schemas.ts";
 
 const common = { instanceData: instanceDataSchema, timestamp: z.number().int() };
 
-/** `senderData` of message notifications; in groups `sender` is the member and `chatName` the group. */
+/**
+ * `senderData` of message notifications; in groups `sender` is the member and `chatName` the group. Chat ids are
+ * canonical from here on (ids.ts); the raw body keeps them as sent.
+ */
 export const senderDataSchema = z.object({
-  chatId: chatIdSchema,
-  sender: chatIdSchema,
+  chatId: wireChatIdSchema,
+  /** Absent in some real outgoing bodies (test/fixtures/green-api/real/014-*): who wrote is then unknown. */
+  sender: wireChatIdSchema.optional(),
   chatName: z.string().optional(),
   senderName: z.string().optional(),
   senderContactName: z.string().optional(),
+  /** The writer's number beside a `…@lid` id (Green-API's Telegram/MAX bodies carry it as a number); read by src/inbox/chat-ids.ts. */
+  senderPhoneNumber: z.union([z.number(), z.string()]).optional(),
 });
 
 const messageEnvelope = { ...common, idMessage: z.string(), senderData: senderDataSchema, messageData: messageDataSchema };
@@ -29,7 +35,8 @@ export const notificationSchema = z.discriminatedUnion("typeWebhook", [
   z.object({
     typeWebhook: z.literal("outgoingMessageStatus"),
     ...common,
-    chatId: chatIdSchema,
+    // Real statuses sometimes come without it: they are applied by idMessage alone (outbox-status.ts).
+    chatId: wireChatIdSchema.optional(),
     idMessage: z.string(),
     status: z.enum(outgoingStatusValues),
     description: z.string().optional(),
@@ -39,9 +46,10 @@ export const notificationSchema = z.discriminatedUnion("typeWebhook", [
   z.object({
     typeWebhook: z.literal("incomingCall"),
     ...common,
-    from: chatIdSchema,
+    from: wireChatIdSchema,
     idMessage: z.string(),
-    status: z.enum(["offer", "pickUp", "hangUp", "missed", "declined"]),
+    // Older service builds sent calls without a status (test/fixtures/green-api/real/032-*): the call is then offered.
+    status: z.enum(["offer", "pickUp", "hangUp", "missed", "declined"]).default("offer"),
   }),
   z.object({
     typeWebhook: z.literal("outgoingCall"),
@@ -66,7 +74,7 @@ export const notificationSchema = z.discriminatedUnion("typeWebhook", [
   }),
   z.object({ typeWebhook: z.literal("statusInstanceChanged"), ...common, statusInstance: z.enum(["online", "offline"]) }),
   z.object({ typeWebhook: z.literal("deviceInfo"), ...common, deviceData: z.looseObject({}) }),
-  z.object({ typeWebhook: z.literal("incomingBlock"), ...common, chatId: chatIdSchema, chatState: z.string() }),
+  z.object({ typeWebhook: z.literal("incomingBlock"), ...common, chatId: wireChatIdSchema, chatState: z.string() }),
 ]);
 
 export type KnownNotification = z.infer<typeof notificationSchema>;

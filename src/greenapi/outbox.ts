@@ -292,7 +292,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       }
       const [chat] = await db
         .insert(chats)
-        .values({ instanceId: input.instanceId, waChatId: input.waChatId, lastMessageAt: sql`now()` })
+        .values({
+          instanceId: input.instanceId, waChatId: input.waChatId, lastMessageAt: sql`now()`,
+          // A new chat belongs to the number linked now (chats.owner_wid).
+          ownerWid: sql`(select nullif(i.wid, '') from instances i where i.id = ${input.instanceId})`,
+        })
         .onConflictDoUpdate({ target: [chats.instanceId, chats.waChatId], set: { lastMessageAt: sql`now()` } })
         .returning({ id: chats.id });
       const [created] = await db

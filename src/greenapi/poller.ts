@@ -36,9 +36,9 @@ export function createPoller(opts: PollerOptions): Poller {
         const received = await opts.gateway.call(instance, "receiveNotification", "normal", (c) => c.receiveNotification(opts.timeoutSeconds), { maxAttempts: 1 });
         if (state.stopped) break;
         if (received) {
-          const result = await opts.intake.accept(instance.id, instance.idInstance, received.body, "polling");
-          if (!result.ok) log.warn({ receiptId: received.receiptId, reason: result.reason }, "polled notification is invalid; acknowledged and skipped");
-          // Acknowledge only after the notification is safely in the journal.
+          // Acknowledged only once safely in the journal: processed from there, or kept in quarantine when it cannot be
+          // read (polled bodies are never refused: the queue is this instance's own).
+          await opts.intake.accept(instance.id, instance.idInstance, received.body, "polling");
           await opts.gateway.call(instance, "deleteNotification", "normal", (c) => c.deleteNotification(received.receiptId));
         }
         failures = 0;

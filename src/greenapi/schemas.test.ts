@@ -6,6 +6,7 @@ import {
   avatarResponseSchema,
   chatIdSchema,
   contactInfoSchema,
+  contactsSchema,
   deleteNotificationResponseSchema,
   downloadFileResponseSchema,
   errorBodySchema,
@@ -20,6 +21,7 @@ import {
   settingsSchema,
   stateInstanceResponseSchema,
   waSettingsSchema,
+  wireChatIdSchema,
 } from "./schemas.ts";
 
 const REAL_SETTINGS = JSON.parse(`{"wid":"79001234567@c.us","countryInstance":"","typeAccount":"","webhookUrl":"","webhookUrlToken":"","delaySendMessagesMilliseconds":0,"markIncomingMessagesReaded":"no","markIncomingMessagesReadedOnReply":"no","sharedSession":"no","proxyInstance":"system proxy","outgoingWebhook":"no","outgoingMessageWebhook":"no","outgoingAPIMessageWebhook":"no","incomingWebhook":"yes","deviceWebhook":"no","statusInstanceWebhook":"no","stateWebhook":"no","enableMessagesHistory":"no","keepOnlineStatus":"no","pollMessageWebhook":"no","incomingBlockWebhook":"no","incomingCallWebhook":"no","editedMessageWebhook":"no","deletedMessageWebhook":"no"}`);
@@ -81,8 +83,8 @@ describe("journal and service responses", () => {
   });
 
   test("getContactInfo, getAvatar", () => {
-    const info = contactInfoSchema.parse({ avatar: "", name: "Ann", contactName: "", email: "", category: "", description: "", products: [], chatId: "79001234567@c.us", lastSeen: null, isArchive: false, isDisappearing: false, isMute: false, messageExpiration: 0, muteExpiration: null, isBusiness: false });
-    expect(info.name).toBe("Ann");
+    const info = contactInfoSchema.parse({ avatar: "", name: "Ann", contactName: "", email: "", category: "", description: "", products: [], chatId: "79001234567:1@c.us", lastSeen: null, isArchive: false, isDisappearing: false, isMute: false, messageExpiration: 0, muteExpiration: null, isBusiness: false });
+    expect([info.name, info.chatId]).toEqual(["Ann", "79001234567@c.us"]);
     expect(avatarResponseSchema.parse({ urlAvatar: "", available: false }).available).toBe(false);
   });
 });
@@ -105,11 +107,22 @@ describe("error bodies", () => {
 });
 
 describe("ids, hosts and limits", () => {
-  test("chat ids: @c.us, @g.us (new and legacy), @lid; nothing else", () => {
+  test("chat ids we store and send to: canonical @c.us, @g.us (new and legacy), @lid; nothing else", () => {
     for (const id of ["79001234567@c.us", "120363043968066561@g.us", "79001234567-1581234048@g.us", "155508384256027@lid"]) {
       expect(chatIdSchema.safeParse(id).success).toBe(true);
     }
-    for (const id of ["+79001234567@c.us", "79001234567", "x@c.us", "1@s.whatsapp.net", ""]) expect(chatIdSchema.safeParse(id).success).toBe(false);
+    for (const id of ["+79001234567@c.us", "79001234567", "x@c.us", "1@s.whatsapp.net", "1:2@c.us", "status@broadcast", "1@newsletter", ""]) {
+      expect(chatIdSchema.safeParse(id).success).toBe(false);
+    }
+  });
+
+  test("chat ids as Green-API sends them parse to the canonical form", () => {
+    expect(wireChatIdSchema.parse("79001234567:3@s.whatsapp.net")).toBe("79001234567@c.us");
+    expect(wireChatIdSchema.parse("status@broadcast")).toBe("status@broadcast");
+    expect(wireChatIdSchema.safeParse("+79001234567@c.us").success).toBe(false);
+    const item = journalMessageSchema.parse({ type: "incoming", idMessage: "A", timestamp: 1, typeMessage: "textMessage", chatId: "79001234567:3@c.us", senderId: "79001234567@s.whatsapp.net", senderName: "Ann" });
+    expect([item.chatId, item.type === "incoming" && item.senderId]).toEqual(["79001234567@c.us", "79001234567@c.us"]);
+    expect(contactsSchema.parse([{ id: "79001234567@s.whatsapp.net" }, { id: "something else" }]).map((c) => c.id)).toEqual(["79001234567@c.us", "something else"]);
   });
 
   test("defaultHosts uses the first 4 digits, or the universal hosts for short ids", () => {

@@ -1,11 +1,24 @@
 // Zod schemas for Green-API identifiers and method responses (wire format, see shared/green-api.md §1–2).
 import { z } from "zod";
+import { isConversationId, normalizeChatId } from "./ids.ts";
 
-/** Personal `…@c.us`, group `…@g.us` (incl. legacy `phone-time@g.us`) or privacy `…@lid` chat id. */
-export const chatIdSchema = z
-  .string()
-  .regex(/^(\d+@c\.us|\d+(-\d+)?@g\.us|\d+@lid)$/, "chat id must end with @c.us, @g.us or @lid");
+/**
+ * A chat id we store and send to, in canonical form: personal `…@c.us`, group `…@g.us` (incl. legacy
+ * `phone-time@g.us`) or privacy `…@lid`.
+ */
+export const chatIdSchema = z.string().refine(isConversationId, "chat id must end with @c.us, @g.us or @lid");
 export type ChatId = z.infer<typeof chatIdSchema>;
+
+/**
+ * A chat id as Green-API sends it (device suffixes, `@s.whatsapp.net`, `status@broadcast`, `@newsletter` too),
+ * parsed to its canonical form (ids.ts): everything past parsing sees one spelling per chat.
+ */
+export const wireChatIdSchema = z.string().transform((raw, ctx) => {
+  const normalized = normalizeChatId(raw);
+  if (normalized) return normalized.id;
+  ctx.addIssue({ code: "custom", message: "not a WhatsApp chat id" });
+  return z.NEVER;
+});
 
 /** Every documented instance state (older `sleepMode` and newer `suspended` included). */
 export const stateInstanceSchema = z.enum([
@@ -17,10 +30,10 @@ export type StateInstance = z.infer<typeof stateInstanceSchema>;
 export const yesNoSchema = z.enum(["yes", "no"]);
 export type YesNo = z.infer<typeof yesNoSchema>;
 
-/** `instanceData` block present in every notification; `wid` is `""` while not authorized. */
+/** `instanceData` block present in every notification; `wid` is `""` while not authorized (real bodies may omit it). */
 export const instanceDataSchema = z.object({
   idInstance: z.number().int(),
-  wid: z.string(),
+  wid: z.string().default(""),
   typeInstance: z.string(),
 });
 
@@ -117,7 +130,8 @@ export const deleteNotificationResponseSchema = z.object({ result: z.boolean() }
 
 /** getContacts: the phone's contacts and groups (may be empty for ~5 min after authorization). */
 export const contactsSchema = z.array(
-  z.looseObject({ id: z.string(), name: z.string().optional(), contactName: z.string().optional(), type: z.string().optional() }),
+  // Chat ids in their canonical form; anything else as it came (the history import takes conversation ids only).
+  z.looseObject({ id: z.string().transform((id) => normalizeChatId(id)?.id ?? id), name: z.string().optional(), contactName: z.string().optional(), type: z.string().optional() }),
 );
 export type Contact = z.infer<typeof contactsSchema>[number];
 
@@ -130,7 +144,7 @@ export const contactInfoSchema = z.object({
   category: z.string(),
   description: z.string(),
   products: z.array(z.unknown()),
-  chatId: chatIdSchema,
+  chatId: wireChatIdSchema,
   lastSeen: z.string().nullable().optional(),
   isArchive: z.boolean(),
   isDisappearing: z.boolean(),
@@ -156,7 +170,7 @@ const journalBase = {
   idMessage: z.string(),
   timestamp: z.number().int(),
   typeMessage: z.string(),
-  chatId: chatIdSchema,
+  chatId: wireChatIdSchema,
   isForwarded: z.boolean().optional(),
   forwardingScore: z.number().optional(),
   textMessage: z.string().optional(),
@@ -181,7 +195,7 @@ export const journalMessageSchema = z.discriminatedUnion("type", [
   z.looseObject({
     ...journalBase,
     type: z.literal("incoming"),
-    senderId: chatIdSchema,
+    senderId: wireChatIdSchema,
     senderName: z.string(),
     senderContactName: z.string().optional(),
   }),

@@ -1,10 +1,20 @@
 // The webhook endpoint Green-API posts to: authenticated by the instance's webhookUrlToken, journaled idempotently.
+// Every authenticated, parseable body of this instance gets 200 (one that cannot be read is kept in quarantine): a
+// refusal only makes Green-API deliver it again for a day.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../lib/context.ts";
 import { tokensEqual } from "../auth/tokens.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The token as Green-API's own integration library (@green-api/greenapi-integration, its webhook guard) reads the
+ * header: the second word, whatever the first (`Bearer`, `Basic`, …) — the docs do not promise which the service sends.
+ */
+function presentedToken(authorization: string | undefined): string {
+  return authorization?.trim().split(/\s+/)[1] ?? "";
+}
 
 export const webhookRoutes = new Hono<AppEnv>().post(
   "/webhooks/green-api/:instanceId{[0-9]{1,9}}",
@@ -18,7 +28,7 @@ export const webhookRoutes = new Hono<AppEnv>().post(
   async (c) => {
     const { instances, intake, log } = { ...c.var.deps, log: c.var.log };
     const instance = await instances.webhookAuth(Number(c.req.param("instanceId")));
-    const presented = c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? "";
+    const presented = presentedToken(c.req.header("authorization"));
     if (!instance || !presented || !tokensEqual(presented, instance.webhookToken)) {
       log.info({ instanceId: c.req.param("instanceId") }, "webhook refused: unknown instance or wrong token");
       return c.json({ error: "unauthorized" }, 401);
@@ -32,9 +42,9 @@ export const webhookRoutes = new Hono<AppEnv>().post(
     }
     const result = await intake.accept(instance.id, instance.idInstance, body, "webhook");
     if (!result.ok) {
-      log.info({ instanceId: instance.id, reason: result.reason }, "webhook refused: invalid notification");
+      log.info({ instanceId: instance.id, reason: result.reason }, "webhook refused");
       return c.json({ error: result.reason }, 400);
     }
-    return c.json({ ok: true, duplicate: result.duplicate });
+    return c.json(result.quarantined ? { ok: true, duplicate: result.duplicate, quarantined: true } : { ok: true, duplicate: result.duplicate });
   },
 );

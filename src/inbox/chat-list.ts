@@ -243,10 +243,16 @@ export function chatListQueries(db: Db) {
       return db.select({ id: instances.id, name: instances.name }).from(instances).where(scopeOfInstances(user)).orderBy(instances.name);
     },
 
-    /** One chat of an instance with its instance's name (undefined when it is not that instance's). */
+    /**
+     * One chat of an instance with its instance's name (undefined when it is not that instance's); `earlierWid` is the
+     * number's earlier phone when the chat was started under it (another phone is linked now).
+     */
     async getChat(instanceId: number, chatId: number) {
       const [row] = await db
-        .select({ id: chats.id, instanceId: chats.instanceId, instanceName: instances.name, instanceEnabled: instances.enabled, waChatId: chats.waChatId, name: chats.name })
+        .select({
+          id: chats.id, instanceId: chats.instanceId, instanceName: instances.name, instanceEnabled: instances.enabled, waChatId: chats.waChatId, name: chats.name,
+          earlierWid: sql<string | null>`case when ${chats.ownerWid} <> ${instances.wid} then ${chats.ownerWid} end`,
+        })
         .from(chats)
         .innerJoin(instances, eq(instances.id, chats.instanceId))
         .where(and(eq(chats.instanceId, instanceId), eq(chats.id, chatId)));

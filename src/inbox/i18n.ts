@@ -28,13 +28,14 @@ export const en = {
   "msg.sticker": "🏷 Sticker",
   "msg.document": "📄 Document",
   // Why a media download failed (stored with the message, shown next to the retry button).
-  "media.error.notGreenApi": "not a Green-API media URL",
+  "media.error.refused": "its link leads to a private or local address, which is not fetched",
   "media.error.tooLarge": "the file is larger than {mb} MB",
   "media.error.type": "the server sent a {type} file, which does not match the message",
   "media.error.http": "the media server answered {status}",
   "media.error.network": "the media server could not be reached",
   "media.error.noFile": "Green-API has no file for this message",
   "media.error.greenApi": "Green-API refused the download: {reason}",
+  "media.error.greenApiDown": "Green-API could not be reached to get a fresh link; try again later",
   "media.error.instanceGone": "the WhatsApp number was removed",
 } as const satisfies Record<string, Entry>;
 
@@ -63,12 +64,13 @@ export const ru: Record<keyof typeof en, Entry> = {
   "msg.voice": "🎤 Голосовое сообщение",
   "msg.sticker": "🏷 Стикер",
   "msg.document": "📄 Документ",
-  "media.error.notGreenApi": "ссылка ведёт не на медиасервер Green-API",
+  "media.error.refused": "ссылка ведёт на внутренний или локальный адрес, такие не загружаются",
   "media.error.tooLarge": "файл больше {mb} МБ",
   "media.error.type": "сервер прислал файл {type}, не подходящий к сообщению",
   "media.error.http": "медиасервер ответил {status}",
   "media.error.network": "медиасервер недоступен",
   "media.error.noFile": "у Green-API нет файла для этого сообщения",
   "media.error.greenApi": "Green-API отказал в загрузке: {reason}",
+  "media.error.greenApiDown": "Green-API недоступен, новую ссылку получить не удалось; повторите позже",
   "media.error.instanceGone": "номер WhatsApp удалён",
 };

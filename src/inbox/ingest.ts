@@ -5,10 +5,12 @@ import { jsonRows, queryRows } from "../db/rows.ts";
 import { chats, messages, reactions, type MessageMedia } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
+import { ignoredReason } from "../greenapi/ignored.ts";
 import type { HandlerContext, Intake } from "../greenapi/intake.ts";
 import { isMessageNotification, type MessageNotification } from "../greenapi/notifications.ts";
 import { translator, type Locale } from "../lib/i18n.ts";
 import { linkEchoes } from "./echoes.ts";
+import { chatKey, chatWithId, phoneChatOf, resolveChats, type WantedChat } from "./chat-ids.ts";
 import { extractMessage, type Effect, type MessageContent } from "./extract.ts";
 import { CALL_TYPE, previewText, renderCall } from "./render.ts";
 import { afterIngest } from "../team/index.ts";
@@ -20,6 +22,8 @@ export interface IngestOptions {
   locale: Locale;
   /** Called with the id of each new message whose media waits for download. */
   onMediaPending?: (messageId: number) => void;
+  /** Called after the commit with group chats that still have no name (their subject is asked of Green-API). */
+  onNamelessGroups?: (chatIds: number[]) => void;
   /**
    * Called in the storing transaction with the new incoming messages (not imported history), in order: their Telegram
    * notifications are queued with them, so a crash cannot keep the one without the other.
@@ -32,7 +36,10 @@ export interface StoredIncoming {
   id: number;
   instanceId: number;
   chatId: number;
+  /** The chat's own id (replies go there); the notification may have named its other id. */
   waChatId: string;
+  /** The person's other id (`…@c.us` of a `…@lid` chat or the reverse), when Green-API told it. */
+  altWaChatId?: string | null;
   /** The chat's name as stored with this message. */
   chatName: string | null;
   senderName: string | null;
@@ -46,7 +53,10 @@ export interface StoredIncoming {
 
 type NewMessage = MessageContent & {
   instanceId: number;
+  /** The chat id the notification named. */
   waChatId: string;
+  /** The person's other id when the notification told it too (LID mode): their chat is found under either. */
+  altWaChatId?: string | null;
   chatName: string | null;
   idMessage: string;
   direction: "in" | "out" | "system";
@@ -90,13 +100,13 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
   const announce = (ctx: HandlerContext, name: (typeof EVENTS)[keyof typeof EVENTS], instanceId: number, data: Record<string, unknown>) =>
     ctx.defer(() => bus.publish({ name, instanceId, data }));
 
-  /** Chat id and message id of `idMessage` in a chat of the instance, if stored. */
+  /** Chat id and message id of `idMessage` in a chat of the instance (under either of the person's ids), if stored. */
   async function findTarget(db: Db, instanceId: number, waChatId: string, idMessage: string) {
     const [row] = await db
       .select({ id: messages.id, chatId: messages.chatId })
       .from(messages)
       .innerJoin(chats, eq(chats.id, messages.chatId))
-      .where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, waChatId), eq(messages.idMessage, idMessage)));
+      .where(and(eq(chats.instanceId, instanceId), chatWithId(waChatId), eq(messages.idMessage, idMessage)));
     return row;
   }
 
@@ -132,41 +142,35 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
    */
   async function storeMany(ctx: HandlerContext, list: NewMessage[]): Promise<Array<{ messageId: number; chatId: number } | null>> {
     if (list.length === 0) return [];
-    const chatKey = (m: { instanceId: number; waChatId: string }) => `${m.instanceId} ${m.waChatId}`;
     const stored = await atomically(ctx, async (c) => {
       const { db } = c;
-      // The chats: a later non-empty name wins, as if stored one by one.
-      const wanted = new Map<string, { instanceId: number; waChatId: string; name: string | null }>();
-      for (const m of list) wanted.set(chatKey(m), { instanceId: m.instanceId, waChatId: m.waChatId, name: m.chatName ?? wanted.get(chatKey(m))?.name ?? null });
-      // One fixed statement each, whatever the number of rows (src/db/rows.ts).
-      const chatRows = (
-        await queryRows<{ id: string | number; instance_id: number; wa_chat_id: string; name: string | null; status: string; assignee_id: number | null }>(db, sql`
-          with x as (
-            select * from jsonb_to_recordset(${jsonRows([...wanted.values()].map((c) => ({ instance_id: c.instanceId, wa_chat_id: c.waChatId, name: c.name })))})
-              as x(instance_id int, wa_chat_id text, name text)),
-          created as (
-            insert into chats (instance_id, wa_chat_id, name) select instance_id, wa_chat_id, name from x
-            on conflict (instance_id, wa_chat_id) do nothing
-            returning id, instance_id, wa_chat_id, name, status, assignee_id)
-          -- Existing chats are only read here (their new name is written with their newest message, below).
-          select * from created
-          union all
-          select c.id, c.instance_id, c.wa_chat_id, c.name, c.status, c.assignee_id from chats c join x on c.instance_id = x.instance_id and c.wa_chat_id = x.wa_chat_id`)
-      ).map((c) => ({ id: Number(c.id), instanceId: c.instance_id, waChatId: c.wa_chat_id, name: c.name, status: c.status, assigneeId: c.assignee_id }));
-      const chatOf = new Map(chatRows.map((c) => [chatKey(c), c]));
+      // The chats: a later non-empty name wins, as if stored one by one; so does a later told other id (LID mode).
+      const wanted = new Map<string, WantedChat>();
+      for (const m of list) {
+        const before = wanted.get(chatKey(m));
+        wanted.set(chatKey(m), { instanceId: m.instanceId, waChatId: m.waChatId, altWaChatId: m.altWaChatId ?? before?.altWaChatId ?? null, name: m.chatName ?? before?.name ?? null });
+      }
+      // Keyed by the id each notification named, which may be the chat's other id.
+      const chatOf = await resolveChats(db, [...wanted.values()]);
+      // Groups no notification named: their subject is asked of Green-API after the commit (group-subjects.ts).
+      const nameless = [...wanted].flatMap(([key, w]) => {
+        const chat = chatOf.get(key)!;
+        return chat.waChatId.endsWith("@g.us") && !w.name && !chat.name ? [chat.id] : [];
+      });
+      if (nameless.length > 0) c.defer(() => opts.onNamelessGroups?.(nameless));
       const rows = list.map((m) => ({
         instance_id: m.instanceId, chat_id: chatOf.get(chatKey(m))!.id, id_message: m.idMessage, direction: m.direction, via: m.via, type: m.type,
-        text: m.text, sender_name: m.senderName, quoted_id_message: m.quotedIdMessage, media: m.media, raw: m.raw, sent_at: m.sentAt,
+        text: m.text, sender_name: m.senderName, sender_id: m.senderId ?? null, quoted_id_message: m.quotedIdMessage, media: m.media, raw: m.raw, sent_at: m.sentAt,
         status: m.direction === "out" ? "sent" : null,
       }));
       // Echoes of sends still waiting for Green-API's answer become those sends' ids instead of second bubbles.
       const linked = await linkEchoes(db, list.flatMap((m, i) => (m.via === "api" && !m.history ? [{ i, chatId: rows[i]!.chat_id, idMessage: m.idMessage, text: m.text, media: m.media, raw: m.raw }] : [])));
       for (const [i, send] of linked) announce(c, EVENTS.messageUpdated, list[i]!.instanceId, { ...send, status: "sent" });
       const created = await queryRows<{ id: string | number; chat_id: string | number; id_message: string }>(db, sql`
-        insert into messages (instance_id, chat_id, id_message, direction, via, type, text, sender_name, quoted_id_message, media, raw, sent_at, status)
-        select x.instance_id, x.chat_id, x.id_message, x.direction, x.via, x.type, x.text, x.sender_name, x.quoted_id_message, x.media, x.raw, x.sent_at, x.status
+        insert into messages (instance_id, chat_id, id_message, direction, via, type, text, sender_name, sender_id, quoted_id_message, media, raw, sent_at, status)
+        select x.instance_id, x.chat_id, x.id_message, x.direction, x.via, x.type, x.text, x.sender_name, x.sender_id, x.quoted_id_message, x.media, x.raw, x.sent_at, x.status
         from jsonb_to_recordset(${jsonRows(linked.size > 0 ? rows.filter((_, i) => !linked.has(i)) : rows)}) as x(instance_id int, chat_id bigint, id_message text, direction text, via text, type text, text text,
-          sender_name text, quoted_id_message text, media jsonb, raw jsonb, sent_at timestamptz, status text)
+          sender_name text, sender_id text, quoted_id_message text, media jsonb, raw jsonb, sent_at timestamptz, status text)
         on conflict (chat_id, id_message) do nothing
         returning id, chat_id, id_message`);
       const createdIds = new Map(created.map((r) => [`${r.chat_id} ${r.id_message}`, Number(r.id)]));
@@ -222,9 +226,10 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
         const r = result[i];
         if (!r || m.direction !== "in" || m.history) return [];
         // The chat's name after this batch's UPDATE above: its latest non-empty name, else the one it had.
-        const chatName = wanted.get(chatKey(m))!.name ?? chatOf.get(chatKey(m))!.name;
+        const chat = chatOf.get(chatKey(m))!;
+        const chatName = wanted.get(chatKey(m))!.name ?? chat.name;
         return [{
-          id: r.messageId, instanceId: m.instanceId, chatId: r.chatId, waChatId: m.waChatId, chatName, senderName: m.senderName, senderId: m.senderId ?? null,
+          id: r.messageId, instanceId: m.instanceId, chatId: r.chatId, waChatId: chat.waChatId, altWaChatId: chat.altWaChatId, chatName, senderName: m.senderName, senderId: m.senderId ?? null,
           type: m.type, text: m.text, media: m.media, quotedIdMessage: m.quotedIdMessage,
         }];
       });
@@ -255,12 +260,16 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
         run = [];
       };
       for (const { event, body } of items) {
+        // Status stories and channels are not chats (counted by src/greenapi/ignored.ts).
+        if (ignoredReason(event)) continue;
         const { content, effect } = extractMessage(event, body, t);
         const { chatId: waChatId, sender } = event.senderData;
         const sentAt = new Date(event.timestamp * 1000);
         if (effect) {
           await flush();
-          if (await applyEffect(c, instanceId, waChatId, effect, sender, sentAt)) continue;
+          // Who reacted: the sender, which some real bodies omit — then the customer, or for our side the own number.
+          const reactor = sender ?? (event.typeWebhook === "incomingMessageReceived" ? waChatId : event.instanceData.wid || waChatId);
+          if (await applyEffect(c, instanceId, waChatId, effect, reactor, sentAt)) continue;
         }
         if (!content) continue;
         const incoming = event.typeWebhook === "incomingMessageReceived";
@@ -268,6 +277,7 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
           ...content,
           instanceId,
           waChatId,
+          altWaChatId: phoneChatOf(event),
           chatName: chatNameOf(event),
           idMessage: event.idMessage,
           direction: incoming ? "in" : "out",

@@ -1,46 +1,30 @@
-// Fetching a message's file from Green-API: host allowlist, redirects re-checked, content type checked, size capped.
+// Fetching a message's file: public https hosts only (checked on the address connected to), redirects re-checked,
+// content type checked, size capped.
 import type { MessageMedia } from "../db/schema/index.ts";
 import type { InstanceCredentials } from "../greenapi/gateway.ts";
-import { defaultHosts, UNIVERSAL_HOSTS } from "../greenapi/hosts.ts";
+import { AddressRefusedError, fetchPublic, type Resolver } from "../lib/public-fetch.ts";
 import { MediaTooLargeError, type MediaStore, type StoredFile } from "./media-store.ts";
 
-/**
- * Green-API's file storage hosts named in the reference (shared/green-api.md §2): downloadFile answers with
- * `sw-media.storage.yandexcloud.net` URLs, sendFileByUpload with `sw-media-out.storage.yandexcloud.net` ones.
- */
-export const GREEN_API_STORAGE_HOSTS: readonly string[] = ["sw-media.storage.yandexcloud.net", "sw-media-out.storage.yandexcloud.net"];
+/** Redirects followed per download, each target checked again. */
+const MAX_REDIRECTS = 3;
 
 /**
- * Whether a download URL belongs to Green-API for this instance. Allowed: the instance's own apiUrl and mediaUrl
- * (scheme and host:port as configured), and over https only: the instance's default dedicated hosts
- * (`NNNN.api.greenapi.com`, `NNNN.media.greenapi.com`), the universal hosts (`api.green-api.com`,
- * `media.green-api.com`, `api.greenapi.com`) and the storage hosts above. Everything else is refused.
+ * Whether a URL is on the instance's own configured apiUrl or mediaUrl (same scheme, host and port). Those are
+ * trusted whatever they resolve to: a self-hosted gateway (or the fake) lives on a private address.
  */
-export function isGreenApiMediaUrl(url: string, instance: Pick<InstanceCredentials, "idInstance" | "apiUrl" | "mediaUrl">): boolean {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return false;
-  }
-  if (u.username || u.password) return false;
-  const own = [instance.apiUrl, instance.mediaUrl].flatMap((s) => (URL.canParse(s) ? [new URL(s)] : []));
-  if (own.some((o) => o.protocol === u.protocol && o.host === u.host)) return true;
-  if (u.protocol !== "https:" || u.port !== "") return false;
-  const hosts = new Set([
-    ...Object.values(defaultHosts(instance.idInstance)).map((h) => new URL(h).hostname),
-    ...Object.values(UNIVERSAL_HOSTS).map((h) => new URL(h).hostname),
-    "api.greenapi.com",
-    ...GREEN_API_STORAGE_HOSTS,
-  ]);
-  return hosts.has(u.hostname);
+export function isOwnOrigin(url: URL, instance: Pick<InstanceCredentials, "apiUrl" | "mediaUrl">): boolean {
+  if (url.username || url.password) return false;
+  return [instance.apiUrl, instance.mediaUrl].some((s) => {
+    const own = URL.canParse(s) ? new URL(s) : null;
+    return own?.protocol === url.protocol && own.host === url.host;
+  });
 }
 
 /** Why a download failed, as an i18n key with its parameters; `retryable` marks network trouble and 5xx. */
 export class MediaFetchError extends Error {
   override readonly name = "MediaFetchError";
   constructor(
-    readonly key: "media.error.notGreenApi" | "media.error.tooLarge" | "media.error.type" | "media.error.http" | "media.error.network",
+    readonly key: "media.error.refused" | "media.error.tooLarge" | "media.error.type" | "media.error.http" | "media.error.network",
     readonly params: Record<string, string | number> = {},
     readonly retryable = false,
     cause?: unknown,
@@ -64,29 +48,34 @@ export function typeFitsKind(type: string, kind: MessageMedia["kind"]): boolean 
 const bare = (type: string | null | undefined) => (type ?? "").split(";")[0]!.trim().toLowerCase();
 
 /**
- * Downloads `url` into the store. Redirects are followed by hand (at most 3), each target checked against the
- * allowlist. A generic content type (octet-stream) falls back to the type the message announced.
+ * Downloads `url` into the store. The URL must be https to a host whose addresses are all public (or on the
+ * instance's own origin); redirects are followed by hand (at most 3), each target checked the same way. A generic
+ * content type (octet-stream) falls back to the type the message announced.
  */
 export async function fetchMedia(
   url: string,
   media: MessageMedia,
-  instance: Pick<InstanceCredentials, "idInstance" | "apiUrl" | "mediaUrl">,
+  instance: Pick<InstanceCredentials, "apiUrl" | "mediaUrl">,
   store: MediaStore,
-  opts: { maxBytes: number; signal?: AbortSignal; fetch?: typeof fetch },
+  opts: { maxBytes: number; signal?: AbortSignal; fetch?: typeof fetch; resolve?: Resolver },
 ): Promise<StoredFile & { mimeType: string }> {
-  let target = url;
+  let target = URL.canParse(url) ? new URL(url) : null;
   let res: Response;
   for (let hop = 0; ; hop++) {
-    if (!isGreenApiMediaUrl(target, instance)) throw new MediaFetchError("media.error.notGreenApi");
+    if (!target) throw new MediaFetchError("media.error.refused");
     try {
-      res = await (opts.fetch ?? fetch)(target, { redirect: "manual", signal: opts.signal });
+      const init = { redirect: "manual", signal: opts.signal } as const;
+      res = isOwnOrigin(target, instance)
+        ? await (opts.fetch ?? fetch)(target, init)
+        : await fetchPublic(target, init, { fetch: opts.fetch, resolve: opts.resolve });
     } catch (cause) {
+      if (cause instanceof AddressRefusedError) throw new MediaFetchError("media.error.refused", {}, false, cause);
       throw new MediaFetchError("media.error.network", {}, true, cause);
     }
     const location = res.headers.get("location");
-    if (res.status < 300 || res.status > 399 || !location || hop === 3) break;
+    if (res.status < 300 || res.status > 399 || !location || hop === MAX_REDIRECTS) break;
     await res.body?.cancel();
-    target = new URL(location, target).toString();
+    target = URL.canParse(location, target.href) ? new URL(location, target) : null;
   }
   if (!res.ok) {
     await res.body?.cancel();

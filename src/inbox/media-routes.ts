@@ -44,6 +44,8 @@ export const mediaRoutes = new Hono<AppEnv>()
   .get(MEDIA, async (c) => {
     const found = await mediaOf(c);
     const media = found?.media;
+    // Someone wants a file not fetched yet (history, a long queue): it goes first; the bubble updates when it is here.
+    if (media?.state === "pending") c.var.deps.media.enqueue(Number(c.req.param("messageId")), true);
     const file = media?.state === "ready" && media.sha256 ? await c.var.deps.media.store.file(media.sha256) : null;
     if (!media || !file) throw new HTTPException(404, { message: "media not ready" });
     const etag = `"${media.sha256}"`;

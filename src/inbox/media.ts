@@ -1,4 +1,5 @@
-// Media of messages: background downloads from Green-API into the content-addressed store, retries, and uploads.
+// Media of messages: background downloads into the content-addressed store (the notification's URL, else a fresh one
+// from Green-API's downloadFile), retries, and uploads.
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { chats, messages, type MessageMedia } from "../db/schema/index.ts";
@@ -7,8 +8,9 @@ import { EVENTS } from "../events/names.ts";
 import { GreenApiError } from "../greenapi/errors.ts";
 import type { Gateway, InstanceCredentials } from "../greenapi/gateway.ts";
 import { SchedulerStoppedError } from "../greenapi/scheduler.ts";
-import { translator, type Locale, type MessageKey } from "../lib/i18n.ts";
+import { en, translator, type Locale, type MessageKey, type Translate } from "../lib/i18n.ts";
 import type { Logger } from "../lib/log.ts";
+import { AddressRefusedError, type Resolver } from "../lib/public-fetch.ts";
 import { fetchMedia, MediaFetchError } from "./media-fetch.ts";
 import { MAX_MEDIA_BYTES, type MediaStore } from "./media-store.ts";
 
@@ -25,6 +27,8 @@ export interface MediaServiceOptions {
   concurrency?: number;
   maxBytes?: number;
   fetch?: typeof fetch;
+  /** Resolves file hosts before their addresses are checked (default: the system resolver); tests stub it. */
+  resolve?: Resolver;
   /** Pause before the 2nd and 3rd attempt after network trouble or a 5xx (default 1 s, 3 s). */
   retryDelaysMs?: number[];
 }
@@ -34,9 +38,11 @@ export interface MediaService {
   readonly store: MediaStore;
   /** The media of a message of this instance (null when the message is elsewhere or has none). */
   get(instanceId: number, messageId: number): Promise<{ chatId: number; media: MessageMedia } | null>;
-  /** Queues the download of a message whose media is pending (runs once started). */
-  enqueue(messageId: number): void;
-  /** Puts a failed download of a message of this instance back in the queue; false when there is none to retry. */
+  /** Queues the download of a message whose media is pending (runs once started); `urgent` (someone is waiting for
+   * it) puts it first, and its downloadFile call before background ones. */
+  enqueue(messageId: number, urgent?: boolean): void;
+  /** Puts a failed download of a message of this instance back in the queue, urgently and straight to downloadFile
+   * (the notification's URL already failed); false when there is none to retry. */
   retry(instanceId: number, messageId: number): Promise<boolean>;
   /** Starts downloading, resuming every download left pending. */
   start(): Promise<void>;
@@ -46,7 +52,7 @@ export interface MediaService {
   idle(): Promise<void>;
 }
 
-type Job = { id: number; instanceId: number; chatId: number; idMessage: string | null; media: MessageMedia | null; waChatId: string };
+type Job = { id: number; instanceId: number; chatId: number; idMessage: string | null; media: MessageMedia | null; waChatId: string; altWaChatId: string | null };
 
 class Failure extends Error {
   constructor(readonly key: MessageKey, readonly params: Record<string, string | number> = {}) {
@@ -55,6 +61,20 @@ class Failure extends Error {
 }
 
 const pendingState = sql`${messages.media}->>'state' = 'pending'`;
+
+/** Why a download failed, in the reader's language (rows from before `reason` carry only the stored text). */
+export function mediaFailure(t: Translate, media: MessageMedia): string {
+  const key = media.reason?.key;
+  return key && Object.hasOwn(en, key) ? t(key as MessageKey, media.reason?.params) : (media.error ?? "?");
+}
+
+/** What went wrong underneath, for logs: a refusal's host and address, else an error code or name, never a URL
+ * (file URLs are bearer links). */
+function causeOf(err: MediaFetchError): string {
+  if (err.cause instanceof AddressRefusedError) return err.cause.message;
+  const cause = err.cause as { code?: unknown; name?: unknown } | undefined;
+  return String(cause?.code ?? cause?.name ?? "");
+}
 
 /** Waits `ms`, or less when the signal aborts. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -72,6 +92,7 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
   const concurrency = opts.concurrency ?? 4;
   const delays = opts.retryDelaysMs ?? [1000, 3000];
   const queue = new Set<number>();
+  const urgent = new Set<number>();
   const active = new Set<number>();
   const waiters: Array<() => void> = [];
   let running = false;
@@ -90,6 +111,7 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
         .catch((err) => log.error({ err, messageId: id }, "media download crashed"))
         .finally(() => {
           active.delete(id);
+          urgent.delete(id);
           pump();
           settle();
         });
@@ -106,67 +128,93 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
     if (updated) bus.publish({ name: EVENTS.messageUpdated, instanceId: job.instanceId, data: { messageId: job.id, chatId: job.chatId, change: "media", state: media.state } });
   }
 
-  /** A fresh download URL from Green-API (downloadFile, background priority). */
+  /**
+   * A fresh download URL from Green-API (downloadFile, through the instance's 5 RPS bucket). A chat known by two ids
+   * (a person's `@lid` and `@c.us`) is asked by the other one when the first has no such message.
+   */
   async function askGreenApi(instance: InstanceCredentials, job: Job): Promise<string> {
-    if (!job.idMessage) throw new Failure("media.error.noFile");
-    try {
-      const { downloadUrl } = await gateway.call(instance, "downloadFile", "background", (c) => c.downloadFile({ chatId: job.waChatId, idMessage: job.idMessage! }));
-      return downloadUrl;
-    } catch (err) {
-      if (err instanceof GreenApiError && /not found/i.test(err.reason)) throw new Failure("media.error.noFile");
-      if (err instanceof GreenApiError) throw new Failure("media.error.greenApi", { reason: err.reason });
-      throw err;
+    const priority = urgent.has(job.id) ? "normal" : "background";
+    for (const chatId of job.idMessage ? [job.waChatId, job.altWaChatId].filter((id) => id !== null) : []) {
+      try {
+        const { downloadUrl } = await gateway.call(instance, "downloadFile", priority, (c) => c.downloadFile({ chatId, idMessage: job.idMessage! }));
+        return downloadUrl;
+      } catch (err) {
+        if (!(err instanceof GreenApiError)) throw err;
+        // "File message encrypted url not found by chatId X and idMessage Y" (shared/green-api.md §2).
+        if (/not found/i.test(err.reason)) continue;
+        if (err.retryable) throw new Failure("media.error.greenApiDown");
+        throw new Failure("media.error.greenApi", { reason: err.reason });
+      }
     }
+    throw new Failure("media.error.noFile");
   }
 
-  async function fetchWithRetries(instance: InstanceCredentials, job: Job, media: MessageMedia) {
-    let url = media.downloadUrl || (await askGreenApi(instance, job));
-    let fresh = !media.downloadUrl;
+  /** Fetches a URL, waiting out network trouble and 5xx (`delays`) before giving up. */
+  async function fetchWithRetries(url: string, instance: InstanceCredentials, job: Job, media: MessageMedia) {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await fetchMedia(url, media, instance, store, { maxBytes, signal: abort.signal, fetch: opts.fetch });
+        return await fetchMedia(url, media, instance, store, { maxBytes, signal: abort.signal, fetch: opts.fetch, resolve: opts.resolve });
       } catch (err) {
         if (!(err instanceof MediaFetchError)) throw err;
-        // The URL in the notification may have expired: ask Green-API for a new one, once.
-        if (err.key === "media.error.http" && !fresh && Number(err.params.status) < 500) {
-          url = await askGreenApi(instance, job);
-          fresh = true;
-          continue;
-        }
         if (!err.retryable || attempt >= delays.length) throw new Failure(err.key, err.params);
-        log.info({ messageId: job.id, err: err.message, cause: String(err.cause ?? "") }, "media download failed; retrying");
+        log.info({ messageId: job.id, reason: err.key, cause: causeOf(err) }, "media download failed; retrying");
         await pause(delays[attempt]!, abort.signal);
         if (abort.signal.aborted) throw err;
       }
     }
   }
 
+  /**
+   * The file from the notification's URL; when that fails in any way (refused, unreachable, 4xx/5xx, expired), from
+   * the URL downloadFile hands out. A file too large or of the wrong type is what it is: no second try.
+   */
+  async function fetchFile(instance: InstanceCredentials, job: Job, media: MessageMedia) {
+    if (media.downloadUrl) {
+      try {
+        return await fetchMedia(media.downloadUrl, media, instance, store, { maxBytes, signal: abort.signal, fetch: opts.fetch, resolve: opts.resolve });
+      } catch (err) {
+        if (!(err instanceof MediaFetchError) || abort.signal.aborted) throw err;
+        if (err.key === "media.error.tooLarge" || err.key === "media.error.type") throw new Failure(err.key, err.params);
+        log.info({ messageId: job.id, reason: err.key, cause: causeOf(err) }, "media: the notification's URL failed; asking downloadFile");
+      }
+    }
+    return fetchWithRetries(await askGreenApi(instance, job), instance, job, media);
+  }
+
   async function download(id: number) {
     const [job] = await db
-      .select({ id: messages.id, instanceId: messages.instanceId, chatId: messages.chatId, idMessage: messages.idMessage, media: messages.media, waChatId: chats.waChatId })
+      .select({
+        id: messages.id, instanceId: messages.instanceId, chatId: messages.chatId, idMessage: messages.idMessage, media: messages.media,
+        waChatId: chats.waChatId, altWaChatId: chats.altWaChatId,
+      })
       .from(messages)
       .innerJoin(chats, eq(chats.id, messages.chatId))
       .where(eq(messages.id, id));
     const media = job?.media;
     if (!job || !media || media.state !== "pending") return;
-    const { error: _old, ...rest } = media;
+    const { error: _error, reason: _reason, ...rest } = media;
     try {
       const instance = await opts.loadInstance(job.instanceId);
       if (!instance) throw new Failure("media.error.instanceGone");
-      const file = await fetchWithRetries(instance, job, media);
+      const file = await fetchFile(instance, job, media);
       await finish(job, { ...rest, state: "ready", sha256: file.sha256, size: file.size, mimeType: file.mimeType });
     } catch (err) {
       if (abort.signal.aborted || err instanceof SchedulerStoppedError) return; // stays pending for the next start
       if (!(err instanceof Failure)) log.error({ err, messageId: id }, "media download failed unexpectedly");
       const failure = err instanceof Failure ? err : new Failure("media.error.network");
       log.info({ messageId: id, reason: failure.key }, "media download failed");
-      await finish(job, { ...rest, state: "failed", error: t(failure.key, failure.params) });
+      await finish(job, { ...rest, state: "failed", error: t(failure.key, failure.params), reason: { key: failure.key, params: failure.params } });
     }
   }
 
-  function enqueue(id: number) {
+  function enqueue(id: number, first = false) {
+    if (first) urgent.add(id);
     if (active.has(id)) return;
-    queue.add(id);
+    if (first && queue.size > 0) {
+      const rest = [...queue];
+      queue.clear();
+      for (const other of [id, ...rest]) queue.add(other);
+    } else queue.add(id);
     pump();
   }
 
@@ -183,12 +231,12 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
     async retry(instanceId, messageId) {
       const [row] = await db
         .update(messages)
-        .set({ media: sql`(${messages.media} - 'error') || '{"state":"pending"}'::jsonb` })
+        .set({ media: sql`(${messages.media} - 'error' - 'reason' - 'downloadUrl') || '{"state":"pending"}'::jsonb` })
         .where(and(eq(messages.id, messageId), eq(messages.instanceId, instanceId), sql`${messages.media}->>'state' = 'failed'`))
         .returning({ id: messages.id, chatId: messages.chatId });
       if (!row) return false;
       bus.publish({ name: EVENTS.messageUpdated, instanceId, data: { messageId, chatId: row.chatId, change: "media", state: "pending" } });
-      enqueue(messageId);
+      enqueue(messageId, true);
       return true;
     },
     async start() {

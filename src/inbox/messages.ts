@@ -23,6 +23,8 @@ export interface MessageView {
   type: string;
   text: string | null;
   senderName: string | null;
+  /** WhatsApp id of who wrote (`…@c.us`/`…@lid`): in a group, the member. */
+  senderId: string | null;
   senderUserId: number | null;
   via: "whatsapp" | "phone" | "api" | "web" | "telegram" | "auto";
   status: (typeof messages.$inferSelect)["status"];
@@ -45,6 +47,7 @@ const columns = {
   type: messages.type,
   text: messages.text,
   senderName: messages.senderName,
+  senderId: messages.senderId,
   senderUserId: messages.senderUserId,
   via: messages.via,
   status: messages.status,

@@ -3,6 +3,7 @@ import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import type { AppEnv } from "../lib/context.ts";
+import { clientIp } from "../lib/client-ip.ts";
 import { INSTANCE_SCOPE } from "../auth/instance-gate.ts";
 import { chatOfRoute, isHtmx, type RouteChat } from "./request.ts";
 import { deleteOwnMessage, editOwnMessage, type ChangeResult } from "./own-messages.ts";
@@ -41,6 +42,14 @@ async function bubble(c: C, chat: RouteChat, messageId: number, error?: { status
   return c.html(<Bubble ui={ui} m={found.message} chat={chatContext(ui, chat)} />);
 }
 
+/** Audits an edit or delete that went through (ids only, never the text). */
+async function audit(c: C, action: "message.edited" | "message.deleted", chat: RouteChat, messageId: number): Promise<void> {
+  const user = c.var.user!;
+  await c.var.deps.audit.record({
+    action, userId: user.id, actor: user.username, ip: clientIp(c), target: `message:${messageId}`, details: { instanceId: chat.instanceId, chatId: chat.id },
+  });
+}
+
 const statusOf = (result: Exclude<ChangeResult, { ok: true }>) => ("refusal" in result ? 409 : 502) as 409 | 502;
 
 export const ownMessageRoutes = new Hono<AppEnv>()
@@ -61,7 +70,10 @@ export const ownMessageRoutes = new Hono<AppEnv>()
     if (!form.success) return c.html(<EditBubble ui={uiFor(c)} m={message} error={c.var.t("inbox.emptyText")} />, 400);
     const result = await editOwnMessage(c.var.deps, ref, form.data.text);
     if (!result) throw new HTTPException(404, { message: "no such message" });
-    if (result.ok) return bubble(c, chat, message.id);
+    if (result.ok) {
+      await audit(c, "message.edited", chat, message.id);
+      return bubble(c, chat, message.id);
+    }
     c.var.log.info({ messageId: message.id, result }, "edit refused");
     if (!isHtmx(c)) return bubble(c, chat, message.id, { status: statusOf(result), text: reason(c, result) });
     return c.html(<EditBubble ui={uiFor(c)} m={message} error={reason(c, result)} />, statusOf(result));
@@ -71,7 +83,10 @@ export const ownMessageRoutes = new Hono<AppEnv>()
     const { chat, message, ref } = await target(c);
     const result = await deleteOwnMessage(c.var.deps, ref);
     if (!result) throw new HTTPException(404, { message: "no such message" });
-    if (result.ok) return bubble(c, chat, message.id);
+    if (result.ok) {
+      await audit(c, "message.deleted", chat, message.id);
+      return bubble(c, chat, message.id);
+    }
     c.var.log.info({ messageId: message.id, result }, "delete refused");
     return bubble(c, chat, message.id, { status: statusOf(result), text: reason(c, result) });
   });

@@ -2,6 +2,7 @@
 import type { MessageMedia } from "../db/schema/index.ts";
 import { messageDataSchema, type MessageData } from "../greenapi/messages.ts";
 import type { MessageKey, Translate } from "../lib/i18n.ts";
+import { shorten } from "../lib/names.ts";
 
 /** typeMessage values stored natively: their text (or caption) is the message body, files go to `media`. */
 export const NATIVE_TYPES: ReadonlySet<string> = new Set([
@@ -134,5 +135,5 @@ export function messageBody(m: RenderableMessage, t: Translate): string {
 export function previewText(m: RenderableMessage & { media: MessageMedia | null }, t: Translate): string {
   const body = messageBody(m, t).replace(/\s+/g, " ").trim();
   const line = m.media ? [m.media.kind === "document" && m.media.fileName ? `📄 ${m.media.fileName}` : t(MEDIA_KEYS[m.media.kind]), body].filter(Boolean).join(" · ") : body;
-  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+  return shorten(line, 120);
 }

@@ -9,6 +9,7 @@ import { randomToken } from "../auth/tokens.ts";
 import { INSTANCE_SCOPE } from "../auth/instance-gate.ts";
 import { EVENTS } from "../events/names.ts";
 import { newChatForm, sendFileForm, sendTextForm } from "./send.ts";
+import { linkStartedChat, recipientOf } from "./chat-ids.ts";
 import { MAX_MEDIA_BYTES } from "./media-store.ts";
 import { chatOfRoute, isHtmx, markRead, type RouteChat } from "./request.ts";
 import { Bubbles, Bubble } from "../../views/chats/bubble.tsx";
@@ -73,7 +74,10 @@ export const sendRoutes = new Hono<AppEnv>()
   .post(`${INSTANCE_SCOPE}/messages`, async (c) => {
     const form = newChatForm.safeParse(await c.req.parseBody());
     if (!form.success) return refuse(c, form.error.issues.some((i) => i.path[0] === "to") ? "inbox.newChat.invalid" : "inbox.emptyText", 400);
-    const result = await enqueue(c, form.data.to, form.data);
+    const { deps } = c.var;
+    // The person's chat under their other id (LID mode) when there is one; a new chat learns that id in the background.
+    const result = await enqueue(c, await recipientOf(deps.db, c.var.instanceId, form.data.to), form.data);
+    if (result.created) void linkStartedChat({ db: deps.db, gateway: deps.gateway, log: deps.log, loadInstance: (id) => deps.instances.getRow(id) }, result.chatId);
     const url = `/instances/${c.var.instanceId}/chats/${result.chatId}`;
     if (c.req.header("accept")?.includes("application/json")) return c.json(result, result.created ? 201 : 200);
     if (!isHtmx(c)) return c.redirect(url, 303);

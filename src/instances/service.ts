@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { chats, instanceStateLog, instances, messages, telegramChats } from "../db/schema/index.ts";
 import { visibleInstances } from "../auth/permissions.ts";
+import { normalizeChatId } from "../greenapi/ids.ts";
 import type { SessionUser } from "../auth/sessions.ts";
 
 export type InstanceRow = typeof instances.$inferSelect;
@@ -27,6 +28,8 @@ const viewColumns = {
   intakeMode: instances.intakeMode,
   state: instances.state,
   wid: instances.wid,
+  previousWid: instances.previousWid,
+  widChangedAt: instances.widChangedAt,
   quotaExceededAt: instances.quotaExceededAt,
   lastNotificationAt: instances.lastNotificationAt,
   intakeError: instances.intakeError,
@@ -83,6 +86,12 @@ export interface StateTransition {
   firstAuthorized: boolean;
   /** The change ends (or happens during) the restart that applies new settings. */
   settingsPending: boolean;
+}
+
+/** The instance's own number as `NNN@c.us`, whatever spelling Green-API used (`NNN:8@s.whatsapp.net`…); null for "" or a non-number. */
+function ownNumber(wid: string | null | undefined): string | null {
+  const n = wid ? normalizeChatId(wid) : null;
+  return n?.kind === "user" ? n.id : null;
 }
 
 export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?: () => number; onCountsError?: (err: unknown) => void } = {}) {
@@ -203,10 +212,13 @@ export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?
     /**
      * Records a state seen at Green-API; null when nothing changed. One transaction (row locked): the state log gets
      * the change, `offline_since` is set when the number leaves authorized and cleared when it returns, and
-     * "applying settings" ends once the instance reports authorized or notAuthorized. Listeners run only for real
-     * changes, once, in the process that made them.
+     * "applying settings" ends once the instance reports authorized or notAuthorized. A different number (`wid`, a
+     * re-scan with another phone) keeps the old one as `previous_wid`, and the chats it had stay marked as its own
+     * (`chats.owner_wid`). Listeners run only for real state changes, once, in the process that made them.
      */
-    async setState(id: number, state: InstanceState, wid?: string | null): Promise<StateTransition | null> {
+    async setState(id: number, state: InstanceState, reportedWid?: string | null): Promise<StateTransition | null> {
+      const wid = ownNumber(reportedWid);
+      let replaced: string | null = null;
       const transition = await db.transaction(async (tx) => {
         const [old] = await tx
           .select({ state: instances.state, wid: instances.wid, offlineSince: instances.offlineSince, settingsPendingSince: instances.settingsPendingSince })
@@ -214,8 +226,11 @@ export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?
           .where(eq(instances.id, id))
           .for("update");
         if (!old) return null;
-        const widChanged = Boolean(wid) && wid !== old.wid;
+        const widChanged = wid !== null && wid !== old.wid;
         if (old.state === state && !widChanged) return null;
+        // Another phone was linked: its predecessor is remembered.
+        const before = ownNumber(old.wid);
+        replaced = wid !== null && before !== null && before !== wid ? before : null;
         const online = state === "authorized";
         const settled = state === "authorized" || state === "notAuthorized";
         await tx
@@ -223,6 +238,7 @@ export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?
           .set({
             state,
             ...(wid ? { wid } : {}),
+            ...(replaced ? { previousWid: replaced, widChangedAt: sql`now()` } : {}),
             offlineSince: online ? null : old.offlineSince ?? sql`now()`,
             ...(settled ? { settingsPendingSince: null } : {}),
           })
@@ -237,6 +253,8 @@ export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?
         }
         return { instanceId: id, from: old.state, to: state, offlineSince: old.offlineSince, firstAuthorized, settingsPending: old.settingsPendingSince !== null };
       });
+      // Chats that never recorded a number were the predecessor's (after the commit: no chat row locks under the instance's).
+      if (replaced) await db.update(chats).set({ ownerWid: replaced }).where(and(eq(chats.instanceId, id), isNull(chats.ownerWid)));
       if (transition && transition.from !== transition.to) for (const listener of stateListeners) listener(transition);
       return transition;
     },

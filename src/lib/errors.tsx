@@ -11,9 +11,11 @@ export async function renderError(c: Context<AppEnv>, err: Error): Promise<Respo
   if (status >= 500) log.error({ err }, "request failed");
   else log.info({ status, reason: err.message }, "request refused");
 
+  if (err instanceof HTTPException && err.res) return err.res;
+  // Green-API's webhooks skip the page machinery (no locale, no renderer: src/app.tsx): a plain JSON answer, whatever failed.
+  if (c.req.path.startsWith("/webhooks/")) return c.json({ error: status >= 500 ? "internal error" : err.message }, status);
   const t = c.var.t;
   const detail = err instanceof HTTPException && err.message === "csrf" ? t("error.csrf") : undefined;
-  if (err instanceof HTTPException && err.res) return err.res;
   if (c.req.header("accept")?.includes("application/json") && !c.req.header("accept")?.includes("text/html")) {
     return c.json({ error: t(errorKeys(status)[0]), detail }, status);
   }

@@ -6,6 +6,7 @@ import * as inbox from "../inbox/i18n.ts";
 import * as inboxWeb from "../inbox/i18n-web.ts";
 import * as instances from "../instances/i18n.ts";
 import * as history from "../instances/history/i18n.ts";
+import * as intake from "../greenapi/i18n.ts";
 import * as telegram from "../telegram/i18n.ts";
 import * as usersI18n from "../users/i18n.ts";
 import * as audit from "../audit/i18n.ts";
@@ -13,8 +14,8 @@ import * as backups from "../backups/i18n.ts";
 import * as team from "../team/i18n.ts";
 
 /** Every capability's strings in one dictionary per language. */
-export const en = { ...coreEn, ...inbox.en, ...inboxWeb.en, ...instances.en, ...history.en, ...telegram.en, ...usersI18n.en, ...audit.en, ...backups.en, ...team.en };
-export const ru: Record<keyof typeof en, Entry> = { ...coreRu, ...inbox.ru, ...inboxWeb.ru, ...instances.ru, ...history.ru, ...telegram.ru, ...usersI18n.ru, ...audit.ru, ...backups.ru, ...team.ru };
+export const en = { ...coreEn, ...inbox.en, ...inboxWeb.en, ...instances.en, ...history.en, ...intake.en, ...telegram.en, ...usersI18n.en, ...audit.en, ...backups.en, ...team.en };
+export const ru: Record<keyof typeof en, Entry> = { ...coreRu, ...inbox.ru, ...inboxWeb.ru, ...instances.ru, ...history.ru, ...intake.ru, ...telegram.ru, ...usersI18n.ru, ...audit.ru, ...backups.ru, ...team.ru };
 
 export const locales = ["en", "ru"] as const;
 export type Locale = (typeof locales)[number];

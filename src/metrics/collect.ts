@@ -1,4 +1,5 @@
-// Gauges read from the database at scrape time: outbox depth and age, Telegram queue depth, instances by state.
+// Gauges read from the database at scrape time: outbox depth and age, Telegram queue depth, instances by state,
+// quarantined notifications.
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { queryRows } from "../db/rows.ts";
@@ -21,4 +22,9 @@ export async function collectDatabaseGauges(db: Db): Promise<void> {
   metrics.instances.reset();
   for (const state of instanceStates) metrics.instances.set({ state }, 0);
   for (const r of byState) metrics.instances.set({ state: String(r.state) }, Number(r.n));
+
+  // The quarantine's partial index holds only quarantined rows: counting them stays cheap however long the journal.
+  const quarantined = await queryRows(db, sql`select "notifications"."instance_id" as id, count(*)::int as n from "notifications" where "notifications"."quarantined_at" is not null group by 1`);
+  metrics.quarantined.reset();
+  for (const r of quarantined) metrics.quarantined.set({ instance: String(r.id) }, Number(r.n));
 }

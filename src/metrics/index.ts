@@ -14,6 +14,17 @@ export const metrics = {
     "Green-API notifications journaled (duplicates excluded), by typeWebhook and intake mode",
     ["type", "via"],
   ),
+  notificationsIgnored: registry.counter(
+    "greeninbox_notifications_ignored_total",
+    "Message notifications deliberately not stored (not customer conversations), by reason",
+    ["reason"],
+  ),
+  notificationsQuarantined: registry.counter(
+    "greeninbox_notifications_quarantined_total",
+    "Notifications put in quarantine (kept for admins and `intake replay`), by reason: invalid (could not be read) or failed (processing failed repeatedly)",
+    ["reason"],
+  ),
+  quarantined: registry.gauge("greeninbox_notifications_quarantined", "Notifications in quarantine now, by instance (the app's number id)", ["instance"]),
   outboxDepth: registry.gauge("greeninbox_outbox_depth", "Outgoing WhatsApp messages queued or being sent"),
   outboxOldest: registry.gauge("greeninbox_outbox_oldest_age_seconds", "Age of the oldest message still in the outbox (0 when empty)"),
   schedulerWait: registry.histogram(
@@ -29,4 +40,5 @@ export const metrics = {
 };
 
 metrics.up.set(undefined, Math.floor(Date.now() / 1000));
+for (const reason of ["invalid", "failed"]) metrics.notificationsQuarantined.inc({ reason }, 0);
 metrics.sseClients.set(undefined, 0);

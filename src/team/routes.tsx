@@ -13,9 +13,10 @@ import { TeamBar } from "../../views/team/bar.tsx";
 import { AvailabilityToggle, ChatTabs } from "../../views/team/list-filters.tsx";
 import { teamListQuery } from "./filters.ts";
 import { fillPlaceholders } from "./quick-replies.ts";
-import { STATUSES } from "./state.ts";
+import { STATUSES, type Assignment } from "./state.ts";
 import { availabilityForm, instanceTeamForm } from "./settings.ts";
 import { flash } from "../auth/cookies.ts";
+import { clientIp } from "../lib/client-ip.ts";
 import { teamOf } from "./index.ts";
 
 type C = Context<AppEnv>;
@@ -31,6 +32,18 @@ const noteForm = z.object({ text: z.string().trim().min(1).max(20_000), key: z.s
 const qrQuery = z.object({ q: z.string().trim().max(32).default("") });
 
 const actor = (c: C) => ({ id: c.var.user!.id, displayName: c.var.user!.displayName });
+
+const AUDITED = { took: "chat.taken", assigned: "chat.assigned", transferred: "chat.transferred", unassigned: "chat.unassigned", autoAssigned: "chat.assigned" } as const;
+
+/** Audits a take, assignment, transfer or unassignment made here (ids only: an assignment's note stays in the chat). */
+async function auditAssignment(c: C, chat: RouteChat, done: Assignment | null): Promise<void> {
+  if (!done) return;
+  const user = c.var.user!;
+  await c.var.deps.audit.record({
+    action: AUDITED[done.kind], userId: user.id, actor: user.username, ip: clientIp(c), target: `chat:${chat.id}`,
+    details: { instanceId: chat.instanceId, from: done.from, to: done.to },
+  });
+}
 
 async function form<T extends z.ZodType>(c: C, schema: T): Promise<z.infer<T>> {
   const parsed = schema.safeParse(await c.req.parseBody());
@@ -60,7 +73,7 @@ export const teamChatRoutes = new Hono<AppEnv>()
 
   .post(`${CHAT}/take`, async (c) => {
     const chat = await chatOfRoute(c);
-    await teamOf(c.var.deps).state.assign(chat.id, c.var.user!.id, actor(c));
+    await auditAssignment(c, chat, await teamOf(c.var.deps).state.assign(chat.id, c.var.user!.id, actor(c)));
     return bar(c, chat);
   })
 
@@ -69,6 +82,7 @@ export const teamChatRoutes = new Hono<AppEnv>()
     const { assignee, note } = await form(c, assignForm);
     const done = await teamOf(c.var.deps).state.assign(chat.id, assignee === "none" ? null : assignee, actor(c), note);
     if (!done && assignee !== "none") c.var.log.info({ chatId: chat.id, assignee }, "assignment refused or unchanged");
+    await auditAssignment(c, chat, done);
     return bar(c, chat);
   })
 

@@ -17,6 +17,13 @@ export interface Actor {
   displayName: string;
 }
 
+/** What an assignment did (the system line says the same): who had the chat before, who has it now. */
+export interface Assignment {
+  kind: "took" | "assigned" | "transferred" | "unassigned" | "autoAssigned";
+  from: number | null;
+  to: number | null;
+}
+
 export interface TeamStateOptions {
   db: Db;
   bus: EventBus;
@@ -127,15 +134,15 @@ export function createTeamState(opts: TeamStateOptions) {
 
     /**
      * Assigns the chat to `assigneeId` (null = unassign) on behalf of `actor`, with an optional note shown in the system
-     * line. Returns false when the assignee may not see the instance (nothing changes) or nothing changed.
+     * line. Returns what it did; null when the assignee may not see the instance (nothing changes) or nothing changed.
      */
-    async assign(chatId: number, assigneeId: number | null, actor: Actor | null, note: string | null = null): Promise<boolean> {
+    async assign(chatId: number, assigneeId: number | null, actor: Actor | null, note: string | null = null): Promise<Assignment | null> {
       const chat = await chatOf(chatId);
-      if (!chat) return false;
+      if (!chat) return null;
       let assigneeName: string | null = null;
       if (assigneeId !== null) {
         const [ok] = await db.select({ name: users.displayName }).from(users).where(and(eq(users.id, assigneeId), assignableWhere(chat.instanceId)));
-        if (!ok) return false;
+        if (!ok) return null;
         assigneeName = ok.name;
       }
       const [updated] = await db
@@ -143,18 +150,19 @@ export function createTeamState(opts: TeamStateOptions) {
         .set({ assigneeId, status: sql`case when ${chats.status} = 'resolved' then 'open' else ${chats.status} end`, updatedAt: sql`now()` })
         .where(and(eq(chats.id, chatId), assigneeId === null ? sql`${chats.assigneeId} is not null` : sql`${chats.assigneeId} is distinct from ${assigneeId}`))
         .returning({ id: chats.id });
-      if (!updated && !note) return false;
+      if (!updated && !note) return null;
       const by = actor?.displayName ?? t("team.system");
-      let line: string;
-      if (assigneeId === null) line = t("team.line.unassigned", { by });
-      else if (actor && actor.id === assigneeId) line = t("team.line.took", { by });
-      else if (chat.assigneeId !== null && chat.assigneeId !== assigneeId) line = t("team.line.transferred", { by, to: assigneeName! });
-      else line = actor ? t("team.line.assigned", { by, to: assigneeName! }) : t("team.line.autoAssigned", { to: assigneeName! });
+      const kind: Assignment["kind"] =
+        assigneeId === null ? "unassigned"
+        : actor && actor.id === assigneeId ? "took"
+        : chat.assigneeId !== null && chat.assigneeId !== assigneeId ? "transferred"
+        : actor ? "assigned" : "autoAssigned";
+      let line = t(`team.line.${kind}`, { by, to: assigneeName ?? "" });
       if (note) line = `${line}: ${note}`;
       await systemLine(chat, line, actor);
       changed(chat);
       if (assigneeId !== null) await notifyAssignee(chat, assigneeId, actor, note);
-      return true;
+      return { kind, from: chat.assigneeId, to: assigneeId };
     },
 
     /** Sets open / pending / resolved; false when it already was. */

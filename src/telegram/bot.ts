@@ -3,6 +3,7 @@ import type { ReplyFile } from "./download.ts";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Bot, GrammyError, HttpError, type Api } from "grammy";
+import type { AuditService } from "../audit/service.ts";
 import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Outbox } from "../greenapi/outbox.ts";
@@ -28,6 +29,8 @@ export interface FeatureDeps {
   chats: ChatDirectory;
   codes: CodeService;
   notifier: Notifier;
+  /** Links made or moved are recorded. */
+  audit: AuditService;
   /** Translator in the app's default locale (messages into shared chats). */
   t: Translate;
   defaultLocale: Locale;
@@ -37,8 +40,8 @@ export interface FeatureDeps {
   fetchFile?: (api: Api, file: ReplyFile) => Promise<{ sha256: string; size: number; fileName: string; mimeType: string }>;
 }
 
-/** The updates the features handle (my_chat_member is not in Telegram's default set when a list is given). */
-export const ALLOWED_UPDATES = ["message", "channel_post", "my_chat_member"] as const;
+/** The updates the features handle (a list replaces Telegram's default set: each kind must be named). */
+export const ALLOWED_UPDATES = ["message", "channel_post", "my_chat_member", "callback_query"] as const;
 
 /** A bot without features: the API client with flood control (429 waits, pacing to Telegram's limits). */
 export function createApiBot(token: string, apiRoot: string, timeScale = 1): Bot {

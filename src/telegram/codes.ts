@@ -1,12 +1,12 @@
-// One-time deep links that link a Telegram account to a user, and 6-digit sign-in codes sent by DM; only hashes are stored.
-import { and, desc, eq, gt, isNull, lt, ne, sql } from "drizzle-orm";
+// Account links (links.ts) and 6-digit sign-in codes sent by DM; only hashes are stored.
+import { and, desc, eq, isNull, lt, sql } from "drizzle-orm";
 import { GrammyError, type Api } from "grammy";
 import type { Db } from "../db/client.ts";
 import { telegramCodes, users } from "../db/schema/index.ts";
-import { hashSecret, randomToken, secretMatches } from "../auth/tokens.ts";
+import { hashSecret, secretMatches } from "../auth/tokens.ts";
 import { translator, type Locale } from "../lib/i18n.ts";
+import { createLinks } from "./links.ts";
 
-export const LINK_TTL_MS = 10 * 60_000;
 export const LOGIN_CODE_TTL_MS = 5 * 60_000;
 export const LOGIN_CODE_TRIES = 5;
 
@@ -44,29 +44,7 @@ const codeHash = (userId: number, code: string) => hashSecret(`${userId}:${code}
 export function createCodeService(opts: CodeServiceOptions) {
   const { db, api } = opts;
   return {
-    /** A one-time link `https://t.me/<bot>?start=<token>` (valid 10 minutes) that links whoever opens it to this user. */
-    async createLinkToken(userId: number): Promise<{ url: string; expiresAt: Date }> {
-      const token = randomToken();
-      const expiresAt = new Date(Date.now() + LINK_TTL_MS);
-      await db.insert(telegramCodes).values({ userId, purpose: "link", codeHash: hashSecret(token), expiresAt });
-      return { url: `https://t.me/${await opts.botUsername()}?start=${token}`, expiresAt };
-    },
-
-    /** Redeems a link token for a Telegram user (once); moves the link if that Telegram account was linked to someone else. */
-    async redeemLink(token: string, telegramUserId: number): Promise<{ id: number; displayName: string; locale: Locale | null } | null> {
-      if (!/^[a-z2-7]{24}$/.test(token)) return null;
-      return db.transaction(async (tx) => {
-        const [code] = await tx
-          .update(telegramCodes)
-          .set({ usedAt: sql`now()` })
-          .where(and(eq(telegramCodes.purpose, "link"), eq(telegramCodes.codeHash, hashSecret(token)), isNull(telegramCodes.usedAt), gt(telegramCodes.expiresAt, sql`now()`)))
-          .returning({ userId: telegramCodes.userId });
-        if (!code) return null;
-        await tx.update(users).set({ telegramUserId: null }).where(and(eq(users.telegramUserId, telegramUserId), ne(users.id, code.userId)));
-        const [user] = await tx.update(users).set({ telegramUserId }).where(eq(users.id, code.userId)).returning({ id: users.id, displayName: users.displayName, locale: users.locale });
-        return user ?? null;
-      });
-    },
+    ...createLinks({ db, botUsername: opts.botUsername }),
 
     /** Sends a fresh 6-digit sign-in code by DM (valid 5 minutes, 5 tries); earlier codes of the user stop working. */
     async sendLoginCode(userId: number): Promise<{ expiresAt: Date }> {

@@ -3,6 +3,7 @@ import type { Api } from "grammy";
 import type { MediaStore } from "../inbox/media-store.ts";
 import { fetchReplyFile, type ReplyFile } from "./download.ts";
 import type { Bot } from "grammy";
+import type { AuditService } from "../audit/service.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
@@ -27,6 +28,7 @@ export interface TelegramDeps {
   bus: EventBus;
   log: Logger;
   outbox: Outbox;
+  audit: AuditService;
   /** Where files from Telegram replies are stored before they are sent to WhatsApp. */
   mediaStore?: MediaStore;
 }
@@ -77,7 +79,7 @@ export function createTelegram(deps: TelegramDeps, options: TelegramOptions = {}
   });
   const token = config.TELEGRAM_BOT_TOKEN;
   const fetchFile = deps.mediaStore ? (api: Api, file: ReplyFile) => fetchReplyFile(api, config.TELEGRAM_API_ROOT, token, deps.mediaStore!, file) : undefined;
-  installFeatures(bot, { db, bus, log, outbox, posts, chats, codes, notifier, t, defaultLocale: config.DEFAULT_LOCALE, queued: poster.kick, fetchFile });
+  installFeatures(bot, { db, bus, log, outbox, posts, chats, codes, notifier, audit: deps.audit, t, defaultLocale: config.DEFAULT_LOCALE, queued: poster.kick, fetchFile });
 
   let polling: Promise<void> | null = null;
   let stopped = false;

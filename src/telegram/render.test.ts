@@ -38,8 +38,31 @@ describe("notificationPosts", () => {
     expect(sticker.map((p) => p.method)).toEqual(["sendMessage", "sendSticker"]);
   });
 
-  test("phone numbers from chat ids", () => {
+  test("phone numbers from chat ids; a privacy id or a group id is none", () => {
     expect(phoneOf("79001234567@c.us")).toBe("+79001234567");
-    expect(phoneOf("1234@lid")).toBe("1234");
+    expect(phoneOf("155508384256027@lid")).toBeNull();
+    expect(phoneOf("120363043968066561@g.us")).toBeNull();
+    expect(phoneOf(null)).toBeNull();
+  });
+
+  test("headers: a member known only by a privacy id, a group without a subject, a LID chat's phone, long names", () => {
+    const text = (input: Partial<NotificationInput>) => (notificationPosts({ ...base, ...input }, t)[0]!.payload as { text: string }).text.split("\n")[0];
+    expect(text({ waChatId: "120363@g.us", chatName: null, senderName: null, senderId: "155508384256027@lid" })).toBe("Unknown contact in “Group”");
+    expect(text({ waChatId: "155508384256027@lid", altWaChatId: "79001234567@c.us" })).toBe("Anna K · +79001234567");
+    expect(text({ waChatId: "155508384256027@lid", senderName: null, chatName: null })).toBe("Unknown contact");
+    expect(text({ senderName: null, chatName: null })).toBe("+79001234567");
+    const family = "👨‍👩‍👧‍👦".repeat(70);
+    expect(text({ waChatId: "120363@g.us", chatName: family, senderId: "79005550000@c.us" })).toBe(`Anna K · +79005550000 in “${"👨‍👩‍👧‍👦".repeat(63)}…”`);
+    expect(notificationPosts({ ...base, waChatId: "120363@g.us", chatName: "Buyers", senderId: "79005550000@c.us" }, translator("ru"))[0]!.payload).toMatchObject({ text: "Anna K · +79005550000 в «Buyers»\n📱 Sales\n\nhi" });
+  });
+
+  test("a long header is cut for a caption between graphemes, the bold part with it", () => {
+    const media = { kind: "image" as const, state: "ready" as const, sha256: "x" };
+    const [post] = notificationPosts({ ...base, media, senderName: "🙂", quotedText: "👨‍👩‍👧‍👦".repeat(300), text: "z".repeat(2000) }, t);
+    const { caption, caption_entities } = post!.payload as { caption: string; caption_entities: Array<{ length: number }> };
+    expect(caption.length).toBeLessThanOrEqual(1024);
+    expect(caption.length).toBeGreaterThan(1000);
+    expect(caption.endsWith("👨‍👩‍👧‍👦…")).toBe(true);
+    expect(caption_entities[0]!.length).toBe("🙂 · +79001234567".length);
   });
 });

@@ -2,6 +2,7 @@
 import type { MessageMedia } from "../db/schema/inbox.ts";
 import type { StoredIncoming } from "../inbox/ingest.ts";
 import type { Translate } from "../lib/i18n.ts";
+import { shorten } from "../lib/names.ts";
 import type { FileMethod, PostDraft, TextPayload } from "./posts.ts";
 
 export const TEXT_LIMIT = 4096;
@@ -12,17 +13,20 @@ const FILE_METHOD: Record<MessageMedia["kind"], FileMethod> = {
 };
 
 /** The message as stored, the number it came to, and the text of the message it quotes. */
-export type NotificationInput = Pick<StoredIncoming, "waChatId" | "chatName" | "senderName" | "senderId" | "type" | "text" | "media"> & {
+export type NotificationInput = Pick<StoredIncoming, "waChatId" | "altWaChatId" | "chatName" | "senderName" | "senderId" | "type" | "text" | "media"> & {
   instanceName: string;
   /** Text of the WhatsApp message this one quotes. */
   quotedText: string | null;
 };
 
-/** "79001234567@c.us" → "+79001234567"; other ids are shown as they are. */
-export function phoneOf(waId: string): string {
-  const m = /^(\d+)@c\.us$/.exec(waId);
-  return m ? `+${m[1]}` : waId.replace(/@.*$/, "");
+/** "79001234567@c.us" → "+79001234567"; a privacy id (`…@lid`) or a group id is no phone number: null. */
+export function phoneOf(waId: string | null | undefined): string | null {
+  const m = /^(\d+)@c\.us$/.exec(waId ?? "");
+  return m ? `+${m[1]}` : null;
 }
+
+/** Names in headers are cut (by grapheme) at this length: group subjects may run to 100 characters. */
+const NAME_MAX = 64;
 
 /** Splits text into pieces of at most `limit` UTF-16 units, preferring line breaks, then spaces; never inside a surrogate pair. */
 export function splitText(text: string, limit = TEXT_LIMIT): string[] {
@@ -40,14 +44,18 @@ export function splitText(text: string, limit = TEXT_LIMIT): string[] {
   return parts;
 }
 
-/** The header: first line bold (name · phone), then the instance, then what is quoted. */
+/**
+ * The header: first line bold (who wrote: name · phone; in a group also the group), then the instance, then what is
+ * quoted. A person's phone is shown when known: a group member's own id, or either id of a personal chat (LID mode).
+ */
 export function header(input: NotificationInput, t: Translate): { text: string; boldLength: number } {
   const group = input.waChatId.endsWith("@g.us");
-  const who = group ? (input.senderId ?? "") : input.waChatId;
-  const name = input.senderName || (group ? "" : input.chatName) || phoneOf(who);
-  const first = group ? t("tg.headerGroup", { name, phone: phoneOf(who), group: input.chatName || phoneOf(input.waChatId) }) : t("tg.header", { name, phone: phoneOf(who) });
+  const phone = group ? phoneOf(input.senderId) : phoneOf(input.waChatId) ?? phoneOf(input.altWaChatId);
+  const name = shorten(input.senderName || (group ? "" : input.chatName) || phone || t("tg.unknownSender"), NAME_MAX);
+  const who = phone && phone !== name ? t("tg.header", { name, phone }) : name;
+  const first = group ? t("tg.headerGroup", { who, group: shorten(input.chatName || t("tg.group"), NAME_MAX) }) : who;
   const lines = [first, t("tg.via", { instance: input.instanceName })];
-  if (input.quotedText) lines.push(t("tg.quote", { text: input.quotedText.length > 200 ? `${input.quotedText.slice(0, 199)}…` : input.quotedText }));
+  if (input.quotedText) lines.push(t("tg.quote", { text: shorten(input.quotedText, 200) }));
   return { text: lines.join("\n"), boldLength: first.length };
 }
 
@@ -79,7 +87,7 @@ export function notificationPosts(input: NotificationInput, t: Translate): PostD
     return [{ method, payload: { caption, caption_entities: bold, fallback: textPosts(head, `${note}\n\n${body}`.trim())[0]!.payload as TextPayload } }];
   }
   // Long text: the file goes with the header only, the text follows in messages of its own.
-  const captionHead = head.text.slice(0, CAPTION_LIMIT);
+  const captionHead = shorten(head.text, CAPTION_LIMIT, { measure: "utf16" });
   const fallback = textPosts(head, note)[0]!.payload as TextPayload;
   return [{ method, payload: { caption: captionHead, caption_entities: [{ ...bold[0]!, length: Math.min(head.boldLength, captionHead.length) }], fallback } }, ...textPosts(null, body)];
 }

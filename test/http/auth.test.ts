@@ -220,7 +220,7 @@ describe("behind one trusted proxy (TRUST_PROXY=1)", () => {
       const entries = await proxied.deps.db.query.auditLog.findMany();
       const ips = new Set(entries.filter((e) => !before.has(e.id)).map((e) => e.ip));
       expect(ips.has("198.51.100.24")).toBe(true);
-      for (const ip of ips) expect([real, "198.51.100.24"]).toContain(ip);
+      for (const ip of ips) expect([real, "198.51.100.24"]).toContain(ip ?? "");
     } finally {
       await proxied.stop();
     }

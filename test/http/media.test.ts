@@ -1,13 +1,15 @@
-// Media against the fake Green-API: downloads into the store, the gated media route, refusals, retry, file sends.
+// Media against the fake Green-API: files announced on Green-API's (unreachable) storage come through downloadFile into
+// the store; the gated media route; addresses never fetched; retry; opening a file not fetched yet; file sends.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq } from "drizzle-orm";
-import { instances, messages, notifications } from "../../src/db/schema/index.ts";
+import { chats, instances, messages, notifications } from "../../src/db/schema/index.ts";
 import { startFakeGreenApi, type FakeGreenApi, type InjectMessageInput } from "../fakes/green-api/index.ts";
 import { qrPng } from "../fakes/green-api/png.ts";
+import { waitFor } from "../fakes/green-api/testkit.ts";
 import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
 import { grant } from "../support/fixtures.ts";
@@ -24,6 +26,29 @@ let instanceId: number;
 let viewer: Agent;
 let outsider: Agent;
 
+/** Records every request it gets; any file URL on it must stay untouched. */
+const recorder = { hits: [] as string[] };
+const recorderServer = Bun.serve({
+  port: 0,
+  hostname: "127.0.0.1",
+  fetch(req) {
+    recorder.hits.push(new URL(req.url).pathname);
+    return new Response(PNG, { headers: { "content-type": "image/png" } });
+  },
+});
+const REC = recorderServer.port;
+
+/** Names the app looked up. Green-API's storage hosts are unreachable here (as expired URLs are); two public-looking
+ * names lead inside; nothing reaches the real DNS. */
+const asked: string[] = [];
+async function resolveFileHosts(name: string): Promise<string[]> {
+  asked.push(name);
+  if (name === "cdn.example.com") return ["10.0.0.1"];
+  if (name === "files.example.net") return ["127.0.0.1"];
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: "ENOTFOUND" });
+}
+const downloadFileCalls = () => fake.control.requests(ID).filter((r) => r.method === "downloadFile").length;
+
 beforeAll(async () => {
   await resetDatabase();
   fake = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 5, maxReceiveWaitMs: 200 } });
@@ -31,7 +56,7 @@ beforeAll(async () => {
     idInstance: ID, apiTokenInstance: TOKEN, state: "authorized",
     settings: { incomingWebhook: "yes", outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" },
   });
-  app = await startTestApp({ DATA_DIR: dataDir, OUTBOX_RECONCILE_SECONDS: "1", POLL_TIMEOUT_SECONDS: "5" });
+  app = await startTestApp({ DATA_DIR: dataDir, OUTBOX_RECONCILE_SECONDS: "1", POLL_TIMEOUT_SECONDS: "5" }, undefined, { resolveFileHosts });
   const { db, users } = app.deps;
   const [row] = await db
     .insert(instances)
@@ -55,6 +80,7 @@ afterAll(async () => {
   await app.deps.media.stop();
   await app.stop();
   await fake.stop();
+  recorderServer.stop(true);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -73,11 +99,17 @@ async function receive(input: InjectMessageInput, edit: (fileData: Record<string
 const mediaPath = (id: number, suffix = "") => `/instances/${instanceId}/media/${id}${suffix}`;
 
 describe("media downloads", () => {
-  test("an image is downloaded into the store and served to users who may see the instance", async () => {
+  test("a photo announced on do-media-7103.fra1.digitaloceanspaces.com comes through downloadFile and is shown in the chat", async () => {
+    const calls = downloadFileCalls();
     const m = await receive({ type: "imageMessage", chatId: CHAT, base64: PNG.toString("base64"), fileName: "photo.png", mimeType: "image/png", caption: "look" });
+    expect(m.media!.downloadUrl).toStartWith(`https://do-media-7103.fra1.digitaloceanspaces.com/${ID}/`);
+    expect(asked).toContain("do-media-7103.fra1.digitaloceanspaces.com");
+    expect(downloadFileCalls()).toBe(calls + 1);
     expect(m.text).toBe("look");
     expect(m.media).toMatchObject({ kind: "image", state: "ready", sha256: sha256(PNG), size: PNG.length, mimeType: "image/png" });
     expect(existsSync(join(dataDir, "media", sha256(PNG)))).toBe(true);
+    const page = await (await viewer.get(`/instances/${instanceId}/chats/${m.chatId}`)).text();
+    expect(page).toContain(`<img src="${mediaPath(m.id)}"`);
 
     const res = await viewer.get(mediaPath(m.id));
     expect(res.status).toBe(200);
@@ -111,17 +143,46 @@ describe("media downloads", () => {
     expect((await outsider.get(mediaPath(m.id, "/thumb"))).status).toBe(404);
   });
 
-  test("URLs outside Green-API for this instance are refused, and wrong content types fail", async () => {
-    for (const url of ["https://evil.example.com/a.png", "http://127.0.0.1:1/files/x/a.png", "https://sw-media.storage.yandexcloud.net.evil.example/a.png"]) {
-      const m = await receive({ type: "imageMessage", chatId: CHAT }, (f) => (f.downloadUrl = url));
-      expect(m.media, url).toMatchObject({ state: "failed", error: "not a Green-API media URL" });
-      expect((await viewer.get(mediaPath(m.id))).status).toBe(404);
+  test("URLs on private addresses, or on names resolving to them, are never fetched: the file comes through downloadFile", async () => {
+    recorder.hits.length = 0;
+    const urls = [
+      `http://127.0.0.1:${REC}/plain.png`,
+      `https://127.0.0.1:${REC}/tls.png`,
+      `https://[::ffff:127.0.0.1]:${REC}/mapped.png`,
+      `https://files.example.net:${REC}/rebound.png`,
+      `https://cdn.example.com/private.png`,
+      `https://169.254.169.254/latest/meta-data/`,
+    ];
+    for (const url of urls) {
+      const calls = downloadFileCalls();
+      const m = await receive({ type: "imageMessage", chatId: CHAT, base64: PNG.toString("base64"), mimeType: "image/png" }, (f) => (f.downloadUrl = url));
+      expect(m.media, url).toMatchObject({ state: "ready", sha256: sha256(PNG) });
+      expect(downloadFileCalls(), url).toBe(calls + 1);
     }
-    const html = await receive({ type: "imageMessage", chatId: CHAT, mimeType: "text/html", content: "<script>alert(1)</script>" });
-    expect(html.media).toMatchObject({ state: "failed", error: "the server sent a text/html file, which does not match the message" });
+    expect(recorder.hits).toEqual([]);
+    // Positive control: the recorder does count what reaches it.
+    await fetch(`http://127.0.0.1:${REC}/control.png`);
+    expect(recorder.hits).toEqual(["/control.png"]);
   });
 
-  test("a failed download can be retried (POST, CSRF-protected, gated) and then succeeds", async () => {
+  test("a file that cannot be had says why, in each reader's language; a wrong content type fails", async () => {
+    const html = await receive({ type: "imageMessage", chatId: CHAT, mimeType: "text/html", content: "<script>alert(1)</script>" });
+    expect(html.media).toMatchObject({ state: "failed", error: "the server sent a text/html file, which does not match the message" });
+
+    // A message Green-API does not know: downloadFile answers 400 "File message encrypted url not found".
+    const m = await receive({ type: "imageMessage", chatId: CHAT }, (f) => (f.downloadUrl = "https://cdn.example.com/gone.png"));
+    const { idMessage } = m;
+    await app.deps.db.update(messages).set({ idMessage: `${idMessage}-unknown`, media: { ...m.media!, state: "failed" } }).where(eq(messages.id, m.id));
+    expect(await app.deps.media.retry(instanceId, m.id)).toBe(true);
+    await app.deps.media.idle();
+    const [gone] = await app.deps.db.select().from(messages).where(eq(messages.id, m.id));
+    expect(gone!.media).toMatchObject({ state: "failed", error: "Green-API has no file for this message", reason: { key: "media.error.noFile" } });
+    const chat = `/instances/${instanceId}/chats/${m.chatId}`;
+    expect(await (await viewer.get(chat, { "accept-language": "en" })).text()).toContain("The file could not be downloaded: Green-API has no file for this message");
+    expect(await (await viewer.get(chat, { "accept-language": "ru" })).text()).toContain("Не удалось загрузить файл: у Green-API нет файла для этого сообщения");
+  });
+
+  test("a failed download can be retried (POST, CSRF-protected, gated) and then succeeds through downloadFile", async () => {
     // No URL in the notification: downloadFile is asked, and refused while the phone is not linked.
     const { idMessage, body } = fake.control.injectIncoming(ID, { type: "imageMessage", chatId: CHAT, base64: PNG.toString("base64"), fileName: "later.png", mimeType: "image/png" });
     fake.control.setState(ID, "notAuthorized");
@@ -136,13 +197,71 @@ describe("media downloads", () => {
 
     expect((await outsider.post(mediaPath(failed!.id, "/retry"))).status).toBe(404);
     expect((await viewer.post(mediaPath(failed!.id, "/retry"), {}, { csrf: false })).status).toBe(403);
+    const calls = downloadFileCalls();
     const res = await viewer.post(mediaPath(failed!.id, "/retry"), {}, { headers: { "hx-request": "true" } });
     expect(res.status).toBe(204);
     await app.deps.media.idle();
     const [ready] = await app.deps.db.select().from(messages).where(eq(messages.id, failed!.id));
     expect(ready!.media).toMatchObject({ state: "ready", sha256: sha256(PNG) });
     expect(ready!.media!.error).toBeUndefined();
+    expect(downloadFileCalls()).toBe(calls + 1);
     expect((await viewer.post(mediaPath(failed!.id, "/retry"))).status).toBe(404);
+  });
+
+  test("Try again after the notification's URL failed goes straight to downloadFile", async () => {
+    const { idMessage, body } = fake.control.injectIncoming(ID, { type: "imageMessage", chatId: CHAT, base64: PNG.toString("base64"), mimeType: "image/png" });
+    fake.control.setState(ID, "notAuthorized");
+    await app.deps.intake.accept(instanceId, ID, structuredClone(body), "webhook");
+    await app.deps.intake.idle();
+    await app.deps.media.idle();
+    const [failed] = await app.deps.db.select().from(messages).where(eq(messages.idMessage, idMessage));
+    expect(failed!.media).toMatchObject({ state: "failed", reason: { key: "media.error.greenApi" } });
+    fake.control.setState(ID, "authorized");
+
+    asked.length = 0;
+    const calls = downloadFileCalls();
+    expect((await viewer.post(mediaPath(failed!.id, "/retry"), {}, { headers: { "hx-request": "true" } })).status).toBe(204);
+    await app.deps.media.idle();
+    const [ready] = await app.deps.db.select().from(messages).where(eq(messages.id, failed!.id));
+    expect(ready!.media).toMatchObject({ state: "ready", sha256: sha256(PNG) });
+    expect(downloadFileCalls()).toBe(calls + 1);
+    // The dead storage URL was not tried again.
+    expect(asked).toEqual([]);
+  });
+
+  test("opening a file that was never fetched fetches it first, through downloadFile", async () => {
+    // A message stored with its file pending, in no download queue (as imported history may be).
+    const { idMessage } = fake.control.injectIncoming(ID, { type: "imageMessage", chatId: CHAT, base64: PNG.toString("base64"), mimeType: "image/png" });
+    const [anyInChat] = await app.deps.db.select({ chatId: messages.chatId }).from(messages).where(eq(messages.instanceId, instanceId)).limit(1);
+    const [row] = await app.deps.db
+      .insert(messages)
+      .values({ instanceId, chatId: anyInChat!.chatId, idMessage, direction: "in", via: "whatsapp", type: "imageMessage", media: { kind: "image", state: "pending", downloadUrl: "" } })
+      .returning();
+    const calls = downloadFileCalls();
+    expect((await viewer.get(mediaPath(row!.id))).status).toBe(404);
+    await waitFor(async () => {
+      const [now] = await app.deps.db.select().from(messages).where(eq(messages.id, row!.id));
+      return now!.media!.state === "ready";
+    }, 10_000);
+    expect(downloadFileCalls()).toBe(calls + 1);
+    const res = await viewer.get(mediaPath(row!.id));
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(PNG)).toBe(true);
+  });
+
+  test("a chat known by its @lid and @c.us ids asks downloadFile by the other id when the first has no such message", async () => {
+    const { idMessage } = fake.control.injectIncoming(ID, { type: "imageMessage", chatId: CHAT, base64: PNG.toString("base64"), mimeType: "image/png" });
+    const [chat] = await app.deps.db.insert(chats).values({ instanceId, waChatId: "155508384256027@lid", altWaChatId: CHAT, name: "Anna" }).returning();
+    const [row] = await app.deps.db
+      .insert(messages)
+      .values({ instanceId, chatId: chat!.id, idMessage, direction: "in", via: "whatsapp", type: "imageMessage", media: { kind: "image", state: "failed" } })
+      .returning();
+    const calls = downloadFileCalls();
+    expect(await app.deps.media.retry(instanceId, row!.id)).toBe(true);
+    await app.deps.media.idle();
+    const [ready] = await app.deps.db.select().from(messages).where(eq(messages.id, row!.id));
+    expect(ready!.media).toMatchObject({ state: "ready", sha256: sha256(PNG) });
+    expect(downloadFileCalls()).toBe(calls + 2);
   });
 });
 

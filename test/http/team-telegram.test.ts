@@ -87,7 +87,7 @@ describe("team workflow with Telegram", () => {
   test("assigning a chat sends the assignee a Telegram DM", async () => {
     rig.fake.control.start(manager.tg); // a linked user has started the bot (it may write to them)
     const [admin] = await rig.deps.db.insert(users).values({ username: "boss", displayName: "Boss", isAdmin: true }).returning();
-    expect(await team().state.assign(chatId, manager.userId, { id: admin!.id, displayName: "Boss" }, "call her")).toBe(true);
+    expect(await team().state.assign(chatId, manager.userId, { id: admin!.id, displayName: "Boss" }, "call her")).toMatchObject({ kind: "assigned", to: manager.userId });
     const dm = await eventually(() => rig.fake.control.sent(manager.tg).find((s) => s.text?.includes("Boss assigned you")));
     expect(dm.text).toContain("Note: call her");
   });

@@ -1,8 +1,9 @@
-// Sign-in with a Telegram code (2FA) and linking Telegram from the profile, against the fake Bot API.
+// Sign-in with a Telegram code (2FA), linking Telegram first when codes are required and none is linked, REQUIRE_2FA's
+// grace period, and linking from the profile — against the fake Bot API.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { createApp } from "../../src/app.tsx";
-import { telegramCodes, users } from "../../src/db/schema/index.ts";
+import { auditLog, telegramCodes, users } from "../../src/db/schema/index.ts";
 import { Agent } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
 import { eventually, startTelegramRig, type TelegramRig } from "../support/telegram.ts";
@@ -14,7 +15,8 @@ let tgUser: number;
 
 beforeAll(async () => {
   await resetDatabase();
-  rig = await startTelegramRig();
+  // Codes for admins, with the default 7 days of grace; the other users here are not admins.
+  rig = await startTelegramRig({ REQUIRE_2FA: "admins" });
   const app = createApp(rig.deps);
   server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (r, s) => app.fetch(r, s) });
   base = `http://127.0.0.1:${server.port}`;
@@ -74,13 +76,78 @@ describe("2FA sign-in", () => {
     expect((await agent.get("/")).status).toBe(303);
   });
 
-  test("2FA required without a linked Telegram refuses with an explanation", async () => {
-    const petr = (await rig.deps.users.findByUsername("petr"))!;
-    await rig.deps.db.update(users).set({ require2fa: true }).where(eq(users.id, petr.id));
+});
+
+describe("codes required, no Telegram linked yet", () => {
+  const linkUrl = (html: string) => /https:\/\/t\.me\/\w+\?start=([a-z2-7]{24})/.exec(html)?.[1];
+
+  test("the password leads to linking Telegram first, then to the code, then in", async () => {
+    const olga = await rig.deps.users.create({ username: "olga", displayName: "Olga", password: "olga-password" });
+    await rig.deps.db.update(users).set({ require2fa: true }).where(eq(users.id, olga.id));
+    const agent = new Agent(base);
+    const res = await agent.login("olga", "olga-password");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/login/link");
+    expect(agent.cookies.has("gi_session")).toBe(false);
+    expect(await (await agent.get("/login/link")).text()).toContain("no Telegram account is linked yet");
+
+    // This step is no way around the code: the code page is closed to it, and it never signs in by itself.
+    expect((await agent.get("/login/code")).headers.get("location")).toBe("/login");
+    expect((await agent.post("/login/code", { code: "123456" })).headers.get("location")).toBe("/login");
+    const early = await agent.post("/login/link/done");
+    expect(early.status).toBe(400);
+    expect(await early.text()).toContain("Telegram is not linked yet");
+    expect((await agent.get("/")).status).toBe(303);
+
+    const token = linkUrl(await (await agent.post("/login/link")).text())!;
+    expect(token).toBeString();
+    const [stored] = await rig.deps.db.select().from(telegramCodes).where(and(eq(telegramCodes.userId, olga.id), eq(telegramCodes.purpose, "enrol")));
+    expect(stored!.codeHash).not.toContain(token);
+    const olgaTg = rig.fake.control.createUser({ firstName: "Olga", languageCode: "en" }).id;
+    rig.fake.control.start(olgaTg, token);
+    await eventually(async () => (await rig.deps.users.findByUsername("olga"))!.telegramUserId === olgaTg);
+
+    const done = await agent.post("/login/link/done");
+    expect(done.status).toBe(303);
+    expect(done.headers.get("location")).toBe("/login/code");
+    const code = await eventually(() => rig.fake.control.sent(olgaTg).map((m) => /\b(\d{6})\b/.exec(m.text ?? "")?.[1]).find(Boolean));
+    expect((await agent.post("/login/code", { code })).status).toBe(303);
+    expect(await (await agent.get("/")).text()).toContain("Hello, Olga");
+    const actions = (await rig.deps.db.select().from(auditLog).where(eq(auditLog.userId, olga.id))).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(["auth.linkRequired", "user.telegramLinked", "auth.codeSent", "auth.login"]));
+  });
+
+  test("without the password's challenge the link step is closed", async () => {
+    const stranger = new Agent(base);
+    expect((await stranger.get("/login/link")).headers.get("location")).toBe("/login");
+    expect((await stranger.post("/login/link")).headers.get("location")).toBe("/login");
+    expect((await stranger.post("/login/link/done")).headers.get("location")).toBe("/login");
+    // A code challenge (ivan has Telegram) does not open it either.
+    const ivan = new Agent(base);
+    await passwordStep(ivan);
+    expect((await ivan.post("/login/link")).headers.get("location")).toBe("/login");
+  });
+});
+
+describe("REQUIRE_2FA=admins with a grace period", () => {
+  test("a new admin without Telegram is let in with a reminder; past the grace, led to link first", async () => {
+    const vika = await rig.deps.users.create({ username: "vika", displayName: "Vika", password: "vika-password", isAdmin: true });
+    const agent = new Agent(base);
+    const res = await agent.login("vika", "vika-password");
+    expect(res.headers.get("location")).toBe("/");
+    const home = await (await agent.get("/")).text();
+    expect(home).toContain("your account will need a code from Telegram to sign in");
+    const [login] = await rig.deps.db.select().from(auditLog).where(and(eq(auditLog.userId, vika.id), eq(auditLog.action, "auth.login")));
+    expect((login!.details as { codeGraceUntil: string }).codeGraceUntil).toBeString();
+
+    await rig.deps.db.update(users).set({ createdAt: sql`now() - interval '8 days'` }).where(eq(users.id, vika.id));
+    const late = await new Agent(base).login("vika", "vika-password");
+    expect(late.headers.get("location")).toBe("/login/link");
+  });
+
+  test("REQUIRE_2FA=admins leaves other users to their own setting", async () => {
     const res = await new Agent(base).login("petr", "petr-password");
-    expect(res.status).toBe(401);
-    expect(await res.text()).toContain("needs a Telegram code to sign in, but no Telegram account is linked");
-    await rig.deps.db.update(users).set({ require2fa: false }).where(eq(users.id, petr.id));
+    expect(res.headers.get("location")).toBe("/");
   });
 });
 

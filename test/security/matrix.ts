@@ -1,5 +1,6 @@
-// The access matrix as a check over any app's routing table: (admin, manager of A, agent of A, manager of B, user with
-// no instances, signed out) × every page, partial, media file and action. Returns the cells that are wrong.
+// The access matrix as a check over any app's routing table: (admin, user manager of A, manager of A, agent of A,
+// manager of B, user with no instances, signed out) × every page, partial, media file and action. Returns the cells
+// that are wrong. (Who may change what, between rights rather than numbers: rights.ts.)
 import type { Hono } from "hono";
 import { INSTANCE_SCOPE } from "../../src/auth/instance-gate.ts";
 import type { Agent } from "../support/app.ts";
@@ -32,13 +33,13 @@ export function fill(path: string, w: World, instanceSide: Side, objectSide: Sid
   const o = w[objectSide];
   return path
     .replace(/:instanceId(\{[^}]*\})?/, String(w[instanceSide].instanceId))
-    .replace(/:(\w+)(\{[^}]*\})?/g, (_, name: string) => {
+    .replace(/:(\w+)(\{(?:[^{}]|\{[^{}]*\})*\})?/g, (_, name: string) => {
       if (/^chat/i.test(name)) return String(o.chatId);
       if (/^(message|media|file)/i.test(name)) return String(o.messageId);
       if (/^contact/i.test(name)) return String(o.contactId);
       if (/^(quickReply|reply)/i.test(name)) return String(o.quickReplyId);
       if (/^label/i.test(name)) return String(w.labelId);
-      if (/^user/i.test(name)) return String(objectSide === "A" ? w.userIds.managerA : w.userIds.managerB);
+      if (/^user/i.test(name)) return String(objectSide === "A" ? w.subjectIds.peerA : w.subjectIds.peerB);
       if (/^session/i.test(name)) return "a".repeat(24);
       return "1";
     });
@@ -81,6 +82,7 @@ export const MANAGE_ONLY = new Set<string>([
 
 const HOLDS: Record<Role, Set<string>> = {
   admin: new Set(["admin", "manageUsers", "manageInstances"]),
+  userManagerA: new Set(["manageUsers"]),
   managerA: new Set(["manageInstances"]),
   agentA: new Set(),
   managerB: new Set(["manageInstances"]),
@@ -88,7 +90,7 @@ const HOLDS: Record<Role, Set<string>> = {
   anon: new Set(),
 };
 
-const ROLES: Role[] = ["admin", "managerA", "agentA", "managerB", "nobody", "anon"];
+const ROLES: Role[] = ["admin", "userManagerA", "managerA", "agentA", "managerB", "nobody", "anon"];
 const SIDES: Side[] = ["A", "B"];
 /** A body for refused actions: if any of it lands, the state check after the matrix notices. */
 export const PROBE_BODY = { text: "matrix-should-never-land", caption: "matrix-should-never-land", name: "matrix-should-never-land", to: "+7 900 000-00-00", code: "matrix", displayName: "matrix-should-never-land" };
@@ -119,6 +121,8 @@ export async function checkMatrix(routes: Route[], agents: Record<Role, Agent>, 
         const capability = CAPABILITY[key];
         const mayCapability = !capability || HOLDS[role].has(capability);
         const mayManage = !MANAGE_ONLY.has(key) || HOLDS[role].has("manageInstances");
+        // A user of a number one may not see is that number's too (a user manager of A reaches no user of B).
+        const otherNumbersUser = /:userId\b/.test(r.path) && !sees(obj);
         if (r.method === "GET") {
           for (const htmx of [false, true]) {
             const res = await agents[role].get(path, htmx ? { "hx-request": "true" } : {});
@@ -135,6 +139,8 @@ export async function checkMatrix(routes: Route[], agents: Record<Role, Agent>, 
               if (res.status < 400) note(what, `${res.status}, want 4xx (the object belongs to the other instance)`);
             } else if (!mayCapability || (scoped && !mayManage)) {
               if (res.status !== 403) note(what, `${res.status}, want 403 (missing capability)`);
+            } else if (otherNumbersUser) {
+              if (res.status !== 404) note(what, `${res.status}, want 404 (a user of a number this user may not see)`);
             } else if (capability || scoped || !hasObjectParams(r.path)) {
               // Permitted: the page (or partial) itself must work; a link to one object may redirect to its page.
               // Account-wide pages not named in CAPABILITY may still be for some users only (403).

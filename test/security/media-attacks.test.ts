@@ -1,5 +1,5 @@
 // Media routes under attack: path traversal in every spelling, and SSRF through downloadUrl in incoming notifications
-// (delivered over the real webhook route), proven against local servers that record every hit.
+// (delivered over the real webhook route) and in downloadFile answers, proven against local servers that record every hit.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
@@ -17,11 +17,11 @@ const dataDir = mkdtempSync(join(tmpdir(), "gi-sec-media-"));
 let app: TestApp;
 let viewer: Agent;
 
-/** Records every request; answers with a PNG. Listens on every interface, so any spelling of loopback reaches it. */
+/** Records every request; answers with a PNG. Listens on every interface (IPv4 and IPv6), so any spelling of loopback reaches it. */
 const recorder = { hits: [] as string[] };
 const recorderServer = Bun.serve({
   port: 0,
-  hostname: "0.0.0.0",
+  hostname: "::",
   fetch(req) {
     recorder.hits.push(new URL(req.url).pathname);
     return new Response(PNG, { headers: { "content-type": "image/png" } });
@@ -29,20 +29,38 @@ const recorderServer = Bun.serve({
 });
 const REC = recorderServer.port;
 
-/** The instance's own Green-API media host: serves /ok.png, and redirects /away to the recorder. */
+/**
+ * The instance's own Green-API host: serves /ok.png, redirects /away to the recorder, and answers downloadFile with a
+ * fresh URL of its own (/fresh/<idMessage>.png), or, for messages whose id starts with EVIL, with the recorder's.
+ */
 const own = { hits: [] as string[] };
 const ownServer = Bun.serve({
   port: 0,
   hostname: "127.0.0.1",
-  fetch(req) {
+  async fetch(req): Promise<Response> {
     const path = new URL(req.url).pathname;
-    own.hits.push(path);
+    if (path.includes("/downloadFile/")) {
+      const { idMessage } = (await req.json()) as { idMessage: string };
+      own.hits.push("downloadFile");
+      const downloadUrl: string = idMessage.startsWith("EVIL") ? `http://127.0.0.1:${REC}/from-downloadFile.png` : `${OWN}/fresh/${idMessage}.png`;
+      return Response.json({ downloadUrl });
+    }
+    own.hits.push(path.startsWith("/fresh/") ? "/fresh" : path);
     if (path === "/away") return new Response(null, { status: 302, headers: { location: `http://127.0.0.1:${REC}/redirected.png` } });
     if (path === "/away-relative") return new Response(null, { status: 302, headers: { location: `//localhost:${REC}/relative.png` } });
+    if (path === "/away-name") return new Response(null, { status: 302, headers: { location: `https://rebind.example.com:${REC}/rebound.png` } });
     return new Response(PNG, { headers: { "content-type": "image/png" } });
   },
 });
 const OWN = `http://127.0.0.1:${ownServer.port}`;
+
+/** Public-looking names that resolve inside: to loopback (where the recorder listens) and to the metadata address. */
+async function resolveFileHosts(name: string): Promise<string[]> {
+  if (name === "rebind.example.com") return ["127.0.0.1"];
+  if (name === "dual.example.com") return ["8.8.8.8", "::1"];
+  if (name === "meta.example.com") return ["169.254.169.254"];
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: "ENOTFOUND" });
+}
 
 let instanceId: number;
 let idInstance: number;
@@ -52,7 +70,7 @@ let trusting: { id: number; idInstance: number };
 beforeAll(async () => {
   await resetDatabase();
   writeFileSync(join(dataDir, "secret.txt"), OUTSIDE_SECRET);
-  app = await startTestApp({ DATA_DIR: dataDir });
+  app = await startTestApp({ DATA_DIR: dataDir }, undefined, { resolveFileHosts });
   const { db, users } = app.deps;
   webhookToken = "t".repeat(32);
   const [row] = await db
@@ -83,8 +101,8 @@ afterAll(async () => {
 });
 
 /** An incoming image whose notification names `downloadUrl`, posted to the webhook route; returns the stored message. */
-async function incomingImage(downloadUrl: string, to = { id: instanceId, idInstance }) {
-  const idMessage = crypto.randomUUID().replaceAll("-", "").toUpperCase();
+async function incomingImage(downloadUrl: string, to = { id: instanceId, idInstance }, prefix = "") {
+  const idMessage = prefix + crypto.randomUUID().replaceAll("-", "").toUpperCase();
   const body = {
     typeWebhook: "incomingMessageReceived",
     instanceData: { idInstance: to.idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" },
@@ -101,7 +119,7 @@ async function incomingImage(downloadUrl: string, to = { id: instanceId, idInsta
   return row!;
 }
 
-describe("SSRF: downloadUrl must be the instance's Green-API media host", () => {
+describe("SSRF: file URLs must lead to public addresses (or the instance's own host)", () => {
   test("the recorder sees a fetch when it is the instance's own host (positive control)", async () => {
     const before = recorder.hits.length;
     const m = await incomingImage(`http://127.0.0.1:${REC}/control.png`, trusting);
@@ -109,39 +127,60 @@ describe("SSRF: downloadUrl must be the instance's Green-API media host", () => 
     expect(recorder.hits.slice(before)).toEqual(["/control.png"]);
   });
 
-  test("other hosts, IP literals in every spelling, credentials and redirects away are refused and never fetched", async () => {
+  test("loopback in every spelling, private, metadata, names resolving inside, credentials and redirects away are never fetched", async () => {
     recorder.hits.length = 0;
     own.hits.length = 0;
     const urls = [
       `http://127.0.0.1:${REC}/plain.png`,
+      `https://127.0.0.1:${REC}/tls.png`,
       `http://localhost:${REC}/localhost.png`,
-      `http://[::1]:${REC}/v6.png`,
-      `http://2130706433:${REC}/decimal.png`,
-      `http://0x7f.1:${REC}/hex.png`,
-      `http://127.1:${REC}/short.png`,
-      `http://0.0.0.0:${REC}/any.png`,
+      `https://localhost:${REC}/localhost-tls.png`,
+      `https://[::1]:${REC}/v6.png`,
+      `https://[::ffff:127.0.0.1]:${REC}/mapped.png`,
+      `https://2130706433:${REC}/decimal.png`,
+      `https://0x7f.1:${REC}/hex.png`,
+      `https://127.1:${REC}/short.png`,
+      `https://0.0.0.0:${REC}/any.png`,
+      `https://10.0.0.1/private.png`,
+      `https://169.254.169.254/latest/meta-data/`,
+      `https://metadata.google.internal/computeMetadata/v1/`,
+      `https://rebind.example.com:${REC}/rebound.png`,
+      `https://dual.example.com:${REC}/one-of-two.png`,
+      `https://meta.example.com/latest/meta-data/`,
       `http://127.0.0.1:${ownServer.port}@127.0.0.1:${REC}/userinfo.png`,
       `http://user:pw@127.0.0.1:${ownServer.port}/creds.png`,
       `https://127.0.0.1:${ownServer.port}/other-scheme.png`,
-      `http://169.254.169.254/latest/meta-data/`,
       `file://${dataDir}/secret.txt`,
-      `https://sw-media.storage.yandexcloud.net.evil.example/a.png`,
       `${OWN}/away`,
       `${OWN}/away-relative`,
+      `${OWN}/away-name`,
     ];
     for (const url of urls) {
+      // Each file still arrives: Green-API's downloadFile hands out a fresh URL on the instance's own host.
       const m = await incomingImage(url);
-      expect(m.media?.state, url).toBe("failed");
-      expect((await viewer.get(`/instances/${instanceId}/media/${m.id}`)).status, url).toBe(404);
+      expect(m.media, url).toMatchObject({ state: "ready", size: PNG.length });
     }
     expect(recorder.hits).toEqual([]);
-    // The own host was asked only for the two redirects (whose targets were then refused).
-    expect(own.hits.sort()).toEqual(["/away", "/away-relative"]);
+    // The own host was asked for the three redirects (whose targets were then refused) and for a fresh URL each time.
+    const asked = own.hits.filter((h) => h !== "downloadFile" && h !== "/fresh");
+    expect(asked.sort()).toEqual(["/away", "/away-name", "/away-relative"]);
+    expect(own.hits.filter((h) => h === "downloadFile").length).toBe(urls.length);
+    expect(own.hits.filter((h) => h === "/fresh").length).toBe(urls.length);
+  });
+
+  test("a URL handed out by downloadFile gets the same policy", async () => {
+    recorder.hits.length = 0;
+    const m = await incomingImage(`https://10.0.0.1/private.png`, undefined, "EVIL");
+    expect(m.media).toMatchObject({ state: "failed", error: "its link leads to a private or local address, which is not fetched" });
+    expect((await viewer.get(`/instances/${instanceId}/media/${m.id}`)).status).toBe(404);
+    expect(recorder.hits).toEqual([]);
   });
 
   test("the instance's own media host is fetched", async () => {
+    own.hits.length = 0;
     const m = await incomingImage(`${OWN}/ok.png`);
     expect(m.media).toMatchObject({ state: "ready", size: PNG.length });
+    expect(own.hits).toEqual(["/ok.png"]);
     const res = await viewer.get(`/instances/${instanceId}/media/${m.id}`);
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).equals(PNG)).toBe(true);

@@ -20,6 +20,10 @@ const PUBLIC: Record<string, number[]> = {
   // The second sign-in step: without a pending challenge it sends the visitor back to /login.
   "GET /login/code": [303],
   "POST /login/code": [303],
+  // Linking Telegram before the code (codes required, none linked): the same, without a challenge at that stage.
+  "GET /login/link": [303],
+  "POST /login/link": [303],
+  "POST /login/link/done": [303],
   // OAuth sign-in: 404 here because no provider is configured in this test.
   "GET /login/:provider{github|google|oidc}": [404],
   "GET /login/:provider{github|google|oidc}/callback": [404],

@@ -29,7 +29,9 @@ describe("Telegram posts", () => {
   test("hostile sender, instance and text arrive verbatim, without a parse mode, with only the header in bold", async () => {
     await incoming(rig.deps, { instanceId, chatId, text: `Text ${HOSTILE}`, senderName: `Sender ${HOSTILE}` });
     const sent = await eventually(() => rig.fake.control.sent(channel).find((s) => s.text?.includes("Text <script>")));
-    const head = `Sender ${HOSTILE} · +79001112233`;
+    // The sender's name is cut to 64 characters in the header, the rest verbatim.
+    const head = sent.text!.split("\n")[0]!;
+    expect(head).toMatch(/^Sender <script>alert\(1\)<\/script>"><img src=x onerror=alert\(1\)><.*… · \+79001112233$/);
     expect(sent.text).toBe(`${head}\n📱 Inst ${HOSTILE}\n\nText ${HOSTILE}`);
     expect(sent.parseMode).toBeUndefined();
     expect(sent.entities).toEqual([{ type: "bold", offset: 0, length: head.length }]);

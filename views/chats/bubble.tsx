@@ -2,7 +2,8 @@
 import type { FC } from "hono/jsx";
 import type { MessageView } from "../../src/inbox/service.ts";
 import { MoreIcon } from "../components/icons.tsx";
-import { dayKey, dayLabel, timeOf, type Ui } from "./format.ts";
+import { dayKey, dayLabel, phoneOf, timeOf, type Ui } from "./format.ts";
+import { shorten } from "../../src/lib/names.ts";
 import { Media, mediaLabel } from "./media.tsx";
 import { deleteRefusal, editRefusal } from "../../src/inbox/own-messages.ts";
 
@@ -44,7 +45,7 @@ export const Ticks: FC<{ ui: Ui; status: Status }> = ({ ui, status }) => {
 
 /** Who sent an outgoing message (which manager, "via Telegram", "from the phone"), or a group member for incoming. */
 export function senderLabel(ui: Ui, m: MessageView, chat: ChatContext): string | null {
-  if (m.direction === "in") return chat.group ? m.senderName : null;
+  if (m.direction === "in") return chat.group ? memberLabel(ui, m) : null;
   if (m.direction !== "out") return null;
   switch (m.via) {
     case "telegram":
@@ -60,9 +61,14 @@ export function senderLabel(ui: Ui, m: MessageView, chat: ChatContext): string |
   }
 }
 
+/** A group member as the group shows them: their name, else their number, else "unknown". */
+function memberLabel(ui: Ui, m: Pick<MessageView, "senderName" | "senderId">): string {
+  return m.senderName?.trim() || (m.senderId && phoneOf(m.senderId)) || ui.t("inbox.unknownContact");
+}
+
 /** Short text of a message for quotes and previews. */
 function snippet(ui: Ui, m: { text: string | null; mediaKind: string | null }): string {
-  return (m.text ?? "").slice(0, 140) || (m.mediaKind ? mediaLabel(ui, m.mediaKind) : "");
+  return shorten(m.text ?? "", 140) || (m.mediaKind ? mediaLabel(ui, m.mediaKind) : "");
 }
 
 const Quote: FC<{ ui: Ui; m: MessageView; chat: ChatContext }> = ({ ui, m, chat }) => {

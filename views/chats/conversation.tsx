@@ -8,6 +8,7 @@ import { Bubbles, DaySeparator, type ChatContext } from "./bubble.tsx";
 import { Composer } from "./composer.tsx";
 import { TeamBarSlot } from "../team/bar.tsx";
 import { contactLabel, dayKey, phoneOf, type Ui } from "./format.ts";
+import { initial } from "../../src/lib/names.ts";
 
 export interface ConversationChat {
   id: number;
@@ -17,6 +18,8 @@ export interface ConversationChat {
   name: string | null;
   /** False: the number is disabled and sends wait (a notice above the composer says so). */
   instanceEnabled?: boolean;
+  /** The number's earlier phone (`wid`) when this chat was started under it, before a re-scan with another phone. */
+  earlierWid?: string | null;
 }
 
 export function chatContext(ui: Ui, chat: { name: string | null; waChatId: string }): ChatContext {
@@ -65,10 +68,13 @@ export const ConversationPane: FC<{ ui: Ui; chat: ConversationChat; messages: Me
         <a class="icon-button back-link" href="/chats" hx-get="/chats" hx-target="#chat-pane" hx-swap="outerHTML" hx-push-url="true" aria-label={ui.t("inbox.back")} title={ui.t("inbox.back")}>
           <BackIcon />
         </a>
-        <span class="avatar" aria-hidden="true">{ctx.label.slice(0, 1).toUpperCase()}</span>
+        <span class="avatar" aria-hidden="true">{initial(ctx.label)}</span>
         <div class="chat-head-text">
           <h2 id="chat-title">{ctx.label}</h2>
           <p class="muted small">{[phone !== ctx.label ? phone : null, chat.instanceName].filter(Boolean).join(" · ")}</p>
+          {chat.earlierWid && (
+            <p class="muted small earlier-number" data-earlier-number>{ui.t("history.earlierNumber", { number: phoneOf(chat.earlierWid) ?? chat.earlierWid })}</p>
+          )}
           <p class="viewers small" aria-live="polite" hx-post={`${base}/viewing`} hx-trigger={`load, every ${VIEWING_PING_MS / 1000}s`} hx-swap="innerHTML"></p>
         </div>
       </header>

@@ -6,6 +6,7 @@ import { BellIcon, SoundIcon } from "../components/icons.tsx";
 import { EmptyState } from "../components/empty.tsx";
 import { mediaLabel } from "./media.tsx";
 import { contactLabel, listTime, type Ui } from "./format.ts";
+import { initial } from "../../src/lib/names.ts";
 import { NewChat } from "./new-chat.tsx";
 import { RowChips } from "../team/chips.tsx";
 import { ChatTabs, ListFilters } from "../team/list-filters.tsx";
@@ -46,7 +47,7 @@ export const ChatRow: FC<{ ui: Ui; chat: ChatListItem; oob?: boolean }> = ({ ui,
   return (
     <li id={`chat-${chat.id}`} class={chat.unread > 0 ? "chat-row has-unread" : "chat-row"} hx-swap-oob={oob ? "true" : undefined}>
       <a class="chat-link" href={url} hx-get={url} hx-target="#chat-pane" hx-swap="outerHTML" hx-push-url="true">
-        <span class="avatar" aria-hidden="true">{label.slice(0, 1).toUpperCase()}</span>
+        <span class="avatar" aria-hidden="true">{initial(label)}</span>
         <span class="chat-main">
           <span class="chat-top">
             <span class="chat-name">{label}</span>

@@ -12,6 +12,7 @@ import { chatContext } from "./conversation.tsx";
 import { contactLabel, dayKey, type Ui } from "./format.ts";
 import { ChatRow } from "./list.tsx";
 import { mediaLabel } from "./media.tsx";
+import { shorten } from "../../src/lib/names.ts";
 
 export type { Frame };
 
@@ -69,7 +70,7 @@ async function bubbleOf(deps: AppDeps, ui: Ui, event: AppEvent): Promise<Rendere
       const html = await toHtml(<Bubbles ui={ui} messages={[m]} chat={chatContext(ui, chat)} afterDay={afterDay} />);
       const frames: Frame[] = [{ event: `msgs.${chatId}`, data: html }];
       if (m.direction === "in") {
-        const body = (m.text ?? (m.media ? mediaLabel(ui, m.media.kind) : "")).slice(0, 200);
+        const body = shorten(m.text ?? (m.media ? mediaLabel(ui, m.media.kind) : ""), 200);
         const notify = { title: `${contactLabel(ui, chat)} · ${chat.instanceName}`, body, url: `/instances/${chat.instanceId}/chats/${chatId}`, tag: `chat-${chatId}` };
         frames.push({ event: "notify", data: JSON.stringify(notify) });
       }

@@ -1,5 +1,6 @@
 // Media inside a bubble: thumbnail while downloading, then the file from the gated media route; retry when it failed.
 import type { FC } from "hono/jsx";
+import { mediaFailure } from "../../src/inbox/media.ts";
 import type { MessageView } from "../../src/inbox/service.ts";
 import type { MessageKey } from "../../src/lib/i18n.ts";
 import { fileSize, type Ui } from "./format.ts";
@@ -24,7 +25,7 @@ export const Media: FC<{ ui: Ui; m: MessageView }> = ({ ui, m }) => {
       <div class="media media-failed">
         {thumb}
         <p class="msg-error">
-          {ui.t("inbox.media.failed", { reason: media.error ?? "?" })}{" "}
+          {ui.t("inbox.media.failed", { reason: mediaFailure(ui.t, media) })}{" "}
           <button type="button" class="link-button" hx-post={`${src}/retry`} hx-swap="none">{ui.t("inbox.media.retry")}</button>
         </p>
       </div>

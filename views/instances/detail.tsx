@@ -10,6 +10,7 @@ export type StateLogEntry = { state: InstanceView["state"]; at: Date };
 import { ConnectPanel, InstanceActions, PhoneCodeForm, type ConnectProps } from "./connect.tsx";
 import { InstanceAlerts, IntakeHealth, live, phoneOf, StateBadge } from "./list.tsx";
 import { HistoryPanelLoader } from "./history.tsx";
+import { QuarantinePanel, type QuarantinePanelProps } from "./quarantine.tsx";
 
 /** Name, state and facts; re-fetched whenever the instance changes. */
 export const InstanceStatus: FC<{ instance: InstanceView; stateLog?: StateLogEntry[] }> = ({ instance: i, stateLog }) => {
@@ -18,6 +19,11 @@ export const InstanceStatus: FC<{ instance: InstanceView; stateLog?: StateLogEnt
     <section id={`instance-${i.id}-status`} {...live(i.id, "state", `/instances/${i.id}/status`)}>
       <h1>{i.name} <StateBadge state={i.state} /></h1>
       <InstanceAlerts instance={i} />
+      {i.wid && i.previousWid && i.widChangedAt && (
+        <p class="flash flash-info small" data-wid-changed>
+          {t("history.numberChanged", { from: phoneOf(i.previousWid)!, to: phoneOf(i.wid)!, date: formatDateTime(locale, i.widChangedAt) })}
+        </p>
+      )}
       <dl class="facts">
         <dt>{t("instances.idInstance")}</dt><dd>{i.idInstance}</dd>
         <dt>{t("instances.number")}</dt><dd>{phoneOf(i.wid) ?? t("instances.noNumber")}</dd>
@@ -41,7 +47,8 @@ export const InstanceStatus: FC<{ instance: InstanceView; stateLog?: StateLogEnt
   );
 };
 
-export const InstancePage: FC<ConnectProps & { stateLog?: StateLogEntry[] }> = (props) => {
+/** `quarantine`: the number's unreadable notifications, for those who may manage it. */
+export const InstancePage: FC<ConnectProps & { stateLog?: StateLogEntry[]; quarantine?: Omit<QuarantinePanelProps, "instanceId"> }> = (props) => {
   const { t } = useRequestContext<AppEnv>().var;
   const i = props.instance;
   return (
@@ -52,6 +59,7 @@ export const InstancePage: FC<ConnectProps & { stateLog?: StateLogEntry[] }> = (
       <ConnectPanel {...props} />
       <PhoneCodeForm instance={i} mayManage={props.mayManage} />
       <HistoryPanelLoader instanceId={i.id} />
+      {props.quarantine && <QuarantinePanel instanceId={i.id} {...props.quarantine} />}
       {props.mayManage && <InstanceActions instance={i} />}
     </>
   );

@@ -1,4 +1,5 @@
-// The history import panel of a number's page: start, live progress (chats, messages, time left), cancel, outcome.
+// The history import panel of a number's page: start, live progress (chats, messages, time left), cancel, outcome,
+// and the chats that had more messages than the per-chat cap.
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../../src/lib/context.ts";
@@ -13,6 +14,10 @@ export interface HistoryPanelProps {
   linked: boolean;
   mayManage: boolean;
   progress: ImportProgress | null;
+  /** At most this many of each chat's newest messages are imported. */
+  cap: number;
+  /** Chats that had more than `cap` messages (the first few names); null while an import runs. */
+  capped: { total: number; names: string[] } | null;
 }
 
 const panelId = (instanceId: number) => `instance-${instanceId}-history`;
@@ -56,13 +61,21 @@ const StartForm: FC<{ instanceId: number; again: boolean }> = ({ instanceId, aga
   );
 };
 
-export const HistoryPanel: FC<HistoryPanelProps> = ({ instanceId, linked, mayManage, progress: p }) => {
+/** The chats whose older messages were left at Green-API: how many, and the first names. */
+const Capped: FC<{ cap: string; capped: { total: number; names: string[] } }> = ({ cap, capped }) => {
   const { t } = useRequestContext<AppEnv>().var;
+  const names = capped.names.join(", ") + (capped.total > capped.names.length ? ", …" : "");
+  return <p class="flash flash-info small" data-capped={capped.total}>{t("history.capped", { count: capped.total, cap, names })}</p>;
+};
+
+export const HistoryPanel: FC<HistoryPanelProps> = ({ instanceId, linked, mayManage, progress: p, cap: capCount, capped }) => {
+  const { t, locale } = useRequestContext<AppEnv>().var;
   const running = p?.status === "running";
+  const cap = new Intl.NumberFormat(locale).format(capCount);
   return (
     <section class="card history" id={panelId(instanceId)} {...liveAttrs(instanceId)} data-status={p?.status ?? "none"}>
       <h2>{t("history.title")}</h2>
-      {!p && <p class="muted">{t("history.none")}</p>}
+      {!p && <p class="muted">{t("history.none")} {t("history.cap", { cap })}</p>}
       {running && p.listing && (
         <>
           <progress aria-label={t("history.listing")} />
@@ -76,9 +89,10 @@ export const HistoryPanel: FC<HistoryPanelProps> = ({ instanceId, linked, mayMan
             <strong>{t("history.progress", { done: p.chatsDone, total: p.chatsTotal })}</strong> · {t("history.messages", { count: p.messagesImported })} ·{" "}
             {p.etaSeconds === null ? t("history.etaUnknown") : t("history.eta", { time: duration(t, p.etaSeconds) })}
           </p>
+          {p.headCount > 0 && <p class="muted small" data-head-count={p.headCount}>{t("history.longChat", { count: p.headCount })}</p>}
         </>
       )}
-      {running && <p class="muted">{t("history.background")}</p>}
+      {running && <p class="muted">{t("history.background")} {t("history.cap", { cap })}</p>}
       {p?.status === "done" && (
         <>
           <progress value={100} max={100} aria-label={t("history.title")} data-percent={100} />
@@ -87,6 +101,7 @@ export const HistoryPanel: FC<HistoryPanelProps> = ({ instanceId, linked, mayMan
       )}
       {p?.status === "cancelled" && <p>{t("history.cancelled", { done: p.chatsDone, total: p.chatsTotal })}</p>}
       {p?.status === "failed" && <p class="flash flash-error">{t("history.failed", { reason: p.error ?? "?" })}</p>}
+      {capped && capped.total > 0 && <Capped cap={cap} capped={capped} />}
       {mayManage && !running && (linked ? <StartForm instanceId={instanceId} again={p !== null} /> : <p class="muted">{t("history.needsPhone")}</p>)}
       {mayManage && running && (
         <form {...inPlace(instanceId, "cancel")} hx-confirm={t("history.cancelConfirm")}>

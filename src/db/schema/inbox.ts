@@ -21,7 +21,10 @@ export interface MessageMedia {
   thumbnail?: string;
   downloadUrl?: string;
   state: "pending" | "ready" | "failed";
+  /** Why the download failed, in the server's default language (rows from before `reason` have only this). */
   error?: string;
+  /** The same as an i18n key and its parameters, shown in each reader's language. */
+  reason?: { key: string; params?: Record<string, string | number> };
 }
 
 export const chats = pgTable(

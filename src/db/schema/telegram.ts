@@ -46,13 +46,17 @@ export const telegramPosts = pgTable(
   ],
 );
 
-/** One-time deep-link tokens (t.me/<bot>?start=<token>) and login 2FA codes; only hashes are stored. */
+/**
+ * One-time deep-link tokens (t.me/<bot>?start=<token>: `link` from the profile, `enrol` from the sign-in step, which
+ * never moves an existing link), pending link confirmations (`confirm`, bound to the Telegram user asked) and login 2FA
+ * codes; only hashes are stored. `purpose` is plain text in SQL: the list below needs no migration.
+ */
 export const telegramCodes = pgTable(
   "telegram_codes",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-    purpose: text("purpose", { enum: ["link", "login"] }).notNull(),
+    purpose: text("purpose", { enum: ["link", "enrol", "confirm", "login"] }).notNull(),
     codeHash: text("code_hash").notNull(),
     attempts: integer("attempts").notNull().default(0),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),

@@ -1,4 +1,5 @@
-// UI strings of the history import (English and Russian); merged into the app dictionary by src/lib/i18n.ts.
+// UI strings of the history import and of a number's change of phone (English and Russian); merged into the app
+// dictionary by src/lib/i18n.ts.
 import type { Entry } from "../../lib/i18n/entry.ts";
 
 export const en = {
@@ -24,6 +25,14 @@ export const en = {
   "history.seconds": { one: "{count} second", other: "{count} seconds" },
   "history.minutes": { one: "{count} minute", other: "{count} minutes" },
   "history.hours": { one: "{count} hour", other: "{count} hours" },
+  "history.cap": "At most the newest {cap} messages of each chat are imported.",
+  "history.longChat": { one: "Reading a long chat: {count} message so far…", other: "Reading a long chat: {count} messages so far…" },
+  "history.capped": {
+    one: "{count} chat has more than {cap} messages; only its newest {cap} were imported: {names}.",
+    other: "{count} chats have more than {cap} messages; only the newest {cap} of each were imported: {names}.",
+  },
+  "history.numberChanged": "This number changed from {from} to {to} on {date}; chats from before stay as they were.",
+  "history.earlierNumber": "This chat belongs to the earlier number {number}.",
 } satisfies Record<string, Entry>;
 
 export const ru: Record<keyof typeof en, Entry> = {
@@ -54,4 +63,14 @@ export const ru: Record<keyof typeof en, Entry> = {
   "history.seconds": { one: "{count} секунда", few: "{count} секунды", many: "{count} секунд", other: "{count} секунды" },
   "history.minutes": { one: "{count} минута", few: "{count} минуты", many: "{count} минут", other: "{count} минуты" },
   "history.hours": { one: "{count} час", few: "{count} часа", many: "{count} часов", other: "{count} часа" },
+  "history.cap": "Из каждого чата импортируются не больше {cap} последних сообщений.",
+  "history.longChat": { one: "Читаем длинный чат: пока {count} сообщение…", few: "Читаем длинный чат: пока {count} сообщения…", many: "Читаем длинный чат: пока {count} сообщений…", other: "Читаем длинный чат: пока {count} сообщения…" },
+  "history.capped": {
+    one: "В {count} чате больше {cap} сообщений; импортированы только последние {cap}: {names}.",
+    few: "В {count} чатах больше {cap} сообщений; из каждого импортированы только последние {cap}: {names}.",
+    many: "В {count} чатах больше {cap} сообщений; из каждого импортированы только последние {cap}: {names}.",
+    other: "В {count} чата больше {cap} сообщений; из каждого импортированы только последние {cap}: {names}.",
+  },
+  "history.numberChanged": "Номер сменился с {from} на {to} {date}; чаты, начатые раньше, остались как были.",
+  "history.earlierNumber": "Этот чат относится к прежнему номеру {number}.",
 };

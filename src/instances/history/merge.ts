@@ -34,7 +34,9 @@ export async function mergeJournal(
   const byChat = new Map<string, JournalMessage[]>();
   // Journals answer newest first: reversed, a stable sort keeps messages of the same second in their order.
   for (const item of [...items].reverse().sort((a, b) => a.timestamp - b.timestamp)) {
-    byChat.set(item.chatId, [...(byChat.get(item.chatId) ?? []), item]);
+    const list = byChat.get(item.chatId);
+    if (list) list.push(item);
+    else byChat.set(item.chatId, [item]);
   }
   let added = 0;
   const chatIds: number[] = [];

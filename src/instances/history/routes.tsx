@@ -6,18 +6,22 @@ import type { AppEnv } from "../../lib/context.ts";
 import { INSTANCE_SCOPE } from "../../auth/instance-gate.ts";
 import { flash } from "../../auth/cookies.ts";
 import { HistoryPanel } from "../../../views/instances/history.tsx";
+import { CHAT_CAP } from "./paging.ts";
 import { createHistoryStore, progressOf } from "./service.ts";
 
 const LINKED = new Set(["authorized", "yellowCard"]);
 
 async function panel(c: Context<AppEnv>) {
   const { deps, instanceId, mayManageInstance } = c.var;
-  const [instance, latest] = await Promise.all([deps.instances.getRow(instanceId), createHistoryStore(deps.db).latest(instanceId)]);
+  const store = createHistoryStore(deps.db);
+  const [instance, latest] = await Promise.all([deps.instances.getRow(instanceId), store.latest(instanceId)]);
   if (!instance) throw new HTTPException(404, { message: "not found" });
   const progress = latest ? progressOf(latest) : null;
+  // Which chats hit the cap is read once the import has stopped (not on every progress step of a running one).
+  const capped = latest && latest.status !== "running" ? await store.cappedChats(instanceId, latest.startedAt) : null;
   return c.html(
     <RequestContext.Provider value={c}>
-      <HistoryPanel instanceId={instanceId} linked={LINKED.has(instance.state)} mayManage={mayManageInstance} progress={progress} />
+      <HistoryPanel instanceId={instanceId} linked={LINKED.has(instance.state)} mayManage={mayManageInstance} progress={progress} cap={CHAT_CAP} capped={capped} />
     </RequestContext.Provider>,
   );
 }

@@ -1,5 +1,6 @@
-// Runs history imports in the background (leader only): list the chats, then one getChatHistory per chat in the
-// scheduler's background lane, progress saved after each chat. Rows left `running` (restart, another process) resume.
+// Runs history imports in the background (leader only): list the chats, then read each one with getChatHistory in the
+// scheduler's background lane (asked again with a larger count while answers come back full: ./paging.ts), progress
+// saved after every call. Rows left `running` (restart, another process) resume, the head chat at its next count.
 import type { EventBus } from "../../events/bus.ts";
 import { EVENTS } from "../../events/names.ts";
 import type { Gateway } from "../../greenapi/gateway.ts";
@@ -9,10 +10,9 @@ import { chatIdSchema, type Contact, type JournalMessage } from "../../greenapi/
 import type { InstanceRow } from "../service.ts";
 import { announceInstance } from "../live.ts";
 import { mergeJournal, type MergeDeps } from "./merge.ts";
+import { FIRST_COUNT, hasMore, nextCount, resumeCount } from "./paging.ts";
 import type { ImportRow } from "./service.ts";
 
-/** Messages asked per chat (getChatHistory `count`, Green-API's default). */
-export const HISTORY_COUNT = 100;
 /** getContacts may answer an empty list for ~5 min after authorization (shared/green-api.md §2). */
 const CONTACTS_GRACE_MS = 6 * 60_000;
 const CONTACTS_RETRY_MS = 30_000;
@@ -30,11 +30,11 @@ export interface HistoryRunnerOptions extends MergeDeps {
 export interface HistoryRunner {
   /** Resumes running imports and keeps looking for new ones. */
   start(): void;
-  /** Lets the chat in progress finish, then stops; the rows stay `running` and resume at the next start. */
+  /** Lets the call in progress finish (its answer is recorded), then stops; the rows stay `running` and resume at the next start. */
   stop(): Promise<void>;
   /** Runs this import now if the runner is started here (otherwise the running process picks it up). */
   kick(row: ImportRow): void;
-  /** Stops the import after the chat in progress (its row is already marked cancelled). */
+  /** Stops the import after the call in progress (its row is already marked cancelled). */
   cancelled(importId: number): void;
 }
 
@@ -45,6 +45,14 @@ interface Run {
 }
 
 class Halted extends Error {}
+
+/** A getChatHistory call of the chat at `index` of the pending list. */
+interface Ask {
+  index: number;
+  waChatId: string;
+  count: number;
+  answer: Promise<JournalMessage[]>;
+}
 
 export function createHistoryRunner(opts: HistoryRunnerOptions): HistoryRunner {
   const { store, gateway, bus, log } = opts;
@@ -93,16 +101,19 @@ export function createHistoryRunner(opts: HistoryRunnerOptions): HistoryRunner {
     }
   }
 
-  /** Asks for a chat's journal; awaited later, or dropped when the run halts (then it is not sent at all if still queued). */
-  function fetchChat(run: Run, instance: InstanceRow, waChatId: string): Promise<JournalMessage[]> {
-    const items = gateway.call(instance, "getChatHistory", "background", (c) =>
-      run.halt ? Promise.reject(new Halted()) : c.getChatHistory({ chatId: waChatId, count: HISTORY_COUNT }));
-    items.catch(() => {});
-    return items;
+  /** One getChatHistory call: awaited later, or dropped when the run halts (then it is not sent at all if still queued). */
+  function ask(run: Run, instance: InstanceRow, pending: readonly string[], index: number, count: number): Ask | null {
+    const waChatId = pending[index];
+    if (waChatId === undefined) return null;
+    const answer = gateway.call(instance, "getChatHistory", "background", (c) =>
+      run.halt ? Promise.reject(new Halted()) : c.getChatHistory({ chatId: waChatId, count }));
+    answer.catch(() => {});
+    return { index, waChatId, count, answer };
   }
 
-  async function importChat(instance: InstanceRow, fetched: Promise<JournalMessage[]>, names: ReadonlyMap<string, string>): Promise<number> {
-    const merged = await mergeJournal(opts, instance, await fetched, true, names);
+  /** Stores a chat's complete answer (it holds every message asked so far: earlier answers were its newest part). */
+  async function importChat(instance: InstanceRow, items: JournalMessage[], names: ReadonlyMap<string, string>): Promise<number> {
+    const merged = await mergeJournal(opts, instance, items, true, names);
     for (const chatId of merged.chatIds) bus.publish({ name: EVENTS.chatUpdated, instanceId: instance.id, data: { chatId } });
     return merged.added;
   }
@@ -121,21 +132,35 @@ export function createHistoryRunner(opts: HistoryRunnerOptions): HistoryRunner {
       await addressBook(instance, names).catch((err: unknown) => log.warn({ instanceId: instance.id, err: String(err) }, "history: no address book"));
     }
     let failures = 0;
-    // The next chat's journal is fetched while this one is stored: the import runs at the pace of the slower of the two.
-    let next = pending.length > 0 ? fetchChat(run, instance, pending[0]!) : null;
-    for (const [i, waChatId] of pending.entries()) {
+    // The head chat continues at the count after the last one asked of it (0 when it was not asked yet).
+    let current = ask(run, instance, pending, 0, resumeCount(first.headCount));
+    // The last full answer of the chat being read: stored if a larger call then fails.
+    let newest: JournalMessage[] | null = null;
+    while (current) {
       if (run.halt) return;
-      const fetched = next!;
-      next = i + 1 < pending.length ? fetchChat(run, instance, pending[i + 1]!) : null;
-      let added = 0;
+      const { index, waChatId, count } = current;
+      let items: JournalMessage[] | null;
+      let more = false;
       try {
-        added = await importChat(instance, fetched, names);
+        items = await current.answer;
         failures = 0;
+        more = hasMore(count, items.length);
       } catch (err) {
         if (err instanceof SchedulerStoppedError || run.halt || !(err instanceof GreenApiError)) throw err;
         if (++failures >= MAX_FAILURES_IN_A_ROW) throw err;
-        log.warn({ instanceId: instance.id, err: err.message }, "history: chat skipped");
+        log.warn({ instanceId: instance.id, err: err.message, count, kept: newest?.length ?? 0 }, "history: chat cut short");
+        items = newest;
       }
+      // The next call (a larger count of this chat, or the next chat) waits for its turn while this answer is stored.
+      current = more ? ask(run, instance, pending, index, nextCount(count)) : ask(run, instance, pending, index + 1, FIRST_COUNT);
+      if (more) {
+        newest = items;
+        if (!(await store.headAsked(first.id, count))) return;
+        announce(instance.id);
+        continue;
+      }
+      newest = null;
+      const added = items ? await importChat(instance, items, names) : 0;
       if (!(await store.chatDone(first.id, waChatId, added))) return;
       announce(instance.id);
     }

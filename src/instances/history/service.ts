@@ -1,7 +1,9 @@
-// History imports in the database: one row per run, its progress saved after every chat so a restart resumes.
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+// History imports in the database: one row per run, its progress saved after every call so a restart resumes.
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { queryRows } from "../../db/rows.ts";
 import { chats, historyImports, messages } from "../../db/schema/index.ts";
+import { CHAT_CAP } from "./paging.ts";
 
 export type ImportRow = typeof historyImports.$inferSelect;
 
@@ -14,6 +16,8 @@ export interface ImportProgress {
   chatsTotal: number;
   chatsDone: number;
   messagesImported: number;
+  /** The chat being read is long: the last call asked for its newest this many messages (0: not a long one). */
+  headCount: number;
   error: string | null;
   startedAt: Date;
   finishedAt: Date | null;
@@ -32,7 +36,7 @@ export function progressOf(row: ImportRow, now = Date.now()): ImportProgress {
   const percent = row.status === "done" ? 100 : row.chatsTotal > 0 ? Math.floor((100 * row.chatsDone) / row.chatsTotal) : 0;
   return {
     id: row.id, status: row.status, listing, chatsTotal: row.chatsTotal, chatsDone: row.chatsDone,
-    messagesImported: row.messagesImported, error: row.error, startedAt: row.startedAt, finishedAt: row.finishedAt, etaSeconds, percent,
+    messagesImported: row.messagesImported, headCount: row.headCount, error: row.error, startedAt: row.startedAt, finishedAt: row.finishedAt, etaSeconds, percent,
   };
 }
 
@@ -80,7 +84,20 @@ export function createHistoryStore(db: Db) {
     async setPending(id: number, waChatIds: string[]): Promise<boolean> {
       const updated = await db
         .update(historyImports)
-        .set({ pendingChats: waChatIds, chatsTotal: waChatIds.length, chatsDone: 0 })
+        .set({ pendingChats: waChatIds, chatsTotal: waChatIds.length, chatsDone: 0, headCount: 0 })
+        .where(and(eq(historyImports.id, id), eq(historyImports.status, "running")))
+        .returning({ id: historyImports.id });
+      return updated.length > 0;
+    },
+
+    /**
+     * The head chat answered as many messages as asked (`count`): a restart asks it for more instead of starting over.
+     * False when the import is no longer running (cancelled).
+     */
+    async headAsked(id: number, count: number): Promise<boolean> {
+      const updated = await db
+        .update(historyImports)
+        .set({ headCount: count })
         .where(and(eq(historyImports.id, id), eq(historyImports.status, "running")))
         .returning({ id: historyImports.id });
       return updated.length > 0;
@@ -93,6 +110,7 @@ export function createHistoryStore(db: Db) {
         .set({
           pendingChats: sql`array_remove(${historyImports.pendingChats}, ${waChatId})`,
           chatsDone: sql`${historyImports.chatsDone} + 1`,
+          headCount: 0,
           messagesImported: sql`${historyImports.messagesImported} + ${added}`,
         })
         .where(and(eq(historyImports.id, id), eq(historyImports.status, "running")))
@@ -131,11 +149,29 @@ export function createHistoryStore(db: Db) {
     async stored(instanceId: number, waChatId: string, idMessages: string[]): Promise<{ chatId: number | null; ids: Set<string> }> {
       const [chat] = await db.select({ id: chats.id }).from(chats).where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, waChatId)));
       if (!chat || idMessages.length === 0) return { chatId: chat?.id ?? null, ids: new Set() };
+      // The ids as one jsonb parameter: a long chat's answer holds up to CHAT_CAP of them.
       const rows = await db
         .select({ idMessage: messages.idMessage })
         .from(messages)
-        .where(and(eq(messages.chatId, chat.id), inArray(messages.idMessage, idMessages)));
+        .where(and(eq(messages.chatId, chat.id), sql`${messages.idMessage} in (select jsonb_array_elements_text(${JSON.stringify(idMessages)}::jsonb))`));
       return { chatId: chat.id, ids: new Set(rows.map((r) => r.idMessage!)) };
+    },
+
+    /**
+     * Chats of the instance that hit the per-chat cap: they held at least CHAT_CAP messages from WhatsApp sent before
+     * `before` (the import's start), so the import took only their newest CHAT_CAP. At most `limit`, by name.
+     * Reads at most CHAT_CAP index entries per chat (messages_chat_sent_idx).
+     */
+    async cappedChats(instanceId: number, before: Date, limit = 5): Promise<{ total: number; names: string[] }> {
+      const rows = await queryRows<{ label: string; total: number }>(db, sql`
+        select coalesce(c.name, c.wa_chat_id) as label, count(*) over ()::int as total
+        from chats c
+        where c.instance_id = ${instanceId}
+          and exists (select 1 from messages m where m.chat_id = c.id and m.direction in ('in', 'out') and m.sent_at < ${before.toISOString()}::timestamptz
+                      offset ${CHAT_CAP - 1} limit 1)
+        order by label
+        limit ${limit}`);
+      return { total: rows[0]?.total ?? 0, names: rows.map((r) => r.label) };
     },
   };
 }

@@ -2,6 +2,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { GreenApiError, isMessageNotification, type GreenApiClient } from "../../../src/greenapi/index.ts";
 import { ALL_WEBHOOKS, newInstance, startFastFake, waitFor } from "./testkit.ts";
+import { storageHost } from "./media.ts";
 
 const fake = startFastFake({ rateLimits: false });
 afterAll(() => fake.stop());
@@ -168,13 +169,19 @@ describe("receiving, contacts", () => {
     expect(event.typeWebhook).toBe("incomingMessageReceived");
     expect(event.idMessage).toBe(idMessage);
     if (event.messageData.typeMessage !== "imageMessage") throw new Error("expected an image");
-    expect(await (await fetch(event.messageData.fileMessageData.downloadUrl)).text()).toBe("jpeg-bytes");
+    // Announced on Green-API's storage (unreachable here, as an expired URL is): only downloadFile leads to the bytes.
+    expect(event.messageData.fileMessageData.downloadUrl).toMatch(new RegExp(`^https://${storageHost(idInstance).replaceAll(".", "\\.")}/${idInstance}/[0-9a-f-]{36}\\.jpg$`));
     expect(await api.deleteNotification(got.receiptId)).toEqual({ result: true });
     expect(await api.deleteNotification(got.receiptId)).toEqual({ result: false });
 
     expect((await api.lastIncomingMessages()).map((m) => m.idMessage)).toEqual([idMessage]);
     const { downloadUrl } = await api.downloadFile({ chatId: CHAT, idMessage });
+    expect(downloadUrl.startsWith(`${fake.mediaUrl}/files/`)).toBe(true);
     expect(await (await fetch(downloadUrl)).text()).toBe("jpeg-bytes");
+    // On demand, the notification names the fake's own URL instead.
+    const served = fake.control.injectIncoming(idInstance, { type: "documentMessage", chatId: CHAT, content: "%PDF", fileUrl: "served" });
+    const announced = (served.body.messageData as { fileMessageData: { downloadUrl: string } }).fileMessageData.downloadUrl;
+    expect(await (await fetch(announced)).text()).toBe("%PDF");
     expect((await api.getContactInfo(CHAT)).name).toBe("Ann");
     expect(await api.getContacts()).toEqual([{ id: CHAT, name: "Ann", contactName: "", type: "user" }]);
     expect(await api.getAvatar(CHAT)).toEqual({ urlAvatar: "", available: true });
@@ -193,6 +200,27 @@ describe("receiving, contacts", () => {
     const { api } = instance({ state: "notAuthorized" });
     const err = await api.getChatHistory({ chatId: CHAT }).catch((e: GreenApiError) => e);
     expect(err).toMatchObject({ kind: "badRequest", reason: "instance is starting or not authorized" });
+  });
+});
+
+describe("lookups", () => {
+  test("checkWhatsapp names the number, or its @lid in LID mode; getGroupData answers a group's subject", async () => {
+    const { api, idInstance } = instance();
+    const lid = "155508384256027@lid";
+    expect(await api.checkWhatsapp(CHAT)).toMatchObject({ existsWhatsapp: true, chatId: CHAT, phoneNumber: CHAT });
+    fake.control.setLid(idInstance, CHAT, lid);
+    fake.control.setSettings(idInstance, { enableLidMode: "yes" });
+    expect(await api.checkWhatsapp(CHAT)).toMatchObject({ existsWhatsapp: true, chatId: lid, phoneNumber: CHAT });
+    fake.control.setNoAccount(idInstance, "79009999999@c.us");
+    expect(await api.checkWhatsapp("79009999999@c.us")).toMatchObject({ existsWhatsapp: false, chatId: "" });
+    const { groupId } = fake.control.createGroup(idInstance, { subject: "Team 🛠", participants: [CHAT] });
+    const group = await api.getGroupData(groupId);
+    expect(group).toMatchObject({ groupId, subject: "Team 🛠", owner: expect.stringMatching(/^\d+@c\.us$/) });
+    expect(group.participants!.map((p) => p.id)).toContain(CHAT);
+    expect(await api.getGroupData("120363000000000001@g.us").catch((e: GreenApiError) => e)).toMatchObject({ kind: "badRequest", reason: "Group not found" });
+    // A group message names its group by the subject.
+    const { body } = fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: groupId, sender: CHAT, text: "hi" });
+    expect(body.senderData).toMatchObject({ chatId: groupId, chatName: "Team 🛠", sender: CHAT });
   });
 });
 

@@ -4,11 +4,20 @@ import { chatIdSchema, settingsUpdateSchema, stateInstanceSchema, type SettingsU
 import { buildMessageData, extraGate, injectMessageSchema, type InjectMessageInput } from "./incoming.ts";
 import { createInstance, phoneReady, scanQr, setState, type CreateInstanceInput } from "./instances.ts";
 import { quoteOf, flattenMessageData, record } from "./journal.ts";
+import { storeMedia } from "./media.ts";
 import { seedHistory, type SeedHistoryInput } from "./history.ts";
 import { emit, enabled, head } from "./notify.ts";
 import { pumpSends } from "./outbox.ts";
 import { CORS_HEADERS } from "./respond.ts";
-import { hexId, mustGet, type DeliveryRecord, type Faults, type MessageChange, type RequestRecord, type SentRecord, type World } from "./world.ts";
+import { wireFormsSchema, wireId, type WireForms } from "./wire-ids.ts";
+import { hexId, mustGet, type DeliveryRecord, type Faults, type HistoryAsk, type MessageChange, type RequestRecord, type SentRecord, type World } from "./world.ts";
+
+const groupSchema = z.object({
+  subject: z.string(),
+  groupId: z.string().regex(/^\d+(-\d+)?@g\.us$/).optional(),
+  /** Members besides the owner (the instance's own number). */
+  participants: z.array(z.string()).default([]),
+});
 
 const callSchema = z.object({
   from: chatIdSchema,
@@ -42,8 +51,14 @@ export function createControl(world: World) {
     if (m.quotedMessageId && !messageData.quotedMessage) messageData.quotedMessage = quoteOf(inst, m.chatId, m.quotedMessageId);
     const body = {
       ...head(inst, incoming ? "incomingMessageReceived" : "outgoingMessageReceived"),
+      ...(m.timestamp === undefined ? {} : { timestamp: m.timestamp }),
       idMessage,
-      senderData: { chatId: m.chatId, chatName: m.chatName ?? (m.chatId.endsWith("@g.us") ? "" : senderName), sender, senderName, senderContactName: m.senderContactName ?? "" },
+      senderData: {
+        // A group message names its group (the subject of a group made with createGroup, unless given).
+        chatId: wireId(inst, m.chatId), chatName: m.chatName ?? (m.chatId.endsWith("@g.us") ? inst.groups.get(m.chatId)?.subject ?? "" : senderName),
+        sender: wireId(inst, sender), senderName, senderContactName: m.senderContactName ?? "",
+        ...(m.senderPhoneNumber === undefined ? {} : { senderPhoneNumber: m.senderPhoneNumber }),
+      },
       messageData,
     };
     // Journals only hold traffic seen while the matching webhook flag was on (shared/green-api.md §2).
@@ -79,6 +94,22 @@ export function createControl(world: World) {
     injectIncoming: (idInstance: number, input: InjectMessageInput) => inject(idInstance, input, "incoming"),
     /** A message sent from the linked phone itself (outgoingMessageReceived). */
     injectOutgoing: (idInstance: number, input: InjectMessageInput) => inject(idInstance, input, "outgoing"),
+    /**
+     * A notification body exactly as given (e.g. a real one from test/fixtures/green-api/real/), queued or posted like
+     * the fake's own. With `file`, the message's journal entry points at these bytes on the media origin, so downloadFile
+     * answers a fresh link while the body keeps its own (unreachable) downloadUrl.
+     */
+    injectRaw(idInstance: number, body: Record<string, unknown>, file?: { base64: string; mimeType: string }) {
+      const inst = mustGet(world, idInstance);
+      const sender = body.senderData as { chatId?: unknown } | undefined;
+      if (file && typeof sender?.chatId === "string" && typeof body.idMessage === "string") {
+        const downloadUrl = storeMedia(world, Buffer.from(file.base64, "base64"), `${body.idMessage}.bin`, file.mimeType);
+        const typeMessage = String((body.messageData as { typeMessage?: unknown } | undefined)?.typeMessage);
+        const type = body.typeWebhook === "incomingMessageReceived" ? "incoming" : "outgoing";
+        record(inst, { type, idMessage: body.idMessage, timestamp: Number(body.timestamp), typeMessage, chatId: sender.chatId, downloadUrl });
+      }
+      emit(world, inst, body);
+    },
     /** Old conversations in the journal, without notifications (history from before the app); returns the chat ids. */
     seedHistory: (idInstance: number, input: SeedHistoryInput) => seedHistory(mustGet(world, idInstance), input),
     /** An incoming call: `offer`, then the outcome (needs incomingWebhook and incomingCallWebhook). */
@@ -87,7 +118,7 @@ export function createControl(world: World) {
       const call = callSchema.parse(input);
       const idMessage = hexId(32);
       if (enabled(inst, "incomingWebhook") && enabled(inst, "incomingCallWebhook")) {
-        for (const status of ["offer", call.outcome]) emit(world, inst, { from: call.from, ...head(inst, "incomingCall"), status, idMessage });
+        for (const status of ["offer", call.outcome]) emit(world, inst, { from: wireId(inst, call.from), ...head(inst, "incomingCall"), status, idMessage });
       }
       return { idMessage };
     },
@@ -102,9 +133,36 @@ export function createControl(world: World) {
         });
       }
     },
+    /** A group the number is in (getGroupData answers its subject); returns its id. */
+    createGroup(idInstance: number, input: z.input<typeof groupSchema>) {
+      const inst = mustGet(world, idInstance);
+      const g = groupSchema.parse(input);
+      // Current group ids: 18 digits starting 120363 (shared/green-api.md §1).
+      const groupId = g.groupId ?? `120363${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b % 10).join("")}@g.us`;
+      const owner = `${inst.phone}@c.us`;
+      inst.groups.set(groupId, { subject: g.subject, owner, creation: Math.floor(Date.now() / 1000), participants: [owner, ...g.participants] });
+      inst.contacts.set(groupId, g.subject);
+      return { groupId };
+    },
+    /** The person's privacy id: checkWhatsapp answers it as their chatId while enableLidMode is "yes". */
+    setLid(idInstance: number, phoneChatId: string, lid: string) {
+      mustGet(world, idInstance).lids.set(z.string().regex(/^\d+@c\.us$/).parse(phoneChatId), z.string().regex(/^\d+@lid$/).parse(lid));
+    },
     /** Sends to this chat end with status noAccount. */
     setNoAccount(idInstance: number, chatId: string) {
       mustGet(world, idInstance).noAccount.add(chatIdSchema.parse(chatId));
+    },
+    /** Sends to this chat end with status `failed` and this description. */
+    setFailing(idInstance: number, chatId: string, description = "SWE003: the message could not be delivered") {
+      mustGet(world, idInstance).failing.set(chatIdSchema.parse(chatId), description);
+    },
+    /**
+     * Spells personal chat ids in later notifications as the real service sometimes does: `device` gives `NNN:K@…`,
+     * `domain` `@s.whatsapp.net`, `statusWithoutChatId` leaves chatId out of statuses. Merged; returns the forms now.
+     */
+    setWireForms(idInstance: number, forms: Partial<WireForms>): WireForms {
+      const inst = mustGet(world, idInstance);
+      return Object.assign(inst.wireForms, wireFormsSchema.parse(forms));
     },
     /** Merges fault settings (latency, 5xx rate, next N 5xx, drop next N connections); all instances. */
     faults(settings: Partial<Faults>): Faults {
@@ -118,6 +176,8 @@ export function createControl(world: World) {
     violations: (idInstance?: number): number => world.limiter.violations(idInstance),
     webhookLog: (idInstance: number): DeliveryRecord[] => [...mustGet(world, idInstance).webhookLog],
     requests: (idInstance: number): RequestRecord[] => [...mustGet(world, idInstance).requests],
+    /** getChatHistory answers, oldest first: which chat, the count asked, how many messages were answered. */
+    historyAsks: (idInstance: number): HistoryAsk[] => [...mustGet(world, idInstance).historyAsks],
     inspect(idInstance: number): InstanceSnapshot {
       const inst = mustGet(world, idInstance);
       return {

@@ -4,7 +4,9 @@ import { createLimiter } from "./limiter.ts";
 import { newInstance, startFastFake } from "./testkit.ts";
 
 const fake = startFastFake();
-afterAll(() => fake.stop());
+/** For several getChatHistory calls in a row (1 request/second otherwise). */
+const unlimited = startFastFake({ rateLimits: false });
+afterAll(() => Promise.all([fake.stop(), unlimited.stop()]));
 
 describe("seeded history", () => {
   test("getChatHistory answers a seeded chat newest first, getContacts lists every chat", async () => {
@@ -23,6 +25,24 @@ describe("seeded history", () => {
 
     const contacts = await client.getContacts();
     expect(contacts).toEqual(chatIds.map((id, n) => ({ id, name: `Customer ${n}`, contactName: "", type: "user" })));
+  });
+
+  test("a long chat: each answer is the newest `count` (at most what the chat holds), and every answer is logged", async () => {
+    const { idInstance, client } = newInstance(unlimited);
+    const [chatId] = unlimited.control.seedHistory(idInstance, { chats: 1, messagesPerChat: 350, prefix: "7913" }).chatIds;
+    const text = (m: { type: string } & Record<string, unknown>) => m.textMessage;
+    const first = await client.getChatHistory({ chatId: chatId!, count: 100 });
+    expect(first.map(text)).toEqual(Array.from({ length: 100 }, (_, i) => `chat 0 message ${349 - i}`));
+    const all = await client.getChatHistory({ chatId: chatId!, count: 400 });
+    expect(all).toHaveLength(350);
+    expect(all.slice(0, 100)).toEqual(first);
+    expect(text(all.at(-1)!)).toBe("chat 0 message 0");
+    expect(await client.getChatHistory({ chatId: chatId! })).toEqual(first);
+    expect(unlimited.control.historyAsks(idInstance)).toEqual([
+      { chatId: chatId!, count: 100, answered: 100 },
+      { chatId: chatId!, count: 400, answered: 350 },
+      { chatId: chatId!, count: 100, answered: 100 },
+    ]);
   });
 
   test("journals and contacts need a linked phone", async () => {

@@ -6,7 +6,8 @@ import { hexId, nowSeconds } from "./world.ts";
 
 export const seedHistorySchema = z.object({
   chats: z.number().int().min(1).max(10_000),
-  messagesPerChat: z.number().int().min(1).max(1000),
+  /** Up to 20 000: more than the app's per-chat cap (src/instances/history/paging.ts). */
+  messagesPerChat: z.number().int().min(1).max(20_000),
   /** Unix seconds of the newest seeded message (default: a day ago). */
   endTimestamp: z.number().int().optional(),
   /** First 7 digits of the seeded personal chat ids (default 7955). */

@@ -2,17 +2,29 @@
 import { z } from "zod";
 import { chatIdSchema } from "../../../src/greenapi/schemas.ts";
 import { quoteOf } from "./journal.ts";
-import { storeMedia } from "./media.ts";
+import { anyChatIdSchema } from "./wire-ids.ts";
+import { storeIncomingFile } from "./media.ts";
 import type { FakeInstance, World } from "./world.ts";
 
 const base = {
-  chatId: chatIdSchema,
+  /** Any chat, Status stories (`status@broadcast`) and channels (`…@newsletter`) included. */
+  chatId: anyChatIdSchema,
   /** Group member who wrote (defaults to chatId for personal chats). */
   sender: chatIdSchema.optional(),
   senderName: z.string().optional(),
   senderContactName: z.string().optional(),
   chatName: z.string().optional(),
+  /**
+   * The writer's number beside a `…@lid` chat id, in `senderData.senderPhoneNumber` (a number, as Green-API's Telegram
+   * and MAX notifications carry it; whether WhatsApp LID-mode bodies do is not confirmed by a real body).
+   */
+  senderPhoneNumber: z.number().int().optional(),
   idMessage: z.string().optional(),
+  /**
+   * The notification's `timestamp` as given, instead of now in seconds: milliseconds (as some real bodies carry),
+   * negative, zero or far in the future. The journal entry keeps the same value.
+   */
+  timestamp: z.number().optional(),
   /** Reply to this message of the same chat (adds messageData.quotedMessage). */
   quotedMessageId: z.string().optional(),
 };
@@ -32,6 +44,8 @@ export const injectMessageSchema = z.discriminatedUnion("type", [
     /** File content: base64 bytes or plain text (a small placeholder when both are absent). */
     base64: z.string().optional(),
     content: z.string().optional(),
+    /** Where the notification says the file is: Green-API's storage (default; only downloadFile reaches it) or the fake's own URL. */
+    fileUrl: z.enum(["storage", "served"]).default("storage"),
     ...base,
   }),
   z.object({
@@ -101,7 +115,7 @@ export function buildMessageData(world: World, inst: FakeInstance, m: Injected):
       const fileName = m.fileName ?? defaultName;
       const mimeType = m.mimeType ?? defaultMime;
       const bytes = m.base64 !== undefined ? Buffer.from(m.base64, "base64") : new TextEncoder().encode(m.content ?? `fake ${m.type}`);
-      const downloadUrl = storeMedia(world, bytes, fileName, mimeType);
+      const downloadUrl = storeIncomingFile(world, inst, bytes, fileName, mimeType, m.fileUrl);
       const fileMessageData: Record<string, unknown> = { downloadUrl, caption: m.caption ?? "", fileName, jpegThumbnail: "", mimeType, ...forwardable };
       if (m.type === "stickerMessage") fileMessageData.isAnimated = false;
       return { typeMessage: m.type, fileMessageData };

@@ -61,3 +61,18 @@ describe("injected message types", () => {
     expect(n.parsed.event.messageData).toMatchObject({ typeMessage: "unknown", originalTypeMessage: "orderMessage", raw: { orderMessageData: { total: 3 } } });
   });
 });
+
+describe("hostile values on demand", () => {
+  test("NUL bytes in text and names and a millisecond timestamp arrive as given, in the notification and the journal", async () => {
+    const { client, idInstance } = newInstance(fake, { settings: ALL_WEBHOOKS });
+    const ms = 1764000000123;
+    const { idMessage } = fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: CHAT, text: "a\u0000b", senderName: "N\u0000ame", timestamp: ms });
+    const n = await client.receiveNotification();
+    const body = n!.body as { timestamp: number; senderData: { senderName: string }; messageData: { textMessageData: { textMessage: string } } };
+    expect(body.timestamp).toBe(ms);
+    expect(body.senderData.senderName).toBe("N\u0000ame");
+    expect(body.messageData.textMessageData.textMessage).toBe("a\u0000b");
+    const [item] = await client.lastIncomingMessages();
+    expect(item).toMatchObject({ idMessage, timestamp: ms, textMessage: "a\u0000b", senderName: "N\u0000ame" });
+  });
+});

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { settingsUpdateSchema, stateInstanceSchema, type Settings, type StateInstance } from "../../../src/greenapi/schemas.ts";
 import { emit, enabled, head } from "./notify.ts";
 import { pumpSends } from "./outbox.ts";
+import { PLAIN_FORMS } from "./wire-ids.ts";
 import type { FakeInstance, World } from "./world.ts";
 
 /** Settings of a brand-new instance: every webhook flag "no" (shared/green-api.md §2). */
@@ -37,7 +38,7 @@ export function createInstance(world: World, input: CreateInstanceInput): FakeIn
     state: o.state, linked: isLinkedState(o.state), settings: { ...defaultSettings(world.timings.sendDelayMs), ...o.settings }, pendingSettings: null,
     startingTimer: null, createdAt: Date.now(), notifications: [], lastReceiptId: 0, waiters: new Set(), webhookQueue: [],
     delivering: false, webhookLog: [], journal: [], contacts: new Map(), readChats: new Set(), sendQueue: [], sendTimer: null,
-    lastSendAt: 0, sent: [], changes: [], quota: false, noAccount: new Set(), avatarUrl: "", requests: [],
+    lastSendAt: 0, sent: [], changes: [], quota: false, noAccount: new Set(), failing: new Map(), wireForms: { ...PLAIN_FORMS }, avatarUrl: "", requests: [], historyAsks: [], groups: new Map(), lids: new Map(),
   };
   syncWid(inst);
   world.instances.set(o.idInstance, inst);

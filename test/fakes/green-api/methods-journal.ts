@@ -28,7 +28,11 @@ export const journalMethods: Record<string, MethodDef> = {
     needsPhone: true,
     handler: async (ctx) => {
       const body = validate(ctx, chatOnly.extend({ count: z.number().int().min(1).optional() }), await readJson(ctx));
-      return json(newestFirst(ctx.inst.journal.filter((m) => m.chatId === body.chatId)).slice(0, body.count ?? 100));
+      // No cursor: the newest `count` messages (default 100), newest first.
+      const count = body.count ?? 100;
+      const items = newestFirst(ctx.inst.journal.filter((m) => m.chatId === body.chatId)).slice(0, count);
+      ctx.inst.historyAsks.push({ chatId: body.chatId, count, answered: items.length });
+      return json(items);
     },
   },
   lastIncomingMessages: { verb: "GET", needsPhone: true, handler: lastMessages("incoming") },

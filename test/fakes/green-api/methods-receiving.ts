@@ -1,6 +1,7 @@
 // Receiving methods of the fake: receiveNotification long-poll, deleteNotification, downloadFile.
 import { z } from "zod";
 import { findMessage } from "./journal.ts";
+import { freshDownloadUrl } from "./media.ts";
 import { waitForNotification } from "./notify.ts";
 import { badRequest, chatIdField, field, json, readJson, validate, type Ctx, type MethodDef } from "./respond.ts";
 
@@ -37,7 +38,7 @@ async function downloadFile(ctx: Ctx): Promise<Response> {
   if (typeof message?.downloadUrl !== "string") {
     return badRequest(ctx, `File message encrypted url not found by chatId ${body.chatId} and idMessage ${body.idMessage}`);
   }
-  return json({ downloadUrl: message.downloadUrl });
+  return json({ downloadUrl: freshDownloadUrl(ctx.world, message.downloadUrl) });
 }
 
 export const receivingMethods: Record<string, MethodDef> = {

@@ -1,6 +1,7 @@
 // Outgoing queue of the fake: sends paced by delaySendMessagesMilliseconds, then API-message and status webhooks.
 import { flattenMessageData, quoteOf, record } from "./journal.ts";
 import { emit, enabled, head } from "./notify.ts";
+import { statusChatId, wireId } from "./wire-ids.ts";
 import type { FakeInstance, PendingSend, SentRecord, World } from "./world.ts";
 import { nowSeconds } from "./world.ts";
 
@@ -52,17 +53,19 @@ function transmit(world: World, inst: FakeInstance, send: PendingSend): void {
     emit(world, inst, {
       ...head(inst, "outgoingAPIMessageReceived"),
       idMessage: send.idMessage,
-      senderData: { chatId: send.chatId, chatName: inst.contacts.get(send.chatId) ?? "", sender: wid, senderName: "" },
+      senderData: { chatId: wireId(inst, send.chatId), chatName: inst.contacts.get(send.chatId) ?? "", sender: wireId(inst, wid), senderName: "" },
       messageData,
     });
   }
-  const statuses = noAccount ? ["noAccount"] : ["sent", "delivered", "read"];
+  const failure = inst.failing.get(send.chatId);
+  const statuses = noAccount ? ["noAccount"] : failure !== undefined ? ["failed"] : ["sent", "delivered", "read"];
   statuses.forEach((status, i) => {
     world.later(world.timings.statusStepMs * (i + 1), () => {
       item.statusMessage = status;
       // failed/noAccount are sent even when outgoingWebhook is off.
-      if (status === "noAccount" || enabled(inst, "outgoingWebhook")) {
-        emit(world, inst, { ...head(inst, "outgoingMessageStatus"), chatId: send.chatId, idMessage: send.idMessage, status, sendByApi: true });
+      if (status === "noAccount" || status === "failed" || enabled(inst, "outgoingWebhook")) {
+        const description = status === "failed" ? { description: failure } : {};
+        emit(world, inst, { ...head(inst, "outgoingMessageStatus"), ...statusChatId(inst, send.chatId), idMessage: send.idMessage, status, ...description, sendByApi: true });
       }
     });
   });

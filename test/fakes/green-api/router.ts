@@ -3,6 +3,7 @@ import { phoneReady } from "./instances.ts";
 import { serveMedia } from "./media.ts";
 import { accountMethods } from "./methods-account.ts";
 import { journalMethods } from "./methods-journal.ts";
+import { lookupMethods } from "./methods-lookups.ts";
 import { receivingMethods } from "./methods-receiving.ts";
 import { sendingMethods } from "./methods-sending.ts";
 import { badRequest, CORS_HEADERS, emptyJson, json, type Ctx, type MethodDef } from "./respond.ts";
@@ -10,7 +11,7 @@ import type { LimitDecision } from "./limiter.ts";
 import type { FakeInstance, World } from "./world.ts";
 
 const METHODS = new Map<string, MethodDef & { name: string }>(
-  Object.entries({ ...accountMethods, ...sendingMethods, ...receivingMethods, ...journalMethods })
+  Object.entries({ ...accountMethods, ...sendingMethods, ...receivingMethods, ...journalMethods, ...lookupMethods })
     .map(([name, def]) => [name.toLowerCase(), { ...def, name }]),
 );
 

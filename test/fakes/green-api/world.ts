@@ -1,6 +1,7 @@
 // State of the fake Green-API: options, instances, stored media, faults and tracked timers.
 import type { Settings, StateInstance } from "../../../src/greenapi/schemas.ts";
 import { createLimiter, type Limiter } from "./limiter.ts";
+import type { WireForms } from "./wire-ids.ts";
 
 /** Timings of the fake; tests keep them short. */
 export interface FakeTimings {
@@ -88,6 +89,13 @@ export interface RequestRecord {
   status: number;
 }
 
+/** One getChatHistory answer: the chat, the `count` asked and how many messages were answered. */
+export interface HistoryAsk {
+  chatId: string;
+  count: number;
+  answered: number;
+}
+
 export interface FakeInstance {
   idInstance: number;
   apiTokenInstance: string;
@@ -116,8 +124,24 @@ export interface FakeInstance {
   changes: MessageChange[];
   quota: false | "method" | "correspondents";
   noAccount: Set<string>;
+  /** Sends to these chats end with status `failed` (the value is its description). */
+  failing: Map<string, string>;
+  /** How personal chat ids are spelled in notifications (wire-ids.ts). */
+  wireForms: WireForms;
   avatarUrl: string;
   requests: RequestRecord[];
+  historyAsks: HistoryAsk[];
+  /** Groups the number is in, by group id (getGroupData). */
+  groups: Map<string, FakeGroup>;
+  /** A person's privacy id (`…@lid`) by their `…@c.us` id, answered by checkWhatsapp in LID mode. */
+  lids: Map<string, string>;
+}
+
+export interface FakeGroup {
+  subject: string;
+  owner: string;
+  creation: number;
+  participants: string[];
 }
 
 export interface MediaFile {

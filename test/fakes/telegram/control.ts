@@ -2,9 +2,12 @@
 import type { Chat, ChatMember, Message, Update, User } from "grammy/types";
 import type { z } from "zod";
 import { chatInput, messageInput, type UserMessageInput } from "./inputs.ts";
+import { buttonData, sendCallback } from "./callbacks.ts";
 import { copyToDiscussion, discussionCopyOf, findChat } from "./chats.ts";
 import { mediaField, storeFile } from "./files.ts";
-import { pushUpdate, shallow, storeMessage, type FakeChat, type Faults, type ReactionRecord, type RequestRecord, type SentRecord, type World } from "./world.ts";
+import {
+  pushUpdate, shallow, storeMessage, type CallbackAnswerRecord, type EditRecord, type FakeChat, type Faults, type ReactionRecord, type RequestRecord, type SentRecord, type World,
+} from "./world.ts";
 
 let nextChatNo = 1_000_000_001;
 let nextUserId = 100_000_001;
@@ -126,6 +129,23 @@ export function createControl(world: World) {
       copyToDiscussion(world, chat, message);
       return message;
     },
+    /**
+     * The user presses the button labelled `button` (its text, or its callback_data) under the bot's message: a
+     * `callback_query` update. In a private chat the user is the chat's. Returns the query id.
+     */
+    pressButton(chatId: number, messageId: number, button: string, userId = chatId): string {
+      const message = findChat(world, chatId).messages.get(messageId);
+      if (!message) throw new Error(`no message ${messageId} in chat ${chatId}`);
+      return sendCallback(world, { chatId, messageId, userId, data: buttonData(message, button) });
+    },
+    /** A client sends callback data of its own choosing for a message it sees (as modified clients can). */
+    sendCallback: (input: { chatId: number; messageId: number; userId: number; data: string }): string => sendCallback(world, input),
+    /** The bot's answers to button presses, in order. */
+    callbackAnswers: (): CallbackAnswerRecord[] => [...world.callbackAnswers],
+    /** Presses the bot has not answered yet. */
+    openCallbackQueries: (): string[] => [...world.openQueries],
+    /** The bot's editMessageText calls, in order (one chat or all). */
+    edits: (chatId?: number): EditRecord[] => world.edits.filter((e) => chatId === undefined || e.chatId === chatId),
     /** The discussion-group copy of a channel post (reply to it to comment). */
     discussionCopyOf: (channelId: number, postId: number): Message | undefined => discussionCopyOf(world, channelId, postId),
     /** What the bot sent, in order (one chat or all). */

@@ -1,8 +1,9 @@
-// Sending methods of the fake: sendMessage, sendPhoto/Video/Audio/Voice/Document/Sticker and setMessageReaction.
+// Sending methods of the fake: sendMessage, sendPhoto/Video/Audio/Voice/Document/Sticker (with inline keyboards) and setMessageReaction.
 import type { Message, MessageEntity } from "grammy/types";
 import { z } from "zod";
 import { assertCanPost, copyToDiscussion, findChat } from "./chats.ts";
 import { FILE_KINDS, mediaField, resolveInputFile, type FileKind } from "./files.ts";
+import { inlineKeyboard } from "./methods-buttons.ts";
 import { badRequest, bool, chatIdParam, int, jsonish, parse, type Params } from "./params.ts";
 import { formatText } from "./text.ts";
 import { botUser, shallow, storeMessage, type FakeChat, type SentRecord, type World } from "./world.ts";
@@ -57,8 +58,9 @@ const sendMessage: MethodDef = {
     assertCanPost(chat);
     const { text, entities: ents } = formatText(p.text, p.parse_mode, p.entities as MessageEntity[] | undefined, 4096, "text");
     const reply = replyTarget(chat, p);
-    return post(world, chat, "sendMessage", { text, ...(ents.length ? { entities: ents } : {}) }, reply, p.message_thread_id, {
-      text, entities: ents, parseMode: p.parse_mode,
+    const markup = inlineKeyboard(p.reply_markup);
+    return post(world, chat, "sendMessage", { text, ...(ents.length ? { entities: ents } : {}), ...(markup ? { reply_markup: markup } : {}) }, reply, p.message_thread_id, {
+      text, entities: ents, parseMode: p.parse_mode, replyMarkup: markup,
     });
   },
 };
@@ -72,10 +74,14 @@ function sendFile(kind: FileKind, method: string): MethodDef {
       assertCanPost(chat);
       const caption = p.caption && kind !== "sticker" ? formatText(p.caption, p.parse_mode, p.caption_entities as MessageEntity[] | undefined, 1024, "caption") : undefined;
       const reply = replyTarget(chat, p);
+      const markup = inlineKeyboard(p.reply_markup);
       const { file, uploaded } = await resolveInputFile(world, kind, values[kind], files);
-      const content = { ...mediaField(kind, file), ...(caption?.text ? { caption: caption.text } : {}), ...(caption?.entities.length ? { caption_entities: caption.entities } : {}) };
+      const content = {
+        ...mediaField(kind, file), ...(caption?.text ? { caption: caption.text } : {}), ...(caption?.entities.length ? { caption_entities: caption.entities } : {}),
+        ...(markup ? { reply_markup: markup } : {}),
+      };
       return post(world, chat, method, content, reply, p.message_thread_id, {
-        caption: caption?.text, entities: caption?.entities, parseMode: p.parse_mode,
+        caption: caption?.text, entities: caption?.entities, parseMode: p.parse_mode, replyMarkup: markup,
         file: { kind, fileId: file.fileId, fileName: file.fileName, mimeType: file.mimeType, size: file.bytes.length, uploaded },
       });
     },

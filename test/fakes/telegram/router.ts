@@ -1,6 +1,7 @@
 // Request pipeline of the fake: /bot<token>/<method> (case-insensitive), faults, token, flood control, envelope; file downloads.
 import { findChat } from "./chats.ts";
 import { download } from "./files.ts";
+import { buttonMethods } from "./methods-buttons.ts";
 import { infoMethods } from "./methods-info.ts";
 import { sendMethods, type MethodDef } from "./methods-send.ts";
 import { BotApiError, readParams } from "./params.ts";
@@ -8,7 +9,7 @@ import { getUpdates } from "./updates.ts";
 import type { World } from "./world.ts";
 
 const METHODS = new Map<string, MethodDef & { name: string }>(
-  Object.entries({ ...infoMethods, ...sendMethods, getUpdates }).map(([name, def]) => [name.toLowerCase(), { ...def, name }]),
+  Object.entries({ ...infoMethods, ...sendMethods, ...buttonMethods, getUpdates }).map(([name, def]) => [name.toLowerCase(), { ...def, name }]),
 );
 
 /** Names of the Bot API methods the fake implements. */

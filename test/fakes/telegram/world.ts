@@ -1,5 +1,5 @@
 // State of the fake Telegram Bot API: the bot, users, chats with their messages, stored files, pending updates, faults.
-import type { Chat, ChatMember, Message, Update, User, UserFromGetMe } from "grammy/types";
+import type { Chat, ChatMember, InlineKeyboardMarkup, Message, Update, User, UserFromGetMe } from "grammy/types";
 import { createLimiter, DEFAULT_LIMITS, type Limiter, type Limits } from "./limiter.ts";
 
 export interface FakeTelegramOptions {
@@ -48,6 +48,26 @@ export interface SentRecord {
   replyTo?: number;
   threadId?: number;
   file?: { kind: string; fileId: string; fileName?: string; mimeType: string; size: number; uploaded: boolean };
+  /** The inline keyboard sent with the message. */
+  replyMarkup?: InlineKeyboardMarkup;
+  at: number;
+}
+
+/** An editMessageText the bot made, as tests read it. */
+export interface EditRecord {
+  chatId: number;
+  messageId: number;
+  text: string;
+  /** The keyboard after the edit (absent: the edit removed it). */
+  replyMarkup?: InlineKeyboardMarkup;
+  at: number;
+}
+
+/** The bot's answer to a button press. */
+export interface CallbackAnswerRecord {
+  queryId: string;
+  text?: string;
+  showAlert?: boolean;
   at: number;
 }
 
@@ -87,6 +107,10 @@ export interface World {
   /** Wakes the pending long poll (new update, conflict, stop). */
   poll: { wake: () => void; conflict: () => void } | null;
   sent: SentRecord[];
+  edits: EditRecord[];
+  /** Button presses (callback_query ids) not answered yet. */
+  openQueries: Set<string>;
+  callbackAnswers: CallbackAnswerRecord[];
   reactions: ReactionRecord[];
   requests: RequestRecord[];
   faults: Faults;
@@ -116,6 +140,9 @@ export function createWorld(options: FakeTelegramOptions): World {
     allowedUpdates: [],
     poll: null,
     sent: [],
+    edits: [],
+    openQueries: new Set(),
+    callbackAnswers: [],
     reactions: [],
     requests: [],
     faults: { next500: 0, downUntil: 0, dropNext: 0, latencyMs: 0 },
