@@ -56,7 +56,9 @@
     if (soundOn() && !(looking && location.pathname === n.url)) chime();
     if (!canNotify || Notification.permission !== "granted") return;
     if (document.visibilityState === "visible" && document.hasFocus()) return;
-    const note = new Notification(n.title, { body: n.body, tag: n.tag, icon: "/public/icon.svg" });
+    // The page's own icon link: its URL carries the file's hash, so the browser has it cached.
+    const icon = document.querySelector('link[rel="icon"]')?.href;
+    const note = new Notification(n.title, { body: n.body, tag: n.tag, icon });
     note.onclick = () => {
       window.focus();
       location.assign(n.url);
@@ -128,6 +130,9 @@
     htmx.process(form);
   };
   document.addEventListener("htmx:load", (event) => {
+    // Send forms get their idempotency key here, not from the server: a page the browser revalidates (304) and shows
+    // again must not bring back a key that was already sent.
+    for (const input of event.target.querySelectorAll?.("[data-send-key]") ?? []) if (!input.value) input.value = randomKey();
     markCurrent();
     showNotifyButton();
     showSoundButton();

@@ -24,6 +24,8 @@ import type { AppDeps, AppEnv } from "./lib/context.ts";
 import { resolveLocale, translator } from "./lib/i18n.ts";
 import { requestLog } from "./lib/request-log.ts";
 import { staticFiles } from "./lib/static.ts";
+import { compression } from "./lib/compress.ts";
+import { pageEtag } from "./lib/page-etag.ts";
 import { Layout } from "../views/layout.tsx";
 import { Dashboard } from "../views/dashboard.tsx";
 import { renderError } from "./lib/errors.tsx";
@@ -46,6 +48,7 @@ export function createApp(deps: AppDeps) {
 
   app.use(requestLog(deps.log));
   app.use(httpMetrics());
+  app.use(compression(), pageEtag());
   app.use(
     secureHeaders({
       contentSecurityPolicy: {

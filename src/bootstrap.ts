@@ -13,7 +13,7 @@ export async function ensureFirstAdmin(deps: AppDeps, baseUrl: string): Promise<
     return null;
   }
   deps.setup.token = randomToken(24);
-  const url = `${baseUrl}/setup?token=${deps.setup.token}`;
-  log.warn({ setupUrl: url }, "no users yet: open the setup link to create the first admin");
-  return url;
+  // The link is a password until it is used: it goes to the operator's terminal (the caller prints it), not the log.
+  log.warn("no users yet: a one-time setup link to create the first admin was printed on standard error");
+  return `${baseUrl}/setup?token=${deps.setup.token}`;
 }

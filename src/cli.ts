@@ -1,17 +1,12 @@
-// Command-line subcommands: migrate, user add|passwd|list, instance …, intake replay, backup, restore, version.
+// Command-line subcommands: migrate, user add|passwd|list, instance …, intake replay, backup, restore.
 import { openDatabase } from "./db/client.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./lib/log.ts";
 import { createUserService, UsernameTakenError } from "./users/service.ts";
-import pkg from "../package.json" with { type: "json" };
+import { USAGE, usageOf } from "./usage.ts";
 import { runBackupCommand } from "./backups/cli.ts";
-import { INSTANCE_USAGE, runInstanceCommand } from "./instances/cli.ts";
-import { INTAKE_USAGE, runIntakeCommand } from "./greenapi/cli.ts";
-
-export const USAGE = `usage: greeninbox [serve | migrate | user add NAME [--admin] [--display-name TEXT] | user passwd NAME | user list | backup | restore FILE | version]
-  passwords are read from standard input (one line), or asked for when it is a terminal
-  ${INSTANCE_USAGE}
-  ${INTAKE_USAGE}`;
+import { runInstanceCommand } from "./instances/cli.ts";
+import { runIntakeCommand } from "./greenapi/cli.ts";
 
 async function readPassword(question: string): Promise<string> {
   if (process.stdin.isTTY) return (prompt(question) ?? "").trim();
@@ -27,10 +22,6 @@ function flagValue(args: string[], name: string): string | undefined {
 /** Runs a non-serve subcommand; returns the exit code. */
 export async function runCli(args: string[], config: Config, log: Logger): Promise<number> {
   const [command, sub, name] = args;
-  if (command === "version" || command === "--version") {
-    console.log(`greeninbox ${pkg.version} (bun ${Bun.version})`);
-    return 0;
-  }
   if (command === "backup" || command === "restore") return runBackupCommand(args, config, log);
   if (command !== "migrate" && command !== "user" && command !== "instance" && command !== "intake") {
     console.error(USAGE);
@@ -72,7 +63,7 @@ export async function runCli(args: string[], config: Config, log: Logger): Promi
         return 1;
       }
     }
-    console.error(USAGE);
+    console.error(usageOf("user"));
     return 2;
   } finally {
     await database.close();

@@ -1,10 +1,21 @@
-// Entry point: parses config (exit 2 on bad values), then serves or runs a CLI subcommand.
-import { ConfigError, loadConfig, type Config } from "./config.ts";
-import { createConfiguredLogger, createLogger } from "./lib/log.ts";
-import { serve } from "./server.ts";
-import { runCli } from "./cli.ts";
-import { DataDirLockedError } from "./db/dir-lock.ts";
-import { DatabaseUnavailableError } from "./db/client.ts";
+// Entry point: help and version (no configuration needed), then config (exit 2 on bad values), then serve or a CLI
+// subcommand. SIGTERM/SIGINT stop the server gracefully within STOP_TIMEOUT_MS.
+import type { Config } from "./config.ts";
+import type { Running } from "./server.ts";
+import { runInfoCommand } from "./usage.ts";
+
+/** How long a stop may take after the signal (start-up still running included); systemd's TimeoutStopSec is longer. */
+const STOP_TIMEOUT_MS = 10_000;
+
+const args = process.argv.slice(2);
+const info = runInfoCommand(args);
+if (info !== null) process.exit(info);
+
+// The app is loaded only now, so help and version answer at once.
+const { ConfigError, loadConfig } = await import("./config.ts");
+const { createConfiguredLogger, createLogger } = await import("./lib/log.ts");
+const { DataDirLockedError } = await import("./db/dir-lock.ts");
+const { DatabaseUnavailableError } = await import("./db/client.ts");
 
 let config: Config;
 try {
@@ -15,7 +26,6 @@ try {
   process.exit(2);
 }
 
-const args = process.argv.slice(2);
 const command = args[0] ?? "serve";
 // CLI output is for humans: keep the log quiet there unless asked.
 // The server logs to stdout, or to the rotated LOG_FILE when set.
@@ -35,19 +45,33 @@ function fail(err: unknown): never {
 }
 
 if (command === "serve") {
-  const running = await serve(config, log).catch(fail);
+  const { serve } = await import("./server.ts");
+  let running: Running | null = null;
+  const starting = serve(config, log).then((r) => (running = r), fail);
+  let signalled = false;
   const shutdown = (signal: string) => {
+    // Once is enough: a stop in progress ends within the bound anyway.
+    if (signalled) return;
+    signalled = true;
     log.info({ signal }, "signal received");
-    running.stop().then(
-      () => process.exit(0),
-      (err) => {
-        log.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
+    setTimeout(() => {
+      const waitingFor = running?.waitingFor() ?? "start-up";
+      log.error({ waitingFor }, `shutdown did not finish within ${STOP_TIMEOUT_MS / 1000} s (still waiting for ${waitingFor}): exiting`);
+      process.exit(1);
+    }, STOP_TIMEOUT_MS);
+    starting
+      .then((r) => r.stop())
+      .then(
+        () => process.exit(0),
+        (err) => {
+          log.error({ err }, "shutdown failed");
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
 } else {
+  const { runCli } = await import("./cli.ts");
   process.exit(await runCli(args, config, log).catch(fail));
 }

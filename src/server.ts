@@ -7,11 +7,18 @@ import { createDeps, startBackground, stopBackground } from "./deps.ts";
 import { createApp } from "./app.tsx";
 import { ensureFirstAdmin } from "./bootstrap.ts";
 import { SESSION_COOKIE } from "./auth/cookies.ts";
+import { endEventStreams } from "./events/sse.ts";
 
 export interface Running {
   server: Server<undefined>;
   url: string;
+  /**
+   * Stops accepting connections, ends the event streams (with a goodbye), lets in-flight requests finish, stops the
+   * background work (flushing the intake and the outbox) and closes the database.
+   */
   stop(): Promise<void>;
+  /** What a stop in progress is waiting for (for the log when it takes too long); null before stop(). */
+  waitingFor(): string | null;
 }
 
 /** Without a session cookie the home page can only mean "sign in": answer at once, even before the database is up. */
@@ -51,7 +58,8 @@ export async function serve(config: Config, log: Logger): Promise<Running> {
   });
   const deps = createDeps(config, database, log);
   const setupUrl = await ensureFirstAdmin(deps, config.PUBLIC_URL ?? url);
-  if (setupUrl) process.stdout.write(`\n  First start: create the admin account at\n  ${setupUrl}\n\n`);
+  // For the operator's eyes, beside the log (standard output carries JSON lines only).
+  if (setupUrl) process.stderr.write(`\n  First start: create the admin account at\n  ${setupUrl}\n\n`);
   const app = createApp(deps);
   resolveApp((req, srv) => app.fetch(req, srv));
   ready = true;
@@ -59,18 +67,25 @@ export async function serve(config: Config, log: Logger): Promise<Running> {
   log.info({ db: database.kind }, "ready");
 
   let stopping: Promise<void> | undefined;
+  let step: (() => string) | null = null;
   return {
     server,
     url,
     stop() {
       stopping ??= (async () => {
-        log.info("shutting down");
-        await server.stop(true);
+        // Without `true`, Bun's stop closes the listener at once and resolves when the open requests have answered.
+        const drained = server.stop();
+        log.info({ eventStreams: endEventStreams(server) }, "shutting down: no new connections, open requests finish");
+        step = () => `${server.pendingRequests} in-flight request(s)`;
+        await drained;
+        step = () => "background work (pollers, outbox, intake, bot, jobs)";
         await stopBackground(deps);
+        step = () => "closing the database";
         await database.close();
         log.info("stopped");
       })();
       return stopping;
     },
+    waitingFor: () => step?.() ?? null,
   };
 }

@@ -3,6 +3,7 @@ import type { FC, PropsWithChildren } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import { can } from "../src/auth/permissions.ts";
 import type { AppEnv } from "../src/lib/context.ts";
+import { assetUrl } from "../src/lib/assets.ts";
 import { ChatsIcon, LogoutIcon, PhoneIcon, SettingsIcon, UsersIcon } from "./components/icons.tsx";
 import { CsrfField } from "./components/csrf.tsx";
 
@@ -40,14 +41,14 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, child
         <meta name="color-scheme" content="light dark" />
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <title>{`${title} · GreenInbox`}</title>
-        <link rel="icon" href="/public/icon.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="/public/app.css" />
-        <link rel="stylesheet" href="/public/inbox.css" />
-        <link rel="stylesheet" href="/public/team.css" />
-        <script src="/public/vendor/htmx.min.js" defer></script>
-        <script src="/public/vendor/htmx-ext-sse.js" defer></script>
-        <script src="/public/app.js" defer></script>
-        <script src="/public/team.js" defer></script>
+        <link rel="icon" href={assetUrl("icon.svg")} type="image/svg+xml" />
+        <link rel="stylesheet" href={assetUrl("app.css")} />
+        <link rel="stylesheet" href={assetUrl("inbox.css")} />
+        <link rel="stylesheet" href={assetUrl("team.css")} />
+        <script src={assetUrl("vendor/htmx.min.js")} defer></script>
+        <script src={assetUrl("vendor/htmx-ext-sse.js")} defer></script>
+        <script src={assetUrl("app.js")} defer></script>
+        <script src={assetUrl("team.js")} defer></script>
       </head>
       <body
         hx-boost="true"

@@ -6,6 +6,7 @@ import { createAuditService } from "../audit/service.ts";
 import { createBackupService } from "./service.ts";
 import { restoreBackup } from "./restore.ts";
 import { BackupError } from "./tools.ts";
+import { usageOf } from "../usage.ts";
 
 function formatBytes(n: number): string {
   return n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
@@ -17,7 +18,7 @@ export async function runBackupCommand(args: string[], config: Config, log: Logg
   try {
     if (command === "restore") {
       if (!file) {
-        console.error("usage: greeninbox restore FILE   (into an empty database: DATABASE_URL, or an empty DATA_DIR)");
+        console.error(usageOf("restore"));
         return 2;
       }
       const result = await restoreBackup({ config, file, log });

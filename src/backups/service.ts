@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import type { Logger } from "../lib/log.ts";
+import { metrics } from "../metrics/index.ts";
 import type { AuditService } from "../audit/service.ts";
 import { backupDir, backupStem, fileName, listBackups, resolveBackup, rotate, type BackupFile } from "./files.ts";
 import { BackupError, defaultTools, libpqTarget, runTool, type BackupTools } from "./tools.ts";
@@ -106,6 +107,7 @@ export function createBackupService(opts: BackupOptions): BackupService {
           (err: unknown) => {
             const message = err instanceof BackupError ? err.message : `backup failed: ${(err as Error).message}`;
             lastError = { at: new Date(), message };
+            metrics.backupFailures.inc();
             log.error({ err: err instanceof BackupError ? undefined : err, reason: message }, "backup failed");
             throw err instanceof BackupError ? err : new BackupError(message, "failed");
           },

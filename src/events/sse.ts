@@ -1,6 +1,7 @@
 // A lean text/event-stream response: writes go straight to the connection (Bun's direct stream), one flush per write.
 // Hono's streamSSE passes every chunk through a TransformStream and a second ReadableStream (several promise hops per
 // chunk and stream); with a thousand open streams that per-chunk cost delayed the last client by tens of milliseconds.
+// Open streams are kept per server, so a shutdown can say goodbye and end them (they never end by themselves).
 import type { Context } from "hono";
 
 /** One SSE frame: an event name and its data (may span lines). */
@@ -24,6 +25,35 @@ const encoder = new TextEncoder();
 /** Encoded once, written to many streams. */
 export function sseBytes(frames: readonly Frame[]): Uint8Array {
   return encoder.encode(sseText(frames));
+}
+
+/** The open streams of one server (Hono's `c.env` under Bun.serve) and whether it is stopping. */
+interface Streams {
+  stopping: boolean;
+  open: Set<() => void>;
+}
+
+const byServer = new WeakMap<object, Streams>();
+
+function streamsOf(server: object): Streams {
+  let streams = byServer.get(server);
+  if (!streams) byServer.set(server, (streams = { stopping: false, open: new Set() }));
+  return streams;
+}
+
+/** Sent before a stream ends at shutdown: the browser reconnects after `retry` ms (to the restarted server). */
+const GOODBYE = ": goodbye, the server is stopping\nretry: 2000\n\n";
+
+/**
+ * Says goodbye to every open stream of `server` and ends it; streams opening later end the same way at once. Returns
+ * how many were open.
+ */
+export function endEventStreams(server: object): number {
+  const streams = streamsOf(server);
+  streams.stopping = true;
+  const ends = [...streams.open];
+  for (const end of ends) end();
+  return ends.length;
 }
 
 export interface SseStream {
@@ -79,6 +109,19 @@ export function sseResponse(c: Context, run: (stream: SseStream) => Promise<void
       const signal = c.req.raw.signal;
       if (signal.aborted) abort();
       else signal.addEventListener("abort", abort, { once: true });
+      // Under Bun.serve `c.env` is the server; an in-process app.request() has none (nothing stops it).
+      if (typeof c.env === "object" && c.env !== null) {
+        const streams = streamsOf(c.env);
+        const goodbye = () => {
+          stream.write(GOODBYE);
+          abort();
+        };
+        if (streams.stopping) goodbye();
+        else {
+          streams.open.add(goodbye);
+          stream.onAbort(() => streams.open.delete(goodbye));
+        }
+      }
       try {
         await run(stream);
       } catch (err) {

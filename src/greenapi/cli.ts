@@ -4,15 +4,14 @@ import type { Database } from "../db/client.ts";
 import { createDeps } from "../deps.ts";
 import type { Logger } from "../lib/log.ts";
 import { replayQuarantined } from "./replay.ts";
-
-export const INTAKE_USAGE = "intake replay [--instance ID]         (ID: the idInstance or the app's instance number; default: all)";
+import { usageOf } from "../usage.ts";
 
 /** Runs `intake …`; returns the exit code. The notifications are processed in this process, as the server would. */
 export async function runIntakeCommand(args: string[], config: Config, database: Database, log: Logger): Promise<number> {
   const at = args.indexOf("--instance");
   const given = at >= 0 ? args[at + 1] : undefined;
   if (args[1] !== "replay" || (at >= 0 && !/^\d{1,10}$/.test(given ?? ""))) {
-    console.error(`usage: greeninbox ${INTAKE_USAGE}`);
+    console.error(usageOf("intake"));
     return 2;
   }
   const deps = createDeps(config, database, log);

@@ -1,6 +1,7 @@
-// One Green-API HTTP round trip: URL, status check before parsing, zod validation, token-safe errors and logs.
+// One Green-API HTTP round trip: URL, status check before parsing, zod validation, token-safe errors, logs and metrics.
 import type { z } from "zod";
 import type { Logger } from "../lib/log.ts";
+import { metrics } from "../metrics/index.ts";
 import { GreenApiError, kindForStatus, scrubSecret, type GreenApiErrorKind } from "./errors.ts";
 import { summarizeIssues } from "./messages.ts";
 import { errorBodySchema, quotaBodySchema } from "./schemas.ts";
@@ -74,9 +75,11 @@ export function createTransport(options: TransportOptions): Call {
       });
       text = await res.text();
     } catch (e) {
+      metrics.greenApi.record(spec.method, "error", (performance.now() - started) / 1000);
       // Runtime errors carry the full URL (Bun puts it in `path`): keep only the error code or name.
       throw fail("network", null, networkReason(e));
     }
+    metrics.greenApi.record(spec.method, String(res.status), (performance.now() - started) / 1000);
 
     const remaining = headerNumber(res, "x-ratelimit-remaining");
     if (remaining !== null) {

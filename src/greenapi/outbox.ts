@@ -273,10 +273,19 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     }
   }
 
+  /** Ends the reconciler's wait between rounds (stop() does not wait out up to 5 s). */
+  let endReconcileWait: (() => void) | null = null;
+
   async function reconcileLoop() {
     while (running) {
       await reconcile().catch((err) => log.error({ err }, "outbox reconcile failed"));
-      await new Promise((r) => setTimeout(r, Math.min(5000, Math.max(250, opts.reconcileAfterMs / 2))));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(5000, Math.max(250, opts.reconcileAfterMs / 2)));
+        endReconcileWait = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     }
   }
 
@@ -341,6 +350,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     async stop() {
       running = false;
       kick();
+      endReconcileWait?.();
       await Promise.all(loops);
       const deadline = Date.now() + 5000;
       while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

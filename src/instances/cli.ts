@@ -10,10 +10,7 @@ import type { Logger } from "../lib/log.ts";
 import { parseInstanceForm } from "./form.ts";
 import { createInstance, deleteInstance, retireInstance, type Actor } from "./manage.ts";
 import type { InstanceRow } from "./service.ts";
-
-export const INSTANCE_USAGE = `instance add --name NAME --id ID_INSTANCE --token-file FILE|- [--api-url URL] [--media-url URL] [--mode webhook|polling] [--telegram-chat ID]
-  instance list
-  instance remove ID [--keep-history]     (ID: the idInstance or the app's instance number)`;
+import { usageOf } from "../usage.ts";
 
 const ACTOR: Actor = { userId: null, username: "cli", ip: "cli" };
 const t = translator("en");
@@ -38,7 +35,7 @@ export async function runInstanceCommand(args: string[], config: Config, databas
     if (sub === "list") return await list(deps);
     if (sub === "add") return await add(deps, args);
     if (sub === "remove" && args[2]) return await remove(deps, args[2], args.includes("--keep-history"));
-    console.error(`usage: greeninbox ${INSTANCE_USAGE}`);
+    console.error(usageOf("instance"));
     return 2;
   } finally {
     deps.qr.stopAll();

@@ -19,6 +19,11 @@ export function embeddedFile(path: string): ReturnType<typeof Bun.file> | null {
   return real ? Bun.file(real) : null;
 }
 
+/** Where node:fs reads the embedded file at a logical path (Bun.file's `name` is only its base name), or null. */
+export function embeddedFilePath(path: string): string | null {
+  return files?.get(path) ?? null;
+}
+
 /** Logical paths under a prefix ("drizzle/"). */
 export function embeddedPaths(prefix: string): string[] {
   return files ? [...files.keys()].filter((p) => p.startsWith(prefix)) : [];

@@ -1,39 +1,33 @@
-// Serves files from public/ (CSS, vendored htmx, icons) with a traversal guard and caching headers.
+// Serves public/ from memory (see assets.ts): a URL with the file's current hash (`?v=`, from assetUrl) is cached for a
+// year as immutable; any other URL of the file is revalidated with its ETag. Brotli or gzip copies when the browser
+// takes them. Only names of files that exist are looked up, so no path can reach outside public/.
 import type { MiddlewareHandler } from "hono";
-import { join, normalize, sep } from "node:path";
-import { fileURLToPath } from "node:url";
-import { embeddedFile, isEmbedded } from "./embedded.ts";
+import { asset, compressedAsset } from "./assets.ts";
+import { negotiate } from "./compress.ts";
+import { etagMatches } from "./page-etag.ts";
 
-const PUBLIC_DIR = fileURLToPath(new URL("../../public", import.meta.url));
-const TYPES: Record<string, string> = {
-  css: "text/css; charset=utf-8",
-  js: "text/javascript; charset=utf-8",
-  svg: "image/svg+xml",
-  png: "image/png",
-  ico: "image/x-icon",
-  webmanifest: "application/manifest+json",
-};
+export const IMMUTABLE = "public, max-age=31536000, immutable";
 
-export function staticFiles(root = PUBLIC_DIR): MiddlewareHandler {
+export function staticFiles(): MiddlewareHandler {
   return async (c) => {
-    let rel: string;
+    let name: string;
     try {
-      rel = decodeURIComponent(c.req.path.replace(/^\/public\//, ""));
+      name = decodeURIComponent(c.req.path.replace(/^\/public\//, ""));
     } catch {
       return c.notFound();
     }
-    const full = normalize(join(root, rel));
-    if (!full.startsWith(root + sep)) return c.notFound();
-    // Inside the single binary the files are embedded (looked up by name, so no traversal is possible either).
-    const file = isEmbedded() && root === PUBLIC_DIR ? embeddedFile(`public/${rel}`) : Bun.file(full);
-    if (!file || !(await file.exists())) return c.notFound();
-    const ext = full.slice(full.lastIndexOf(".") + 1);
-    return new Response(file, {
-      headers: {
-        "Content-Type": TYPES[ext] ?? "application/octet-stream",
-        "Cache-Control": "public, max-age=3600",
-        "X-Content-Type-Options": "nosniff",
-      },
-    });
+    const file = asset(name);
+    if (!file) return c.notFound();
+    const headers: Record<string, string> = {
+      "Content-Type": file.type,
+      "Cache-Control": c.req.query("v") === file.hash ? IMMUTABLE : "public, no-cache",
+      ETag: file.etag,
+      "X-Content-Type-Options": "nosniff",
+    };
+    if (file.compress) headers.Vary = "Accept-Encoding";
+    if (etagMatches(c.req.header("if-none-match"), file.etag)) return c.body(null, 304, headers);
+    const encoding = file.compress ? negotiate(c.req.header("accept-encoding")) : null;
+    if (!encoding) return c.body(file.bytes, 200, headers);
+    return c.body(await compressedAsset(name, file, encoding), 200, { ...headers, "Content-Encoding": encoding });
   };
 }

@@ -2,10 +2,9 @@
 import { Hono } from "hono";
 import { timingSafeEqual } from "node:crypto";
 import type { AppEnv } from "../lib/context.ts";
-import { collectDatabaseGauges } from "./collect.ts";
+import { collectBackupGauges, collectDatabaseGauges } from "./collect.ts";
 import { registry } from "./index.ts";
 import { checkReadiness } from "./ready.ts";
-import { CONTENT_TYPE } from "./registry.ts";
 
 export const readyRoutes = new Hono<AppEnv>().get("/readyz", async (c) => {
   const { db, ping } = c.var.deps;
@@ -25,7 +24,7 @@ function bearerMatches(header: string | undefined, token: string | undefined): b
 
 /** Mount after the session loader and before the sign-in gate (it answers anonymous scrapers itself). */
 export const metricsRoutes = new Hono<AppEnv>().get("/metrics", async (c) => {
-  const { config, db } = c.var.deps;
+  const { config, db, backups } = c.var.deps;
   const user = c.var.user;
   if (!bearerMatches(c.req.header("authorization"), config.METRICS_TOKEN) && !user?.isAdmin) {
     if (user) return c.text("not found", 404);
@@ -33,5 +32,6 @@ export const metricsRoutes = new Hono<AppEnv>().get("/metrics", async (c) => {
     return c.text("unauthorized", 401);
   }
   await collectDatabaseGauges(db);
-  return c.body(await registry.expose(), 200, { "Content-Type": CONTENT_TYPE, "Cache-Control": "no-store" });
+  collectBackupGauges(backups, config.BACKUP_INTERVAL_HOURS);
+  return c.body(await registry.metrics(), 200, { "Content-Type": registry.contentType, "Cache-Control": "no-store" });
 });

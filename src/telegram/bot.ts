@@ -9,6 +9,7 @@ import type { EventBus } from "../events/bus.ts";
 import type { Outbox } from "../greenapi/outbox.ts";
 import type { Locale, Translate } from "../lib/i18n.ts";
 import type { Logger } from "../lib/log.ts";
+import { countCalls } from "./api-metrics.ts";
 import type { ChatDirectory } from "./chats.ts";
 import type { CodeService } from "./codes.ts";
 import { channels } from "./features/channels.ts";
@@ -46,6 +47,7 @@ export const ALLOWED_UPDATES = ["message", "channel_post", "my_chat_member", "ca
 /** A bot without features: the API client with flood control (429 waits, pacing to Telegram's limits). */
 export function createApiBot(token: string, apiRoot: string, timeScale = 1): Bot {
   const bot = new Bot(token, { client: { apiRoot } });
+  bot.api.config.use(countCalls);
   // Installed last = outermost: a 429 goes back through the throttler. 5xx and network errors are rethrown:
   // the poster keeps its own persisted backoff, and direct calls report them.
   bot.api.config.use(apiThrottler(throttlerOptions(timeScale)));

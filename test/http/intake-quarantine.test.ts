@@ -50,7 +50,7 @@ async function scrape(): Promise<ReturnType<typeof parsePrometheusText>> {
 }
 
 async function quarantinedGauge(instanceId: number): Promise<number> {
-  return (await scrape()).get("greeninbox_notifications_quarantined")?.samples.find((s) => s.labels.instance === String(instanceId))?.value ?? 0;
+  return (await scrape()).get("greeninbox_notifications_quarantined")?.samples.find((s) => s.labels.instance_id === String(instanceId))?.value ?? 0;
 }
 
 async function quarantinedTotal(reason: "invalid" | "failed"): Promise<number> {

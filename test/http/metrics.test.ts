@@ -1,22 +1,32 @@
 // /readyz and /metrics: readiness reasons, access control, and an exposition a strict Prometheus parser accepts.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createBackupService } from "../../src/backups/service.ts";
 import { Agent, startWebhookApp, type TestApp } from "../support/app.ts";
+import { testLog } from "../support/db.ts";
 import { WEBHOOK_TOKEN } from "../support/fixtures.ts";
 import { parsePrometheusText, type Family } from "../support/prometheus.ts";
 import { checkReadiness } from "../../src/metrics/ready.ts";
+import { OMITTED_UNDER_BUN } from "../../src/metrics/standard.ts";
 
 const METRICS_TOKEN = "m".repeat(12) + "etrics-token-1";
 let app: TestApp;
 let instanceId: number;
 let idInstance: number;
+const dataDir = mkdtempSync(join(tmpdir(), "gi-metrics-"));
 
 beforeAll(async () => {
-  ({ app, instanceId, idInstance } = await startWebhookApp("Metrics", { METRICS_TOKEN }));
+  ({ app, instanceId, idInstance } = await startWebhookApp("Metrics", { METRICS_TOKEN, DATA_DIR: dataDir, BACKUP_INTERVAL_HOURS: "6" }));
   await app.deps.users.create({ username: "boss", password: "boss-password", isAdmin: true });
   await app.deps.users.create({ username: "anna", password: "anna-password" });
 }, 30_000);
-afterAll(() => app.stop());
+afterAll(async () => {
+  await app.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 const scrape = (headers: Record<string, string> = { authorization: `Bearer ${METRICS_TOKEN}` }) => fetch(`${app.url}/metrics`, { headers });
 
@@ -41,11 +51,17 @@ describe("the strict parser", () => {
       "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_sum 1\nh_count 1\n",
       "# TYPE x flavour\n",
       "x  1\n",
+      "x nan1\n",
+      "x infinite\n",
+      "x 0x1p3\n",
     ];
     for (const text of bad) expect(() => parsePrometheusText(text)).toThrow();
     const good = parsePrometheusText('# HELP h Help \\\\ text\n# TYPE h histogram\nh_bucket{le="0.5",m="a\\"b"} 1\nh_bucket{le="+Inf",m="a\\"b"} 2\nh_sum{m="a\\"b"} 3.5\nh_count{m="a\\"b"} 2\n');
     expect(good.get("h")!.samples).toHaveLength(4);
     expect(good.get("h")!.samples[0]!.labels.m).toBe('a"b');
+    // Special values as Go's ParseFloat reads them, in any case (prom-client writes "Nan").
+    const special = parsePrometheusText("# TYPE g gauge\ng{v=\"a\"} Nan\ng{v=\"b\"} NaN\ng{v=\"c\"} -Inf\ng{v=\"d\"} +Infinity\n").get("g")!.samples.map((x) => x.value);
+    expect(special).toEqual([NaN, NaN, -Infinity, Infinity]);
   });
 });
 
@@ -121,6 +137,157 @@ describe("/metrics", () => {
     await app.deps.gateway.scheduler.schedule("7103", "sendMessage", "normal", async () => "ok");
     const families = parsePrometheusText(await (await scrape()).text());
     expect(value(families, "greeninbox_scheduler_wait_seconds", { method: "sendMessage" }, "greeninbox_scheduler_wait_seconds_count")).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("backups", () => {
+  test("the newest backup's time, failures and the configured interval", async () => {
+    const gauge = (families: Map<string, Family>) => value(families, "greeninbox_backup_last_success_timestamp_seconds");
+    const before = parsePrometheusText(await (await scrape()).text());
+    expect(gauge(before)).toBe(0);
+    expect(value(before, "greeninbox_backup_interval_seconds")).toBe(6 * 3600);
+
+    const file = await app.deps.backups.run();
+    const taken = parsePrometheusText(await (await scrape()).text());
+    expect(gauge(taken)).toBe(file.at.getTime() / 1000);
+    expect(gauge(taken)! * 1000).toBeLessThanOrEqual(Date.now());
+
+    // A backup that fails (pg_dump missing) is counted and leaves the newest one's time as it was.
+    const failing = createBackupService({
+      config: { ...app.config, DATA_DIR: dataDir },
+      database: { kind: "postgres", postgres: { url: "postgres://u:secret@127.0.0.1:1/x", sql: null as never } },
+      log: testLog,
+      tools: { pgDump: "pg_dump_gi_not_installed" },
+    });
+    await expect(failing.run()).rejects.toThrow("pg_dump");
+    await failing.stop();
+    const after = parsePrometheusText(await (await scrape()).text());
+    expect(value(after, "greeninbox_backup_failures_total")! - value(taken, "greeninbox_backup_failures_total")!).toBe(1);
+    expect(gauge(after)).toBe(gauge(taken)!);
+  });
+});
+
+describe("standard process families", () => {
+  const vmRssBytes = () => Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"))![1]) * 1024;
+  const scrapeFamilies = async () => parsePrometheusText(await (await scrape()).text());
+
+  test("process_* and nodejs_* are exposed with Prometheus' standard names, types and units", async () => {
+    const families = await scrapeFamilies();
+    const types = Object.fromEntries([...families.values()].map((f) => [f.name, f.type]));
+    expect(types).toMatchObject({
+      process_cpu_seconds_total: "counter",
+      process_cpu_user_seconds_total: "counter",
+      process_cpu_system_seconds_total: "counter",
+      process_resident_memory_bytes: "gauge",
+      process_virtual_memory_bytes: "gauge",
+      process_start_time_seconds: "gauge",
+      process_open_fds: "gauge",
+      process_max_fds: "gauge",
+      nodejs_eventloop_lag_p99_seconds: "gauge",
+      nodejs_heap_size_used_bytes: "gauge",
+    });
+    // What Bun cannot fill truthfully is left out, and the app's own start-time gauge gave way to the standard one.
+    for (const name of [...OMITTED_UNDER_BUN, "greeninbox_process_start_time_seconds"]) expect(families.has(name)).toBe(false);
+
+    const rss = value(families, "process_resident_memory_bytes")!;
+    const now = vmRssBytes();
+    expect(rss).toBeGreaterThan(now / 2);
+    expect(rss).toBeLessThan(now * 2);
+    const start = value(families, "process_start_time_seconds")!;
+    expect(Math.abs(start - (Date.now() / 1000 - process.uptime()))).toBeLessThan(2);
+    const fds = value(families, "process_open_fds")!;
+    expect(fds).toBeGreaterThanOrEqual(3);
+    expect(fds).toBeLessThan(value(families, "process_max_fds")!);
+    const cpu = value(families, "process_cpu_seconds_total")!;
+    expect(cpu).toBeCloseTo(value(families, "process_cpu_user_seconds_total")! + value(families, "process_cpu_system_seconds_total")!, 5);
+  });
+
+  test("they follow what the process does: memory touched, CPU burnt, files opened", async () => {
+    const before = await scrapeFamilies();
+    const ballast = Buffer.alloc(128 * 1024 * 1024, 1); // filled: every page is touched, so resident
+    const files = Array.from({ length: 32 }, () => openSync("/dev/null", "r"));
+    const cpuStart = process.cpuUsage();
+    let sink = 0;
+    while (process.cpuUsage(cpuStart).user < 300_000) for (let i = 0; i < 100_000; i++) sink += Math.sqrt(i);
+    try {
+      const after = await scrapeFamilies();
+      const delta = (name: string) => value(after, name)! - value(before, name)!;
+      // Half of it at least: the collector may hand other memory back meanwhile.
+      expect(delta("process_resident_memory_bytes")).toBeGreaterThan(64 * 1024 * 1024);
+      expect(delta("process_cpu_user_seconds_total")).toBeGreaterThanOrEqual(0.3);
+      expect(delta("process_cpu_seconds_total")).toBeGreaterThanOrEqual(0.3);
+      // Sockets may close meanwhile: most of the 32, not all, are seen.
+      expect(delta("process_open_fds")).toBeGreaterThanOrEqual(28);
+      expect(value(after, "process_start_time_seconds")).toBe(value(before, "process_start_time_seconds")!);
+    } finally {
+      for (const fd of files) closeSync(fd);
+    }
+    expect(ballast[ballast.length - 1]).toBe(1);
+    expect(sink).toBeGreaterThan(0);
+  });
+});
+
+describe("deploy/ and docs name only metrics /metrics exposes", () => {
+  const ROOT = join(import.meta.dir, "../..");
+  const KEYWORDS = new Set(["and", "or", "unless", "by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool", "inf", "nan"]);
+
+  /** Metric names in a PromQL expression: identifiers left once strings, label matchers, groupings, ranges and calls are set aside. */
+  function metricNames(expr: string): string[] {
+    const bare = expr
+      .replace(/"(?:[^"\\]|\\.)*"/g, "")
+      .replace(/\{[^}]*\}/g, "")
+      .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, "")
+      .replace(/\[[^\]]*\]/g, "");
+    return [...bare.matchAll(/(?<![\w.:])([a-zA-Z_:][a-zA-Z0-9_:]*)(\s*\()?/g)]
+      .filter((m) => !m[2] && !KEYWORDS.has(m[1]!.toLowerCase()))
+      .map((m) => m[1]!);
+  }
+
+  async function exposedNames(): Promise<Set<string>> {
+    const families = parsePrometheusText(await (await scrape()).text());
+    const names = new Set<string>();
+    for (const f of families.values()) {
+      names.add(f.name);
+      if (f.type === "histogram") for (const suffix of ["_bucket", "_sum", "_count"]) names.add(f.name + suffix);
+    }
+    return names;
+  }
+
+  test("the PromQL reader finds metric names and nothing else", () => {
+    expect(metricNames('sum by (job) (increase(x_total{job="a", b=~"c|d"}[1h])) > 0 and on (job) y > 2 * z offset 5m > bool 1.5e3')).toEqual(["x_total", "y", "z"]);
+  });
+
+  test("every alert rule and dashboard query uses exposed metrics (or Prometheus' own up)", async () => {
+    const exposed = await exposedNames();
+    exposed.add("up"); // written by Prometheus for every target, not by the app
+
+    const alerts = readFileSync(join(ROOT, "deploy/prometheus-alerts.yml"), "utf8");
+    expect([...alerts.matchAll(/^\s*- alert: (\w+)$/gm)].map((m) => m[1])).toEqual(
+      expect.arrayContaining(["GreenInboxDown", "GreenInboxOutboxStuck", "GreenInboxQuarantineGrowing", "GreenInboxBackupFailed"]),
+    );
+    const alertExprs = [...alerts.matchAll(/^\s*expr: (.+)$/gm)].map((m) => m[1]!);
+    expect(alertExprs.length).toBeGreaterThanOrEqual(4);
+
+    const dashboard = JSON.parse(readFileSync(join(ROOT, "deploy/grafana-dashboard.json"), "utf8")) as {
+      panels: { targets?: { expr: string }[] }[];
+      templating: { list: { definition?: string }[] };
+    };
+    const panelExprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+    expect(panelExprs.length).toBeGreaterThan(20);
+    const variableMetrics = dashboard.templating.list.flatMap((v) => (v.definition ? [/^label_values\((\w+)/.exec(v.definition)![1]!] : []));
+
+    const used = [...alertExprs, ...panelExprs].flatMap(metricNames).concat(variableMetrics);
+    expect(used.length).toBeGreaterThan(30);
+    expect([...new Set(used)].filter((name) => !exposed.has(name))).toEqual([]);
+  });
+
+  test("docs/OPERATIONS.md names every greeninbox_ family, and only exposed ones", async () => {
+    const exposed = await exposedNames();
+    const docs = readFileSync(join(ROOT, "docs/OPERATIONS.md"), "utf8");
+    const named = new Set([...docs.matchAll(/`((?:greeninbox|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]!));
+    expect([...named].filter((name) => !exposed.has(name))).toEqual([]);
+    const families = [...parsePrometheusText(await (await scrape()).text()).keys()].filter((n) => n.startsWith("greeninbox_"));
+    expect(families.filter((name) => !named.has(name))).toEqual([]);
   });
 });
 

@@ -34,20 +34,27 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-test("--version and version print the version", async () => {
+test("--version and version print the version, --help the usage, even with a broken configuration", async () => {
   for (const arg of ["--version", "version"]) {
-    const { code, stdout } = await exec([arg], dir);
+    const { code, stdout } = await exec([arg], dir, { PORT: "abc" });
     expect(code).toBe(0);
     expect(stdout).toStartWith(`greeninbox ${pkg.version} `);
   }
+  const help = await exec(["--help"], dir, { PORT: "abc" });
+  expect({ code: help.code, stderr: help.stderr }).toEqual({ code: 0, stderr: "" });
+  expect(help.stdout).toContain("greeninbox restore FILE");
 });
 
 test("started alone with no configuration, it serves the login page and its static files", async () => {
   const port = freePort();
   const proc = Bun.spawn([binary], { cwd: dir, env: bare({ PORT: String(port) }), stdout: "pipe", stderr: "pipe" });
   let output = "";
+  let errors = "";
   void (async () => {
     for await (const chunk of proc.stdout) output += new TextDecoder().decode(chunk);
+  })();
+  void (async () => {
+    for await (const chunk of proc.stderr) errors += new TextDecoder().decode(chunk);
   })();
   try {
     const deadline = Date.now() + 60_000;
@@ -57,7 +64,10 @@ test("started alone with no configuration, it serves the login page and its stat
     expect(login.status).toBe(200);
     const html = await login.text();
     expect(html).toContain('name="password"');
-    expect(html).toContain("/public/app.css");
+    // Linked by a hashed URL (from the embedded bytes), cached as immutable.
+    const hashed = /\/public\/app\.css\?v=[0-9a-f]{16}/.exec(html)?.[0];
+    expect(hashed).toBeDefined();
+    expect((await fetch(`http://127.0.0.1:${port}${hashed}`)).headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     for (const path of ["/public/app.css", "/public/app.js", "/public/vendor/htmx.min.js", "/public/icon.svg"]) {
       const res = await fetch(`http://127.0.0.1:${port}${path}`);
       expect(res.status, path).toBe(200);
@@ -69,7 +79,7 @@ test("started alone with no configuration, it serves the login page and its stat
     // The default DATA_DIR is ./data next to where it runs; the embedded migrations were applied.
     expect(existsSync(join(dir, "data", "pglite", "PG_VERSION"))).toBe(true);
     expect(output).toContain("database migrations up to date");
-    expect(output).toContain("First start: create the admin account");
+    expect(errors).toContain("First start: create the admin account");
   } finally {
     proc.kill("SIGTERM");
     expect(await proc.exited).toBe(0);

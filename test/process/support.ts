@@ -25,22 +25,34 @@ export function cleanEnv(extra: Record<string, string>): Record<string, string> 
 
 export interface Proc {
   proc: Subprocess<"pipe", "pipe", "pipe">;
+  /** Standard output and error as they arrived, interleaved. */
   output(): string;
+  stdout(): string;
+  stderr(): string;
+  /** The exit code, once the process has exited and all of its output has been read. */
+  finished(): Promise<number>;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 }
 
 export function start(args: string[], env: Record<string, string>): Proc {
   const proc = Bun.spawn([BUN, "src/main.ts", ...args], { cwd: ROOT, env: cleanEnv(env), stdin: "pipe", stdout: "pipe", stderr: "pipe" });
   let out = "";
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
+  const apart = { stdout: "", stderr: "" };
+  const pump = async (name: keyof typeof apart, stream: ReadableStream<Uint8Array>) => {
     const decoder = new TextDecoder();
-    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) out += decoder.decode(chunk, { stream: true });
+    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+      const text = decoder.decode(chunk, { stream: true });
+      out += text;
+      apart[name] += text;
+    }
   };
-  void pump(proc.stdout);
-  void pump(proc.stderr);
+  const pumped = Promise.all([pump("stdout", proc.stdout), pump("stderr", proc.stderr)]);
   return {
     proc,
     output: () => out,
+    stdout: () => apart.stdout,
+    stderr: () => apart.stderr,
+    finished: async () => (await Promise.all([proc.exited, pumped]))[0],
     async waitFor(pattern, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {

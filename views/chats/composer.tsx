@@ -1,6 +1,5 @@
 // The composer under a conversation: text with reply-to, and a file panel (caption, upload progress).
 import type { FC } from "hono/jsx";
-import { randomToken } from "../../src/auth/tokens.ts";
 import { AttachIcon, CloseIcon, SendIcon } from "../components/icons.tsx";
 import type { Ui } from "./format.ts";
 import { NoteToggle } from "../team/bar.tsx";
@@ -30,7 +29,7 @@ export const Composer: FC<ComposerProps> = ({ ui, base, listId, csrf }) => (
   <div class="composer-wrap" data-offline={ui.t("inbox.offline")}>
     <form id="attach" class="attach-panel" hidden hx-post={`${base}/files`} hx-encoding="multipart/form-data" hx-target={`#${listId}`} hx-swap="beforeend">
       <input type="hidden" name="_csrf" value={csrf} />
-      <input type="hidden" name="key" value={randomToken()} data-send-key />
+      <input type="hidden" name="key" value="" data-send-key />
       <input type="file" id="attach-file" name="file" class="visually-hidden" tabindex={-1} />
       <img class="attach-preview" alt="" hidden />
       <p class="attach-name" data-attach-name></p>
@@ -44,7 +43,7 @@ export const Composer: FC<ComposerProps> = ({ ui, base, listId, csrf }) => (
     </form>
     <form id="composer" class="composer" method="post" action={`${base}/messages`} hx-post={`${base}/messages`} hx-target={`#${listId}`} hx-swap="beforeend">
       <input type="hidden" name="_csrf" value={csrf} />
-      <input type="hidden" name="key" value={randomToken()} data-send-key />
+      <input type="hidden" name="key" value="" data-send-key />
       <ReplyStrip ui={ui} />
       <div class="composer-row">
         <label class="icon-button attach-button" for="attach-file" title={ui.t("inbox.attach")}>
