@@ -109,21 +109,34 @@ export function freePort(): number {
 export interface AppProcess {
   url: string;
   pid: number;
-  /** ms from spawn to the first 200 from /healthz (a request that needs the database). */
+  /** ms from spawn to the first 200 from the readiness path (/healthz by default: a request that needs the database). */
   startMs: number;
   dataDir: string;
   rssKb(): number;
   stop(): Promise<void>;
+  /** SIGKILL: no shutdown at all (a crash); the data folder stays. */
+  kill(): Promise<void>;
 }
 
 export const ADMIN = { username: "benchadmin", password: "bench-password-1" };
 
-/** Starts `bun src/main.ts serve` with its normal configuration plus `env`; resolves once /healthz answers 200. */
-export async function spawnApp(env: Record<string, string>, opts: { cwdEnv?: boolean } = {}): Promise<AppProcess> {
+export interface SpawnOptions {
+  cwdEnv?: boolean;
+  /** The app's command instead of `bun src/main.ts serve` (e.g. ["dist/greeninbox", "serve"]). */
+  command?: string[];
+  /** Ready when this path answers 200 (default /healthz). */
+  readyPath?: string;
+  /** The app's standard error (default: passed through). */
+  stderr?: "inherit" | "ignore";
+}
+
+/** Starts `bun src/main.ts serve` (or `opts.command`) with its normal configuration plus `env`; resolves once it is ready. */
+export async function spawnApp(env: Record<string, string>, opts: SpawnOptions = {}): Promise<AppProcess> {
   const port = freePort();
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), "gi-bench-"));
   const started = performance.now();
-  const proc = Bun.spawn([BUN, ...(process.env.BENCH_APP_BUN_ARGS?.split(" ").filter(Boolean) ?? []), "src/main.ts", "serve"], {
+  const command = opts.command ?? [BUN, ...(process.env.BENCH_APP_BUN_ARGS?.split(" ").filter(Boolean) ?? []), "src/main.ts", "serve"];
+  const proc = Bun.spawn(command, {
     env: {
       ...(opts.cwdEnv === false ? {} : process.env),
       PATH: process.env.PATH ?? "",
@@ -136,13 +149,13 @@ export async function spawnApp(env: Record<string, string>, opts: { cwdEnv?: boo
       ...env,
     },
     stdout: "ignore",
-    stderr: "inherit",
+    stderr: opts.stderr ?? "inherit",
   });
   const url = `http://127.0.0.1:${port}`;
   let startMs = 0;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`app exited with ${proc.exitCode} during start-up`);
-    const ok = await fetch(`${url}/healthz`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${url}${opts.readyPath ?? "/healthz"}`).then((r) => r.status === 200, () => false);
     if (ok) {
       startMs = performance.now() - started;
       break;
@@ -162,6 +175,10 @@ export async function spawnApp(env: Record<string, string>, opts: { cwdEnv?: boo
       await proc.exited;
       clearTimeout(timer);
       if (!env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
+    },
+    async kill() {
+      proc.kill("SIGKILL");
+      await proc.exited;
     },
   };
 }

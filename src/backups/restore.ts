@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Config } from "../config.ts";
 import type { Logger } from "../lib/log.ts";
-import { openDatabase, pgliteAssets } from "../db/client.ts";
+import { openDatabase } from "../db/client.ts";
+import { pgliteOptions } from "../db/pglite.ts";
 import { acquireDirLock } from "../db/dir-lock.ts";
 import { createAuditService } from "../audit/service.ts";
 import { fileName, parseName } from "./files.ts";
@@ -81,7 +82,7 @@ async function restorePglite(dataDir: string, file: string): Promise<void> {
   const lock = acquireDirLock(dataDir);
   try {
     const { PGlite } = await import("@electric-sql/pglite");
-    const client = await PGlite.create(dir, { ...(await pgliteAssets()), loadDataDir: Bun.file(file) });
+    const client = await PGlite.create(dir, { ...(await pgliteOptions()), loadDataDir: Bun.file(file) });
     await client.close();
   } finally {
     lock.release();

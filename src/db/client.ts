@@ -1,12 +1,13 @@
 // Opens the database: PostgreSQL through postgres.js when DATABASE_URL is set, otherwise embedded PGlite in DATA_DIR.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Logger } from "../lib/log.ts";
 import * as schema from "./schema/index.ts";
 import { acquireDirLock } from "./dir-lock.ts";
 import { runMigrations } from "./migrate.ts";
-import { embeddedFile } from "../lib/embedded.ts";
+import { openPgliteDatabase } from "./pglite.ts";
+import { pgliteTemplate, unpackTemplate } from "./pglite-template.ts";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -90,44 +91,23 @@ async function openPostgres(url: string, log: Logger): Promise<Database> {
 
 async function openPglite(dataDir: string, log: Logger): Promise<Database> {
   const dir = join(dataDir, "pglite");
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true });
   const lock = acquireDirLock(dataDir);
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { drizzle } = await import("drizzle-orm/pglite");
-  log.info({ db: "pglite", dir }, "opening embedded database (the first start initialises it and takes a few seconds)");
   const started = performance.now();
-  let client: InstanceType<typeof PGlite>;
   try {
-    client = await PGlite.create(dir, await pgliteAssets());
+    if (!existsSync(join(dir, "PG_VERSION"))) {
+      if (existsSync(dir) && readdirSync(dir).length > 0)
+        throw new DatabaseUnavailableError(`${dir} holds files but no database (no PG_VERSION): move it away to start a new one, or restore a backup into an empty DATA_DIR`);
+      log.info({ db: "pglite", dir }, "creating the embedded database");
+      unpackTemplate(await pgliteTemplate(log), dir);
+    }
+    const database = await openPgliteDatabase(dir, lock.release);
+    log.info({ db: "pglite", dir, ms: Math.round(performance.now() - started) }, "embedded database ready");
+    return database;
   } catch (err) {
     lock.release();
     throw err;
   }
-  log.info({ db: "pglite", ms: Math.round(performance.now() - started) }, "embedded database ready");
-  const db = drizzle(client, { schema }) as unknown as Db;
-  return {
-    db,
-    kind: "pglite",
-    ping: async () => {
-      await client.query("select 1");
-    },
-    dumpDataDir: async () => {
-      await client.exec("CHECKPOINT");
-      return client.dumpDataDir("gzip");
-    },
-    close: async () => {
-      await client.close();
-      lock.release();
-    },
-  };
-}
-
-/** Inside the single binary PGlite cannot find its wasm and data bundle next to its module: hand it the embedded ones. */
-export async function pgliteAssets(): Promise<{ wasmModule?: WebAssembly.Module; fsBundle?: Blob }> {
-  const wasm = embeddedFile("pglite/pglite.wasm");
-  const data = embeddedFile("pglite/pglite.data");
-  if (!wasm || !data) return {};
-  return { wasmModule: await WebAssembly.compile(await wasm.arrayBuffer()), fsBundle: data };
 }
 
 export class DatabaseUnavailableError extends Error {

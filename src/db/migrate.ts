@@ -8,7 +8,7 @@ import { embeddedFile, embeddedPaths, isEmbedded } from "../lib/embedded.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Database } from "./client.ts";
 
-const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
 const LOCK_KEY = 7_345_201_117; // arbitrary constant shared by every GreenInbox process
 
 /** Runs pending migrations and logs how many were applied. */

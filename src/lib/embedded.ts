@@ -1,4 +1,4 @@
-// Files embedded in the single binary (`npm run build`): static files, migrations, PGlite's wasm and data bundle.
+// Files embedded in the single binary (`npm run build`): public/, migrations, PGlite's wasm, data bundle and template.
 // The build's entry registers them before the app starts; from source nothing is registered and files come from disk.
 
 /** Logical path ("public/app.css", "drizzle/meta/_journal.json", "pglite/pglite.wasm") → a path Bun.file can read. */
