@@ -13,7 +13,19 @@ import postgres from "postgres";
 import { openDatabase } from "../src/db/client.ts";
 import { queryRows } from "../src/db/rows.ts";
 import { createLogger } from "../src/lib/log.ts";
-import { createBenchDatabase, figure, header, incomingText, ms, openLoop, percentile, spawnApp, spawnFakeGreenApi, type AppProcess, type SpawnOptions } from "./support.ts";
+import {
+  createBenchDatabase,
+  figure,
+  header,
+  incomingText,
+  ms,
+  openLoop,
+  percentile,
+  spawnApp,
+  spawnFakeGreenApi,
+  type AppProcess,
+  type SpawnOptions,
+} from "./support.ts";
 
 const { values } = parseArgs({ options: { seconds: { type: "string", default: "10" } } });
 const SECONDS = Number(values.seconds);
@@ -61,7 +73,10 @@ async function peakRss<T>(app: AppProcess, work: () => Promise<T>): Promise<{ re
 }
 
 /** Opens the stopped app's embedded database here (one process owns the folder at a time) and runs `q`. */
-async function inPglite<T = Record<string, unknown>>(dataDir: string, q: string): Promise<{ rows: T[]; openMs: number }> {
+async function inPglite<T = Record<string, unknown>>(
+  dataDir: string,
+  q: string,
+): Promise<{ rows: T[]; openMs: number }> {
   const started = performance.now();
   const database = await openDatabase({ dataDir, log: createLogger("silent"), migrate: false });
   const openMs = performance.now() - started;
@@ -79,7 +94,10 @@ async function freshStarts(n: number, opts: SpawnOptions): Promise<number[]> {
     const dataDir = mkdtempSync(join(tmpdir(), "gi-bench-fresh-"));
     try {
       // As a newcomer's first `npm start`: no admin in the environment (the setup link goes to the ignored stderr).
-      const app = await spawnApp({ DATABASE_URL: "", DATA_DIR: dataDir, ADMIN_USERNAME: "", ADMIN_PASSWORD: "" }, { ...opts, stderr: "ignore" });
+      const app = await spawnApp(
+        { DATABASE_URL: "", DATA_DIR: dataDir, ADMIN_USERNAME: "", ADMIN_PASSWORD: "" },
+        { ...opts, stderr: "ignore" },
+      );
       times.push(app.startMs);
       await app.stop();
     } finally {
@@ -105,7 +123,10 @@ async function postgresFigures(): Promise<void> {
       figure("start → first page, fresh / existing database", `${ms(first.startMs)} / ${ms(app.startMs)}`);
       figure("RSS idle (3 s after start)", mb(idle));
       figure(`RSS peak under 500 webhooks/s for ${SECONDS} s`, mb(peakKb));
-      figure("webhook p50 / p99 at 500/s", `${ms(percentile(result.latencies, 50))} / ${ms(percentile(result.latencies, 99))}`);
+      figure(
+        "webhook p50 / p99 at 500/s",
+        `${ms(percentile(result.latencies, 50))} / ${ms(percentile(result.latencies, 99))}`,
+      );
     } finally {
       await app.stop();
     }
@@ -134,7 +155,13 @@ async function embeddedFigures(): Promise<boolean> {
       idle = app.rssKb();
       for (const rate of RATES) {
         const { result, peakKb } = await peakRss(app, () => load(app, instanceId, rate, SECONDS, `FP${rate}-`));
-        const run = { rate, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99), failed: result.failed, peakKb };
+        const run = {
+          rate,
+          p50: percentile(result.latencies, 50),
+          p99: percentile(result.latencies, 99),
+          failed: result.failed,
+          peakKb,
+        };
         runs.push(run);
         if (run.p99 >= GOAL.p99Ms || run.failed > 0) break;
         await Bun.sleep(2000); // the processing of this run's webhooks catches up
@@ -156,16 +183,52 @@ async function embeddedFigures(): Promise<boolean> {
     const sustained = runs.filter((r) => r.p99 < GOAL.p99Ms && r.failed === 0).at(-1);
     const atGoal = runs.find((r) => r.rate === GOAL.rate)!;
     figure("RSS idle (3 s after start)", mb(idle), `≤ ${GOAL.rssMb} MB`, idle / 1024 <= GOAL.rssMb);
-    figure("fresh data folder: start → first page (median of 3)", ms(firstStart), `≤ ${GOAL.firstStartMs} ms`, firstStart <= GOAL.firstStartMs);
+    figure(
+      "fresh data folder: start → first page (median of 3)",
+      ms(firstStart),
+      `≤ ${GOAL.firstStartMs} ms`,
+      firstStart <= GOAL.firstStartMs,
+    );
     figure("  the 3 starts", fresh.map((t) => ms(t)).join(", "));
-    if (binary) figure(`  the single binary (built ${statSync(BINARY).mtime.toISOString().slice(0, 16)})`, binary.map((t) => ms(t)).join(", "));
-    figure("highest rate ≤ 1000/s answered with p99 < 200 ms", sustained ? `${sustained.rate}/s` : "none", `≥ ${GOAL.rate}/s`, (sustained?.rate ?? 0) >= GOAL.rate);
-    figure(`webhook p99 at ${GOAL.rate}/s`, ms(atGoal.p99), `< ${GOAL.p99Ms} ms`, atGoal.p99 < GOAL.p99Ms && atGoal.failed === 0);
-    for (const r of runs) figure(`  ${r.rate}/s for ${SECONDS} s: p50 / p99, non-200, RSS peak`, `${ms(r.p50)} / ${ms(r.p99)}, ${r.failed}, ${mb(r.peakKb)}`);
+    if (binary)
+      figure(
+        `  the single binary (built ${statSync(BINARY).mtime.toISOString().slice(0, 16)})`,
+        binary.map((t) => ms(t)).join(", "),
+      );
+    figure(
+      "highest rate ≤ 1000/s answered with p99 < 200 ms",
+      sustained ? `${sustained.rate}/s` : "none",
+      `≥ ${GOAL.rate}/s`,
+      (sustained?.rate ?? 0) >= GOAL.rate,
+    );
+    figure(
+      `webhook p99 at ${GOAL.rate}/s`,
+      ms(atGoal.p99),
+      `< ${GOAL.p99Ms} ms`,
+      atGoal.p99 < GOAL.p99Ms && atGoal.failed === 0,
+    );
+    for (const r of runs)
+      figure(
+        `  ${r.rate}/s for ${SECONDS} s: p50 / p99, non-200, RSS peak`,
+        `${ms(r.p50)} / ${ms(r.p99)}, ${r.failed}, ${mb(r.peakKb)}`,
+      );
     figure("start → first page, existing database", ms(app.startMs));
-    figure("kill -9 after answering: answered webhooks in the journal", `${after.rows[0]!.stored} of ${answered}`, `${answered}`, after.rows[0]!.stored === answered);
-    figure("  unprocessed at the kill / opening after it (recovery)", `${after.rows[0]!.unprocessed} / ${ms(after.openMs)}`);
-    return idle / 1024 <= GOAL.rssMb && firstStart <= GOAL.firstStartMs && (sustained?.rate ?? 0) >= GOAL.rate && after.rows[0]!.stored === answered;
+    figure(
+      "kill -9 after answering: answered webhooks in the journal",
+      `${after.rows[0]!.stored} of ${answered}`,
+      `${answered}`,
+      after.rows[0]!.stored === answered,
+    );
+    figure(
+      "  unprocessed at the kill / opening after it (recovery)",
+      `${after.rows[0]!.unprocessed} / ${ms(after.openMs)}`,
+    );
+    return (
+      idle / 1024 <= GOAL.rssMb &&
+      firstStart <= GOAL.firstStartMs &&
+      (sustained?.rate ?? 0) >= GOAL.rate &&
+      after.rows[0]!.stored === answered
+    );
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -174,7 +237,10 @@ async function embeddedFigures(): Promise<boolean> {
 try {
   await postgresFigures();
   if (!(await embeddedFigures())) exitCode = 1;
-  figure("binary size (dist/greeninbox)", existsSync(BINARY) ? `${(statSync(BINARY).size / 1024 ** 2).toFixed(1)} MB` : "not built");
+  figure(
+    "binary size (dist/greeninbox)",
+    existsSync(BINARY) ? `${(statSync(BINARY).size / 1024 ** 2).toFixed(1)} MB` : "not built",
+  );
 } catch (err) {
   console.error(err);
   exitCode = 1;

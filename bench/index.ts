@@ -18,5 +18,8 @@ for (const name of chosen) {
 }
 
 console.log("\n=== summary");
-for (const r of results) console.log(`  ${r.name.padEnd(12)} ${r.code === 0 ? "every goal met (or none set)" : "a goal missed or a check failed (see above)"}  (${r.seconds.toFixed(0)} s)`);
+for (const r of results)
+  console.log(
+    `  ${r.name.padEnd(12)} ${r.code === 0 ? "every goal met (or none set)" : "a goal missed or a check failed (see above)"}  (${r.seconds.toFixed(0)} s)`,
+  );
 process.exit(results.every((r) => r.code === 0) ? 0 : 1);

@@ -12,11 +12,29 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { startFakeTelegram } from "../test/fakes/telegram/index.ts";
 import {
-  BUN, closedLoop, cpuSecondsOf, createBenchDatabase, figure, firstLine, header, incomingText, ms, openLoop, percentile, postgresCpuSeconds, spawnApp, spawnFakeGreenApi, waitFor,
+  BUN,
+  closedLoop,
+  cpuSecondsOf,
+  createBenchDatabase,
+  figure,
+  firstLine,
+  header,
+  incomingText,
+  ms,
+  openLoop,
+  percentile,
+  postgresCpuSeconds,
+  spawnApp,
+  spawnFakeGreenApi,
+  waitFor,
 } from "./support.ts";
 
 const { values } = parseArgs({
-  options: { requests: { type: "string", default: "20000" }, concurrency: { type: "string", default: "64" }, seconds: { type: "string", default: "10" } },
+  options: {
+    requests: { type: "string", default: "20000" },
+    concurrency: { type: "string", default: "64" },
+    seconds: { type: "string", default: "10" },
+  },
 });
 const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
@@ -40,20 +58,31 @@ try {
   const bare = Bun.spawn([BUN, "bench/bare-server.ts", database.url], { stdout: "pipe", stderr: "inherit" });
   cleanup.push(() => bare.kill());
   const { url: bareUrl } = JSON.parse(await firstLine(bare.stdout)) as { url: string };
-  const bareBody = (i: number, tag: string) => JSON.stringify(incomingText(ID_INSTANCE, `BARE${tag}${i}`, i % CUSTOMERS, `hello ${i}`));
+  const bareBody = (i: number, tag: string) =>
+    JSON.stringify(incomingText(ID_INSTANCE, `BARE${tag}${i}`, i % CUSTOMERS, `hello ${i}`));
   await closedLoop(WARM_UP, CONCURRENCY, (i) => fetch(bareUrl, { method: "POST", body: bareBody(i, "W") }));
   // CPU per request: the handler's process, PostgreSQL and this load generator (all on the same cores).
   const cpuBefore = () => ({ pg: postgresCpuSeconds(), gen: process.cpuUsage() });
   /** Seconds of CPU per request: the server process, PostgreSQL, this generator (and their sum). */
   const cpuPerRequest = (pid: number, before: { server: number; pg: number; gen: NodeJS.CpuUsage }, n: number) => {
     const gen = process.cpuUsage(before.gen);
-    const parts = [cpuSecondsOf(pid) - before.server, postgresCpuSeconds() - before.pg, (gen.user + gen.system) / 1e6].map((s) => s / n);
-    return { parts, total: parts.reduce((a, b) => a + b, 0), text: parts.map((s) => `${(s * 1e6).toFixed(0)} µs`).join(" / ") };
+    const parts = [
+      cpuSecondsOf(pid) - before.server,
+      postgresCpuSeconds() - before.pg,
+      (gen.user + gen.system) / 1e6,
+    ].map((s) => s / n);
+    return {
+      parts,
+      total: parts.reduce((a, b) => a + b, 0),
+      text: parts.map((s) => `${(s * 1e6).toFixed(0)} µs`).join(" / "),
+    };
   };
   // The bare handler is measured before and after the app (the machine's other load varies): the better run counts.
   const measureBare = async (tag: string) => {
     const before = { server: cpuSecondsOf(bare.pid), ...cpuBefore() };
-    const run = await closedLoop(REQUESTS, CONCURRENCY, (i) => fetch(bareUrl, { method: "POST", body: bareBody(i, tag) }));
+    const run = await closedLoop(REQUESTS, CONCURRENCY, (i) =>
+      fetch(bareUrl, { method: "POST", body: bareBody(i, tag) }),
+    );
     return { ...run, cpu: cpuPerRequest(bare.pid, before, REQUESTS) };
   };
   const bareFirst = await measureBare("M");
@@ -66,7 +95,11 @@ try {
   cleanup.push(() => telegram.stop());
   const channel = telegram.control.createChat({ type: "channel", title: "Bench feed" });
   telegram.control.addBot(channel);
-  const app = await spawnApp({ DATABASE_URL: database.url, TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url });
+  const app = await spawnApp({
+    DATABASE_URL: database.url,
+    TELEGRAM_BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.url,
+  });
   cleanup.push(() => app.stop());
   const [instance] = await sql<{ id: number }[]>`
     insert into instances (name, id_instance, api_token, api_url, media_url, intake_mode, webhook_token, state, wid, telegram_chat_id)
@@ -80,13 +113,23 @@ try {
       body: JSON.stringify(incomingText(ID_INSTANCE, `APP${tag}${i}`, i % CUSTOMERS, `hello ${i}`)),
     });
   const stored = async (tag: string) => {
-    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from messages where id_message like ${`APP${tag}%`}`;
+    const [row] = await sql<
+      { n: number }[]
+    >`select count(*)::int as n from messages where id_message like ${`APP${tag}%`}`;
     return row!.n;
   };
   // Cheap to ask every 20 ms (the partial index): a notification is marked processed in its message's transaction.
-  const unprocessed = async () => (await sql<{ n: number }[]>`select count(*)::int as n from notifications where processed_at is null`)[0]!.n;
+  const unprocessed = async () =>
+    (await sql<{ n: number }[]>`select count(*)::int as n from notifications where processed_at is null`)[0]!.n;
   const queuedPosts = async () => (await sql<{ n: number }[]>`select count(*)::int as n from telegram_posts`)[0]!.n;
-  const commits = async () => Number((await sql<{ n: string }[]>`select xact_commit::text as n from pg_stat_database where datname = current_database()`)[0]!.n);
+  const commits = async () =>
+    Number(
+      (
+        await sql<
+          { n: string }[]
+        >`select xact_commit::text as n from pg_stat_database where datname = current_database()`
+      )[0]!.n,
+    );
 
   // Waits for processing allow 10 messages/s at least (the processing rate is one of the results).
   const patience = (n: number) => Math.max(120_000, n * 100);
@@ -99,7 +142,9 @@ try {
     const posts0 = await queuedPosts();
     const cpu0 = { server: cpuSecondsOf(app.pid), ...cpuBefore() };
     const run = await closedLoop(REQUESTS, CONCURRENCY, (i) => post(i, tag));
-    const processedMs = run.seconds * 1000 + (await waitFor(async () => (await unprocessed()) === 0, patience(REQUESTS), "all notifications processed"));
+    const processedMs =
+      run.seconds * 1000 +
+      (await waitFor(async () => (await unprocessed()) === 0, patience(REQUESTS), "all notifications processed"));
     const cpu = cpuPerRequest(app.pid, cpu0, REQUESTS);
     const storedCount = await stored(tag);
     await waitFor(async () => (await queuedPosts()) - posts0 >= REQUESTS, patience(REQUESTS), "Telegram posts queued");
@@ -109,7 +154,11 @@ try {
   const appFirst = await measureApp("M");
 
   const appOpen = await openLoop(RATE, SECONDS, (i) => post(i, "O"));
-  await waitFor(async () => (await stored("O")) === RATE * SECONDS, patience(RATE * SECONDS), "open-loop messages stored");
+  await waitFor(
+    async () => (await stored("O")) === RATE * SECONDS,
+    patience(RATE * SECONDS),
+    "open-loop messages stored",
+  );
   // Webhook answered (journaled) → message row committed, from the rows' own timestamps.
   const [lag] = await sql<{ p50: number; p99: number }[]>`
     select percentile_cont(0.5) within group (order by d) as p50, percentile_cont(0.99) within group (order by d) as p99
@@ -146,17 +195,35 @@ try {
   const ratio = appMax.processed / bareMax.rate;
   const cpuRatio = bareMax.cpu.total / appMax.cpu.total;
   const p99 = percentile(appOpen.latencies, 99);
-  console.log(`load generator: this process, ${CONCURRENCY} concurrent keep-alive fetches (closed loop, ${WARM_UP} warm-up + ${REQUESTS} measured requests each); open loop ${RATE}/s for ${SECONDS} s`);
+  console.log(
+    `load generator: this process, ${CONCURRENCY} concurrent keep-alive fetches (closed loop, ${WARM_UP} warm-up + ${REQUESTS} measured requests each); open loop ${RATE}/s for ${SECONDS} s`,
+  );
   console.log("(a) bare handler, one INSERT per request");
   figure("max rate (better of a run before and after the app's)", `${bareMax.rate.toFixed(0)} req/s`, "", undefined);
   figure("max rate, run before / after", `${bareFirst.rate.toFixed(0)} / ${bareSecond.rate.toFixed(0)} req/s`);
-  figure(`p50 / p99 latency at ${RATE}/s`, `${ms(percentile(bareOpen.latencies, 50))} / ${ms(percentile(bareOpen.latencies, 99))}`);
+  figure(
+    `p50 / p99 latency at ${RATE}/s`,
+    `${ms(percentile(bareOpen.latencies, 50))} / ${ms(percentile(bareOpen.latencies, 99))}`,
+  );
   figure("CPU per request: server / PostgreSQL / generator", bareMax.cpu.text);
   console.log("(b) real webhook path (journal, chat + message, events, Telegram post queued)");
   figure("max rate, answered 200 (journaled), better run", `${appMax.rate.toFixed(0)} req/s`, "", undefined);
-  figure("max rate, fully processed (message stored), better run", `${appMax.processed.toFixed(0)} msg/s`, "", undefined);
-  figure("fully processed, run before / after", `${appFirst.processed.toFixed(0)} / ${appSecond.processed.toFixed(0)} msg/s`);
-  figure("messages stored per closed-loop run", `${appFirst.storedCount} / ${appSecond.storedCount}`, `${REQUESTS}`, appFirst.storedCount === REQUESTS && appSecond.storedCount === REQUESTS);
+  figure(
+    "max rate, fully processed (message stored), better run",
+    `${appMax.processed.toFixed(0)} msg/s`,
+    "",
+    undefined,
+  );
+  figure(
+    "fully processed, run before / after",
+    `${appFirst.processed.toFixed(0)} / ${appSecond.processed.toFixed(0)} msg/s`,
+  );
+  figure(
+    "messages stored per closed-loop run",
+    `${appFirst.storedCount} / ${appSecond.storedCount}`,
+    `${REQUESTS}`,
+    appFirst.storedCount === REQUESTS && appSecond.storedCount === REQUESTS,
+  );
   figure("ratio processed / bare", ratio.toFixed(2), "≥ 0.5", ratio >= 0.5);
   figure("ratio answered / bare", (appMax.rate / bareMax.rate).toFixed(2));
   figure("commits per webhook (all processes, bare: 1)", appMax.commitsPerWebhook.toFixed(2));
@@ -165,17 +232,31 @@ try {
   figure(`p50 latency at ${RATE}/s (open loop)`, ms(percentile(appOpen.latencies, 50)));
   figure(`p99 latency at ${RATE}/s (open loop)`, ms(p99), "< 50 ms", p99 < 50);
   figure(`answered → stored p50 / p99 at ${RATE}/s`, `${ms(lag!.p50)} / ${ms(lag!.p99)}`);
-  figure("non-200 answers (max / open loop)", `${appFirst.failed + appSecond.failed} / ${appOpen.failed}`, "0", appFirst.failed + appSecond.failed + appOpen.failed === 0);
+  figure(
+    "non-200 answers (max / open loop)",
+    `${appFirst.failed + appSecond.failed} / ${appOpen.failed}`,
+    "0",
+    appFirst.failed + appSecond.failed + appOpen.failed === 0,
+  );
   figure("generator lag behind schedule (max)", ms(appOpen.lateMs));
   console.log(`burst of ${BURST} webhooks (issue #4)`);
   figure("answered 200", `${BURST - burstFailed}`, `${BURST}`, burstFailed === 0);
   figure("messages stored (count in DB)", `${burstStored}`, `${BURST}`, burstStored === BURST);
-  figure("all answered / all stored after", `${(burstAckMs / 1000).toFixed(2)} s / ${(burstStoredMs / 1000).toFixed(2)} s`);
+  figure(
+    "all answered / all stored after",
+    `${(burstAckMs / 1000).toFixed(2)} s / ${(burstStoredMs / 1000).toFixed(2)} s`,
+  );
   const postsQueued = (await queuedPosts()) - postsBefore;
   const messagesSent = 2 * REQUESTS + RATE * SECONDS + BURST;
-  figure("Telegram posts queued (all runs after the warm-up)", `${postsQueued}`, `${messagesSent} (one per message)`, postsQueued === messagesSent);
+  figure(
+    "Telegram posts queued (all runs after the warm-up)",
+    `${postsQueued}`,
+    `${messagesSent} (one per message)`,
+    postsQueued === messagesSent,
+  );
   figure("app RSS after the runs", `${(app.rssKb() / 1024).toFixed(0)} MB`);
-  if (burstStored !== BURST || burstFailed > 0 || ratio < 0.5 || p99 >= 50 || appMax.storedCount !== REQUESTS) exitCode = 1;
+  if (burstStored !== BURST || burstFailed > 0 || ratio < 0.5 || p99 >= 50 || appMax.storedCount !== REQUESTS)
+    exitCode = 1;
 } catch (err) {
   console.error(err);
   exitCode = 1;

@@ -35,7 +35,14 @@ function recorder(cdp: CDPSession) {
     const url = new URL(e.request.url);
     // data: URLs (icons inside the CSS) are not transfers.
     if (url.protocol === "http:" || url.protocol === "https:") {
-      transfers.set(e.requestId, { path: url.pathname + url.search, status: 0, encoding: "", fromCache: false, bytes: 0, finished: false });
+      transfers.set(e.requestId, {
+        path: url.pathname + url.search,
+        status: 0,
+        encoding: "",
+        fromCache: false,
+        bytes: 0,
+        finished: false,
+      });
     }
   });
   cdp.on("Network.requestServedFromCache", (e) => {
@@ -50,7 +57,9 @@ function recorder(cdp: CDPSession) {
   cdp.on("Network.responseReceived", (e) => {
     const t = transfers.get(e.requestId);
     if (!t) return;
-    const headers = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    const headers = Object.fromEntries(
+      Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), String(v)]),
+    );
     t.status = e.response.status;
     t.encoding = headers["content-encoding"] ?? "";
     t.fromCache ||= Boolean(e.response.fromDiskCache || e.response.fromPrefetchCache);
@@ -81,19 +90,29 @@ function recorder(cdp: CDPSession) {
 /** Waits until the live stream has said hello and nothing but the stream has been in flight for 500 ms. */
 async function settle(rec: ReturnType<typeof recorder>): Promise<void> {
   let quietSince = performance.now();
-  await waitFor(async () => {
-    const busy = rec.transfers.some((t) => !t.finished && t.path !== "/events");
-    const live = rec.transfers.some((t) => t.path === "/events" && t.bytes > 0);
-    if (busy || !live) quietSince = performance.now();
-    return performance.now() - quietSince >= 500;
-  }, 30_000, "the page to settle");
+  await waitFor(
+    async () => {
+      const busy = rec.transfers.some((t) => !t.finished && t.path !== "/events");
+      const live = rec.transfers.some((t) => t.path === "/events" && t.bytes > 0);
+      if (busy || !live) quietSince = performance.now();
+      return performance.now() - quietSince >= 500;
+    },
+    30_000,
+    "the page to settle",
+  );
 }
 
 function report(label: string, transfers: Transfer[], budget: number): boolean {
   console.log(`\n${label}: ${transfers.length} requests`);
   for (const t of transfers) {
-    const how = t.fromCache ? "from cache" : t.wireStatus === 304 ? "304" : `${t.status}${t.encoding ? ` ${t.encoding}` : ""}`;
-    console.log(`    ${t.path.padEnd(52)} ${how.padEnd(14)} ${`${t.bytes} B`.padStart(9)}${t.path === "/events" ? "  (live stream, so far)" : ""}`);
+    const how = t.fromCache
+      ? "from cache"
+      : t.wireStatus === 304
+        ? "304"
+        : `${t.status}${t.encoding ? ` ${t.encoding}` : ""}`;
+    console.log(
+      `    ${t.path.padEnd(52)} ${how.padEnd(14)} ${`${t.bytes} B`.padStart(9)}${t.path === "/events" ? "  (live stream, so far)" : ""}`,
+    );
   }
   const total = transfers.reduce((sum, t) => sum + t.bytes, 0);
   const ok = total <= budget;
@@ -103,11 +122,18 @@ function report(label: string, transfers: Transfer[], budget: number): boolean {
 
 /** The demo's customers' texts, then more customers with a few lines each, spread over the last hours. */
 function inbox(): { name: string; phone: string; texts: string[] }[] {
-  const demo = CUSTOMERS.map((c) => ({ name: c.name, phone: c.phone, texts: c.script.flatMap((s) => (s.kind === "text" ? [s.text] : [])) }));
+  const demo = CUSTOMERS.map((c) => ({
+    name: c.name,
+    phone: c.phone,
+    texts: c.script.flatMap((s) => (s.kind === "text" ? [s.text] : [])),
+  }));
   const more = Array.from({ length: Math.max(0, CHATS - demo.length) }, (_, i) => ({
     name: `Customer ${i + 1}`,
     phone: `4477009${String(i).padStart(5, "0")}`,
-    texts: ["Hello, is the shop open on Sunday?", "And do you deliver to the city centre?", "Thanks!"].slice(0, 1 + (i % 3)),
+    texts: ["Hello, is the shop open on Sunday?", "And do you deliver to the city centre?", "Thanks!"].slice(
+      0,
+      1 + (i % 3),
+    ),
   }));
   return [...demo, ...more].slice(0, CHATS);
 }
@@ -115,7 +141,9 @@ function inbox(): { name: string; phone: string; texts: string[] }[] {
 async function seed(url: string, appUrl: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    const [row] = await sql<{ id: number }[]>`insert into instances (name, id_instance, api_token, api_url, media_url, intake_mode, webhook_token, state, wid)
+    const [row] = await sql<
+      { id: number }[]
+    >`insert into instances (name, id_instance, api_token, api_url, media_url, intake_mode, webhook_token, state, wid)
       values ('Demo Shop', ${ID_INSTANCE}, ${TOKEN}, ${greenApi.url}, ${greenApi.mediaUrl}, 'webhook', ${WEBHOOK_TOKEN}, 'authorized', '14155550101@c.us') returning id`;
     const chats = inbox();
     const now = Math.floor(Date.now() / 1000);
@@ -140,7 +168,11 @@ async function seed(url: string, appUrl: string): Promise<void> {
         sent++;
       }
     }
-    await waitFor(async () => (await sql<{ n: number }[]>`select count(*)::int as n from messages`)[0]!.n >= sent, 30_000, "the messages to be stored");
+    await waitFor(
+      async () => (await sql<{ n: number }[]>`select count(*)::int as n from messages`)[0]!.n >= sent,
+      30_000,
+      "the messages to be stored",
+    );
     console.log(`inbox: ${chats.length} chats, ${sent} messages (webhooks)`);
   } finally {
     await sql.end();

@@ -48,7 +48,12 @@ try {
       if (tracing && /^\s*select/i.test(query)) tracing.push({ query, params: params as unknown[] });
     },
   });
-  const database: Database = { db: drizzle(client, { schema }) as unknown as Db, kind: "postgres", ping: async () => void (await client!`select 1`), close: () => client!.end() };
+  const database: Database = {
+    db: drizzle(client, { schema }) as unknown as Db,
+    kind: "postgres",
+    ping: async () => void (await client!`select 1`),
+    close: () => client!.end(),
+  };
   const sql = client;
 
   const seedStarted = performance.now();
@@ -81,33 +86,70 @@ try {
       select ${u}, c.id, (select max(m.id) from messages m where m.chat_id = c.id) from chats c where c.id % 5 <> 0`;
   }
   await sql`analyze`;
-  const cookie = async (userId: number) => `gi_session=${(await deps.sessions.create(userId, { userAgent: "bench" })).token}`;
+  const cookie = async (userId: number) =>
+    `gi_session=${(await deps.sessions.create(userId, { userAgent: "bench" })).token}`;
   const who = { admin: await cookie(admin.id), manager: await cookie(manager.id) };
 
   // The biggest chat of instance 1 (visible to both), a median-sized one, and anchors deep inside the big one.
-  const [big] = await sql<{ id: number; n: number }[]>`select chat_id as id, count(*)::int as n from messages where instance_id = 1 group by chat_id order by 2 desc limit 1`;
+  const [big] = await sql<
+    { id: number; n: number }[]
+  >`select chat_id as id, count(*)::int as n from messages where instance_id = 1 group by chat_id order by 2 desc limit 1`;
   const [median] = await sql<{ id: number; n: number }[]>`
     select id, n from (select chat_id as id, count(*)::int as n, row_number() over (order by count(*)) as r from messages where instance_id = 1 group by chat_id) x
     where r = (select count(distinct chat_id) / 2 from messages where instance_id = 1)`;
-  const anchors = await sql<{ id: number }[]>`select id from messages where chat_id = ${big!.id} order by random() limit ${REQUESTS}`;
+  const anchors = await sql<
+    { id: number }[]
+  >`select id from messages where chat_id = ${big!.id} order by random() limit ${REQUESTS}`;
   const [sizes] = await sql<{ max: number; p50: number; small: number }[]>`
     select max(n)::int as max, percentile_disc(0.5) within group (order by n)::int as p50, count(*) filter (where n < 20)::int as small
     from (select count(*) as n from messages group by chat_id) x`;
 
-  console.log(`seeded in ${seedSeconds.toFixed(0)} s: ${INSTANCES} numbers, chat sizes max ${sizes!.max}, median ${sizes!.p50}, ${sizes!.small} chats under 20 messages`);
-  console.log(`measured chats: big #${big!.id} (${big!.n} messages), median #${median!.id} (${median!.n} messages); ${REQUESTS} sequential requests each\n`);
+  console.log(
+    `seeded in ${seedSeconds.toFixed(0)} s: ${INSTANCES} numbers, chat sizes max ${sizes!.max}, median ${sizes!.p50}, ${sizes!.small} chats under 20 messages`,
+  );
+  console.log(
+    `measured chats: big #${big!.id} (${big!.n} messages), median #${median!.id} (${median!.n} messages); ${REQUESTS} sequential requests each\n`,
+  );
 
   const htmxPane = { "hx-request": "true", "hx-target": "chat-pane" };
-  const cases: { label: string; user: keyof typeof who; path: (i: number) => string; headers?: Record<string, string> }[] = [
+  const cases: {
+    label: string;
+    user: keyof typeof who;
+    path: (i: number) => string;
+    headers?: Record<string, string>;
+  }[] = [
     { label: "chat list /chats (whole page)", user: "admin", path: () => "/chats" },
     { label: "chat list /chats (whole page)", user: "manager", path: () => "/chats" },
     { label: "chat list next page (keyset cursor)", user: "admin", path: () => "" },
-    { label: "conversation first page, big chat (htmx pane)", user: "admin", path: () => `/instances/1/chats/${big!.id}`, headers: htmxPane },
-    { label: "conversation first page, big chat (htmx pane)", user: "manager", path: () => `/instances/1/chats/${big!.id}`, headers: htmxPane },
-    { label: "conversation first page, median chat", user: "admin", path: () => `/instances/1/chats/${median!.id}`, headers: htmxPane },
+    {
+      label: "conversation first page, big chat (htmx pane)",
+      user: "admin",
+      path: () => `/instances/1/chats/${big!.id}`,
+      headers: htmxPane,
+    },
+    {
+      label: "conversation first page, big chat (htmx pane)",
+      user: "manager",
+      path: () => `/instances/1/chats/${big!.id}`,
+      headers: htmxPane,
+    },
+    {
+      label: "conversation first page, median chat",
+      user: "admin",
+      path: () => `/instances/1/chats/${median!.id}`,
+      headers: htmxPane,
+    },
     { label: "conversation whole page (list + chat)", user: "manager", path: () => `/instances/1/chats/${big!.id}` },
-    { label: "older page (keyset, random anchor in big chat)", user: "admin", path: (i) => `/instances/1/chats/${big!.id}/messages?before=${anchors[i % anchors.length]!.id}` },
-    { label: "older page (keyset, random anchor in big chat)", user: "manager", path: (i) => `/instances/1/chats/${big!.id}/messages?before=${anchors[i % anchors.length]!.id}` },
+    {
+      label: "older page (keyset, random anchor in big chat)",
+      user: "admin",
+      path: (i) => `/instances/1/chats/${big!.id}/messages?before=${anchors[i % anchors.length]!.id}`,
+    },
+    {
+      label: "older page (keyset, random anchor in big chat)",
+      user: "manager",
+      path: (i) => `/instances/1/chats/${big!.id}/messages?before=${anchors[i % anchors.length]!.id}`,
+    },
     { label: "dashboard / (number cards, counts snapshot)", user: "admin", path: () => "/" },
     { label: "dashboard / (number cards, counts snapshot)", user: "manager", path: () => "/" },
     { label: "numbers /instances (cards, counts snapshot)", user: "admin", path: () => "/instances" },
@@ -130,7 +172,9 @@ try {
   const cold = await get("/", "admin");
   console.log(`dashboard / first request (computes the counts snapshot): ${ms(cold.server)}\n`);
 
-  console.log(`${"".padEnd(50)} ${"user".padEnd(8)} ${"p50".padStart(9)} ${"p99".padStart(9)} ${"max".padStart(9)}  ${"KB".padStart(5)}   goal p99 < ${GOAL_MS} ms`);
+  console.log(
+    `${"".padEnd(50)} ${"user".padEnd(8)} ${"p50".padStart(9)} ${"p99".padStart(9)} ${"max".padStart(9)}  ${"KB".padStart(5)}   goal p99 < ${GOAL_MS} ms`,
+  );
   for (const c of cases) {
     for (let i = 0; i < 20; i++) await get(c.path(i), c.user, c.headers); // warm-up
     const times: number[] = [];
@@ -148,7 +192,9 @@ try {
   }
 
   if (values.plans) {
-    console.log("\nquery plans (EXPLAIN ANALYZE of the SQL the app sent for one request of each kind; planning lines omitted)");
+    console.log(
+      "\nquery plans (EXPLAIN ANALYZE of the SQL the app sent for one request of each kind; planning lines omitted)",
+    );
     for (const [label, path, user, headers] of [
       ["chat list (admin)", "/chats", "admin", {}],
       ["chat list (manager)", "/chats", "manager", {}],
@@ -162,7 +208,9 @@ try {
       tracing = null;
       console.log(`\n--- ${label}: ${path} (${queries.length} SELECTs)`);
       for (const q of queries) {
-        const plan = (await sql.unsafe(`explain (analyze, costs off, timing on) ${q.query}`, q.params as never[])).map((r) => String((r as Record<string, unknown>)["QUERY PLAN"]));
+        const plan = (await sql.unsafe(`explain (analyze, costs off, timing on) ${q.query}`, q.params as never[])).map(
+          (r) => String((r as Record<string, unknown>)["QUERY PLAN"]),
+        );
         const total = plan.find((l) => l.startsWith("Execution Time"))?.replace("Execution Time: ", "") ?? "?";
         const head = q.query.replace(/\s+/g, " ");
         console.log(`  > [${total}] ${head.slice(0, 150)}${head.length > 150 ? "…" : ""}`);
@@ -193,7 +241,23 @@ async function seed(sql: postgres.Sql): Promise<void> {
     select 1 + (g - 1) % ${INSTANCES}, (79000000000 + g)::text || '@c.us', 'Customer ' || g from generate_series(1, ${CHATS}) g`;
   // Bulk load without the full-text index, then build it once (as a restore would).
   await sql`drop index messages_search_idx`;
-  const words = ["hello", "price", "delivery", "order", "thanks", "tomorrow", "invoice", "address", "please", "photo", "size", "color", "payment", "today", "ok"];
+  const words = [
+    "hello",
+    "price",
+    "delivery",
+    "order",
+    "thanks",
+    "tomorrow",
+    "invoice",
+    "address",
+    "please",
+    "photo",
+    "size",
+    "color",
+    "payment",
+    "today",
+    "ok",
+  ];
   const batch = 250_000;
   for (let from = 1; from <= MESSAGES; from += batch) {
     const to = Math.min(MESSAGES, from + batch - 1);

@@ -2,11 +2,21 @@
 // polling, all through the scheduler at once. Prints achieved vs allowed rate per method and the fake's violation count.
 // Run: ./node_modules/.bin/bun bench/scheduler.ts [--instances 10] [--sends 2000] [--reads 400]
 import { parseArgs } from "node:util";
-import { createGreenApiClient, createScheduler, rateLimitFor, type GreenApiClient, type Priority } from "../src/greenapi/index.ts";
+import {
+  createGreenApiClient,
+  createScheduler,
+  rateLimitFor,
+  type GreenApiClient,
+  type Priority,
+} from "../src/greenapi/index.ts";
 import { header } from "./support.ts";
 
 const { values } = parseArgs({
-  options: { instances: { type: "string", default: "10" }, sends: { type: "string", default: "2000" }, reads: { type: "string", default: "400" } },
+  options: {
+    instances: { type: "string", default: "10" },
+    sends: { type: "string", default: "2000" },
+    reads: { type: "string", default: "400" },
+  },
 });
 const INSTANCES = Number(values.instances);
 const SENDS = Number(values.sends);
@@ -15,7 +25,10 @@ const CHAT = "79001234567@c.us";
 
 await header(`scheduler: ${INSTANCES} instances on the fake Green-API`);
 
-const fakeProcess = Bun.spawn([process.execPath, "test/fakes/green-api/main.ts"], { stdout: "pipe", stderr: "inherit" });
+const fakeProcess = Bun.spawn([process.execPath, "test/fakes/green-api/main.ts"], {
+  stdout: "pipe",
+  stderr: "inherit",
+});
 const { url, mediaUrl } = JSON.parse(await firstLine(fakeProcess.stdout)) as { url: string; mediaUrl: string };
 
 async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
@@ -41,11 +54,22 @@ async function control(name: string, ...args: unknown[]): Promise<unknown> {
 async function newInstance(idInstance: number): Promise<GreenApiClient & { id: number }> {
   const apiTokenInstance = `${"c0".repeat(20)}${String(idInstance).padStart(10, "0")}`;
   // 1 ms send pacing on the fake, so its own queue does not limit the achieved rate.
-  await control("createInstance", { idInstance, apiTokenInstance, state: "authorized", settings: { delaySendMessagesMilliseconds: 1 } });
-  return Object.assign(createGreenApiClient({
-    apiUrl: url, mediaUrl, idInstance, apiTokenInstance,
-    onRateLimit: ({ method, remaining }) => scheduler.observeRateLimit(String(idInstance), method, remaining),
-  }), { id: idInstance });
+  await control("createInstance", {
+    idInstance,
+    apiTokenInstance,
+    state: "authorized",
+    settings: { delaySendMessagesMilliseconds: 1 },
+  });
+  return Object.assign(
+    createGreenApiClient({
+      apiUrl: url,
+      mediaUrl,
+      idInstance,
+      apiTokenInstance,
+      onRateLimit: ({ method, remaining }) => scheduler.observeRateLimit(String(idInstance), method, remaining),
+    }),
+    { id: idInstance },
+  );
 }
 
 const scheduler = createScheduler();
@@ -68,10 +92,15 @@ const polls = clients.map(async (c) => {
 const share = (total: number, i: number) => Math.floor(total / INSTANCES) + (i < total % INSTANCES ? 1 : 0);
 const sends = clients.flatMap((c, i) =>
   Array.from({ length: share(SENDS, i) }, (_, n) =>
-    timed(String(c.id), "sendMessage", n % 10 === 0 ? "reply" : "normal", () => c.sendMessage({ chatId: CHAT, message: `bench ${n}` }))),
+    timed(String(c.id), "sendMessage", n % 10 === 0 ? "reply" : "normal", () =>
+      c.sendMessage({ chatId: CHAT, message: `bench ${n}` }),
+    ),
+  ),
 );
 const reads = clients.flatMap((c, i) =>
-  Array.from({ length: share(READS, i) }, () => timed(String(c.id), "readChat", "background", () => c.readChat({ chatId: CHAT }))),
+  Array.from({ length: share(READS, i) }, () =>
+    timed(String(c.id), "readChat", "background", () => c.readChat({ chatId: CHAT })),
+  ),
 );
 await Promise.all([...sends, ...reads]);
 sending = false;
@@ -79,11 +108,18 @@ await Promise.all(polls);
 const wallSeconds = (performance.now() - started) / 1000;
 
 const violations = (await control("violations")) as number;
-const accepted = (await Promise.all(clients.map((c) => control("sentMessages", c.id)))).reduce<number>((n, list) => n + (list as unknown[]).length, 0);
+const accepted = (await Promise.all(clients.map((c) => control("sentMessages", c.id)))).reduce<number>(
+  (n, list) => n + (list as unknown[]).length,
+  0,
+);
 
-console.log(`${INSTANCES} instances, ${SENDS} sendMessage + ${READS} readChat + getStateInstance polling, wall ${wallSeconds.toFixed(2)} s`);
+console.log(
+  `${INSTANCES} instances, ${SENDS} sendMessage + ${READS} readChat + getStateInstance polling, wall ${wallSeconds.toFixed(2)} s`,
+);
 console.log("goal: achieved/allowed close to 100% (the limit is the ceiling), 0 violations (429) at the fake\n");
-console.log("method            calls  allowed/s per inst  achieved/s per inst (min–max)  achieved/allowed  avg wait ms  429s");
+console.log(
+  "method            calls  allowed/s per inst  achieved/s per inst (min–max)  achieved/allowed  avg wait ms  429s",
+);
 for (const method of ["sendMessage", "readChat", "getStateInstance"]) {
   const rates = clients.map((c) => {
     const t = dispatches.get(`${c.id}:${method}`) ?? [];
@@ -96,16 +132,22 @@ for (const method of ["sendMessage", "readChat", "getStateInstance"]) {
   const limited = stats.reduce((n, s) => n + s.rateLimited, 0);
   console.log(
     `${method.padEnd(17)} ${String(calls).padStart(5)}  ${String(rateLimitFor(method)).padStart(18)}  ` +
-    `${mean.toFixed(2).padStart(8)} (${Math.min(...rates).toFixed(2)}–${Math.max(...rates).toFixed(2)})`.padEnd(29) +
-    `  ${((100 * mean) / rateLimitFor(method)).toFixed(1).padStart(15)}%  ${wait.toFixed(0).padStart(11)}  ${String(limited).padStart(4)}`,
+      `${mean.toFixed(2).padStart(8)} (${Math.min(...rates).toFixed(2)}–${Math.max(...rates).toFixed(2)})`.padEnd(29) +
+      `  ${((100 * mean) / rateLimitFor(method)).toFixed(1).padStart(15)}%  ${wait.toFixed(0).padStart(11)}  ${String(limited).padStart(4)}`,
   );
 }
-console.log(`\nfake: ${accepted} sends accepted, ${violations} rate-limit violations (429) with the scheduler   goal 0  ${violations === 0 ? "✓" : "✗ MISSED"}`);
+console.log(
+  `\nfake: ${accepted} sends accepted, ${violations} rate-limit violations (429) with the scheduler   goal 0  ${violations === 0 ? "✓" : "✗ MISSED"}`,
+);
 
 // Contrast: the same kind of burst without the scheduler.
 const naive = await newInstance(1101000999);
-await Promise.all(Array.from({ length: 200 }, (_, n) => naive.sendMessage({ chatId: CHAT, message: `naive ${n}` }).catch(() => null)));
-console.log(`fake: ${(await control("violations", naive.id)) as number} violations for 200 unscheduled concurrent sendMessage on one instance\n`);
+await Promise.all(
+  Array.from({ length: 200 }, (_, n) => naive.sendMessage({ chatId: CHAT, message: `naive ${n}` }).catch(() => null)),
+);
+console.log(
+  `fake: ${(await control("violations", naive.id)) as number} violations for 200 unscheduled concurrent sendMessage on one instance\n`,
+);
 
 scheduler.stop();
 fakeProcess.kill();

@@ -9,10 +9,24 @@ import postgres from "postgres";
 import { createSessionService } from "../src/auth/sessions.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { createLogger } from "../src/lib/log.ts";
-import { createBenchDatabase, figure, header, incomingText, ms, percentile, spawnApp, spawnFakeGreenApi } from "./support.ts";
+import {
+  createBenchDatabase,
+  figure,
+  header,
+  incomingText,
+  ms,
+  percentile,
+  spawnApp,
+  spawnFakeGreenApi,
+} from "./support.ts";
 
 const { values } = parseArgs({
-  options: { clients: { type: "string", default: "2000" }, messages: { type: "string", default: "15" }, gap: { type: "string", default: "3000" }, close: { type: "string", default: "10" } },
+  options: {
+    clients: { type: "string", default: "2000" },
+    messages: { type: "string", default: "15" },
+    gap: { type: "string", default: "3000" },
+    close: { type: "string", default: "10" },
+  },
 });
 const CLIENTS = Number(values.clients);
 const MESSAGES = Number(values.messages);
@@ -28,7 +42,8 @@ const GOAL_MS = 100;
 
 await header(`SSE fan-out: ${CLIENTS} clients, ${USERS} users (half allowed)`);
 const fds = Number(execSync("ulimit -n", { shell: "/bin/bash" }).toString().trim());
-if (fds < CLIENTS * 2 + 200) console.log(`warning: ulimit -n is ${fds}; raise it (ulimit -n 20000) for ${CLIENTS} clients`);
+if (fds < CLIENTS * 2 + 200)
+  console.log(`warning: ulimit -n is ${fds}; raise it (ulimit -n 20000) for ${CLIENTS} clients`);
 
 const bench = await createBenchDatabase("sse");
 const sql = postgres(bench.url, { max: 2, onnotice: () => {} });
@@ -45,7 +60,10 @@ interface Client {
 }
 
 try {
-  const greenApi = await spawnFakeGreenApi([{ idInstance: ID.allowed, token: TOKEN }, { idInstance: ID.other, token: TOKEN }]);
+  const greenApi = await spawnFakeGreenApi([
+    { idInstance: ID.allowed, token: TOKEN },
+    { idInstance: ID.other, token: TOKEN },
+  ]);
   cleanup.push(() => greenApi.stop());
   const app = await spawnApp({ DATABASE_URL: bench.url });
   cleanup.push(() => app.stop());
@@ -57,9 +75,15 @@ try {
   const users = await sql<{ id: number }[]>`
     insert into users (username, display_name) select 'm' || g, 'Manager ' || g from generate_series(1, ${USERS}) g returning id`;
   const allowedUsers = new Set(users.filter((_, i) => i % 2 === 0).map((u) => u.id));
-  for (const u of users) await sql`insert into user_instances (user_id, instance_id) values (${u.id}, ${allowedUsers.has(u.id) ? a!.id : b!.id})`;
+  for (const u of users)
+    await sql`insert into user_instances (user_id, instance_id) values (${u.id}, ${allowedUsers.has(u.id) ? a!.id : b!.id})`;
 
-  const database = await openDatabase({ databaseUrl: bench.url, dataDir: "unused", log: createLogger("silent"), migrate: false });
+  const database = await openDatabase({
+    databaseUrl: bench.url,
+    dataDir: "unused",
+    log: createLogger("silent"),
+    migrate: false,
+  });
   cleanup.push(() => database.close());
   const sessions = createSessionService(database.db, 10);
   const tokens = new Map<number, string>();
@@ -73,7 +97,13 @@ try {
     await Promise.all(
       Array.from({ length: Math.min(100, CLIENTS - i) }, async (_, j) => {
         const user = users[Math.floor((i + j) / PER_USER) % USERS]!;
-        const client: Client = { allowed: allowedUsers.has(user.id), tail: "", ready: false, afterReady: "", seen: new Map() };
+        const client: Client = {
+          allowed: allowedUsers.has(user.id),
+          tail: "",
+          ready: false,
+          afterReady: "",
+          seen: new Map(),
+        };
         clients.push(client);
         client.socket = await Bun.connect({
           hostname,
@@ -84,13 +114,17 @@ try {
               const fresh = decoder.decode(chunk);
               const text = client.tail + fresh;
               if (!client.ready && text.includes("event: unread")) client.ready = true;
-              else if (client.ready && client.afterReady.length < 20_000) client.afterReady += fresh.replace(/: keep-alive\n\n/g, "");
-              for (const m of text.matchAll(/BENCHMARK-(\d+)-END/g)) if (!client.seen.has(m[1]!)) client.seen.set(m[1]!, now);
+              else if (client.ready && client.afterReady.length < 20_000)
+                client.afterReady += fresh.replace(/: keep-alive\n\n/g, "");
+              for (const m of text.matchAll(/BENCHMARK-(\d+)-END/g))
+                if (!client.seen.has(m[1]!)) client.seen.set(m[1]!, now);
               client.tail = text.slice(-64);
             },
           },
         });
-        client.socket.write(`GET /events HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAccept: text/event-stream\r\nCookie: gi_session=${tokens.get(user.id)}\r\n\r\n`);
+        client.socket.write(
+          `GET /events HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAccept: text/event-stream\r\nCookie: gi_session=${tokens.get(user.id)}\r\n\r\n`,
+        );
       }),
     );
   }
@@ -145,11 +179,15 @@ try {
   await Bun.sleep(1000);
   const denied = clients.filter((c) => !c.allowed);
   // They may get events of the number they do see (its state checks): any inbox frame or the message text is a leak.
-  const leakedClients = denied.filter((c) => c.seen.size > 0 || /event: (msgs?\.|chats\.|chat\n|notify|unread)/.test(c.afterReady));
+  const leakedClients = denied.filter(
+    (c) => c.seen.size > 0 || /event: (msgs?\.|chats\.|chat\n|notify|unread)/.test(c.afterReady),
+  );
   const otherEvents = new Set(denied.flatMap((c) => [...c.afterReady.matchAll(/event: (\S+)/g)].map((m) => m[1]!)));
-  if (otherEvents.size > 0) console.log(`clients without access also got (about the number they may see): ${[...otherEvents].join(", ")}`);
+  if (otherEvents.size > 0)
+    console.log(`clients without access also got (about the number they may see): ${[...otherEvents].join(", ")}`);
   const leaked = leakedClients.length;
-  if (leaked > 0) console.log(`a client without access received: ${JSON.stringify(leakedClients[0]!.afterReady.slice(0, 600))}`);
+  if (leaked > 0)
+    console.log(`a client without access received: ${JSON.stringify(leakedClients[0]!.afterReady.slice(0, 600))}`);
 
   // How much of it is ingest: webhook journaled → message row written (database clock).
   const [stored] = await sql<{ p50: number; p99: number }[]>`
@@ -158,16 +196,43 @@ try {
           join notifications n on n.dedupe_key = 'incomingMessageReceived:' || (m.raw->'senderData'->>'chatId') || ':' || m.id_message
           where m.id_message like 'SSE%') x`;
   const p99 = percentile(lastAllowed, 99);
-  console.log(`clients: ${clients.filter((c) => c.allowed).length} allowed, ${denied.length} without access; ulimit -n ${fds}`);
-  figure("connected and initialised (got the unread frame)", `${connected} / ${CLIENTS}`, `${CLIENTS}`, connected === CLIENTS);
+  console.log(
+    `clients: ${clients.filter((c) => c.allowed).length} allowed, ${denied.length} without access; ulimit -n ${fds}`,
+  );
+  figure(
+    "connected and initialised (got the unread frame)",
+    `${connected} / ${CLIENTS}`,
+    `${CLIENTS}`,
+    connected === CLIENTS,
+  );
   figure("time to connect all", `${connectSeconds.toFixed(1)} s`);
   figure("webhook → first allowed client p50", ms(percentile(firstAllowed, 50)));
-  figure("webhook → every allowed client, per client p50 / p99", `${ms(percentile(perClient, 50))} / ${ms(percentile(perClient, 99))}`);
+  figure(
+    "webhook → every allowed client, per client p50 / p99",
+    `${ms(percentile(perClient, 50))} / ${ms(percentile(perClient, 99))}`,
+  );
   figure("of which webhook journaled → message stored p50 / p99", `${ms(stored!.p50)} / ${ms(stored!.p99)}`);
-  figure(`webhook → last allowed client p50 (${MESSAGES} msgs, ${GAP_MS / 1000} s apart)`, ms(percentile(lastAllowed, 50)));
-  figure(`webhook → last allowed client p99 (${MESSAGES} msgs, ${GAP_MS / 1000} s apart)`, ms(p99), `< ${GOAL_MS} ms`, p99 < GOAL_MS);
-  figure("  each message, sorted (ms)", [...lastAllowed].sort((x, y) => x - y).map((x) => x.toFixed(0)).join(" "));
-  figure(`messages 300 ms apart: last allowed client p50 / max (${CLOSE} msgs)`, `${ms(percentile(closeLast, 50))} / ${ms(Math.max(...closeLast))}`);
+  figure(
+    `webhook → last allowed client p50 (${MESSAGES} msgs, ${GAP_MS / 1000} s apart)`,
+    ms(percentile(lastAllowed, 50)),
+  );
+  figure(
+    `webhook → last allowed client p99 (${MESSAGES} msgs, ${GAP_MS / 1000} s apart)`,
+    ms(p99),
+    `< ${GOAL_MS} ms`,
+    p99 < GOAL_MS,
+  );
+  figure(
+    "  each message, sorted (ms)",
+    [...lastAllowed]
+      .sort((x, y) => x - y)
+      .map((x) => x.toFixed(0))
+      .join(" "),
+  );
+  figure(
+    `messages 300 ms apart: last allowed client p50 / max (${CLOSE} msgs)`,
+    `${ms(percentile(closeLast, 50))} / ${ms(Math.max(...closeLast))}`,
+  );
   figure("allowed clients that missed a message", String(missing), "0", missing === 0);
   figure("clients without access that received anything", String(leaked), "0", leaked === 0);
   figure("app RSS with all clients connected", `${(app.rssKb() / 1024).toFixed(0)} MB`);

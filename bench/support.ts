@@ -22,11 +22,14 @@ export async function machine(): Promise<string> {
     const [row] = await sql<{ v: string }[]>`select current_setting('server_version') as v`;
     const [fsync] = await sql<{ v: string }[]>`select current_setting('synchronous_commit') as v`;
     pg = `PostgreSQL ${row!.v} (synchronous_commit=${fsync!.v}, same machine)`;
-  } catch {} finally {
+  } catch {
+  } finally {
     await sql.end();
   }
   const gb = (n: number) => (n / 1024 ** 3).toFixed(1);
-  const load = loadavg().map((l) => l.toFixed(1)).join(" ");
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
   return `${cpu}, ${cpus().length} cores, ${gb(totalmem())} GB RAM (${gb(freemem())} free), ${os}, Bun ${Bun.version}, ${pg}; load average ${load} at start`;
 }
 
@@ -135,7 +138,12 @@ export async function spawnApp(env: Record<string, string>, opts: SpawnOptions =
   const port = freePort();
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), "gi-bench-"));
   const started = performance.now();
-  const command = opts.command ?? [BUN, ...(process.env.BENCH_APP_BUN_ARGS?.split(" ").filter(Boolean) ?? []), "src/main.ts", "serve"];
+  const command = opts.command ?? [
+    BUN,
+    ...(process.env.BENCH_APP_BUN_ARGS?.split(" ").filter(Boolean) ?? []),
+    "src/main.ts",
+    "serve",
+  ];
   const proc = Bun.spawn(command, {
     env: {
       ...(opts.cwdEnv === false ? {} : process.env),
@@ -155,7 +163,10 @@ export async function spawnApp(env: Record<string, string>, opts: SpawnOptions =
   let startMs = 0;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`app exited with ${proc.exitCode} during start-up`);
-    const ok = await fetch(`${url}${opts.readyPath ?? "/healthz"}`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${url}${opts.readyPath ?? "/healthz"}`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) {
       startMs = performance.now() - started;
       break;
@@ -221,7 +232,11 @@ export const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
  * Closed loop: `concurrency` workers each send the next request as soon as the previous answered, until `total` were sent.
  * Keep-alive connections (Bun's fetch pool). Returns the rate of answered requests and how many were not 200.
  */
-export async function closedLoop(total: number, concurrency: number, send: (i: number) => Promise<Response>): Promise<{ seconds: number; rate: number; failed: number }> {
+export async function closedLoop(
+  total: number,
+  concurrency: number,
+  send: (i: number) => Promise<Response>,
+): Promise<{ seconds: number; rate: number; failed: number }> {
   let next = 0;
   let failed = 0;
   const started = performance.now();
@@ -243,7 +258,11 @@ export async function closedLoop(total: number, concurrency: number, send: (i: n
  * Open loop: request i is due at start + i/rate whatever the earlier ones do; latency counts from when it was due
  * (so a stalled server is not hidden by a stalled generator). Returns latencies in ms and how many were not 200.
  */
-export async function openLoop(rate: number, seconds: number, send: (i: number) => Promise<Response>): Promise<{ latencies: number[]; failed: number; lateMs: number }> {
+export async function openLoop(
+  rate: number,
+  seconds: number,
+  send: (i: number) => Promise<Response>,
+): Promise<{ latencies: number[]; failed: number; lateMs: number }> {
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
   const inFlight: Promise<void>[] = [];
@@ -283,14 +302,26 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
 }
 
 /** A Green-API incomingMessageReceived text notification. */
-export function incomingText(idInstance: number, idMessage: string, chat: number, text: string, timestamp = Math.floor(Date.now() / 1000)) {
+export function incomingText(
+  idInstance: number,
+  idMessage: string,
+  chat: number,
+  text: string,
+  timestamp = Math.floor(Date.now() / 1000),
+) {
   const chatId = `7900${String(chat).padStart(7, "0")}@c.us`;
   return {
     typeWebhook: "incomingMessageReceived",
     instanceData: { idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" },
     timestamp,
     idMessage,
-    senderData: { chatId, chatName: `Customer ${chat}`, sender: chatId, senderName: `Customer ${chat}`, senderContactName: `Customer ${chat}` },
+    senderData: {
+      chatId,
+      chatName: `Customer ${chat}`,
+      sender: chatId,
+      senderName: `Customer ${chat}`,
+      senderContactName: `Customer ${chat}`,
+    },
     messageData: { typeMessage: "textMessage", textMessageData: { textMessage: text } },
   };
 }

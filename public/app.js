@@ -2,7 +2,8 @@
 "use strict";
 (() => {
   const $ = (selector, root = document) => root.querySelector(selector);
-  const randomKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  const randomKey = () =>
+    Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 
   // The server renders dates in the browser's time zone.
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -29,7 +30,8 @@
   // Browser notifications, asked for on a click (a user gesture), shown while the user is not looking at the chat.
   const canNotify = "Notification" in window;
   const showNotifyButton = () => {
-    for (const b of document.querySelectorAll("[data-notify-ask]")) b.hidden = !canNotify || Notification.permission !== "default";
+    for (const b of document.querySelectorAll("[data-notify-ask]"))
+      b.hidden = !canNotify || Notification.permission !== "default";
   };
   // Optional sound (off until the user turns it on; remembered per browser): a short two-tone chime, no audio file.
   const soundOn = () => localStorage.getItem("gi_sound") === "on";
@@ -132,7 +134,8 @@
   document.addEventListener("htmx:load", (event) => {
     // Send forms get their idempotency key here, not from the server: a page the browser revalidates (304) and shows
     // again must not bring back a key that was already sent.
-    for (const input of event.target.querySelectorAll?.("[data-send-key]") ?? []) if (!input.value) input.value = randomKey();
+    for (const input of event.target.querySelectorAll?.("[data-send-key]") ?? [])
+      if (!input.value) input.value = randomKey();
     markCurrent();
     showNotifyButton();
     showSoundButton();
@@ -163,7 +166,8 @@
     parts.input.value = "";
   };
   const closeMenus = (except) => {
-    for (const menu of document.querySelectorAll("details.msg-actions[open], details.new-chat[open]")) if (!menu.contains(except)) menu.open = false;
+    for (const menu of document.querySelectorAll("details.msg-actions[open], details.new-chat[open]"))
+      if (!menu.contains(except)) menu.open = false;
   };
 
   // File panel: shows the chosen file (and a preview of images), refuses files over the limit, shows upload progress.
@@ -185,8 +189,14 @@
     const form = input.form;
     const file = input.files?.[0];
     if (!file) return closeAttach(form);
-    const [unit, amount] = file.size >= 1e6 ? ["megabyte", file.size / 1e6] : ["kilobyte", Math.max(1, file.size / 1e3)];
-    const size = new Intl.NumberFormat(document.documentElement.lang, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 1 });
+    const [unit, amount] =
+      file.size >= 1e6 ? ["megabyte", file.size / 1e6] : ["kilobyte", Math.max(1, file.size / 1e3)];
+    const size = new Intl.NumberFormat(document.documentElement.lang, {
+      style: "unit",
+      unit,
+      unitDisplay: "short",
+      maximumFractionDigits: 1,
+    });
     $("[data-attach-name]", form).textContent = `${file.name} · ${size.format(amount)}`;
     const error = $("[data-attach-error]", form);
     error.textContent = file.size > MAX_FILE ? error.dataset.tooLarge : "";
@@ -205,13 +215,16 @@
   });
 
   document.addEventListener("click", (event) => {
-    const target = event.target.closest("[data-reply], [data-copy], [data-reply-cancel], [data-attach-cancel], [data-notify-ask], [data-sound-toggle]");
+    const target = event.target.closest(
+      "[data-reply], [data-copy], [data-reply-cancel], [data-attach-cancel], [data-notify-ask], [data-sound-toggle]",
+    );
     closeMenus(event.target);
     // A message in the flash area goes away when tapped.
     event.target.closest("#flash .flash")?.remove();
     if (!target) return;
     if (target.matches("[data-reply]")) setReply(target);
-    else if (target.matches("[data-copy]")) navigator.clipboard?.writeText($(".msg-text", target.closest(".msg"))?.textContent ?? "");
+    else if (target.matches("[data-copy]"))
+      navigator.clipboard?.writeText($(".msg-text", target.closest(".msg"))?.textContent ?? "");
     else if (target.matches("[data-reply-cancel]")) cancelReply();
     else if (target.matches("[data-attach-cancel]")) closeAttach(target.form);
     else if (target.matches("[data-notify-ask]")) Notification.requestPermission().then(showNotifyButton);
@@ -232,7 +245,14 @@
       return;
     }
     const field = event.target;
-    if (event.key !== "Enter" || event.shiftKey || event.isComposing || touch.matches || !field.matches?.("#composer textarea")) return;
+    if (
+      event.key !== "Enter" ||
+      event.shiftKey ||
+      event.isComposing ||
+      touch.matches ||
+      !field.matches?.("#composer textarea")
+    )
+      return;
     event.preventDefault();
     if (field.value.trim()) field.form.requestSubmit();
   });

@@ -34,7 +34,7 @@
     row.removeAttribute("hx-swap-oob");
     const at = timeOf(row);
     for (const other of list.querySelectorAll(":scope > li.chat-row")) {
-      if (timeOf(other) < at) return other.before(row), htmx.process(row);
+      if (timeOf(other) < at) return (other.before(row), htmx.process(row));
     }
     if (list.querySelector(":scope > li.more-chats")) return;
     list.append(row);
@@ -155,7 +155,10 @@
     const base = (form.getAttribute("hx-post") || "").replace(/\/messages$/, "");
     pending?.abort();
     pending = new AbortController();
-    fetch(`${base}/quick-replies?q=${encodeURIComponent(m[1])}`, { signal: pending.signal, headers: { accept: "application/json" } })
+    fetch(`${base}/quick-replies?q=${encodeURIComponent(m[1])}`, {
+      signal: pending.signal,
+      headers: { accept: "application/json" },
+    })
       .then((res) => (res.ok ? res.json() : []))
       .then((list) => {
         if (textarea.value !== m[0]) return;

@@ -48,16 +48,34 @@ const lines = [
 ];
 writeFileSync(join(GEN, "embedded.ts"), `${lines.join("\n")}\n`);
 // The manifest is imported first, so the files are registered before the app's modules run.
-writeFileSync(join(GEN, "entry.ts"), `import "./embedded.ts";\nimport ${JSON.stringify(relative(GEN, join(ROOT, "src/main.ts")))};\n`);
+writeFileSync(
+  join(GEN, "entry.ts"),
+  `import "./embedded.ts";\nimport ${JSON.stringify(relative(GEN, join(ROOT, "src/main.ts")))};\n`,
+);
 
-const proc = Bun.spawn([process.execPath, "build", "--compile", "--minify-syntax", "--minify-whitespace", "--sourcemap", "--outfile", OUT, join(GEN, "entry.ts")], {
-  cwd: ROOT,
-  stdout: "inherit",
-  stderr: "inherit",
-});
+const proc = Bun.spawn(
+  [
+    process.execPath,
+    "build",
+    "--compile",
+    "--minify-syntax",
+    "--minify-whitespace",
+    "--sourcemap",
+    "--outfile",
+    OUT,
+    join(GEN, "entry.ts"),
+  ],
+  {
+    cwd: ROOT,
+    stdout: "inherit",
+    stderr: "inherit",
+  },
+);
 const code = await proc.exited;
 if (code !== 0) {
   console.error(`build failed (exit ${code})`);
   process.exit(code);
 }
-console.log(`built ${relative(ROOT, OUT)} (${(statSync(OUT).size / 1e6).toFixed(1)} MB, ${files.length} embedded files)`);
+console.log(
+  `built ${relative(ROOT, OUT)} (${(statSync(OUT).size / 1e6).toFixed(1)} MB, ${files.length} embedded files)`,
+);

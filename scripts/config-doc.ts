@@ -7,7 +7,16 @@ export const CONFIG_DOC_PATH = new URL("../docs/CONFIGURATION.md", import.meta.u
 
 /** Zod internals the renderer reads (zod 4's `_zod.def`, and the bounds of a number). */
 interface Inspectable {
-  _zod: { def: { type: string; innerType?: Inspectable; in?: Inspectable; out?: Inspectable; entries?: Record<string, string>; format?: string } };
+  _zod: {
+    def: {
+      type: string;
+      innerType?: Inspectable;
+      in?: Inspectable;
+      out?: Inspectable;
+      entries?: Record<string, string>;
+      format?: string;
+    };
+  };
   minValue?: number | null;
   maxValue?: number | null;
   isInt?: boolean;

@@ -24,7 +24,13 @@ async function startDemo(): Promise<{ url: string; password: string; stop(): Pro
   const port = freePort();
   const proc = Bun.spawn([process.execPath, "src/demo/main.ts"], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: join(mkdtempSync(join(tmpdir(), "gi-shots-")), "data") },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: join(mkdtempSync(join(tmpdir(), "gi-shots-")), "data"),
+    },
     stdout: "pipe",
     stderr: "inherit",
   });
@@ -32,7 +38,8 @@ async function startDemo(): Promise<{ url: string; password: string; stop(): Pro
   void (async () => {
     const decoder = new TextDecoder();
     const reader = proc.stdout.getReader();
-    for (let r = await reader.read(); !r.done; r = await reader.read()) out += decoder.decode(r.value, { stream: true });
+    for (let r = await reader.read(); !r.done; r = await reader.read())
+      out += decoder.decode(r.value, { stream: true });
   })();
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -61,8 +68,20 @@ async function shot(page: Page, name: string): Promise<void> {
   console.log(`  docs/screenshots/${name}.png`);
 }
 
-async function capture(browser: Browser, base: string, password: string, kind: string, conversation: { reply: boolean }): Promise<void> {
-  const context = await browser.newContext({ baseURL: base, locale: "en-US", timezoneId: "Europe/London", colorScheme: "light", ...VIEWPORTS[kind] });
+async function capture(
+  browser: Browser,
+  base: string,
+  password: string,
+  kind: string,
+  conversation: { reply: boolean },
+): Promise<void> {
+  const context = await browser.newContext({
+    baseURL: base,
+    locale: "en-US",
+    timezoneId: "Europe/London",
+    colorScheme: "light",
+    ...VIEWPORTS[kind],
+  });
   const page = await context.newPage();
   await signIn(page, password);
 
@@ -78,7 +97,11 @@ async function capture(browser: Browser, base: string, password: string, kind: s
     await page.fill("#composer textarea", "Thanks Emma! The courier will call you 30 minutes before arrival.");
     await page.press("#composer textarea", "Enter");
     // Ticks advance: sent, delivered, read.
-    await page.locator(".msg-out", { hasText: "The courier will call you" }).locator(".ticks-read").waitFor({ timeout: 30_000 }).catch(() => {});
+    await page
+      .locator(".msg-out", { hasText: "The courier will call you" })
+      .locator(".ticks-read")
+      .waitFor({ timeout: 30_000 })
+      .catch(() => {});
   }
   await page.waitForTimeout(1500);
   await shot(page, `${kind}-conversation`);
@@ -98,7 +121,8 @@ async function capture(browser: Browser, base: string, password: string, kind: s
 
 mkdirSync(OUT, { recursive: true });
 const demo = await startDemo();
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void demo.stop().then(() => process.exit(1)));
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.on(signal, () => void demo.stop().then(() => process.exit(1)));
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],

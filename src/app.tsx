@@ -77,11 +77,20 @@ export function createApp(deps: AppDeps) {
     c.set("csrfToken", "");
     return next();
   });
-  app.use(jsxRenderer(({ children, title }, c) => <Layout title={title} flash={takeFlash(c)}>{children}</Layout>));
+  app.use(
+    jsxRenderer(({ children, title }, c) => (
+      <Layout title={title} flash={takeFlash(c)}>
+        {children}
+      </Layout>
+    )),
+  );
   app.get("/public/*", staticFiles());
   app.get("/healthz", async (c) => {
     try {
-      await Promise.race([deps.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000))]);
+      await Promise.race([
+        deps.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000)),
+      ]);
       return c.json({ status: "ok" });
     } catch (err) {
       c.var.log.warn({ err: (err as Error).message }, "health check: database down");
@@ -92,17 +101,26 @@ export function createApp(deps: AppDeps) {
   app.use(csrf({ exempt: (path) => path.startsWith("/webhooks/") }));
   app.use(sessionLoader());
   app.route("/", metricsRoutes); // answers anonymous scrapers itself (401), so it sits before the sign-in gate
-  app.use(async (c, next) => (PUBLIC_PATHS.has(c.req.path) || c.req.path.startsWith("/login/") ? next() : requireUser()(c, next)));
+  app.use(async (c, next) =>
+    PUBLIC_PATHS.has(c.req.path) || c.req.path.startsWith("/login/") ? next() : requireUser()(c, next),
+  );
   app.use(INSTANCE_SCOPE, instanceGate());
   app.use(`${INSTANCE_SCOPE}/*`, instanceGate());
 
   app.get("/", async (c) => {
     const user = c.var.user!;
-    const [totals, instances, unread] = await Promise.all([deps.instances.totals(user), deps.instances.listVisible(user), deps.inbox.unreadChats(user)]);
+    const [totals, instances, unread] = await Promise.all([
+      deps.instances.totals(user),
+      deps.instances.listVisible(user),
+      deps.inbox.unreadChats(user),
+    ]);
     // Unread is the user's own (their read markers), like the chat list and the tab title.
-    return c.render(<Dashboard totals={{ ...totals, unread }} instances={instances} mayManage={can(user, "manageInstances")} />, {
-      title: c.var.t("dashboard.title"),
-    });
+    return c.render(
+      <Dashboard totals={{ ...totals, unread }} instances={instances} mayManage={can(user, "manageInstances")} />,
+      {
+        title: c.var.t("dashboard.title"),
+      },
+    );
   });
   app.route("/", authRoutes);
   app.route("/", oauthRoutes);

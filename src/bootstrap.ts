@@ -7,8 +7,17 @@ export async function ensureFirstAdmin(deps: AppDeps, baseUrl: string): Promise<
   const { config, users, log } = deps;
   if ((await users.count()) > 0) return null;
   if (config.ADMIN_USERNAME && config.ADMIN_PASSWORD) {
-    const user = await users.create({ username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD, isAdmin: true });
-    await deps.audit.record({ action: "user.created", actor: "bootstrap", target: `user:${user.id}`, details: { admin: true } });
+    const user = await users.create({
+      username: config.ADMIN_USERNAME,
+      password: config.ADMIN_PASSWORD,
+      isAdmin: true,
+    });
+    await deps.audit.record({
+      action: "user.created",
+      actor: "bootstrap",
+      target: `user:${user.id}`,
+      details: { admin: true },
+    });
     log.info({ username: user.username }, "created the first admin from ADMIN_USERNAME");
     return null;
   }

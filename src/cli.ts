@@ -35,7 +35,12 @@ export async function runCli(args: string[], config: Config, log: Logger): Promi
     const users = createUserService(database.db);
     if (sub === "list") {
       for (const u of await users.list()) {
-        const flags = [u.isAdmin && "admin", u.canManageUsers && "users", u.canManageInstances && "instances", u.disabled && "disabled"].filter(Boolean);
+        const flags = [
+          u.isAdmin && "admin",
+          u.canManageUsers && "users",
+          u.canManageInstances && "instances",
+          u.disabled && "disabled",
+        ].filter(Boolean);
         console.log(`${u.username}\t${u.displayName}\t${flags.join(",") || "-"}`);
       }
       return 0;
@@ -44,7 +49,12 @@ export async function runCli(args: string[], config: Config, log: Logger): Promi
       const password = await readPassword(`Password for ${name}: `);
       try {
         if (sub === "add") {
-          await users.create({ username: name, password, displayName: flagValue(args, "--display-name"), isAdmin: args.includes("--admin") });
+          await users.create({
+            username: name,
+            password,
+            displayName: flagValue(args, "--display-name"),
+            isAdmin: args.includes("--admin"),
+          });
           console.log(`created user ${name}${args.includes("--admin") ? " (admin)" : ""}`);
         } else {
           const user = await users.findByUsername(name);
@@ -58,7 +68,10 @@ export async function runCli(args: string[], config: Config, log: Logger): Promi
         return 0;
       } catch (err) {
         if (err instanceof UsernameTakenError) console.error(err.message);
-        else if (err instanceof Error && err.name === "ZodError") console.error(`invalid input: ${(err as unknown as { issues: { message: string }[] }).issues.map((i) => i.message).join("; ")}`);
+        else if (err instanceof Error && err.name === "ZodError")
+          console.error(
+            `invalid input: ${(err as unknown as { issues: { message: string }[] }).issues.map((i) => i.message).join("; ")}`,
+          );
         else throw err;
         return 1;
       }

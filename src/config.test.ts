@@ -54,14 +54,26 @@ describe("config", () => {
   });
 
   test("admin bootstrap needs both variables", () => {
-    expect(errors({ ADMIN_USERNAME: "root" })).toEqual(["config: ADMIN_USERNAME and ADMIN_PASSWORD must be set together"]);
+    expect(errors({ ADMIN_USERNAME: "root" })).toEqual([
+      "config: ADMIN_USERNAME and ADMIN_PASSWORD must be set together",
+    ]);
   });
 
   test("REQUIRE_2FA: off, admins or everyone, and only with the Telegram bot", () => {
     expect(parseConfig({})).toMatchObject({ REQUIRE_2FA: "off", REQUIRE_2FA_GRACE_DAYS: 7 });
-    expect(parseConfig({ REQUIRE_2FA: "admins", REQUIRE_2FA_GRACE_DAYS: "0", TELEGRAM_BOT_TOKEN: "123:AAAAAAAAAAAAAAAAAAAAAAAA" })).toMatchObject({ REQUIRE_2FA: "admins", REQUIRE_2FA_GRACE_DAYS: 0 });
-    expect(errors({ REQUIRE_2FA: "all" })).toEqual(['config: REQUIRE_2FA="all" is invalid: expected off, admins or everyone']);
-    expect(errors({ REQUIRE_2FA: "everyone" })).toEqual(["config: REQUIRE_2FA needs TELEGRAM_BOT_TOKEN (the codes come from the Telegram bot)"]);
+    expect(
+      parseConfig({
+        REQUIRE_2FA: "admins",
+        REQUIRE_2FA_GRACE_DAYS: "0",
+        TELEGRAM_BOT_TOKEN: "123:AAAAAAAAAAAAAAAAAAAAAAAA",
+      }),
+    ).toMatchObject({ REQUIRE_2FA: "admins", REQUIRE_2FA_GRACE_DAYS: 0 });
+    expect(errors({ REQUIRE_2FA: "all" })).toEqual([
+      'config: REQUIRE_2FA="all" is invalid: expected off, admins or everyone',
+    ]);
+    expect(errors({ REQUIRE_2FA: "everyone" })).toEqual([
+      "config: REQUIRE_2FA needs TELEGRAM_BOT_TOKEN (the codes come from the Telegram bot)",
+    ]);
   });
 
   test("https PUBLIC_URL turns on Secure cookies and loses its trailing slash", () => {

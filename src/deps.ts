@@ -54,19 +54,35 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
   const bus = createEventBus((err) => log.error({ err }, "event listener failed"));
   // Several processes on one PostgreSQL: events reach all of them, background work runs in the leader (src/cluster/).
   const cluster = createCluster(database, bus, log.child({ module: "cluster" }));
-  const instances = createInstanceService(db, { onCountsError: (err) => log.warn({ err }, "instance counts: refresh failed") });
-  const intake = createIntake(db, log.child({ module: "intake" }), { processHere: () => cluster.isLeader(), onJournaled: () => cluster.wake("intake") });
+  const instances = createInstanceService(db, {
+    onCountsError: (err) => log.warn({ err }, "instance counts: refresh failed"),
+  });
+  const intake = createIntake(db, log.child({ module: "intake" }), {
+    processHere: () => cluster.isLeader(),
+    onJournaled: () => cluster.wake("intake"),
+  });
   // The history service (created below) is read when a state changes: import after the first authorization, backfill.
-  registerInstanceStateHandlers(intake, { db, bus, instances, log: log.child({ module: "instances" }), history: () => history });
+  registerInstanceStateHandlers(intake, {
+    db,
+    bus,
+    instances,
+    log: log.child({ module: "instances" }),
+    history: () => history,
+  });
   registerStatusHandler(intake, db, bus, log.child({ module: "outbox-status" }));
   const rateScale = options.greenApiRateScale ?? 1;
   // This process may follow one that was just killed (its calls still count at Green-API): each method waits one interval.
-  const scheduler = createScheduler({ log: log.child({ module: "scheduler" }), holdAtStart: true, ...(rateScale === 1 ? {} : { rpsFor: (m: string) => rateLimitFor(m) * rateScale }) });
+  const scheduler = createScheduler({
+    log: log.child({ module: "scheduler" }),
+    holdAtStart: true,
+    ...(rateScale === 1 ? {} : { rpsFor: (m: string) => rateLimitFor(m) * rateScale }),
+  });
   const gateway = createGateway({
     scheduler,
     log: log.child({ module: "green-api" }),
     fetch: options.fetch,
-    onQuotaExceeded: (id, reason) => void markQuotaExceeded(db, bus, id, reason).catch((err) => log.error({ err }, "could not record quota")),
+    onQuotaExceeded: (id, reason) =>
+      void markQuotaExceeded(db, bus, id, reason).catch((err) => log.error({ err }, "could not record quota")),
   });
   const media = createMediaService({
     db,
@@ -79,15 +95,35 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
     fetch: options.fetch,
     resolve: options.resolveFileHosts,
   });
-  const groupSubjects = createGroupSubjects({ db, bus, gateway, log: log.child({ module: "group-subjects" }), loadInstance: (id) => instances.getRow(id) });
+  const groupSubjects = createGroupSubjects({
+    db,
+    bus,
+    gateway,
+    log: log.child({ module: "group-subjects" }),
+    loadInstance: (id) => instances.getRow(id),
+  });
   const ingest = registerIngestHandlers(intake, {
-    db, bus, locale: config.DEFAULT_LOCALE, onMediaPending: (id) => media.enqueue(id), onIncoming: async (ctx, stored) => deps.telegram?.queueIncoming(ctx, stored),
+    db,
+    bus,
+    locale: config.DEFAULT_LOCALE,
+    onMediaPending: (id) => media.enqueue(id),
+    onIncoming: async (ctx, stored) => deps.telegram?.queueIncoming(ctx, stored),
     onNamelessGroups: (chatIds) => groupSubjects.request(chatIds),
   });
-  registerAutoReply(intake, { db, log: log.child({ module: "auto-reply" }), outbox: () => deps.outbox, now: options.clock });
+  registerAutoReply(intake, {
+    db,
+    log: log.child({ module: "auto-reply" }),
+    outbox: () => deps.outbox,
+    now: options.clock,
+  });
   registerIgnoredNotifications(intake, log.child({ module: "intake" }));
   const { history, runner: historyRunner } = createHistory({
-    db, bus, gateway, ingest, log: log.child({ module: "history" }), loadInstance: (id) => instances.getRow(id),
+    db,
+    bus,
+    gateway,
+    ingest,
+    log: log.child({ module: "history" }),
+    loadInstance: (id) => instances.getRow(id),
   });
   const instanceLog = log.child({ module: "instances" });
   const audit = createAuditService(db, usersAuditListener(bus));
@@ -133,7 +169,10 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
     challenges: createChallengeStore(),
     telegram: null,
   };
-  deps.telegram = createTelegram({ config, db, bus, log, outbox: deps.outbox, audit, mediaStore: media.store }, options.telegram);
+  deps.telegram = createTelegram(
+    { config, db, bus, log, outbox: deps.outbox, audit, mediaStore: media.store },
+    options.telegram,
+  );
   wireCluster(deps, cluster);
   return deps;
 }

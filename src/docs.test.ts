@@ -20,7 +20,10 @@ function anchors(md: string): Set<string> {
   const seen = new Map<string, number>();
   const out = new Set<string>();
   for (const [, text] of prose(md).matchAll(/^#{1,6}\s+(.+?)\s*#*$/gm)) {
-    const slug = text!.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+    const slug = text!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+      .replace(/\s/g, "-");
     const n = seen.get(slug) ?? 0;
     seen.set(slug, n + 1);
     out.add(n === 0 ? slug : `${slug}-${n}`);
@@ -35,7 +38,12 @@ function links(md: string): string[] {
   return targets.filter((t) => !/^[a-z][a-z0-9+.-]*:/i.test(t));
 }
 
-const docFiles = () => [join(root, "README.md"), ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => join(root, "docs", f))];
+const docFiles = () => [
+  join(root, "README.md"),
+  ...readdirSync(join(root, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => join(root, "docs", f)),
+];
 
 /** Broken links of one file, as `file: target (why)`. */
 function brokenLinks(file: string): string[] {
@@ -45,7 +53,8 @@ function brokenLinks(file: string): string[] {
     const dest = path ? resolve(dirname(file), decodeURI(path)) : file;
     const where = `${file.slice(root.length + 1)}: ${target}`;
     if (!existsSync(dest)) broken.push(`${where} (no such file)`);
-    else if (anchor !== undefined && dest.endsWith(".md") && !anchors(read(dest)).has(anchor)) broken.push(`${where} (no such heading)`);
+    else if (anchor !== undefined && dest.endsWith(".md") && !anchors(read(dest)).has(anchor))
+      broken.push(`${where} (no such heading)`);
   }
   return broken;
 }
@@ -56,8 +65,12 @@ describe("documentation", () => {
   });
 
   test("a variable without a description stops the reference from being written", () => {
-    expect(() => renderConfigDoc(z.object({ PORT: z.string().describe("port"), FOO: z.string().default("x") }))).toThrow("FOO has no description");
-    expect(() => renderConfigDoc(z.object({ FOO: z.string().describe("two\nlines") }))).toThrow("FOO's description must be one line");
+    expect(() =>
+      renderConfigDoc(z.object({ PORT: z.string().describe("port"), FOO: z.string().default("x") })),
+    ).toThrow("FOO has no description");
+    expect(() => renderConfigDoc(z.object({ FOO: z.string().describe("two\nlines") }))).toThrow(
+      "FOO's description must be one line",
+    );
   });
 
   test(".env.example names every variable, with its default where it has one", () => {
@@ -69,17 +82,24 @@ describe("documentation", () => {
     for (const [name, field] of Object.entries(configSchema.shape)) {
       const byDefault = defaultOf(field);
       if (!shown.has(name)) problems.push(`${name} is missing`);
-      else if (byDefault !== undefined && shown.get(name) !== byDefault) problems.push(`${name}=${shown.get(name)} but the default is ${byDefault}`);
+      else if (byDefault !== undefined && shown.get(name) !== byDefault)
+        problems.push(`${name}=${shown.get(name)} but the default is ${byDefault}`);
     }
-    for (const name of shown.keys()) if (!(name in configSchema.shape)) problems.push(`${name} is not a setting of src/config.ts`);
+    for (const name of shown.keys())
+      if (!(name in configSchema.shape)) problems.push(`${name} is not a setting of src/config.ts`);
     expect(problems).toEqual([]);
   });
 
   test("every relative link in README.md and docs/ reaches an existing file and heading", () => {
     expect(docFiles().flatMap(brokenLinks)).toEqual([]);
     // The check itself sees a broken link and a missing heading.
-    expect(anchors("## Reverse proxy (HTTPS)\n## `PORT` and more\n## Backups\n## Backups")).toEqual(new Set(["reverse-proxy-https", "port-and-more", "backups", "backups-1"]));
-    expect(links("[a](docs/x.md#y) [b](https://e.com) ![c](img.png)\n```\n[d](nope.md)\n```")).toEqual(["docs/x.md#y", "img.png"]);
+    expect(anchors("## Reverse proxy (HTTPS)\n## `PORT` and more\n## Backups\n## Backups")).toEqual(
+      new Set(["reverse-proxy-https", "port-and-more", "backups", "backups-1"]),
+    );
+    expect(links("[a](docs/x.md#y) [b](https://e.com) ![c](img.png)\n```\n[d](nope.md)\n```")).toEqual([
+      "docs/x.md#y",
+      "img.png",
+    ]);
   });
 
   test("deploy/: uploads as large as the app takes pass the proxies, /events is not buffered, the client address is the proxy's view", () => {

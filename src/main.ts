@@ -56,7 +56,10 @@ if (command === "serve") {
     log.info({ signal }, "signal received");
     setTimeout(() => {
       const waitingFor = running?.waitingFor() ?? "start-up";
-      log.error({ waitingFor }, `shutdown did not finish within ${STOP_TIMEOUT_MS / 1000} s (still waiting for ${waitingFor}): exiting`);
+      log.error(
+        { waitingFor },
+        `shutdown did not finish within ${STOP_TIMEOUT_MS / 1000} s (still waiting for ${waitingFor}): exiting`,
+      );
       process.exit(1);
     }, STOP_TIMEOUT_MS);
     starting

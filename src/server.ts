@@ -23,17 +23,23 @@ export interface Running {
 
 /** Without a session cookie the home page can only mean "sign in": answer at once, even before the database is up. */
 function isAnonymousHome(req: Request): boolean {
-  return req.method === "GET" && new URL(req.url).pathname === "/" && !(req.headers.get("cookie") ?? "").includes(`${SESSION_COOKIE}=`);
+  return (
+    req.method === "GET" &&
+    new URL(req.url).pathname === "/" &&
+    !(req.headers.get("cookie") ?? "").includes(`${SESSION_COOKIE}=`)
+  );
 }
 
 export async function serve(config: Config, log: Logger): Promise<Running> {
   let ready = false;
   let resolveApp!: (fetch: (req: Request, server: Server<undefined>) => Response | Promise<Response>) => void;
   let rejectApp!: (err: unknown) => void;
-  const appFetch = new Promise<(req: Request, server: Server<undefined>) => Response | Promise<Response>>((res, rej) => {
-    resolveApp = res;
-    rejectApp = rej;
-  });
+  const appFetch = new Promise<(req: Request, server: Server<undefined>) => Response | Promise<Response>>(
+    (res, rej) => {
+      resolveApp = res;
+      rejectApp = rej;
+    },
+  );
   appFetch.catch(() => {});
 
   const server = Bun.serve({
@@ -43,7 +49,8 @@ export async function serve(config: Config, log: Logger): Promise<Running> {
     async fetch(req, srv) {
       if (!ready && isAnonymousHome(req)) return Response.redirect(new URL("/login", req.url).pathname, 303);
       // Probes get an answer at once while the database opens and migrates.
-      if (!ready && new URL(req.url).pathname === "/readyz") return Response.json({ status: "unavailable", reason: "starting" }, { status: 503 });
+      if (!ready && new URL(req.url).pathname === "/readyz")
+        return Response.json({ status: "unavailable", reason: "starting" }, { status: 503 });
       const handle = await appFetch;
       return handle(req, srv);
     },
@@ -51,11 +58,13 @@ export async function serve(config: Config, log: Logger): Promise<Running> {
   const url = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${server.port}`;
   log.info({ url }, "listening");
 
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log }).catch((err) => {
-    rejectApp(err);
-    server.stop(true);
-    throw err;
-  });
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log }).catch(
+    (err) => {
+      rejectApp(err);
+      server.stop(true);
+      throw err;
+    },
+  );
   const deps = createDeps(config, database, log);
   const setupUrl = await ensureFirstAdmin(deps, config.PUBLIC_URL ?? url);
   // For the operator's eyes, beside the log (standard output carries JSON lines only).

@@ -29,11 +29,20 @@ export const AuditPage: FC<AuditProps> = ({ rows, more, filter, retentionDays })
           {t("audit.action")}
           <select name="action">
             <option value="">{t("audit.all")}</option>
-            {GROUPS.map((g) => <option value={g} selected={filter.action === g}>{t(`audit.group.${g}` as MessageKey)}</option>)}
+            {GROUPS.map((g) => (
+              <option value={g} selected={filter.action === g}>
+                {t(`audit.group.${g}` as MessageKey)}
+              </option>
+            ))}
           </select>
         </label>
-        <label>{t("audit.actor")}<input name="actor" value={filter.actor ?? ""} maxlength={64} /></label>
-        <button type="submit" class="button">{t("audit.filter")}</button>
+        <label>
+          {t("audit.actor")}
+          <input name="actor" value={filter.actor ?? ""} maxlength={64} />
+        </label>
+        <button type="submit" class="button">
+          {t("audit.filter")}
+        </button>
       </form>
       {rows.length === 0 ? (
         <EmptyState title={t("audit.empty")} />
@@ -42,13 +51,24 @@ export const AuditPage: FC<AuditProps> = ({ rows, more, filter, retentionDays })
           {rows.map((r) => (
             <li>
               <time datetime={r.at.toISOString()}>{formatDateTime(locale, r.at)}</time>
-              <span><strong>{r.actor ?? "—"}</strong> <code>{r.action}</code> {r.target && <span class="muted">{r.target}</span>}</span>
-              <small class="muted">{[r.ip, r.details ? JSON.stringify(r.details) : null].filter(Boolean).join(" · ")}</small>
+              <span>
+                <strong>{r.actor ?? "—"}</strong> <code>{r.action}</code>{" "}
+                {r.target && <span class="muted">{r.target}</span>}
+              </span>
+              <small class="muted">
+                {[r.ip, r.details ? JSON.stringify(r.details) : null].filter(Boolean).join(" · ")}
+              </small>
             </li>
           ))}
         </ul>
       )}
-      {more && last && <p><a class="button" href={query({ before: `${last.at.toISOString()}|${last.id}` })}>{t("audit.older")}</a></p>}
+      {more && last && (
+        <p>
+          <a class="button" href={query({ before: `${last.at.toISOString()}|${last.id}` })}>
+            {t("audit.older")}
+          </a>
+        </p>
+      )}
       <p class="muted small">{t("audit.retention", { count: retentionDays })}</p>
     </>
   );

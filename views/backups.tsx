@@ -48,11 +48,21 @@ export const BackupsSection: FC<BackupsProps> = ({ backups, status, notice }) =>
   const { t, locale } = useRequestContext<AppEnv>().var;
   return (
     <section id="backups" aria-busy={status.running ? "true" : undefined}>
-      <form method="post" action="/backups" hx-post="/backups" hx-target="#backups" hx-swap="outerHTML" hx-disabled-elt="find button" class="backup-now">
+      <form
+        method="post"
+        action="/backups"
+        hx-post="/backups"
+        hx-target="#backups"
+        hx-swap="outerHTML"
+        hx-disabled-elt="find button"
+        class="backup-now"
+      >
         <CsrfField />
         <button type="submit" class="button primary">
           <span class="idle-label">{t("backups.now")}</span>
-          <span class="busy-label" aria-hidden="true">{t("backups.running")}</span>
+          <span class="busy-label" aria-hidden="true">
+            {t("backups.running")}
+          </span>
         </button>
       </form>
       {notice && (
@@ -62,7 +72,10 @@ export const BackupsSection: FC<BackupsProps> = ({ backups, status, notice }) =>
       )}
       {!notice && status.lastError && (
         <p class="flash flash-error" role="alert">
-          {t("backups.lastError", { when: formatDateTime(locale, status.lastError.at), reason: status.lastError.message })}
+          {t("backups.lastError", {
+            when: formatDateTime(locale, status.lastError.at),
+            reason: status.lastError.message,
+          })}
         </p>
       )}
       {backups.length === 0 ? (
@@ -77,9 +90,13 @@ export const BackupsSection: FC<BackupsProps> = ({ backups, status, notice }) =>
               <p class="muted">
                 {formatBytes(b.size)} · {t(b.kind === "postgres" ? "backups.kind.postgres" : "backups.kind.pglite")}
               </p>
-              <p class="muted small"><code>{b.name}</code></p>
+              <p class="muted small">
+                <code>{b.name}</code>
+              </p>
               <p class="actions">
-                <a class="button" href={`/backups/${encodeURIComponent(b.name)}`} download hx-boost="false">{t("backups.download")}</a>
+                <a class="button" href={`/backups/${encodeURIComponent(b.name)}`} download hx-boost="false">
+                  {t("backups.download")}
+                </a>
                 {b.media && (
                   <a class="button" href={`/backups/${encodeURIComponent(b.media.name)}`} download hx-boost="false">
                     {t("backups.downloadMedia")} ({formatBytes(b.media.size)})

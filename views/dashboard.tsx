@@ -18,16 +18,35 @@ export const Dashboard: FC<DashboardProps> = ({ totals, instances, mayManage }) 
     <>
       <h1>{t("dashboard.greeting", { name: user!.displayName })}</h1>
       <ul class="stats" aria-label={t("dashboard.summary")}>
-        <li><strong>{totals.instances}</strong><span>{t("dashboard.instances", { count: totals.instances })}</span></li>
-        <li><strong>{totals.chats}</strong><span>{t("dashboard.chats", { count: totals.chats })}</span></li>
-        <li><strong>{totals.unread}</strong><span>{t("dashboard.unread", { count: totals.unread })}</span></li>
-        <li><strong>{totals.messagesToday}</strong><span>{t("dashboard.today", { count: totals.messagesToday })}</span></li>
+        <li>
+          <strong>{totals.instances}</strong>
+          <span>{t("dashboard.instances", { count: totals.instances })}</span>
+        </li>
+        <li>
+          <strong>{totals.chats}</strong>
+          <span>{t("dashboard.chats", { count: totals.chats })}</span>
+        </li>
+        <li>
+          <strong>{totals.unread}</strong>
+          <span>{t("dashboard.unread", { count: totals.unread })}</span>
+        </li>
+        <li>
+          <strong>{totals.messagesToday}</strong>
+          <span>{t("dashboard.today", { count: totals.messagesToday })}</span>
+        </li>
       </ul>
       <h2>{t("instances.title")}</h2>
       {instances.length === 0 ? (
-        <EmptyState title={t("instances.empty")} hint={mayManage ? t("instances.emptyManage") : t("instances.emptyAsk")} />
+        <EmptyState
+          title={t("instances.empty")}
+          hint={mayManage ? t("instances.emptyManage") : t("instances.emptyAsk")}
+        />
       ) : (
-        <ul class="cards">{instances.map((i) => <InstanceCard instance={i} />)}</ul>
+        <ul class="cards">
+          {instances.map((i) => (
+            <InstanceCard instance={i} />
+          ))}
+        </ul>
       )}
     </>
   );

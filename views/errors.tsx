@@ -18,7 +18,11 @@ export function errorKeys(status: number): [MessageKey, MessageKey] {
   return TITLES[status] ?? TITLES[status >= 500 ? 500 : 400]!;
 }
 
-export const ErrorView: FC<{ status: number; detail?: string; requestId?: string }> = ({ status, detail, requestId }) => {
+export const ErrorView: FC<{ status: number; detail?: string; requestId?: string }> = ({
+  status,
+  detail,
+  requestId,
+}) => {
   const { t } = useRequestContext<AppEnv>().var;
   const [title, hint] = errorKeys(status);
   return (
@@ -27,7 +31,11 @@ export const ErrorView: FC<{ status: number; detail?: string; requestId?: string
       <h1>{t(title)}</h1>
       <p>{detail ?? t(hint)}</p>
       {requestId && <p class="muted small">{t("error.requestId", { id: requestId })}</p>}
-      <p><a class="button" href="/">{t("error.home")}</a></p>
+      <p>
+        <a class="button" href="/">
+          {t("error.home")}
+        </a>
+      </p>
     </section>
   );
 };

@@ -37,7 +37,10 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, child
     <html lang={locale}>
       <head>
         <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover, interactive-widget=resizes-content" />
+        <meta
+          name="viewport"
+          content="width=device-width, initial-scale=1, viewport-fit=cover, interactive-widget=resizes-content"
+        />
         <meta name="color-scheme" content="light dark" />
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <title>{`${title} · GreenInbox`}</title>
@@ -55,14 +58,20 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, child
         hx-headers={JSON.stringify({ "X-CSRF-Token": csrfToken })}
         {...(user ? { "hx-ext": "sse", "sse-connect": "/events" } : {})}
       >
-        <a class="skip" href="#main">{t("nav.skip")}</a>
+        <a class="skip" href="#main">
+          {t("nav.skip")}
+        </a>
         {user && (
           <header class="topbar">
-            <a class="brand" href="/">GreenInbox</a>
+            <a class="brand" href="/">
+              GreenInbox
+            </a>
             <nav class="nav" aria-label={t("nav.label")}>
               <NavLink href="/chats" current={path} icon={<ChatsIcon />} label={t("nav.chats")} />
               <NavLink href="/instances" current={path} icon={<PhoneIcon />} label={t("nav.instances")} />
-              {can(user, "manageUsers") && <NavLink href="/users" current={path} icon={<UsersIcon />} label={t("nav.users")} />}
+              {can(user, "manageUsers") && (
+                <NavLink href="/users" current={path} icon={<UsersIcon />} label={t("nav.users")} />
+              )}
               <NavLink href="/settings" current={path} icon={<SettingsIcon />} label={t("nav.settings")} />
             </nav>
             <form method="post" action="/logout" class="logout" hx-boost="false">
@@ -91,7 +100,12 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, child
   );
 };
 
-const NavLink: FC<{ href: string; current: string; icon: unknown; label: string }> = ({ href, current, icon, label }) => {
+const NavLink: FC<{ href: string; current: string; icon: unknown; label: string }> = ({
+  href,
+  current,
+  icon,
+  label,
+}) => {
   const active = current === href || current.startsWith(`${href}/`);
   return (
     <a href={href} class={active ? "nav-link active" : "nav-link"} aria-current={active ? "page" : undefined}>

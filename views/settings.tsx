@@ -18,7 +18,11 @@ export const SettingsPage: FC<SettingsProps> = ({ sessions, error, telegram }) =
   const { t, user, locale, session } = useRequestContext<AppEnv>().var;
   const others = sessions.filter((s) => s.id !== session!.id);
   const problem = (section: "profile" | "password") =>
-    error?.section === section && <p class="flash flash-error" role="alert">{error.text}</p>;
+    error?.section === section && (
+      <p class="flash flash-error" role="alert">
+        {error.text}
+      </p>
+    );
   return (
     <>
       <h1>{t("settings.title")}</h1>
@@ -27,8 +31,13 @@ export const SettingsPage: FC<SettingsProps> = ({ sessions, error, telegram }) =
         {problem("profile")}
         <form method="post" action="/settings/profile" class="stack">
           <CsrfField />
-          <label>{t("users.displayName")}<input name="displayName" required maxlength={80} value={user!.displayName} /></label>
-          <button type="submit" class="button">{t("settings.save")}</button>
+          <label>
+            {t("users.displayName")}
+            <input name="displayName" required maxlength={80} value={user!.displayName} />
+          </label>
+          <button type="submit" class="button">
+            {t("settings.save")}
+          </button>
         </form>
       </section>
       <section class="card" aria-labelledby="password-title">
@@ -37,11 +46,22 @@ export const SettingsPage: FC<SettingsProps> = ({ sessions, error, telegram }) =
         <form method="post" action="/settings/password" class="stack" hx-boost="false">
           <CsrfField />
           <input type="text" name="username" value={user!.username} autocomplete="username" hidden />
-          <label>{t("settings.currentPassword")}<input name="current" type="password" required autocomplete="current-password" /></label>
-          <label>{t("users.newPassword")}<input name="password" type="password" required minlength={8} autocomplete="new-password" /></label>
-          <label>{t("setup.confirm")}<input name="confirm" type="password" required minlength={8} autocomplete="new-password" /></label>
+          <label>
+            {t("settings.currentPassword")}
+            <input name="current" type="password" required autocomplete="current-password" />
+          </label>
+          <label>
+            {t("users.newPassword")}
+            <input name="password" type="password" required minlength={8} autocomplete="new-password" />
+          </label>
+          <label>
+            {t("setup.confirm")}
+            <input name="confirm" type="password" required minlength={8} autocomplete="new-password" />
+          </label>
           <small class="muted">{t("settings.passwordHint")}</small>
-          <button type="submit" class="button">{t("settings.changePassword")}</button>
+          <button type="submit" class="button">
+            {t("settings.changePassword")}
+          </button>
         </form>
       </section>
       {telegram && (
@@ -50,24 +70,43 @@ export const SettingsPage: FC<SettingsProps> = ({ sessions, error, telegram }) =
           <p>{telegram.linked ? t("settings.tgLinked") : t("settings.tgNotLinked")}</p>
           {telegram.linkUrl && (
             <p class="flash flash-info">
-              {t("settings.tgOpen")} <a href={telegram.linkUrl} target="_blank" rel="noopener noreferrer">{telegram.linkUrl}</a>
+              {t("settings.tgOpen")}{" "}
+              <a href={telegram.linkUrl} target="_blank" rel="noopener noreferrer">
+                {telegram.linkUrl}
+              </a>
             </p>
           )}
           <div class="actions">
             <form method="post" action="/settings/telegram/link" class="inline">
               <CsrfField />
-              <button type="submit" class="button">{telegram.linked ? t("settings.tgRelink") : t("settings.tgLink")}</button>
+              <button type="submit" class="button">
+                {telegram.linked ? t("settings.tgRelink") : t("settings.tgLink")}
+              </button>
             </form>
             {telegram.linked && !telegram.require2fa && (
-              <form method="post" action="/settings/telegram/2fa" class="inline" hx-confirm={t("settings.tg2faConfirm")}>
+              <form
+                method="post"
+                action="/settings/telegram/2fa"
+                class="inline"
+                hx-confirm={t("settings.tg2faConfirm")}
+              >
                 <CsrfField />
-                <button type="submit" class="button primary">{t("settings.tg2faOn")}</button>
+                <button type="submit" class="button primary">
+                  {t("settings.tg2faOn")}
+                </button>
               </form>
             )}
             {telegram.linked && !telegram.require2fa && (
-              <form method="post" action="/settings/telegram/unlink" class="inline" hx-confirm={t("settings.tgUnlinkConfirm")}>
+              <form
+                method="post"
+                action="/settings/telegram/unlink"
+                class="inline"
+                hx-confirm={t("settings.tgUnlinkConfirm")}
+              >
                 <CsrfField />
-                <button type="submit" class="button danger">{t("settings.tgUnlink")}</button>
+                <button type="submit" class="button danger">
+                  {t("settings.tgUnlink")}
+                </button>
               </form>
             )}
           </div>
@@ -81,12 +120,20 @@ export const SettingsPage: FC<SettingsProps> = ({ sessions, error, telegram }) =
           <label>
             {t("settings.language")}
             <select name="locale">
-              <option value="" selected={user!.locale === null}>{t("settings.languageAuto")}</option>
-              <option value="en" selected={user!.locale === "en"}>English</option>
-              <option value="ru" selected={user!.locale === "ru"}>Русский</option>
+              <option value="" selected={user!.locale === null}>
+                {t("settings.languageAuto")}
+              </option>
+              <option value="en" selected={user!.locale === "en"}>
+                English
+              </option>
+              <option value="ru" selected={user!.locale === "ru"}>
+                Русский
+              </option>
             </select>
           </label>
-          <button type="submit" class="button">{t("settings.save")}</button>
+          <button type="submit" class="button">
+            {t("settings.save")}
+          </button>
         </form>
       </section>
       <section class="card" aria-labelledby="sessions-title">
@@ -98,12 +145,16 @@ export const SettingsPage: FC<SettingsProps> = ({ sessions, error, telegram }) =
                 <strong>{describeUserAgent(s.userAgent) ?? t("settings.unknownDevice")}</strong>
                 {s.id === session!.id && <span class="badge">{t("settings.thisDevice")}</span>}
                 <br />
-                <small class="muted">{s.ip ?? "?"} · {t("settings.lastUsed", { when: formatRelative(locale, s.lastVerifiedAt) })}</small>
+                <small class="muted">
+                  {s.ip ?? "?"} · {t("settings.lastUsed", { when: formatRelative(locale, s.lastVerifiedAt) })}
+                </small>
               </span>
               {s.id !== session!.id && (
                 <form method="post" action={`/settings/sessions/${s.id}/end`} class="inline">
                   <CsrfField />
-                  <button type="submit" class="button small danger">{t("settings.endSession")}</button>
+                  <button type="submit" class="button small danger">
+                    {t("settings.endSession")}
+                  </button>
                 </form>
               )}
             </li>
@@ -112,7 +163,9 @@ export const SettingsPage: FC<SettingsProps> = ({ sessions, error, telegram }) =
         <p>{t("settings.otherSessions", { count: others.length })}</p>
         <form method="post" action="/settings/logout-others" hx-confirm={t("settings.logoutOthersConfirm")}>
           <CsrfField />
-          <button type="submit" class="button danger" disabled={others.length === 0}>{t("settings.logoutOthers")}</button>
+          <button type="submit" class="button danger" disabled={others.length === 0}>
+            {t("settings.logoutOthers")}
+          </button>
         </form>
       </section>
     </>

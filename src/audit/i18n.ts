@@ -38,5 +38,10 @@ export const ru: Record<keyof typeof en, Entry> = {
   "audit.filter": "Показать",
   "audit.empty": "Под этот фильтр ничего не попадает.",
   "audit.older": "Более ранние записи",
-  "audit.retention": { one: "Записи хранятся {count} день.", few: "Записи хранятся {count} дня.", many: "Записи хранятся {count} дней.", other: "Записи хранятся {count} дня." },
+  "audit.retention": {
+    one: "Записи хранятся {count} день.",
+    few: "Записи хранятся {count} дня.",
+    many: "Записи хранятся {count} дней.",
+    other: "Записи хранятся {count} дня.",
+  },
 };

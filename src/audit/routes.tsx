@@ -6,7 +6,11 @@ import { requireCapability } from "../auth/middleware.ts";
 import { AuditPage } from "../../views/audit.tsx";
 
 const query = z.object({
-  action: z.string().regex(/^[a-zA-Z.]{1,40}$/).optional().catch(undefined),
+  action: z
+    .string()
+    .regex(/^[a-zA-Z.]{1,40}$/)
+    .optional()
+    .catch(undefined),
   actor: z.string().trim().min(1).max(64).optional().catch(undefined),
   before: z
     .string()
@@ -24,7 +28,12 @@ export const auditRoutes = new Hono<AppEnv>().get("/audit", requireCapability("a
   const filter = query.parse(c.req.query());
   const { rows, more } = await c.var.deps.audit.list(filter);
   return c.render(
-    <AuditPage rows={rows} more={more} filter={{ action: filter.action, actor: filter.actor }} retentionDays={c.var.deps.config.AUDIT_RETENTION_DAYS} />,
+    <AuditPage
+      rows={rows}
+      more={more}
+      filter={{ action: filter.action, actor: filter.actor }}
+      retentionDays={c.var.deps.config.AUDIT_RETENTION_DAYS}
+    />,
     { title: c.var.t("audit.title") },
   );
 });

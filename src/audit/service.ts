@@ -62,10 +62,18 @@ export function createAuditService(db: Db, onRecord: (entry: AuditEntry) => void
         .from(auditLog)
         .where(
           and(
-            opts.action ? or(eq(auditLog.action, opts.action), sql`${auditLog.action} like ${`${opts.action.replace(/[%_\\]/g, "")}.%`}`) : undefined,
+            opts.action
+              ? or(
+                  eq(auditLog.action, opts.action),
+                  sql`${auditLog.action} like ${`${opts.action.replace(/[%_\\]/g, "")}.%`}`,
+                )
+              : undefined,
             opts.actor ? sql`lower(${auditLog.actor}) = ${opts.actor.toLowerCase()}` : undefined,
             opts.before
-              ? or(lt(auditLog.at, opts.before.at), and(eq(auditLog.at, opts.before.at), lt(auditLog.id, opts.before.id)))
+              ? or(
+                  lt(auditLog.at, opts.before.at),
+                  and(eq(auditLog.at, opts.before.at), lt(auditLog.id, opts.before.id)),
+                )
               : undefined,
           ),
         )

@@ -6,7 +6,14 @@ const now = new Date("2025-06-10T12:00:00Z");
 const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
 
 describe("codeRule", () => {
-  const cases: Array<[string, "off" | "admins" | "everyone", { require2fa?: boolean; isAdmin?: boolean; telegram?: boolean; age?: number }, CodeRule["kind"]]> = [
+  const cases: Array<
+    [
+      string,
+      "off" | "admins" | "everyone",
+      { require2fa?: boolean; isAdmin?: boolean; telegram?: boolean; age?: number },
+      CodeRule["kind"],
+    ]
+  > = [
     ["nothing asks for codes", "off", {}, "none"],
     ["an admin without the policy", "off", { isAdmin: true }, "none"],
     ["own flag, linked", "off", { require2fa: true, telegram: true }, "code"],
@@ -21,14 +28,22 @@ describe("codeRule", () => {
   ];
   for (const [name, policy, u, expected] of cases) {
     test(name, () => {
-      const user = { require2fa: u.require2fa ?? false, isAdmin: u.isAdmin ?? false, telegramUserId: u.telegram ? 42 : null, createdAt: daysAgo(u.age ?? 100) };
+      const user = {
+        require2fa: u.require2fa ?? false,
+        isAdmin: u.isAdmin ?? false,
+        telegramUserId: u.telegram ? 42 : null,
+        createdAt: daysAgo(u.age ?? 100),
+      };
       expect(codeRule({ REQUIRE_2FA: policy, REQUIRE_2FA_GRACE_DAYS: 7 }, user, now).kind).toBe(expected);
     });
   }
 
   test("the grace ends its number of days after the account was created; 0 days means none", () => {
     const user = { require2fa: false, isAdmin: false, telegramUserId: null, createdAt: daysAgo(2) };
-    expect(codeRule({ REQUIRE_2FA: "everyone", REQUIRE_2FA_GRACE_DAYS: 7 }, user, now)).toEqual({ kind: "grace", until: new Date(daysAgo(2).getTime() + 7 * 86_400_000) });
+    expect(codeRule({ REQUIRE_2FA: "everyone", REQUIRE_2FA_GRACE_DAYS: 7 }, user, now)).toEqual({
+      kind: "grace",
+      until: new Date(daysAgo(2).getTime() + 7 * 86_400_000),
+    });
     expect(codeRule({ REQUIRE_2FA: "everyone", REQUIRE_2FA_GRACE_DAYS: 0 }, user, now)).toEqual({ kind: "link" });
   });
 });

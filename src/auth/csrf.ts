@@ -28,7 +28,8 @@ export function csrf(opts: CsrfOptions): MiddlewareHandler<AppEnv> {
     const fetchSite = c.req.header("sec-fetch-site");
     if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") reject(c, "cross-site request");
     const origin = c.req.header("origin");
-    if (origin && origin !== "null" && !allowedOrigin(origin, c.req.url, c.var.deps.config.PUBLIC_URL)) reject(c, "foreign origin");
+    if (origin && origin !== "null" && !allowedOrigin(origin, c.req.url, c.var.deps.config.PUBLIC_URL))
+      reject(c, "foreign origin");
 
     let presented = c.req.header(CSRF_HEADER);
     if (!presented) {
@@ -39,7 +40,8 @@ export function csrf(opts: CsrfOptions): MiddlewareHandler<AppEnv> {
         presented = typeof field === "string" ? field : undefined;
       }
     }
-    if (!presented || !getCookie(c, CSRF_COOKIE) || !tokensEqual(presented, token)) reject(c, "missing or wrong CSRF token");
+    if (!presented || !getCookie(c, CSRF_COOKIE) || !tokensEqual(presented, token))
+      reject(c, "missing or wrong CSRF token");
     return next();
   };
 }

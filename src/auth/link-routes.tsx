@@ -19,7 +19,8 @@ async function pending(c: Context<AppEnv>) {
   return { token, user };
 }
 
-const page = (c: Context<AppEnv>, props: { linkUrl?: string; error?: string } = {}) => c.render(<LinkPage {...props} />, { title: c.var.t("twofa.linkTitle") });
+const page = (c: Context<AppEnv>, props: { linkUrl?: string; error?: string } = {}) =>
+  c.render(<LinkPage {...props} />, { title: c.var.t("twofa.linkTitle") });
 
 export const linkRoutes = new Hono<AppEnv>()
   .get("/login/link", async (c) => ((await pending(c)) ? page(c) : c.redirect("/login", 303)))

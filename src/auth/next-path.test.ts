@@ -31,7 +31,14 @@ describe("safeNext", () => {
     expect(safeNext(next)).toBe("/");
   });
 
-  const local = ["/", "/chats", "/chats/12?tab=mine", "/instances/3#history", "/search?q=%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82", "/chats/a%20b"];
+  const local = [
+    "/",
+    "/chats",
+    "/chats/12?tab=mine",
+    "/instances/3#history",
+    "/search?q=%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82",
+    "/chats/a%20b",
+  ];
   test.each(local)("%p is kept", (next) => {
     expect(safeNext(next)).toBe(next);
   });

@@ -71,7 +71,8 @@ export function canManageUser(actor: SessionUser | null, target: Rights): boolea
 export function grantRefusal(actor: SessionUser, wanted: Rights): "adminsOnly" | "rights" | "instances" | null {
   if (actor.isAdmin) return null;
   if (wanted.isAdmin) return "adminsOnly";
-  if ((wanted.canManageUsers && !actor.canManageUsers) || (wanted.canManageInstances && !actor.canManageInstances)) return "rights";
+  if ((wanted.canManageUsers && !actor.canManageUsers) || (wanted.canManageInstances && !actor.canManageInstances))
+    return "rights";
   if (!wanted.instanceIds.every((id) => actor.instanceIds.includes(id))) return "instances";
   return null;
 }

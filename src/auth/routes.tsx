@@ -48,7 +48,9 @@ export const authRoutes = new Hono<AppEnv>()
     const setupPending = c.var.deps.setup.token !== null;
     const show = (status: 400 | 401 | 429 | 503, error: string, username?: string, next?: string) => {
       c.status(status);
-      return c.render(<LoginPage error={error} username={username} next={next} setupPending={setupPending} />, { title: t("login.title") });
+      return c.render(<LoginPage error={error} username={username} next={next} setupPending={setupPending} />, {
+        title: t("login.title"),
+      });
     };
     if (!parsed.success) return show(400, t("login.missing"));
     const { username, password, next } = parsed.data;
@@ -62,7 +64,11 @@ export const authRoutes = new Hono<AppEnv>()
     const user = await userService.verifyPassword(username, password);
     if (!user) {
       const lockedNow = await throttle.recordFailure(username, ip);
-      await audit.record({ action: lockedNow ? "auth.loginLocked" : "auth.loginFailed", actor: username.slice(0, 64), ip });
+      await audit.record({
+        action: lockedNow ? "auth.loginLocked" : "auth.loginFailed",
+        actor: username.slice(0, 64),
+        ip,
+      });
       c.var.log.info({ username: username.slice(0, 64), ip, locked: lockedNow !== null }, "sign-in failed");
       if (lockedNow) return show(429, t("login.locked", { count: config.LOGIN_LOCK_MINUTES }), username, next);
       return show(401, t("login.wrong"), username, next);
@@ -95,7 +101,13 @@ export const authRoutes = new Hono<AppEnv>()
       if (!user || user.disabled) return c.redirect("/login", 303);
       return finishSignIn(c, user, ip, challenge.next);
     }
-    await audit.record({ action: "auth.codeFailed", userId: challenge.userId, actor: challenge.username, ip, details: { reason: result.reason } });
+    await audit.record({
+      action: "auth.codeFailed",
+      userId: challenge.userId,
+      actor: challenge.username,
+      ip,
+      details: { reason: result.reason },
+    });
     if (result.reason === "wrong") {
       await throttle.recordFailure(challenge.username, ip);
       c.status(401);
@@ -112,7 +124,12 @@ export const authRoutes = new Hono<AppEnv>()
     if (session) {
       await c.var.deps.sessions.invalidate(session.id);
       c.var.deps.bus.publish({ name: EVENTS.sessionsEnded, userId: session.userId, data: { sessionId: session.id } });
-      await c.var.deps.audit.record({ action: "auth.logout", userId: session.userId, actor: c.var.user?.username, ip: clientIp(c) });
+      await c.var.deps.audit.record({
+        action: "auth.logout",
+        userId: session.userId,
+        actor: c.var.user?.username,
+        ip: clientIp(c),
+      });
     }
     clearSessionCookie(c);
     flash(c, "ok", c.var.t("login.loggedOut"));
@@ -137,12 +154,20 @@ export const authRoutes = new Hono<AppEnv>()
     const form = parsed.data;
     const again = (error: string) => {
       c.status(400);
-      return c.render(<SetupPage token={form.token} error={error} username={form.username} displayName={form.displayName} />, {
-        title: t("setup.title"),
-      });
+      return c.render(
+        <SetupPage token={form.token} error={error} username={form.username} displayName={form.displayName} />,
+        {
+          title: t("setup.title"),
+        },
+      );
     };
     if (form.password !== form.confirm) return again(t("setup.mismatch"));
-    const input = newUserSchema.safeParse({ username: form.username, displayName: form.displayName || undefined, password: form.password, isAdmin: true });
+    const input = newUserSchema.safeParse({
+      username: form.username,
+      displayName: form.displayName || undefined,
+      password: form.password,
+      isAdmin: true,
+    });
     if (!input.success) return again(input.error.issues.map((i) => i.message).join("; "));
     if ((await users.count()) > 0) throw new HTTPException(404, { message: "setup already done" });
     let user;

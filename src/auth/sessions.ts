@@ -79,7 +79,9 @@ export function createSessionService(db: Db, ttlDays: number, now: () => number 
         .select({
           session: sessions,
           user: users,
-          instanceIds: sql<number[]>`coalesce((select array_agg(ui.instance_id) from user_instances ui where ui.user_id = "users"."id"), '{}')`,
+          instanceIds: sql<
+            number[]
+          >`coalesce((select array_agg(ui.instance_id) from user_instances ui where ui.user_id = "users"."id"), '{}')`,
         })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
@@ -114,19 +116,31 @@ export function createSessionService(db: Db, ttlDays: number, now: () => number 
 
     async listForUser(userId) {
       return db
-        .select({ id: sessions.id, userAgent: sessions.userAgent, ip: sessions.ip, createdAt: sessions.createdAt, lastVerifiedAt: sessions.lastVerifiedAt })
+        .select({
+          id: sessions.id,
+          userAgent: sessions.userAgent,
+          ip: sessions.ip,
+          createdAt: sessions.createdAt,
+          lastVerifiedAt: sessions.lastVerifiedAt,
+        })
         .from(sessions)
         .where(eq(sessions.userId, userId))
         .orderBy(desc(sessions.lastVerifiedAt));
     },
 
     async invalidateForUser(userId, sessionId) {
-      const deleted = await db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId))).returning({ id: sessions.id });
+      const deleted = await db
+        .delete(sessions)
+        .where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId)))
+        .returning({ id: sessions.id });
       return deleted.length > 0;
     },
 
     async countForUser(userId) {
-      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(sessions).where(eq(sessions.userId, userId));
+      const [row] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(sessions)
+        .where(eq(sessions.userId, userId));
       return row?.n ?? 0;
     },
   };

@@ -15,7 +15,13 @@ export const CHALLENGE_COOKIE = "gi_2fa";
 export type SignInRefusal = { status: 401 | 503; error: string };
 
 /** Creates the session and sends the user on; the one place a sign-in ends. */
-export async function finishSignIn(c: Context<AppEnv>, user: UserRow, ip: string, next: string, details?: Record<string, unknown>): Promise<Response> {
+export async function finishSignIn(
+  c: Context<AppEnv>,
+  user: UserRow,
+  ip: string,
+  next: string,
+  details?: Record<string, unknown>,
+): Promise<Response> {
   // A session this browser still holds (another account, or a planted cookie) ends: one browser, one fresh session.
   if (c.var.session) await c.var.deps.sessions.invalidate(c.var.session.id);
   const { token } = await c.var.deps.sessions.create(user.id, { userAgent: c.req.header("user-agent"), ip });
@@ -27,7 +33,13 @@ export async function finishSignIn(c: Context<AppEnv>, user: UserRow, ip: string
 
 /** Sets the challenge cookie (path /login only) for a challenge at `stage`. */
 export function setChallengeCookie(c: Context<AppEnv>, token: string, stage: ChallengeStage): void {
-  setCookie(c, CHALLENGE_COOKIE, token, { httpOnly: true, sameSite: "Lax", path: "/login", secure: c.var.deps.config.secureCookies, maxAge: CHALLENGE_TTL_MS[stage] / 1000 });
+  setCookie(c, CHALLENGE_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    path: "/login",
+    secure: c.var.deps.config.secureCookies,
+    maxAge: CHALLENGE_TTL_MS[stage] / 1000,
+  });
 }
 
 /** Sends a sign-in code to the user's linked Telegram account; a refusal when Telegram does not take it. */
@@ -47,7 +59,12 @@ export async function sendCode(c: Context<AppEnv>, user: UserRow, ip: string): P
  * After the first factor: signs in, or sends a code by Telegram and redirects to the code page, or (codes required, no
  * Telegram linked) redirects to the page that links it first. Within REQUIRE_2FA's grace period signs in with a reminder.
  */
-export async function completeSignIn(c: Context<AppEnv>, user: UserRow, ip: string, next: string): Promise<Response | SignInRefusal> {
+export async function completeSignIn(
+  c: Context<AppEnv>,
+  user: UserRow,
+  ip: string,
+  next: string,
+): Promise<Response | SignInRefusal> {
   const { telegram, challenges, config, audit } = c.var.deps;
   const rule = codeRule(config, user, new Date());
   if (rule.kind === "none") return finishSignIn(c, user, ip, next);

@@ -23,7 +23,8 @@ const ipKey = (ip: string) => `ip:${ip}`;
 
 export function createThrottle(db: Db, opts: ThrottleOptions): Throttle {
   const now = opts.now ?? Date.now;
-  const limits = (key: string) => (key.startsWith("ip:") ? (opts.maxFailuresPerIp ?? opts.maxFailures * 4) : opts.maxFailures);
+  const limits = (key: string) =>
+    key.startsWith("ip:") ? (opts.maxFailuresPerIp ?? opts.maxFailures * 4) : opts.maxFailures;
   const lockMs = opts.lockMinutes * 60_000;
 
   async function bump(key: string): Promise<Date | null> {

@@ -22,7 +22,9 @@ export async function runBackupCommand(args: string[], config: Config, log: Logg
         return 2;
       }
       const result = await restoreBackup({ config, file, log });
-      console.log(`restored ${file} into the ${result.kind === "postgres" ? "PostgreSQL database" : `embedded database in ${config.DATA_DIR}`}`);
+      console.log(
+        `restored ${file} into the ${result.kind === "postgres" ? "PostgreSQL database" : `embedded database in ${config.DATA_DIR}`}`,
+      );
       if (result.media) console.log(`media restored from ${result.media}`);
       return 0;
     }

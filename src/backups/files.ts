@@ -89,7 +89,12 @@ export function rotate(dir: string, keep: number): string[] {
     const parsed = parseName(name);
     if (!parsed || kept.has(parsed.stem)) continue;
     // A media archive whose database dump is still being written has no partner yet: leave fresh ones alone.
-    if (parsed.kind === "media" && Date.now() - statSync(join(dir, name)).mtimeMs < 60 * 60_000 && !all.some((b) => parseName(b.name)!.stem === parsed.stem)) continue;
+    if (
+      parsed.kind === "media" &&
+      Date.now() - statSync(join(dir, name)).mtimeMs < 60 * 60_000 &&
+      !all.some((b) => parseName(b.name)!.stem === parsed.stem)
+    )
+      continue;
     unlinkSync(join(dir, name));
     removed.push(name);
   }

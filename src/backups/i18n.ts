@@ -5,7 +5,10 @@ export const en = {
   "backups.title": "Backups",
   "backups.now": "Back up now",
   "backups.running": "Backing up…",
-  "backups.schedule": { one: "A backup is taken every hour into {dir}; the newest {keep} are kept.", other: "A backup is taken every {count} hours into {dir}; the newest {keep} are kept." },
+  "backups.schedule": {
+    one: "A backup is taken every hour into {dir}; the newest {keep} are kept.",
+    other: "A backup is taken every {count} hours into {dir}; the newest {keep} are kept.",
+  },
   "backups.scheduleOff": "Scheduled backups are off (BACKUP_INTERVAL_HOURS=0); the newest {keep} are kept.",
   "backups.media": "Media files are archived with each backup.",
   "backups.noMedia": "Media files are not included (set BACKUP_INCLUDE_MEDIA=true to archive them too).",
@@ -18,7 +21,8 @@ export const en = {
   "backups.done": "Backup {name} written.",
   "backups.failed": "Backup failed: {reason}",
   "backups.lastError": "The last backup failed ({when}): {reason}",
-  "backups.restoreHint": "To restore, stop the app and run “greeninbox restore FILE” against an empty database (see docs/deploy-and-backup.md).",
+  "backups.restoreHint":
+    "To restore, stop the app and run “greeninbox restore FILE” against an empty database (see docs/deploy-and-backup.md).",
 } as const satisfies Record<string, Entry>;
 
 export const ru: Record<keyof typeof en, Entry> = {
@@ -43,5 +47,6 @@ export const ru: Record<keyof typeof en, Entry> = {
   "backups.done": "Копия {name} создана.",
   "backups.failed": "Копию сделать не удалось: {reason}",
   "backups.lastError": "Последняя копия не удалась ({when}): {reason}",
-  "backups.restoreHint": "Чтобы восстановить, остановите приложение и выполните «greeninbox restore ФАЙЛ» на пустой базе (см. docs/deploy-and-backup.md).",
+  "backups.restoreHint":
+    "Чтобы восстановить, остановите приложение и выполните «greeninbox restore ФАЙЛ» на пустой базе (см. docs/deploy-and-backup.md).",
 };

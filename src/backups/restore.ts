@@ -35,11 +35,18 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
   const tools = { ...defaultTools, ...opts.tools };
   if (!existsSync(file)) throw new BackupError(`no such file: ${file}`, "badFile");
   const kind = kindOf(file);
-  if (!kind) throw new BackupError(`${file} is not a GreenInbox backup (expected a .dump or a .pglite.tar.gz file)`, "badFile");
+  if (!kind)
+    throw new BackupError(`${file} is not a GreenInbox backup (expected a .dump or a .pglite.tar.gz file)`, "badFile");
   if (kind === "postgres" && !config.DATABASE_URL)
-    throw new BackupError("this is a PostgreSQL backup: set DATABASE_URL to an empty PostgreSQL database to restore it", "badFile");
+    throw new BackupError(
+      "this is a PostgreSQL backup: set DATABASE_URL to an empty PostgreSQL database to restore it",
+      "badFile",
+    );
   if (kind === "pglite" && config.DATABASE_URL)
-    throw new BackupError("this is a backup of the embedded database: unset DATABASE_URL to restore it into DATA_DIR", "badFile");
+    throw new BackupError(
+      "this is a backup of the embedded database: unset DATABASE_URL to restore it into DATA_DIR",
+      "badFile",
+    );
 
   if (kind === "postgres") await restorePostgres(config.DATABASE_URL!, file, tools, log);
   else await restorePglite(config.DATA_DIR, file);
@@ -48,7 +55,12 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
   // Newer migrations apply to an older backup here, before anything else opens it.
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log });
   try {
-    await createAuditService(database.db).record({ action: "backup.restored", actor: "cli", target: basename(file), details: { kind, media: media !== null } });
+    await createAuditService(database.db).record({
+      action: "backup.restored",
+      actor: "cli",
+      target: basename(file),
+      details: { kind, media: media !== null },
+    });
   } finally {
     await database.close();
   }
@@ -71,13 +83,20 @@ async function restorePostgres(databaseUrl: string, file: string, tools: BackupT
     await database.close();
   }
   const { url, env } = libpqTarget(databaseUrl);
-  await runTool(tools.pgRestore, ["--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", `--dbname=${url}`, file], env);
+  await runTool(
+    tools.pgRestore,
+    ["--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", `--dbname=${url}`, file],
+    env,
+  );
 }
 
 async function restorePglite(dataDir: string, file: string): Promise<void> {
   const dir = join(dataDir, "pglite");
   if (existsSync(join(dir, "PG_VERSION")))
-    throw new BackupError(`${dir} already holds a database: restore needs an empty DATA_DIR (move the pglite folder away first)`, "notEmpty");
+    throw new BackupError(
+      `${dir} already holds a database: restore needs an empty DATA_DIR (move the pglite folder away first)`,
+      "notEmpty",
+    );
   mkdirSync(dir, { recursive: true });
   const lock = acquireDirLock(dataDir);
   try {

@@ -13,13 +13,20 @@ function props(c: Context<AppEnv>, notice: BackupsProps["notice"] = null): Backu
   return {
     backups: backups.list(),
     status: backups.status(),
-    settings: { intervalHours: config.BACKUP_INTERVAL_HOURS, keep: config.BACKUP_MAX_FILES, media: config.BACKUP_INCLUDE_MEDIA, dir: `${config.DATA_DIR}/backups` },
+    settings: {
+      intervalHours: config.BACKUP_INTERVAL_HOURS,
+      keep: config.BACKUP_MAX_FILES,
+      media: config.BACKUP_INCLUDE_MEDIA,
+      dir: `${config.DATA_DIR}/backups`,
+    },
     notice,
   };
 }
 
 export const backupRoutes = new Hono<AppEnv>()
-  .get("/backups", requireCapability("admin"), (c) => c.render(<BackupsPage {...props(c)} />, { title: c.var.t("backups.title") }))
+  .get("/backups", requireCapability("admin"), (c) =>
+    c.render(<BackupsPage {...props(c)} />, { title: c.var.t("backups.title") }),
+  )
   .post("/backups", requireCapability("admin"), async (c) => {
     const user = c.var.user!;
     let notice: NonNullable<BackupsProps["notice"]>;
@@ -31,7 +38,11 @@ export const backupRoutes = new Hono<AppEnv>()
       notice = { kind: "error", text: c.var.t("backups.failed", { reason: err.message }) };
     }
     if (c.req.header("hx-request")) {
-      return c.html(<RequestContext.Provider value={c}><BackupsSection {...props(c, notice)} /></RequestContext.Provider>);
+      return c.html(
+        <RequestContext.Provider value={c}>
+          <BackupsSection {...props(c, notice)} />
+        </RequestContext.Provider>,
+      );
     }
     flash(c, notice.kind, notice.text);
     return c.redirect("/backups", 303);
@@ -41,7 +52,13 @@ export const backupRoutes = new Hono<AppEnv>()
     if (!path) return c.notFound();
     const name = c.req.param("name");
     const user = c.var.user!;
-    await c.var.deps.audit.record({ action: "backup.downloaded", userId: user.id, actor: user.username, ip: clientIp(c), target: `backup:${name}` });
+    await c.var.deps.audit.record({
+      action: "backup.downloaded",
+      userId: user.id,
+      actor: user.username,
+      ip: clientIp(c),
+      target: `backup:${name}`,
+    });
     return new Response(Bun.file(path), {
       headers: {
         "Content-Type": name.endsWith(".dump") ? "application/octet-stream" : "application/gzip",

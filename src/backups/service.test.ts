@@ -15,7 +15,13 @@ test("names carry a UTC stamp and a kind; anything else is not ours", () => {
   expect(stem).toBe("greeninbox-20261125-185341-123");
   expect(parseName(fileName(stem, "pglite"))).toEqual({ stem, kind: "pglite" });
   expect(parseName(fileName(stem, "media"))).toEqual({ stem, kind: "media" });
-  for (const bad of ["../greeninbox-20261125-185341-123.dump", "greeninbox-20261125-185341-123.dump/..", "x.dump", "greeninbox-20261125-185341.dump", ".greeninbox-20261125-185341-123.dump.partial"])
+  for (const bad of [
+    "../greeninbox-20261125-185341-123.dump",
+    "greeninbox-20261125-185341-123.dump/..",
+    "x.dump",
+    "greeninbox-20261125-185341.dump",
+    ".greeninbox-20261125-185341-123.dump.partial",
+  ])
     expect(parseName(bad)).toBeNull();
   expect(resolveBackup(dir, "../../etc/passwd")).toBeNull();
 });
@@ -43,7 +49,10 @@ test("rotation keeps exactly the newest N database backups with their media arch
     "greeninbox-20260101-000005-000.dump",
     "greeninbox-20260101-000006-000.dump",
   ]);
-  expect(left.filter((n) => n.endsWith("-media.tar.gz"))).toEqual(["greeninbox-20260101-000004-000-media.tar.gz", "greeninbox-20260101-000006-000-media.tar.gz"]);
+  expect(left.filter((n) => n.endsWith("-media.tar.gz"))).toEqual([
+    "greeninbox-20260101-000004-000-media.tar.gz",
+    "greeninbox-20260101-000006-000-media.tar.gz",
+  ]);
   expect(left).toContain("notes.txt");
   const listed = listBackups(d);
   expect(listed.map((b) => b.name)[0]).toBe("greeninbox-20260101-000006-000.dump");
@@ -62,7 +71,10 @@ test("the schedule: due when the newest backup is an interval old, a failure wai
 });
 
 test("the password goes in PGPASSWORD, not on the command line", () => {
-  expect(libpqTarget("postgres://gi:s%40cret@db:5432/inbox")).toEqual({ url: "postgres://gi@db:5432/inbox", env: { PGPASSWORD: "s@cret" } });
+  expect(libpqTarget("postgres://gi:s%40cret@db:5432/inbox")).toEqual({
+    url: "postgres://gi@db:5432/inbox",
+    env: { PGPASSWORD: "s@cret" },
+  });
   expect(libpqTarget("postgresql://gi@db/inbox")).toEqual({ url: "postgresql://gi@db/inbox", env: {} });
 });
 
@@ -74,7 +86,10 @@ test("pg_dump errors: missing, older than the server, other failures", async () 
 
   const d = mkdtempSync(join(tmpdir(), "gi-fake-pg-"));
   const fake = join(d, "pg_dump");
-  writeFileSync(fake, `#!/bin/sh\necho "pg_dump: error: aborting because of server version mismatch" >&2\necho "pg_dump: detail: server version: 17.2; pg_dump version: 15.20" >&2\nexit 1\n`);
+  writeFileSync(
+    fake,
+    `#!/bin/sh\necho "pg_dump: error: aborting because of server version mismatch" >&2\necho "pg_dump: detail: server version: 17.2; pg_dump version: 15.20" >&2\nexit 1\n`,
+  );
   chmodSync(fake, 0o755);
   const mismatch = (await runTool(fake, []).catch((e: unknown) => e)) as BackupError;
   expect(mismatch.reason).toBe("versionMismatch");

@@ -39,7 +39,12 @@ export interface BackupOptions {
 }
 
 /** Whether the schedule should take a backup now: the newest is an interval old (or none), and no failure in the last hour. */
-export function backupDue(s: { newestAt: number | null; lastErrorAt: number | null; intervalMs: number; now: number }): boolean {
+export function backupDue(s: {
+  newestAt: number | null;
+  lastErrorAt: number | null;
+  intervalMs: number;
+  now: number;
+}): boolean {
   if (s.newestAt !== null && s.now - s.newestAt < s.intervalMs) return false;
   return s.lastErrorAt === null || s.now - s.lastErrorAt >= 3_600_000;
 }
@@ -56,7 +61,11 @@ export function createBackupService(opts: BackupOptions): BackupService {
     if (database.kind === "postgres") {
       if (!database.postgres) throw new BackupError("no PostgreSQL connection URL", "failed");
       const { url, env } = libpqTarget(database.postgres.url);
-      await runTool(tools.pgDump, ["--format=custom", "--no-owner", "--no-privileges", `--file=${target}`, `--dbname=${url}`], env);
+      await runTool(
+        tools.pgDump,
+        ["--format=custom", "--no-owner", "--no-privileges", `--file=${target}`, `--dbname=${url}`],
+        env,
+      );
     } else {
       if (!database.dumpDataDir) throw new BackupError("the embedded database cannot be dumped", "failed");
       await Bun.write(target, await database.dumpDataDir());
@@ -86,9 +95,18 @@ export function createBackupService(opts: BackupOptions): BackupService {
     }
     const removed = rotate(dir, config.BACKUP_MAX_FILES);
     const file = listBackups(dir).find((b) => b.name === dbName)!;
-    log.info({ file: dbName, bytes: file.size, media: file.media?.name, removed, ms: Math.round(performance.now() - started) }, "backup written");
+    log.info(
+      { file: dbName, bytes: file.size, media: file.media?.name, removed, ms: Math.round(performance.now() - started) },
+      "backup written",
+    );
     await opts.audit
-      ?.record({ action: "backup.created", userId: by?.userId ?? null, actor: by?.actor ?? null, target: dbName, details: { bytes: file.size } })
+      ?.record({
+        action: "backup.created",
+        userId: by?.userId ?? null,
+        actor: by?.actor ?? null,
+        target: dbName,
+        details: { bytes: file.size },
+      })
       .catch((err) => log.warn({ err }, "could not record the backup in the audit log"));
     return file;
   }

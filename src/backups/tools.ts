@@ -40,8 +40,17 @@ export async function runTool(program: string, args: string[], env: Record<strin
       "toolMissing",
     );
   }
-  const proc = Bun.spawn([path, ...args], { env: { ...process.env, ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited, new Response(proc.stdout).text()]);
+  const proc = Bun.spawn([path, ...args], {
+    env: { ...process.env, ...env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stderr, code] = await Promise.all([
+    new Response(proc.stderr).text(),
+    proc.exited,
+    new Response(proc.stdout).text(),
+  ]);
   if (code === 0) return;
   const text = stderr.trim();
   const mismatch = /server version: ([\d.]+)[^;\n]*; \S+ version: ([\d.]+)/.exec(text);
@@ -52,5 +61,8 @@ export async function runTool(program: string, args: string[], env: Record<strin
       "versionMismatch",
     );
   }
-  throw new BackupError(`${program} failed (exit ${code}): ${text.split("\n").slice(-3).join(" ").slice(0, 500) || "no output"}`, "failed");
+  throw new BackupError(
+    `${program} failed (exit ${code}): ${text.split("\n").slice(-3).join(" ").slice(0, 500) || "no output"}`,
+    "failed",
+  );
 }

@@ -121,7 +121,9 @@ export function createCluster(database: Database, bus: EventBus, log: Logger, op
           // Work followers stored while nobody led; then a sweep now and then, should a wake-up have been lost.
           const sweep = () => {
             for (const topic of ["intake", "outbox"] as const) {
-              void Promise.resolve(handlers.get(topic)?.([SWEEP])).catch((err) => log.error({ err, topic }, "sweep failed"));
+              void Promise.resolve(handlers.get(topic)?.([SWEEP])).catch((err) =>
+                log.error({ err, topic }, "sweep failed"),
+              );
             }
           };
           sweep();

@@ -42,7 +42,10 @@ export async function createLeaderElection(opts: LeaderOptions): Promise<LeaderE
       if (to && !firstTry && opts.takeoverPauseMs) await Bun.sleep(opts.takeoverPauseMs);
       if (to && stopped) return;
       leading = to;
-      opts.log.info({ leader: to }, to ? "this process is the leader: background work starts here" : "leadership lost: background work stops here");
+      opts.log.info(
+        { leader: to },
+        to ? "this process is the leader: background work starts here" : "leadership lost: background work stops here",
+      );
       try {
         await (to ? opts.gain() : opts.lose());
       } catch (err) {

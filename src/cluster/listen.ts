@@ -15,7 +15,14 @@ export interface ListenOptions {
   onListen?: () => void;
 }
 
-export async function keepListening(sql: Sql, channel: string, origin: string, onPayload: (payload: string) => void, log: Logger, opts: ListenOptions = {}): Promise<Listening> {
+export async function keepListening(
+  sql: Sql,
+  channel: string,
+  origin: string,
+  onPayload: (payload: string) => void,
+  log: Logger,
+  opts: ListenOptions = {},
+): Promise<Listening> {
   const ping = `ping:${origin}`;
   const pingEveryMs = opts.pingEveryMs ?? 2000;
   const staleMs = opts.staleMs ?? 7000;

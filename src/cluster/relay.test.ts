@@ -29,7 +29,7 @@ test("events reach the other process once, in order, and never come back to thei
   const { buses, relays, payloads } = pair();
   const got: AppEvent[][] = [[], []];
   buses.forEach((bus, i) => bus.subscribe((e) => got[i]!.push(e)));
-  const big = "ж\u0001\"😀".repeat(5_000);
+  const big = 'ж\u0001"😀'.repeat(5_000);
   const events: AppEvent[] = [
     { name: EVENTS.messageCreated, instanceId: 1, data: { messageId: 1, chatId: 2 } },
     { name: EVENTS.notice, userId: 3, data: { html: big } },
@@ -58,14 +58,20 @@ test("side-effect listeners (localOnly) hear only their own process's events", a
 
 test("a burst is batched into few payloads", async () => {
   const { buses, relays, payloads } = pair();
-  for (let i = 0; i < 200; i++) buses[0]!.publish({ name: EVENTS.messageCreated, instanceId: 1, data: { messageId: i, chatId: 1 } });
+  for (let i = 0; i < 200; i++)
+    buses[0]!.publish({ name: EVENTS.messageCreated, instanceId: 1, data: { messageId: i, chatId: 1 } });
   await relays[0]!.flushed();
   expect(payloads.length).toBeLessThan(10);
 });
 
 test("its own payloads are dropped without being parsed; another process's broken payload is reported", () => {
   const errors: unknown[] = [];
-  const relay = createRelay({ origin: "p0", notify: async () => {}, deliver: () => {}, onError: (err) => errors.push(err) });
+  const relay = createRelay({
+    origin: "p0",
+    notify: async () => {},
+    deliver: () => {},
+    onError: (err) => errors.push(err),
+  });
   relay.receive('{"o":"p0","e":[not json');
   expect(errors).toEqual([]);
   relay.receive('{"o":"p1","e":[not json');

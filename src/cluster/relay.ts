@@ -19,7 +19,12 @@ export interface Relay {
   flushed(): Promise<void>;
 }
 
-export function createRelay(opts: { origin: string; notify: (payload: string) => Promise<void>; deliver: (event: AppEvent) => void; onError: (err: unknown) => void }): Relay {
+export function createRelay(opts: {
+  origin: string;
+  notify: (payload: string) => Promise<void>;
+  deliver: (event: AppEvent) => void;
+  onError: (err: unknown) => void;
+}): Relay {
   const queue: AppEvent[] = [];
   let flushing: Promise<void> | null = null;
   let seq = 0;

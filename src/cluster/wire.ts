@@ -46,7 +46,9 @@ export function wireCluster(deps: AppDeps, cluster: Cluster): void {
     const [instance, chat] = await Promise.all([instances.getRow(instanceId), inbox.getChat(instanceId, chatId)]);
     if (!instance || !chat) return;
     await gateway
-      .call(instance, "readChat", "background", (client) => client.readChat({ chatId: chat.waChatId }), { maxAttempts: 1 })
+      .call(instance, "readChat", "background", (client) => client.readChat({ chatId: chat.waChatId }), {
+        maxAttempts: 1,
+      })
       .catch((err) => log.warn({ chatId, err: String(err) }, "readChat failed"));
   });
   cluster.onWake("poller", async ([id]) => {

@@ -33,7 +33,9 @@ export interface DatabaseOptions {
 
 /** Opens (and by default migrates) the configured database. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  const database = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts.log) : await openPglite(opts.dataDir, opts.log);
+  const database = opts.databaseUrl
+    ? await openPostgres(opts.databaseUrl, opts.log)
+    : await openPglite(opts.dataDir, opts.log);
   if (opts.migrate !== false) {
     try {
       await runMigrations(database, opts.log);
@@ -58,12 +60,17 @@ function preparing<T extends import("postgres").Sql | import("postgres").Transac
     get(target, key) {
       const value = Reflect.get(target, key, target) as unknown;
       if (key === "unsafe") {
-        return (query: string, args: unknown[] = [], options?: object) => target.unsafe(query, args as never, { ...options, prepare: args.length <= PREPARED_MAX_PARAMETERS });
+        return (query: string, args: unknown[] = [], options?: object) =>
+          target.unsafe(query, args as never, { ...options, prepare: args.length <= PREPARED_MAX_PARAMETERS });
       }
       if (key === "begin" || key === "savepoint") {
         return (...args: unknown[]) => {
           const fn = args.pop() as (tx: import("postgres").TransactionSql) => unknown;
-          return (value as (...a: unknown[]) => unknown).call(target, ...args, (tx: import("postgres").TransactionSql) => fn(preparing(tx)));
+          return (value as (...a: unknown[]) => unknown).call(
+            target,
+            ...args,
+            (tx: import("postgres").TransactionSql) => fn(preparing(tx)),
+          );
         };
       }
       return typeof value === "function" ? value.bind(target) : value;
@@ -97,7 +104,9 @@ async function openPglite(dataDir: string, log: Logger): Promise<Database> {
   try {
     if (!existsSync(join(dir, "PG_VERSION"))) {
       if (existsSync(dir) && readdirSync(dir).length > 0)
-        throw new DatabaseUnavailableError(`${dir} holds files but no database (no PG_VERSION): move it away to start a new one, or restore a backup into an empty DATA_DIR`);
+        throw new DatabaseUnavailableError(
+          `${dir} holds files but no database (no PG_VERSION): move it away to start a new one, or restore a backup into an empty DATA_DIR`,
+        );
       log.info({ db: "pglite", dir }, "creating the embedded database");
       unpackTemplate(await pgliteTemplate(log), dir);
     }

@@ -17,7 +17,9 @@ beforeAll(async () => {
   unpackTemplate(await pgliteTemplate(createLogger("silent")), join(dir, "pglite"));
   pg = await PGlite.create(join(dir, "pglite"), await pgliteOptions());
   connection = new PgliteConnection(pg);
-  await pg.exec("create table things (id serial primary key, name text, body jsonb, at timestamptz); create table uniques (name text unique)");
+  await pg.exec(
+    "create table things (id serial primary key, name text, body jsonb, at timestamptz); create table uniques (name text unique)",
+  );
 });
 afterAll(async () => {
   await pg.close();
@@ -26,17 +28,48 @@ afterAll(async () => {
 
 /** What drizzle passes: its own parsers keep dates and intervals as strings. */
 const identity = (value: string) => value;
-const drizzleOptions = (rowMode: "array" | "object"): QueryOptions => ({ rowMode, parsers: { [types.TIMESTAMPTZ]: identity, [types.TIMESTAMP]: identity, [types.DATE]: identity, [types.INTERVAL]: identity } });
+const drizzleOptions = (rowMode: "array" | "object"): QueryOptions => ({
+  rowMode,
+  parsers: {
+    [types.TIMESTAMPTZ]: identity,
+    [types.TIMESTAMP]: identity,
+    [types.DATE]: identity,
+    [types.INTERVAL]: identity,
+  },
+});
 
 const cases: Array<[string, string, unknown[]]> = [
   [
     "every kind of parameter, serialized by its type",
     "select $1::int as a, $2::text as b, $3::bool as c, $4::jsonb as d, $5::timestamptz as e, $6::int8 as f, $7::int[] as g, $8::bytea as h, $9::text as i, $10::numeric as j",
-    [42, "é \"quoted\" ' \\ text", true, { list: [1, "two", null], nested: { ok: false } }, new Date("2026-12-07T10:00:00.123Z"), 9007199254740993n, [1, 2, 3], new Uint8Array([0, 1, 255]), null, "12.50"],
+    [
+      42,
+      'é "quoted" \' \\ text',
+      true,
+      { list: [1, "two", null], nested: { ok: false } },
+      new Date("2026-12-07T10:00:00.123Z"),
+      9007199254740993n,
+      [1, 2, 3],
+      new Uint8Array([0, 1, 255]),
+      null,
+      "12.50",
+    ],
   ],
-  ["no parameters (the simple protocol)", "select 'a' as t, 1::int8 as n, now() - now() as zero, array['x', 'y'] as arr", []],
-  ["more parameters than are kept prepared", `select ${Array.from({ length: 20 }, (_, i) => `$${i + 1}::int`).join(" + ")} as total`, Array.from({ length: 20 }, (_, i) => i)],
-  ["an INSERT … RETURNING", "insert into things (name, body, at) values ($1, $2, $3) returning name, body, at", ["first", { n: 1 }, "2026-01-01 00:00:00+00"]],
+  [
+    "no parameters (the simple protocol)",
+    "select 'a' as t, 1::int8 as n, now() - now() as zero, array['x', 'y'] as arr",
+    [],
+  ],
+  [
+    "more parameters than are kept prepared",
+    `select ${Array.from({ length: 20 }, (_, i) => `$${i + 1}::int`).join(" + ")} as total`,
+    Array.from({ length: 20 }, (_, i) => i),
+  ],
+  [
+    "an INSERT … RETURNING",
+    "insert into things (name, body, at) values ($1, $2, $3) returning name, body, at",
+    ["first", { n: 1 }, "2026-01-01 00:00:00+00"],
+  ],
   ["an UPDATE (affected rows)", "update things set body = $1 where name = $2", [{ n: 2 }, "first"]],
 ];
 
@@ -53,13 +86,21 @@ test.each(cases)("answers as PGlite's own query() does: %s", async (_name, text,
 
 test("a failed statement rejects with PGlite's DatabaseError (SQL state, the statement) and the connection goes on", async () => {
   await connection.query("insert into uniques (name) values ($1)", ["unique"]);
-  const duplicate = await connection.query("insert into uniques (name) values ($1)", ["unique"]).catch((err: unknown) => err);
-  expect(duplicate).toMatchObject({ code: "23505", query: "insert into uniques (name) values ($1)", params: ["unique"] });
+  const duplicate = await connection
+    .query("insert into uniques (name) values ($1)", ["unique"])
+    .catch((err: unknown) => err);
+  expect(duplicate).toMatchObject({
+    code: "23505",
+    query: "insert into uniques (name) values ($1)",
+    params: ["unique"],
+  });
   const syntax = await connection.query("selec $1", [1]).catch((err: unknown) => err);
   expect(syntax).toMatchObject({ code: "42601" });
   // Not kept as prepared: the same text fails the same way again.
   expect(await connection.query("selec $1", [1]).catch((err: { code?: string }) => err.code)).toBe("42601");
-  expect((await connection.query("select count(*)::int as n from uniques where name = $1", ["unique"])).rows).toEqual([{ n: 1 }]);
+  expect((await connection.query("select count(*)::int as n from uniques where name = $1", ["unique"])).rows).toEqual([
+    { n: 1 },
+  ]);
 });
 
 test("a transaction holds the connection: a statement from outside waits for its end; a failure rolls it back", async () => {
@@ -76,10 +117,12 @@ test("a transaction holds the connection: a statement from outside waits for its
     order.push("committing");
   });
   // Queued behind the transaction: it must see the committed row.
-  const outside = connection.query("select count(*)::int as n from things where name = $1", ["in a transaction"]).then((r) => {
-    order.push("outside answered");
-    return r.rows;
-  });
+  const outside = connection
+    .query("select count(*)::int as n from things where name = $1", ["in a transaction"])
+    .then((r) => {
+      order.push("outside answered");
+      return r.rows;
+    });
   await insertedOne;
   // Give the outside statement every chance to run early.
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -95,14 +138,20 @@ test("a transaction holds the connection: a statement from outside waits for its
     })
     .catch((err: Error) => err.message);
   expect(failed).toBe("handler failed");
-  expect((await connection.query("select count(*)::int as n from things where name = $1", ["rolled back"])).rows).toEqual([{ n: 0 }]);
+  expect(
+    (await connection.query("select count(*)::int as n from things where name = $1", ["rolled back"])).rows,
+  ).toEqual([{ n: 0 }]);
 });
 
 test("between a transaction's statements the event loop runs: data that arrived is read during it, not after it", async () => {
   const order: string[] = [];
   let accepted!: () => void;
   const acceptedOne = new Promise<void>((resolve) => (accepted = resolve));
-  const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open: () => accepted(), data: () => void order.push("data read") } });
+  const server = Bun.listen({
+    hostname: "127.0.0.1",
+    port: 0,
+    socket: { open: () => accepted(), data: () => void order.push("data read") },
+  });
   const client = await Bun.connect({ hostname: "127.0.0.1", port: server.port, socket: { data: () => {} } });
   try {
     await acceptedOne;

@@ -115,9 +115,16 @@ export class PgliteConnection implements Queryable {
         return this.#results(answer, null, options);
       }
       const statement = this.#prepared.get(text) ?? (await this.#prepare(text, params.length, options));
-      const values = params.map((value, i) => (value === null || value === undefined ? null : this.#serializeValue(value, statement.paramTypes[i]!)));
+      const values = params.map((value, i) =>
+        value === null || value === undefined ? null : this.#serializeValue(value, statement.paramTypes[i]!),
+      );
       try {
-        const answer = await this.#exchange([serialize.bind({ statement: statement.name, values }), serialize.execute({}), serialize.sync()], text, params, options);
+        const answer = await this.#exchange(
+          [serialize.bind({ statement: statement.name, values }), serialize.execute({}), serialize.sync()],
+          text,
+          params,
+          options,
+        );
         return this.#results(answer, statement.fields, options);
       } catch (err) {
         if (err instanceof messages.DatabaseError && STALE_STATEMENT.has(err.code ?? "")) this.#prepared.delete(text);
@@ -130,19 +137,30 @@ export class PgliteConnection implements Queryable {
   async #prepare(text: string, paramCount: number, options?: QueryOptions): Promise<Statement> {
     const keep = paramCount <= PREPARED_MAX_PARAMETERS && this.#prepared.size < PREPARED_MAX;
     const name = keep ? `gi${++this.#named}` : "";
-    const answer = await this.#exchange([serialize.parse({ name, text, types: [] }), serialize.describe({ type: "S", name }), serialize.sync()], text, [], options);
+    const answer = await this.#exchange(
+      [serialize.parse({ name, text, types: [] }), serialize.describe({ type: "S", name }), serialize.sync()],
+      text,
+      [],
+      options,
+    );
     let paramTypes: number[] = [];
     let fields: Field[] = [];
     for (const message of answer) {
       if (message instanceof messages.ParameterDescriptionMessage) paramTypes = message.dataTypeIDs;
-      else if (message instanceof messages.RowDescriptionMessage) fields = message.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
+      else if (message instanceof messages.RowDescriptionMessage)
+        fields = message.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
     }
     const statement = { name, paramTypes, fields };
     if (keep) this.#prepared.set(text, statement);
     return statement;
   }
 
-  async #exchange(parts: Uint8Array[], text: string, params: unknown[], options?: QueryOptions): Promise<messages.BackendMessage[]> {
+  async #exchange(
+    parts: Uint8Array[],
+    text: string,
+    params: unknown[],
+    options?: QueryOptions,
+  ): Promise<messages.BackendMessage[]> {
     try {
       return (await this.#pg.execProtocol(concat(parts), { syncToFs: false })).messages;
     } catch (err) {

@@ -1,5 +1,14 @@
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
@@ -24,8 +33,12 @@ test("a fresh data folder starts from the template: every migration applied, onl
   const dataDir = tempDir();
   const database = await openDatabase({ dataDir, log });
   try {
-    const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as { entries: unknown[] };
-    expect(await queryRows(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`)).toEqual([{ n: journal.entries.length }]);
+    const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as {
+      entries: unknown[];
+    };
+    expect(await queryRows(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`)).toEqual([
+      { n: journal.entries.length },
+    ]);
     expect(await queryRows(database.db, sql`select datname from pg_database`)).toEqual([{ datname: "template1" }]);
     expect(await queryRows(database.db, sql`select current_database() as db`)).toEqual([{ db: "template1" }]);
   } finally {

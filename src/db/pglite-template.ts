@@ -2,7 +2,19 @@
 // folder is unpacked from instead of running initdb and every migration (seconds of WebAssembly). The single binary
 // carries one (scripts/build.ts); from source one is made for the migrations at hand and kept in node_modules/.cache.
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
@@ -23,7 +35,12 @@ async function makeTemplate(log: Logger): Promise<Uint8Array<ArrayBuffer>> {
   const database = await openPgliteDatabase(null);
   try {
     await runMigrations(database, log);
-    for (const statement of ["drop database postgres", "alter database template0 is_template false", "drop database template0"]) await database.db.execute(sql.raw(statement));
+    for (const statement of [
+      "drop database postgres",
+      "alter database template0 is_template false",
+      "drop database template0",
+    ])
+      await database.db.execute(sql.raw(statement));
     return new Uint8Array(await (await database.dumpDataDir!()).arrayBuffer());
   } finally {
     await database.close();
@@ -36,7 +53,9 @@ export async function pgliteTemplate(log: Logger): Promise<Uint8Array<ArrayBuffe
   if (embedded) return new Uint8Array(await embedded.arrayBuffer());
   const file = join(CACHE, `pglite-${templateKey()}.tar.gz`);
   if (existsSync(file)) return readFileSync(file);
-  log.info("making the embedded database's template for these migrations (once; later fresh data folders start from it)");
+  log.info(
+    "making the embedded database's template for these migrations (once; later fresh data folders start from it)",
+  );
   const template = await makeTemplate(log);
   try {
     mkdirSync(CACHE, { recursive: true });
@@ -44,7 +63,10 @@ export async function pgliteTemplate(log: Logger): Promise<Uint8Array<ArrayBuffe
     writeFileSync(`${file}.${process.pid}`, template);
     renameSync(`${file}.${process.pid}`, file);
   } catch (err) {
-    log.info({ err: String(err), dir: CACHE }, "could not keep the embedded database's template (read-only?); the next fresh data folder makes it again");
+    log.info(
+      { err: String(err), dir: CACHE },
+      "could not keep the embedded database's template (read-only?); the next fresh data folder makes it again",
+    );
   }
   return template;
 }
@@ -80,7 +102,8 @@ export function unpackTemplate(template: Uint8Array<ArrayBuffer>, dir: string): 
 
 function untar(tar: Uint8Array, dir: string): void {
   mkdirSync(dir, { recursive: true });
-  const text = (at: number, length: number) => new TextDecoder().decode(tar.subarray(at, at + length)).replace(/\0.*$/s, "");
+  const text = (at: number, length: number) =>
+    new TextDecoder().decode(tar.subarray(at, at + length)).replace(/\0.*$/s, "");
   for (let at = 0; at + 512 <= tar.length && tar[at] !== 0; ) {
     const prefix = text(at + 345, 131);
     const name = normalize(`${prefix ? `${prefix}/` : ""}${text(at, 100)}`).replace(/^\/+/, "");

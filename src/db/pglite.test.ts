@@ -23,8 +23,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const setting = async (name: string) => ((await connection.query(`select current_setting('${name}') as v`)).rows[0] as { v: string }).v;
-const redo = async () => ((await connection.query("select redo_lsn::text as lsn from pg_control_checkpoint()")).rows[0] as { lsn: string }).lsn;
+const setting = async (name: string) =>
+  ((await connection.query(`select current_setting('${name}') as v`)).rows[0] as { v: string }).v;
+const redo = async () =>
+  ((await connection.query("select redo_lsn::text as lsn from pg_control_checkpoint()")).rows[0] as { lsn: string })
+    .lsn;
 
 test("PostgreSQL runs with the small settings, in the app's database", async () => {
   expect(await setting("shared_buffers")).toBe("4MB");

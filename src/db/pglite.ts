@@ -42,7 +42,9 @@ const CHECKPOINT_CHECK_MS = 30_000;
 
 /** Checkpoints when `walBytes` of WAL were written since the last checkpoint; whether it did. */
 export async function checkpointIfDue(connection: Queryable, walBytes = CHECKPOINT_WAL_BYTES): Promise<boolean> {
-  const { rows } = await connection.query("select (pg_current_wal_insert_lsn() - redo_lsn)::float8 as wal from pg_control_checkpoint()");
+  const { rows } = await connection.query(
+    "select (pg_current_wal_insert_lsn() - redo_lsn)::float8 as wal from pg_control_checkpoint()",
+  );
   if ((rows[0] as { wal: number }).wal < walBytes) return false;
   await connection.query("checkpoint");
   return true;

@@ -24,12 +24,20 @@ export class DemoAgent {
   }
 
   /** Posts a form (arrays become repeated fields) with the CSRF token of the cookie. */
-  async post(path: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}): Promise<Response> {
+  async post(
+    path: string,
+    form: Record<string, string | string[]>,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     if (!this.cookies.has("gi_csrf")) await (await this.get("/login")).body?.cancel();
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
     body.set("_csrf", this.cookies.get("gi_csrf") ?? "");
-    return this.request(path, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", origin: this.base, ...headers } });
+    return this.request(path, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: this.base, ...headers },
+    });
   }
 
   async login(username: string, password: string): Promise<void> {

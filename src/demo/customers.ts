@@ -23,7 +23,10 @@ const text = (t: string): Step => ({ kind: "text", text: t });
 
 export const CUSTOMERS: Customer[] = [
   {
-    name: "Emma Johnson", phone: "447700900123", number: 0, lang: "en",
+    name: "Emma Johnson",
+    phone: "447700900123",
+    number: 0,
+    lang: "en",
     script: [
       text("Hi! I ordered a sofa last week, order #4821. Any news on delivery?"),
       { kind: "image", caption: "This is the colour I picked", hue: 210 },
@@ -32,22 +35,46 @@ export const CUSTOMERS: Customer[] = [
       text("Great, thanks a lot"),
     ],
     answers: ["Thank you!", "Perfect, see you then", "Got it, thanks for the quick answer!"],
-    colleague: ["Hi Emma! Your sofa leaves our warehouse on Friday.", "Lovely choice, that one is in stock.", "Saturday 9-12 works, I've booked it for you.", "", "You're welcome, have a nice day!"],
+    colleague: [
+      "Hi Emma! Your sofa leaves our warehouse on Friday.",
+      "Lovely choice, that one is in stock.",
+      "Saturday 9-12 works, I've booked it for you.",
+      "",
+      "You're welcome, have a nice day!",
+    ],
   },
   {
-    name: "Иван Петров", phone: "79161234567", number: 0, lang: "ru",
+    name: "Иван Петров",
+    phone: "79161234567",
+    number: 0,
+    lang: "ru",
     script: [
       text("Здравствуйте! Подскажите, пожалуйста, есть ли у вас доставка в Подольск?"),
       text("И сколько это будет стоить для заказа на 12 000 ₽?"),
-      { kind: "document", fileName: "schet-1045.pdf", title: "Invoice 1045", lines: ["Customer: Ivan Petrov", "Sofa Oslo, grey: 12 000 RUB", "Delivery: Podolsk"], caption: "Вот счёт, который мне прислали" },
+      {
+        kind: "document",
+        fileName: "schet-1045.pdf",
+        title: "Invoice 1045",
+        lines: ["Customer: Ivan Petrov", "Sofa Oslo, grey: 12 000 RUB", "Delivery: Podolsk"],
+        caption: "Вот счёт, который мне прислали",
+      },
       { kind: "voice", seconds: 4 },
       text("Спасибо, оформляю заказ!"),
     ],
     answers: ["Спасибо!", "Отлично, договорились", "Понял, спасибо за быстрый ответ"],
-    colleague: ["Здравствуйте, Иван! Да, доставляем в Подольск.", "Для заказа от 10 000 ₽ доставка бесплатная.", "Спасибо, счёт вижу, всё верно.", "", "Отлично, ждём вас!"],
+    colleague: [
+      "Здравствуйте, Иван! Да, доставляем в Подольск.",
+      "Для заказа от 10 000 ₽ доставка бесплатная.",
+      "Спасибо, счёт вижу, всё верно.",
+      "",
+      "Отлично, ждём вас!",
+    ],
   },
   {
-    name: "Ayşe Yılmaz", phone: "905321234567", number: 0, lang: "tr",
+    name: "Ayşe Yılmaz",
+    phone: "905321234567",
+    number: 0,
+    lang: "tr",
     script: [
       text("Merhaba, masanın ayağı kırık geldi"),
       { kind: "image", caption: "Fotoğraf burada", hue: 25 },
@@ -55,10 +82,17 @@ export const CUSTOMERS: Customer[] = [
       text("Teşekkürler!"),
     ],
     answers: ["Çok teşekkür ederim!", "Tamam, anlaştık"],
-    colleague: ["Merhaba Ayşe, çok üzgünüz! Fotoğraf gönderebilir misiniz?", "Teşekkürler, yeni ayak bugün kargoya verilecek.", "Evet, ücretsiz değişim yapıyoruz."],
+    colleague: [
+      "Merhaba Ayşe, çok üzgünüz! Fotoğraf gönderebilir misiniz?",
+      "Teşekkürler, yeni ayak bugün kargoya verilecek.",
+      "Evet, ücretsiz değişim yapıyoruz.",
+    ],
   },
   {
-    name: "Carlos Silva", phone: "5511987654321", number: 0, lang: "pt",
+    name: "Carlos Silva",
+    phone: "5511987654321",
+    number: 0,
+    lang: "pt",
     script: [
       text("Olá! Vocês têm a cadeira Lisboa em azul?"),
       { kind: "voice", seconds: 2 },
@@ -68,7 +102,10 @@ export const CUSTOMERS: Customer[] = [
     colleague: ["Olá Carlos! Temos sim, 4 unidades em estoque.", "", "A entrega para Campinas leva 3 dias úteis."],
   },
   {
-    name: "Lucía García", phone: "34612345678", number: 1, lang: "es",
+    name: "Lucía García",
+    phone: "34612345678",
+    number: 1,
+    lang: "es",
     script: [
       text("Hola, quería reservar una mesa para 6 personas el viernes a las 21:00"),
       text("¿Tenéis menú vegetariano?"),
@@ -76,20 +113,40 @@ export const CUSTOMERS: Customer[] = [
       text("¡Genial, muchas gracias!"),
     ],
     answers: ["¡Gracias!", "Perfecto, nos vemos el viernes"],
-    colleague: ["¡Hola Lucía! Reservado: viernes 21:00, 6 personas.", "Sí, tenemos tres platos vegetarianos.", "La terraza está reservada para vosotros."],
+    colleague: [
+      "¡Hola Lucía! Reservado: viernes 21:00, 6 personas.",
+      "Sí, tenemos tres platos vegetarianos.",
+      "La terraza está reservada para vosotros.",
+    ],
   },
   {
-    name: "Jonas Müller", phone: "4915112345678", number: 1, lang: "de",
+    name: "Jonas Müller",
+    phone: "4915112345678",
+    number: 1,
+    lang: "de",
     script: [
       text("Guten Tag, ich habe meine Rechnung verloren. Können Sie sie mir noch einmal schicken?"),
-      { kind: "document", fileName: "Bestellung-7731.pdf", title: "Order 7731", lines: ["Jonas Mueller", "2x Chair Berlin", "Total: 189.00 EUR"], caption: "Das ist meine Bestellung" },
+      {
+        kind: "document",
+        fileName: "Bestellung-7731.pdf",
+        title: "Order 7731",
+        lines: ["Jonas Mueller", "2x Chair Berlin", "Total: 189.00 EUR"],
+        caption: "Das ist meine Bestellung",
+      },
       text("Vielen Dank!"),
     ],
     answers: ["Danke schön!", "Super, danke"],
-    colleague: ["Guten Tag Herr Müller, welche Bestellnummer ist es?", "Danke, die Rechnung ist unterwegs.", "Gern geschehen!"],
+    colleague: [
+      "Guten Tag Herr Müller, welche Bestellnummer ist es?",
+      "Danke, die Rechnung ist unterwegs.",
+      "Gern geschehen!",
+    ],
   },
   {
-    name: "Marie Dubois", phone: "33612345678", number: 1, lang: "fr",
+    name: "Marie Dubois",
+    phone: "33612345678",
+    number: 1,
+    lang: "fr",
     script: [
       text("Bonjour ! Est-ce que la commande 5520 est bien partie ?"),
       { kind: "voice", seconds: 3 },
@@ -99,7 +156,10 @@ export const CUSTOMERS: Customer[] = [
     colleague: ["Bonjour Marie ! Oui, elle est partie ce matin.", "", "Bonne journée à vous aussi !"],
   },
   {
-    name: "Ольга Смирнова", phone: "79031112233", number: 1, lang: "ru",
+    name: "Ольга Смирнова",
+    phone: "79031112233",
+    number: 1,
+    lang: "ru",
     script: [
       text("Добрый вечер! Можно перенести бронь с субботы на воскресенье?"),
       { kind: "image", caption: "Вот подтверждение брони", hue: 290 },

@@ -30,7 +30,8 @@ function prepareDataDir(dir: string): void {
   writeFileSync(join(dir, MARKER), "Created by `npm run demo`; deleted at the next demo start.\n");
 }
 
-const randomText = (n: number) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => "abcdefghjkmnpqrstuvwxyz23456789"[b % 31]).join("");
+const randomText = (n: number) =>
+  Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => "abcdefghjkmnpqrstuvwxyz23456789"[b % 31]).join("");
 
 const dataDir = resolve(env.DATA_DIR || "./data-demo");
 const port = env.PORT || "3000";
@@ -67,10 +68,23 @@ prepareDataDir(dataDir);
 const numbers = [
   { name: "Demo Shop", idInstance: 1101000001, state: "authorized", intakeMode: "webhook", phone: "14155550101" },
   { name: "Demo Café", idInstance: 1101000002, state: "authorized", intakeMode: "polling", phone: "14155550102" },
-  { name: "New number (scan the QR)", idInstance: 1101000003, state: "notAuthorized", intakeMode: "polling", phone: "14155550103" },
+  {
+    name: "New number (scan the QR)",
+    idInstance: 1101000003,
+    state: "notAuthorized",
+    intakeMode: "polling",
+    phone: "14155550103",
+  },
 ] as const;
 const tokens = numbers.map(() => randomText(40));
-numbers.forEach((n, i) => greenApi.control.createInstance({ idInstance: n.idInstance, apiTokenInstance: tokens[i]!, state: n.state, phone: n.phone }));
+numbers.forEach((n, i) =>
+  greenApi.control.createInstance({
+    idInstance: n.idInstance,
+    apiTokenInstance: tokens[i]!,
+    state: n.state,
+    phone: n.phone,
+  }),
+);
 
 const app = await serve(config, createLogger(config.LOG_LEVEL)).catch((err: Error) => fail(err.message));
 const base = `http://127.0.0.1:${app.server.port}`;
@@ -95,9 +109,16 @@ const withChannel = await channelKnown();
 async function addNumber(i: number): Promise<number> {
   const n = numbers[i]!;
   const res = await admin.post("/instances/new", {
-    name: n.name, idInstance: String(n.idInstance), apiToken: tokens[i]!, apiUrl: greenApi.url, mediaUrl: greenApi.mediaUrl,
-    intakeMode: n.intakeMode, telegramChatId: i === 0 && withChannel ? String(channelId) : "", autoReplyText: "",
-    autoReplyIntervalHours: "12", markReadPolicy: "onReply",
+    name: n.name,
+    idInstance: String(n.idInstance),
+    apiToken: tokens[i]!,
+    apiUrl: greenApi.url,
+    mediaUrl: greenApi.mediaUrl,
+    intakeMode: n.intakeMode,
+    telegramChatId: i === 0 && withChannel ? String(channelId) : "",
+    autoReplyText: "",
+    autoReplyIntervalHours: "12",
+    markReadPolicy: "onReply",
   });
   const location = res.headers.get("location") ?? "";
   await res.body?.cancel();
@@ -109,8 +130,16 @@ const appIds = [await addNumber(0), await addNumber(1), await addNumber(2)];
 
 // Colleagues, so the users page and the chats show a team.
 const colleaguePassword = randomText(12);
-for (const [username, displayName, ids] of [["anna", "Anna Petrova", [appIds[0]!, appIds[1]!]], ["lucas", "Lucas Martin", [appIds[1]!]]] as const) {
-  const res = await admin.post("/users", { username, displayName, password: colleaguePassword, instanceIds: ids.map(String) });
+for (const [username, displayName, ids] of [
+  ["anna", "Anna Petrova", [appIds[0]!, appIds[1]!]],
+  ["lucas", "Lucas Martin", [appIds[1]!]],
+] as const) {
+  const res = await admin.post("/users", {
+    username,
+    displayName,
+    password: colleaguePassword,
+    instanceIds: ids.map(String),
+  });
   await res.body?.cancel();
   if (res.status !== 303) fail(`could not add the demo user ${username} (HTTP ${res.status})`);
 }

@@ -58,7 +58,10 @@ export function voiceWav(seconds: number, pitch: number): Buffer {
 /** A one-page PDF with a title and a few lines (ASCII). */
 export function documentPdf(title: string, lines: string[]): Buffer {
   const esc = (s: string) => s.replace(/[\\()]/g, (m) => `\\${m}`).replace(/[^\x20-\x7e]/g, "?");
-  const text = [`BT /F1 20 Tf 56 760 Td (${esc(title)}) Tj ET`, ...lines.map((l, i) => `BT /F1 12 Tf 56 ${720 - i * 18} Td (${esc(l)}) Tj ET`)].join("\n");
+  const text = [
+    `BT /F1 20 Tf 56 760 Td (${esc(title)}) Tj ET`,
+    ...lines.map((l, i) => `BT /F1 12 Tf 56 ${720 - i * 18} Td (${esc(l)}) Tj ET`),
+  ].join("\n");
   const objects = [
     "<< /Type /Catalog /Pages 2 0 R >>",
     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

@@ -38,11 +38,31 @@ function payload(step: Step, c: Customer): Record<string, unknown> {
     case "text":
       return { type: "textMessage", text: step.text, ...who };
     case "image":
-      return { type: "imageMessage", fileName: "photo.png", mimeType: "image/png", caption: step.caption, base64: picturePng(step.hue).toString("base64"), ...file };
+      return {
+        type: "imageMessage",
+        fileName: "photo.png",
+        mimeType: "image/png",
+        caption: step.caption,
+        base64: picturePng(step.hue).toString("base64"),
+        ...file,
+      };
     case "voice":
-      return { type: "audioMessage", fileName: "voice-note.wav", mimeType: "audio/wav", base64: voiceWav(step.seconds, 180 + (c.phone.charCodeAt(3) % 9) * 15).toString("base64"), ...file };
+      return {
+        type: "audioMessage",
+        fileName: "voice-note.wav",
+        mimeType: "audio/wav",
+        base64: voiceWav(step.seconds, 180 + (c.phone.charCodeAt(3) % 9) * 15).toString("base64"),
+        ...file,
+      };
     case "document":
-      return { type: "documentMessage", fileName: step.fileName, mimeType: "application/pdf", caption: step.caption ?? "", base64: documentPdf(step.title, step.lines).toString("base64"), ...file };
+      return {
+        type: "documentMessage",
+        fileName: step.fileName,
+        mimeType: "application/pdf",
+        caption: step.caption ?? "",
+        base64: documentPdf(step.title, step.lines).toString("base64"),
+        ...file,
+      };
   }
 }
 
@@ -84,7 +104,11 @@ export function startSimulation(opts: SimulationOptions): { stop(): void } {
   async function colleagueReply(s: CustomerState, text: string): Promise<void> {
     const number = numbers[s.customer.number];
     colleagueLines.add(text);
-    const res = await colleague.post(`/instances/${number.appId}/messages`, { to: s.customer.phone, text, key: crypto.randomUUID() }, { accept: "application/json" });
+    const res = await colleague.post(
+      `/instances/${number.appId}/messages`,
+      { to: s.customer.phone, text, key: crypto.randomUUID() },
+      { accept: "application/json" },
+    );
     await res.body?.cancel();
     if (res.status >= 300) throw new Error(`demo colleague could not send (HTTP ${res.status})`);
   }
@@ -96,7 +120,15 @@ export function startSimulation(opts: SimulationOptions): { stop(): void } {
       for (const record of sent.slice(seenSent[i])) {
         const s = byChat.get(record.chatId);
         // Every reply of yours is answered; the colleague's only now and then.
-        if (s && (!colleagueLines.has(record.text ?? "") || Math.random() < 0.35)) later(jitter(6000), () => inject(s, { type: "textMessage", text: s.customer.answers[s.answered++ % s.customer.answers.length]!, chatId: `${s.customer.phone}@c.us`, senderName: s.customer.name }));
+        if (s && (!colleagueLines.has(record.text ?? "") || Math.random() < 0.35))
+          later(jitter(6000), () =>
+            inject(s, {
+              type: "textMessage",
+              text: s.customer.answers[s.answered++ % s.customer.answers.length]!,
+              chatId: `${s.customer.phone}@c.us`,
+              senderName: s.customer.name,
+            }),
+          );
       }
       seenSent[i] = sent.length;
     });
@@ -116,11 +148,17 @@ export function startSimulation(opts: SimulationOptions): { stop(): void } {
     }
   };
   // A first burst so chats appear at once, then a steady trickle.
-  states.slice(0, 4).forEach((s, i) => later(400 + i * 700, safely(() => write(s))));
-  const loop = () => later(jitter(everyMs), () => {
-    safely(tick)();
-    loop();
-  });
+  states.slice(0, 4).forEach((s, i) =>
+    later(
+      400 + i * 700,
+      safely(() => write(s)),
+    ),
+  );
+  const loop = () =>
+    later(jitter(everyMs), () => {
+      safely(tick)();
+      loop();
+    });
   later(3000, loop);
   const watcher = setInterval(safely(watchSends), 1000);
 

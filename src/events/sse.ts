@@ -69,7 +69,11 @@ export interface SseStream {
  * Responds with an event stream fed by `run`; the response ends when `run` returns. Headers set on `c` before (cookies,
  * security headers) are kept.
  */
-export function sseResponse(c: Context, run: (stream: SseStream) => Promise<void>, onError: (err: unknown) => void): Response {
+export function sseResponse(
+  c: Context,
+  run: (stream: SseStream) => Promise<void>,
+  onError: (err: unknown) => void,
+): Response {
   const listeners: Array<() => void> = [];
   let aborted = false;
   let sink: { write(chunk: string | ArrayBufferView): unknown; flush(): unknown; close(): unknown } | null = null;

@@ -7,7 +7,12 @@ import { replayQuarantined } from "./replay.ts";
 import { usageOf } from "../usage.ts";
 
 /** Runs `intake …`; returns the exit code. The notifications are processed in this process, as the server would. */
-export async function runIntakeCommand(args: string[], config: Config, database: Database, log: Logger): Promise<number> {
+export async function runIntakeCommand(
+  args: string[],
+  config: Config,
+  database: Database,
+  log: Logger,
+): Promise<number> {
   const at = args.indexOf("--instance");
   const given = at >= 0 ? args[at + 1] : undefined;
   if (args[1] !== "replay" || (at >= 0 && !/^\d{1,10}$/.test(given ?? ""))) {
@@ -18,7 +23,9 @@ export async function runIntakeCommand(args: string[], config: Config, database:
   try {
     let instanceId: number | undefined;
     if (given !== undefined) {
-      const row = (await deps.instances.findByIdInstance(Number(given))) ?? (Number(given) <= 2_147_483_647 ? await deps.instances.getRow(Number(given)) : undefined);
+      const row =
+        (await deps.instances.findByIdInstance(Number(given))) ??
+        (Number(given) <= 2_147_483_647 ? await deps.instances.getRow(Number(given)) : undefined);
       if (!row) {
         console.error(`no instance ${given}`);
         return 1;

@@ -70,8 +70,8 @@ export interface ReceivedNotification {
   parsed: ParseNotificationResult;
 }
 
-const receivedSchema = receiveNotificationResponseSchema.transform(
-  (r): ReceivedNotification | null => (r === null ? null : { receiptId: r.receiptId, body: r.body, parsed: parseNotification(r.body) }),
+const receivedSchema = receiveNotificationResponseSchema.transform((r): ReceivedNotification | null =>
+  r === null ? null : { receiptId: r.receiptId, body: r.body, parsed: parseNotification(r.body) },
 );
 
 /**
@@ -81,7 +81,8 @@ const receivedSchema = receiveNotificationResponseSchema.transform(
 export function createGreenApiClient(options: GreenApiClientOptions) {
   const call = createTransport(options);
   const get = <S extends z.ZodType>(method: string, schema: S) => call({ method, verb: "GET", schema });
-  const post = <S extends z.ZodType>(method: string, schema: S, json: unknown) => call({ method, verb: "POST", schema, json });
+  const post = <S extends z.ZodType>(method: string, schema: S, json: unknown) =>
+    call({ method, verb: "POST", schema, json });
 
   return {
     /** Instance state, or null while a fresh instance is still being created. */
@@ -107,7 +108,13 @@ export function createGreenApiClient(options: GreenApiClientOptions) {
       form.append("fileName", input.fileName);
       if (input.caption !== undefined) form.append("caption", input.caption);
       if (input.quotedMessageId !== undefined) form.append("quotedMessageId", input.quotedMessageId);
-      return call({ method: "sendFileByUpload", verb: "POST", host: "media", form, schema: sendFileByUploadResponseSchema });
+      return call({
+        method: "sendFileByUpload",
+        verb: "POST",
+        host: "media",
+        form,
+        schema: sendFileByUploadResponseSchema,
+      });
     },
     sendFileByUrl: (input: SendFileByUrlInput) => post("sendFileByUrl", sendResponseSchema, input),
     /** Download URL of a received file message. */
@@ -122,7 +129,13 @@ export function createGreenApiClient(options: GreenApiClientOptions) {
     editMessage: (input: MessageRef & { message: string }) => post("editMessage", sendResponseSchema, input),
     /** Deletes a message (for everyone within 72 h unless `onlySenderDelete`). */
     deleteMessage: (input: MessageRef & { onlySenderDelete?: boolean }) =>
-      call({ method: "deleteMessage", verb: "POST", json: input, schema: deleteMessageResponseSchema, emptyBody: true }),
+      call({
+        method: "deleteMessage",
+        verb: "POST",
+        json: input,
+        schema: deleteMessageResponseSchema,
+        emptyBody: true,
+      }),
     getMessage: (ref: MessageRef) => post("getMessage", journalMessageSchema, ref),
     /** Long-polls the notification queue (5–60 s); null when nothing arrived in the window. */
     receiveNotification: (receiveTimeout?: number) =>
@@ -135,7 +148,12 @@ export function createGreenApiClient(options: GreenApiClientOptions) {
       }),
     /** Acknowledges a notification; `result:false` when the receipt is unknown or already deleted. */
     deleteNotification: (receiptId: number) =>
-      call({ method: "deleteNotification", verb: "DELETE", suffix: String(receiptId), schema: deleteNotificationResponseSchema }),
+      call({
+        method: "deleteNotification",
+        verb: "DELETE",
+        suffix: String(receiptId),
+        schema: deleteNotificationResponseSchema,
+      }),
     /** The phone's contacts and groups. */
     getContacts: () => get("getContacts", contactsSchema),
     getContactInfo: (chatId: ChatId) => post("getContactInfo", contactInfoSchema, { chatId }),

@@ -15,7 +15,13 @@ export interface InstanceCredentials {
 
 export interface Gateway {
   /** Runs `fn` with the instance's client when the (instance, method) bucket allows it. */
-  call<T>(instance: InstanceCredentials, method: string, priority: Priority, fn: (client: GreenApiClient) => Promise<T>, options?: ScheduleOptions): Promise<T>;
+  call<T>(
+    instance: InstanceCredentials,
+    method: string,
+    priority: Priority,
+    fn: (client: GreenApiClient) => Promise<T>,
+    options?: ScheduleOptions,
+  ): Promise<T>;
   forget(instanceId: number): void;
   readonly scheduler: Scheduler;
 }
@@ -55,9 +61,16 @@ export function createGateway(opts: GatewayOptions): Gateway {
     scheduler: opts.scheduler,
     async call(instance, method, priority, fn, options) {
       try {
-        return await opts.scheduler.schedule(bucketKey(instance), method, priority, () => fn(clientFor(instance)), options);
+        return await opts.scheduler.schedule(
+          bucketKey(instance),
+          method,
+          priority,
+          () => fn(clientFor(instance)),
+          options,
+        );
       } catch (err) {
-        if (err instanceof GreenApiError && err.kind === "quotaExceeded") opts.onQuotaExceeded?.(instance.id, err.reason);
+        if (err instanceof GreenApiError && err.kind === "quotaExceeded")
+          opts.onQuotaExceeded?.(instance.id, err.reason);
         throw err;
       }
     },

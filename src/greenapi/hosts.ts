@@ -1,7 +1,10 @@
 // Default Green-API hosts derived from the instance id (shared/green-api.md §1, "using-green-api-hosts").
 
 /** Universal hosts, used when the id has fewer than 4 digits. */
-export const UNIVERSAL_HOSTS = { apiUrl: "https://api.green-api.com", mediaUrl: "https://media.green-api.com" } as const;
+export const UNIVERSAL_HOSTS = {
+  apiUrl: "https://api.green-api.com",
+  mediaUrl: "https://media.green-api.com",
+} as const;
 
 /**
  * Dedicated hosts of an instance: `https://NNNN.api.greenapi.com` and `https://NNNN.media.greenapi.com`,

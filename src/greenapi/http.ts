@@ -53,9 +53,18 @@ export function createTransport(options: TransportOptions): Call {
   return async function call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.output<S>> {
     const started = performance.now();
     const fail = (kind: GreenApiErrorKind, status: number | null, reason: string, remaining: number | null = null) => {
-      const err = new GreenApiError({ method: spec.method, status, kind, reason: scrubSecret(reason, token), rateLimitRemaining: remaining });
+      const err = new GreenApiError({
+        method: spec.method,
+        status,
+        kind,
+        reason: scrubSecret(reason, token),
+        rateLimitRemaining: remaining,
+      });
       const level = kind === "rateLimited" ? "debug" : "warn";
-      options.log?.[level]({ method: spec.method, status, kind, reason: err.reason, ms: elapsed(started) }, "green-api call failed");
+      options.log?.[level](
+        { method: spec.method, status, kind, reason: err.reason, ms: elapsed(started) },
+        "green-api call failed",
+      );
       return err;
     };
 
@@ -83,7 +92,11 @@ export function createTransport(options: TransportOptions): Call {
 
     const remaining = headerNumber(res, "x-ratelimit-remaining");
     if (remaining !== null) {
-      options.onRateLimit?.({ method: spec.method, remaining, replenishRate: headerNumber(res, "x-ratelimit-replenish-rate") });
+      options.onRateLimit?.({
+        method: spec.method,
+        remaining,
+        replenishRate: headerNumber(res, "x-ratelimit-replenish-rate"),
+      });
     }
     if (res.status !== 200) throw fail(kindForStatus(res.status), res.status, errorReason(res.status, text), remaining);
 
@@ -94,8 +107,12 @@ export function createTransport(options: TransportOptions): Call {
       throw fail("invalidResponse", 200, text === "" ? "empty body" : "body is not JSON", remaining);
     }
     const parsed = spec.schema.safeParse(data);
-    if (!parsed.success) throw fail("invalidResponse", 200, `unexpected shape: ${summarizeIssues(parsed.error)}`, remaining);
-    options.log?.debug({ method: spec.method, status: 200, ms: elapsed(started), rateLimitRemaining: remaining }, "green-api call");
+    if (!parsed.success)
+      throw fail("invalidResponse", 200, `unexpected shape: ${summarizeIssues(parsed.error)}`, remaining);
+    options.log?.debug(
+      { method: spec.method, status: 200, ms: elapsed(started), rateLimitRemaining: remaining },
+      "green-api call",
+    );
     return parsed.data;
   };
 }

@@ -68,10 +68,23 @@ describe("normalizeChatId", () => {
 
 describe("isConversationId", () => {
   test("canonical person, group and privacy ids only", () => {
-    for (const id of ["79001234567@c.us", "120363043968066561@g.us", "79001234567-1581234048@g.us", "155508384256027@lid"]) {
+    for (const id of [
+      "79001234567@c.us",
+      "120363043968066561@g.us",
+      "79001234567-1581234048@g.us",
+      "155508384256027@lid",
+    ]) {
       expect(isConversationId(id)).toBe(true);
     }
-    for (const id of ["79001234567:3@c.us", "79001234567@s.whatsapp.net", "79001234567@C.US", "status@broadcast", "1@newsletter", "", "x"]) {
+    for (const id of [
+      "79001234567:3@c.us",
+      "79001234567@s.whatsapp.net",
+      "79001234567@C.US",
+      "status@broadcast",
+      "1@newsletter",
+      "",
+      "x",
+    ]) {
       expect(isConversationId(id)).toBe(false);
     }
   });

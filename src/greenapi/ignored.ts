@@ -24,14 +24,20 @@ export function ignoredReason(event: NotificationEvent): IgnoredReason | null {
  */
 export function registerIgnoredNotifications(intake: Intake, log: Logger): void {
   for (const reason of IGNORED_REASONS) metrics.notificationsIgnored.inc({ reason }, 0);
-  intake.onBatch(["incomingMessageReceived", "outgoingMessageReceived", "outgoingAPIMessageReceived"], async (instanceId, items, ctx) => {
-    for (const { event } of items) {
-      const reason = ignoredReason(event);
-      if (!reason || !isMessageNotification(event)) continue;
-      ctx.defer(() => {
-        metrics.notificationsIgnored.inc({ reason });
-        log.info({ instanceId, idMessage: event.idMessage, typeWebhook: event.typeWebhook, reason }, "notification ignored: not a customer conversation");
-      });
-    }
-  });
+  intake.onBatch(
+    ["incomingMessageReceived", "outgoingMessageReceived", "outgoingAPIMessageReceived"],
+    async (instanceId, items, ctx) => {
+      for (const { event } of items) {
+        const reason = ignoredReason(event);
+        if (!reason || !isMessageNotification(event)) continue;
+        ctx.defer(() => {
+          metrics.notificationsIgnored.inc({ reason });
+          log.info(
+            { instanceId, idMessage: event.idMessage, typeWebhook: event.typeWebhook, reason },
+            "notification ignored: not a customer conversation",
+          );
+        });
+      }
+    },
+  );
 }

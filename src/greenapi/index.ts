@@ -1,5 +1,10 @@
 // Public face of the Green-API capability: typed client, wire schemas, limits and the request scheduler.
-export { createGreenApiClient, type GreenApiClient, type GreenApiClientOptions, type ReceivedNotification } from "./client.ts";
+export {
+  createGreenApiClient,
+  type GreenApiClient,
+  type GreenApiClientOptions,
+  type ReceivedNotification,
+} from "./client.ts";
 export type { MessageRef, SendFileByUploadInput, SendFileByUrlInput, SendMessageInput } from "./client.ts";
 export { GreenApiError, type GreenApiErrorKind } from "./errors.ts";
 export { defaultHosts, UNIVERSAL_HOSTS } from "./hosts.ts";

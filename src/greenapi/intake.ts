@@ -27,7 +27,12 @@ export interface HandlerContext {
 }
 
 /** `body` is the notification exactly as received (the parsed event drops fields its schema does not know). */
-export type NotificationHandler = (instanceId: number, event: NotificationEvent, body: unknown, ctx: HandlerContext) => Promise<void>;
+export type NotificationHandler = (
+  instanceId: number,
+  event: NotificationEvent,
+  body: unknown,
+  ctx: HandlerContext,
+) => Promise<void>;
 
 /** One notification handed to a batch handler. */
 export interface BatchItem {
@@ -45,7 +50,9 @@ export type BatchHandler = (instanceId: number, items: BatchItem[], ctx: Handler
  * `quarantined`: stored, but it could not be read (kept with the reason for admins). `ok:false` only for a webhook body
  * naming another instance (nothing is stored).
  */
-export type AcceptResult = { ok: true; duplicate: boolean; id: number | null; quarantined: boolean } | { ok: false; reason: string };
+export type AcceptResult =
+  | { ok: true; duplicate: boolean; id: number | null; quarantined: boolean }
+  | { ok: false; reason: string };
 
 /** A quarantined row to process again (replay.ts), read by the caller with the current code. */
 export interface ReprocessItem {
@@ -166,7 +173,11 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
   /** Whether the row's type is handled by batch handlers alone (it may then join a run). */
   function runnable(row: Row): boolean {
     const parsed = parse(row);
-    return parsed.ok && handlersOf(parsed.event).length === 0 && batchHandlers.some((b) => b.types.has(parsed.event.typeWebhook));
+    return (
+      parsed.ok &&
+      handlersOf(parsed.event).length === 0 &&
+      batchHandlers.some((b) => b.types.has(parsed.event.typeWebhook))
+    );
   }
 
   /** The batch handlers over a run of rows (each handler gets the rows of its types, in order). */
@@ -235,11 +246,19 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
       else first.set(key, w);
     }
     const rows = [...first.values()].map(({ row }) => ({
-      instance_id: row.instanceId, dedupe_key: row.dedupeKey, type_webhook: row.typeWebhook, body: row.body, via: row.via,
-      quarantined: row.quarantined, error: row.error, original: row.original,
+      instance_id: row.instanceId,
+      dedupe_key: row.dedupeKey,
+      type_webhook: row.typeWebhook,
+      body: row.body,
+      via: row.via,
+      quarantined: row.quarantined,
+      error: row.error,
+      original: row.original,
     }));
     const ids = [...new Set(rows.map((r) => r.instance_id))];
-    const inserted = await queryRows<{ id: string | number; instance_id: number; dedupe_key: string }>(db, sql`
+    const inserted = await queryRows<{ id: string | number; instance_id: number; dedupe_key: string }>(
+      db,
+      sql`
       with touch as (
         update instances set last_notification_at = now(), intake_error = null, updated_at = now()
         where id in ${idList(ids)}
@@ -252,7 +271,8 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
       from jsonb_to_recordset(${jsonRows(rows)})
         as x(instance_id int, dedupe_key text, type_webhook text, body jsonb, via text, quarantined boolean, error text, original text)
       on conflict do nothing
-      returning id, instance_id, dedupe_key`);
+      returning id, instance_id, dedupe_key`,
+    );
     const idOf = new Map(inserted.map((r) => [`${r.instance_id}:${r.dedupe_key}`, Number(r.id)]));
     for (const [key, w] of first) w.done(idOf.get(key) ?? null);
     // Answered as re-deliveries only once the first of them is stored.
@@ -277,7 +297,11 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
     const parsed = parse(row);
     if (!parsed.ok) throw new Error(parsed.reason);
     const event = parsed.event;
-    if (event.typeWebhook === "unknown") log.warn({ instanceId: row.instanceId, typeWebhook: event.originalTypeWebhook }, "unknown notification type stored");
+    if (event.typeWebhook === "unknown")
+      log.warn(
+        { instanceId: row.instanceId, typeWebhook: event.originalTypeWebhook },
+        "unknown notification type stored",
+      );
     await runBatchHandlers(row.instanceId, [row], ctx);
     for (const handler of handlersOf(event)) await handler(row.instanceId, event, row.body, ctx);
   }
@@ -307,7 +331,10 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
         tx.execute(sql`set local synchronous_commit = off`),
         tx.execute(sql`
           update notifications set processed_at = now(), error = null, quarantined_at = null
-          where id in ${idList(rows.map((r) => r.id), "bigint")}`),
+          where id in ${idList(
+            rows.map((r) => r.id),
+            "bigint",
+          )}`),
       ]);
       head.catch(() => {});
       const ctx: HandlerContext = { db: tx as unknown as Db, tx: true, defer: (effect) => void effects.push(effect) };
@@ -336,7 +363,10 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
         // Handlers not made for batches: each writes (and announces) on its own, as it goes.
         const ctx: HandlerContext = { db, tx: false, defer: (effect) => void runEffects([effect]) };
         await runHandlers(row, ctx);
-        await db.update(notifications).set({ processedAt: new Date(), error: null, quarantinedAt: null }).where(eq(notifications.id, row.id));
+        await db
+          .update(notifications)
+          .set({ processedAt: new Date(), error: null, quarantinedAt: null })
+          .where(eq(notifications.id, row.id));
       }
       return true;
     } catch (err) {
@@ -365,12 +395,21 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
         .returning({ attempts: notifications.attempts, quarantinedAt: notifications.quarantinedAt });
       if (after?.quarantinedAt) {
         if (after.attempts === MAX_ATTEMPTS) metrics.notificationsQuarantined.inc({ reason: "failed" });
-        log.warn({ err, notificationId: row.id, instanceId: row.instanceId, attempts: after.attempts }, "notification handler failed; quarantined");
+        log.warn(
+          { err, notificationId: row.id, instanceId: row.instanceId, attempts: after.attempts },
+          "notification handler failed; quarantined",
+        );
         return true;
       }
-      log.error({ err, notificationId: row.id, instanceId: row.instanceId, attempts: after?.attempts }, "notification handler failed; kept for retry");
+      log.error(
+        { err, notificationId: row.id, instanceId: row.instanceId, attempts: after?.attempts },
+        "notification handler failed; kept for retry",
+      );
     } catch (e) {
-      log.error({ err, recordErr: String(e), notificationId: row.id, instanceId: row.instanceId }, "notification handler failed; kept for retry (the failure could not be recorded)");
+      log.error(
+        { err, recordErr: String(e), notificationId: row.id, instanceId: row.instanceId },
+        "notification handler failed; kept for retry (the failure could not be recorded)",
+      );
     }
     return false;
   }
@@ -430,7 +469,10 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
             continue;
           } catch (err) {
             // One bad row must not hold up the others: the batch again, one row (one transaction) at a time.
-            log.warn({ err, instanceId, rows: rows.length }, "notification batch failed; processing its rows one by one");
+            log.warn(
+              { err, instanceId, rows: rows.length },
+              "notification batch failed; processing its rows one by one",
+            );
           }
         }
         for (const row of rows) settle(row, await process(row, together));
@@ -469,17 +511,39 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
         // Kept as received (repaired only as far as storing needs) with the reason; the hash of what was received keys
         // its re-deliveries (a replaced timestamp differs each time).
         const key = `invalid:${hashSecret(String(JSON.stringify(received)))}`;
-        const id = await journal({ instanceId, dedupeKey: key, typeWebhook, body, via, quarantined: true, error: reading.reason.slice(0, 500), original });
+        const id = await journal({
+          instanceId,
+          dedupeKey: key,
+          typeWebhook,
+          body,
+          via,
+          quarantined: true,
+          error: reading.reason.slice(0, 500),
+          original,
+        });
         if (id !== null) {
           metrics.notificationsQuarantined.inc({ reason: "invalid" });
-          log.warn({ notificationId: id, instanceId, via, reason: reading.reason }, "notification could not be read; quarantined");
+          log.warn(
+            { notificationId: id, instanceId, via, reason: reading.reason },
+            "notification could not be read; quarantined",
+          );
         }
         return { ok: true, duplicate: id === null, id, quarantined: true };
       }
       const event = reading.event;
-      const id = await journal({ instanceId, dedupeKey: dedupeKey(event, body).slice(0, 300), typeWebhook, body, via, quarantined: false, error: null, original });
+      const id = await journal({
+        instanceId,
+        dedupeKey: dedupeKey(event, body).slice(0, 300),
+        typeWebhook,
+        body,
+        via,
+        quarantined: false,
+        error: null,
+        original,
+      });
       if (id === null) return { ok: true, duplicate: true, id: null, quarantined: false };
-      if (reading.changes.length > 0) log.info({ notificationId: id, instanceId, changes: reading.changes }, "notification repaired before storing");
+      if (reading.changes.length > 0)
+        log.info({ notificationId: id, instanceId, changes: reading.changes }, "notification repaired before storing");
       metrics.notifications.inc({ type: event.typeWebhook, via }); // known types only: label values stay few
       if (opts.processHere && !opts.processHere()) opts.onJournaled?.();
       else {
@@ -517,7 +581,13 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
         const rows = await db
           .select({ id: notifications.id, instanceId: notifications.instanceId, body: notifications.body })
           .from(notifications)
-          .where(and(isNull(notifications.processedAt), isNull(notifications.quarantinedAt), everything ? undefined : gt(notifications.id, highest - LOOK_BACK)))
+          .where(
+            and(
+              isNull(notifications.processedAt),
+              isNull(notifications.quarantinedAt),
+              everything ? undefined : gt(notifications.id, highest - LOOK_BACK),
+            ),
+          )
           .orderBy(asc(notifications.id))
           .limit(1000);
         for (const row of rows) enqueue(row);

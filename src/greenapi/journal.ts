@@ -6,12 +6,34 @@ import { sanitizeNotification } from "./sanitize.ts";
 
 /** Fields of a journal item that describe the envelope, not the payload. */
 const ENVELOPE = new Set([
-  "type", "idMessage", "timestamp", "typeMessage", "chatId", "senderId", "senderName", "senderContactName", "chatName",
-  "statusMessage", "sendByApi", "isEdited", "isDeleted", "editedMessageId", "deletedMessageId",
+  "type",
+  "idMessage",
+  "timestamp",
+  "typeMessage",
+  "chatId",
+  "senderId",
+  "senderName",
+  "senderContactName",
+  "chatName",
+  "statusMessage",
+  "sendByApi",
+  "isEdited",
+  "isDeleted",
+  "editedMessageId",
+  "deletedMessageId",
 ]);
 
 const FILE_TYPES = new Set(["imageMessage", "videoMessage", "audioMessage", "documentMessage", "stickerMessage"]);
-const FILE_FIELDS = ["downloadUrl", "caption", "fileName", "jpegThumbnail", "mimeType", "isAnimated", "forwardingScore", "isForwarded"];
+const FILE_FIELDS = [
+  "downloadUrl",
+  "caption",
+  "fileName",
+  "jpegThumbnail",
+  "mimeType",
+  "isAnimated",
+  "forwardingScore",
+  "isForwarded",
+];
 
 type Item = JournalMessage & Record<string, unknown>;
 
@@ -36,7 +58,11 @@ export function journalMessageData(item: JournalMessage): Record<string, unknown
       return { typeMessage: type, extendedTextMessageData: { ...ext, text, ...forwarding }, ...quoted };
     case type === "quotedMessage": {
       const q = (it.quotedMessage ?? {}) as Record<string, unknown>;
-      return { typeMessage: type, extendedTextMessageData: { ...ext, text, stanzaId: q.stanzaId, participant: q.participant }, ...quoted };
+      return {
+        typeMessage: type,
+        extendedTextMessageData: { ...ext, text, stanzaId: q.stanzaId, participant: q.participant },
+        ...quoted,
+      };
     }
     case FILE_TYPES.has(type):
       return { typeMessage: type, fileMessageData: { downloadUrl: "", ...pick(it, FILE_FIELDS) }, ...quoted };
@@ -63,13 +89,21 @@ export function journalMessageData(item: JournalMessage): Record<string, unknown
  * outgoingAPIMessageReceived (sent through the API) or outgoingMessageReceived (typed on the phone). Repaired as live
  * notifications are (sanitize.ts: NUL bytes, lone surrogates, a timestamp in milliseconds or impossible — then now).
  */
-export function journalToNotification(item: JournalMessage, instance: { idInstance: number; wid: string | null }, chatName?: string): Record<string, unknown> {
+export function journalToNotification(
+  item: JournalMessage,
+  instance: { idInstance: number; wid: string | null },
+  chatName?: string,
+): Record<string, unknown> {
   const wid = instance.wid ?? "";
   const incoming = item.type === "incoming";
   const it = item as Item;
   const senderName = incoming ? item.senderName : "";
   const body = {
-    typeWebhook: incoming ? "incomingMessageReceived" : item.sendByApi ? "outgoingAPIMessageReceived" : "outgoingMessageReceived",
+    typeWebhook: incoming
+      ? "incomingMessageReceived"
+      : item.sendByApi
+        ? "outgoingAPIMessageReceived"
+        : "outgoingMessageReceived",
     instanceData: { idInstance: instance.idInstance, wid, typeInstance: "whatsapp" },
     timestamp: item.timestamp,
     idMessage: item.idMessage,
@@ -80,7 +114,7 @@ export function journalToNotification(item: JournalMessage, instance: { idInstan
       // The own number is unknown while not linked; the chat stands in (only incoming senders are shown).
       sender: incoming ? item.senderId : wid || item.chatId,
       senderName,
-      senderContactName: incoming ? item.senderContactName ?? "" : "",
+      senderContactName: incoming ? (item.senderContactName ?? "") : "",
     },
     messageData: journalMessageData(item),
   };
@@ -88,8 +122,15 @@ export function journalToNotification(item: JournalMessage, instance: { idInstan
 }
 
 /** A deletedMessage notification for a journal item marked `isDeleted` (applied after the item is stored). */
-export function journalDeletion(item: JournalMessage, instance: { idInstance: number; wid: string | null }): Record<string, unknown> | null {
+export function journalDeletion(
+  item: JournalMessage,
+  instance: { idInstance: number; wid: string | null },
+): Record<string, unknown> | null {
   if ((item as Item).isDeleted !== true) return null;
   const body = journalToNotification(item, instance);
-  return { ...body, idMessage: `${item.idMessage}-deleted`, messageData: { typeMessage: "deletedMessage", deletedMessageData: { stanzaId: item.idMessage } } };
+  return {
+    ...body,
+    idMessage: `${item.idMessage}-deleted`,
+    messageData: { typeMessage: "deletedMessage", deletedMessageData: { stanzaId: item.idMessage } },
+  };
 }

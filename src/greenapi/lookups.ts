@@ -24,7 +24,9 @@ export const groupDataSchema = z.looseObject({
   subject: z.string(),
   owner: z.string().optional(),
   creation: z.number().optional(),
-  participants: z.array(z.looseObject({ id: z.string(), isAdmin: z.boolean().optional(), isSuperAdmin: z.boolean().optional() })).optional(),
+  participants: z
+    .array(z.looseObject({ id: z.string(), isAdmin: z.boolean().optional(), isSuperAdmin: z.boolean().optional() }))
+    .optional(),
   subjectTime: z.number().optional(),
   subjectOwner: z.string().optional(),
   groupInviteLink: z.string().optional(),

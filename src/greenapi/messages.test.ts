@@ -28,7 +28,10 @@ describe("known typeMessage values", () => {
   });
 
   test("any message may carry a quotedMessage", () => {
-    const m = messageDataSchema.parse({ ...MESSAGE_DATA_EXAMPLES.imageMessage, quotedMessage: { stanzaId: "X1", participant: "7@c.us", typeMessage: "textMessage", textMessage: "q" } });
+    const m = messageDataSchema.parse({
+      ...MESSAGE_DATA_EXAMPLES.imageMessage,
+      quotedMessage: { stanzaId: "X1", participant: "7@c.us", typeMessage: "textMessage", textMessage: "q" },
+    });
     if (m.typeMessage !== "imageMessage") throw new Error("wrong kind");
     expect(m.quotedMessage?.stanzaId).toBe("X1");
   });
@@ -37,7 +40,12 @@ describe("known typeMessage values", () => {
 describe("unknown and malformed messageData", () => {
   test("an unsupported typeMessage is kept whole as `unknown`", () => {
     const raw = { typeMessage: "orderMessage", orderMessageData: { items: 3 } };
-    expect(messageDataSchema.parse(raw)).toEqual({ typeMessage: "unknown", originalTypeMessage: "orderMessage", reason: "unsupported typeMessage orderMessage", raw });
+    expect(messageDataSchema.parse(raw)).toEqual({
+      typeMessage: "unknown",
+      originalTypeMessage: "orderMessage",
+      reason: "unsupported typeMessage orderMessage",
+      raw,
+    });
   });
 
   test("a known typeMessage with a broken payload becomes `unknown` with a value-free reason", () => {

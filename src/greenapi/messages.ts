@@ -41,7 +41,11 @@ const richPayload = z.looseObject({ contentText: z.string().optional(), footer: 
 
 /** Every documented typeMessage with its payload key. */
 export const knownMessageDataSchema = z.discriminatedUnion("typeMessage", [
-  z.object({ typeMessage: z.literal("textMessage"), textMessageData: z.object({ textMessage: z.string() }), ...quoted }),
+  z.object({
+    typeMessage: z.literal("textMessage"),
+    textMessageData: z.object({ textMessage: z.string() }),
+    ...quoted,
+  }),
   z.object({ typeMessage: z.literal("extendedTextMessage"), extendedTextMessageData, ...quoted }),
   z.object({ typeMessage: z.literal("quotedMessage"), extendedTextMessageData, quotedMessage: quotedMessageSchema }),
   z.object({
@@ -94,7 +98,11 @@ export const knownMessageDataSchema = z.discriminatedUnion("typeMessage", [
   }),
   z.object({
     typeMessage: z.literal("editedMessage"),
-    editedMessageData: z.object({ stanzaId: z.string(), textMessage: z.string().optional(), caption: z.string().optional() }),
+    editedMessageData: z.object({
+      stanzaId: z.string(),
+      textMessage: z.string().optional(),
+      caption: z.string().optional(),
+    }),
   }),
   z.object({ typeMessage: z.literal("deletedMessage"), deletedMessageData: z.object({ stanzaId: z.string() }) }),
   z.object({
@@ -179,13 +187,11 @@ export function summarizeIssues(error: z.ZodError): string {
 }
 
 /** `messageData`: any object with a string typeMessage; unsupported or malformed ones become `unknown`. */
-export const messageDataSchema = z
-  .looseObject({ typeMessage: z.string() })
-  .transform((raw): MessageData => {
-    const known = knownMessageDataSchema.safeParse(raw);
-    if (known.success) return known.data;
-    const reason = KNOWN_TYPE_MESSAGES.has(raw.typeMessage)
-      ? `malformed ${raw.typeMessage}: ${summarizeIssues(known.error)}`
-      : `unsupported typeMessage ${raw.typeMessage}`;
-    return { typeMessage: "unknown", originalTypeMessage: raw.typeMessage, reason, raw };
-  });
+export const messageDataSchema = z.looseObject({ typeMessage: z.string() }).transform((raw): MessageData => {
+  const known = knownMessageDataSchema.safeParse(raw);
+  if (known.success) return known.data;
+  const reason = KNOWN_TYPE_MESSAGES.has(raw.typeMessage)
+    ? `malformed ${raw.typeMessage}: ${summarizeIssues(known.error)}`
+    : `unsupported typeMessage ${raw.typeMessage}`;
+  return { typeMessage: "unknown", originalTypeMessage: raw.typeMessage, reason, raw };
+});

@@ -1,6 +1,12 @@
 // Every webhook example of shared/green-api.md §3 parses to the right event; unknown types are kept, not dropped.
 import { describe, expect, test } from "bun:test";
-import { INSTANCE_DATA, MESSAGE_DATA_EXAMPLES, messageEnvelope, OTHER_NOTIFICATION_EXAMPLES, REFERENCE_ENVELOPE } from "./examples.ts";
+import {
+  INSTANCE_DATA,
+  MESSAGE_DATA_EXAMPLES,
+  messageEnvelope,
+  OTHER_NOTIFICATION_EXAMPLES,
+  REFERENCE_ENVELOPE,
+} from "./examples.ts";
 import { isMessageNotification, parseNotification, type NotificationEvent } from "./notifications.ts";
 
 function ok(body: unknown): NotificationEvent {
@@ -31,10 +37,18 @@ describe("message notifications", () => {
   });
 
   test("group and @lid chat ids are accepted, and senderContactName/chatName may be absent", () => {
-    const e = ok({ ...messageEnvelope(text), senderData: { chatId: "120363043968066561@g.us", sender: "155508384256027@lid", senderName: "Nick" } });
+    const e = ok({
+      ...messageEnvelope(text),
+      senderData: { chatId: "120363043968066561@g.us", sender: "155508384256027@lid", senderName: "Nick" },
+    });
     if (!isMessageNotification(e)) throw new Error("not a message");
     expect(e.senderData.sender).toBe("155508384256027@lid");
-    expect(ok({ ...messageEnvelope(text), senderData: { chatId: "79001234567-1581234048@g.us", sender: "79001234567@c.us" } })).toBeTruthy();
+    expect(
+      ok({
+        ...messageEnvelope(text),
+        senderData: { chatId: "79001234567-1581234048@g.us", sender: "79001234567@c.us" },
+      }),
+    ).toBeTruthy();
   });
 
   test("an unknown typeMessage keeps the envelope and the raw payload", () => {
@@ -53,7 +67,10 @@ describe("message notifications", () => {
   });
 
   test("device-suffixed and @s.whatsapp.net ids come out canonical; the body keeps them as sent", () => {
-    const body = { ...messageEnvelope(text), senderData: { chatId: "79001234567:3@s.whatsapp.net", sender: "79001234567:3@c.us", senderName: "Ann" } };
+    const body = {
+      ...messageEnvelope(text),
+      senderData: { chatId: "79001234567:3@s.whatsapp.net", sender: "79001234567:3@c.us", senderName: "Ann" },
+    };
     const copy = structuredClone(body);
     const e = ok(body);
     if (!isMessageNotification(e)) throw new Error("not a message");
@@ -62,8 +79,14 @@ describe("message notifications", () => {
   });
 
   test("Status stories and channel posts parse, with their canonical ids", () => {
-    const story = ok({ ...messageEnvelope(text), senderData: { chatId: "status@broadcast", sender: "79001234567@s.whatsapp.net" } });
-    const post = ok({ ...messageEnvelope(text), senderData: { chatId: "120363025246125486@newsletter", sender: "120363025246125486@newsletter" } });
+    const story = ok({
+      ...messageEnvelope(text),
+      senderData: { chatId: "status@broadcast", sender: "79001234567@s.whatsapp.net" },
+    });
+    const post = ok({
+      ...messageEnvelope(text),
+      senderData: { chatId: "120363025246125486@newsletter", sender: "120363025246125486@newsletter" },
+    });
     if (!isMessageNotification(story) || !isMessageNotification(post)) throw new Error("not messages");
     expect([story.senderData.chatId, story.senderData.sender]).toEqual(["status@broadcast", "79001234567@c.us"]);
     expect(post.senderData.chatId).toBe("120363025246125486@newsletter");
@@ -96,17 +119,35 @@ describe("other notifications", () => {
     const device = ok({ ...status, chatId: "79001234567:3@c.us", status: "read" });
     if (device.typeWebhook !== "outgoingMessageStatus") throw new Error("not a status");
     expect(device.chatId).toBe("79001234567@c.us");
-    const call = ok({ typeWebhook: "incomingCall", instanceData: INSTANCE_DATA, timestamp: 1, idMessage: "C1", status: "offer", from: "79001234567@s.whatsapp.net" });
+    const call = ok({
+      typeWebhook: "incomingCall",
+      instanceData: INSTANCE_DATA,
+      timestamp: 1,
+      idMessage: "C1",
+      status: "offer",
+      from: "79001234567@s.whatsapp.net",
+    });
     if (call.typeWebhook !== "incomingCall") throw new Error("not a call");
     expect(call.from).toBe("79001234567@c.us");
-    const block = ok({ typeWebhook: "incomingBlock", instanceData: INSTANCE_DATA, timestamp: 1, chatId: "79001234567:2@c.us", chatState: "blocked" });
+    const block = ok({
+      typeWebhook: "incomingBlock",
+      instanceData: INSTANCE_DATA,
+      timestamp: 1,
+      chatId: "79001234567:2@c.us",
+      chatState: "blocked",
+    });
     if (block.typeWebhook !== "incomingBlock") throw new Error("not a block");
     expect(block.chatId).toBe("79001234567@c.us");
     expect(parseNotification({ ...status, chatId: "", status: "read" }).ok).toBe(false);
   });
 
   test("an unknown typeWebhook becomes an unknown event carrying the raw body", () => {
-    const body = { typeWebhook: "groupParticipantsChanged", instanceData: INSTANCE_DATA, timestamp: 1, whatever: [1, 2] };
+    const body = {
+      typeWebhook: "groupParticipantsChanged",
+      instanceData: INSTANCE_DATA,
+      timestamp: 1,
+      whatever: [1, 2],
+    };
     const e = ok(body);
     if (e.typeWebhook !== "unknown") throw new Error("expected unknown");
     expect(e.originalTypeWebhook).toBe("groupParticipantsChanged");

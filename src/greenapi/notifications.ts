@@ -20,10 +20,21 @@ export const senderDataSchema = z.object({
   senderPhoneNumber: z.union([z.number(), z.string()]).optional(),
 });
 
-const messageEnvelope = { ...common, idMessage: z.string(), senderData: senderDataSchema, messageData: messageDataSchema };
+const messageEnvelope = {
+  ...common,
+  idMessage: z.string(),
+  senderData: senderDataSchema,
+  messageData: messageDataSchema,
+};
 
 export const outgoingStatusValues = [
-  "sent", "delivered", "read", "failed", "noAccount", "notInGroup", "yellowCard",
+  "sent",
+  "delivered",
+  "read",
+  "failed",
+  "noAccount",
+  "notInGroup",
+  "yellowCard",
 ] as const;
 export type OutgoingStatus = (typeof outgoingStatusValues)[number];
 
@@ -72,7 +83,11 @@ export const notificationSchema = z.discriminatedUnion("typeWebhook", [
       description: z.string().optional(),
     }),
   }),
-  z.object({ typeWebhook: z.literal("statusInstanceChanged"), ...common, statusInstance: z.enum(["online", "offline"]) }),
+  z.object({
+    typeWebhook: z.literal("statusInstanceChanged"),
+    ...common,
+    statusInstance: z.enum(["online", "offline"]),
+  }),
   z.object({ typeWebhook: z.literal("deviceInfo"), ...common, deviceData: z.looseObject({}) }),
   z.object({ typeWebhook: z.literal("incomingBlock"), ...common, chatId: wireChatIdSchema, chatState: z.string() }),
 ]);
@@ -89,9 +104,7 @@ export interface UnknownNotification {
 
 export type NotificationEvent = KnownNotification | UnknownNotification;
 
-export type ParseNotificationResult =
-  | { ok: true; event: NotificationEvent }
-  | { ok: false; reason: string };
+export type ParseNotificationResult = { ok: true; event: NotificationEvent } | { ok: false; reason: string };
 
 const KNOWN_TYPE_WEBHOOKS: ReadonlySet<string> = new Set(
   notificationSchema.options.map((o) => o.shape.typeWebhook.value),

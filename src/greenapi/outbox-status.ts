@@ -37,7 +37,8 @@ export function registerStatusHandler(intake: Intake, db: Db, bus: EventBus, log
       .innerJoin(chats, eq(chats.id, messages.chatId))
       .where(and(eq(chats.instanceId, instanceId), eq(messages.idMessage, idMessage)))
       .limit(2);
-    if (found.length > 1) log.warn({ instanceId, idMessage }, "status without chatId matches several messages; applied to none");
+    if (found.length > 1)
+      log.warn({ instanceId, idMessage }, "status without chatId matches several messages; applied to none");
     return found.length === 1 ? eq(messages.id, found[0]!.id) : null;
   }
 
@@ -52,7 +53,12 @@ export function registerStatusHandler(intake: Intake, db: Db, bus: EventBus, log
       const chat = db
         .select({ id: chats.id })
         .from(chats)
-        .where(and(eq(chats.instanceId, instanceId), or(eq(chats.waChatId, event.chatId), eq(chats.altWaChatId, event.chatId))));
+        .where(
+          and(
+            eq(chats.instanceId, instanceId),
+            or(eq(chats.waChatId, event.chatId), eq(chats.altWaChatId, event.chatId)),
+          ),
+        );
       target = and(inArray(messages.chatId, chat), eq(messages.idMessage, event.idMessage))!;
     }
     if (!target) return;
@@ -61,6 +67,7 @@ export function registerStatusHandler(intake: Intake, db: Db, bus: EventBus, log
       .set({ status, failReason: status === "failed" ? (event.description ?? FAILED_STATUSES[event.status]!) : null })
       .where(and(target, inArray(messages.status, BEFORE[status]! as never)))
       .returning({ id: messages.id, chatId: messages.chatId });
-    for (const row of updated) bus.publish({ name: EVENTS.messageUpdated, instanceId, data: { messageId: row.id, chatId: row.chatId, status } });
+    for (const row of updated)
+      bus.publish({ name: EVENTS.messageUpdated, instanceId, data: { messageId: row.id, chatId: row.chatId, status } });
   });
 }

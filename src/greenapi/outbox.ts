@@ -57,7 +57,10 @@ export interface Outbox {
    * Stores a text or file send (once per idempotencyKey); it then goes out in the background. With `ctx` (an intake
    * handler's) the rows are written through its transaction and the send is announced and started after its commit.
    */
-  enqueue(input: SendTextInput | SendFileInput, ctx?: Pick<HandlerContext, "db" | "defer">): Promise<{ id: number; chatId: number; created: boolean }>;
+  enqueue(
+    input: SendTextInput | SendFileInput,
+    ctx?: Pick<HandlerContext, "db" | "defer">,
+  ): Promise<{ id: number; chatId: number; created: boolean }>;
   start(): void;
   stop(): Promise<void>;
   /** Looks for due sends now (another process queued one). */
@@ -66,7 +69,15 @@ export interface Outbox {
   idle(timeoutMs?: number): Promise<boolean>;
 }
 
-type Claimed = { id: number; instanceId: number; chatId: number; text: string | null; media: MessageMedia | null; quotedIdMessage: string | null; sendStartedAt: Date | null };
+type Claimed = {
+  id: number;
+  instanceId: number;
+  chatId: number;
+  text: string | null;
+  media: MessageMedia | null;
+  quotedIdMessage: string | null;
+  sendStartedAt: Date | null;
+};
 
 export function createOutbox(opts: OutboxOptions): Outbox {
   const { db, gateway, bus, log } = opts;
@@ -87,7 +98,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     });
 
   function announce(row: { id: number; instanceId: number; chatId: number }, status: string) {
-    bus.publish({ name: EVENTS.messageUpdated, instanceId: row.instanceId, data: { messageId: row.id, chatId: row.chatId, status } });
+    bus.publish({
+      name: EVENTS.messageUpdated,
+      instanceId: row.instanceId,
+      data: { messageId: row.id, chatId: row.chatId, status },
+    });
   }
 
   async function claim(limit: number): Promise<Claimed[]> {
@@ -96,7 +111,9 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       .from(messages)
       .where(
         and(
-          eq(messages.status, "queued"), eq(messages.direction, "out"), or(isNull(messages.nextAttemptAt), lte(messages.nextAttemptAt, sql`now()`)),
+          eq(messages.status, "queued"),
+          eq(messages.direction, "out"),
+          or(isNull(messages.nextAttemptAt), lte(messages.nextAttemptAt, sql`now()`)),
           // A disabled instance's sends wait in the queue until it is enabled again.
           sql`exists (select 1 from instances i where i.id = "messages"."instance_id" and i.enabled)`,
         ),
@@ -104,13 +121,23 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       .orderBy(asc(messages.id))
       .limit(limit)
       .for("update", { skipLocked: true });
-    return db
-      .update(messages)
-      .set({ status: "sending", attempts: sql`${messages.attempts} + 1`, sendStartedAt: sql`now()` })
-      .where(inArray(messages.id, due))
-      .returning({ id: messages.id, instanceId: messages.instanceId, chatId: messages.chatId, text: messages.text, media: messages.media, quotedIdMessage: messages.quotedIdMessage, sendStartedAt: messages.sendStartedAt })
-      // RETURNING follows the table's physical order, not the id: sends go out oldest first.
-      .then((rows) => rows.sort((a, b) => a.id - b.id));
+    return (
+      db
+        .update(messages)
+        .set({ status: "sending", attempts: sql`${messages.attempts} + 1`, sendStartedAt: sql`now()` })
+        .where(inArray(messages.id, due))
+        .returning({
+          id: messages.id,
+          instanceId: messages.instanceId,
+          chatId: messages.chatId,
+          text: messages.text,
+          media: messages.media,
+          quotedIdMessage: messages.quotedIdMessage,
+          sendStartedAt: messages.sendStartedAt,
+        })
+        // RETURNING follows the table's physical order, not the id: sends go out oldest first.
+        .then((rows) => rows.sort((a, b) => a.id - b.id))
+    );
   }
 
   async function markAccepted(row: Claimed, idMessage: string, status: (typeof PROGRESS)[number] = "accepted") {
@@ -133,7 +160,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     };
     const { twins, other } = await db.transaction(async (tx) => {
       // The send first (the ingest, linking an echo to it, locks it first too).
-      const [send] = await tx.select({ idMessage: messages.idMessage, status: messages.status, raw: messages.raw }).from(messages).where(eq(messages.id, row.id)).for("update");
+      const [send] = await tx
+        .select({ idMessage: messages.idMessage, status: messages.status, raw: messages.raw })
+        .from(messages)
+        .where(eq(messages.id, row.id))
+        .for("update");
       // The ingest took an echo for this send's (src/inbox/echoes.ts) and Green-API now names another message: that
       // echo was a message of its own (another API client sent the same text meanwhile) and is stored as one below.
       const mistaken = send?.idMessage != null && send.idMessage !== idMessage ? send.idMessage : null;
@@ -144,19 +175,34 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         .returning({ id: messages.id, raw: messages.raw, status: messages.status });
       for (const twin of removed) later(twin.status);
       const raw = removed.find((t) => t.raw)?.raw ?? (mistaken ? null : undefined);
-      await tx.update(messages).set({ idMessage, status, failReason: null, nextAttemptAt: null, ...(raw !== undefined ? { raw } : {}) }).where(eq(messages.id, row.id));
+      await tx
+        .update(messages)
+        .set({ idMessage, status, failReason: null, nextAttemptAt: null, ...(raw !== undefined ? { raw } : {}) })
+        .where(eq(messages.id, row.id));
       if (!mistaken) return { twins: removed, other: null };
-      const [copy] = await queryRows<{ id: string | number }>(tx, sql`
+      const [copy] = await queryRows<{ id: string | number }>(
+        tx,
+        sql`
         insert into messages (instance_id, chat_id, id_message, direction, via, type, text, media, raw, sent_at, status)
         select instance_id, chat_id, ${mistaken}, 'out', 'api', type, text, media, ${send!.raw === null ? null : JSON.stringify(send!.raw)}::jsonb, now(), ${send!.status}
         from messages where id = ${row.id}
-        returning id`);
+        returning id`,
+      );
       return { twins: removed, other: Number(copy!.id) };
     });
     for (const twin of twins) {
-      bus.publish({ name: EVENTS.messageUpdated, instanceId: row.instanceId, data: { messageId: twin.id, chatId: row.chatId, change: "merged", mergedInto: row.id } });
+      bus.publish({
+        name: EVENTS.messageUpdated,
+        instanceId: row.instanceId,
+        data: { messageId: twin.id, chatId: row.chatId, change: "merged", mergedInto: row.id },
+      });
     }
-    if (other !== null) bus.publish({ name: EVENTS.messageCreated, instanceId: row.instanceId, data: { messageId: other, chatId: row.chatId } });
+    if (other !== null)
+      bus.publish({
+        name: EVENTS.messageCreated,
+        instanceId: row.instanceId,
+        data: { messageId: other, chatId: row.chatId },
+      });
     announce(row, status);
   }
 
@@ -185,24 +231,44 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       let result: { idMessage: string };
       if (row.media?.sha256) {
         const file = row.media;
-        if ((row.text ?? "").length > MAX_CAPTION) return await fail(row, `a caption can have at most ${MAX_CAPTION} characters`);
+        if ((row.text ?? "").length > MAX_CAPTION)
+          return await fail(row, `a caption can have at most ${MAX_CAPTION} characters`);
         const blob = await opts.readFile(file.sha256!);
         if (!blob) return await fail(row, "the file is no longer stored");
         const fileName = file.fileName ?? "file";
         const caption = row.text ? { caption: row.text } : {};
-        result = await gateway.call(instance, "sendFileByUpload", "reply", (client) => client.sendFileByUpload({ chatId: waChatId, file: blob, fileName, ...caption, ...quoted }), { maxAttempts: 1 });
+        result = await gateway.call(
+          instance,
+          "sendFileByUpload",
+          "reply",
+          (client) => client.sendFileByUpload({ chatId: waChatId, file: blob, fileName, ...caption, ...quoted }),
+          { maxAttempts: 1 },
+        );
       } else {
         if (!row.text) return await fail(row, "nothing to send");
-        result = await gateway.call(instance, "sendMessage", "reply", (client) => client.sendMessage({ chatId: waChatId, message: row.text!, ...quoted }), { maxAttempts: 1 });
+        result = await gateway.call(
+          instance,
+          "sendMessage",
+          "reply",
+          (client) => client.sendMessage({ chatId: waChatId, message: row.text!, ...quoted }),
+          { maxAttempts: 1 },
+        );
       }
       await markAccepted(row, result.idMessage);
     } catch (err) {
       if (err instanceof SchedulerStoppedError) return await requeue(row, 0);
       if (err instanceof GreenApiError && err.kind === "rateLimited") return await requeue(row, 1000);
-      if (err instanceof GreenApiError && !err.retryable && err.kind !== "invalidResponse") return await fail(row, err.reason);
+      if (err instanceof GreenApiError && !err.retryable && err.kind !== "invalidResponse")
+        return await fail(row, err.reason);
       // No clear answer: Green-API may or may not have queued it. The reconciler decides from the journal.
-      log.warn({ messageId: row.id, err: err instanceof GreenApiError ? err.message : String(err) }, "send outcome unknown; will reconcile");
-      await db.update(messages).set({ failReason: "no answer from Green-API yet; checking" }).where(and(eq(messages.id, row.id), eq(messages.status, "sending")));
+      log.warn(
+        { messageId: row.id, err: err instanceof GreenApiError ? err.message : String(err) },
+        "send outcome unknown; will reconcile",
+      );
+      await db
+        .update(messages)
+        .set({ failReason: "no answer from Green-API yet; checking" })
+        .where(and(eq(messages.id, row.id), eq(messages.status, "sending")));
     } finally {
       inFlight.delete(row.id);
       kick();
@@ -212,9 +278,13 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   async function sendLoop() {
     while (running) {
       const room = window - inFlight.size;
-      const claimed = room > 0 ? await claim(room).catch((err) => (log.error({ err }, "outbox claim failed"), [] as Claimed[])) : [];
+      const claimed =
+        room > 0 ? await claim(room).catch((err) => (log.error({ err }, "outbox claim failed"), [] as Claimed[])) : [];
       if (claimed.length > 0) {
-        const chatRows = await db.select({ id: chats.id, waChatId: chats.waChatId }).from(chats).where(inArray(chats.id, [...new Set(claimed.map((r) => r.chatId))]));
+        const chatRows = await db
+          .select({ id: chats.id, waChatId: chats.waChatId })
+          .from(chats)
+          .where(inArray(chats.id, [...new Set(claimed.map((r) => r.chatId))]));
         const waIds = new Map(chatRows.map((c) => [c.id, c.waChatId]));
         // Loaded before any send of the batch starts: over a connection pool a later batch must not overtake this one.
         const ids = [...new Set(claimed.map((r) => r.instanceId))];
@@ -229,7 +299,16 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   /** Looks up sends whose outcome is unknown in Green-API's journal of outgoing messages. */
   async function reconcile(): Promise<void> {
     const candidates = await db
-      .select({ id: messages.id, instanceId: messages.instanceId, chatId: messages.chatId, text: messages.text, media: messages.media, quotedIdMessage: messages.quotedIdMessage, sendStartedAt: messages.sendStartedAt, waChatId: chats.waChatId })
+      .select({
+        id: messages.id,
+        instanceId: messages.instanceId,
+        chatId: messages.chatId,
+        text: messages.text,
+        media: messages.media,
+        quotedIdMessage: messages.quotedIdMessage,
+        sendStartedAt: messages.sendStartedAt,
+        waChatId: chats.waChatId,
+      })
       .from(messages)
       .innerJoin(chats, eq(chats.id, messages.chatId))
       .where(and(eq(messages.status, "sending"), inFlight.size ? notInArray(messages.id, [...inFlight]) : undefined))
@@ -246,19 +325,36 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       const minutes = Math.ceil((Date.now() - oldest) / 60_000) + 2;
       let journal: JournalMessage[];
       try {
-        journal = await gateway.call(instance, "lastOutgoingMessages", "normal", (c) => c.lastOutgoingMessages(minutes));
+        journal = await gateway.call(instance, "lastOutgoingMessages", "normal", (c) =>
+          c.lastOutgoingMessages(minutes),
+        );
       } catch (err) {
         log.warn({ instanceId, err: String(err) }, "reconcile: journal unavailable");
         continue;
       }
       const known = new Set(
-        (await db.select({ idMessage: messages.idMessage }).from(messages).where(and(eq(messages.instanceId, instanceId), inArray(messages.idMessage, journal.map((j) => j.idMessage).concat("-")))))
-          .map((r) => r.idMessage),
+        (
+          await db
+            .select({ idMessage: messages.idMessage })
+            .from(messages)
+            .where(
+              and(
+                eq(messages.instanceId, instanceId),
+                inArray(messages.idMessage, journal.map((j) => j.idMessage).concat("-")),
+              ),
+            )
+        ).map((r) => r.idMessage),
       );
       for (const row of rows) {
         const startedAt = row.sendStartedAt?.getTime() ?? 0;
         const match = journal.find(
-          (j) => j.type === "outgoing" && j.sendByApi && j.chatId === row.waChatId && !known.has(j.idMessage) && j.timestamp * 1000 >= startedAt - 60_000 && sameContent(j, row),
+          (j) =>
+            j.type === "outgoing" &&
+            j.sendByApi &&
+            j.chatId === row.waChatId &&
+            !known.has(j.idMessage) &&
+            j.timestamp * 1000 >= startedAt - 60_000 &&
+            sameContent(j, row),
         );
         if (match) {
           known.add(match.idMessage);
@@ -302,7 +398,9 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       const [chat] = await db
         .insert(chats)
         .values({
-          instanceId: input.instanceId, waChatId: input.waChatId, lastMessageAt: sql`now()`,
+          instanceId: input.instanceId,
+          waChatId: input.waChatId,
+          lastMessageAt: sql`now()`,
           // A new chat belongs to the number linked now (chats.owner_wid).
           ownerWid: sql`(select nullif(i.wid, '') from instances i where i.id = ${input.instanceId})`,
         })
@@ -328,14 +426,21 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         .returning({ id: messages.id });
       if (created) {
         const announce = () => {
-          bus.publish({ name: EVENTS.messageCreated, instanceId: input.instanceId, data: { messageId: created.id, chatId: chat!.id } });
+          bus.publish({
+            name: EVENTS.messageCreated,
+            instanceId: input.instanceId,
+            data: { messageId: created.id, chatId: chat!.id },
+          });
           kick();
         };
         if (ctx) ctx.defer(announce);
         else announce();
         return { id: created.id, chatId: chat!.id, created: true };
       }
-      const [existing] = await db.select({ id: messages.id, chatId: messages.chatId }).from(messages).where(eq(messages.idempotencyKey, input.idempotencyKey));
+      const [existing] = await db
+        .select({ id: messages.id, chatId: messages.chatId })
+        .from(messages)
+        .where(eq(messages.idempotencyKey, input.idempotencyKey));
       return { id: existing!.id, chatId: existing!.chatId, created: false };
     },
 
@@ -359,7 +464,10 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     async idle(timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
-        const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(messages).where(inArray(messages.status, ["queued", "sending"]));
+        const [row] = await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(messages)
+          .where(inArray(messages.status, ["queued", "sending"]));
         if ((row?.n ?? 0) === 0 && inFlight.size === 0) return true;
         await new Promise((r) => setTimeout(r, 50));
       }

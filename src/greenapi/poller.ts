@@ -33,13 +33,21 @@ export function createPoller(opts: PollerOptions): Poller {
     let reported = false;
     while (!state.stopped) {
       try {
-        const received = await opts.gateway.call(instance, "receiveNotification", "normal", (c) => c.receiveNotification(opts.timeoutSeconds), { maxAttempts: 1 });
+        const received = await opts.gateway.call(
+          instance,
+          "receiveNotification",
+          "normal",
+          (c) => c.receiveNotification(opts.timeoutSeconds),
+          { maxAttempts: 1 },
+        );
         if (state.stopped) break;
         if (received) {
           // Acknowledged only once safely in the journal: processed from there, or kept in quarantine when it cannot be
           // read (polled bodies are never refused: the queue is this instance's own).
           await opts.intake.accept(instance.id, instance.idInstance, received.body, "polling");
-          await opts.gateway.call(instance, "deleteNotification", "normal", (c) => c.deleteNotification(received.receiptId));
+          await opts.gateway.call(instance, "deleteNotification", "normal", (c) =>
+            c.deleteNotification(received.receiptId),
+          );
         }
         failures = 0;
         if (reported) {
@@ -63,7 +71,8 @@ export function createPoller(opts: PollerOptions): Poller {
 
   async function sleepUnless(state: { stopped: boolean }, ms: number) {
     const until = Date.now() + ms;
-    while (!state.stopped && Date.now() < until) await new Promise((r) => setTimeout(r, Math.min(200, until - Date.now())));
+    while (!state.stopped && Date.now() < until)
+      await new Promise((r) => setTimeout(r, Math.min(200, until - Date.now())));
   }
 
   const api: Poller = {

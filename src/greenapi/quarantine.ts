@@ -11,7 +11,10 @@ export const MAX_ATTEMPTS = 5;
 export const FOREIGN_REASON = "notification is for another instance";
 
 /** A received body as the intake reads it: repaired for storing, then parsed (`ok:false` with the reason otherwise). */
-export type Reading = Sanitized & { foreign: boolean } & ({ ok: true; event: NotificationEvent } | { ok: false; reason: string });
+export type Reading = Sanitized & { foreign: boolean } & (
+    | { ok: true; event: NotificationEvent }
+    | { ok: false; reason: string }
+  );
 
 /** Parses a repaired body; injectable so that a replay can be tested against a relaxed schema. */
 export type ParseFn = (body: unknown) => ParseNotificationResult;
@@ -27,7 +30,12 @@ function namedInstance(body: unknown): number | undefined {
  * Reads a received body for the instance `idInstance`: sanitised (sanitize.ts, `receivedAt` standing in for impossible
  * timestamps), parsed, and `foreign` when it names another instance (then it is not ok either).
  */
-export function readNotification(received: unknown, receivedAt: Date, idInstance: number, parse: ParseFn = parseNotification): Reading {
+export function readNotification(
+  received: unknown,
+  receivedAt: Date,
+  idInstance: number,
+  parse: ParseFn = parseNotification,
+): Reading {
   const sanitized = sanitizeNotification(received, receivedAt);
   const named = namedInstance(sanitized.body);
   const foreign = named !== undefined && named !== idInstance;
@@ -38,7 +46,10 @@ export function readNotification(received: unknown, receivedAt: Date, idInstance
 
 /** The journal's typeWebhook column for a body: its event's type, else its own typeWebhook string, else "invalid". */
 export function typeLabel(reading: Reading): string {
-  if (reading.ok) return reading.event.typeWebhook === "unknown" ? reading.event.originalTypeWebhook.slice(0, 100) : reading.event.typeWebhook;
+  if (reading.ok)
+    return reading.event.typeWebhook === "unknown"
+      ? reading.event.originalTypeWebhook.slice(0, 100)
+      : reading.event.typeWebhook;
   const type = (reading.body as { typeWebhook?: unknown } | null)?.typeWebhook;
   return typeof type === "string" && type !== "" ? type.slice(0, 100) : "invalid";
 }
@@ -52,12 +63,21 @@ export interface QuarantinedRow {
 }
 
 /** How many of an instance's notifications are quarantined, and the newest `limit` of them. */
-export async function quarantineOf(db: Db, instanceId: number, limit = 50): Promise<{ total: number; rows: QuarantinedRow[] }> {
+export async function quarantineOf(
+  db: Db,
+  instanceId: number,
+  limit = 50,
+): Promise<{ total: number; rows: QuarantinedRow[] }> {
   const where = and(eq(notifications.instanceId, instanceId), isNotNull(notifications.quarantinedAt));
   const [total, rows] = await Promise.all([
     db.select({ n: count() }).from(notifications).where(where),
     db
-      .select({ id: notifications.id, receivedAt: notifications.receivedAt, typeWebhook: notifications.typeWebhook, reason: notifications.error })
+      .select({
+        id: notifications.id,
+        receivedAt: notifications.receivedAt,
+        typeWebhook: notifications.typeWebhook,
+        reason: notifications.error,
+      })
       .from(notifications)
       .where(where)
       .orderBy(desc(notifications.id))

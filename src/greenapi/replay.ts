@@ -29,39 +29,72 @@ const PAGE = 500;
  * was repaired), repaired and parsed with the current code (`parse`: tests relax it), and processes those that now read;
  * they leave the quarantine when processed, the rest stay with the new reason. Runs in the calling process.
  */
-export async function replayQuarantined(deps: ReplayDeps, opts: { instanceId?: number; parse?: ParseFn } = {}): Promise<ReplayResult> {
+export async function replayQuarantined(
+  deps: ReplayDeps,
+  opts: { instanceId?: number; parse?: ParseFn } = {},
+): Promise<ReplayResult> {
   const { db, intake, log } = deps;
   const result: ReplayResult = { replayed: 0, stored: 0, quarantined: 0 };
   for (let after = 0; ; ) {
     const rows = await db
       .select({
-        id: notifications.id, instanceId: notifications.instanceId, body: notifications.body, original: notifications.original,
-        receivedAt: notifications.receivedAt, idInstance: instances.idInstance,
+        id: notifications.id,
+        instanceId: notifications.instanceId,
+        body: notifications.body,
+        original: notifications.original,
+        receivedAt: notifications.receivedAt,
+        idInstance: instances.idInstance,
       })
       .from(notifications)
       .innerJoin(instances, eq(instances.id, notifications.instanceId))
-      .where(and(isNotNull(notifications.quarantinedAt), gt(notifications.id, after), opts.instanceId === undefined ? undefined : eq(notifications.instanceId, opts.instanceId)))
+      .where(
+        and(
+          isNotNull(notifications.quarantinedAt),
+          gt(notifications.id, after),
+          opts.instanceId === undefined ? undefined : eq(notifications.instanceId, opts.instanceId),
+        ),
+      )
       .orderBy(asc(notifications.id))
       .limit(PAGE);
     if (rows.length === 0) break;
     after = rows.at(-1)!.id;
     const readable: ReprocessItem[] = [];
     for (const row of rows) {
-      const reading = readNotification(row.original === null ? row.body : JSON.parse(row.original), row.receivedAt, row.idInstance, opts.parse);
+      const reading = readNotification(
+        row.original === null ? row.body : JSON.parse(row.original),
+        row.receivedAt,
+        row.idInstance,
+        opts.parse,
+      );
       if (!reading.ok) {
-        await db.update(notifications).set({ error: reading.reason.slice(0, 500) }).where(eq(notifications.id, row.id));
+        await db
+          .update(notifications)
+          .set({ error: reading.reason.slice(0, 500) })
+          .where(eq(notifications.id, row.id));
         continue;
       }
       // Still quarantined while it is processed (no other process's sweep takes it meanwhile); processing clears it.
       await db
         .update(notifications)
-        .set({ body: sql`${JSON.stringify(reading.body)}::jsonb`, typeWebhook: typeLabel(reading), original: reading.original, attempts: 0, error: null })
+        .set({
+          body: sql`${JSON.stringify(reading.body)}::jsonb`,
+          typeWebhook: typeLabel(reading),
+          original: reading.original,
+          attempts: 0,
+          error: null,
+        })
         .where(eq(notifications.id, row.id));
       readable.push({ id: row.id, instanceId: row.instanceId, body: reading.body, event: reading.event });
     }
     await intake.reprocess(readable);
     const ids = readable.map((r) => r.id);
-    const [done] = ids.length === 0 ? [{ n: 0 }] : await db.select({ n: sql<number>`count(*)::int` }).from(notifications).where(and(inArray(notifications.id, ids), isNotNull(notifications.processedAt)));
+    const [done] =
+      ids.length === 0
+        ? [{ n: 0 }]
+        : await db
+            .select({ n: sql<number>`count(*)::int` })
+            .from(notifications)
+            .where(and(inArray(notifications.id, ids), isNotNull(notifications.processedAt)));
     result.replayed += rows.length;
     result.stored += done?.n ?? 0;
   }

@@ -27,17 +27,37 @@ describe("sanitizeTimestamp", () => {
 
 describe("sanitizeNotification", () => {
   const cases: Array<[string, unknown, unknown, Change[]]> = [
-    ["a clean body is left alone", { typeWebhook: "x", timestamp: 1764000000, a: ["b"] }, { typeWebhook: "x", timestamp: 1764000000, a: ["b"] }, []],
+    [
+      "a clean body is left alone",
+      { typeWebhook: "x", timestamp: 1764000000, a: ["b"] },
+      { typeWebhook: "x", timestamp: 1764000000, a: ["b"] },
+      [],
+    ],
     ["NUL in a nested text", { m: { text: "a\u0000b" } }, { m: { text: "ab" } }, ["nul"]],
     ["NUL in a key", { ["na\u0000me"]: "x" }, { name: "x" }, ["nul"]],
     ["NUL in an array item", { list: ["ok", "\u0000"] }, { list: ["ok", ""] }, ["nul"]],
     ["a lone high surrogate", { name: "A\uD83D!" }, { name: "A!" }, ["surrogate"]],
     ["a lone low surrogate", { name: "\uDE00B" }, { name: "B" }, ["surrogate"]],
     ["an emoji (a surrogate pair) stays", { name: "\uD83D\uDE00 Ann" }, { name: "\uD83D\uDE00 Ann" }, []],
-    ["both, and a millisecond timestamp", { t: "\u0000\uD800", timestamp: 1764000000500 }, { t: "", timestamp: 1764000000 }, ["nul", "surrogate", "timestamp-ms"]],
-    ["a notification without a timestamp gets the time of receipt", { typeWebhook: "x" }, { typeWebhook: "x", timestamp: RECEIPT_S }, ["timestamp-replaced"]],
+    [
+      "both, and a millisecond timestamp",
+      { t: "\u0000\uD800", timestamp: 1764000000500 },
+      { t: "", timestamp: 1764000000 },
+      ["nul", "surrogate", "timestamp-ms"],
+    ],
+    [
+      "a notification without a timestamp gets the time of receipt",
+      { typeWebhook: "x" },
+      { typeWebhook: "x", timestamp: RECEIPT_S },
+      ["timestamp-replaced"],
+    ],
     ["anything else without a timestamp gets none", { idMessage: "x" }, { idMessage: "x" }, []],
-    ["only the top-level timestamp is repaired", { timestamp: 0, inner: { timestamp: -1 } }, { timestamp: RECEIPT_S, inner: { timestamp: -1 } }, ["timestamp-replaced"]],
+    [
+      "only the top-level timestamp is repaired",
+      { timestamp: 0, inner: { timestamp: -1 } },
+      { timestamp: RECEIPT_S, inner: { timestamp: -1 } },
+      ["timestamp-replaced"],
+    ],
     ["not an object", "\u0000x", "x", ["nul"]],
     ["null", null, null, []],
   ];

@@ -92,12 +92,19 @@ export function sanitizeNotification(body: unknown, receivedAt: Date): Sanitized
   const changes = new Set<Change>();
   let clean = cleanValue(body, changes);
   // A notification without a timestamp (real quotaExceeded bodies have none) gets the time of receipt, like a bad one.
-  if (clean !== null && typeof clean === "object" && !Array.isArray(clean) && ("timestamp" in clean || "typeWebhook" in clean)) {
+  if (
+    clean !== null &&
+    typeof clean === "object" &&
+    !Array.isArray(clean) &&
+    ("timestamp" in clean || "typeWebhook" in clean)
+  ) {
     const { value, change } = sanitizeTimestamp((clean as { timestamp: unknown }).timestamp, receivedAt);
     if (change) {
       changes.add(change);
       clean = { ...clean, timestamp: value };
     }
   }
-  return changes.size === 0 ? { body, changes: [], original: null } : { body: clean, changes: [...changes], original: JSON.stringify(body) };
+  return changes.size === 0
+    ? { body, changes: [], original: null }
+    : { body: clean, changes: [...changes], original: JSON.stringify(body) };
 }

@@ -39,8 +39,15 @@ export function fakeClock() {
 export function schedulerOnFakeClock(extra: SchedulerOptions = {}, rps: Record<string, number> = {}) {
   const clock = fakeClock();
   const scheduler = createScheduler({
-    now: clock.now, timers: clock.timers, safetyMarginMs: 40, toleranceMs: 10, random: () => 1,
-    retryBaseMs: 100, retryCapMs: 1000, rpsFor: (m) => rps[m] ?? 1, ...extra,
+    now: clock.now,
+    timers: clock.timers,
+    safetyMarginMs: 40,
+    toleranceMs: 10,
+    random: () => 1,
+    retryBaseMs: 100,
+    retryCapMs: 1000,
+    rpsFor: (m) => rps[m] ?? 1,
+    ...extra,
   });
   return { clock, scheduler };
 }

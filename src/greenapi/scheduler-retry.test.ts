@@ -20,7 +20,11 @@ describe("failures", () => {
     await clock.advance(3000);
     expect(await a).toBe("a-ok");
     await b;
-    expect(calls).toEqual([["a", 0], ["a", 1000], ["b", 1094]]);
+    expect(calls).toEqual([
+      ["a", 0],
+      ["a", 1000],
+      ["b", 1094],
+    ]);
     const [stats] = scheduler.stats();
     expect(stats).toMatchObject({ rateLimited: 1, retries: 1, sent: 3, succeeded: 2, failed: 0 });
   });
@@ -71,10 +75,18 @@ describe("failures", () => {
   test("per-call maxAttempts 1 never repeats", async () => {
     const { clock, scheduler } = setup({}, { m: 100 });
     let n = 0;
-    const result = scheduler.schedule("i1", "m", "reply", async () => {
-      n++;
-      throw apiError("network", null);
-    }, { maxAttempts: 1 }).catch((e: unknown) => e);
+    const result = scheduler
+      .schedule(
+        "i1",
+        "m",
+        "reply",
+        async () => {
+          n++;
+          throw apiError("network", null);
+        },
+        { maxAttempts: 1 },
+      )
+      .catch((e: unknown) => e);
     await clock.advance(5000);
     expect(await result).toBeInstanceOf(GreenApiError);
     expect(n).toBe(1);
@@ -82,18 +94,29 @@ describe("failures", () => {
 
   test("400, 401, 466, invalid responses and foreign errors fail at once", async () => {
     const { clock, scheduler } = setup({}, { m: 100 });
-    const kinds: Array<[GreenApiErrorKind, number]> = [["badRequest", 400], ["unauthorized", 401], ["quotaExceeded", 466], ["invalidResponse", 200], ["notFound", 404]];
+    const kinds: Array<[GreenApiErrorKind, number]> = [
+      ["badRequest", 400],
+      ["unauthorized", 401],
+      ["quotaExceeded", 466],
+      ["invalidResponse", 200],
+      ["notFound", 404],
+    ];
     let calls = 0;
     const results = [...kinds.map(([k, s]) => apiError(k, s)), new Error("boom")].map((err) =>
-      scheduler.schedule("i1", "m", "normal", async () => {
-        calls++;
-        throw err;
-      }).catch((e: unknown) => e),
+      scheduler
+        .schedule("i1", "m", "normal", async () => {
+          calls++;
+          throw err;
+        })
+        .catch((e: unknown) => e),
     );
     await clock.advance(1000);
     const errs = await Promise.all(results);
     expect(calls).toBe(6);
-    expect(errs.map((e) => (e instanceof GreenApiError ? e.kind : (e as Error).message))).toEqual([...kinds.map(([k]) => k), "boom"]);
+    expect(errs.map((e) => (e instanceof GreenApiError ? e.kind : (e as Error).message))).toEqual([
+      ...kinds.map(([k]) => k),
+      "boom",
+    ]);
     expect(scheduler.stats()[0]).toMatchObject({ retries: 0, failed: 6 });
   });
 });

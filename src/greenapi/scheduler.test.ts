@@ -7,7 +7,9 @@ describe("pacing", () => {
   test("10 rps: one token per (1000+margin)/rps ms, catching up at most `tolerance` early", async () => {
     const { clock, scheduler } = setup({}, { m: 10 });
     const times: number[] = [];
-    const done = Array.from({ length: 5 }, () => scheduler.schedule("i1", "m", "normal", async () => times.push(clock.now())));
+    const done = Array.from({ length: 5 }, () =>
+      scheduler.schedule("i1", "m", "normal", async () => times.push(clock.now())),
+    );
     await clock.advance(1000);
     await Promise.all(done);
     expect(times).toEqual([0, 94, 198, 302, 406]);
@@ -16,7 +18,8 @@ describe("pacing", () => {
   test("1 rps: never two calls inside any 1-second window", async () => {
     const { clock, scheduler } = setup();
     const times: number[] = [];
-    for (let i = 0; i < 4; i++) void scheduler.schedule("i1", "getStateInstance", "normal", async () => times.push(clock.now()));
+    for (let i = 0; i < 4; i++)
+      void scheduler.schedule("i1", "getStateInstance", "normal", async () => times.push(clock.now()));
     await clock.advance(5000);
     expect(times).toEqual([0, 1030, 2070, 3110]);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThan(1000);
@@ -79,13 +82,33 @@ describe("stats and stop", () => {
     void scheduler.schedule("i1", "m", "normal", () => new Promise<void>((r) => (release = r)));
     void scheduler.schedule("i1", "m", "normal", async () => null);
     await clock.advance(10);
-    expect(scheduler.stats()).toEqual([{
-      instanceKey: "i1", method: "m", rps: 1, queued: 1, retrying: 0, inFlight: 1, sent: 1, succeeded: 0, failed: 0,
-      retries: 0, rateLimited: 0, avgWaitMs: 0, maxWaitMs: 0,
-    }]);
+    expect(scheduler.stats()).toEqual([
+      {
+        instanceKey: "i1",
+        method: "m",
+        rps: 1,
+        queued: 1,
+        retrying: 0,
+        inFlight: 1,
+        sent: 1,
+        succeeded: 0,
+        failed: 0,
+        retries: 0,
+        rateLimited: 0,
+        avgWaitMs: 0,
+        maxWaitMs: 0,
+      },
+    ]);
     release();
     await clock.advance(2000);
-    expect(scheduler.stats()[0]).toMatchObject({ queued: 0, inFlight: 0, sent: 2, succeeded: 2, avgWaitMs: 515, maxWaitMs: 1030 });
+    expect(scheduler.stats()[0]).toMatchObject({
+      queued: 0,
+      inFlight: 0,
+      sent: 2,
+      succeeded: 2,
+      avgWaitMs: 515,
+      maxWaitMs: 1030,
+    });
   });
 
   test("stop rejects queued and backing-off work, lets in-flight work finish, and refuses new work", async () => {
@@ -93,9 +116,11 @@ describe("stats and stop", () => {
     let release!: (v: string) => void;
     const inFlight = scheduler.schedule("i1", "m", "normal", () => new Promise<string>((r) => (release = r)));
     const queued = scheduler.schedule("i1", "m", "normal", async () => "never").catch((e: unknown) => e);
-    const backingOff = scheduler.schedule("i2", "m", "normal", async () => {
-      throw apiError("server", 500);
-    }).catch((e: unknown) => e);
+    const backingOff = scheduler
+      .schedule("i2", "m", "normal", async () => {
+        throw apiError("server", 500);
+      })
+      .catch((e: unknown) => e);
     await clock.advance(10);
     expect(scheduler.stats().find((s) => s.instanceKey === "i2")?.retrying).toBe(1);
     scheduler.stop();
@@ -104,14 +129,20 @@ describe("stats and stop", () => {
     expect(clock.pending.size).toBe(0);
     release("done");
     expect(await inFlight).toBe("done");
-    expect(await scheduler.schedule("i1", "m", "reply", async () => 1).catch((e: unknown) => e)).toBeInstanceOf(SchedulerStoppedError);
+    expect(await scheduler.schedule("i1", "m", "reply", async () => 1).catch((e: unknown) => e)).toBeInstanceOf(
+      SchedulerStoppedError,
+    );
   });
 });
 
 test("real timers: 50 rps paces 12 calls ≈ 20.8 ms apart", async () => {
   const scheduler = createScheduler();
   const times: number[] = [];
-  await Promise.all(Array.from({ length: 12 }, () => scheduler.schedule("i", "sendMessage", "normal", async () => times.push(performance.now()))));
+  await Promise.all(
+    Array.from({ length: 12 }, () =>
+      scheduler.schedule("i", "sendMessage", "normal", async () => times.push(performance.now())),
+    ),
+  );
   // From the 2nd call on: the 1st fn runs only after this loop has scheduled the other 11 synchronously.
   const span = times[11]! - times[1]!;
   expect(span).toBeGreaterThanOrEqual(10 * 20.8 - 10 - 1);

@@ -70,7 +70,13 @@ export interface BucketStats {
 
 export interface Scheduler {
   /** Runs `fn` when the (instanceKey, method) bucket has a token, retrying per the policy above. */
-  schedule<T>(instanceKey: string, method: string, priority: Priority, fn: () => Promise<T>, options?: ScheduleOptions): Promise<T>;
+  schedule<T>(
+    instanceKey: string,
+    method: string,
+    priority: Priority,
+    fn: () => Promise<T>,
+    options?: ScheduleOptions,
+  ): Promise<T>;
   /** Feed `X-RateLimit-Remaining` here (client `onRateLimit`); 0 empties the bucket. */
   observeRateLimit(instanceKey: string, method: string, remaining: number): void;
   stats(): BucketStats[];
@@ -148,9 +154,24 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
       const rps = rpsFor(method);
       const intervalMs = (1000 + margin) / rps;
       b = {
-        instanceKey, method, rps, intervalMs, tat: options.holdAtStart ? startedAt + intervalMs : -Infinity, pausedUntil: -Infinity,
-        queues: { reply: [], normal: [], background: [] }, backoffs: new Map(), timer: null,
-        inFlight: 0, sent: 0, succeeded: 0, failed: 0, retries: 0, rateLimited: 0, waitTotal: 0, waitCount: 0, waitMax: 0,
+        instanceKey,
+        method,
+        rps,
+        intervalMs,
+        tat: options.holdAtStart ? startedAt + intervalMs : -Infinity,
+        pausedUntil: -Infinity,
+        queues: { reply: [], normal: [], background: [] },
+        backoffs: new Map(),
+        timer: null,
+        inFlight: 0,
+        sent: 0,
+        succeeded: 0,
+        failed: 0,
+        retries: 0,
+        rateLimited: 0,
+        waitTotal: 0,
+        waitCount: 0,
+        waitMax: 0,
       };
       buckets.set(key, b);
     }
@@ -214,7 +235,10 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
     if (apiErr?.rateLimitRemaining === 0) emptyBucket(b);
     // A 429 was refused before anything ran, so it is waited out even past maxAttempts (which guards ambiguous failures
     // such as a send whose answer was lost), up to RATE_LIMITED_EXTRA more tries.
-    const spent = apiErr?.kind === "rateLimited" ? job.attempts >= job.maxAttempts + RATE_LIMITED_EXTRA : job.attempts >= job.maxAttempts;
+    const spent =
+      apiErr?.kind === "rateLimited"
+        ? job.attempts >= job.maxAttempts + RATE_LIMITED_EXTRA
+        : job.attempts >= job.maxAttempts;
     if (!apiErr?.retryable || stopped || spent) {
       b.failed++;
       job.reject(err);
@@ -224,16 +248,31 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
     if (apiErr.kind === "rateLimited") {
       b.rateLimited++;
       b.pausedUntil = Math.max(b.pausedUntil, now() + pauseMs);
-      options.log?.debug({ instanceKey: b.instanceKey, method: b.method, attempt: job.attempts }, "green-api 429, bucket paused");
+      options.log?.debug(
+        { instanceKey: b.instanceKey, method: b.method, attempt: job.attempts },
+        "green-api 429, bucket paused",
+      );
       requeue(b, job);
       return;
     }
     const delay = Math.min(retryCap, retryBase * 2 ** (job.attempts - 1)) * (0.5 + random() * 0.5);
-    options.log?.debug({ instanceKey: b.instanceKey, method: b.method, attempt: job.attempts, kind: apiErr.kind, delay: Math.round(delay) }, "green-api retry");
-    b.backoffs.set(job, timers.setTimeout(() => {
-      b.backoffs.delete(job);
-      requeue(b, job);
-    }, delay));
+    options.log?.debug(
+      {
+        instanceKey: b.instanceKey,
+        method: b.method,
+        attempt: job.attempts,
+        kind: apiErr.kind,
+        delay: Math.round(delay),
+      },
+      "green-api retry",
+    );
+    b.backoffs.set(
+      job,
+      timers.setTimeout(() => {
+        b.backoffs.delete(job);
+        requeue(b, job);
+      }, delay),
+    );
   }
 
   /** Puts a retried job back at its original place (FIFO by first schedule) in its priority queue. */
@@ -249,13 +288,25 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
   }
 
   return {
-    schedule<T>(instanceKey: string, method: string, priority: Priority, fn: () => Promise<T>, opts: ScheduleOptions = {}): Promise<T> {
+    schedule<T>(
+      instanceKey: string,
+      method: string,
+      priority: Priority,
+      fn: () => Promise<T>,
+      opts: ScheduleOptions = {},
+    ): Promise<T> {
       if (stopped) return Promise.reject(new SchedulerStoppedError());
       const b = bucketFor(instanceKey, method);
       return new Promise<T>((resolve, reject) => {
         b.queues[priority].push({
-          seq: seq++, priority, fn, reject, resolve: resolve as (v: unknown) => void,
-          enqueuedAt: now(), attempts: 0, maxAttempts: opts.maxAttempts ?? maxAttempts,
+          seq: seq++,
+          priority,
+          fn,
+          reject,
+          resolve: resolve as (v: unknown) => void,
+          enqueuedAt: now(),
+          attempts: 0,
+          maxAttempts: opts.maxAttempts ?? maxAttempts,
         });
         pump(b);
       });

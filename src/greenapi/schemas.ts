@@ -22,7 +22,13 @@ export const wireChatIdSchema = z.string().transform((raw, ctx) => {
 
 /** Every documented instance state (older `sleepMode` and newer `suspended` included). */
 export const stateInstanceSchema = z.enum([
-  "notAuthorized", "authorized", "blocked", "sleepMode", "starting", "yellowCard", "suspended",
+  "notAuthorized",
+  "authorized",
+  "blocked",
+  "sleepMode",
+  "starting",
+  "yellowCard",
+  "suspended",
 ]);
 export type StateInstance = z.infer<typeof stateInstanceSchema>;
 
@@ -41,50 +47,54 @@ export const instanceDataSchema = z.object({
 export const stateInstanceResponseSchema = z.object({ stateInstance: stateInstanceSchema }).nullable();
 
 /** Writable settings accepted by setSettings (any non-empty subset). */
-export const settingsUpdateSchema = z.object({
-  webhookUrl: z.string(),
-  webhookUrlToken: z.string(),
-  delaySendMessagesMilliseconds: z.number().int().nonnegative(),
-  markIncomingMessagesReaded: yesNoSchema,
-  markIncomingMessagesReadedOnReply: yesNoSchema,
-  outgoingWebhook: yesNoSchema,
-  outgoingMessageWebhook: yesNoSchema,
-  outgoingAPIMessageWebhook: yesNoSchema,
-  incomingWebhook: yesNoSchema,
-  stateWebhook: yesNoSchema,
-  keepOnlineStatus: yesNoSchema,
-  pollMessageWebhook: yesNoSchema,
-  incomingBlockWebhook: yesNoSchema,
-  incomingCallWebhook: yesNoSchema,
-  outgoingCallWebhook: yesNoSchema,
-  editedMessageWebhook: yesNoSchema,
-  deletedMessageWebhook: yesNoSchema,
-  enableLidMode: yesNoSchema,
-}).partial();
+export const settingsUpdateSchema = z
+  .object({
+    webhookUrl: z.string(),
+    webhookUrlToken: z.string(),
+    delaySendMessagesMilliseconds: z.number().int().nonnegative(),
+    markIncomingMessagesReaded: yesNoSchema,
+    markIncomingMessagesReadedOnReply: yesNoSchema,
+    outgoingWebhook: yesNoSchema,
+    outgoingMessageWebhook: yesNoSchema,
+    outgoingAPIMessageWebhook: yesNoSchema,
+    incomingWebhook: yesNoSchema,
+    stateWebhook: yesNoSchema,
+    keepOnlineStatus: yesNoSchema,
+    pollMessageWebhook: yesNoSchema,
+    incomingBlockWebhook: yesNoSchema,
+    incomingCallWebhook: yesNoSchema,
+    outgoingCallWebhook: yesNoSchema,
+    editedMessageWebhook: yesNoSchema,
+    deletedMessageWebhook: yesNoSchema,
+    enableLidMode: yesNoSchema,
+  })
+  .partial();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 
 /** getSettings: flat object; deprecated and newer keys are optional. */
-export const settingsSchema = settingsUpdateSchema.required({
-  webhookUrl: true,
-  webhookUrlToken: true,
-  delaySendMessagesMilliseconds: true,
-  markIncomingMessagesReaded: true,
-  markIncomingMessagesReadedOnReply: true,
-  outgoingWebhook: true,
-  outgoingMessageWebhook: true,
-  outgoingAPIMessageWebhook: true,
-  incomingWebhook: true,
-  stateWebhook: true,
-}).extend({
-  wid: z.string(),
-  countryInstance: z.string().optional(),
-  typeAccount: z.string().optional(),
-  sharedSession: yesNoSchema.optional(),
-  proxyInstance: z.string().optional(),
-  deviceWebhook: yesNoSchema.optional(),
-  statusInstanceWebhook: yesNoSchema.optional(),
-  enableMessagesHistory: yesNoSchema.optional(),
-});
+export const settingsSchema = settingsUpdateSchema
+  .required({
+    webhookUrl: true,
+    webhookUrlToken: true,
+    delaySendMessagesMilliseconds: true,
+    markIncomingMessagesReaded: true,
+    markIncomingMessagesReadedOnReply: true,
+    outgoingWebhook: true,
+    outgoingMessageWebhook: true,
+    outgoingAPIMessageWebhook: true,
+    incomingWebhook: true,
+    stateWebhook: true,
+  })
+  .extend({
+    wid: z.string(),
+    countryInstance: z.string().optional(),
+    typeAccount: z.string().optional(),
+    sharedSession: yesNoSchema.optional(),
+    proxyInstance: z.string().optional(),
+    deviceWebhook: yesNoSchema.optional(),
+    statusInstanceWebhook: yesNoSchema.optional(),
+    enableMessagesHistory: yesNoSchema.optional(),
+  });
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const saveSettingsResponseSchema = z.object({ saveSettings: z.boolean() });
@@ -131,7 +141,12 @@ export const deleteNotificationResponseSchema = z.object({ result: z.boolean() }
 /** getContacts: the phone's contacts and groups (may be empty for ~5 min after authorization). */
 export const contactsSchema = z.array(
   // Chat ids in their canonical form; anything else as it came (the history import takes conversation ids only).
-  z.looseObject({ id: z.string().transform((id) => normalizeChatId(id)?.id ?? id), name: z.string().optional(), contactName: z.string().optional(), type: z.string().optional() }),
+  z.looseObject({
+    id: z.string().transform((id) => normalizeChatId(id)?.id ?? id),
+    name: z.string().optional(),
+    contactName: z.string().optional(),
+    type: z.string().optional(),
+  }),
 );
 export type Contact = z.infer<typeof contactsSchema>[number];
 

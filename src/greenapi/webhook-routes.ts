@@ -45,6 +45,10 @@ export const webhookRoutes = new Hono<AppEnv>().post(
       log.info({ instanceId: instance.id, reason: result.reason }, "webhook refused");
       return c.json({ error: result.reason }, 400);
     }
-    return c.json(result.quarantined ? { ok: true, duplicate: result.duplicate, quarantined: true } : { ok: true, duplicate: result.duplicate });
+    return c.json(
+      result.quarantined
+        ? { ok: true, duplicate: result.duplicate, quarantined: true }
+        : { ok: true, duplicate: result.duplicate },
+    );
   },
 );

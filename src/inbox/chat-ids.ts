@@ -45,7 +45,8 @@ export function chatWithId(waChatId: string): SQL {
  */
 export function phoneChatOf(event: MessageNotification): string | null {
   const d = event.senderData;
-  if (event.typeWebhook !== "incomingMessageReceived" || !d.chatId.endsWith("@lid") || d.sender !== d.chatId) return null;
+  if (event.typeWebhook !== "incomingMessageReceived" || !d.chatId.endsWith("@lid") || d.sender !== d.chatId)
+    return null;
   const digits = String(d.senderPhoneNumber ?? "");
   return /^\d{7,15}$/.test(digits) ? `${digits}@c.us` : null;
 }
@@ -58,7 +59,9 @@ export function phoneChatOf(event: MessageNotification): string | null {
  */
 export async function resolveChats(db: Db, wanted: WantedChat[]): Promise<Map<string, ChatRow>> {
   const keys = new Set(wanted.map(chatKey));
-  const later = wanted.filter((w) => w.altWaChatId !== null && keys.has(chatKey({ instanceId: w.instanceId, waChatId: w.altWaChatId })));
+  const later = wanted.filter(
+    (w) => w.altWaChatId !== null && keys.has(chatKey({ instanceId: w.instanceId, waChatId: w.altWaChatId })),
+  );
   const first = later.length > 0 ? wanted.filter((w) => !later.includes(w)) : wanted;
   const found = await resolveOnce(db, first);
   if (later.length > 0) for (const [k, row] of await resolveOnce(db, later)) found.set(k, row);
@@ -68,8 +71,17 @@ export async function resolveChats(db: Db, wanted: WantedChat[]): Promise<Map<st
 async function resolveOnce(db: Db, wanted: WantedChat[]): Promise<Map<string, ChatRow>> {
   if (wanted.length === 0) return new Map();
   const rows = await queryRows<{
-    key: string; id: string | number; instance_id: number; wa_chat_id: string; alt_wa_chat_id: string | null; name: string | null; status: string; assignee_id: number | null;
-  }>(db, sql`
+    key: string;
+    id: string | number;
+    instance_id: number;
+    wa_chat_id: string;
+    alt_wa_chat_id: string | null;
+    name: string | null;
+    status: string;
+    assignee_id: number | null;
+  }>(
+    db,
+    sql`
     with x as (
       select * from jsonb_to_recordset(${jsonRows(wanted.map((w) => ({ instance_id: w.instanceId, wa_chat_id: w.waChatId, alt: w.altWaChatId, name: w.name })))})
         as x(instance_id int, wa_chat_id text, alt text, name text)),
@@ -94,11 +106,20 @@ async function resolveOnce(db: Db, wanted: WantedChat[]): Promise<Map<string, Ch
     select wa_chat_id as key, id, instance_id, wa_chat_id, alt_wa_chat_id, name, status, assignee_id from created
     union all
     select hit.key, hit.id, hit.instance_id, hit.wa_chat_id, coalesce(linked.alt_wa_chat_id, hit.alt_wa_chat_id), hit.name, hit.status, hit.assignee_id
-    from hit left join linked on linked.id = hit.id`);
+    from hit left join linked on linked.id = hit.id`,
+  );
   return new Map(
     rows.map((r) => [
       `${r.instance_id} ${r.key}`,
-      { id: Number(r.id), instanceId: r.instance_id, waChatId: r.wa_chat_id, altWaChatId: r.alt_wa_chat_id, name: r.name, status: r.status, assigneeId: r.assignee_id },
+      {
+        id: Number(r.id),
+        instanceId: r.instance_id,
+        waChatId: r.wa_chat_id,
+        altWaChatId: r.alt_wa_chat_id,
+        name: r.name,
+        status: r.status,
+        assigneeId: r.assignee_id,
+      },
     ]),
   );
 }
@@ -135,11 +156,25 @@ export async function linkStartedChat(opts: LinkOptions, chatId: number): Promis
     if (!chat || chat.altWaChatId !== null || !chat.waChatId.endsWith("@c.us")) return;
     const instance = await opts.loadInstance(chat.instanceId);
     if (!instance?.enabled) return;
-    const found = await opts.gateway.call(instance, "checkWhatsapp", "background", (c) => c.checkWhatsapp(chat.waChatId), { maxAttempts: 2 });
+    const found = await opts.gateway.call(
+      instance,
+      "checkWhatsapp",
+      "background",
+      (c) => c.checkWhatsapp(chat.waChatId),
+      { maxAttempts: 2 },
+    );
     // In LID mode the answer names the person's `@lid` as the chat to write to, with this number beside it.
-    const lid = found.existsWhatsapp && found.chatId?.endsWith("@lid") && (!found.phoneNumber || found.phoneNumber === chat.waChatId) ? found.chatId : null;
+    const lid =
+      found.existsWhatsapp &&
+      found.chatId?.endsWith("@lid") &&
+      (!found.phoneNumber || found.phoneNumber === chat.waChatId)
+        ? found.chatId
+        : null;
     if (!lid) return;
-    await opts.db.update(chats).set({ altWaChatId: lid, updatedAt: sql`now()` }).where(sql`${chats.id} = ${chatId} and ${chats.altWaChatId} is null`);
+    await opts.db
+      .update(chats)
+      .set({ altWaChatId: lid, updatedAt: sql`now()` })
+      .where(sql`${chats.id} = ${chatId} and ${chats.altWaChatId} is null`);
   } catch (err) {
     opts.log.info({ err, chatId }, "checkWhatsapp for a new chat failed; the chat stays unlinked");
   }

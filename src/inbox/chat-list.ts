@@ -19,7 +19,13 @@ export interface ChatListItem {
   lastMessageAt: Date | null;
   /** Incoming messages this user has not read, up to UNREAD_CAP. */
   unread: number;
-  last: { text: string | null; type: string; direction: "in" | "out" | "system" | "note"; mediaKind: MessageMedia["kind"] | null; deleted: boolean } | null;
+  last: {
+    text: string | null;
+    type: string;
+    direction: "in" | "out" | "system" | "note";
+    mediaKind: MessageMedia["kind"] | null;
+    deleted: boolean;
+  } | null;
   /** Text of the newest message matching the search, when the chat was found by its messages. */
   match: string | null;
   /** Team workflow: state, assignee and labels (chips on the row, live tab membership). */
@@ -105,7 +111,9 @@ export function chatListQueries(db: Db) {
       .limit(1)
       .as("last");
     const match = tsq
-      ? sql<string | null>`(select m.text from messages m where m.chat_id = ${chats.id} and m.deleted_at is null and m.search_vector @@ to_tsquery('simple', ${tsq}) order by m.sent_at desc nulls last, m.id desc nulls last limit 1)`
+      ? sql<
+          string | null
+        >`(select m.text from messages m where m.chat_id = ${chats.id} and m.deleted_at is null and m.search_vector @@ to_tsquery('simple', ${tsq}) order by m.sent_at desc nulls last, m.id desc nulls last limit 1)`
       : sql<null>`null`;
     const rows = await db
       .select({
@@ -143,12 +151,21 @@ export function chatListQueries(db: Db) {
           name: r.name,
           lastMessageAt: r.lastMessageAt,
           unread: r.unread,
-          last: r.lastType === null ? null : { text: r.lastText, type: r.lastType, direction: r.lastDirection!, mediaKind: r.lastMediaKind, deleted: r.lastDeleted! },
+          last:
+            r.lastType === null
+              ? null
+              : {
+                  text: r.lastText,
+                  type: r.lastType,
+                  direction: r.lastDirection!,
+                  mediaKind: r.lastMediaKind,
+                  deleted: r.lastDeleted!,
+                },
           match: r.match,
           status: r.status,
           assigneeId: r.assigneeId,
           assigneeName: r.assigneeName,
-          labels: (typeof r.labels === "string" ? JSON.parse(r.labels) : r.labels ?? []) as ChatListItem["labels"],
+          labels: (typeof r.labels === "string" ? JSON.parse(r.labels) : (r.labels ?? [])) as ChatListItem["labels"],
         } satisfies ChatListItem,
       ]),
     );
@@ -160,7 +177,10 @@ export function chatListQueries(db: Db) {
      * One page of the user's chats, newest activity first (keyset on lastMessageAt, id — no OFFSET). Chats without any
      * message yet are left out. `q` matches the contact name, digits of the number, or words of message texts.
      */
-    async listChats(user: SessionUser, opts: ChatListQuery = {}): Promise<{ items: ChatListItem[]; next: string | null }> {
+    async listChats(
+      user: SessionUser,
+      opts: ChatListQuery = {},
+    ): Promise<{ items: ChatListItem[]; next: string | null }> {
       const scope = scopeOf(user);
       if (scope === false) return { items: [], next: null };
       const limit = opts.limit ?? 50;
@@ -172,13 +192,19 @@ export function chatListQueries(db: Db) {
         ? or(
             ilike(chats.name, `%${q.replace(/[\\%_]/g, "\\$&")}%`),
             digits.length >= 3 ? like(chats.waChatId, `%${digits}%`) : undefined,
-            tsq ? sql`${chats.id} in (select m.chat_id from messages m where m.search_vector @@ to_tsquery('simple', ${tsq}) and m.deleted_at is null)` : undefined,
+            tsq
+              ? sql`${chats.id} in (select m.chat_id from messages m where m.search_vector @@ to_tsquery('simple', ${tsq}) and m.deleted_at is null)`
+              : undefined,
             opts.searchAlso,
           )
         : undefined;
       // Newest chats of each visible instance through its (instance, lastMessageAt, id) index, then merged.
       const newest = db
-        .select({ id: chats.id, at: chats.lastMessageAt, micros: sql<string>`(extract(epoch from ${chats.lastMessageAt}) * 1000000)::bigint::text`.as("micros") })
+        .select({
+          id: chats.id,
+          at: chats.lastMessageAt,
+          micros: sql<string>`(extract(epoch from ${chats.lastMessageAt}) * 1000000)::bigint::text`.as("micros"),
+        })
         .from(chats)
         .where(
           and(
@@ -198,13 +224,22 @@ export function chatListQueries(db: Db) {
         .select({ id: newest.id, micros: newest.micros })
         .from(instances)
         .innerJoinLateral(newest, sql`true`)
-        .where(and(scopeOfInstances(user), opts.instanceId === undefined ? undefined : eq(instances.id, opts.instanceId)))
+        .where(
+          and(scopeOfInstances(user), opts.instanceId === undefined ? undefined : eq(instances.id, opts.instanceId)),
+        )
         .orderBy(...newestFirst(newest.at, newest.id))
         .limit(limit + 1);
       const more = page.length > limit;
       const shown = page.slice(0, limit);
       const lastRow = shown.at(-1);
-      return { items: await details(user, shown.map((r) => r.id), tsq), next: more && lastRow ? encodeCursor(lastRow.micros, lastRow.id) : null };
+      return {
+        items: await details(
+          user,
+          shown.map((r) => r.id),
+          tsq,
+        ),
+        next: more && lastRow ? encodeCursor(lastRow.micros, lastRow.id) : null,
+      };
     },
 
     /** One chat as a list row for this user (for live updates), or undefined when the user may not see it. */
@@ -240,7 +275,11 @@ export function chatListQueries(db: Db) {
 
     /** Id and name of the instances the user may see, by name (the list's filter; no per-instance counts). */
     async instanceOptions(user: SessionUser): Promise<{ id: number; name: string }[]> {
-      return db.select({ id: instances.id, name: instances.name }).from(instances).where(scopeOfInstances(user)).orderBy(instances.name);
+      return db
+        .select({ id: instances.id, name: instances.name })
+        .from(instances)
+        .where(scopeOfInstances(user))
+        .orderBy(instances.name);
     },
 
     /**
@@ -250,7 +289,12 @@ export function chatListQueries(db: Db) {
     async getChat(instanceId: number, chatId: number) {
       const [row] = await db
         .select({
-          id: chats.id, instanceId: chats.instanceId, instanceName: instances.name, instanceEnabled: instances.enabled, waChatId: chats.waChatId, name: chats.name,
+          id: chats.id,
+          instanceId: chats.instanceId,
+          instanceName: instances.name,
+          instanceEnabled: instances.enabled,
+          waChatId: chats.waChatId,
+          name: chats.name,
           earlierWid: sql<string | null>`case when ${chats.ownerWid} <> ${instances.wid} then ${chats.ownerWid} end`,
         })
         .from(chats)

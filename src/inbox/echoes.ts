@@ -22,8 +22,18 @@ export interface Echo {
  */
 export async function linkEchoes(db: Db, echoes: Echo[]): Promise<Map<number, { messageId: number; chatId: number }>> {
   if (echoes.length === 0) return new Map();
-  const rows = echoes.map((e) => ({ i: e.i, chat_id: e.chatId, id_message: e.idMessage, text: e.text, file: e.media !== null, file_name: e.media?.fileName ?? null, raw: e.raw }));
-  const linked = await queryRows<{ id: string | number; chat_id: string | number; i: number }>(db, sql`
+  const rows = echoes.map((e) => ({
+    i: e.i,
+    chat_id: e.chatId,
+    id_message: e.idMessage,
+    text: e.text,
+    file: e.media !== null,
+    file_name: e.media?.fileName ?? null,
+    raw: e.raw,
+  }));
+  const linked = await queryRows<{ id: string | number; chat_id: string | number; i: number }>(
+    db,
+    sql`
     with x as (
       select * from jsonb_to_recordset(${jsonRows(rows)}) as x(i int, chat_id bigint, id_message text, text text, file boolean, file_name text, raw jsonb)),
     pair as (
@@ -40,6 +50,7 @@ export async function linkEchoes(db: Db, echoes: Echo[]): Promise<Map<number, { 
     from one join x on x.i = one.i
     -- A send whose answer was recorded meanwhile keeps it (the echo is then stored as already known).
     where messages.id = one.id and messages.id_message is null and messages.status = 'sending'
-    returning messages.id, messages.chat_id, one.i`);
+    returning messages.id, messages.chat_id, one.i`,
+  );
   return new Map(linked.map((r) => [r.i, { messageId: Number(r.id), chatId: Number(r.chat_id) }]));
 }

@@ -25,7 +25,11 @@ export interface Extracted {
 }
 
 const FILE_KINDS: Record<string, MessageMedia["kind"]> = {
-  imageMessage: "image", videoMessage: "video", audioMessage: "audio", documentMessage: "document", stickerMessage: "sticker",
+  imageMessage: "image",
+  videoMessage: "video",
+  audioMessage: "audio",
+  documentMessage: "document",
+  stickerMessage: "sticker",
 };
 
 const nonEmpty = (s: string | undefined | null): string | null => (s && s.trim() ? s : null);
@@ -43,16 +47,39 @@ function rawFileData(body: unknown): Record<string, unknown> {
 export function extractMessage(event: MessageNotification, body: unknown, t: Translate): Extracted {
   const data = event.messageData;
   const quoted = "quotedMessage" in data && data.quotedMessage ? data.quotedMessage.stanzaId : null;
-  const rendered = (): MessageContent => ({ type: typeName(event), text: renderMessageData(data, t), quotedIdMessage: quoted, media: null });
+  const rendered = (): MessageContent => ({
+    type: typeName(event),
+    text: renderMessageData(data, t),
+    quotedIdMessage: quoted,
+    media: null,
+  });
   switch (data.typeMessage) {
     case "textMessage":
-      return { content: { type: data.typeMessage, text: data.textMessageData.textMessage, quotedIdMessage: quoted, media: null } };
+      return {
+        content: {
+          type: data.typeMessage,
+          text: data.textMessageData.textMessage,
+          quotedIdMessage: quoted,
+          media: null,
+        },
+      };
     case "extendedTextMessage":
     case "quotedMessage": {
       const ext = data.extendedTextMessageData;
-      return { content: { type: data.typeMessage, text: ext.text, quotedIdMessage: quoted ?? ext.stanzaId ?? null, media: null } };
+      return {
+        content: {
+          type: data.typeMessage,
+          text: ext.text,
+          quotedIdMessage: quoted ?? ext.stanzaId ?? null,
+          media: null,
+        },
+      };
     }
-    case "imageMessage": case "videoMessage": case "audioMessage": case "documentMessage": case "stickerMessage": {
+    case "imageMessage":
+    case "videoMessage":
+    case "audioMessage":
+    case "documentMessage":
+    case "stickerMessage": {
       const f = data.fileMessageData;
       const raw = rawFileData(body);
       const voice = data.typeMessage === "audioMessage" && (raw.ptt === true || raw.isPtt === true);
@@ -73,7 +100,10 @@ export function extractMessage(event: MessageNotification, body: unknown, t: Tra
       };
     case "editedMessage": {
       const e = data.editedMessageData;
-      return { content: rendered(), effect: { kind: "edit", target: e.stanzaId, text: e.textMessage ?? e.caption ?? "" } };
+      return {
+        content: rendered(),
+        effect: { kind: "edit", target: e.stanzaId, text: e.textMessage ?? e.caption ?? "" },
+      };
     }
     case "deletedMessage":
       return { content: null, effect: { kind: "delete", target: data.deletedMessageData.stanzaId } };
@@ -83,7 +113,8 @@ export function extractMessage(event: MessageNotification, body: unknown, t: Tra
       return { content: { ...rendered(), quotedIdMessage: data.buttonsResponseMessage.stanzaId } };
     case "listResponseMessage":
       return { content: { ...rendered(), quotedIdMessage: data.listResponseMessage.stanzaId } };
-    case "templateButtonsReplyMessage": case "templateButtonReplyMessage":
+    case "templateButtonsReplyMessage":
+    case "templateButtonReplyMessage":
       return { content: { ...rendered(), quotedIdMessage: data.templateButtonReplyMessage.stanzaId } };
     case "interactiveButtonsResponse":
       return { content: { ...rendered(), quotedIdMessage: data.interactiveButtonsResponse.stanzaId } };

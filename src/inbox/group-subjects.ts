@@ -36,25 +36,39 @@ export function createGroupSubjects(opts: GroupSubjectsOptions): GroupSubjects {
     if (!instance?.enabled) return;
     try {
       // getGroupData shares the 1 RPS bucket of the account methods (src/greenapi/limits.ts).
-      const data = await gateway.call(instance, "getGroupData", "background", (c) => c.getGroupData(chat.waChatId), { maxAttempts: 2 });
+      const data = await gateway.call(instance, "getGroupData", "background", (c) => c.getGroupData(chat.waChatId), {
+        maxAttempts: 2,
+      });
       const subject = data.subject.trim();
       if (!subject) return;
       // A notification may have named the group meanwhile: its name stays.
-      const [named] = await db.update(chats).set({ name: subject, updatedAt: sql`now()` }).where(and(eq(chats.id, chat.id), isNull(chats.name))).returning({ id: chats.id });
+      const [named] = await db
+        .update(chats)
+        .set({ name: subject, updatedAt: sql`now()` })
+        .where(and(eq(chats.id, chat.id), isNull(chats.name)))
+        .returning({ id: chats.id });
       if (named) bus.publish({ name: EVENTS.chatUpdated, instanceId: chat.instanceId, data: { chatId: chat.id } });
     } catch (err) {
-      log.info({ err, chatId: chat.id, instanceId: chat.instanceId }, "group subject: getGroupData failed; asked again in a day");
+      log.info(
+        { err, chatId: chat.id, instanceId: chat.instanceId },
+        "group subject: getGroupData failed; asked again in a day",
+      );
     }
   }
 
   async function fetchSubjects(chatIds: number[]): Promise<void> {
     // The time is claimed before asking: another batch of the same group, or a failure, does not ask again that day.
-    const claimed = await queryRows<{ id: string | number; instance_id: number; wa_chat_id: string }>(db, sql`
+    const claimed = await queryRows<{ id: string | number; instance_id: number; wa_chat_id: string }>(
+      db,
+      sql`
       update chats set subject_fetched_at = now()
       where id in ${idList(chatIds, "bigint")} and name is null and wa_chat_id like '%@g.us'
         and (subject_fetched_at is null or subject_fetched_at < now() - make_interval(hours => ${SUBJECT_REFRESH_HOURS}))
-      returning id, instance_id, wa_chat_id`);
-    await Promise.all(claimed.map((r) => fetchSubject({ id: Number(r.id), instanceId: r.instance_id, waChatId: r.wa_chat_id })));
+      returning id, instance_id, wa_chat_id`,
+    );
+    await Promise.all(
+      claimed.map((r) => fetchSubject({ id: Number(r.id), instanceId: r.instance_id, waChatId: r.wa_chat_id })),
+    );
   }
 
   return {

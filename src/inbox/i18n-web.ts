@@ -148,7 +148,12 @@ export const ru: Record<keyof typeof en, Entry> = {
   "inbox.media.download": "Скачать {name}",
   "inbox.notify": "Включить уведомления",
   "inbox.sound": "Звук новых сообщений",
-  "inbox.viewing": { one: "{names} тоже в этом чате", few: "{names} тоже в этом чате", many: "{names} тоже в этом чате", other: "{names} тоже в этом чате" },
+  "inbox.viewing": {
+    one: "{names} тоже в этом чате",
+    few: "{names} тоже в этом чате",
+    many: "{names} тоже в этом чате",
+    other: "{names} тоже в этом чате",
+  },
   "inbox.newChat": "Новый чат",
   "inbox.newChat.to": "Номер телефона с кодом страны",
   "inbox.newChat.text": "Первое сообщение",

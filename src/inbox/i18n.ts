@@ -42,7 +42,12 @@ export const en = {
 export const ru: Record<keyof typeof en, Entry> = {
   "msg.location": "📍 Местоположение: {coords}{place}",
   "msg.contact": "👤 Контакт: {contact}",
-  "msg.contacts": { one: "👥 {count} контакт: {contacts}", few: "👥 {count} контакта: {contacts}", many: "👥 {count} контактов: {contacts}", other: "👥 {count} контакта: {contacts}" },
+  "msg.contacts": {
+    one: "👥 {count} контакт: {contacts}",
+    few: "👥 {count} контакта: {contacts}",
+    many: "👥 {count} контактов: {contacts}",
+    other: "👥 {count} контакта: {contacts}",
+  },
   "msg.poll": "📊 Опрос: {name} ({options})",
   "msg.pollMultiple": "📊 Опрос (несколько ответов): {name} ({options})",
   "msg.pollUpdate": "📊 Голоса в опросе «{name}»: {votes}",

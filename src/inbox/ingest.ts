@@ -73,16 +73,26 @@ type NewMessage = MessageContent & {
 /** Stores message notifications outside the intake (history import, backfill). */
 export interface Ingest {
   /** In order, in one transaction; returns how many messages it added. */
-  ingestMessages(instanceId: number, items: Array<{ event: MessageNotification; body: unknown }>, opts?: { history?: boolean }): Promise<number>;
+  ingestMessages(
+    instanceId: number,
+    items: Array<{ event: MessageNotification; body: unknown }>,
+    opts?: { history?: boolean },
+  ): Promise<number>;
 }
 
-const VIA = { incomingMessageReceived: "whatsapp", outgoingMessageReceived: "phone", outgoingAPIMessageReceived: "api" } as const;
+const VIA = {
+  incomingMessageReceived: "whatsapp",
+  outgoingMessageReceived: "phone",
+  outgoingAPIMessageReceived: "api",
+} as const;
 
 /** The work inside one transaction: the intake's batch, or one of its own (effects announced after its commit). */
 async function atomically<T>(ctx: HandlerContext, work: (ctx: HandlerContext) => Promise<T>): Promise<T> {
   if (ctx.tx) return work(ctx);
   const effects: Array<() => unknown> = [];
-  const result = await ctx.db.transaction((tx) => work({ db: tx as unknown as Db, tx: true, defer: (effect) => void effects.push(effect) }));
+  const result = await ctx.db.transaction((tx) =>
+    work({ db: tx as unknown as Db, tx: true, defer: (effect) => void effects.push(effect) }),
+  );
   for (const effect of effects) ctx.defer(effect);
   return result;
 }
@@ -97,8 +107,12 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
   const { bus } = opts;
   const t = translator(opts.locale);
   const direct: HandlerContext = { db: opts.db, tx: false, defer: (effect) => void effect() };
-  const announce = (ctx: HandlerContext, name: (typeof EVENTS)[keyof typeof EVENTS], instanceId: number, data: Record<string, unknown>) =>
-    ctx.defer(() => bus.publish({ name, instanceId, data }));
+  const announce = (
+    ctx: HandlerContext,
+    name: (typeof EVENTS)[keyof typeof EVENTS],
+    instanceId: number,
+    data: Record<string, unknown>,
+  ) => ctx.defer(() => bus.publish({ name, instanceId, data }));
 
   /** Chat id and message id of `idMessage` in a chat of the instance (under either of the person's ids), if stored. */
   async function findTarget(db: Db, instanceId: number, waChatId: string, idMessage: string) {
@@ -111,7 +125,14 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
   }
 
   /** Applies a reaction, edit or delete to its target; false when the target is not in the inbox. */
-  async function applyEffect(ctx: HandlerContext, instanceId: number, waChatId: string, effect: Effect, reactor: string, at: Date): Promise<boolean> {
+  async function applyEffect(
+    ctx: HandlerContext,
+    instanceId: number,
+    waChatId: string,
+    effect: Effect,
+    reactor: string,
+    at: Date,
+  ): Promise<boolean> {
     const { db } = ctx;
     const target = await findTarget(db, instanceId, waChatId, effect.target);
     if (!target) return false;
@@ -121,15 +142,25 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
       await db
         .insert(reactions)
         .values({ messageId: target.id, reactor, emoji: effect.emoji })
-        .onConflictDoUpdate({ target: [reactions.messageId, reactions.reactor], set: { emoji: effect.emoji, updatedAt: sql`now()` } });
+        .onConflictDoUpdate({
+          target: [reactions.messageId, reactions.reactor],
+          set: { emoji: effect.emoji, updatedAt: sql`now()` },
+        });
     } else if (effect.kind === "edit") {
       // The first edit keeps the original text; an edit older than the shown one (a late re-delivery) changes nothing.
       await db
         .update(messages)
-        .set({ originalText: sql`coalesce(${messages.originalText}, ${messages.text})`, text: effect.text, editedAt: at })
+        .set({
+          originalText: sql`coalesce(${messages.originalText}, ${messages.text})`,
+          text: effect.text,
+          editedAt: at,
+        })
         .where(and(eq(messages.id, target.id), or(isNull(messages.editedAt), lte(messages.editedAt, at))));
     } else {
-      await db.update(messages).set({ deletedAt: sql`coalesce(${messages.deletedAt}, ${at.toISOString()}::timestamptz)` }).where(eq(messages.id, target.id));
+      await db
+        .update(messages)
+        .set({ deletedAt: sql`coalesce(${messages.deletedAt}, ${at.toISOString()}::timestamptz)` })
+        .where(eq(messages.id, target.id));
     }
     const change = effect.kind === "react" ? "reaction" : effect.kind === "edit" ? "edited" : "deleted";
     announce(ctx, EVENTS.messageUpdated, instanceId, { messageId: target.id, chatId: target.chatId, change });
@@ -140,7 +171,10 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
    * Stores messages (and their chats), in order, skipping any whose chat already has that idMessage; returns the new
    * rows' ids (null where nothing was added). The same few statements whatever the count.
    */
-  async function storeMany(ctx: HandlerContext, list: NewMessage[]): Promise<Array<{ messageId: number; chatId: number } | null>> {
+  async function storeMany(
+    ctx: HandlerContext,
+    list: NewMessage[],
+  ): Promise<Array<{ messageId: number; chatId: number } | null>> {
     if (list.length === 0) return [];
     const stored = await atomically(ctx, async (c) => {
       const { db } = c;
@@ -148,7 +182,12 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
       const wanted = new Map<string, WantedChat>();
       for (const m of list) {
         const before = wanted.get(chatKey(m));
-        wanted.set(chatKey(m), { instanceId: m.instanceId, waChatId: m.waChatId, altWaChatId: m.altWaChatId ?? before?.altWaChatId ?? null, name: m.chatName ?? before?.name ?? null });
+        wanted.set(chatKey(m), {
+          instanceId: m.instanceId,
+          waChatId: m.waChatId,
+          altWaChatId: m.altWaChatId ?? before?.altWaChatId ?? null,
+          name: m.chatName ?? before?.name ?? null,
+        });
       }
       // Keyed by the id each notification named, which may be the chat's other id.
       const chatOf = await resolveChats(db, [...wanted.values()]);
@@ -159,20 +198,42 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
       });
       if (nameless.length > 0) c.defer(() => opts.onNamelessGroups?.(nameless));
       const rows = list.map((m) => ({
-        instance_id: m.instanceId, chat_id: chatOf.get(chatKey(m))!.id, id_message: m.idMessage, direction: m.direction, via: m.via, type: m.type,
-        text: m.text, sender_name: m.senderName, sender_id: m.senderId ?? null, quoted_id_message: m.quotedIdMessage, media: m.media, raw: m.raw, sent_at: m.sentAt,
+        instance_id: m.instanceId,
+        chat_id: chatOf.get(chatKey(m))!.id,
+        id_message: m.idMessage,
+        direction: m.direction,
+        via: m.via,
+        type: m.type,
+        text: m.text,
+        sender_name: m.senderName,
+        sender_id: m.senderId ?? null,
+        quoted_id_message: m.quotedIdMessage,
+        media: m.media,
+        raw: m.raw,
+        sent_at: m.sentAt,
         status: m.direction === "out" ? "sent" : null,
       }));
       // Echoes of sends still waiting for Green-API's answer become those sends' ids instead of second bubbles.
-      const linked = await linkEchoes(db, list.flatMap((m, i) => (m.via === "api" && !m.history ? [{ i, chatId: rows[i]!.chat_id, idMessage: m.idMessage, text: m.text, media: m.media, raw: m.raw }] : [])));
-      for (const [i, send] of linked) announce(c, EVENTS.messageUpdated, list[i]!.instanceId, { ...send, status: "sent" });
-      const created = await queryRows<{ id: string | number; chat_id: string | number; id_message: string }>(db, sql`
+      const linked = await linkEchoes(
+        db,
+        list.flatMap((m, i) =>
+          m.via === "api" && !m.history
+            ? [{ i, chatId: rows[i]!.chat_id, idMessage: m.idMessage, text: m.text, media: m.media, raw: m.raw }]
+            : [],
+        ),
+      );
+      for (const [i, send] of linked)
+        announce(c, EVENTS.messageUpdated, list[i]!.instanceId, { ...send, status: "sent" });
+      const created = await queryRows<{ id: string | number; chat_id: string | number; id_message: string }>(
+        db,
+        sql`
         insert into messages (instance_id, chat_id, id_message, direction, via, type, text, sender_name, sender_id, quoted_id_message, media, raw, sent_at, status)
         select x.instance_id, x.chat_id, x.id_message, x.direction, x.via, x.type, x.text, x.sender_name, x.sender_id, x.quoted_id_message, x.media, x.raw, x.sent_at, x.status
         from jsonb_to_recordset(${jsonRows(linked.size > 0 ? rows.filter((_, i) => !linked.has(i)) : rows)}) as x(instance_id int, chat_id bigint, id_message text, direction text, via text, type text, text text,
           sender_name text, sender_id text, quoted_id_message text, media jsonb, raw jsonb, sent_at timestamptz, status text)
         on conflict (chat_id, id_message) do nothing
-        returning id, chat_id, id_message`);
+        returning id, chat_id, id_message`,
+      );
       const createdIds = new Map(created.map((r) => [`${r.chat_id} ${r.id_message}`, Number(r.id)]));
       // The first of twins in the list is the one added.
       const result = rows.map((r, i) => {
@@ -201,7 +262,9 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
       // Team workflow: the customers' contacts, reopening resolved chats, auto-assignment.
       const customers = list.flatMap((m, i) => {
         const r = result[i];
-        return r && !m.history && m.direction === "in" ? [{ ...chatOf.get(chatKey(m))!, senderName: m.chatName ?? m.senderName }] : [];
+        return r && !m.history && m.direction === "in"
+          ? [{ ...chatOf.get(chatKey(m))!, senderName: m.chatName ?? m.senderName }]
+          : [];
       });
       // Independent of each other: sent together (pipelined on the transaction's connection), answered in order.
       await Promise.all([
@@ -228,10 +291,22 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
         // The chat's name after this batch's UPDATE above: its latest non-empty name, else the one it had.
         const chat = chatOf.get(chatKey(m))!;
         const chatName = wanted.get(chatKey(m))!.name ?? chat.name;
-        return [{
-          id: r.messageId, instanceId: m.instanceId, chatId: r.chatId, waChatId: chat.waChatId, altWaChatId: chat.altWaChatId, chatName, senderName: m.senderName, senderId: m.senderId ?? null,
-          type: m.type, text: m.text, media: m.media, quotedIdMessage: m.quotedIdMessage,
-        }];
+        return [
+          {
+            id: r.messageId,
+            instanceId: m.instanceId,
+            chatId: r.chatId,
+            waChatId: chat.waChatId,
+            altWaChatId: chat.altWaChatId,
+            chatName,
+            senderName: m.senderName,
+            senderId: m.senderId ?? null,
+            type: m.type,
+            text: m.text,
+            media: m.media,
+            quotedIdMessage: m.quotedIdMessage,
+          },
+        ];
       });
       if (fresh.length > 0) await opts.onIncoming?.(c, fresh);
       return result;
@@ -251,7 +326,12 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
   }
 
   /** Message notifications in order: effects apply to what is stored before them; the rest is stored in runs. */
-  async function onMessages(ctx: HandlerContext, instanceId: number, items: Array<{ event: MessageNotification; body: unknown }>, history = false): Promise<number> {
+  async function onMessages(
+    ctx: HandlerContext,
+    instanceId: number,
+    items: Array<{ event: MessageNotification; body: unknown }>,
+    history = false,
+  ): Promise<number> {
     return atomically(ctx, async (c) => {
       let run: NewMessage[] = [];
       let added = 0;
@@ -268,7 +348,8 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
         if (effect) {
           await flush();
           // Who reacted: the sender, which some real bodies omit — then the customer, or for our side the own number.
-          const reactor = sender ?? (event.typeWebhook === "incomingMessageReceived" ? waChatId : event.instanceData.wid || waChatId);
+          const reactor =
+            sender ?? (event.typeWebhook === "incomingMessageReceived" ? waChatId : event.instanceData.wid || waChatId);
           if (await applyEffect(c, instanceId, waChatId, effect, reactor, sentAt)) continue;
         }
         if (!content) continue;
@@ -282,7 +363,9 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
           idMessage: event.idMessage,
           direction: incoming ? "in" : "out",
           via: VIA[event.typeWebhook],
-          senderName: incoming ? nonEmpty(event.senderData.senderName) ?? nonEmpty(event.senderData.senderContactName) : null,
+          senderName: incoming
+            ? (nonEmpty(event.senderData.senderName) ?? nonEmpty(event.senderData.senderContactName))
+            : null,
           senderId: event.senderData.sender,
           sentAt,
           raw: body,
@@ -294,24 +377,50 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
     });
   }
 
-  intake.onBatch(["incomingMessageReceived", "outgoingMessageReceived", "outgoingAPIMessageReceived"], async (instanceId, items, ctx) => {
-    await onMessages(ctx, instanceId, items.flatMap(({ event, body }) => (isMessageNotification(event) ? [{ event, body }] : [])));
-  });
+  intake.onBatch(
+    ["incomingMessageReceived", "outgoingMessageReceived", "outgoingAPIMessageReceived"],
+    async (instanceId, items, ctx) => {
+      await onMessages(
+        ctx,
+        instanceId,
+        items.flatMap(({ event, body }) => (isMessageNotification(event) ? [{ event, body }] : [])),
+      );
+    },
+  );
 
   // One system line per call: written at the first notification, its outcome filled in by the later one.
-  intake.on("incomingCall", async (instanceId, event, body, ctx) => {
-    if (event.typeWebhook !== "incomingCall") return;
-    const base = { type: CALL_TYPE, text: renderCall(event.status, t), quotedIdMessage: null, media: null as MessageMedia | null };
-    const [created] = await storeMany(ctx, [{
-      ...base, instanceId, waChatId: event.from, chatName: null, idMessage: event.idMessage, direction: "system", via: "whatsapp",
-      senderName: null, sentAt: new Date(event.timestamp * 1000), raw: body,
-    }]);
-    if (created || event.status === "offer") return;
-    const target = await findTarget(ctx.db, instanceId, event.from, event.idMessage);
-    if (!target) return;
-    await ctx.db.update(messages).set({ text: base.text, raw: body }).where(eq(messages.id, target.id));
-    announce(ctx, EVENTS.messageUpdated, instanceId, { messageId: target.id, chatId: target.chatId, change: "call" });
-  }, { batch: true });
+  intake.on(
+    "incomingCall",
+    async (instanceId, event, body, ctx) => {
+      if (event.typeWebhook !== "incomingCall") return;
+      const base = {
+        type: CALL_TYPE,
+        text: renderCall(event.status, t),
+        quotedIdMessage: null,
+        media: null as MessageMedia | null,
+      };
+      const [created] = await storeMany(ctx, [
+        {
+          ...base,
+          instanceId,
+          waChatId: event.from,
+          chatName: null,
+          idMessage: event.idMessage,
+          direction: "system",
+          via: "whatsapp",
+          senderName: null,
+          sentAt: new Date(event.timestamp * 1000),
+          raw: body,
+        },
+      ]);
+      if (created || event.status === "offer") return;
+      const target = await findTarget(ctx.db, instanceId, event.from, event.idMessage);
+      if (!target) return;
+      await ctx.db.update(messages).set({ text: base.text, raw: body }).where(eq(messages.id, target.id));
+      announce(ctx, EVENTS.messageUpdated, instanceId, { messageId: target.id, chatId: target.chatId, change: "call" });
+    },
+    { batch: true },
+  );
 
   return { ingestMessages: (instanceId, items, o = {}) => onMessages(direct, instanceId, items, o.history === true) };
 }
@@ -322,5 +431,10 @@ const nonEmpty = (s: string | undefined): string | null => (s?.trim() ? s : null
 function chatNameOf(event: MessageNotification): string | null {
   const d = event.senderData;
   const personal = !d.chatId.endsWith("@g.us");
-  return nonEmpty(d.chatName) ?? (personal && event.typeWebhook === "incomingMessageReceived" ? nonEmpty(d.senderContactName) ?? nonEmpty(d.senderName) : null);
+  return (
+    nonEmpty(d.chatName) ??
+    (personal && event.typeWebhook === "incomingMessageReceived"
+      ? (nonEmpty(d.senderContactName) ?? nonEmpty(d.senderName))
+      : null)
+  );
 }

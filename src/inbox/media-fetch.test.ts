@@ -29,7 +29,12 @@ const media: MessageMedia = { kind: "image", state: "pending", mimeType: "image/
 /** An instance on Green-API's real hosts: nothing local is its own. */
 const remote = { apiUrl: "https://7103.api.greenapi.com", mediaUrl: "https://7103.media.greenapi.com" };
 /** Public-looking names that lead inside. */
-const resolve: Resolver = async (name) => ({ "cdn.example.com": ["127.0.0.1"], "files.example.net": ["8.8.8.8", "10.0.0.1"], "v6.example.org": ["::ffff:127.0.0.1"] })[name] ?? [];
+const resolve: Resolver = async (name) =>
+  ({
+    "cdn.example.com": ["127.0.0.1"],
+    "files.example.net": ["8.8.8.8", "10.0.0.1"],
+    "v6.example.org": ["::ffff:127.0.0.1"],
+  })[name] ?? [];
 
 afterAll(() => {
   server.stop(true);
@@ -39,7 +44,8 @@ beforeEach(() => {
   hits.length = 0;
 });
 
-const get = (url: string, instance: { apiUrl: string; mediaUrl: string } = remote) => fetchMedia(url, media, instance, store, { maxBytes: 1024, resolve });
+const get = (url: string, instance: { apiUrl: string; mediaUrl: string } = remote) =>
+  fetchMedia(url, media, instance, store, { maxBytes: 1024, resolve });
 
 describe("address policy", () => {
   test("positive control: the server counts what reaches it over IPv4 and IPv6", async () => {
@@ -86,7 +92,12 @@ describe("address policy", () => {
 
   test("every redirect target is checked again: a redirect to a private address is refused", async () => {
     const own = { apiUrl: OWN, mediaUrl: OWN };
-    for (const target of [`https://127.0.0.1:${PORT}/x.png`, `https://cdn.example.com:${PORT}/x.png`, `https://10.0.0.1/x.png`, `//localhost:${PORT}/x.png`]) {
+    for (const target of [
+      `https://127.0.0.1:${PORT}/x.png`,
+      `https://cdn.example.com:${PORT}/x.png`,
+      `https://10.0.0.1/x.png`,
+      `//localhost:${PORT}/x.png`,
+    ]) {
       const err = await get(`${OWN}/to?url=${encodeURIComponent(target)}`, own).catch((e: unknown) => e);
       expect((err as MediaFetchError).key, target).toBe("media.error.refused");
     }
@@ -95,7 +106,8 @@ describe("address policy", () => {
 
   test("at most 3 redirects are followed", async () => {
     const own = { apiUrl: OWN, mediaUrl: OWN };
-    const chain = (n: number): string => (n === 0 ? `${OWN}/end.png` : `${OWN}/to?url=${encodeURIComponent(chain(n - 1))}`);
+    const chain = (n: number): string =>
+      n === 0 ? `${OWN}/end.png` : `${OWN}/to?url=${encodeURIComponent(chain(n - 1))}`;
     expect(await get(chain(3), own)).toMatchObject({ mimeType: "image/png" });
     const err = await get(chain(4), own).catch((e: unknown) => e);
     expect(err).toMatchObject({ key: "media.error.http", params: { status: 302 } });
@@ -111,7 +123,11 @@ describe("content checks and headers", () => {
   });
 
   test("Content-Disposition carries an ASCII fallback and an RFC 5987 UTF-8 name", () => {
-    expect(contentDisposition("attachment", `a "b".pdf`)).toBe(`attachment; filename="a _b_.pdf"; filename*=UTF-8''a%20%22b%22.pdf`);
-    expect(contentDisposition("inline", "it's (1).jpg")).toBe(`inline; filename="it's (1).jpg"; filename*=UTF-8''it%27s%20%281%29.jpg`);
+    expect(contentDisposition("attachment", `a "b".pdf`)).toBe(
+      `attachment; filename="a _b_.pdf"; filename*=UTF-8''a%20%22b%22.pdf`,
+    );
+    expect(contentDisposition("inline", "it's (1).jpg")).toBe(
+      `inline; filename="it's (1).jpg"; filename*=UTF-8''it%27s%20%281%29.jpg`,
+    );
   });
 });

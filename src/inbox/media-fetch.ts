@@ -24,7 +24,12 @@ export function isOwnOrigin(url: URL, instance: Pick<InstanceCredentials, "apiUr
 export class MediaFetchError extends Error {
   override readonly name = "MediaFetchError";
   constructor(
-    readonly key: "media.error.refused" | "media.error.tooLarge" | "media.error.type" | "media.error.http" | "media.error.network",
+    readonly key:
+      | "media.error.refused"
+      | "media.error.tooLarge"
+      | "media.error.type"
+      | "media.error.http"
+      | "media.error.network",
     readonly params: Record<string, string | number> = {},
     readonly retryable = false,
     cause?: unknown,
@@ -38,10 +43,16 @@ const GENERIC_TYPES = new Set(["", "application/octet-stream", "binary/octet-str
 /** Whether a (parameterless, lower-case) content type fits the kind of file the message announced. */
 export function typeFitsKind(type: string, kind: MessageMedia["kind"]): boolean {
   switch (kind) {
-    case "image": case "sticker": return type.startsWith("image/");
-    case "video": return type.startsWith("video/");
-    case "audio": case "voice": return type.startsWith("audio/") || type === "video/ogg" || type === "application/ogg" || type === "video/mp4";
-    case "document": return true;
+    case "image":
+    case "sticker":
+      return type.startsWith("image/");
+    case "video":
+      return type.startsWith("video/");
+    case "audio":
+    case "voice":
+      return type.startsWith("audio/") || type === "video/ogg" || type === "application/ogg" || type === "video/mp4";
+    case "document":
+      return true;
   }
 }
 

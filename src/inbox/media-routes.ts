@@ -15,7 +15,10 @@ const ACTIVE = /html|xml|javascript|ecmascript|css|svg/;
 /** `attachment; filename="a.pdf"; filename*=UTF-8''…` (RFC 6266 with an RFC 5987 UTF-8 name and an ASCII fallback). */
 export function contentDisposition(kind: "inline" | "attachment", fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
-  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
@@ -54,7 +57,10 @@ export const mediaRoutes = new Hono<AppEnv>()
     const inline = media.kind !== "document" && INLINE.test(type);
     const headers: Record<string, string> = {
       "Content-Type": type,
-      "Content-Disposition": contentDisposition(inline ? "inline" : "attachment", fileNameOf(media, c.req.param("messageId")!, type)),
+      "Content-Disposition": contentDisposition(
+        inline ? "inline" : "attachment",
+        fileNameOf(media, c.req.param("messageId")!, type),
+      ),
       "X-Content-Type-Options": "nosniff",
       "Cache-Control": "private, max-age=86400",
       "Accept-Ranges": "bytes",
@@ -65,7 +71,11 @@ export const mediaRoutes = new Hono<AppEnv>()
     if (range === "invalid") return c.body(null, 416, { ...headers, "Content-Range": `bytes */${file.size}` });
     if (range) {
       const part = file.blob.slice(range.start, range.end + 1);
-      return c.body(part.stream(), 206, { ...headers, "Content-Range": `bytes ${range.start}-${range.end}/${file.size}`, "Content-Length": String(part.size) });
+      return c.body(part.stream(), 206, {
+        ...headers,
+        "Content-Range": `bytes ${range.start}-${range.end}/${file.size}`,
+        "Content-Length": String(part.size),
+      });
     }
     return c.body(file.blob.stream(), 200, { ...headers, "Content-Length": String(file.size) });
   })
@@ -87,6 +97,9 @@ export const mediaRoutes = new Hono<AppEnv>()
     if (!ok) throw new HTTPException(404, { message: "no failed download to retry" });
     if (c.req.header("hx-request")) return c.body(null, 204);
     const referer = URL.canParse(c.req.header("referer") ?? "") ? new URL(c.req.header("referer")!) : null;
-    const back = referer && referer.origin === new URL(c.req.url).origin ? referer.pathname + referer.search : `/instances/${c.var.instanceId}/chats`;
+    const back =
+      referer && referer.origin === new URL(c.req.url).origin
+        ? referer.pathname + referer.search
+        : `/instances/${c.var.instanceId}/chats`;
     return c.redirect(back, 303);
   });

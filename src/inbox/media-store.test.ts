@@ -24,8 +24,12 @@ describe("media store", () => {
 
   test("files over the limit are refused and leave no temp file behind", async () => {
     const store = createMediaStore(dir, 10);
-    await expect(store.store(new Uint8Array(11), { fileName: "big", mimeType: "application/octet-stream" })).rejects.toBeInstanceOf(MediaTooLargeError);
-    const chunks = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(new Uint8Array(6)), c.enqueue(new Uint8Array(6)), c.close()) });
+    await expect(
+      store.store(new Uint8Array(11), { fileName: "big", mimeType: "application/octet-stream" }),
+    ).rejects.toBeInstanceOf(MediaTooLargeError);
+    const chunks = new ReadableStream<Uint8Array>({
+      start: (c) => (c.enqueue(new Uint8Array(6)), c.enqueue(new Uint8Array(6)), c.close()),
+    });
     await expect(store.storeStream(chunks)).rejects.toBeInstanceOf(MediaTooLargeError);
     expect(readdirSync(join(dir, "media")).filter((f) => f.startsWith(".tmp"))).toEqual([]);
   });

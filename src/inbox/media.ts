@@ -52,10 +52,21 @@ export interface MediaService {
   idle(): Promise<void>;
 }
 
-type Job = { id: number; instanceId: number; chatId: number; idMessage: string | null; media: MessageMedia | null; waChatId: string; altWaChatId: string | null };
+type Job = {
+  id: number;
+  instanceId: number;
+  chatId: number;
+  idMessage: string | null;
+  media: MessageMedia | null;
+  waChatId: string;
+  altWaChatId: string | null;
+};
 
 class Failure extends Error {
-  constructor(readonly key: MessageKey, readonly params: Record<string, string | number> = {}) {
+  constructor(
+    readonly key: MessageKey,
+    readonly params: Record<string, string | number> = {},
+  ) {
     super(key);
   }
 }
@@ -125,7 +136,12 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
       .set({ media })
       .where(and(eq(messages.id, job.id), pendingState))
       .returning({ id: messages.id });
-    if (updated) bus.publish({ name: EVENTS.messageUpdated, instanceId: job.instanceId, data: { messageId: job.id, chatId: job.chatId, change: "media", state: media.state } });
+    if (updated)
+      bus.publish({
+        name: EVENTS.messageUpdated,
+        instanceId: job.instanceId,
+        data: { messageId: job.id, chatId: job.chatId, change: "media", state: media.state },
+      });
   }
 
   /**
@@ -136,7 +152,9 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
     const priority = urgent.has(job.id) ? "normal" : "background";
     for (const chatId of job.idMessage ? [job.waChatId, job.altWaChatId].filter((id) => id !== null) : []) {
       try {
-        const { downloadUrl } = await gateway.call(instance, "downloadFile", priority, (c) => c.downloadFile({ chatId, idMessage: job.idMessage! }));
+        const { downloadUrl } = await gateway.call(instance, "downloadFile", priority, (c) =>
+          c.downloadFile({ chatId, idMessage: job.idMessage! }),
+        );
         return downloadUrl;
       } catch (err) {
         if (!(err instanceof GreenApiError)) throw err;
@@ -153,7 +171,12 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
   async function fetchWithRetries(url: string, instance: InstanceCredentials, job: Job, media: MessageMedia) {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await fetchMedia(url, media, instance, store, { maxBytes, signal: abort.signal, fetch: opts.fetch, resolve: opts.resolve });
+        return await fetchMedia(url, media, instance, store, {
+          maxBytes,
+          signal: abort.signal,
+          fetch: opts.fetch,
+          resolve: opts.resolve,
+        });
       } catch (err) {
         if (!(err instanceof MediaFetchError)) throw err;
         if (!err.retryable || attempt >= delays.length) throw new Failure(err.key, err.params);
@@ -171,11 +194,20 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
   async function fetchFile(instance: InstanceCredentials, job: Job, media: MessageMedia) {
     if (media.downloadUrl) {
       try {
-        return await fetchMedia(media.downloadUrl, media, instance, store, { maxBytes, signal: abort.signal, fetch: opts.fetch, resolve: opts.resolve });
+        return await fetchMedia(media.downloadUrl, media, instance, store, {
+          maxBytes,
+          signal: abort.signal,
+          fetch: opts.fetch,
+          resolve: opts.resolve,
+        });
       } catch (err) {
         if (!(err instanceof MediaFetchError) || abort.signal.aborted) throw err;
-        if (err.key === "media.error.tooLarge" || err.key === "media.error.type") throw new Failure(err.key, err.params);
-        log.info({ messageId: job.id, reason: err.key, cause: causeOf(err) }, "media: the notification's URL failed; asking downloadFile");
+        if (err.key === "media.error.tooLarge" || err.key === "media.error.type")
+          throw new Failure(err.key, err.params);
+        log.info(
+          { messageId: job.id, reason: err.key, cause: causeOf(err) },
+          "media: the notification's URL failed; asking downloadFile",
+        );
       }
     }
     return fetchWithRetries(await askGreenApi(instance, job), instance, job, media);
@@ -184,8 +216,13 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
   async function download(id: number) {
     const [job] = await db
       .select({
-        id: messages.id, instanceId: messages.instanceId, chatId: messages.chatId, idMessage: messages.idMessage, media: messages.media,
-        waChatId: chats.waChatId, altWaChatId: chats.altWaChatId,
+        id: messages.id,
+        instanceId: messages.instanceId,
+        chatId: messages.chatId,
+        idMessage: messages.idMessage,
+        media: messages.media,
+        waChatId: chats.waChatId,
+        altWaChatId: chats.altWaChatId,
       })
       .from(messages)
       .innerJoin(chats, eq(chats.id, messages.chatId))
@@ -203,7 +240,12 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
       if (!(err instanceof Failure)) log.error({ err, messageId: id }, "media download failed unexpectedly");
       const failure = err instanceof Failure ? err : new Failure("media.error.network");
       log.info({ messageId: id, reason: failure.key }, "media download failed");
-      await finish(job, { ...rest, state: "failed", error: t(failure.key, failure.params), reason: { key: failure.key, params: failure.params } });
+      await finish(job, {
+        ...rest,
+        state: "failed",
+        error: t(failure.key, failure.params),
+        reason: { key: failure.key, params: failure.params },
+      });
     }
   }
 
@@ -232,10 +274,20 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
       const [row] = await db
         .update(messages)
         .set({ media: sql`(${messages.media} - 'error' - 'reason' - 'downloadUrl') || '{"state":"pending"}'::jsonb` })
-        .where(and(eq(messages.id, messageId), eq(messages.instanceId, instanceId), sql`${messages.media}->>'state' = 'failed'`))
+        .where(
+          and(
+            eq(messages.id, messageId),
+            eq(messages.instanceId, instanceId),
+            sql`${messages.media}->>'state' = 'failed'`,
+          ),
+        )
         .returning({ id: messages.id, chatId: messages.chatId });
       if (!row) return false;
-      bus.publish({ name: EVENTS.messageUpdated, instanceId, data: { messageId, chatId: row.chatId, change: "media", state: "pending" } });
+      bus.publish({
+        name: EVENTS.messageUpdated,
+        instanceId,
+        data: { messageId, chatId: row.chatId, change: "media", state: "pending" },
+      });
       enqueue(messageId, true);
       return true;
     },

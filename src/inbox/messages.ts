@@ -96,7 +96,12 @@ export function messageQueries(db: Db) {
     if (rows.length === 0) return [];
     const quotedIds = [...new Set(rows.map((r) => r.quotedIdMessage).filter((q): q is string => q !== null))];
     const [quotes, counts] = await Promise.all([
-      quotedIds.length ? db.select(quoteColumns).from(messages).where(and(eq(messages.chatId, chatId), inArray(messages.idMessage, quotedIds))) : [],
+      quotedIds.length
+        ? db
+            .select(quoteColumns)
+            .from(messages)
+            .where(and(eq(messages.chatId, chatId), inArray(messages.idMessage, quotedIds)))
+        : [],
       reactionCounts(rows.map((r) => r.id)),
     ]);
     return views(rows, quotes, counts);
@@ -107,7 +112,10 @@ export function messageQueries(db: Db) {
      * Messages of a chat older than message `before` (newest page when absent), oldest first; `more` when older exist,
      * `anchor` when `before` was sent (the page continues above it).
      */
-    async messagePage(chatId: number, before?: number): Promise<{ messages: MessageView[]; more: boolean; anchor: Date | null }> {
+    async messagePage(
+      chatId: number,
+      before?: number,
+    ): Promise<{ messages: MessageView[]; more: boolean; anchor: Date | null }> {
       const rows = await db
         .select(columns)
         .from(messages)
@@ -122,28 +130,50 @@ export function messageQueries(db: Db) {
         .orderBy(...newestFirst(messages.sentAt, messages.id))
         .limit(PAGE_SIZE + 1);
       const more = rows.length > PAGE_SIZE;
-      const [anchor] = before === undefined ? [] : await db.select({ sentAt: messages.sentAt }).from(messages).where(and(eq(messages.id, before), eq(messages.chatId, chatId)));
-      return { messages: await enrich(chatId, rows.slice(0, PAGE_SIZE).reverse()), more, anchor: anchor?.sentAt ?? null };
+      const [anchor] =
+        before === undefined
+          ? []
+          : await db
+              .select({ sentAt: messages.sentAt })
+              .from(messages)
+              .where(and(eq(messages.id, before), eq(messages.chatId, chatId)));
+      return {
+        messages: await enrich(chatId, rows.slice(0, PAGE_SIZE).reverse()),
+        more,
+        anchor: anchor?.sentAt ?? null,
+      };
     },
 
     /**
      * One message with what its bubble needs, plus when the message before it in the chat was sent (for day separators).
      * One round trip (every live bubble waits for it): each part is found from the message's id.
      */
-    async messageWithPrevious(messageId: number): Promise<{ message: MessageView; previousSentAt: Date | null } | undefined> {
+    async messageWithPrevious(
+      messageId: number,
+    ): Promise<{ message: MessageView; previousSentAt: Date | null } | undefined> {
       const chatOf = sql`(select b.chat_id from messages b where b.id = ${messageId})`;
       const [[row], [previous], quotes, counts] = await Promise.all([
         db.select(columns).from(messages).where(eq(messages.id, messageId)),
         db
           .select({ sentAt: messages.sentAt })
           .from(messages)
-          .where(and(sql`${messages.chatId} = ${chatOf}`, sql`(${messages.sentAt}, ${messages.id}) < (select b.sent_at, b.id from messages b where b.id = ${messageId})`))
+          .where(
+            and(
+              sql`${messages.chatId} = ${chatOf}`,
+              sql`(${messages.sentAt}, ${messages.id}) < (select b.sent_at, b.id from messages b where b.id = ${messageId})`,
+            ),
+          )
           .orderBy(...newestFirst(messages.sentAt, messages.id))
           .limit(1),
         db
           .select(quoteColumns)
           .from(messages)
-          .where(and(sql`${messages.chatId} = ${chatOf}`, sql`${messages.idMessage} = (select b.quoted_id_message from messages b where b.id = ${messageId})`)),
+          .where(
+            and(
+              sql`${messages.chatId} = ${chatOf}`,
+              sql`${messages.idMessage} = (select b.quoted_id_message from messages b where b.id = ${messageId})`,
+            ),
+          ),
         reactionCounts([messageId]),
       ]);
       if (!row) return undefined;
@@ -155,7 +185,14 @@ export function messageQueries(db: Db) {
       const updated = await db
         .update(messages)
         .set({ status: "queued", failReason: null, nextAttemptAt: null, idMessage: null, attempts: 0 })
-        .where(and(eq(messages.id, messageId), eq(messages.chatId, chatId), eq(messages.direction, "out"), eq(messages.status, "failed")))
+        .where(
+          and(
+            eq(messages.id, messageId),
+            eq(messages.chatId, chatId),
+            eq(messages.direction, "out"),
+            eq(messages.status, "failed"),
+          ),
+        )
         .returning({ id: messages.id });
       return updated.length > 0;
     },

@@ -63,7 +63,12 @@ async function load(deps: Deps, t: Target) {
 }
 
 /** Calls Green-API; its refusal (or an outage) becomes a reason shown next to the message. */
-async function callGreenApi(deps: Deps, t: Target, method: string, fn: Parameters<Deps["gateway"]["call"]>[3]): Promise<string | null> {
+async function callGreenApi(
+  deps: Deps,
+  t: Target,
+  method: string,
+  fn: Parameters<Deps["gateway"]["call"]>[3],
+): Promise<string | null> {
   const instance = await deps.instances.getRow(t.instanceId);
   if (!instance) return "instance removed";
   try {
@@ -75,7 +80,11 @@ async function callGreenApi(deps: Deps, t: Target, method: string, fn: Parameter
 }
 
 function announce(deps: Deps, t: Target, change: "edited" | "deleted") {
-  deps.bus.publish({ name: EVENTS.messageUpdated, instanceId: t.instanceId, data: { messageId: t.messageId, chatId: t.chatId, change } });
+  deps.bus.publish({
+    name: EVENTS.messageUpdated,
+    instanceId: t.instanceId,
+    data: { messageId: t.messageId, chatId: t.chatId, change },
+  });
 }
 
 /** Replaces the text of one's own message in WhatsApp and here (the original stays in history). */
@@ -84,7 +93,9 @@ export async function editOwnMessage(deps: Deps, t: Target, text: string): Promi
   if (!row) return undefined;
   const refused = editRefusal(row, t.userId);
   if (refused) return { ok: false, refusal: refused };
-  const error = await callGreenApi(deps, t, "editMessage", (c) => c.editMessage({ chatId: t.waChatId, idMessage: row.idMessage!, message: text }));
+  const error = await callGreenApi(deps, t, "editMessage", (c) =>
+    c.editMessage({ chatId: t.waChatId, idMessage: row.idMessage!, message: text }),
+  );
   if (error) return { ok: false, error };
   await deps.db
     .update(messages)
@@ -100,9 +111,14 @@ export async function deleteOwnMessage(deps: Deps, t: Target): Promise<ChangeRes
   if (!row) return undefined;
   const refused = deleteRefusal(row, t.userId);
   if (refused) return { ok: false, refusal: refused };
-  const error = await callGreenApi(deps, t, "deleteMessage", (c) => c.deleteMessage({ chatId: t.waChatId, idMessage: row.idMessage! }));
+  const error = await callGreenApi(deps, t, "deleteMessage", (c) =>
+    c.deleteMessage({ chatId: t.waChatId, idMessage: row.idMessage! }),
+  );
   if (error) return { ok: false, error };
-  await deps.db.update(messages).set({ deletedAt: sql`coalesce(${messages.deletedAt}, now())` }).where(eq(messages.id, row.id));
+  await deps.db
+    .update(messages)
+    .set({ deletedAt: sql`coalesce(${messages.deletedAt}, now())` })
+    .where(eq(messages.id, row.id));
   announce(deps, t, "deleted");
   return { ok: true };
 }

@@ -20,11 +20,17 @@ async function target(c: C) {
   const messageId = Number(c.req.param("messageId"));
   const found = await c.var.deps.inbox.messageWithPrevious(messageId);
   if (!found || found.message.chatId !== chat.id) throw new HTTPException(404, { message: "no such message" });
-  return { chat, message: found.message, ref: { instanceId: chat.instanceId, chatId: chat.id, waChatId: chat.waChatId, messageId, userId: c.var.user!.id } };
+  return {
+    chat,
+    message: found.message,
+    ref: { instanceId: chat.instanceId, chatId: chat.id, waChatId: chat.waChatId, messageId, userId: c.var.user!.id },
+  };
 }
 
 function reason(c: C, result: Exclude<ChangeResult, { ok: true }>): string {
-  return "refusal" in result ? c.var.t(`inbox.change.${result.refusal}`) : c.var.t("inbox.change.failed", { reason: result.error });
+  return "refusal" in result
+    ? c.var.t(`inbox.change.${result.refusal}`)
+    : c.var.t("inbox.change.failed", { reason: result.error });
 }
 
 /** The bubble as it now is (htmx), or back to the conversation; a refusal goes to the flash area, the bubble stays. */
@@ -33,7 +39,12 @@ async function bubble(c: C, chat: RouteChat, messageId: number, error?: { status
   if (error) {
     c.header("HX-Retarget", "#flash");
     c.header("HX-Reswap", "innerHTML");
-    return c.html(<p class="flash flash-error" role="alert">{error.text}</p>, error.status);
+    return c.html(
+      <p class="flash flash-error" role="alert">
+        {error.text}
+      </p>,
+      error.status,
+    );
   }
   if (!isHtmx(c)) return c.redirect(chatBase(chat), 303);
   const found = await c.var.deps.inbox.messageWithPrevious(messageId);
@@ -43,10 +54,20 @@ async function bubble(c: C, chat: RouteChat, messageId: number, error?: { status
 }
 
 /** Audits an edit or delete that went through (ids only, never the text). */
-async function audit(c: C, action: "message.edited" | "message.deleted", chat: RouteChat, messageId: number): Promise<void> {
+async function audit(
+  c: C,
+  action: "message.edited" | "message.deleted",
+  chat: RouteChat,
+  messageId: number,
+): Promise<void> {
   const user = c.var.user!;
   await c.var.deps.audit.record({
-    action, userId: user.id, actor: user.username, ip: clientIp(c), target: `message:${messageId}`, details: { instanceId: chat.instanceId, chatId: chat.id },
+    action,
+    userId: user.id,
+    actor: user.username,
+    ip: clientIp(c),
+    target: `message:${messageId}`,
+    details: { instanceId: chat.instanceId, chatId: chat.id },
   });
 }
 

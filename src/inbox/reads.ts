@@ -30,14 +30,19 @@ export function readQueries(db: Db) {
           and(
             eq(messages.chatId, chatId),
             eq(messages.direction, "in"),
-            marker ? sql`(${messages.sentAt}, ${messages.id}) > (select rm.sent_at, rm.id from messages rm where rm.id = ${marker.id})` : undefined,
+            marker
+              ? sql`(${messages.sentAt}, ${messages.id}) > (select rm.sent_at, rm.id from messages rm where rm.id = ${marker.id})`
+              : undefined,
           ),
         )
         .limit(1);
       await db
         .insert(chatReads)
         .values({ userId, chatId, lastReadMessageId: newest.id })
-        .onConflictDoUpdate({ target: [chatReads.userId, chatReads.chatId], set: { lastReadMessageId: newest.id, readAt: sql`now()` } });
+        .onConflictDoUpdate({
+          target: [chatReads.userId, chatReads.chatId],
+          set: { lastReadMessageId: newest.id, readAt: sql`now()` },
+        });
       return unread !== undefined;
     },
   };

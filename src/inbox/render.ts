@@ -6,19 +6,34 @@ import { shorten } from "../lib/names.ts";
 
 /** typeMessage values stored natively: their text (or caption) is the message body, files go to `media`. */
 export const NATIVE_TYPES: ReadonlySet<string> = new Set([
-  "textMessage", "extendedTextMessage", "quotedMessage",
-  "imageMessage", "videoMessage", "audioMessage", "documentMessage", "stickerMessage",
+  "textMessage",
+  "extendedTextMessage",
+  "quotedMessage",
+  "imageMessage",
+  "videoMessage",
+  "audioMessage",
+  "documentMessage",
+  "stickerMessage",
 ]);
 
 /** The stored `type` of the system line an incoming call leaves. */
 export const CALL_TYPE = "incomingCall";
 
 const CALL_KEYS: Record<string, MessageKey> = {
-  offer: "msg.call.offer", missed: "msg.call.missed", pickUp: "msg.call.pickUp", hangUp: "msg.call.hangUp", declined: "msg.call.declined",
+  offer: "msg.call.offer",
+  missed: "msg.call.missed",
+  pickUp: "msg.call.pickUp",
+  hangUp: "msg.call.hangUp",
+  declined: "msg.call.declined",
 };
 
 const MEDIA_KEYS: Record<MessageMedia["kind"], MessageKey> = {
-  image: "msg.photo", video: "msg.video", audio: "msg.audio", voice: "msg.voice", sticker: "msg.sticker", document: "msg.document",
+  image: "msg.photo",
+  video: "msg.video",
+  audio: "msg.audio",
+  voice: "msg.voice",
+  sticker: "msg.sticker",
+  document: "msg.document",
 };
 
 /** The system line of an incoming call in a given state (offer, missed, pickUp, hangUp, declined). */
@@ -31,7 +46,10 @@ export function vcardSummary(displayName: string, vcard: string): string {
   const lines = vcard.replace(/\r?\n[ \t]/g, "").split(/\r?\n/);
   const value = (line: string) => line.slice(line.indexOf(":") + 1).trim();
   const name = displayName.trim() || value(lines.find((l) => /^FN[;:]/i.test(l)) ?? "");
-  const phones = lines.filter((l) => /^(item\d+\.)?TEL[;:]/i.test(l)).map(value).filter(Boolean);
+  const phones = lines
+    .filter((l) => /^(item\d+\.)?TEL[;:]/i.test(l))
+    .map(value)
+    .filter(Boolean);
   return [name, ...phones].filter(Boolean).join(", ");
 }
 
@@ -48,7 +66,9 @@ function optionTitles(payload: Record<string, unknown>): string[] {
   };
   const buttons = Array.isArray(payload.buttons) ? payload.buttons : [];
   const rows = Array.isArray(payload.sections)
-    ? payload.sections.flatMap((s) => (Array.isArray((s as { rows?: unknown }).rows) ? (s as { rows: unknown[] }).rows : []))
+    ? payload.sections.flatMap((s) =>
+        Array.isArray((s as { rows?: unknown }).rows) ? (s as { rows: unknown[] }).rows : [],
+      )
     : [];
   return [...buttons, ...rows].map(titleOf).filter((x): x is string => x !== undefined);
 }
@@ -59,8 +79,14 @@ function optionTitles(payload: Record<string, unknown>): string[] {
  */
 export function renderMessageData(data: MessageData, t: Translate): string | null {
   switch (data.typeMessage) {
-    case "textMessage": case "extendedTextMessage": case "quotedMessage":
-    case "imageMessage": case "videoMessage": case "audioMessage": case "documentMessage": case "stickerMessage":
+    case "textMessage":
+    case "extendedTextMessage":
+    case "quotedMessage":
+    case "imageMessage":
+    case "videoMessage":
+    case "audioMessage":
+    case "documentMessage":
+    case "stickerMessage":
       return null;
     case "locationMessage": {
       const l = data.locationMessageData;
@@ -68,24 +94,36 @@ export function renderMessageData(data: MessageData, t: Translate): string | nul
       return t("msg.location", { coords: `${l.latitude}, ${l.longitude}`, place: place ? ` — ${place}` : "" });
     }
     case "contactMessage":
-      return t("msg.contact", { contact: vcardSummary(data.contactMessageData.displayName, data.contactMessageData.vcard) });
+      return t("msg.contact", {
+        contact: vcardSummary(data.contactMessageData.displayName, data.contactMessageData.vcard),
+      });
     case "contactsArrayMessage": {
       const contacts = data.messageData.contacts;
-      return t("msg.contacts", { count: contacts.length, contacts: contacts.map((c) => vcardSummary(c.displayName, c.vcard)).join("; ") });
+      return t("msg.contacts", {
+        count: contacts.length,
+        contacts: contacts.map((c) => vcardSummary(c.displayName, c.vcard)).join("; "),
+      });
     }
     case "pollMessage": {
       const p = data.pollMessageData;
-      return t(p.multipleAnswers ? "msg.pollMultiple" : "msg.poll", { name: p.name, options: p.options.map((o) => o.optionName).join(" / ") });
+      return t(p.multipleAnswers ? "msg.pollMultiple" : "msg.poll", {
+        name: p.name,
+        options: p.options.map((o) => o.optionName).join(" / "),
+      });
     }
     case "pollUpdateMessage": {
       const p = data.pollMessageData;
-      return t("msg.pollUpdate", { name: p.name, votes: p.votes.map((v) => `${v.optionName}: ${v.optionVoters.length}`).join(", ") });
+      return t("msg.pollUpdate", {
+        name: p.name,
+        votes: p.votes.map((v) => `${v.optionName}: ${v.optionVoters.length}`).join(", "),
+      });
     }
     case "buttonsResponseMessage":
       return t("msg.choice", { text: data.buttonsResponseMessage.selectedButtonText });
     case "listResponseMessage":
       return t("msg.choice", { text: data.listResponseMessage.title || data.listResponseMessage.singleSelectReply });
-    case "templateButtonsReplyMessage": case "templateButtonReplyMessage":
+    case "templateButtonsReplyMessage":
+    case "templateButtonReplyMessage":
       return t("msg.choice", { text: data.templateButtonReplyMessage.selectedDisplayText });
     case "interactiveButtonsResponse":
       return t("msg.choice", { text: data.interactiveButtonsResponse.selectedDisplayText });
@@ -94,11 +132,19 @@ export function renderMessageData(data: MessageData, t: Translate): string | nul
       const line = t("msg.groupInvite", { name: g.groupName || g.name || g.groupJid });
       return g.caption?.trim() ? `${line}\n${g.caption}` : line;
     }
-    case "buttonsMessage": case "listMessage": case "templateMessage": case "interactiveButtons": case "interactiveButtonsReply": {
+    case "buttonsMessage":
+    case "listMessage":
+    case "templateMessage":
+    case "interactiveButtons":
+    case "interactiveButtonsReply": {
       const payload = (data as Record<string, unknown>)[data.typeMessage] as Record<string, unknown>;
       const options = optionTitles(payload);
-      const text = [payload.contentText, payload.title, payload.description].find((s) => typeof s === "string" && s.trim()) as string | undefined;
-      return t("msg.interactive", { text: [text ?? "", options.length ? `(${options.join(" / ")})` : ""].filter(Boolean).join(" ") });
+      const text = [payload.contentText, payload.title, payload.description].find(
+        (s) => typeof s === "string" && s.trim(),
+      ) as string | undefined;
+      return t("msg.interactive", {
+        text: [text ?? "", options.length ? `(${options.join(" / ")})` : ""].filter(Boolean).join(" "),
+      });
     }
     case "reactionMessage":
       return t("msg.reactionOrphan", { emoji: data.extendedTextMessageData.text });
@@ -134,6 +180,10 @@ export function messageBody(m: RenderableMessage, t: Translate): string {
 /** One line for the chat list: the body, or for media the kind and the caption ("📷 Photo · look"). */
 export function previewText(m: RenderableMessage & { media: MessageMedia | null }, t: Translate): string {
   const body = messageBody(m, t).replace(/\s+/g, " ").trim();
-  const line = m.media ? [m.media.kind === "document" && m.media.fileName ? `📄 ${m.media.fileName}` : t(MEDIA_KEYS[m.media.kind]), body].filter(Boolean).join(" · ") : body;
+  const line = m.media
+    ? [m.media.kind === "document" && m.media.fileName ? `📄 ${m.media.fileName}` : t(MEDIA_KEYS[m.media.kind]), body]
+        .filter(Boolean)
+        .join(" · ")
+    : body;
   return shorten(line, 120);
 }

@@ -31,7 +31,13 @@ export function isHtmx(c: C): boolean {
 export async function markRead(c: C, chat: RouteChat, moment: "open" | "reply"): Promise<void> {
   const { deps, user } = c.var;
   const hadUnread = await deps.inbox.markRead(user!.id, chat.id);
-  if (hadUnread) deps.bus.publish({ name: EVENTS.chatUpdated, instanceId: chat.instanceId, userId: user!.id, data: { chatId: chat.id } });
+  if (hadUnread)
+    deps.bus.publish({
+      name: EVENTS.chatUpdated,
+      instanceId: chat.instanceId,
+      userId: user!.id,
+      data: { chatId: chat.id },
+    });
   if (!hadUnread && moment === "open") return;
   const policy = moment === "open" ? "onOpen" : "onReply";
   void (async () => {
@@ -39,6 +45,12 @@ export async function markRead(c: C, chat: RouteChat, moment: "open" | "reply"):
     if (instance?.markReadPolicy !== policy) return;
     // Several processes: the leader calls Green-API, so the method's rate limit holds (src/cluster/).
     if (!deps.cluster.isLeader()) return deps.cluster.wake("readChat", chat.instanceId, chat.id);
-    await deps.gateway.call(instance, "readChat", "background", (client) => client.readChat({ chatId: chat.waChatId }), { maxAttempts: 1 });
+    await deps.gateway.call(
+      instance,
+      "readChat",
+      "background",
+      (client) => client.readChat({ chatId: chat.waChatId }),
+      { maxAttempts: 1 },
+    );
   })().catch((err) => c.var.log.warn({ chatId: chat.id, err: String(err) }, "readChat failed"));
 }

@@ -20,12 +20,27 @@ type C = Context<AppEnv>;
 type Queued = { id: number; chatId: number; created: boolean };
 
 /** A refusal the user can act on, in their language: next to the form for htmx (`target`), else an error page. */
-function refuse(c: C, key: MessageKey, status: ContentfulStatusCode, target = "#flash", params?: Params): Response | Promise<Response> {
+function refuse(
+  c: C,
+  key: MessageKey,
+  status: ContentfulStatusCode,
+  target = "#flash",
+  params?: Params,
+): Response | Promise<Response> {
   if (!isHtmx(c)) throw new HTTPException(status, { message: key });
   c.header("HX-Retarget", target);
   c.header("HX-Reswap", "innerHTML");
   const text = c.var.t(key, params);
-  return c.html(target === "#flash" ? <p class="flash flash-error" role="alert">{text}</p> : <>{text}</>, status);
+  return c.html(
+    target === "#flash" ? (
+      <p class="flash flash-error" role="alert">
+        {text}
+      </p>
+    ) : (
+      <>{text}</>
+    ),
+    status,
+  );
 }
 
 /** Who sends from the web, and the idempotency key (a retried post with the same key sends once). */
@@ -73,11 +88,20 @@ export const sendRoutes = new Hono<AppEnv>()
   // Start a conversation with a number; htmx then opens it in the conversation pane.
   .post(`${INSTANCE_SCOPE}/messages`, async (c) => {
     const form = newChatForm.safeParse(await c.req.parseBody());
-    if (!form.success) return refuse(c, form.error.issues.some((i) => i.path[0] === "to") ? "inbox.newChat.invalid" : "inbox.emptyText", 400);
+    if (!form.success)
+      return refuse(
+        c,
+        form.error.issues.some((i) => i.path[0] === "to") ? "inbox.newChat.invalid" : "inbox.emptyText",
+        400,
+      );
     const { deps } = c.var;
     // The person's chat under their other id (LID mode) when there is one; a new chat learns that id in the background.
     const result = await enqueue(c, await recipientOf(deps.db, c.var.instanceId, form.data.to), form.data);
-    if (result.created) void linkStartedChat({ db: deps.db, gateway: deps.gateway, log: deps.log, loadInstance: (id) => deps.instances.getRow(id) }, result.chatId);
+    if (result.created)
+      void linkStartedChat(
+        { db: deps.db, gateway: deps.gateway, log: deps.log, loadInstance: (id) => deps.instances.getRow(id) },
+        result.chatId,
+      );
     const url = `/instances/${c.var.instanceId}/chats/${result.chatId}`;
     if (c.req.header("accept")?.includes("application/json")) return c.json(result, result.created ? 201 : 200);
     if (!isHtmx(c)) return c.redirect(url, 303);
@@ -91,12 +115,22 @@ export const sendRoutes = new Hono<AppEnv>()
     const body = await c.req.parseBody();
     const file = body.file;
     if (!(file instanceof File) || file.size === 0) return refuse(c, "inbox.fileMissing", 400, "#attach-error");
-    if (file.size > MAX_MEDIA_BYTES) return refuse(c, "inbox.fileTooLarge", 413, "#attach-error", { mb: MAX_MEDIA_BYTES / 1024 / 1024 });
-    const form = sendFileForm.safeParse({ caption: body.caption || undefined, key: body.key || undefined, quoted: body.quoted || undefined });
+    if (file.size > MAX_MEDIA_BYTES)
+      return refuse(c, "inbox.fileTooLarge", 413, "#attach-error", { mb: MAX_MEDIA_BYTES / 1024 / 1024 });
+    const form = sendFileForm.safeParse({
+      caption: body.caption || undefined,
+      key: body.key || undefined,
+      quoted: body.quoted || undefined,
+    });
     if (!form.success) return refuse(c, "error.400.hint", 400, "#attach-error");
     const meta = { fileName: file.name || "file", mimeType: file.type || "application/octet-stream" };
     const stored = await c.var.deps.media.store.store(file, meta);
-    const result = await c.var.deps.outbox.enqueue({ ...sender(c, form.data), waChatId: chat.waChatId, file: { ...stored, ...meta }, caption: form.data.caption });
+    const result = await c.var.deps.outbox.enqueue({
+      ...sender(c, form.data),
+      waChatId: chat.waChatId,
+      file: { ...stored, ...meta },
+      caption: form.data.caption,
+    });
     await markRead(c, chat, "reply");
     return answer(c, chat, result);
   })
@@ -106,7 +140,11 @@ export const sendRoutes = new Hono<AppEnv>()
     const chat = await chatOfRoute(c);
     const messageId = Number(c.req.param("messageId"));
     if (await c.var.deps.inbox.resend(chat.id, messageId)) {
-      c.var.deps.bus.publish({ name: EVENTS.messageUpdated, instanceId: chat.instanceId, data: { messageId, chatId: chat.id, status: "queued" } });
+      c.var.deps.bus.publish({
+        name: EVENTS.messageUpdated,
+        instanceId: chat.instanceId,
+        data: { messageId, chatId: chat.id, status: "queued" },
+      });
     }
     const found = await c.var.deps.inbox.messageWithPrevious(messageId);
     if (!found || found.message.chatId !== chat.id) throw new HTTPException(404, { message: "no such message" });

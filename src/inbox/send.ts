@@ -15,12 +15,18 @@ export const recipientSchema = z
   });
 
 /** Client-chosen idempotency key (a retried form post never sends twice). */
-const keySchema = z.string().regex(/^[\w-]{8,64}$/).optional();
+const keySchema = z
+  .string()
+  .regex(/^[\w-]{8,64}$/)
+  .optional();
 
 export const sendTextForm = z.object({
   text: z.string().trim().min(1, "the message is empty").max(20_000, "at most 20 000 characters"),
   key: keySchema,
-  quoted: z.string().regex(/^[\w-]{1,64}$/).optional(),
+  quoted: z
+    .string()
+    .regex(/^[\w-]{1,64}$/)
+    .optional(),
 });
 
 export const newChatForm = sendTextForm.extend({ to: recipientSchema });

@@ -22,7 +22,11 @@ export function registerAutoReply(intake: Intake, opts: AutoReplyOptions): void 
   intake.onBatch(["incomingMessageReceived"], async (instanceId, items, ctx) => {
     // Customers only: no groups, no broadcasts/statuses; a reaction is not someone writing.
     const customers = items.flatMap(({ event }) =>
-      isMessageNotification(event) && /@(c\.us|lid)$/.test(event.senderData.chatId) && event.messageData.typeMessage !== "reactionMessage" ? [event.senderData.chatId] : [],
+      isMessageNotification(event) &&
+      /@(c\.us|lid)$/.test(event.senderData.chatId) &&
+      event.messageData.typeMessage !== "reactionMessage"
+        ? [event.senderData.chatId]
+        : [],
     );
     // In the intake's transaction: the claims and the queued replies commit (or roll back) with the notifications.
     if (customers.length > 0) await autoReply(opts, instanceId, [...new Set(customers)], ctx);
@@ -34,11 +38,19 @@ export function registerAutoReply(intake: Intake, opts: AutoReplyOptions): void 
  * claimed with one conditional UPDATE, so restarts, re-deliveries and several processes never send it twice.
  * Returns how many replies were queued.
  */
-export async function autoReply(opts: AutoReplyOptions, instanceId: number, waChatIds: string[], ctx?: HandlerContext): Promise<number> {
+export async function autoReply(
+  opts: AutoReplyOptions,
+  instanceId: number,
+  waChatIds: string[],
+  ctx?: HandlerContext,
+): Promise<number> {
   const db = ctx?.db ?? opts.db;
   // Read for every batch of customers' messages: fixed text, one prepared statement, nothing to build.
-  const [inst] = await queryRows<{ on: boolean; text: string | null; hours: number; enabled: boolean }>(db, sql`
-    select auto_reply_enabled as "on", auto_reply_text as text, auto_reply_interval_hours as hours, enabled from instances where id = ${instanceId}`);
+  const [inst] = await queryRows<{ on: boolean; text: string | null; hours: number; enabled: boolean }>(
+    db,
+    sql`
+    select auto_reply_enabled as "on", auto_reply_text as text, auto_reply_interval_hours as hours, enabled from instances where id = ${instanceId}`,
+  );
   const text = inst?.text?.trim();
   if (!inst?.on || !inst.enabled || !text) return 0;
   const now = opts.now?.() ?? new Date();
@@ -46,10 +58,27 @@ export async function autoReply(opts: AutoReplyOptions, instanceId: number, waCh
   const claimed = await db
     .update(chats)
     .set({ lastAutoReplyAt: now })
-    .where(and(eq(chats.instanceId, instanceId), inArray(chats.waChatId, waChatIds), or(isNull(chats.lastAutoReplyAt), lte(chats.lastAutoReplyAt, due))))
+    .where(
+      and(
+        eq(chats.instanceId, instanceId),
+        inArray(chats.waChatId, waChatIds),
+        or(isNull(chats.lastAutoReplyAt), lte(chats.lastAutoReplyAt, due)),
+      ),
+    )
     .returning({ id: chats.id, waChatId: chats.waChatId });
   for (const chat of claimed) {
-    await opts.outbox().enqueue({ instanceId, waChatId: chat.waChatId, text, via: "auto", idempotencyKey: `auto:${chat.id}:${now.toISOString()}` }, ctx);
+    await opts
+      .outbox()
+      .enqueue(
+        {
+          instanceId,
+          waChatId: chat.waChatId,
+          text,
+          via: "auto",
+          idempotencyKey: `auto:${chat.id}:${now.toISOString()}`,
+        },
+        ctx,
+      );
     opts.log.info({ instanceId, chatId: chat.id }, "auto-reply queued");
   }
   return claimed.length;

@@ -26,7 +26,12 @@ async function readToken(source: string): Promise<string> {
 }
 
 /** Runs `instance …`; returns the exit code. Background work (polling) is the server's: none runs here. */
-export async function runInstanceCommand(args: string[], config: Config, database: Database, log: Logger): Promise<number> {
+export async function runInstanceCommand(
+  args: string[],
+  config: Config,
+  database: Database,
+  log: Logger,
+): Promise<number> {
   const sub = args[1];
   const deps = createDeps(config, database, log);
   // Polling belongs to the running server (its state job starts loops for new polling numbers): none starts here.
@@ -46,14 +51,18 @@ export async function runInstanceCommand(args: string[], config: Config, databas
 async function list(deps: AppDeps): Promise<number> {
   for (const r of await deps.instances.listRows()) {
     const wid = r.wid ? `+${r.wid.replace(/@.*/, "")}` : "-";
-    console.log([r.id, r.idInstance, r.name, r.state, r.intakeMode, r.enabled ? "enabled" : "disabled", wid].join("\t"));
+    console.log(
+      [r.id, r.idInstance, r.name, r.state, r.intakeMode, r.enabled ? "enabled" : "disabled", wid].join("\t"),
+    );
   }
   return 0;
 }
 
 async function add(deps: AppDeps, args: string[]): Promise<number> {
   if (args.some((a) => a === "--token" || a.startsWith("--token=") || a === "--api-token")) {
-    console.error("the API token is read from a file (--token-file FILE) or standard input (--token-file -), never from the command line");
+    console.error(
+      "the API token is read from a file (--token-file FILE) or standard input (--token-file -), never from the command line",
+    );
     return 2;
   }
   const tokenFile = flag(args, "--token-file");
@@ -71,12 +80,22 @@ async function add(deps: AppDeps, args: string[]): Promise<number> {
   const webhookAllowed = Boolean(deps.config.PUBLIC_URL);
   const telegram = await deps.instances.telegramChoices();
   const body: Record<string, string> = {
-    name: flag(args, "--name") ?? "", idInstance: flag(args, "--id") ?? "", apiToken,
-    apiUrl: flag(args, "--api-url") ?? "", mediaUrl: flag(args, "--media-url") ?? "",
-    intakeMode: flag(args, "--mode") ?? (webhookAllowed ? "webhook" : "polling"), telegramChatId: flag(args, "--telegram-chat") ?? "",
-    autoReplyText: "", autoReplyIntervalHours: String(deps.config.AUTO_REPLY_INTERVAL_HOURS), markReadPolicy: "onReply",
+    name: flag(args, "--name") ?? "",
+    idInstance: flag(args, "--id") ?? "",
+    apiToken,
+    apiUrl: flag(args, "--api-url") ?? "",
+    mediaUrl: flag(args, "--media-url") ?? "",
+    intakeMode: flag(args, "--mode") ?? (webhookAllowed ? "webhook" : "polling"),
+    telegramChatId: flag(args, "--telegram-chat") ?? "",
+    autoReplyText: "",
+    autoReplyIntervalHours: String(deps.config.AUTO_REPLY_INTERVAL_HOURS),
+    markReadPolicy: "onReply",
   };
-  const parsed = parseInstanceForm(body, { creating: true, webhookAllowed, telegramChatIds: telegram.map((c) => c.id) });
+  const parsed = parseInstanceForm(body, {
+    creating: true,
+    webhookAllowed,
+    telegramChatIds: telegram.map((c) => c.id),
+  });
   if (!parsed.ok) {
     for (const [field, key] of Object.entries(parsed.errors)) console.error(`${field}: ${t(key)}`);
     return 1;
@@ -87,7 +106,9 @@ async function add(deps: AppDeps, args: string[]): Promise<number> {
     if (saved.problem) console.error(t(saved.problem.key, saved.problem.params));
     return 1;
   }
-  console.log(`created instance ${saved.row.id} "${saved.row.name}" (idInstance ${saved.row.idInstance}, ${saved.row.intakeMode}, state ${saved.row.state})`);
+  console.log(
+    `created instance ${saved.row.id} "${saved.row.name}" (idInstance ${saved.row.idInstance}, ${saved.row.intakeMode}, state ${saved.row.state})`,
+  );
   if (saved.settingsProblem) {
     console.error(t(saved.settingsProblem.key, saved.settingsProblem.params));
     return 1;

@@ -16,16 +16,27 @@ export const instanceFormSchema = z.object({
   apiUrl: optionalUrl,
   mediaUrl: optionalUrl,
   intakeMode: z.enum(["webhook", "polling"], { error: "instances.err.intake" }),
-  telegramChatId: trimmed.refine((v) => v === "" || /^-?\d{1,20}$/.test(v), "instances.err.telegram").transform((v) => (v === "" ? null : Number(v))),
-  autoReplyEnabled: z.literal("on").optional().transform((v) => v === "on"),
+  telegramChatId: trimmed
+    .refine((v) => v === "" || /^-?\d{1,20}$/.test(v), "instances.err.telegram")
+    .transform((v) => (v === "" ? null : Number(v))),
+  autoReplyEnabled: z
+    .literal("on")
+    .optional()
+    .transform((v) => v === "on"),
   autoReplyText: trimmed.max(1000, "instances.err.autoReplyText"),
-  autoReplyIntervalHours: trimmed.regex(/^\d{1,3}$/, "instances.err.autoReplyInterval").transform(Number).refine((n) => n >= 1 && n <= 720, "instances.err.autoReplyInterval"),
+  autoReplyIntervalHours: trimmed
+    .regex(/^\d{1,3}$/, "instances.err.autoReplyInterval")
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 720, "instances.err.autoReplyInterval"),
   markReadPolicy: z.enum(["never", "onOpen", "onReply"], { error: "instances.err.markRead" }),
   /**
    * Off: not polled, not state-checked, sends wait. The form posts a hidden "off" before the checkbox (the last value
    * wins), so a post without the field at all (scripts, older forms) keeps the number enabled.
    */
-  enabled: z.enum(["on", "off"], { error: "instances.err.enabled" }).optional().transform((v) => v !== "off"),
+  enabled: z
+    .enum(["on", "off"], { error: "instances.err.enabled" })
+    .optional()
+    .transform((v) => v !== "off"),
 });
 
 export type InstanceForm = z.output<typeof instanceFormSchema>;
@@ -44,8 +55,16 @@ export interface FormContext {
 const CHECKBOXES = new Set(["autoReplyEnabled", "enabled"]);
 
 /** Parses a posted form; errors are message keys per field (cross-field rules included). */
-export function parseInstanceForm(body: Record<string, unknown>, ctx: FormContext): { ok: true; data: InstanceForm } | { ok: false; errors: FieldErrors } {
-  const input = Object.fromEntries(Object.keys(instanceFormSchema.shape).map((k) => [k, typeof body[k] === "string" ? body[k] : CHECKBOXES.has(k) ? undefined : ""]));
+export function parseInstanceForm(
+  body: Record<string, unknown>,
+  ctx: FormContext,
+): { ok: true; data: InstanceForm } | { ok: false; errors: FieldErrors } {
+  const input = Object.fromEntries(
+    Object.keys(instanceFormSchema.shape).map((k) => [
+      k,
+      typeof body[k] === "string" ? body[k] : CHECKBOXES.has(k) ? undefined : "",
+    ]),
+  );
   if (!ctx.webhookAllowed && input.intakeMode === "") input.intakeMode = "polling";
   const parsed = instanceFormSchema.safeParse(input);
   const errors: FieldErrors = {};
@@ -59,18 +78,26 @@ export function parseInstanceForm(body: Record<string, unknown>, ctx: FormContex
   const d = parsed.data;
   if (ctx.creating && d.apiToken === "") errors.apiToken = "instances.err.apiToken";
   if (d.intakeMode === "webhook" && !ctx.webhookAllowed) errors.intakeMode = "instances.err.webhookNeedsUrl";
-  if (d.telegramChatId !== null && !ctx.telegramChatIds.includes(d.telegramChatId)) errors.telegramChatId = "instances.err.telegram";
+  if (d.telegramChatId !== null && !ctx.telegramChatIds.includes(d.telegramChatId))
+    errors.telegramChatId = "instances.err.telegram";
   if (d.autoReplyEnabled && d.autoReplyText === "") errors.autoReplyText = "instances.err.autoReplyText";
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data: d };
 }
 
 function fallbackKey(field: keyof InstanceForm): MessageKey {
   const keys: Record<keyof InstanceForm, MessageKey> = {
-    name: "instances.err.name", idInstance: "instances.err.idInstance", apiToken: "instances.err.apiToken",
-    apiUrl: "instances.err.url", mediaUrl: "instances.err.url", intakeMode: "instances.err.intake",
-    telegramChatId: "instances.err.telegram", autoReplyEnabled: "instances.err.autoReplyText",
-    autoReplyText: "instances.err.autoReplyText", autoReplyIntervalHours: "instances.err.autoReplyInterval",
-    markReadPolicy: "instances.err.markRead", enabled: "instances.err.enabled",
+    name: "instances.err.name",
+    idInstance: "instances.err.idInstance",
+    apiToken: "instances.err.apiToken",
+    apiUrl: "instances.err.url",
+    mediaUrl: "instances.err.url",
+    intakeMode: "instances.err.intake",
+    telegramChatId: "instances.err.telegram",
+    autoReplyEnabled: "instances.err.autoReplyText",
+    autoReplyText: "instances.err.autoReplyText",
+    autoReplyIntervalHours: "instances.err.autoReplyInterval",
+    markReadPolicy: "instances.err.markRead",
+    enabled: "instances.err.enabled",
   };
   return keys[field];
 }

@@ -2,7 +2,8 @@
 import type { Entry } from "../lib/i18n/entry.ts";
 
 export const en = {
-  "instances.quotaExceeded": "Green-API's monthly quota is used up: sending may fail until it renews on the 1st or the plan is upgraded.",
+  "instances.quotaExceeded":
+    "Green-API's monthly quota is used up: sending may fail until it renews on the 1st or the plan is upgraded.",
   "instances.intakeError": "Receiving messages fails: {reason}",
   "instances.connect": "Connect a number",
   "instances.edit": "Settings",
@@ -24,7 +25,7 @@ export const en = {
   "instances.mediaUrl": "Media URL",
   // Form fields
   "instances.f.name": "Name",
-  "instances.f.nameHint": "How your team calls this number, e.g. \"Sales\".",
+  "instances.f.nameHint": 'How your team calls this number, e.g. "Sales".',
   "instances.f.idInstance": "idInstance",
   "instances.f.apiToken": "apiTokenInstance",
   "instances.f.apiTokenHint": "Stored on the server only and never shown again.",
@@ -34,10 +35,12 @@ export const en = {
   "instances.f.intake": "How messages arrive",
   "instances.f.webhook": "Webhook: Green-API calls this server (fastest)",
   "instances.f.polling": "Polling: this server asks Green-API (works behind NAT)",
-  "instances.f.webhookNeedsUrl": "Webhooks need PUBLIC_URL (the address Green-API can reach) in the server's settings; until then the number receives by polling.",
+  "instances.f.webhookNeedsUrl":
+    "Webhooks need PUBLIC_URL (the address Green-API can reach) in the server's settings; until then the number receives by polling.",
   "instances.f.telegram": "Telegram channel",
   "instances.f.telegramNone": "None",
-  "instances.f.telegramEmpty": "The bot is not an admin of any channel yet. Add it to a channel as an admin, then come back.",
+  "instances.f.telegramEmpty":
+    "The bot is not an admin of any channel yet. Add it to a channel as an admin, then come back.",
   "instances.f.autoReplyEnabled": "Send an auto-reply to customers who write",
   "instances.f.autoReplyText": "Auto-reply text",
   "instances.f.autoReplyInterval": "At most once per chat every … hours",
@@ -55,7 +58,8 @@ export const en = {
   "instances.err.idTaken": "This instance is already connected.",
   "instances.err.apiToken": "Paste the token from the Green-API console (letters and digits, usually 50).",
   "instances.err.url": "Enter an http(s) address, or leave it empty.",
-  "instances.err.publicHttps": "Enter an https address of a public host (Green-API's), or leave it empty for the default.",
+  "instances.err.publicHttps":
+    "Enter an https address of a public host (Green-API's), or leave it empty for the default.",
   "instances.err.tokenForNewHost": "Enter the API token again to send it to a new API or media URL.",
   "instances.err.intake": "Choose how messages arrive.",
   "instances.err.webhookNeedsUrl": "Webhooks need PUBLIC_URL to be set on the server; choose polling.",
@@ -65,37 +69,46 @@ export const en = {
   "instances.err.markRead": "Choose when messages are marked as read.",
   "instances.err.enabled": "Choose whether the number is enabled.",
   "instances.f.enabled": "Enabled",
-  "instances.f.enabledHint": "When off, the number is neither polled nor checked, and replies wait until it is on again. Chats and messages are kept.",
+  "instances.f.enabledHint":
+    "When off, the number is neither polled nor checked, and replies wait until it is on again. Chats and messages are kept.",
   "instances.disabled": "disabled",
-  "instances.disabledNotice": "This number is disabled: messages you send wait and go out once an administrator enables it again.",
+  "instances.disabledNotice":
+    "This number is disabled: messages you send wait and go out once an administrator enables it again.",
   "instances.offlineSince": "Offline since {when}",
-  "instances.silentSince": "No notifications from Green-API since {when}, although its journal has newer messages: check the webhook. Missed messages are fetched once notifications arrive again.",
+  "instances.silentSince":
+    "No notifications from Green-API since {when}, although its journal has newer messages: check the webhook. Missed messages are fetched once notifications arrive again.",
   "instances.applyingSettings": "Applying settings: Green-API restarts the number (up to 5 minutes).",
   "instances.quotaSays": "Green-API: {text}",
   "instances.stateLog": "Recent states",
   // Verification and settings
-  "instances.v.wrongToken": "Green-API refused the id or token (wrong idInstance or apiTokenInstance). Copy both again from the console.",
-  "instances.v.wrongHost": "The API URL does not match this instance. Clear the API URL to use the default, or copy it from the console.",
+  "instances.v.wrongToken":
+    "Green-API refused the id or token (wrong idInstance or apiTokenInstance). Copy both again from the console.",
+  "instances.v.wrongHost":
+    "The API URL does not match this instance. Clear the API URL to use the default, or copy it from the console.",
   "instances.v.unreachable": "Could not reach Green-API at {host}. Check the API URL and the server's internet access.",
-  "instances.v.settingsFailed": "The number was saved, but its Green-API settings could not be applied: {reason}. Save again to retry.",
+  "instances.v.settingsFailed":
+    "The number was saved, but its Green-API settings could not be applied: {reason}. Save again to retry.",
   "instances.saved": "Saved.",
   "instances.applying": "Saved. Green-API restarts the number to apply the settings; this takes up to 5 minutes.",
   "instances.created": "Saved. Now link the phone: scan the QR code below.",
   // Delete
   "instances.delete": "Remove this number",
   "instances.deleteTitle": "Remove {name}?",
-  "instances.deleteLoses": "The number has {chats} and {messages}. Deleting the history removes them with their media and pending Telegram posts. Nothing is deleted in WhatsApp or Green-API.",
+  "instances.deleteLoses":
+    "The number has {chats} and {messages}. Deleting the history removes them with their media and pending Telegram posts. Nothing is deleted in WhatsApp or Green-API.",
   "instances.deleteConfirm": "Type the number's name to confirm",
   "instances.deleteButton": "Remove number",
   "instances.deleteHistory": "What happens to the chats?",
-  "instances.deleteKeep": "Keep the history: the number is disabled (no polling, no sending) and its chats stay readable",
+  "instances.deleteKeep":
+    "Keep the history: the number is disabled (no polling, no sending) and its chats stay readable",
   "instances.deleteRemove": "Delete the history too (cannot be undone)",
   "instances.retired": "{name} was disabled; its history is kept.",
   "instances.deleteWrongName": "The name does not match.",
   "instances.deleted": "{name} was removed.",
   // Connect (QR, phone code), logout, reboot
   "instances.qrTitle": "Link the phone",
-  "instances.qrSteps": "On the phone open WhatsApp → Settings → Linked devices → Link a device, and scan this code. It renews by itself.",
+  "instances.qrSteps":
+    "On the phone open WhatsApp → Settings → Linked devices → Link a device, and scan this code. It renews by itself.",
   "instances.qrAlt": "QR code to link WhatsApp",
   "instances.qrLoading": "Getting a QR code from Green-API…",
   "instances.qrError": "No QR code right now: {reason}",
@@ -117,14 +130,20 @@ export const en = {
 } as const satisfies Record<string, Entry>;
 
 export const ru: Record<keyof typeof en, Entry> = {
-  "instances.quotaExceeded": "Месячная квота Green-API исчерпана: отправка может не работать до 1-го числа или до смены тарифа.",
+  "instances.quotaExceeded":
+    "Месячная квота Green-API исчерпана: отправка может не работать до 1-го числа или до смены тарифа.",
   "instances.intakeError": "Не удаётся получать сообщения: {reason}",
   "instances.connect": "Подключить номер",
   "instances.edit": "Настройки",
   "instances.editTitle": "Настройки: {name}",
   "instances.newTitle": "Подключение номера WhatsApp",
   "instances.newHint": "Создайте инстанс в консоли Green-API и скопируйте сюда его id и API-токен.",
-  "instances.messageCount": { one: "{count} сообщение", few: "{count} сообщения", many: "{count} сообщений", other: "{count} сообщения" },
+  "instances.messageCount": {
+    one: "{count} сообщение",
+    few: "{count} сообщения",
+    many: "{count} сообщений",
+    other: "{count} сообщения",
+  },
   "instances.autoReplyOn": "автоответ включён",
   "instances.autoReplyOff": "автоответ выключен",
   "instances.telegramChannel": "Telegram: {title}",
@@ -148,10 +167,12 @@ export const ru: Record<keyof typeof en, Entry> = {
   "instances.f.intake": "Как приходят сообщения",
   "instances.f.webhook": "Вебхук: Green-API сам обращается к серверу (быстрее)",
   "instances.f.polling": "Опрос: сервер сам запрашивает Green-API (работает за NAT)",
-  "instances.f.webhookNeedsUrl": "Для вебхуков в настройках сервера нужен PUBLIC_URL (адрес, доступный Green-API); пока его нет, номер получает сообщения опросом.",
+  "instances.f.webhookNeedsUrl":
+    "Для вебхуков в настройках сервера нужен PUBLIC_URL (адрес, доступный Green-API); пока его нет, номер получает сообщения опросом.",
   "instances.f.telegram": "Канал Telegram",
   "instances.f.telegramNone": "Нет",
-  "instances.f.telegramEmpty": "Бот пока не администратор ни одного канала. Добавьте его в канал администратором и вернитесь сюда.",
+  "instances.f.telegramEmpty":
+    "Бот пока не администратор ни одного канала. Добавьте его в канал администратором и вернитесь сюда.",
   "instances.f.autoReplyEnabled": "Отправлять автоответ написавшим клиентам",
   "instances.f.autoReplyText": "Текст автоответа",
   "instances.f.autoReplyInterval": "Не чаще раза на чат за … часов",
@@ -168,7 +189,8 @@ export const ru: Record<keyof typeof en, Entry> = {
   "instances.err.idTaken": "Этот инстанс уже подключён.",
   "instances.err.apiToken": "Вставьте токен из консоли Green-API (буквы и цифры, обычно 50).",
   "instances.err.url": "Введите адрес http(s) или оставьте поле пустым.",
-  "instances.err.publicHttps": "Введите адрес https публичного хоста (Green-API) или оставьте поле пустым для адреса по умолчанию.",
+  "instances.err.publicHttps":
+    "Введите адрес https публичного хоста (Green-API) или оставьте поле пустым для адреса по умолчанию.",
   "instances.err.tokenForNewHost": "Введите токен API ещё раз, чтобы отправить его на новый адрес API или файлов.",
   "instances.err.intake": "Выберите, как приходят сообщения.",
   "instances.err.webhookNeedsUrl": "Для вебхуков на сервере должен быть задан PUBLIC_URL; выберите опрос.",
@@ -178,24 +200,32 @@ export const ru: Record<keyof typeof en, Entry> = {
   "instances.err.markRead": "Выберите, когда отмечать сообщения прочитанными.",
   "instances.err.enabled": "Укажите, включён ли номер.",
   "instances.f.enabled": "Включён",
-  "instances.f.enabledHint": "Когда выключен, номер не опрашивается и не проверяется, а ответы ждут, пока его снова включат. Чаты и сообщения сохраняются.",
+  "instances.f.enabledHint":
+    "Когда выключен, номер не опрашивается и не проверяется, а ответы ждут, пока его снова включат. Чаты и сообщения сохраняются.",
   "instances.disabled": "выключен",
-  "instances.disabledNotice": "Этот номер выключен: отправленные сообщения ждут и уйдут, когда администратор снова его включит.",
+  "instances.disabledNotice":
+    "Этот номер выключен: отправленные сообщения ждут и уйдут, когда администратор снова его включит.",
   "instances.offlineSince": "Не в сети с {when}",
-  "instances.silentSince": "Нет уведомлений от Green-API с {when}, хотя в его журнале есть новые сообщения: проверьте вебхук. Пропущенные сообщения загрузятся, когда уведомления снова пойдут.",
+  "instances.silentSince":
+    "Нет уведомлений от Green-API с {when}, хотя в его журнале есть новые сообщения: проверьте вебхук. Пропущенные сообщения загрузятся, когда уведомления снова пойдут.",
   "instances.applyingSettings": "Применяются настройки: Green-API перезапускает номер (до 5 минут).",
   "instances.quotaSays": "Green-API: {text}",
   "instances.stateLog": "Последние состояния",
-  "instances.v.wrongToken": "Green-API не принял id или токен (неверный idInstance или apiTokenInstance). Скопируйте их из консоли ещё раз.",
-  "instances.v.wrongHost": "Адрес API не подходит к этому инстансу. Очистите поле, чтобы взять адрес по умолчанию, или скопируйте его из консоли.",
-  "instances.v.unreachable": "Не удалось связаться с Green-API по адресу {host}. Проверьте адрес API и доступ сервера в интернет.",
-  "instances.v.settingsFailed": "Номер сохранён, но настройки Green-API применить не удалось: {reason}. Сохраните ещё раз.",
+  "instances.v.wrongToken":
+    "Green-API не принял id или токен (неверный idInstance или apiTokenInstance). Скопируйте их из консоли ещё раз.",
+  "instances.v.wrongHost":
+    "Адрес API не подходит к этому инстансу. Очистите поле, чтобы взять адрес по умолчанию, или скопируйте его из консоли.",
+  "instances.v.unreachable":
+    "Не удалось связаться с Green-API по адресу {host}. Проверьте адрес API и доступ сервера в интернет.",
+  "instances.v.settingsFailed":
+    "Номер сохранён, но настройки Green-API применить не удалось: {reason}. Сохраните ещё раз.",
   "instances.saved": "Сохранено.",
   "instances.applying": "Сохранено. Green-API перезапускает номер, чтобы применить настройки; это занимает до 5 минут.",
   "instances.created": "Сохранено. Теперь привяжите телефон: отсканируйте QR-код ниже.",
   "instances.delete": "Удалить номер",
   "instances.deleteTitle": "Удалить {name}?",
-  "instances.deleteLoses": "У номера {chats} и {messages}. При удалении истории они удаляются вместе с файлами и неотправленными постами в Telegram. В WhatsApp и Green-API ничего не удаляется.",
+  "instances.deleteLoses":
+    "У номера {chats} и {messages}. При удалении истории они удаляются вместе с файлами и неотправленными постами в Telegram. В WhatsApp и Green-API ничего не удаляется.",
   "instances.deleteConfirm": "Введите название номера для подтверждения",
   "instances.deleteButton": "Удалить номер",
   "instances.deleteHistory": "Что сделать с чатами?",
@@ -205,7 +235,8 @@ export const ru: Record<keyof typeof en, Entry> = {
   "instances.deleteWrongName": "Название не совпадает.",
   "instances.deleted": "{name} удалён.",
   "instances.qrTitle": "Привязка телефона",
-  "instances.qrSteps": "На телефоне откройте WhatsApp → Настройки → Связанные устройства → Привязка устройства и отсканируйте код. Он обновляется сам.",
+  "instances.qrSteps":
+    "На телефоне откройте WhatsApp → Настройки → Связанные устройства → Привязка устройства и отсканируйте код. Он обновляется сам.",
   "instances.qrAlt": "QR-код для привязки WhatsApp",
   "instances.qrLoading": "Получаем QR-код от Green-API…",
   "instances.qrError": "QR-кода сейчас нет: {reason}",
@@ -214,11 +245,13 @@ export const ru: Record<keyof typeof en, Entry> = {
   "instances.codeTitle": "Или привязать по номеру телефона",
   "instances.codePhone": "Номер телефона с кодом страны",
   "instances.codeButton": "Получить код",
-  "instances.codeShow": "На телефоне откройте WhatsApp → Связанные устройства → Привязать по номеру телефона и введите {code}.",
+  "instances.codeShow":
+    "На телефоне откройте WhatsApp → Связанные устройства → Привязать по номеру телефона и введите {code}.",
   "instances.codeFailed": "Код не получен: {reason}",
   "instances.codeBadPhone": "Введите номер в международном формате, например +7 900 123-45-67.",
   "instances.logout": "Выйти из WhatsApp",
-  "instances.logoutConfirm": "Отвязать телефон от «{name}»? Сообщения перестанут приходить, пока кто-нибудь не отсканирует новый QR-код.",
+  "instances.logoutConfirm":
+    "Отвязать телефон от «{name}»? Сообщения перестанут приходить, пока кто-нибудь не отсканирует новый QR-код.",
   "instances.loggedOut": "Телефон отвязан.",
   "instances.reboot": "Перезапустить",
   "instances.rebootConfirm": "Перезапустить «{name}» в Green-API? Несколько минут номер будет недоступен.",

@@ -9,7 +9,13 @@ export type LivePart = "state" | "qr" | "history";
  * Announces a change of one instance. Pages re-fetch the named part over HTTP (public/app.js), so every user sees it
  * in their language and with their rights; the event itself carries no secrets. `userId` limits it to one user.
  */
-export function announceInstance(bus: EventBus, instanceId: number, part: LivePart, data: Record<string, unknown> = {}, userId?: number): void {
+export function announceInstance(
+  bus: EventBus,
+  instanceId: number,
+  part: LivePart,
+  data: Record<string, unknown> = {},
+  userId?: number,
+): void {
   bus.publish({
     name: EVENTS.instanceChanged,
     instanceId,

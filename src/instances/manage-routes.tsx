@@ -8,7 +8,14 @@ import { flash } from "../auth/cookies.ts";
 import { clientIp } from "../lib/client-ip.ts";
 import { InstanceFormPage, type InstanceFormProps } from "../../views/instances/form.tsx";
 import { maskToken, parseInstanceForm, postedValues, type FormValues } from "./form.ts";
-import { createInstance, deleteInstance, retireInstance, updateInstance, type Actor, type SaveResult } from "./manage.ts";
+import {
+  createInstance,
+  deleteInstance,
+  retireInstance,
+  updateInstance,
+  type Actor,
+  type SaveResult,
+} from "./manage.ts";
 import type { InstanceRow } from "./service.ts";
 
 function actor(c: Context<AppEnv>): Actor {
@@ -17,18 +24,36 @@ function actor(c: Context<AppEnv>): Actor {
 
 function valuesOf(row: InstanceRow): FormValues {
   return {
-    name: row.name, idInstance: String(row.idInstance), apiUrl: row.apiUrl, mediaUrl: row.mediaUrl, intakeMode: row.intakeMode,
-    telegramChatId: row.telegramChatId === null ? "" : String(row.telegramChatId), autoReplyEnabled: row.autoReplyEnabled ? "on" : "",
-    autoReplyText: row.autoReplyText ?? "", autoReplyIntervalHours: String(row.autoReplyIntervalHours), markReadPolicy: row.markReadPolicy,
+    name: row.name,
+    idInstance: String(row.idInstance),
+    apiUrl: row.apiUrl,
+    mediaUrl: row.mediaUrl,
+    intakeMode: row.intakeMode,
+    telegramChatId: row.telegramChatId === null ? "" : String(row.telegramChatId),
+    autoReplyEnabled: row.autoReplyEnabled ? "on" : "",
+    autoReplyText: row.autoReplyText ?? "",
+    autoReplyIntervalHours: String(row.autoReplyIntervalHours),
+    markReadPolicy: row.markReadPolicy,
     enabled: row.enabled ? "on" : "off",
   };
 }
 
-async function page(c: Context<AppEnv>, props: Omit<InstanceFormProps, "webhookAllowed" | "telegram" | "mayManage"> & { mayManage?: boolean }) {
+async function page(
+  c: Context<AppEnv>,
+  props: Omit<InstanceFormProps, "webhookAllowed" | "telegram" | "mayManage"> & { mayManage?: boolean },
+) {
   const telegram = await c.var.deps.instances.telegramChoices();
-  const title = props.instanceId === undefined ? c.var.t("instances.newTitle") : c.var.t("instances.editTitle", { name: props.name ?? "" });
+  const title =
+    props.instanceId === undefined
+      ? c.var.t("instances.newTitle")
+      : c.var.t("instances.editTitle", { name: props.name ?? "" });
   return c.render(
-    <InstanceFormPage {...props} mayManage={props.mayManage ?? true} telegram={telegram} webhookAllowed={Boolean(c.var.deps.config.PUBLIC_URL)} />,
+    <InstanceFormPage
+      {...props}
+      mayManage={props.mayManage ?? true}
+      telegram={telegram}
+      webhookAllowed={Boolean(c.var.deps.config.PUBLIC_URL)}
+    />,
     { title },
   );
 }
@@ -36,7 +61,11 @@ async function page(c: Context<AppEnv>, props: Omit<InstanceFormProps, "webhookA
 async function parse(c: Context<AppEnv>, creating: boolean) {
   const body = await c.req.parseBody();
   const telegram = await c.var.deps.instances.telegramChoices();
-  const ctx = { creating, webhookAllowed: Boolean(c.var.deps.config.PUBLIC_URL), telegramChatIds: telegram.map((t) => t.id) };
+  const ctx = {
+    creating,
+    webhookAllowed: Boolean(c.var.deps.config.PUBLIC_URL),
+    telegramChatIds: telegram.map((t) => t.id),
+  };
   return { body, result: parseInstanceForm(body, ctx) };
 }
 
@@ -52,8 +81,15 @@ export const manageRoutes = new Hono<AppEnv>()
     const { body, result } = await parse(c, true);
     if (!result.ok) return page(c, { values: postedValues(body), errors: result.errors });
     const saved = await createInstance(c.var.deps, actor(c), result.data);
-    if (!saved.ok) return page(c, { values: postedValues(body), errors: saved.fieldErrors ?? {}, problem: problemText(c, saved) });
-    flash(c, saved.applied ? "ok" : "error", saved.settingsProblem ? c.var.t(saved.settingsProblem.key, saved.settingsProblem.params) : c.var.t("instances.created"));
+    if (!saved.ok)
+      return page(c, { values: postedValues(body), errors: saved.fieldErrors ?? {}, problem: problemText(c, saved) });
+    flash(
+      c,
+      saved.applied ? "ok" : "error",
+      saved.settingsProblem
+        ? c.var.t(saved.settingsProblem.key, saved.settingsProblem.params)
+        : c.var.t("instances.created"),
+    );
     return c.redirect(`/instances/${saved.row.id}`, 303);
   })
 
@@ -61,8 +97,13 @@ export const manageRoutes = new Hono<AppEnv>()
     const row = (await c.var.deps.instances.getRow(c.var.instanceId))!;
     const mayManage = c.var.mayManageInstance;
     return page(c, {
-      instanceId: row.id, name: row.name, values: valuesOf(row), errors: {}, maskedToken: mayManage ? maskToken(row.apiToken) : undefined,
-      mayManage, impact: mayManage ? await c.var.deps.instances.impact(row.id) : undefined,
+      instanceId: row.id,
+      name: row.name,
+      values: valuesOf(row),
+      errors: {},
+      maskedToken: mayManage ? maskToken(row.apiToken) : undefined,
+      mayManage,
+      impact: mayManage ? await c.var.deps.instances.impact(row.id) : undefined,
     });
   })
 
@@ -71,7 +112,15 @@ export const manageRoutes = new Hono<AppEnv>()
     const row = (await c.var.deps.instances.getRow(c.var.instanceId))!;
     const { body, result } = await parse(c, false);
     const again = (errors: InstanceFormProps["errors"], problem?: string) =>
-      page(c, { instanceId: row.id, name: row.name, values: postedValues(body), errors, problem, maskedToken: maskToken(row.apiToken), impact: undefined });
+      page(c, {
+        instanceId: row.id,
+        name: row.name,
+        values: postedValues(body),
+        errors,
+        problem,
+        maskedToken: maskToken(row.apiToken),
+        impact: undefined,
+      });
     if (!result.ok) return again(result.errors);
     const saved = await updateInstance(c.var.deps, actor(c), row, result.data);
     if (!saved.ok) return again(saved.fieldErrors ?? {}, problemText(c, saved));

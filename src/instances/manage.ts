@@ -13,8 +13,14 @@ import { announceInstance } from "./live.ts";
 
 /** Notification types the app needs (shared/green-api.md §3, "Setting → notification gate"). */
 export const NOTIFICATION_FLAGS = {
-  incomingWebhook: "yes", outgoingWebhook: "yes", outgoingMessageWebhook: "yes", outgoingAPIMessageWebhook: "yes",
-  stateWebhook: "yes", incomingCallWebhook: "yes", pollMessageWebhook: "yes", editedMessageWebhook: "yes",
+  incomingWebhook: "yes",
+  outgoingWebhook: "yes",
+  outgoingMessageWebhook: "yes",
+  outgoingAPIMessageWebhook: "yes",
+  stateWebhook: "yes",
+  incomingCallWebhook: "yes",
+  pollMessageWebhook: "yes",
+  editedMessageWebhook: "yes",
   deletedMessageWebhook: "yes",
 } as const satisfies SettingsUpdate;
 
@@ -48,7 +54,9 @@ export function describeFailure(err: unknown, apiUrl: string): Problem {
 
 /** getStateInstance once (no retries: the person is waiting); null means "still being created". */
 async function verify(deps: AppDeps, creds: InstanceCredentials): Promise<InstanceState> {
-  const answer = await deps.gateway.call(creds, "getStateInstance", "normal", (c) => c.getStateInstance(), { maxAttempts: 1 });
+  const answer = await deps.gateway.call(creds, "getStateInstance", "normal", (c) => c.getStateInstance(), {
+    maxAttempts: 1,
+  });
   return answer?.stateInstance ?? "starting";
 }
 
@@ -105,7 +113,12 @@ async function finish(deps: AppDeps, row: InstanceRow, verified: InstanceState):
     await deps.instances.setState(row.id, verified);
     row = (await deps.instances.getRow(row.id)) ?? row;
     restartIntake(deps, row);
-    return { ok: true, row, applied: false, settingsProblem: { key: "instances.v.settingsFailed", params: { reason: describeReason(err) } } };
+    return {
+      ok: true,
+      row,
+      applied: false,
+      settingsProblem: { key: "instances.v.settingsFailed", params: { reason: describeReason(err) } },
+    };
   }
 }
 
@@ -118,11 +131,18 @@ function describeReason(err: unknown): string {
  * bucket (the gateway keys buckets by idInstance), so retries of the form are paced too.
  */
 export async function createInstance(deps: AppDeps, actor: Actor, form: InstanceForm): Promise<SaveResult> {
-  if (await deps.instances.findByIdInstance(form.idInstance)) return { ok: false, fieldErrors: { idInstance: "instances.err.idTaken" } };
+  if (await deps.instances.findByIdInstance(form.idInstance))
+    return { ok: false, fieldErrors: { idInstance: "instances.err.idTaken" } };
   const cols = columns(form);
   const refused = await hostErrors(cols, deps.config.GREEN_API_ALLOW_PRIVATE_HOSTS);
   if (Object.keys(refused).length) return { ok: false, fieldErrors: refused };
-  const probe: InstanceCredentials = { id: -form.idInstance, idInstance: form.idInstance, apiToken: form.apiToken, apiUrl: cols.apiUrl, mediaUrl: cols.mediaUrl };
+  const probe: InstanceCredentials = {
+    id: -form.idInstance,
+    idInstance: form.idInstance,
+    apiToken: form.apiToken,
+    apiUrl: cols.apiUrl,
+    mediaUrl: cols.mediaUrl,
+  };
   let state: InstanceState;
   try {
     state = await verify(deps, probe);
@@ -134,19 +154,33 @@ export async function createInstance(deps: AppDeps, actor: Actor, form: Instance
   let row: InstanceRow;
   try {
     // "unknown" until finish() records the real state: the state log starts with it (first authorization → import).
-    row = await deps.instances.insert({ ...cols, apiToken: form.apiToken, webhookToken: randomToken(), state: "unknown" });
+    row = await deps.instances.insert({
+      ...cols,
+      apiToken: form.apiToken,
+      webhookToken: randomToken(),
+      state: "unknown",
+    });
   } catch {
     return { ok: false, fieldErrors: { idInstance: "instances.err.idTaken" } }; // lost a race on the unique id
   }
   await deps.audit.record({
-    action: "instance.created", userId: actor.userId, actor: actor.username, ip: actor.ip, target: `instance:${row.id}`,
+    action: "instance.created",
+    userId: actor.userId,
+    actor: actor.username,
+    ip: actor.ip,
+    target: `instance:${row.id}`,
     details: { idInstance: row.idInstance, name: row.name, intakeMode: row.intakeMode },
   });
   return finish(deps, row, state);
 }
 
 /** Saves changes; credentials are verified only when they change, settings applied only when intake needs it. */
-export async function updateInstance(deps: AppDeps, actor: Actor, existing: InstanceRow, form: InstanceForm): Promise<SaveResult> {
+export async function updateInstance(
+  deps: AppDeps,
+  actor: Actor,
+  existing: InstanceRow,
+  form: InstanceForm,
+): Promise<SaveResult> {
   const next = { ...columns(form), apiToken: form.apiToken || existing.apiToken };
   // The stored token goes only to the hosts it was entered with: new hosts get it only when it is typed again.
   const hostsChanged = next.apiUrl !== existing.apiUrl || next.mediaUrl !== existing.mediaUrl;
@@ -169,9 +203,16 @@ export async function updateInstance(deps: AppDeps, actor: Actor, existing: Inst
     }
   }
   const row = (await deps.instances.update(existing.id, next))!;
-  const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== existing[k]).map((k) => (k === "apiToken" ? "apiToken (replaced)" : k));
+  const changed = (Object.keys(next) as (keyof typeof next)[])
+    .filter((k) => next[k] !== existing[k])
+    .map((k) => (k === "apiToken" ? "apiToken (replaced)" : k));
   await deps.audit.record({
-    action: "instance.updated", userId: actor.userId, actor: actor.username, ip: actor.ip, target: `instance:${row.id}`, details: { changed },
+    action: "instance.updated",
+    userId: actor.userId,
+    actor: actor.username,
+    ip: actor.ip,
+    target: `instance:${row.id}`,
+    details: { changed },
   });
   if (credsChanged || next.intakeMode !== existing.intakeMode) {
     if (credsChanged) deps.gateway.forget(row.id);
@@ -191,8 +232,12 @@ async function stopIntake(deps: AppDeps, row: InstanceRow): Promise<void> {
   deps.qr.stop(row.id);
   if (row.intakeMode !== "webhook") return;
   await deps.gateway
-    .call(row, "setSettings", "background", (c) => c.setSettings({ webhookUrl: "", webhookUrlToken: "" }), { maxAttempts: 1 })
-    .catch((err) => deps.log.info({ instanceId: row.id, reason: describeReason(err) }, "could not switch the webhook off"));
+    .call(row, "setSettings", "background", (c) => c.setSettings({ webhookUrl: "", webhookUrlToken: "" }), {
+      maxAttempts: 1,
+    })
+    .catch((err) =>
+      deps.log.info({ instanceId: row.id, reason: describeReason(err) }, "could not switch the webhook off"),
+    );
 }
 
 /**
@@ -203,7 +248,11 @@ export async function retireInstance(deps: AppDeps, actor: Actor, row: InstanceR
   await stopIntake(deps, row);
   await deps.instances.update(row.id, { enabled: false });
   await deps.audit.record({
-    action: "instance.updated", userId: actor.userId, actor: actor.username, ip: actor.ip, target: `instance:${row.id}`,
+    action: "instance.updated",
+    userId: actor.userId,
+    actor: actor.username,
+    ip: actor.ip,
+    target: `instance:${row.id}`,
     details: { changed: ["enabled"], retired: true, keptHistory: true },
   });
   announceInstance(deps.bus, row.id, "state", {});
@@ -215,7 +264,11 @@ export async function deleteInstance(deps: AppDeps, actor: Actor, row: InstanceR
   await deps.instances.remove(row.id);
   deps.gateway.forget(row.id);
   await deps.audit.record({
-    action: "instance.deleted", userId: actor.userId, actor: actor.username, ip: actor.ip, target: `instance:${row.id}`,
+    action: "instance.deleted",
+    userId: actor.userId,
+    actor: actor.username,
+    ip: actor.ip,
+    target: `instance:${row.id}`,
     details: { idInstance: row.idInstance, name: row.name },
   });
   announceInstance(deps.bus, row.id, "state", { deleted: true });

@@ -36,7 +36,10 @@ interface Refresher {
   changed: Set<() => void>;
 }
 
-export function createQrWatcher(deps: Pick<AppDeps, "instances" | "gateway" | "bus" | "log">, opts: QrWatcherOptions = {}): QrWatcher {
+export function createQrWatcher(
+  deps: Pick<AppDeps, "instances" | "gateway" | "bus" | "log">,
+  opts: QrWatcherOptions = {},
+): QrWatcher {
   const intervalMs = opts.intervalMs ?? 2000;
   const leaseMs = opts.leaseMs ?? 30_000;
   const refreshers = new Map<number, Refresher>();
@@ -50,10 +53,14 @@ export function createQrWatcher(deps: Pick<AppDeps, "instances" | "gateway" | "b
   }
 
   async function round(row: InstanceRow, r: Refresher): Promise<boolean> {
-    const answer = await deps.gateway.call(row, "getStateInstance", "normal", (c) => c.getStateInstance(), { maxAttempts: 1 });
+    const answer = await deps.gateway.call(row, "getStateInstance", "normal", (c) => c.getStateInstance(), {
+      maxAttempts: 1,
+    });
     const state = answer?.stateInstance ?? "starting";
     if (state === "authorized") {
-      const wa = await deps.gateway.call(row, "getWaSettings", "normal", (c) => c.getWaSettings(), { maxAttempts: 1 }).catch(() => null);
+      const wa = await deps.gateway
+        .call(row, "getWaSettings", "normal", (c) => c.getWaSettings(), { maxAttempts: 1 })
+        .catch(() => null);
       await deps.instances.setState(row.id, state, wa?.phone ? `${wa.phone}@c.us` : null);
       announceInstance(deps.bus, row.id, "state", { state });
       set(row.id, r, { kind: "authorized" });

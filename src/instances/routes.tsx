@@ -48,12 +48,19 @@ function requireManage(c: Context<AppEnv>): void {
   if (!c.var.mayManageInstance) throw new HTTPException(403, { message: "forbidden" });
 }
 
-const phoneForm = z.object({ phone: z.string().transform((v) => v.replace(/[\s()+-]/g, "")).pipe(z.string().regex(/^\d{10,15}$/)) });
+const phoneForm = z.object({
+  phone: z
+    .string()
+    .transform((v) => v.replace(/[\s()+-]/g, ""))
+    .pipe(z.string().regex(/^\d{10,15}$/)),
+});
 
 export const instanceRoutes = new Hono<AppEnv>()
   .get("/instances", async (c) => {
     const list = await c.var.deps.instances.listVisible(c.var.user!);
-    return c.render(<InstancesPage instances={list} mayManage={can(c.var.user, "manageInstances")} />, { title: c.var.t("instances.title") });
+    return c.render(<InstancesPage instances={list} mayManage={can(c.var.user, "manageInstances")} />, {
+      title: c.var.t("instances.title"),
+    });
   })
 
   .route("/", manageRoutes)
@@ -67,15 +74,26 @@ export const instanceRoutes = new Hono<AppEnv>()
       c.var.deps.instances.stateLog(instance.id, 10),
       props.mayManage ? quarantineOf(c.var.deps.db, instance.id) : undefined,
     ]);
-    return c.render(<InstancePage {...props} instance={instance} stateLog={stateLog} quarantine={quarantine} />, { title: instance.name });
+    return c.render(<InstancePage {...props} instance={instance} stateLog={stateLog} quarantine={quarantine} />, {
+      title: instance.name,
+    });
   })
 
   // Live fragments, re-fetched when the instance changes.
   .get(`${INSTANCE_SCOPE}/card`, async (c) => fragment(c, <InstanceCard instance={await view(c)} />))
-  .get(`${INSTANCE_SCOPE}/status`, async (c) => fragment(c, <InstanceStatus instance={await view(c)} stateLog={await c.var.deps.instances.stateLog(c.var.instanceId, 10)} />))
-  .get(`${INSTANCE_SCOPE}/connect`, async (c) => fragment(c, <ConnectPanel {...await connectProps(c, await view(c), 0)} />))
+  .get(`${INSTANCE_SCOPE}/status`, async (c) =>
+    fragment(
+      c,
+      <InstanceStatus instance={await view(c)} stateLog={await c.var.deps.instances.stateLog(c.var.instanceId, 10)} />,
+    ),
+  )
+  .get(`${INSTANCE_SCOPE}/connect`, async (c) =>
+    fragment(c, <ConnectPanel {...(await connectProps(c, await view(c), 0))} />),
+  )
 
-  .get(`${INSTANCE_SCOPE}/connect/code`, async (c) => fragment(c, <PhoneCodeForm instance={await view(c)} mayManage={c.var.mayManageInstance} />))
+  .get(`${INSTANCE_SCOPE}/connect/code`, async (c) =>
+    fragment(c, <PhoneCodeForm instance={await view(c)} mayManage={c.var.mayManageInstance} />),
+  )
 
   .post(`${INSTANCE_SCOPE}/connect/code`, async (c) => {
     requireManage(c);
@@ -83,8 +101,15 @@ export const instanceRoutes = new Hono<AppEnv>()
     if (!form.success) return fragment(c, <CodeResult error={c.var.t("instances.codeBadPhone")} />);
     const row = (await c.var.deps.instances.getRow(c.var.instanceId))!;
     try {
-      const answer = await c.var.deps.gateway.call(row, "getAuthorizationCode", "normal", (g) => g.getAuthorizationCode(Number(form.data.phone)), { maxAttempts: 1 });
-      if (!answer.status || !answer.code) return fragment(c, <CodeResult error={c.var.t("instances.codeFailed", { reason: row.state })} />);
+      const answer = await c.var.deps.gateway.call(
+        row,
+        "getAuthorizationCode",
+        "normal",
+        (g) => g.getAuthorizationCode(Number(form.data.phone)),
+        { maxAttempts: 1 },
+      );
+      if (!answer.status || !answer.code)
+        return fragment(c, <CodeResult error={c.var.t("instances.codeFailed", { reason: row.state })} />);
       c.var.deps.qr.watch(row.id, c.var.user!.id).catch(() => {}); // keep checking the state while the code is typed
       return fragment(c, <CodeResult code={answer.code} />);
     } catch (err) {
@@ -99,7 +124,10 @@ export const instanceRoutes = new Hono<AppEnv>()
     const { deps, instanceId, t } = c.var;
     const result = await replayQuarantined(deps, { instanceId });
     if (c.req.header("hx-request") === "true" && c.req.header("hx-boosted") !== "true") {
-      return fragment(c, <QuarantinePanel instanceId={instanceId} {...await quarantineOf(deps.db, instanceId)} result={result} />);
+      return fragment(
+        c,
+        <QuarantinePanel instanceId={instanceId} {...(await quarantineOf(deps.db, instanceId))} result={result} />,
+      );
     }
     flash(c, "ok", t("intake.quarantine.replayed", { stored: result.stored, left: result.quarantined }));
     return c.redirect(`/instances/${instanceId}`, 303);
@@ -121,7 +149,10 @@ async function action(c: Context<AppEnv>, what: "logout" | "reboot") {
     announceInstance(deps.bus, row.id, "state", { state });
     await deps.audit.record({
       action: what === "logout" ? "instance.loggedOut" : "instance.rebooted",
-      userId: user!.id, actor: user!.username, ip: clientIp(c), target: `instance:${row.id}`,
+      userId: user!.id,
+      actor: user!.username,
+      ip: clientIp(c),
+      target: `instance:${row.id}`,
     });
     flash(c, "ok", t(what === "logout" ? "instances.loggedOut" : "instances.rebooted"));
   } catch (err) {

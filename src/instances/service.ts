@@ -46,9 +46,13 @@ const viewColumns = {
   lastAssignedUserId: instances.lastAssignedUserId,
   createdAt: instances.createdAt,
   updatedAt: instances.updatedAt,
-  telegramTitle: sql<string | null>`(select coalesce(t.title, t.username) from telegram_chats t where t.id = "instances"."telegram_chat_id")`,
+  telegramTitle: sql<
+    string | null
+  >`(select coalesce(t.title, t.username) from telegram_chats t where t.id = "instances"."telegram_chat_id")`,
   /** Green-API's explanation: from the last 466 answer, else from the newest quotaExceeded notification. */
-  quotaDescription: sql<string | null>`coalesce("instances"."quota_description", (select n.body->'quotaData'->>'description' from notifications n where n.instance_id = "instances"."id" and n.type_webhook = 'quotaExceeded' order by n.id desc limit 1))`,
+  quotaDescription: sql<
+    string | null
+  >`coalesce("instances"."quota_description", (select n.body->'quotaData'->>'description' from notifications n where n.instance_id = "instances"."id" and n.type_webhook = 'quotaExceeded' order by n.id desc limit 1))`,
 };
 
 /** Per-instance counts for cards and the dashboard. */
@@ -94,7 +98,10 @@ function ownNumber(wid: string | null | undefined): string | null {
   return n?.kind === "user" ? n.id : null;
 }
 
-export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?: () => number; onCountsError?: (err: unknown) => void } = {}) {
+export function createInstanceService(
+  db: Db,
+  opts: { countsTtlMs?: number; now?: () => number; onCountsError?: (err: unknown) => void } = {},
+) {
   const stateListeners: ((t: StateTransition) => void)[] = [];
   const ttl = opts.countsTtlMs ?? COUNTS_TTL_MS;
   const now = opts.now ?? Date.now;
@@ -106,13 +113,18 @@ export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?
     const [chatRows, messageRows] = await Promise.all([
       db.select({ id: chats.instanceId, n: sql<number>`count(*)::int` }).from(chats).groupBy(chats.instanceId),
       db
-        .select({ id: messages.instanceId, n: sql<number>`count(*)::int`, today: sql<number>`(count(*) filter (where ${messages.sentAt} >= date_trunc('day', now())))::int` })
+        .select({
+          id: messages.instanceId,
+          n: sql<number>`count(*)::int`,
+          today: sql<number>`(count(*) filter (where ${messages.sentAt} >= date_trunc('day', now())))::int`,
+        })
         .from(messages)
         .groupBy(messages.instanceId),
     ]);
     const byInstance = new Map<number, InstanceCounts>();
     for (const r of chatRows) byInstance.set(r.id, { ...NO_COUNTS, chats: r.n });
-    for (const r of messageRows) byInstance.set(r.id, { chats: byInstance.get(r.id)?.chats ?? 0, messages: r.n, messagesToday: r.today });
+    for (const r of messageRows)
+      byInstance.set(r.id, { chats: byInstance.get(r.id)?.chats ?? 0, messages: r.n, messagesToday: r.today });
     return byInstance;
   }
 
@@ -140,7 +152,9 @@ export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?
     return snapshot.byInstance;
   }
 
-  async function withCounts<T extends { id: number }>(rows: T[]): Promise<(T & { chatCount: number; messageCount: number })[]> {
+  async function withCounts<T extends { id: number }>(
+    rows: T[],
+  ): Promise<(T & { chatCount: number; messageCount: number })[]> {
     if (rows.length === 0) return [];
     const byInstance = await counts();
     return rows.map((r) => {
@@ -158,7 +172,10 @@ export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?
       const now = Date.now();
       const hit = webhookAuths.get(id);
       if (hit && hit.until > now) return hit.row;
-      const [row] = await db.select({ id: instances.id, idInstance: instances.idInstance, webhookToken: instances.webhookToken }).from(instances).where(eq(instances.id, id));
+      const [row] = await db
+        .select({ id: instances.id, idInstance: instances.idInstance, webhookToken: instances.webhookToken })
+        .from(instances)
+        .where(eq(instances.id, id));
       if (row) webhookAuths.set(id, { until: now + WEBHOOK_AUTH_TTL_MS, row });
       else webhookAuths.delete(id);
       return row;
@@ -221,7 +238,12 @@ export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?
       let replaced: string | null = null;
       const transition = await db.transaction(async (tx) => {
         const [old] = await tx
-          .select({ state: instances.state, wid: instances.wid, offlineSince: instances.offlineSince, settingsPendingSince: instances.settingsPendingSince })
+          .select({
+            state: instances.state,
+            wid: instances.wid,
+            offlineSince: instances.offlineSince,
+            settingsPendingSince: instances.settingsPendingSince,
+          })
           .from(instances)
           .where(eq(instances.id, id))
           .for("update");
@@ -239,22 +261,40 @@ export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?
             state,
             ...(wid ? { wid } : {}),
             ...(replaced ? { previousWid: replaced, widChangedAt: sql`now()` } : {}),
-            offlineSince: online ? null : old.offlineSince ?? sql`now()`,
+            offlineSince: online ? null : (old.offlineSince ?? sql`now()`),
             ...(settled ? { settingsPendingSince: null } : {}),
           })
           .where(eq(instances.id, id));
         let firstAuthorized = false;
         if (old.state !== state) {
-          const [seen] = await tx.select({ n: sql<number>`count(*)::int`, authorized: sql<number>`count(*) filter (where ${instanceStateLog.state} = 'authorized')::int` }).from(instanceStateLog).where(eq(instanceStateLog.instanceId, id));
+          const [seen] = await tx
+            .select({
+              n: sql<number>`count(*)::int`,
+              authorized: sql<number>`count(*) filter (where ${instanceStateLog.state} = 'authorized')::int`,
+            })
+            .from(instanceStateLog)
+            .where(eq(instanceStateLog.instanceId, id));
           // A number tracked before the log existed: its stored state counts as the first entry.
-          if (!seen?.n && old.state !== "unknown") await tx.insert(instanceStateLog).values({ instanceId: id, state: old.state });
+          if (!seen?.n && old.state !== "unknown")
+            await tx.insert(instanceStateLog).values({ instanceId: id, state: old.state });
           firstAuthorized = online && !seen?.authorized && old.state !== "authorized";
           await tx.insert(instanceStateLog).values({ instanceId: id, state });
         }
-        return { instanceId: id, from: old.state, to: state, offlineSince: old.offlineSince, firstAuthorized, settingsPending: old.settingsPendingSince !== null };
+        return {
+          instanceId: id,
+          from: old.state,
+          to: state,
+          offlineSince: old.offlineSince,
+          firstAuthorized,
+          settingsPending: old.settingsPendingSince !== null,
+        };
       });
       // Chats that never recorded a number were the predecessor's (after the commit: no chat row locks under the instance's).
-      if (replaced) await db.update(chats).set({ ownerWid: replaced }).where(and(eq(chats.instanceId, id), isNull(chats.ownerWid)));
+      if (replaced)
+        await db
+          .update(chats)
+          .set({ ownerWid: replaced })
+          .where(and(eq(chats.instanceId, id), isNull(chats.ownerWid)));
       if (transition && transition.from !== transition.to) for (const listener of stateListeners) listener(transition);
       return transition;
     },
@@ -286,7 +326,12 @@ export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?
 
     /** The recent state changes of an instance, newest first. */
     async stateLog(id: number, limit = 20): Promise<{ state: InstanceState; at: Date }[]> {
-      return db.select({ state: instanceStateLog.state, at: instanceStateLog.at }).from(instanceStateLog).where(eq(instanceStateLog.instanceId, id)).orderBy(desc(instanceStateLog.id)).limit(limit);
+      return db
+        .select({ state: instanceStateLog.state, at: instanceStateLog.at })
+        .from(instanceStateLog)
+        .where(eq(instanceStateLog.instanceId, id))
+        .orderBy(desc(instanceStateLog.id))
+        .limit(limit);
     },
 
     /** What removing the instance would delete. */
@@ -301,14 +346,23 @@ export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?
       const rows = await db
         .select({ id: telegramChats.id, title: telegramChats.title, username: telegramChats.username })
         .from(telegramChats)
-        .where(and(eq(telegramChats.canPost, true), eq(telegramChats.botStatus, "administrator"), inArray(telegramChats.type, ["channel", "supergroup", "group"])))
+        .where(
+          and(
+            eq(telegramChats.canPost, true),
+            eq(telegramChats.botStatus, "administrator"),
+            inArray(telegramChats.type, ["channel", "supergroup", "group"]),
+          ),
+        )
         .orderBy(asc(telegramChats.title));
       return rows.map((r) => ({ id: r.id, title: r.title ?? r.username ?? String(r.id) }));
     },
 
     /** Enabled instances whose notifications are fetched by polling. */
     async listPolling(): Promise<InstanceRow[]> {
-      return db.select().from(instances).where(and(eq(instances.intakeMode, "polling"), eq(instances.enabled, true)));
+      return db
+        .select()
+        .from(instances)
+        .where(and(eq(instances.intakeMode, "polling"), eq(instances.enabled, true)));
     },
 
     async getView(id: number): Promise<InstanceView | undefined> {
@@ -332,7 +386,10 @@ export function createInstanceService(db: Db, opts: { countsTtlMs?: number; now?
     async totals(user: SessionUser): Promise<{ instances: number; chats: number; messagesToday: number }> {
       const scope = visibleInstances(user);
       if (scope !== "all" && scope.length === 0) return { instances: 0, chats: 0, messagesToday: 0 };
-      const ids = await db.select({ id: instances.id }).from(instances).where(scope === "all" ? undefined : inArray(instances.id, [...scope]));
+      const ids = await db
+        .select({ id: instances.id })
+        .from(instances)
+        .where(scope === "all" ? undefined : inArray(instances.id, [...scope]));
       const byInstance = ids.length ? await counts() : new Map<number, InstanceCounts>();
       let chatTotal = 0;
       let today = 0;

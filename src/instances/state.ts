@@ -49,7 +49,8 @@ export function registerInstanceStateHandlers(intake: Intake, opts: StateHandler
  */
 function afterTransition(opts: StateHandlerOptions, t: StateTransition): void {
   // Back after an outage (not the restart that applies settings): the channel learns since when it was offline.
-  const back = t.to === "authorized" && t.offlineSince && !t.settingsPending ? { offlineSince: t.offlineSince.toISOString() } : {};
+  const back =
+    t.to === "authorized" && t.offlineSince && !t.settingsPending ? { offlineSince: t.offlineSince.toISOString() } : {};
   announceInstance(opts.bus, t.instanceId, "state", { state: t.to, transition: true, ...back });
   if (t.to !== "authorized") return;
   const history = opts.history();
@@ -58,16 +59,25 @@ function afterTransition(opts: StateHandlerOptions, t: StateTransition): void {
     if (t.firstAuthorized || t.offlineSince) log.warn("history import is not available; nothing fetched");
     return;
   }
-  const work = t.firstAuthorized ? history.start(t.instanceId, { auto: true }) : t.offlineSince ? history.backfill(t.instanceId, t.offlineSince) : null;
+  const work = t.firstAuthorized
+    ? history.start(t.instanceId, { auto: true })
+    : t.offlineSince
+      ? history.backfill(t.instanceId, t.offlineSince)
+      : null;
   void work
     ?.then((added) => {
       if (typeof added === "number") log.info({ added, since: t.offlineSince }, "offline window backfilled");
     })
-    .catch((err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "history after authorization failed"));
+    .catch((err) =>
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, "history after authorization failed"),
+    );
 }
 
 /** The monthly quota ran out (a 466 answer or a quotaExceeded notification): users see it on the instance. */
 export async function markQuotaExceeded(db: Db, bus: EventBus, instanceId: number, reason?: string): Promise<void> {
-  await db.update(instances).set({ quotaExceededAt: new Date(), ...(reason ? { quotaDescription: reason } : {}) }).where(eq(instances.id, instanceId));
+  await db
+    .update(instances)
+    .set({ quotaExceededAt: new Date(), ...(reason ? { quotaDescription: reason } : {}) })
+    .where(eq(instances.id, instanceId));
   announceInstance(bus, instanceId, "state", { quotaExceeded: true });
 }

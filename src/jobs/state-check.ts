@@ -26,11 +26,15 @@ export async function checkInstanceStates(deps: CheckDeps, now: () => number = D
   for (const row of await deps.instances.listRows()) {
     if (!row.enabled) continue;
     try {
-      const answer = await deps.gateway.call(row, "getStateInstance", "background", (c) => c.getStateInstance(), { maxAttempts: 2 });
+      const answer = await deps.gateway.call(row, "getStateInstance", "background", (c) => c.getStateInstance(), {
+        maxAttempts: 2,
+      });
       const state = answer?.stateInstance ?? "starting";
       let wid: string | null = null;
       if (state === "authorized" && (row.state !== "authorized" || !row.wid)) {
-        const wa = await deps.gateway.call(row, "getWaSettings", "background", (c) => c.getWaSettings(), { maxAttempts: 2 });
+        const wa = await deps.gateway.call(row, "getWaSettings", "background", (c) => c.getWaSettings(), {
+          maxAttempts: 2,
+        });
         wid = wa.phone ? `${wa.phone}@c.us` : null;
       }
       if (await deps.instances.setState(row.id, state, wid)) {
@@ -56,9 +60,15 @@ export async function checkInstanceStates(deps: CheckDeps, now: () => number = D
 async function watchIntake(deps: CheckDeps, row: InstanceRow, nowMs: number): Promise<void> {
   const last = row.lastNotificationAt ?? row.createdAt;
   if (row.offlineSince) {
-    if (row.lastNotificationAt && row.lastNotificationAt > row.offlineSince && (await deps.instances.clearIntakeSilence(row.id, row.offlineSince))) {
+    if (
+      row.lastNotificationAt &&
+      row.lastNotificationAt > row.offlineSince &&
+      (await deps.instances.clearIntakeSilence(row.id, row.offlineSince))
+    ) {
       announceInstance(deps.bus, row.id, "state", { state: "authorized" });
-      void deps.history?.backfill(row.id, row.offlineSince).catch((err) => deps.log.warn({ instanceId: row.id, err: String(err) }, "backfill after silence failed"));
+      void deps.history
+        ?.backfill(row.id, row.offlineSince)
+        .catch((err) => deps.log.warn({ instanceId: row.id, err: String(err) }, "backfill after silence failed"));
     }
     return;
   }
@@ -66,8 +76,16 @@ async function watchIntake(deps: CheckDeps, row: InstanceRow, nowMs: number): Pr
   if (nowMs - (probed.get(row.id) ?? 0) < SILENT_AFTER_MS) return;
   probed.set(row.id, nowMs);
   const minutes = Math.ceil((nowMs - last.getTime()) / 60_000) + 1;
-  const journal = await deps.gateway.call(row, "lastIncomingMessages", "background", (c) => c.lastIncomingMessages(minutes), { maxAttempts: 1 });
-  const missed = journal.some((j) => j.timestamp * 1000 > last.getTime() && j.timestamp * 1000 < nowMs - JOURNAL_LAG_MS);
+  const journal = await deps.gateway.call(
+    row,
+    "lastIncomingMessages",
+    "background",
+    (c) => c.lastIncomingMessages(minutes),
+    { maxAttempts: 1 },
+  );
+  const missed = journal.some(
+    (j) => j.timestamp * 1000 > last.getTime() && j.timestamp * 1000 < nowMs - JOURNAL_LAG_MS,
+  );
   if (missed && (await deps.instances.markIntakeSilent(row.id, last))) {
     deps.log.warn({ instanceId: row.id, since: last }, "webhook intake is silent while the journal has messages");
     announceInstance(deps.bus, row.id, "state", { intakeSilentSince: last.toISOString() });

@@ -41,9 +41,11 @@ function walk(dir: string): string[] {
 function readAll(): Map<string, Uint8Array<ArrayBuffer>> {
   const files = new Map<string, Uint8Array<ArrayBuffer>>();
   if (isEmbedded()) {
-    for (const path of embeddedPaths("public/")) files.set(path.slice("public/".length), new Uint8Array(readFileSync(embeddedFilePath(path)!)));
+    for (const path of embeddedPaths("public/"))
+      files.set(path.slice("public/".length), new Uint8Array(readFileSync(embeddedFilePath(path)!)));
   } else {
-    for (const full of walk(PUBLIC_DIR)) files.set(relative(PUBLIC_DIR, full).split(sep).join("/"), new Uint8Array(readFileSync(full)));
+    for (const full of walk(PUBLIC_DIR))
+      files.set(relative(PUBLIC_DIR, full).split(sep).join("/"), new Uint8Array(readFileSync(full)));
   }
   return files;
 }
@@ -53,7 +55,13 @@ function load(): Map<string, Asset> {
   for (const [name, bytes] of readAll()) {
     const hash = new Bun.CryptoHasher("sha256").update(bytes).digest("hex").slice(0, 16);
     const type = TYPES[name.slice(name.lastIndexOf(".") + 1)] ?? "application/octet-stream";
-    loaded.set(name, { bytes, type, hash, etag: `W/"${hash}"`, compress: compressible(type) && bytes.length >= MIN_COMPRESS_BYTES });
+    loaded.set(name, {
+      bytes,
+      type,
+      hash,
+      etag: `W/"${hash}"`,
+      compress: compressible(type) && bytes.length >= MIN_COMPRESS_BYTES,
+    });
   }
   assets = loaded;
   return loaded;

@@ -14,7 +14,12 @@ describe("clientAddress", () => {
     ["one hop, the entry is not an IP: the peer", "evil'; drop table", 1, peer],
     ["one hop, an IPv6 client", "2001:db8::7", 1, "2001:db8::7"],
     ["a list: the peer is a trusted proxy", "1.2.3.4, 198.51.100.4", ["127.0.0.1"], "198.51.100.4"],
-    ["a list: trusted proxies skipped from the right", "1.2.3.4, 198.51.100.4, 10.0.0.2", ["127.0.0.1", "10.0.0.2"], "198.51.100.4"],
+    [
+      "a list: trusted proxies skipped from the right",
+      "1.2.3.4, 198.51.100.4, 10.0.0.2",
+      ["127.0.0.1", "10.0.0.2"],
+      "198.51.100.4",
+    ],
     ["a list: an untrusted peer is the client itself", "198.51.100.4", ["10.0.0.2"], peer],
   ];
   test.each(rows)("%s", (_name, header, trust, expected) => {

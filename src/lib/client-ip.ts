@@ -11,8 +11,18 @@ import type { AppEnv } from "./context.ts";
  * proxies' own addresses). The first untrusted one is the client. Everything left of it in the header is whatever the
  * client sent and is ignored. A value that is not an IP address is never returned: the peer stands in.
  */
-export function clientAddress(forwardedFor: string | undefined, peer: string | undefined, trust: TrustProxy): string | undefined {
-  const chain = [...(forwardedFor ?? "").split(",").map((s) => s.trim()).filter(Boolean), ...(peer ? [peer] : [])].reverse();
+export function clientAddress(
+  forwardedFor: string | undefined,
+  peer: string | undefined,
+  trust: TrustProxy,
+): string | undefined {
+  const chain = [
+    ...(forwardedFor ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    ...(peer ? [peer] : []),
+  ].reverse();
   const trusted = (address: string, hop: number) => (typeof trust === "number" ? hop < trust : trust.includes(address));
   let hop = 0;
   while (hop < chain.length - 1 && trusted(chain[hop]!, hop)) hop++;
@@ -28,6 +38,7 @@ export function clientIp(c: Context<AppEnv>): string {
     peer = undefined; // not served by Bun.serve (in-process app.request)
   }
   const trust = c.var.deps.config.TRUST_PROXY;
-  const forwarded = trust === 0 || (Array.isArray(trust) && trust.length === 0) ? undefined : c.req.header("x-forwarded-for");
+  const forwarded =
+    trust === 0 || (Array.isArray(trust) && trust.length === 0) ? undefined : c.req.header("x-forwarded-for");
   return clientAddress(forwarded, peer, trust) ?? "unknown";
 }

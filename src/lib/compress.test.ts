@@ -24,10 +24,26 @@ describe("negotiate", () => {
 });
 
 test("compressible types: text pages, styles, scripts, SVG and JSON; never event streams or media", () => {
-  for (const type of ["text/html; charset=UTF-8", "text/css; charset=utf-8", "text/javascript", "application/json", "image/svg+xml", "application/manifest+json"]) {
+  for (const type of [
+    "text/html; charset=UTF-8",
+    "text/css; charset=utf-8",
+    "text/javascript",
+    "application/json",
+    "image/svg+xml",
+    "application/manifest+json",
+  ]) {
     expect(compressible(type), type).toBe(true);
   }
-  for (const type of ["text/event-stream", "image/png", "image/jpeg", "audio/ogg", "application/gzip", "application/octet-stream", "", null]) {
+  for (const type of [
+    "text/event-stream",
+    "image/png",
+    "image/jpeg",
+    "audio/ogg",
+    "application/gzip",
+    "application/octet-stream",
+    "",
+    null,
+  ]) {
     expect(compressible(type), String(type)).toBe(false);
   }
 });

@@ -13,7 +13,8 @@ export async function renderError(c: Context<AppEnv>, err: Error): Promise<Respo
 
   if (err instanceof HTTPException && err.res) return err.res;
   // Green-API's webhooks skip the page machinery (no locale, no renderer: src/app.tsx): a plain JSON answer, whatever failed.
-  if (c.req.path.startsWith("/webhooks/")) return c.json({ error: status >= 500 ? "internal error" : err.message }, status);
+  if (c.req.path.startsWith("/webhooks/"))
+    return c.json({ error: status >= 500 ? "internal error" : err.message }, status);
   const t = c.var.t;
   const detail = err instanceof HTTPException && err.message === "csrf" ? t("error.csrf") : undefined;
   if (c.req.header("accept")?.includes("application/json") && !c.req.header("accept")?.includes("text/html")) {
@@ -23,7 +24,9 @@ export async function renderError(c: Context<AppEnv>, err: Error): Promise<Respo
     c.header("HX-Retarget", "#flash");
     c.header("HX-Reswap", "innerHTML");
     return c.html(
-      <p class="flash flash-error" role="alert">{detail ?? t(errorKeys(status)[1])}</p>,
+      <p class="flash flash-error" role="alert">
+        {detail ?? t(errorKeys(status)[1])}
+      </p>,
       status,
     );
   }

@@ -14,8 +14,32 @@ import * as backups from "../backups/i18n.ts";
 import * as team from "../team/i18n.ts";
 
 /** Every capability's strings in one dictionary per language. */
-export const en = { ...coreEn, ...inbox.en, ...inboxWeb.en, ...instances.en, ...history.en, ...intake.en, ...telegram.en, ...usersI18n.en, ...audit.en, ...backups.en, ...team.en };
-export const ru: Record<keyof typeof en, Entry> = { ...coreRu, ...inbox.ru, ...inboxWeb.ru, ...instances.ru, ...history.ru, ...intake.ru, ...telegram.ru, ...usersI18n.ru, ...audit.ru, ...backups.ru, ...team.ru };
+export const en = {
+  ...coreEn,
+  ...inbox.en,
+  ...inboxWeb.en,
+  ...instances.en,
+  ...history.en,
+  ...intake.en,
+  ...telegram.en,
+  ...usersI18n.en,
+  ...audit.en,
+  ...backups.en,
+  ...team.en,
+};
+export const ru: Record<keyof typeof en, Entry> = {
+  ...coreRu,
+  ...inbox.ru,
+  ...inboxWeb.ru,
+  ...instances.ru,
+  ...history.ru,
+  ...intake.ru,
+  ...telegram.ru,
+  ...usersI18n.ru,
+  ...audit.ru,
+  ...backups.ru,
+  ...team.ru,
+};
 
 export const locales = ["en", "ru"] as const;
 export type Locale = (typeof locales)[number];
@@ -39,13 +63,20 @@ function createTranslator(locale: Locale): Translate {
   return (key, params = {}) => {
     const entry: Entry = dictionaries[locale][key] ?? en[key];
     const template =
-      typeof entry === "string" ? entry : ((entry as Partial<Record<Intl.LDMLPluralRule, string>>)[plural.select(Number(params.count ?? 0))] ?? entry.other);
+      typeof entry === "string"
+        ? entry
+        : ((entry as Partial<Record<Intl.LDMLPluralRule, string>>)[plural.select(Number(params.count ?? 0))] ??
+          entry.other);
     return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
   };
 }
 
 /** Picks the locale: the user's setting, then Accept-Language, then the configured default. */
-export function resolveLocale(userLocale: string | null | undefined, acceptLanguage: string | undefined, fallback: Locale): Locale {
+export function resolveLocale(
+  userLocale: string | null | undefined,
+  acceptLanguage: string | undefined,
+  fallback: Locale,
+): Locale {
   if (userLocale && (locales as readonly string[]).includes(userLocale)) return userLocale as Locale;
   for (const part of (acceptLanguage ?? "").split(",")) {
     const tag = part.split(";")[0]?.trim().slice(0, 2).toLowerCase();

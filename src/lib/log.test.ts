@@ -22,7 +22,11 @@ test("LOG_FILE gets redacted JSON lines; size rotation keeps at most LOG_MAX_FIL
   const files = readdirSync(join(dir, "logs")).filter((f) => f.endsWith(".log"));
   expect(files.length).toBe(3);
   for (const f of files) expect(f).toMatch(/^app\.\d+\.log$/);
-  const lines = files.flatMap((f) => readFileSync(join(dir, "logs", f), "utf8").split("\n").filter(Boolean));
+  const lines = files.flatMap((f) =>
+    readFileSync(join(dir, "logs", f), "utf8")
+      .split("\n")
+      .filter(Boolean),
+  );
   expect(lines.length).toBeGreaterThan(10);
   expect(lines.length).toBeLessThan(120);
   for (const line of lines) {
@@ -51,8 +55,14 @@ test("LOG_FILE gets redacted JSON lines; size rotation keeps at most LOG_MAX_FIL
 
 test("a failed query's parameters (customer texts) stay out of the log above debug", async () => {
   const { DrizzleQueryError } = await import("drizzle-orm/errors");
-  const cause = Object.assign(new Error('invalid input syntax for type integer: "Meet me at 5, my card is 4111"'), { code: "22P02" });
-  const err = new DrizzleQueryError("insert into messages (text) values ($1)", ["Meet me at 5, my card is 4111", 42], cause);
+  const cause = Object.assign(new Error('invalid input syntax for type integer: "Meet me at 5, my card is 4111"'), {
+    code: "22P02",
+  });
+  const err = new DrizzleQueryError(
+    "insert into messages (text) values ($1)",
+    ["Meet me at 5, my card is 4111", 42],
+    cause,
+  );
   const lines: string[] = [];
   const sink = { write: (line: string) => void lines.push(line) };
   createLogger("info", sink).error({ err }, "query failed");

@@ -8,8 +8,18 @@ import pinoRoll from "pino-roll";
 export type { Logger };
 
 const REDACT = [
-  "password", "*.password", "token", "*.token", "apiTokenInstance", "*.apiTokenInstance",
-  "cookie", "*.cookie", "headers.cookie", "headers.authorization", "secret", "*.secret",
+  "password",
+  "*.password",
+  "token",
+  "*.token",
+  "apiTokenInstance",
+  "*.apiTokenInstance",
+  "cookie",
+  "*.cookie",
+  "headers.cookie",
+  "headers.authorization",
+  "secret",
+  "*.secret",
 ];
 
 /** A failed query's error carries its parameters (customer texts, media URLs…) in `params` and in its message. */
@@ -35,7 +45,11 @@ function scrub(value: unknown, params: string[]): unknown {
   }
   if (Array.isArray(value)) return value.map((v) => scrub(v, params));
   if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => !PARAM_KEYS.has(k)).map(([k, v]) => [k, scrub(v, params)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !PARAM_KEYS.has(k))
+      .map(([k, v]) => [k, scrub(v, params)]),
+  );
 }
 
 /** Errors as pino serializes them, with query parameters left out unless the level is debug or trace. */
@@ -43,13 +57,26 @@ function errSerializer(level: string) {
   const verbose = level === "debug" || level === "trace";
   return (err: Error): unknown => {
     const out = pino.stdSerializers.err(err);
-    return verbose ? out : scrub(out, paramValues(err).sort((a, b) => b.length - a.length));
+    return verbose
+      ? out
+      : scrub(
+          out,
+          paramValues(err).sort((a, b) => b.length - a.length),
+        );
   };
 }
 
 /** Creates the process-wide logger; `destination` lets tests capture lines. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: "[redacted]" }, base: undefined, serializers: { err: errSerializer(level) } }, destination);
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT, censor: "[redacted]" },
+      base: undefined,
+      serializers: { err: errSerializer(level) },
+    },
+    destination,
+  );
 }
 
 export interface LogFileOptions {

@@ -42,7 +42,8 @@ describe("shorten", () => {
     ["UTF-16 budget without an ellipsis", "ab👍🏽cd", 6, { measure: "utf16", ellipsis: "" }, "ab👍🏽"],
     ["no room for anything", "hello", 1, {}, "…"],
   ];
-  for (const [what, text, max, options, want] of cases) test(what, () => expect(shorten(text, max, options)).toBe(want));
+  for (const [what, text, max, options, want] of cases)
+    test(what, () => expect(shorten(text, max, options)).toBe(want));
 
   test("a cut text is within its limit and a prefix of the original", () => {
     const text = "🙂a👍🏽b🇩🇪c".repeat(50);

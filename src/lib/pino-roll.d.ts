@@ -14,5 +14,7 @@ declare module "pino-roll" {
     sync?: boolean;
   }
 
-  export default function pinoRoll(options: PinoRollOptions): Promise<DestinationStream & { flushSync(): void; end(): void }>;
+  export default function pinoRoll(
+    options: PinoRollOptions,
+  ): Promise<DestinationStream & { flushSync(): void; end(): void }>;
 }

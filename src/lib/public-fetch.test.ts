@@ -3,9 +3,19 @@ import { AddressRefusedError, fetchPublic, type Resolver } from "./public-fetch.
 
 /** A fetch that records what it was asked and answers 200. */
 function recordingFetch() {
-  const calls: Array<{ url: string; host: string | null; serverName: string | undefined; redirect: string | undefined }> = [];
+  const calls: Array<{
+    url: string;
+    host: string | null;
+    serverName: string | undefined;
+    redirect: string | undefined;
+  }> = [];
   const fn = (async (input: string | URL | Request, init?: BunFetchRequestInit) => {
-    calls.push({ url: String(input), host: new Headers(init?.headers).get("host"), serverName: init?.tls?.serverName, redirect: init?.redirect });
+    calls.push({
+      url: String(input),
+      host: new Headers(init?.headers).get("host"),
+      serverName: init?.tls?.serverName,
+      redirect: init?.redirect,
+    });
     return new Response("ok");
   }) as unknown as typeof fetch;
   return { calls, fn };
@@ -19,12 +29,29 @@ const resolver = (table: Record<string, string[]>): Resolver & { asked: string[]
 describe("fetchPublic", () => {
   test("connects to the checked address, naming the host in Host and TLS", async () => {
     const { calls, fn } = recordingFetch();
-    const resolve = resolver({ "do-media-7103.fra1.digitaloceanspaces.com": ["162.159.140.229", "172.66.0.227"], "v6.example.com": ["2606:4700::6810:84e5"] });
-    await fetchPublic(new URL("https://do-media-7103.fra1.digitaloceanspaces.com/7103/a.jpg?x=1"), {}, { resolve, fetch: fn });
+    const resolve = resolver({
+      "do-media-7103.fra1.digitaloceanspaces.com": ["162.159.140.229", "172.66.0.227"],
+      "v6.example.com": ["2606:4700::6810:84e5"],
+    });
+    await fetchPublic(
+      new URL("https://do-media-7103.fra1.digitaloceanspaces.com/7103/a.jpg?x=1"),
+      {},
+      { resolve, fetch: fn },
+    );
     await fetchPublic(new URL("https://v6.example.com:8443/b"), {}, { resolve, fetch: fn });
     expect(calls).toEqual([
-      { url: "https://162.159.140.229/7103/a.jpg?x=1", host: "do-media-7103.fra1.digitaloceanspaces.com", serverName: "do-media-7103.fra1.digitaloceanspaces.com", redirect: "manual" },
-      { url: "https://[2606:4700::6810:84e5]:8443/b", host: "v6.example.com:8443", serverName: "v6.example.com", redirect: "manual" },
+      {
+        url: "https://162.159.140.229/7103/a.jpg?x=1",
+        host: "do-media-7103.fra1.digitaloceanspaces.com",
+        serverName: "do-media-7103.fra1.digitaloceanspaces.com",
+        redirect: "manual",
+      },
+      {
+        url: "https://[2606:4700::6810:84e5]:8443/b",
+        host: "v6.example.com:8443",
+        serverName: "v6.example.com",
+        redirect: "manual",
+      },
     ]);
     expect(resolve.asked).toEqual(["do-media-7103.fra1.digitaloceanspaces.com", "v6.example.com"]);
   });
@@ -70,8 +97,12 @@ describe("fetchPublic", () => {
 
   test("a resolver failure is passed on (the name is unknown, not refused)", async () => {
     const { fn } = recordingFetch();
-    const failing: Resolver = async () => { throw Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" }); };
-    const err = await fetchPublic(new URL("https://gone.example.com/a"), {}, { resolve: failing, fetch: fn }).catch((e: Error) => e);
+    const failing: Resolver = async () => {
+      throw Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" });
+    };
+    const err = await fetchPublic(new URL("https://gone.example.com/a"), {}, { resolve: failing, fetch: fn }).catch(
+      (e: Error) => e,
+    );
     expect(err).not.toBeInstanceOf(AddressRefusedError);
     expect((err as Error).message).toContain("ENOTFOUND");
   });

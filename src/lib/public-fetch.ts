@@ -6,7 +6,8 @@ import { bareHost, isIpAddress, isPublicAddress, isPublicHostName } from "./publ
 export type Resolver = (hostname: string) => Promise<string[]>;
 
 /** The system resolver (getaddrinfo: /etc/hosts, then DNS), every address of both families. */
-export const systemResolver: Resolver = async (hostname) => (await lookup(hostname, { all: true })).map((a) => a.address);
+export const systemResolver: Resolver = async (hostname) =>
+  (await lookup(hostname, { all: true })).map((a) => a.address);
 
 /** A URL that must not be fetched: not https, credentials in it, or a host that is (or resolves to) a non-public address. */
 export class AddressRefusedError extends Error {
@@ -36,7 +37,8 @@ export async function fetchPublic(url: URL, init: RequestInit = {}, opts: Public
   if (!isPublicHostName(host)) throw new AddressRefusedError(`${host} is a local name`);
   const addresses = await (opts.resolve ?? systemResolver)(host);
   const refused = addresses.find((a) => !isPublicAddress(a));
-  if (addresses.length === 0 || refused !== undefined) throw new AddressRefusedError(`${host} resolves to ${refused ?? "nothing"}, not a public address`);
+  if (addresses.length === 0 || refused !== undefined)
+    throw new AddressRefusedError(`${host} resolves to ${refused ?? "nothing"}, not a public address`);
   const pinned = new URL(url);
   pinned.hostname = addresses[0]!.includes(":") ? `[${addresses[0]}]` : addresses[0]!;
   const headers = new Headers(init.headers);

@@ -47,8 +47,16 @@ export const metrics = {
     labelNames: ["instance_id"] as const,
     registers,
   }),
-  outboxDepth: new Gauge({ name: "greeninbox_outbox_depth", help: "Outgoing WhatsApp messages queued or being sent", registers }),
-  outboxOldest: new Gauge({ name: "greeninbox_outbox_oldest_age_seconds", help: "Age of the oldest message still in the outbox (0 when empty)", registers }),
+  outboxDepth: new Gauge({
+    name: "greeninbox_outbox_depth",
+    help: "Outgoing WhatsApp messages queued or being sent",
+    registers,
+  }),
+  outboxOldest: new Gauge({
+    name: "greeninbox_outbox_oldest_age_seconds",
+    help: "Age of the oldest message still in the outbox (0 when empty)",
+    registers,
+  }),
   schedulerWait: new Histogram({
     name: "greeninbox_scheduler_wait_seconds",
     help: "Time a Green-API call waited for its rate-limit bucket before its first attempt, by method",
@@ -68,16 +76,33 @@ export const metrics = {
     statusHelp: "ok, Telegram's error_code, or error when no answer came",
     buckets: CALL_BUCKETS,
   }),
-  telegramQueue: new Gauge({ name: "greeninbox_telegram_queue_depth", help: "Telegram posts waiting to be sent", registers }),
+  telegramQueue: new Gauge({
+    name: "greeninbox_telegram_queue_depth",
+    help: "Telegram posts waiting to be sent",
+    registers,
+  }),
   sseClients: new Gauge({ name: "greeninbox_sse_clients", help: "Open live-update (SSE) connections", registers }),
-  instances: new Gauge({ name: "greeninbox_instances", help: "WhatsApp numbers by state (enabled ones)", labelNames: ["state"] as const, registers }),
-  backupFailures: new Counter({ name: "greeninbox_backup_failures_total", help: "Backups that failed (scheduled or on demand)", registers }),
+  instances: new Gauge({
+    name: "greeninbox_instances",
+    help: "WhatsApp numbers by state (enabled ones)",
+    labelNames: ["state"] as const,
+    registers,
+  }),
+  backupFailures: new Counter({
+    name: "greeninbox_backup_failures_total",
+    help: "Backups that failed (scheduled or on demand)",
+    registers,
+  }),
   backupLastSuccess: new Gauge({
     name: "greeninbox_backup_last_success_timestamp_seconds",
     help: "When the newest backup in the backup folder was written, since the Unix epoch (0 when there is none)",
     registers,
   }),
-  backupInterval: new Gauge({ name: "greeninbox_backup_interval_seconds", help: "BACKUP_INTERVAL_HOURS in seconds (0: scheduled backups off)", registers }),
+  backupInterval: new Gauge({
+    name: "greeninbox_backup_interval_seconds",
+    help: "BACKUP_INTERVAL_HOURS in seconds (0: scheduled backups off)",
+    registers,
+  }),
 };
 
 for (const reason of ["invalid", "failed"]) metrics.notificationsQuarantined.inc({ reason }, 0);

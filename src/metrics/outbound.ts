@@ -18,7 +18,10 @@ export interface OutboundOptions {
   buckets: readonly number[];
 }
 
-export function outboundMetrics(registry: Registry, { api, title, statusHelp, buckets }: OutboundOptions): OutboundMetrics {
+export function outboundMetrics(
+  registry: Registry,
+  { api, title, statusHelp, buckets }: OutboundOptions,
+): OutboundMetrics {
   const registers = [registry];
   const requests = new Counter({
     name: `greeninbox_${api}_requests_total`,

@@ -9,7 +9,10 @@ export const LATEST_MIGRATION = Math.max(...journal.entries.map((e) => e.when));
 export type Readiness = { ready: true } | { ready: false; reason: "database" | "migrations"; detail: string };
 
 function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))]);
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)),
+  ]);
 }
 
 export async function checkReadiness(db: Db, ping: () => Promise<void>, timeoutMs = 2000): Promise<Readiness> {
@@ -19,7 +22,10 @@ export async function checkReadiness(db: Db, ping: () => Promise<void>, timeoutM
     return { ready: false, reason: "database", detail: (err as Error).message };
   }
   try {
-    const result = (await timeout(db.execute(sql`select max(created_at)::text as latest from drizzle.__drizzle_migrations`), timeoutMs)) as unknown;
+    const result = (await timeout(
+      db.execute(sql`select max(created_at)::text as latest from drizzle.__drizzle_migrations`),
+      timeoutMs,
+    )) as unknown;
     const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
     const latest = Number((rows[0] as { latest?: string | null } | undefined)?.latest ?? 0);
     if (latest < LATEST_MIGRATION) return { ready: false, reason: "migrations", detail: "pending database migrations" };

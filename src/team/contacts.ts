@@ -26,21 +26,40 @@ const fieldsText = z
       const at = line.indexOf(":");
       if (at <= 0) continue;
       const key = line.slice(0, at).trim().slice(0, 40);
-      const value = line.slice(at + 1).trim().slice(0, 500);
+      const value = line
+        .slice(at + 1)
+        .trim()
+        .slice(0, 500);
       if (key && value && Object.keys(fields).length < 30) fields[key] = value;
     }
     return fields;
   });
 
 export const contactForm = z.object({
-  name: z.string().trim().max(120).transform((v) => v || null),
-  notes: z.string().trim().max(4000).transform((v) => v || null),
+  name: z
+    .string()
+    .trim()
+    .max(120)
+    .transform((v) => v || null),
+  notes: z
+    .string()
+    .trim()
+    .max(4000)
+    .transform((v) => v || null),
   fields: fieldsText,
 });
 
 /** Chats of the contact's number within the scope. */
 function chatsOfContact(scope: Scope): SQL {
-  const inScope = scope === "all" ? sql`true` : scope.length ? sql`c.instance_id in (${sql.join(scope.map((id) => sql`${id}`), sql`, `)})` : sql`false`;
+  const inScope =
+    scope === "all"
+      ? sql`true`
+      : scope.length
+        ? sql`c.instance_id in (${sql.join(
+            scope.map((id) => sql`${id}`),
+            sql`, `,
+          )})`
+        : sql`false`;
   return sql`exists (select 1 from chats c where c.wa_chat_id = "contacts"."phone" || '@c.us' and ${inScope})`;
 }
 
@@ -65,7 +84,14 @@ export function createContacts(db: Db) {
     async list(scope: Scope, q = "", limit = 100): Promise<Contact[]> {
       const digits = q.replace(/\D/g, "");
       const text = `%${q.replace(/[\\%_]/g, "\\$&")}%`;
-      const search = q ? or(ilike(contacts.name, text), ilike(contacts.waName, text), ilike(contacts.notes, text), digits.length >= 3 ? sql`${contacts.phone} like ${`%${digits}%`}` : undefined) : undefined;
+      const search = q
+        ? or(
+            ilike(contacts.name, text),
+            ilike(contacts.waName, text),
+            ilike(contacts.notes, text),
+            digits.length >= 3 ? sql`${contacts.phone} like ${`%${digits}%`}` : undefined,
+          )
+        : undefined;
       return db
         .select()
         .from(contacts)
@@ -76,7 +102,10 @@ export function createContacts(db: Db) {
 
     /** The contact, when the user may see one of its chats. */
     async get(scope: Scope, id: number): Promise<Contact | undefined> {
-      const [row] = await db.select().from(contacts).where(and(eq(contacts.id, id), chatsOfContact(scope)));
+      const [row] = await db
+        .select()
+        .from(contacts)
+        .where(and(eq(contacts.id, id), chatsOfContact(scope)));
       return row;
     },
 
@@ -91,15 +120,34 @@ export function createContacts(db: Db) {
     /** The contact's chats on instances in scope, newest first. */
     async chats(scope: Scope, contact: Contact) {
       return db
-        .select({ id: chats.id, instanceId: chats.instanceId, instanceName: instances.name, status: chats.status, lastMessageAt: chats.lastMessageAt, name: chats.name, waChatId: chats.waChatId })
+        .select({
+          id: chats.id,
+          instanceId: chats.instanceId,
+          instanceName: instances.name,
+          status: chats.status,
+          lastMessageAt: chats.lastMessageAt,
+          name: chats.name,
+          waChatId: chats.waChatId,
+        })
         .from(chats)
         .innerJoin(instances, eq(instances.id, chats.instanceId))
-        .where(and(eq(chats.waChatId, `${contact.phone}@c.us`), scope === "all" ? undefined : scope.length ? inArray(chats.instanceId, [...scope]) : sql`false`))
+        .where(
+          and(
+            eq(chats.waChatId, `${contact.phone}@c.us`),
+            scope === "all" ? undefined : scope.length ? inArray(chats.instanceId, [...scope]) : sql`false`,
+          ),
+        )
         .orderBy(sql`${chats.lastMessageAt} desc nulls last`);
     },
 
-    async update(id: number, input: { name: string | null; notes: string | null; fields: Record<string, string> }): Promise<void> {
-      await db.update(contacts).set({ ...input, updatedAt: sql`now()` }).where(eq(contacts.id, id));
+    async update(
+      id: number,
+      input: { name: string | null; notes: string | null; fields: Record<string, string> },
+    ): Promise<void> {
+      await db
+        .update(contacts)
+        .set({ ...input, updatedAt: sql`now()` })
+        .where(eq(contacts.id, id));
     },
 
     async setAvatar(id: number, avatarUrl: string | null): Promise<void> {

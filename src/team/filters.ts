@@ -11,8 +11,16 @@ import { STATUSES } from "./state.ts";
 export const TABS = ["mine", "unassigned", "all", "resolved"] as const;
 export type Tab = (typeof TABS)[number];
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(d)));
-const optional = <T extends z.ZodType>(schema: T) => z.union([z.literal(""), schema]).optional().transform((v) => (v === "" ? undefined : v)).catch(undefined);
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => !Number.isNaN(Date.parse(d)));
+const optional = <T extends z.ZodType>(schema: T) =>
+  z
+    .union([z.literal(""), schema])
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .catch(undefined);
 
 /** The team part of the chat-list query string; anything malformed is ignored rather than refused. */
 export const teamListQuery = z.object({
@@ -27,7 +35,8 @@ export const teamListQuery = z.object({
 export type TeamFilter = z.infer<typeof teamListQuery>;
 export type TabCounts = Record<Tab, number>;
 
-const hasLabel = (labelId: number) => sql`exists (select 1 from chat_labels cl where cl.chat_id = ${chats.id} and cl.label_id = ${labelId})`;
+const hasLabel = (labelId: number) =>
+  sql`exists (select 1 from chat_labels cl where cl.chat_id = ${chats.id} and cl.label_id = ${labelId})`;
 
 /** The condition on `chats` for a filter (the tab, unless a state is chosen; with a search, "All" spans every state). */
 export function teamWhere(user: SessionUser, f: TeamFilter, searching = false): SQL | undefined {
@@ -38,8 +47,10 @@ export function teamWhere(user: SessionUser, f: TeamFilter, searching = false): 
       : f.tab === "all" && searching
         ? undefined
         : ne(chats.status, "resolved");
-  const tab = f.tab === "mine" ? eq(chats.assigneeId, user.id) : f.tab === "unassigned" ? isNull(chats.assigneeId) : undefined;
-  const assignee = f.assignee === "none" ? isNull(chats.assigneeId) : f.assignee ? eq(chats.assigneeId, f.assignee) : undefined;
+  const tab =
+    f.tab === "mine" ? eq(chats.assigneeId, user.id) : f.tab === "unassigned" ? isNull(chats.assigneeId) : undefined;
+  const assignee =
+    f.assignee === "none" ? isNull(chats.assigneeId) : f.assignee ? eq(chats.assigneeId, f.assignee) : undefined;
   return and(
     status,
     tab,
@@ -52,7 +63,13 @@ export function teamWhere(user: SessionUser, f: TeamFilter, searching = false): 
 
 /** True when the filter shows something other than the default tab. */
 export function isFiltered(f: TeamFilter): boolean {
-  return f.label !== undefined || f.status !== undefined || f.assignee !== undefined || f.from !== undefined || f.to !== undefined;
+  return (
+    f.label !== undefined ||
+    f.status !== undefined ||
+    f.assignee !== undefined ||
+    f.from !== undefined ||
+    f.to !== undefined
+  );
 }
 
 /** Tab counts stop at this many (shown as "999+"): each tab stops counting there, so big tabs cost no more than that. */
@@ -60,7 +77,10 @@ export const TAB_COUNT_CAP = 1000;
 
 export function createTabCounts(db: Db) {
   /** How many chats each tab holds for the user (within the instance and label filters), up to TAB_COUNT_CAP. */
-  return async function tabCounts(user: SessionUser, opts: { instanceId?: number; label?: number } = {}): Promise<TabCounts> {
+  return async function tabCounts(
+    user: SessionUser,
+    opts: { instanceId?: number; label?: number } = {},
+  ): Promise<TabCounts> {
     const scope = visibleInstances(user);
     if (scope !== "all" && scope.length === 0) return { mine: 0, unassigned: 0, all: 0, resolved: 0 };
     const visible = and(

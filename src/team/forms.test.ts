@@ -7,11 +7,17 @@ import { labelForm } from "./labels.ts";
 
 describe("team forms", () => {
   test("placeholders {name} and {manager} are filled; other braces stay", () => {
-    expect(fillPlaceholders("Hi {name}, {manager} here {order} {name}", { name: "Ann", manager: "Bo" })).toBe("Hi Ann, Bo here {order} Ann");
+    expect(fillPlaceholders("Hi {name}, {manager} here {order} {name}", { name: "Ann", manager: "Bo" })).toBe(
+      "Hi Ann, Bo here {order} Ann",
+    );
   });
 
   test("a quick reply needs a code without spaces and a text; empty scope means every number", () => {
-    expect(quickReplyForm.parse({ instance: "", code: "hi", text: "Hello" })).toEqual({ instance: null, code: "hi", text: "Hello" });
+    expect(quickReplyForm.parse({ instance: "", code: "hi", text: "Hello" })).toEqual({
+      instance: null,
+      code: "hi",
+      text: "Hello",
+    });
     expect(quickReplyForm.parse({ instance: "3", code: "доставка", text: "x" }).instance).toBe(3);
     expect(quickReplyForm.safeParse({ instance: "", code: "two words", text: "x" }).success).toBe(false);
     expect(quickReplyForm.safeParse({ instance: "", code: "ok", text: "  " }).success).toBe(false);
@@ -34,8 +40,19 @@ describe("team forms", () => {
   });
 
   test("list filters: defaults, and malformed values are ignored rather than refused", () => {
-    expect(teamListQuery.parse({})).toEqual({ tab: "all", label: undefined, status: undefined, assignee: undefined, from: undefined, to: undefined });
-    expect(teamListQuery.parse({ tab: "mine", label: "4", status: "pending", assignee: "none", from: "2026-01-02" })).toMatchObject({ tab: "mine", label: 4, status: "pending", assignee: "none", from: "2026-01-02" });
-    expect(teamListQuery.parse({ tab: "evil", label: "x", status: "closed", assignee: "-1", from: "yesterday" })).toMatchObject({ tab: "all", label: undefined, status: undefined, assignee: undefined, from: undefined });
+    expect(teamListQuery.parse({})).toEqual({
+      tab: "all",
+      label: undefined,
+      status: undefined,
+      assignee: undefined,
+      from: undefined,
+      to: undefined,
+    });
+    expect(
+      teamListQuery.parse({ tab: "mine", label: "4", status: "pending", assignee: "none", from: "2026-01-02" }),
+    ).toMatchObject({ tab: "mine", label: 4, status: "pending", assignee: "none", from: "2026-01-02" });
+    expect(
+      teamListQuery.parse({ tab: "evil", label: "x", status: "closed", assignee: "-1", from: "yesterday" }),
+    ).toMatchObject({ tab: "all", label: undefined, status: undefined, assignee: undefined, from: undefined });
   });
 });

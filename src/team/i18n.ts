@@ -57,7 +57,8 @@ export const en = {
   "team.settings.save": "Save",
   "team.delete": "Delete",
   "team.qr.title": "Quick replies",
-  "team.qr.hint": "Type / in the composer to use them. {name} becomes the customer's name, {manager} yours. In Telegram, reply with /q code.",
+  "team.qr.hint":
+    "Type / in the composer to use them. {name} becomes the customer's name, {manager} yours. In Telegram, reply with /q code.",
   "team.qr.scope": "For",
   "team.qr.global": "Every number",
   "team.qr.code": "Code",
@@ -89,7 +90,8 @@ export const en = {
   "team.contacts.chats": "Conversations",
   "team.contacts.name": "Name",
   "team.contacts.notes": "Notes",
-  "team.contacts.shared": "Name, notes and fields belong to this person, not to one number: every team that talks to them sees and can change them.",
+  "team.contacts.shared":
+    "Name, notes and fields belong to this person, not to one number: every team that talks to them sees and can change them.",
   "team.contacts.fields": "Custom fields",
   "team.contacts.fieldsHint": "One per line, e.g. City: Berlin",
   "team.contacts.save": "Save contact",
@@ -151,7 +153,8 @@ export const ru: Record<keyof typeof en, Entry> = {
   "team.settings.save": "Сохранить",
   "team.delete": "Удалить",
   "team.qr.title": "Быстрые ответы",
-  "team.qr.hint": "Наберите / в поле сообщения. {name} заменяется именем клиента, {manager} — вашим. В Telegram ответьте /q код.",
+  "team.qr.hint":
+    "Наберите / в поле сообщения. {name} заменяется именем клиента, {manager} — вашим. В Telegram ответьте /q код.",
   "team.qr.scope": "Для",
   "team.qr.global": "Всех номеров",
   "team.qr.code": "Код",
@@ -183,7 +186,8 @@ export const ru: Record<keyof typeof en, Entry> = {
   "team.contacts.chats": "Диалоги",
   "team.contacts.name": "Имя",
   "team.contacts.notes": "Заметки",
-  "team.contacts.shared": "Имя, заметки и поля относятся к человеку, а не к одному номеру: их видит и может изменить каждая команда, которая с ним переписывается.",
+  "team.contacts.shared":
+    "Имя, заметки и поля относятся к человеку, а не к одному номеру: их видит и может изменить каждая команда, которая с ним переписывается.",
   "team.contacts.fields": "Доп. поля",
   "team.contacts.fieldsHint": "По одному в строке, например: Город: Москва",
   "team.contacts.save": "Сохранить контакт",

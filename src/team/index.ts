@@ -48,13 +48,23 @@ export function teamOf(deps: TeamDeps): Team {
  */
 export async function afterIngest(
   opts: { db: Db; bus: EventBus; locale: Locale; ctx?: HandlerContext },
-  incoming: Array<{ id: number; instanceId: number; waChatId: string; status: string; assigneeId: number | null; senderName: string | null }>,
+  incoming: Array<{
+    id: number;
+    instanceId: number;
+    waChatId: string;
+    status: string;
+    assigneeId: number | null;
+    senderName: string | null;
+  }>,
 ): Promise<void> {
   if (incoming.length === 0) return;
   const { ctx } = opts;
   // Inside the intake's batch transaction: write through it, announce after its commit (src/greenapi/intake.ts).
   const team = ctx?.tx
-    ? { contacts: createContacts(ctx.db), state: createTeamState({ db: ctx.db, bus: deferringBus(opts.bus, ctx), locale: opts.locale }) }
+    ? {
+        contacts: createContacts(ctx.db),
+        state: createTeamState({ db: ctx.db, bus: deferringBus(opts.bus, ctx), locale: opts.locale }),
+      }
     : teamOf({ db: opts.db, bus: opts.bus, config: { DEFAULT_LOCALE: opts.locale } });
   await team.contacts.upsertFromChats(incoming.map((m) => ({ waChatId: m.waChatId, waName: m.senderName })));
   await team.state.onIncoming([...new Map(incoming.map((m) => [m.id, m])).values()]);

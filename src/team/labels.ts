@@ -8,24 +8,38 @@ export type Label = Pick<typeof labels.$inferSelect, "id" | "name" | "color">;
 
 export const labelForm = z.object({
   name: z.string().trim().min(1).max(40),
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/).transform((c) => c.toLowerCase()),
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .transform((c) => c.toLowerCase()),
 });
 
 export function createLabels(db: Db) {
   return {
     async list(): Promise<Label[]> {
-      return db.select({ id: labels.id, name: labels.name, color: labels.color }).from(labels).orderBy(asc(sql`lower(${labels.name})`));
+      return db
+        .select({ id: labels.id, name: labels.name, color: labels.color })
+        .from(labels)
+        .orderBy(asc(sql`lower(${labels.name})`));
     },
 
     /** Creates a label; null when the name is taken (case-insensitive). */
     async create(input: { name: string; color: string }): Promise<Label | null> {
-      const [row] = await db.insert(labels).values(input).onConflictDoNothing().returning({ id: labels.id, name: labels.name, color: labels.color });
+      const [row] = await db
+        .insert(labels)
+        .values(input)
+        .onConflictDoNothing()
+        .returning({ id: labels.id, name: labels.name, color: labels.color });
       return row ?? null;
     },
 
     async update(id: number, input: { name: string; color: string }): Promise<boolean> {
       try {
-        const rows = await db.update(labels).set({ ...input, updatedAt: sql`now()` }).where(eq(labels.id, id)).returning({ id: labels.id });
+        const rows = await db
+          .update(labels)
+          .set({ ...input, updatedAt: sql`now()` })
+          .where(eq(labels.id, id))
+          .returning({ id: labels.id });
         return rows.length > 0;
       } catch {
         return false;

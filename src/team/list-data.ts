@@ -23,7 +23,8 @@ export interface TeamListData {
 /** Adds the filter to a list URL's parameters (the default tab is left out). */
 export function teamParams(f: TeamFilter, params: URLSearchParams): void {
   if (f.tab !== "all") params.set("tab", f.tab);
-  for (const key of ["label", "status", "assignee", "from", "to"] as const) if (f[key] !== undefined) params.set(key, String(f[key]));
+  for (const key of ["label", "status", "assignee", "from", "to"] as const)
+    if (f[key] !== undefined) params.set(key, String(f[key]));
 }
 
 /** The list query's extra conditions: the filter, and search by the contact's name, notes and fields. */
@@ -38,7 +39,10 @@ async function colleagues(db: Db, user: SessionUser) {
     scope === "all"
       ? sql`true`
       : scope.length
-        ? sql`exists (select 1 from user_instances ui where ui.user_id = "users"."id" and ui.instance_id in (${sql.join(scope.map((id) => sql`${id}`), sql`, `)}))`
+        ? sql`exists (select 1 from user_instances ui where ui.user_id = "users"."id" and ui.instance_id in (${sql.join(
+            scope.map((id) => sql`${id}`),
+            sql`, `,
+          )}))`
         : sql`false`;
   return db
     .select({ id: users.id, displayName: users.displayName })
@@ -47,7 +51,12 @@ async function colleagues(db: Db, user: SessionUser) {
     .orderBy(asc(users.displayName));
 }
 
-export async function teamListData(deps: TeamDeps, user: SessionUser, f: TeamFilter, instanceId?: number): Promise<TeamListData> {
+export async function teamListData(
+  deps: TeamDeps,
+  user: SessionUser,
+  f: TeamFilter,
+  instanceId?: number,
+): Promise<TeamListData> {
   const team = teamOf(deps);
   const [counts, labels, people, available] = await Promise.all([
     team.tabCounts(user, { instanceId, label: f.label }),
@@ -55,5 +64,11 @@ export async function teamListData(deps: TeamDeps, user: SessionUser, f: TeamFil
     colleagues(deps.db, user),
     team.settings.isAvailable(user.id),
   ]);
-  return { counts, labels, people, available, links: { labels: can(user, "admin"), quickReplies: can(user, "manageInstances") } };
+  return {
+    counts,
+    labels,
+    people,
+    available,
+    links: { labels: can(user, "admin"), quickReplies: can(user, "manageInstances") },
+  };
 }

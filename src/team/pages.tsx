@@ -5,7 +5,13 @@ import { z } from "zod";
 import type { AppEnv } from "../lib/context.ts";
 import { flash } from "../auth/cookies.ts";
 import { requireCapability } from "../auth/middleware.ts";
-import { can, canAccessInstance, canEditQuickReplies, canManageInstance, visibleInstances } from "../auth/permissions.ts";
+import {
+  can,
+  canAccessInstance,
+  canEditQuickReplies,
+  canManageInstance,
+  visibleInstances,
+} from "../auth/permissions.ts";
 import { ContactPage, ContactsPage } from "../../views/team/contacts.tsx";
 import { LabelsPage } from "../../views/team/labels.tsx";
 import { QuickRepliesPage } from "../../views/team/quick-replies.tsx";
@@ -25,15 +31,28 @@ const ID = ":id{[0-9]+}";
 
 async function quickRepliesPage(c: C, error?: string, status: 200 | 400 = 200) {
   const user = c.var.user!;
-  const instances = (await c.var.deps.instances.listVisible(user)).filter((i) => canManageInstance(user, i.id)).map((i) => ({ id: i.id, name: i.name, autoAssign: i.autoAssign, notesToTelegram: i.notesToTelegram }));
+  const instances = (await c.var.deps.instances.listVisible(user))
+    .filter((i) => canManageInstance(user, i.id))
+    .map((i) => ({ id: i.id, name: i.name, autoAssign: i.autoAssign, notesToTelegram: i.notesToTelegram }));
   const rows = await teamOf(c.var.deps).quickReplies.list(visibleInstances(user));
   c.status(status);
-  return c.render(<QuickRepliesPage t={c.var.t} rows={rows} instances={instances} mayGlobal={canEditQuickReplies(user, null)} error={error} />, { title: c.var.t("team.qr.title") });
+  return c.render(
+    <QuickRepliesPage
+      t={c.var.t}
+      rows={rows}
+      instances={instances}
+      mayGlobal={canEditQuickReplies(user, null)}
+      error={error}
+    />,
+    { title: c.var.t("team.qr.title") },
+  );
 }
 
 async function labelsPage(c: C, error?: string, status: 200 | 400 = 200) {
   c.status(status);
-  return c.render(<LabelsPage t={c.var.t} labels={await teamOf(c.var.deps).labels.list()} error={error} />, { title: c.var.t("team.labels.title") });
+  return c.render(<LabelsPage t={c.var.t} labels={await teamOf(c.var.deps).labels.list()} error={error} />, {
+    title: c.var.t("team.labels.title"),
+  });
 }
 
 /** The contact of `:id` if the user may see one of its chats; 404 otherwise (ids cannot be probed). */
@@ -49,14 +68,18 @@ export const teamPageRoutes = new Hono<AppEnv>()
     const parsed = quickReplyForm.safeParse(await c.req.parseBody());
     if (!parsed.success) return quickRepliesPage(c, c.var.t("team.qr.invalid"), 400);
     const { instance, code, text } = parsed.data;
-    if (!canEditQuickReplies(c.var.user, instance)) throw new HTTPException(instance === null ? 403 : 404, { message: instance === null ? "global quick replies are for admins" : "not found" });
+    if (!canEditQuickReplies(c.var.user, instance))
+      throw new HTTPException(instance === null ? 403 : 404, {
+        message: instance === null ? "global quick replies are for admins" : "not found",
+      });
     await teamOf(c.var.deps).quickReplies.save({ instanceId: instance, code, text });
     flash(c, "ok", c.var.t("team.saved"));
     return c.redirect("/quick-replies", 303);
   })
   .post(`/quick-replies/${ID}/delete`, requireCapability("manageInstances"), async (c) => {
     const qr = await teamOf(c.var.deps).quickReplies.get(idParam(c));
-    if (!qr || (qr.instanceId !== null && !canAccessInstance(c.var.user, qr.instanceId))) throw new HTTPException(404, { message: "not found" });
+    if (!qr || (qr.instanceId !== null && !canAccessInstance(c.var.user, qr.instanceId)))
+      throw new HTTPException(404, { message: "not found" });
     if (!canEditQuickReplies(c.var.user, qr.instanceId)) throw new HTTPException(403, { message: "forbidden" });
     await teamOf(c.var.deps).quickReplies.remove(qr.id);
     return c.redirect("/quick-replies", 303);
@@ -76,11 +99,18 @@ export const teamPageRoutes = new Hono<AppEnv>()
   })
 
   .get("/contacts", async (c) => {
-    const q = z.string().trim().max(100).catch("").parse(c.req.query("q") ?? "");
+    const q = z
+      .string()
+      .trim()
+      .max(100)
+      .catch("")
+      .parse(c.req.query("q") ?? "");
     const user = c.var.user!;
     const contacts = await teamOf(c.var.deps).contacts.list(visibleInstances(user), q);
     const links = { labels: can(user, "admin"), quickReplies: can(user, "manageInstances") };
-    return c.render(<ContactsPage t={c.var.t} contacts={contacts} q={q} links={links} />, { title: c.var.t("team.contacts.title") });
+    return c.render(<ContactsPage t={c.var.t} contacts={contacts} q={q} links={links} />, {
+      title: c.var.t("team.contacts.title"),
+    });
   })
   .get(`/contacts/${ID}`, async (c) => {
     const contact = await visibleContact(c);
@@ -88,7 +118,9 @@ export const teamPageRoutes = new Hono<AppEnv>()
     const chats = await team.contacts.chats(visibleInstances(c.var.user!), contact);
     const labels = await team.labels.ofChats(chats.map((ch) => ch.id));
     const avatar = contact.avatarUrl ? `/contacts/${contact.id}/avatar` : null;
-    return c.render(<ContactPage t={c.var.t} contact={contact} chats={chats} labels={labels} avatar={avatar} />, { title: contact.name ?? contact.waName ?? `+${contact.phone}` });
+    return c.render(<ContactPage t={c.var.t} contact={contact} chats={chats} labels={labels} avatar={avatar} />, {
+      title: contact.name ?? contact.waName ?? `+${contact.phone}`,
+    });
   })
   .post(`/contacts/${ID}`, async (c) => {
     const contact = await visibleContact(c);
@@ -106,9 +138,22 @@ export const teamPageRoutes = new Hono<AppEnv>()
     const instance = chat ? await c.var.deps.instances.getRow(chat.instanceId) : undefined;
     if (instance) {
       try {
-        const avatar = await c.var.deps.gateway.call(instance, "getAvatar", "normal", (client) => client.getAvatar(`${contact.phone}@c.us`), { maxAttempts: 1 });
-        await team.contacts.setAvatar(contact.id, avatar.available && /^https:\/\//.test(avatar.urlAvatar) ? avatar.urlAvatar : null);
-        flash(c, "ok", c.var.t(avatar.available && avatar.urlAvatar ? "team.contacts.avatarOk" : "team.contacts.avatarNone"));
+        const avatar = await c.var.deps.gateway.call(
+          instance,
+          "getAvatar",
+          "normal",
+          (client) => client.getAvatar(`${contact.phone}@c.us`),
+          { maxAttempts: 1 },
+        );
+        await team.contacts.setAvatar(
+          contact.id,
+          avatar.available && /^https:\/\//.test(avatar.urlAvatar) ? avatar.urlAvatar : null,
+        );
+        flash(
+          c,
+          "ok",
+          c.var.t(avatar.available && avatar.urlAvatar ? "team.contacts.avatarOk" : "team.contacts.avatarNone"),
+        );
       } catch (err) {
         c.var.log.warn({ contactId: contact.id, err: String(err) }, "getAvatar failed");
         flash(c, "error", c.var.t("team.contacts.avatarFailed"));
@@ -120,7 +165,9 @@ export const teamPageRoutes = new Hono<AppEnv>()
   .get(`/contacts/${ID}/avatar`, async (c) => {
     const contact = await visibleContact(c);
     if (!contact.avatarUrl) throw new HTTPException(404, { message: "no avatar" });
-    const res = await fetch(contact.avatarUrl, { redirect: "error", signal: AbortSignal.timeout(10_000) }).catch(() => null);
+    const res = await fetch(contact.avatarUrl, { redirect: "error", signal: AbortSignal.timeout(10_000) }).catch(
+      () => null,
+    );
     const type = res?.headers.get("content-type") ?? "";
     if (!res?.ok || !type.startsWith("image/")) throw new HTTPException(404, { message: "avatar unavailable" });
     return new Response(res.body, { headers: { "content-type": type, "cache-control": "private, max-age=3600" } });

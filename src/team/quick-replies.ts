@@ -8,7 +8,12 @@ export type QuickReply = typeof quickReplies.$inferSelect;
 
 export const quickReplyForm = z.object({
   instance: z.union([z.literal(""), z.coerce.number().int().positive()]).transform((v) => (v === "" ? null : v)),
-  code: z.string().trim().min(1).max(32).regex(/^[\p{L}\p{N}_-]+$/u),
+  code: z
+    .string()
+    .trim()
+    .min(1)
+    .max(32)
+    .regex(/^[\p{L}\p{N}_-]+$/u),
   text: z.string().trim().min(1).max(4000),
 });
 
@@ -25,7 +30,12 @@ export function createQuickReplies(db: Db) {
       return db
         .select()
         .from(quickReplies)
-        .where(and(or(eq(quickReplies.instanceId, instanceId), isNull(quickReplies.instanceId)), prefix ? ilike(quickReplies.code, like) : undefined))
+        .where(
+          and(
+            or(eq(quickReplies.instanceId, instanceId), isNull(quickReplies.instanceId)),
+            prefix ? ilike(quickReplies.code, like) : undefined,
+          ),
+        )
         .orderBy(sql`${quickReplies.instanceId} is null`, asc(quickReplies.code))
         .limit(limit);
     },
@@ -35,7 +45,12 @@ export function createQuickReplies(db: Db) {
       const [row] = await db
         .select()
         .from(quickReplies)
-        .where(and(or(eq(quickReplies.instanceId, instanceId), isNull(quickReplies.instanceId)), sql`lower(${quickReplies.code}) = lower(${code})`))
+        .where(
+          and(
+            or(eq(quickReplies.instanceId, instanceId), isNull(quickReplies.instanceId)),
+            sql`lower(${quickReplies.code}) = lower(${code})`,
+          ),
+        )
         .orderBy(sql`${quickReplies.instanceId} is null`)
         .limit(1);
       return row;
@@ -43,7 +58,8 @@ export function createQuickReplies(db: Db) {
 
     /** Global replies and those of the given instances ("all" for admins). */
     async list(scope: readonly number[] | "all"): Promise<QuickReply[]> {
-      const own = scope === "all" ? sql`true` : scope.length ? inArray(quickReplies.instanceId, [...scope]) : sql`false`;
+      const own =
+        scope === "all" ? sql`true` : scope.length ? inArray(quickReplies.instanceId, [...scope]) : sql`false`;
       return db
         .select()
         .from(quickReplies)
@@ -61,9 +77,18 @@ export function createQuickReplies(db: Db) {
       const [existing] = await db
         .select({ id: quickReplies.id })
         .from(quickReplies)
-        .where(and(input.instanceId === null ? isNull(quickReplies.instanceId) : eq(quickReplies.instanceId, input.instanceId), sql`lower(${quickReplies.code}) = lower(${input.code})`));
+        .where(
+          and(
+            input.instanceId === null ? isNull(quickReplies.instanceId) : eq(quickReplies.instanceId, input.instanceId),
+            sql`lower(${quickReplies.code}) = lower(${input.code})`,
+          ),
+        );
       if (existing) {
-        const [row] = await db.update(quickReplies).set({ text: input.text, code: input.code, updatedAt: sql`now()` }).where(eq(quickReplies.id, existing.id)).returning();
+        const [row] = await db
+          .update(quickReplies)
+          .set({ text: input.text, code: input.code, updatedAt: sql`now()` })
+          .where(eq(quickReplies.id, existing.id))
+          .returning();
         return row!;
       }
       const [row] = await db.insert(quickReplies).values(input).returning();

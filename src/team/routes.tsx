@@ -24,7 +24,12 @@ const CHAT = `${INSTANCE_SCOPE}/chats/:chatId{[0-9]+}`;
 
 const assignForm = z.object({
   assignee: z.union([z.literal("none"), z.coerce.number().int().positive()]),
-  note: z.string().trim().max(500).optional().transform((v) => v || null),
+  note: z
+    .string()
+    .trim()
+    .max(500)
+    .optional()
+    .transform((v) => v || null),
 });
 const statusForm = z.object({ status: z.enum(STATUSES) });
 const labelToggle = z.object({ label: z.coerce.number().int().positive(), on: z.enum(["0", "1"]) });
@@ -33,14 +38,24 @@ const qrQuery = z.object({ q: z.string().trim().max(32).default("") });
 
 const actor = (c: C) => ({ id: c.var.user!.id, displayName: c.var.user!.displayName });
 
-const AUDITED = { took: "chat.taken", assigned: "chat.assigned", transferred: "chat.transferred", unassigned: "chat.unassigned", autoAssigned: "chat.assigned" } as const;
+const AUDITED = {
+  took: "chat.taken",
+  assigned: "chat.assigned",
+  transferred: "chat.transferred",
+  unassigned: "chat.unassigned",
+  autoAssigned: "chat.assigned",
+} as const;
 
 /** Audits a take, assignment, transfer or unassignment made here (ids only: an assignment's note stays in the chat). */
 async function auditAssignment(c: C, chat: RouteChat, done: Assignment | null): Promise<void> {
   if (!done) return;
   const user = c.var.user!;
   await c.var.deps.audit.record({
-    action: AUDITED[done.kind], userId: user.id, actor: user.username, ip: clientIp(c), target: `chat:${chat.id}`,
+    action: AUDITED[done.kind],
+    userId: user.id,
+    actor: user.username,
+    ip: clientIp(c),
+    target: `chat:${chat.id}`,
     details: { instanceId: chat.instanceId, from: done.from, to: done.to },
   });
 }
@@ -64,7 +79,16 @@ async function bar(c: C, chat: RouteChat): Promise<Response> {
     team.contacts.ofChat(chat.waChatId),
   ]);
   return c.html(
-    <TeamBar ui={uiFor(c)} base={chatBase(chat)} me={c.var.user!.id} chat={row} people={people} labels={labels} chatLabels={chatLabels} contactId={contact?.id ?? null} />,
+    <TeamBar
+      ui={uiFor(c)}
+      base={chatBase(chat)}
+      me={c.var.user!.id}
+      chat={row}
+      people={people}
+      labels={labels}
+      chatLabels={chatLabels}
+      contactId={contact?.id ?? null}
+    />,
   );
 }
 
@@ -96,7 +120,8 @@ export const teamChatRoutes = new Hono<AppEnv>()
   .post(`${CHAT}/labels`, async (c) => {
     const chat = await chatOfRoute(c);
     const { label, on } = await form(c, labelToggle);
-    if (!(await teamOf(c.var.deps).labels.toggle(chat.id, label, on === "1"))) throw new HTTPException(404, { message: "no such label" });
+    if (!(await teamOf(c.var.deps).labels.toggle(chat.id, label, on === "1")))
+      throw new HTTPException(404, { message: "no such label" });
     c.var.deps.bus.publish({ name: EVENTS.chatUpdated, instanceId: chat.instanceId, data: { chatId: chat.id } });
     c.var.deps.bus.publish({ name: EVENTS.teamTabs, instanceId: chat.instanceId, data: { chatId: chat.id } });
     return bar(c, chat);
@@ -122,10 +147,20 @@ export const teamChatRoutes = new Hono<AppEnv>()
     const chat = await chatOfRoute(c);
     const { q } = qrQuery.parse(c.req.query());
     const team = teamOf(c.var.deps);
-    const [rows, contact] = await Promise.all([team.quickReplies.forInstance(chat.instanceId, q), team.contacts.ofChat(chat.waChatId)]);
+    const [rows, contact] = await Promise.all([
+      team.quickReplies.forInstance(chat.instanceId, q),
+      team.contacts.ofChat(chat.waChatId),
+    ]);
     // The team's own name for the customer wins over WhatsApp's.
     const values = { name: contact?.name ?? contactLabel(uiFor(c), chat), manager: c.var.user!.displayName };
-    return c.json(rows.map((r) => ({ id: r.id, code: r.code, text: fillPlaceholders(r.text, values), global: r.instanceId === null })));
+    return c.json(
+      rows.map((r) => ({
+        id: r.id,
+        code: r.code,
+        text: fillPlaceholders(r.text, values),
+        global: r.instanceId === null,
+      })),
+    );
   });
 
 /** An instance's team settings (managers of that instance): auto-assignment, notes to Telegram. */
@@ -148,8 +183,13 @@ export const teamSettingsRoutes = new Hono<AppEnv>()
 export const teamListRoutes = new Hono<AppEnv>().get("/chats/tabs", async (c) => {
   const filter = teamListQuery.parse(c.req.query());
   const instance = z.coerce.number().int().positive().safeParse(c.req.query("instance"));
-  const counts = await teamOf(c.var.deps).tabCounts(c.var.user!, { instanceId: instance.success ? instance.data : undefined, label: filter.label });
-  return c.html(<ChatTabs ui={uiFor(c)} filter={filter} counts={counts} searchPath={currentPath(c.req.header("hx-current-url"))} />);
+  const counts = await teamOf(c.var.deps).tabCounts(c.var.user!, {
+    instanceId: instance.success ? instance.data : undefined,
+    label: filter.label,
+  });
+  return c.html(
+    <ChatTabs ui={uiFor(c)} filter={filter} counts={counts} searchPath={currentPath(c.req.header("hx-current-url"))} />,
+  );
 });
 
 /** The page htmx says it is on (`HX-Current-URL`, sent by the browser, so anything): its path, or the chat list. */

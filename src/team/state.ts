@@ -43,12 +43,29 @@ export function createTeamState(opts: TeamStateOptions) {
   const posts = createPostStore(db);
 
   /** Writes a system line into the chat and announces it (bubble and row live). */
-  async function systemLine(chat: { id: number; instanceId: number }, text: string, actor: Actor | null): Promise<number> {
+  async function systemLine(
+    chat: { id: number; instanceId: number },
+    text: string,
+    actor: Actor | null,
+  ): Promise<number> {
     const [row] = await db
       .insert(messages)
-      .values({ instanceId: chat.instanceId, chatId: chat.id, direction: "system", type: "teamEvent", text, via: "web", senderUserId: actor?.id, senderName: actor?.displayName })
+      .values({
+        instanceId: chat.instanceId,
+        chatId: chat.id,
+        direction: "system",
+        type: "teamEvent",
+        text,
+        via: "web",
+        senderUserId: actor?.id,
+        senderName: actor?.displayName,
+      })
       .returning({ id: messages.id });
-    bus.publish({ name: EVENTS.messageCreated, instanceId: chat.instanceId, data: { messageId: row!.id, chatId: chat.id } });
+    bus.publish({
+      name: EVENTS.messageCreated,
+      instanceId: chat.instanceId,
+      data: { messageId: row!.id, chatId: chat.id },
+    });
     return row!.id;
   }
 
@@ -58,9 +75,20 @@ export function createTeamState(opts: TeamStateOptions) {
   }
 
   /** Tells the new assignee: a notice on their open pages, and a Telegram DM (queued) when their account is linked. */
-  async function notifyAssignee(chat: { id: number; instanceId: number }, assigneeId: number, by: Actor | null, note: string | null): Promise<void> {
+  async function notifyAssignee(
+    chat: { id: number; instanceId: number },
+    assigneeId: number,
+    by: Actor | null,
+    note: string | null,
+  ): Promise<void> {
     const [row] = await db
-      .select({ locale: users.locale, telegramUserId: users.telegramUserId, chatName: chats.name, waChatId: chats.waChatId, instanceName: instances.name })
+      .select({
+        locale: users.locale,
+        telegramUserId: users.telegramUserId,
+        chatName: chats.name,
+        waChatId: chats.waChatId,
+        instanceName: instances.name,
+      })
       .from(users)
       .innerJoin(chats, eq(chats.id, chat.id))
       .innerJoin(instances, eq(instances.id, chats.instanceId))
@@ -68,20 +96,30 @@ export function createTeamState(opts: TeamStateOptions) {
     if (!row) return;
     const tu = translator(row.locale ?? opts.locale);
     const who = row.chatName ?? (row.waChatId.endsWith("@c.us") ? `+${row.waChatId.slice(0, -5)}` : row.waChatId);
-    const text = by && by.id !== assigneeId
-      ? tu("team.notify.assignedBy", { chat: who, instance: row.instanceName, by: by.displayName })
-      : tu("team.notify.assigned", { chat: who, instance: row.instanceName });
+    const text =
+      by && by.id !== assigneeId
+        ? tu("team.notify.assignedBy", { chat: who, instance: row.instanceName, by: by.displayName })
+        : tu("team.notify.assigned", { chat: who, instance: row.instanceName });
     const full = note ? `${text}\n${tu("team.notify.note", { note })}` : text;
     if (by?.id !== assigneeId) {
-      bus.publish({ name: EVENTS.notice, userId: assigneeId, data: { html: noticeHtml(full, `/instances/${chat.instanceId}/chats/${chat.id}`, tu("team.open")) } });
+      bus.publish({
+        name: EVENTS.notice,
+        userId: assigneeId,
+        data: { html: noticeHtml(full, `/instances/${chat.instanceId}/chats/${chat.id}`, tu("team.open")) },
+      });
     }
     if (row.telegramUserId !== null && by?.id !== assigneeId) {
-      await posts.enqueue(row.telegramUserId, [{ method: "sendMessage", payload: { text: full.slice(0, 4000) } }], { instanceId: chat.instanceId });
+      await posts.enqueue(row.telegramUserId, [{ method: "sendMessage", payload: { text: full.slice(0, 4000) } }], {
+        instanceId: chat.instanceId,
+      });
     }
   }
 
   async function chatOf(chatId: number) {
-    const [row] = await db.select({ id: chats.id, instanceId: chats.instanceId, status: chats.status, assigneeId: chats.assigneeId }).from(chats).where(eq(chats.id, chatId));
+    const [row] = await db
+      .select({ id: chats.id, instanceId: chats.instanceId, status: chats.status, assigneeId: chats.assigneeId })
+      .from(chats)
+      .where(eq(chats.id, chatId));
     return row;
   }
 
@@ -92,7 +130,10 @@ export function createTeamState(opts: TeamStateOptions) {
 
   /** Round robin among available managers of the instance (when the instance has it on); returns the assignee. */
   async function autoAssign(chat: { id: number; instanceId: number }): Promise<number | null> {
-    const [on] = await db.select({ id: instances.id }).from(instances).where(and(eq(instances.id, chat.instanceId), eq(instances.autoAssign, true)));
+    const [on] = await db
+      .select({ id: instances.id })
+      .from(instances)
+      .where(and(eq(instances.id, chat.instanceId), eq(instances.autoAssign, true)));
     if (!on) return null;
     const pick = await db.transaction(async (tx) => {
       const [instance] = await tx
@@ -108,7 +149,11 @@ export function createTeamState(opts: TeamStateOptions) {
         .orderBy(asc(users.id));
       if (candidates.length === 0) return null;
       const next = candidates.find((c) => c.id > (instance.last ?? 0)) ?? candidates[0]!;
-      const [taken] = await tx.update(chats).set({ assigneeId: next.id }).where(and(eq(chats.id, chat.id), sql`${chats.assigneeId} is null`)).returning({ id: chats.id });
+      const [taken] = await tx
+        .update(chats)
+        .set({ assigneeId: next.id })
+        .where(and(eq(chats.id, chat.id), sql`${chats.assigneeId} is null`))
+        .returning({ id: chats.id });
       if (!taken) return null;
       await tx.update(instances).set({ lastAssignedUserId: next.id }).where(eq(instances.id, chat.instanceId));
       return next.id;
@@ -136,27 +181,51 @@ export function createTeamState(opts: TeamStateOptions) {
      * Assigns the chat to `assigneeId` (null = unassign) on behalf of `actor`, with an optional note shown in the system
      * line. Returns what it did; null when the assignee may not see the instance (nothing changes) or nothing changed.
      */
-    async assign(chatId: number, assigneeId: number | null, actor: Actor | null, note: string | null = null): Promise<Assignment | null> {
+    async assign(
+      chatId: number,
+      assigneeId: number | null,
+      actor: Actor | null,
+      note: string | null = null,
+    ): Promise<Assignment | null> {
       const chat = await chatOf(chatId);
       if (!chat) return null;
       let assigneeName: string | null = null;
       if (assigneeId !== null) {
-        const [ok] = await db.select({ name: users.displayName }).from(users).where(and(eq(users.id, assigneeId), assignableWhere(chat.instanceId)));
+        const [ok] = await db
+          .select({ name: users.displayName })
+          .from(users)
+          .where(and(eq(users.id, assigneeId), assignableWhere(chat.instanceId)));
         if (!ok) return null;
         assigneeName = ok.name;
       }
       const [updated] = await db
         .update(chats)
-        .set({ assigneeId, status: sql`case when ${chats.status} = 'resolved' then 'open' else ${chats.status} end`, updatedAt: sql`now()` })
-        .where(and(eq(chats.id, chatId), assigneeId === null ? sql`${chats.assigneeId} is not null` : sql`${chats.assigneeId} is distinct from ${assigneeId}`))
+        .set({
+          assigneeId,
+          status: sql`case when ${chats.status} = 'resolved' then 'open' else ${chats.status} end`,
+          updatedAt: sql`now()`,
+        })
+        .where(
+          and(
+            eq(chats.id, chatId),
+            assigneeId === null
+              ? sql`${chats.assigneeId} is not null`
+              : sql`${chats.assigneeId} is distinct from ${assigneeId}`,
+          ),
+        )
         .returning({ id: chats.id });
       if (!updated && !note) return null;
       const by = actor?.displayName ?? t("team.system");
       const kind: Assignment["kind"] =
-        assigneeId === null ? "unassigned"
-        : actor && actor.id === assigneeId ? "took"
-        : chat.assigneeId !== null && chat.assigneeId !== assigneeId ? "transferred"
-        : actor ? "assigned" : "autoAssigned";
+        assigneeId === null
+          ? "unassigned"
+          : actor && actor.id === assigneeId
+            ? "took"
+            : chat.assigneeId !== null && chat.assigneeId !== assigneeId
+              ? "transferred"
+              : actor
+                ? "assigned"
+                : "autoAssigned";
       let line = t(`team.line.${kind}`, { by, to: assigneeName ?? "" });
       if (note) line = `${line}: ${note}`;
       await systemLine(chat, line, actor);
@@ -176,7 +245,12 @@ export function createTeamState(opts: TeamStateOptions) {
         .returning({ id: chats.id });
       if (!updated) return false;
       const by = actor?.displayName ?? t("team.system");
-      const key = status === "resolved" ? "team.line.resolved" : status === "pending" ? "team.line.pending" : "team.line.reopened";
+      const key =
+        status === "resolved"
+          ? "team.line.resolved"
+          : status === "pending"
+            ? "team.line.pending"
+            : "team.line.reopened";
       await systemLine(chat, t(key, { by }), actor);
       changed(chat);
       return true;
@@ -186,28 +260,39 @@ export function createTeamState(opts: TeamStateOptions) {
      * After customers' messages were stored, with their chats as they were before: a resolved (or pending) chat opens
      * again; an unassigned chat of an instance with auto-assignment goes to the next available manager (round robin).
      */
-    async onIncoming(list: Array<{ id: number; instanceId: number; status: string; assigneeId: number | null }>): Promise<void> {
+    async onIncoming(
+      list: Array<{ id: number; instanceId: number; status: string; assigneeId: number | null }>,
+    ): Promise<void> {
       const unassigned = [...new Set(list.filter((c) => c.assigneeId === null).map((c) => c.instanceId))];
       const autoOn = unassigned.length
         ? new Set(
             // Fixed text (one prepared statement, nothing to build per message batch).
-            (await queryRows<{ id: number }>(db, sql`
-              select id from instances where auto_assign and id in ${idList(unassigned)}`)).map((r) => r.id),
+            (
+              await queryRows<{ id: number }>(
+                db,
+                sql`
+              select id from instances where auto_assign and id in ${idList(unassigned)}`,
+              )
+            ).map((r) => r.id),
           )
         : new Set<number>();
       for (const chat of list) {
         let changes = false;
         if (chat.status !== "open") {
-          const [reopened] = await db.update(chats).set({ status: "open", updatedAt: sql`now()` }).where(and(eq(chats.id, chat.id), ne(chats.status, "open"))).returning({ id: chats.id });
+          const [reopened] = await db
+            .update(chats)
+            .set({ status: "open", updatedAt: sql`now()` })
+            .where(and(eq(chats.id, chat.id), ne(chats.status, "open")))
+            .returning({ id: chats.id });
           if (reopened && chat.status === "resolved") await systemLine(chat, t("team.line.reopenedByCustomer"), null);
           changes = !!reopened;
         }
-        if (chat.assigneeId === null && autoOn.has(chat.instanceId) && (await autoAssign(chat)) !== null) changes = true;
+        if (chat.assigneeId === null && autoOn.has(chat.instanceId) && (await autoAssign(chat)) !== null)
+          changes = true;
         // (Tab counts also refresh on the inbox's own live frames, e.g. for a new chat.)
         if (changes) changed(chat);
       }
     },
-
   };
 }
 

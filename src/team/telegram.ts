@@ -17,8 +17,14 @@ export async function quickReplyText(
   const code = m[1]!;
   const reply = await createQuickReplies(db).byCode(at.instanceId, code);
   if (!reply) return { ok: false, code };
-  const [chat] = await db.select({ name: chats.name }).from(chats).where(and(eq(chats.instanceId, at.instanceId), eq(chats.waChatId, at.waChatId))).limit(1);
-  const [user] = at.userId ? await db.select({ name: users.displayName }).from(users).where(eq(users.id, at.userId)) : [];
+  const [chat] = await db
+    .select({ name: chats.name })
+    .from(chats)
+    .where(and(eq(chats.instanceId, at.instanceId), eq(chats.waChatId, at.waChatId)))
+    .limit(1);
+  const [user] = at.userId
+    ? await db.select({ name: users.displayName }).from(users).where(eq(users.id, at.userId))
+    : [];
   const name = chat?.name ?? (at.waChatId.endsWith("@c.us") ? `+${at.waChatId.slice(0, -5)}` : "");
   return { ok: true, text: fillPlaceholders(reply.text, { name, manager: user?.name ?? at.senderName ?? "" }) };
 }

@@ -38,7 +38,10 @@ export interface FeatureDeps {
   /** Something was queued for posting. */
   queued(): void;
   /** Downloads a replied file into the media store (absent when there is no store). */
-  fetchFile?: (api: Api, file: ReplyFile) => Promise<{ sha256: string; size: number; fileName: string; mimeType: string }>;
+  fetchFile?: (
+    api: Api,
+    file: ReplyFile,
+  ) => Promise<{ sha256: string; size: number; fileName: string; mimeType: string }>;
 }
 
 /** The updates the features handle (a list replaces Telegram's default set: each kind must be named). */
@@ -51,7 +54,14 @@ export function createApiBot(token: string, apiRoot: string, timeScale = 1): Bot
   // Installed last = outermost: a 429 goes back through the throttler. 5xx and network errors are rethrown:
   // the poster keeps its own persisted backoff, and direct calls report them.
   bot.api.config.use(apiThrottler(throttlerOptions(timeScale)));
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300, rethrowInternalServerErrors: true, rethrowHttpErrors: true }));
+  bot.api.config.use(
+    autoRetry({
+      maxRetryAttempts: 5,
+      maxDelaySeconds: 300,
+      rethrowInternalServerErrors: true,
+      rethrowHttpErrors: true,
+    }),
+  );
   return bot;
 }
 
@@ -65,7 +75,11 @@ export function installFeatures(bot: Bot, deps: FeatureDeps): Bot {
     unhandled(deps),
   );
   bot.catch((err) => {
-    if (err.error instanceof GrammyError) deps.log.warn({ code: err.error.error_code, description: err.error.description, method: err.error.method }, "telegram refused a call");
+    if (err.error instanceof GrammyError)
+      deps.log.warn(
+        { code: err.error.error_code, description: err.error.description, method: err.error.method },
+        "telegram refused a call",
+      );
     else if (err.error instanceof HttpError) deps.log.warn({ err: err.error.message }, "telegram unreachable");
     else deps.log.error({ err: err.error }, "telegram update failed");
   });

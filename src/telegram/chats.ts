@@ -37,13 +37,21 @@ export function createChatDirectory(db: Db) {
         canPost: canPost(chat.type, update.new_chat_member),
         rights,
       };
-      const [row] = await db.insert(telegramChats).values({ id: chat.id, ...values }).onConflictDoUpdate({ target: telegramChats.id, set: values }).returning();
+      const [row] = await db
+        .insert(telegramChats)
+        .values({ id: chat.id, ...values })
+        .onConflictDoUpdate({ target: telegramChats.id, set: values })
+        .returning();
       return row;
     },
 
     /** Channels and groups the bot may post into: the choices for an instance's Telegram chat. */
     listPostable(): Promise<TelegramChatRow[]> {
-      return db.select().from(telegramChats).where(and(eq(telegramChats.canPost, true), ne(telegramChats.type, "private"))).orderBy(asc(telegramChats.title), asc(telegramChats.id));
+      return db
+        .select()
+        .from(telegramChats)
+        .where(and(eq(telegramChats.canPost, true), ne(telegramChats.type, "private")))
+        .orderBy(asc(telegramChats.title), asc(telegramChats.id));
     },
 
     async get(id: number): Promise<TelegramChatRow | undefined> {

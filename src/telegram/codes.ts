@@ -20,7 +20,10 @@ export class TelegramSendError extends Error {
   override name = "TelegramSendError";
 }
 
-export type VerifyResult = { ok: true } | { ok: false; reason: "wrong"; triesLeft: number } | { ok: false; reason: "expired" | "void" };
+export type VerifyResult =
+  | { ok: true }
+  | { ok: false; reason: "wrong"; triesLeft: number }
+  | { ok: false; reason: "expired" | "void" };
 
 export interface CodeServiceOptions {
   db: Db;
@@ -48,19 +51,33 @@ export function createCodeService(opts: CodeServiceOptions) {
 
     /** Sends a fresh 6-digit sign-in code by DM (valid 5 minutes, 5 tries); earlier codes of the user stop working. */
     async sendLoginCode(userId: number): Promise<{ expiresAt: Date }> {
-      const [user] = await db.select({ telegramUserId: users.telegramUserId, locale: users.locale }).from(users).where(eq(users.id, userId));
+      const [user] = await db
+        .select({ telegramUserId: users.telegramUserId, locale: users.locale })
+        .from(users)
+        .where(eq(users.id, userId));
       if (!user?.telegramUserId) throw new TelegramNotLinkedError("no Telegram account is linked to this user");
       const code = sixDigits();
       const expiresAt = new Date(Date.now() + LOGIN_CODE_TTL_MS);
       await db.transaction(async (tx) => {
-        await tx.update(telegramCodes).set({ usedAt: sql`now()` }).where(and(eq(telegramCodes.userId, userId), eq(telegramCodes.purpose, "login"), isNull(telegramCodes.usedAt)));
-        await tx.insert(telegramCodes).values({ userId, purpose: "login", codeHash: codeHash(userId, code), expiresAt });
+        await tx
+          .update(telegramCodes)
+          .set({ usedAt: sql`now()` })
+          .where(
+            and(eq(telegramCodes.userId, userId), eq(telegramCodes.purpose, "login"), isNull(telegramCodes.usedAt)),
+          );
+        await tx
+          .insert(telegramCodes)
+          .values({ userId, purpose: "login", codeHash: codeHash(userId, code), expiresAt });
       });
       const t = translator(user.locale ?? opts.defaultLocale);
       try {
-        await api.sendMessage(user.telegramUserId, t("tg.loginCode", { code }), { entities: [{ type: "code", offset: 0, length: 6 }] });
+        await api.sendMessage(user.telegramUserId, t("tg.loginCode", { code }), {
+          entities: [{ type: "code", offset: 0, length: 6 }],
+        });
       } catch (err) {
-        throw new TelegramSendError(err instanceof GrammyError ? err.description : "Telegram is not reachable", { cause: err });
+        throw new TelegramSendError(err instanceof GrammyError ? err.description : "Telegram is not reachable", {
+          cause: err,
+        });
       }
       return { expiresAt };
     },
@@ -78,12 +95,22 @@ export function createCodeService(opts: CodeServiceOptions) {
       const [tried] = await db
         .update(telegramCodes)
         .set({ attempts: sql`${telegramCodes.attempts} + 1` })
-        .where(and(eq(telegramCodes.id, current.id), isNull(telegramCodes.usedAt), lt(telegramCodes.attempts, LOGIN_CODE_TRIES)))
+        .where(
+          and(
+            eq(telegramCodes.id, current.id),
+            isNull(telegramCodes.usedAt),
+            lt(telegramCodes.attempts, LOGIN_CODE_TRIES),
+          ),
+        )
         .returning({ attempts: telegramCodes.attempts });
       if (!tried) return { ok: false, reason: "void" };
       const code = input.replace(/\s/g, "");
       if (/^\d{6}$/.test(code) && secretMatches(`${userId}:${code}`, current.codeHash)) {
-        const [used] = await db.update(telegramCodes).set({ usedAt: sql`now()` }).where(and(eq(telegramCodes.id, current.id), isNull(telegramCodes.usedAt))).returning({ id: telegramCodes.id });
+        const [used] = await db
+          .update(telegramCodes)
+          .set({ usedAt: sql`now()` })
+          .where(and(eq(telegramCodes.id, current.id), isNull(telegramCodes.usedAt)))
+          .returning({ id: telegramCodes.id });
         return used ? { ok: true } : { ok: false, reason: "void" };
       }
       if (tried.attempts >= LOGIN_CODE_TRIES) {

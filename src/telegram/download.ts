@@ -14,12 +14,29 @@ export interface ReplyFile {
 
 /** The file in a reply, named with the extension Green-API needs to pick the WhatsApp message type. */
 export function replyFile(msg: Message): ReplyFile | null {
-  if (msg.voice) return { fileId: msg.voice.file_id, fileName: "voice.ogg", mimeType: msg.voice.mime_type ?? "audio/ogg" };
-  if (msg.audio) return { fileId: msg.audio.file_id, fileName: msg.audio.file_name ?? "audio.mp3", mimeType: msg.audio.mime_type ?? "audio/mpeg" };
+  if (msg.voice)
+    return { fileId: msg.voice.file_id, fileName: "voice.ogg", mimeType: msg.voice.mime_type ?? "audio/ogg" };
+  if (msg.audio)
+    return {
+      fileId: msg.audio.file_id,
+      fileName: msg.audio.file_name ?? "audio.mp3",
+      mimeType: msg.audio.mime_type ?? "audio/mpeg",
+    };
   if (msg.photo?.length) return { fileId: msg.photo.at(-1)!.file_id, fileName: "photo.jpg", mimeType: "image/jpeg" };
-  if (msg.video) return { fileId: msg.video.file_id, fileName: msg.video.file_name ?? "video.mp4", mimeType: msg.video.mime_type ?? "video/mp4" };
-  if (msg.document) return { fileId: msg.document.file_id, fileName: msg.document.file_name ?? "file.bin", mimeType: msg.document.mime_type ?? "application/octet-stream" };
-  if (msg.sticker && !msg.sticker.is_animated && !msg.sticker.is_video) return { fileId: msg.sticker.file_id, fileName: "sticker.webp", mimeType: "image/webp" };
+  if (msg.video)
+    return {
+      fileId: msg.video.file_id,
+      fileName: msg.video.file_name ?? "video.mp4",
+      mimeType: msg.video.mime_type ?? "video/mp4",
+    };
+  if (msg.document)
+    return {
+      fileId: msg.document.file_id,
+      fileName: msg.document.file_name ?? "file.bin",
+      mimeType: msg.document.mime_type ?? "application/octet-stream",
+    };
+  if (msg.sticker && !msg.sticker.is_animated && !msg.sticker.is_video)
+    return { fileId: msg.sticker.file_id, fileName: "sticker.webp", mimeType: "image/webp" };
   return null;
 }
 

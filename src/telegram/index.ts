@@ -69,7 +69,16 @@ export function createTelegram(deps: TelegramDeps, options: TelegramOptions = {}
   const posts = createPostStore(db);
   const chats = createChatDirectory(db);
   const t = translator(config.DEFAULT_LOCALE);
-  const poster = createPoster({ db, api: bot.api, posts, log, dataDir: config.DATA_DIR, retryBaseMs: options.retryBaseMs, retryMaxMs: options.retryMaxMs, mediaWaitMs: options.mediaWaitMs });
+  const poster = createPoster({
+    db,
+    api: bot.api,
+    posts,
+    log,
+    dataDir: config.DATA_DIR,
+    retryBaseMs: options.retryBaseMs,
+    retryMaxMs: options.retryMaxMs,
+    mediaWaitMs: options.mediaWaitMs,
+  });
   const notifier = createNotifier({ db, bus, posts, log, t, queued: poster.kick });
   const codes = createCodeService({
     db,
@@ -78,8 +87,24 @@ export function createTelegram(deps: TelegramDeps, options: TelegramOptions = {}
     defaultLocale: config.DEFAULT_LOCALE,
   });
   const token = config.TELEGRAM_BOT_TOKEN;
-  const fetchFile = deps.mediaStore ? (api: Api, file: ReplyFile) => fetchReplyFile(api, config.TELEGRAM_API_ROOT, token, deps.mediaStore!, file) : undefined;
-  installFeatures(bot, { db, bus, log, outbox, posts, chats, codes, notifier, audit: deps.audit, t, defaultLocale: config.DEFAULT_LOCALE, queued: poster.kick, fetchFile });
+  const fetchFile = deps.mediaStore
+    ? (api: Api, file: ReplyFile) => fetchReplyFile(api, config.TELEGRAM_API_ROOT, token, deps.mediaStore!, file)
+    : undefined;
+  installFeatures(bot, {
+    db,
+    bus,
+    log,
+    outbox,
+    posts,
+    chats,
+    codes,
+    notifier,
+    audit: deps.audit,
+    t,
+    defaultLocale: config.DEFAULT_LOCALE,
+    queued: poster.kick,
+    fetchFile,
+  });
 
   let polling: Promise<void> | null = null;
   let stopped = false;
@@ -87,7 +112,10 @@ export function createTelegram(deps: TelegramDeps, options: TelegramOptions = {}
   async function poll(): Promise<void> {
     while (!stopped) {
       try {
-        await bot.start({ allowed_updates: [...ALLOWED_UPDATES], onStart: (me) => log.info({ username: me.username }, "telegram bot polling") });
+        await bot.start({
+          allowed_updates: [...ALLOWED_UPDATES],
+          onStart: (me) => log.info({ username: me.username }, "telegram bot polling"),
+        });
       } catch (err) {
         if (stopped) return;
         log.error({ err }, "telegram polling stopped; restarting in 10 s");

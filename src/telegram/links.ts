@@ -44,25 +44,48 @@ export type OpenResult =
    */
   | { kind: "ask"; confirmId: string; user: LinkParty; current: LinkParty | null; moves: boolean };
 
-export type ConfirmResult = { kind: "expired" } | { kind: "already"; user: LinkParty } | { kind: "linked"; change: LinkChange };
+export type ConfirmResult =
+  | { kind: "expired" }
+  | { kind: "already"; user: LinkParty }
+  | { kind: "linked"; change: LinkChange };
 
-const party = { id: users.id, username: users.username, displayName: users.displayName, locale: users.locale, telegramUserId: users.telegramUserId };
+const party = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  locale: users.locale,
+  telegramUserId: users.telegramUserId,
+};
 
 /**
  * A confirmation is found only by the hash of the Telegram user asked, its id and whether the question said the user's
  * link moves: another Telegram user (or a forged `moves`) finds nothing.
  */
-const confirmHash = (telegramUserId: number, confirmId: string, moves: boolean) => hashSecret(`${telegramUserId}:${confirmId}:${moves ? "move" : "new"}`);
+const confirmHash = (telegramUserId: number, confirmId: string, moves: boolean) =>
+  hashSecret(`${telegramUserId}:${confirmId}:${moves ? "move" : "new"}`);
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 const strip = ({ telegramUserId: _tg, ...p }: LinkParty & { telegramUserId: number | null }): LinkParty => p;
 
 /** Links `telegramUserId` to `user`, unlinking whoever had it; the caller checked that something changes. */
-async function relink(tx: Tx, user: LinkParty & { telegramUserId: number | null }, telegramUserId: number): Promise<LinkChange> {
-  const [previous] = await tx.update(users).set({ telegramUserId: null }).where(and(eq(users.telegramUserId, telegramUserId), ne(users.id, user.id))).returning(party);
+async function relink(
+  tx: Tx,
+  user: LinkParty & { telegramUserId: number | null },
+  telegramUserId: number,
+): Promise<LinkChange> {
+  const [previous] = await tx
+    .update(users)
+    .set({ telegramUserId: null })
+    .where(and(eq(users.telegramUserId, telegramUserId), ne(users.id, user.id)))
+    .returning(party);
   await tx.update(users).set({ telegramUserId }).where(eq(users.id, user.id));
-  return { user: strip(user), telegramUserId, previousUser: previous ? strip(previous) : null, previousTelegramUserId: user.telegramUserId };
+  return {
+    user: strip(user),
+    telegramUserId,
+    previousUser: previous ? strip(previous) : null,
+    previousTelegramUserId: user.telegramUserId,
+  };
 }
 
 async function lockUser(tx: Tx, userId: number) {
@@ -77,7 +100,10 @@ export function createLinks(opts: { db: Db; botUsername: () => Promise<string> }
      * A one-time link `https://t.me/<bot>?start=<token>` (valid 10 minutes) for this user. `enrol` (the sign-in step of a
      * user who has no Telegram yet) makes a link that can only make a first link, never move one.
      */
-    async createLinkToken(userId: number, purpose: "link" | "enrol" = "link"): Promise<{ url: string; expiresAt: Date }> {
+    async createLinkToken(
+      userId: number,
+      purpose: "link" | "enrol" = "link",
+    ): Promise<{ url: string; expiresAt: Date }> {
       const token = randomToken();
       const expiresAt = new Date(Date.now() + LINK_TTL_MS);
       await db.insert(telegramCodes).values({ userId, purpose, codeHash: hashSecret(token), expiresAt });
@@ -91,18 +117,29 @@ export function createLinks(opts: { db: Db; botUsername: () => Promise<string> }
         const [code] = await tx
           .update(telegramCodes)
           .set({ usedAt: sql`now()` })
-          .where(and(inArray(telegramCodes.purpose, ["link", "enrol"]), eq(telegramCodes.codeHash, hashSecret(token)), isNull(telegramCodes.usedAt), gt(telegramCodes.expiresAt, sql`now()`)))
+          .where(
+            and(
+              inArray(telegramCodes.purpose, ["link", "enrol"]),
+              eq(telegramCodes.codeHash, hashSecret(token)),
+              isNull(telegramCodes.usedAt),
+              gt(telegramCodes.expiresAt, sql`now()`),
+            ),
+          )
           .returning({ userId: telegramCodes.userId, purpose: telegramCodes.purpose });
         const user = code && (await lockUser(tx, code.userId));
         if (!code || !user) return { kind: "invalid" };
         if (user.telegramUserId === telegramUserId) return { kind: "already", user: strip(user) };
         if (code.purpose === "enrol" && user.telegramUserId !== null) return { kind: "refused", user: strip(user) };
         const [current] = await tx.select(party).from(users).where(eq(users.telegramUserId, telegramUserId));
-        if (!current && user.telegramUserId === null) return { kind: "linked", change: await relink(tx, user, telegramUserId) };
+        if (!current && user.telegramUserId === null)
+          return { kind: "linked", change: await relink(tx, user, telegramUserId) };
         const confirmId = randomToken();
         const moves = user.telegramUserId !== null;
         await tx.insert(telegramCodes).values({
-          userId: user.id, purpose: "confirm", codeHash: confirmHash(telegramUserId, confirmId, moves), expiresAt: new Date(Date.now() + CONFIRM_TTL_MS),
+          userId: user.id,
+          purpose: "confirm",
+          codeHash: confirmHash(telegramUserId, confirmId, moves),
+          expiresAt: new Date(Date.now() + CONFIRM_TTL_MS),
         });
         return { kind: "ask", confirmId, user: strip(user), current: current ? strip(current) : null, moves };
       });
@@ -118,7 +155,14 @@ export function createLinks(opts: { db: Db; botUsername: () => Promise<string> }
         const [row] = await tx
           .update(telegramCodes)
           .set({ usedAt: sql`now()` })
-          .where(and(eq(telegramCodes.purpose, "confirm"), eq(telegramCodes.codeHash, confirmHash(telegramUserId, confirmId, moves)), isNull(telegramCodes.usedAt), gt(telegramCodes.expiresAt, sql`now()`)))
+          .where(
+            and(
+              eq(telegramCodes.purpose, "confirm"),
+              eq(telegramCodes.codeHash, confirmHash(telegramUserId, confirmId, moves)),
+              isNull(telegramCodes.usedAt),
+              gt(telegramCodes.expiresAt, sql`now()`),
+            ),
+          )
           .returning({ userId: telegramCodes.userId });
         const user = row && (await lockUser(tx, row.userId));
         if (!row || !user) return { kind: "expired" };
@@ -134,7 +178,13 @@ export function createLinks(opts: { db: Db; botUsername: () => Promise<string> }
       await db
         .update(telegramCodes)
         .set({ usedAt: sql`now()` })
-        .where(and(eq(telegramCodes.purpose, "confirm"), eq(telegramCodes.codeHash, confirmHash(telegramUserId, confirmId, moves)), isNull(telegramCodes.usedAt)));
+        .where(
+          and(
+            eq(telegramCodes.purpose, "confirm"),
+            eq(telegramCodes.codeHash, confirmHash(telegramUserId, confirmId, moves)),
+            isNull(telegramCodes.usedAt),
+          ),
+        );
     },
   };
 }

@@ -37,7 +37,16 @@ export interface Notifier {
 }
 
 const eventData = z.object({ messageId: z.number().int() });
-const STATE_KEYS = ["authorized", "notAuthorized", "blocked", "sleepMode", "starting", "yellowCard", "suspended", "unknown"] as const;
+const STATE_KEYS = [
+  "authorized",
+  "notAuthorized",
+  "blocked",
+  "sleepMode",
+  "starting",
+  "yellowCard",
+  "suspended",
+  "unknown",
+] as const;
 const stateData = z.object({ state: z.enum(STATE_KEYS) });
 
 /** `2026-11-25 18:53 UTC` (posts go to a whole channel: no reader's time zone to use). */
@@ -60,10 +69,15 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     // The messages come as stored (nothing to read back); their instances' names and channels, in one fixed statement.
     const linked = new Map(
       (
-        await queryRows<{ id: number; name: string; tg_chat_id: string | number | null }>(tx, sql`
+        await queryRows<{ id: number; name: string; tg_chat_id: string | number | null }>(
+          tx,
+          sql`
           select id, name, telegram_chat_id as tg_chat_id from instances
-          where id in ${idList([...new Set(stored.map((m) => m.instanceId))])}`)
-      ).flatMap((r) => (r.tg_chat_id === null ? [] : [[r.id, { name: r.name, tgChatId: Number(r.tg_chat_id) }] as const])),
+          where id in ${idList([...new Set(stored.map((m) => m.instanceId))])}`,
+        )
+      ).flatMap((r) =>
+        r.tg_chat_id === null ? [] : [[r.id, { name: r.name, tgChatId: Number(r.tg_chat_id) }] as const],
+      ),
     );
     const wanted = stored.flatMap((m) => {
       const instance = linked.get(m.instanceId);
@@ -75,7 +89,13 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       const found = await tx
         .select({ chatId: messages.chatId, idMessage: messages.idMessage, text: messages.text })
         .from(messages)
-        .where(or(...quoting.map((r) => and(eq(messages.chatId, r.message.chatId), eq(messages.idMessage, r.message.quotedIdMessage!)))));
+        .where(
+          or(
+            ...quoting.map((r) =>
+              and(eq(messages.chatId, r.message.chatId), eq(messages.idMessage, r.message.quotedIdMessage!)),
+            ),
+          ),
+        );
       for (const q of found) quotes.set(`${q.chatId}:${q.idMessage}`, q.text);
     }
     const items = wanted.flatMap((row) => {
@@ -109,7 +129,10 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     // `transition`: a committed change of state (src/instances/state.ts), always worth a post.
     const real = event.data.transition === true || silent !== null;
     if (!real && (before === what || (before === undefined && state.success && event.data.part !== undefined))) return;
-    const [instance] = await db.select({ name: instances.name, tgChatId: instances.telegramChatId }).from(instances).where(eq(instances.id, event.instanceId));
+    const [instance] = await db
+      .select({ name: instances.name, tgChatId: instances.telegramChatId })
+      .from(instances)
+      .where(eq(instances.id, event.instanceId));
     if (!instance || instance.tgChatId === null) return;
     const offlineSince = typeof event.data.offlineSince === "string" ? event.data.offlineSince : null;
     const text = silent
@@ -119,31 +142,58 @@ export function createNotifier(opts: NotifierOptions): Notifier {
         : state.success
           ? t("tg.state", { instance: instance.name, state: t(`tg.state.${state.data.state}`) })
           : t("tg.quotaExceeded", { instance: instance.name });
-    await posts.enqueue(instance.tgChatId, [{ method: "sendMessage", payload: { text } }], { instanceId: event.instanceId });
+    await posts.enqueue(instance.tgChatId, [{ method: "sendMessage", payload: { text } }], {
+      instanceId: event.instanceId,
+    });
     opts.queued();
   }
 
   async function syncReaction(messageId: number): Promise<void> {
     const where = await posts.replyOf(messageId);
     if (!where) return;
-    const [m] = await db.select({ status: messages.status, failReason: messages.failReason, instanceId: messages.instanceId }).from(messages).where(eq(messages.id, messageId));
+    const [m] = await db
+      .select({ status: messages.status, failReason: messages.failReason, instanceId: messages.instanceId })
+      .from(messages)
+      .where(eq(messages.id, messageId));
     const emoji = REACTION[m?.status ?? ""];
     if (!m || !emoji || emoji === (await posts.lastReaction(messageId))) return;
     const link = { instanceId: m.instanceId, messageId };
-    await posts.enqueue(where.tgChatId, [{ method: "setMessageReaction", payload: { message_id: where.tgMessageId, reaction: [{ type: "emoji", emoji }] } }], link);
+    await posts.enqueue(
+      where.tgChatId,
+      [
+        {
+          method: "setMessageReaction",
+          payload: { message_id: where.tgMessageId, reaction: [{ type: "emoji", emoji }] },
+        },
+      ],
+      link,
+    );
     if (m.status === "failed") {
       const text = t("tg.failed", { reason: m.failReason ?? "?" });
-      await posts.enqueue(where.tgChatId, [{ method: "sendMessage", payload: { text, reply_parameters: { message_id: where.tgMessageId, allow_sending_without_reply: true } } }], link);
+      await posts.enqueue(
+        where.tgChatId,
+        [
+          {
+            method: "sendMessage",
+            payload: { text, reply_parameters: { message_id: where.tgMessageId, allow_sending_without_reply: true } },
+          },
+        ],
+        link,
+      );
     }
     opts.queued();
   }
 
-  const unsubscribe = bus.subscribe((event) => {
-    const data = eventData.safeParse(event.data);
-    if (event.name === EVENTS.messageUpdated && data.success && typeof event.data.status === "string") void later(() => syncReaction(data.data.messageId));
-    else if (event.name === EVENTS.instanceChanged) void later(() => onInstance(event));
-    // Posts are written once, by the process that published the event (several processes: src/cluster/).
-  }, { localOnly: true });
+  const unsubscribe = bus.subscribe(
+    (event) => {
+      const data = eventData.safeParse(event.data);
+      if (event.name === EVENTS.messageUpdated && data.success && typeof event.data.status === "string")
+        void later(() => syncReaction(data.data.messageId));
+      else if (event.name === EVENTS.instanceChanged) void later(() => onInstance(event));
+      // Posts are written once, by the process that published the event (several processes: src/cluster/).
+    },
+    { localOnly: true },
+  );
 
   return {
     queueMessages,

@@ -11,7 +11,15 @@ test("a kick for chats whose worker is busy scans nothing; a kick for another ch
   let queued = true;
   let scans = 0;
   let release = () => {};
-  const post = { id: 1, tgChatId: 7, method: "sendMessage", payload: { text: "hi" }, attempts: 0, nextAttemptAt: null, createdAt: new Date() } as unknown as PostRow;
+  const post = {
+    id: 1,
+    tgChatId: 7,
+    method: "sendMessage",
+    payload: { text: "hi" },
+    attempts: 0,
+    nextAttemptAt: null,
+    createdAt: new Date(),
+  } as unknown as PostRow;
   const posts = {
     heads: async () => {
       scans++;
@@ -23,7 +31,9 @@ test("a kick for chats whose worker is busy scans nothing; a kick for another ch
     fail: async () => {},
     queuedCount: async () => (queued ? 1 : 0),
   } as unknown as PostStore;
-  const api = { raw: { sendMessage: () => new Promise((resolve) => (release = () => resolve({ message_id: 99 }))) } } as unknown as Api;
+  const api = {
+    raw: { sendMessage: () => new Promise((resolve) => (release = () => resolve({ message_id: 99 }))) },
+  } as unknown as Api;
   const poster = createPoster({ db: {} as Db, api, posts, log: createLogger("silent"), dataDir: "/nonexistent" });
   poster.start();
   const settle = () => Bun.sleep(20);

@@ -32,13 +32,26 @@ export interface Poster {
   idle(timeoutMs?: number): Promise<boolean>;
 }
 
-const FIELD: Record<FileMethod, string> = { sendPhoto: "photo", sendVideo: "video", sendAudio: "audio", sendVoice: "voice", sendDocument: "document", sendSticker: "sticker" };
+const FIELD: Record<FileMethod, string> = {
+  sendPhoto: "photo",
+  sendVideo: "video",
+  sendAudio: "audio",
+  sendVoice: "voice",
+  sendDocument: "document",
+  sendSticker: "sticker",
+};
 const MB = 1024 * 1024;
 type Call = { method: string; params: Record<string, unknown> } | { waitMs: number };
 
 /** Refusals that will not change on retry (bad request, no rights, chat gone); 401, 429 and 5xx are worth retrying. */
 function permanent(err: unknown): boolean {
-  return err instanceof GrammyError && err.error_code >= 400 && err.error_code < 500 && err.error_code !== 401 && err.error_code !== 429;
+  return (
+    err instanceof GrammyError &&
+    err.error_code >= 400 &&
+    err.error_code < 500 &&
+    err.error_code !== 401 &&
+    err.error_code !== 429
+  );
 }
 
 export function createPoster(opts: PosterOptions): Poster {
@@ -57,16 +70,20 @@ export function createPoster(opts: PosterOptions): Poster {
   async function prepare(post: PostRow): Promise<Call> {
     const chat_id = post.tgChatId;
     if (!(FILE_METHODS as readonly string[]).includes(post.method)) {
-      const schema = post.method === "setMessageReaction" ? payloadSchemas.setMessageReaction : payloadSchemas.sendMessage;
+      const schema =
+        post.method === "setMessageReaction" ? payloadSchemas.setMessageReaction : payloadSchemas.sendMessage;
       return { method: post.method, params: { chat_id, ...schema.parse(post.payload) } };
     }
     const method = post.method as FileMethod;
     const { fallback, ...caption } = payloadSchemas.file.parse(post.payload);
-    const [row] = post.messageId ? await db.select({ media: messages.media }).from(messages).where(eq(messages.id, post.messageId)) : [];
+    const [row] = post.messageId
+      ? await db.select({ media: messages.media }).from(messages).where(eq(messages.id, post.messageId))
+      : [];
     const media = row?.media;
     if (media?.state === "pending" && Date.now() - post.createdAt.getTime() < mediaWaitMs) return { waitMs: 1000 };
     const file = media?.state === "ready" && media.sha256 ? Bun.file(join(opts.dataDir, "media", media.sha256)) : null;
-    if (!file || !(await file.exists()) || file.size > 50 * MB) return { method: "sendMessage", params: { chat_id, ...fallback } };
+    if (!file || !(await file.exists()) || file.size > 50 * MB)
+      return { method: "sendMessage", params: { chat_id, ...fallback } };
     // Photos over 10 MB are refused by Telegram: they go as documents.
     const as = method === "sendPhoto" && file.size > 10 * MB ? "sendDocument" : method;
     const input = new InputFile(new Uint8Array(await file.arrayBuffer()), media!.fileName ?? FIELD[as]);
@@ -81,20 +98,31 @@ export function createPoster(opts: PosterOptions): Poster {
         await posts.retryLater(post.id, call.waitMs, "waiting for the media download", false);
         return false;
       }
-      const send = (api.raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>)[call.method]!;
+      const send = (api.raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>)[
+        call.method
+      ]!;
       const result = await send(call.params);
-      const tgMessageId = typeof result === "object" && result && "message_id" in result ? Number(result.message_id) : null;
+      const tgMessageId =
+        typeof result === "object" && result && "message_id" in result ? Number(result.message_id) : null;
       await posts.markSent(post.id, tgMessageId);
       return true;
     } catch (err) {
-      const reason = err instanceof GrammyError ? `${err.error_code} ${err.description}` : err instanceof HttpError ? `network: ${err.message}` : String(err);
+      const reason =
+        err instanceof GrammyError
+          ? `${err.error_code} ${err.description}`
+          : err instanceof HttpError
+            ? `network: ${err.message}`
+            : String(err);
       if (permanent(err)) {
         log.warn({ postId: post.id, tgChatId: post.tgChatId, reason }, "telegram refused a post; dropped");
         await posts.fail(post.id, reason);
         return true;
       }
       const delay = Math.min(max, base * 2 ** Math.min(post.attempts, 20));
-      log.info({ postId: post.id, tgChatId: post.tgChatId, reason, retryInMs: delay }, "telegram post failed; will retry");
+      log.info(
+        { postId: post.id, tgChatId: post.tgChatId, reason, retryInMs: delay },
+        "telegram post failed; will retry",
+      );
       await posts.retryLater(post.id, delay, reason);
       return false;
     }

@@ -5,20 +5,34 @@ import type { Db } from "../db/client.ts";
 import { jsonRows, queryRows } from "../db/rows.ts";
 import { telegramPosts } from "../db/schema/index.ts";
 
-export const FILE_METHODS = ["sendPhoto", "sendVideo", "sendAudio", "sendVoice", "sendDocument", "sendSticker"] as const;
+export const FILE_METHODS = [
+  "sendPhoto",
+  "sendVideo",
+  "sendAudio",
+  "sendVoice",
+  "sendDocument",
+  "sendSticker",
+] as const;
 export type FileMethod = (typeof FILE_METHODS)[number];
 export type PostMethod = "sendMessage" | FileMethod | "setMessageReaction";
 /** Not sent: records a manager's Telegram reply that became this WhatsApp message (for reactions and further replies). */
 export const REPLY_RECORD = "reply";
 
 const entity = z.object({ type: z.literal("bold"), offset: z.number().int(), length: z.number().int() });
-const text = z.object({ text: z.string(), entities: z.array(entity).optional(), reply_parameters: z.object({ message_id: z.number().int(), allow_sending_without_reply: z.boolean() }).optional() });
+const text = z.object({
+  text: z.string(),
+  entities: z.array(entity).optional(),
+  reply_parameters: z.object({ message_id: z.number().int(), allow_sending_without_reply: z.boolean() }).optional(),
+});
 
 /** Stored parameters (chat_id is the row's tgChatId; files are taken from the message's media when sent). */
 export const payloadSchemas = {
   sendMessage: text,
   file: z.object({ caption: z.string().optional(), caption_entities: z.array(entity).optional(), fallback: text }),
-  setMessageReaction: z.object({ message_id: z.number().int(), reaction: z.array(z.object({ type: z.literal("emoji"), emoji: z.string() })) }),
+  setMessageReaction: z.object({
+    message_id: z.number().int(),
+    reaction: z.array(z.object({ type: z.literal("emoji"), emoji: z.string() })),
+  }),
 };
 export type TextPayload = z.infer<typeof payloadSchemas.sendMessage>;
 export type FilePayload = z.infer<typeof payloadSchemas.file>;
@@ -35,9 +49,18 @@ export function createPostStore(db: Db) {
    * Queues several chats' posts with one INSERT, in the given order (items, then drafts), through `executor` (a
    * transaction's, or the pool); the number of posts queued.
    */
-  async function enqueueMany(items: Array<{ tgChatId: number; drafts: PostDraft[]; link?: { instanceId?: number; messageId?: number } }>, executor: Db = db): Promise<number> {
+  async function enqueueMany(
+    items: Array<{ tgChatId: number; drafts: PostDraft[]; link?: { instanceId?: number; messageId?: number } }>,
+    executor: Db = db,
+  ): Promise<number> {
     const rows = items.flatMap(({ tgChatId, drafts, link = {} }) =>
-      drafts.map((d) => ({ tg_chat_id: tgChatId, method: d.method, payload: d.payload, instance_id: link.instanceId ?? null, message_id: link.messageId ?? null })),
+      drafts.map((d) => ({
+        tg_chat_id: tgChatId,
+        method: d.method,
+        payload: d.payload,
+        instance_id: link.instanceId ?? null,
+        message_id: link.messageId ?? null,
+      })),
     );
     if (rows.length === 0) return 0;
     // One fixed statement whatever the number of posts (src/db/rows.ts); ids follow the list's order.
@@ -50,7 +73,11 @@ export function createPostStore(db: Db) {
 
   return {
     /** Queues posts into one chat, in the given order. */
-    async enqueue(tgChatId: number, drafts: PostDraft[], link: { instanceId?: number; messageId?: number } = {}): Promise<void> {
+    async enqueue(
+      tgChatId: number,
+      drafts: PostDraft[],
+      link: { instanceId?: number; messageId?: number } = {},
+    ): Promise<void> {
       await enqueueMany([{ tgChatId, drafts, link }]);
     },
 
@@ -60,39 +87,74 @@ export function createPostStore(db: Db) {
     async heads(): Promise<Array<Pick<PostRow, "id" | "tgChatId" | "nextAttemptAt">>> {
       // One index probe per chat (a loose index scan over telegram_posts_queue_idx), not a pass over the whole queue:
       // a channel can trail thousands of posts behind Telegram's 20-per-minute limit.
-      const rows = await queryRows<{ id: string | number; tg_chat_id: string | number; next_attempt_at: Date | string | null }>(db, sql`
+      const rows = await queryRows<{
+        id: string | number;
+        tg_chat_id: string | number;
+        next_attempt_at: Date | string | null;
+      }>(
+        db,
+        sql`
         with recursive heads as (
           (select tg_chat_id, id, next_attempt_at from telegram_posts where status = 'queued' order by tg_chat_id, id limit 1)
           union all
           select p.tg_chat_id, p.id, p.next_attempt_at from heads h, lateral (
             select tg_chat_id, id, next_attempt_at from telegram_posts
             where status = 'queued' and tg_chat_id > h.tg_chat_id order by tg_chat_id, id limit 1) p)
-        select id, tg_chat_id, next_attempt_at from heads`);
-      return rows.map((r) => ({ id: Number(r.id), tgChatId: Number(r.tg_chat_id), nextAttemptAt: r.next_attempt_at === null ? null : new Date(r.next_attempt_at) }));
+        select id, tg_chat_id, next_attempt_at from heads`,
+      );
+      return rows.map((r) => ({
+        id: Number(r.id),
+        tgChatId: Number(r.tg_chat_id),
+        nextAttemptAt: r.next_attempt_at === null ? null : new Date(r.next_attempt_at),
+      }));
     },
 
     async head(tgChatId: number): Promise<PostRow | undefined> {
-      const [row] = await db.select().from(telegramPosts).where(and(eq(telegramPosts.tgChatId, tgChatId), eq(telegramPosts.status, "queued"))).orderBy(asc(telegramPosts.id)).limit(1);
+      const [row] = await db
+        .select()
+        .from(telegramPosts)
+        .where(and(eq(telegramPosts.tgChatId, tgChatId), eq(telegramPosts.status, "queued")))
+        .orderBy(asc(telegramPosts.id))
+        .limit(1);
       return row;
     },
 
     async markSent(id: number, tgMessageId: number | null): Promise<void> {
-      await db.update(telegramPosts).set({ status: "sent", tgMessageId, attempts: sql`${telegramPosts.attempts} + 1`, lastError: null, nextAttemptAt: null }).where(eq(telegramPosts.id, id));
+      await db
+        .update(telegramPosts)
+        .set({
+          status: "sent",
+          tgMessageId,
+          attempts: sql`${telegramPosts.attempts} + 1`,
+          lastError: null,
+          nextAttemptAt: null,
+        })
+        .where(eq(telegramPosts.id, id));
     },
 
     async retryLater(id: number, delayMs: number, error: string | null, countAttempt = true): Promise<void> {
       await db
         .update(telegramPosts)
-        .set({ nextAttemptAt: new Date(Date.now() + delayMs), lastError: error?.slice(0, 500), ...(countAttempt ? { attempts: sql`${telegramPosts.attempts} + 1` } : {}) })
+        .set({
+          nextAttemptAt: new Date(Date.now() + delayMs),
+          lastError: error?.slice(0, 500),
+          ...(countAttempt ? { attempts: sql`${telegramPosts.attempts} + 1` } : {}),
+        })
         .where(eq(telegramPosts.id, id));
     },
 
     async fail(id: number, error: string): Promise<void> {
-      await db.update(telegramPosts).set({ status: "failed", lastError: error.slice(0, 500), attempts: sql`${telegramPosts.attempts} + 1` }).where(eq(telegramPosts.id, id));
+      await db
+        .update(telegramPosts)
+        .set({ status: "failed", lastError: error.slice(0, 500), attempts: sql`${telegramPosts.attempts} + 1` })
+        .where(eq(telegramPosts.id, id));
     },
 
     async queuedCount(): Promise<number> {
-      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(telegramPosts).where(eq(telegramPosts.status, "queued"));
+      const [row] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(telegramPosts)
+        .where(eq(telegramPosts.status, "queued"));
       return row?.n ?? 0;
     },
 

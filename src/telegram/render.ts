@@ -9,11 +9,19 @@ export const TEXT_LIMIT = 4096;
 export const CAPTION_LIMIT = 1024;
 
 const FILE_METHOD: Record<MessageMedia["kind"], FileMethod> = {
-  image: "sendPhoto", video: "sendVideo", audio: "sendAudio", voice: "sendVoice", sticker: "sendSticker", document: "sendDocument",
+  image: "sendPhoto",
+  video: "sendVideo",
+  audio: "sendAudio",
+  voice: "sendVoice",
+  sticker: "sendSticker",
+  document: "sendDocument",
 };
 
 /** The message as stored, the number it came to, and the text of the message it quotes. */
-export type NotificationInput = Pick<StoredIncoming, "waChatId" | "altWaChatId" | "chatName" | "senderName" | "senderId" | "type" | "text" | "media"> & {
+export type NotificationInput = Pick<
+  StoredIncoming,
+  "waChatId" | "altWaChatId" | "chatName" | "senderName" | "senderId" | "type" | "text" | "media"
+> & {
   instanceName: string;
   /** Text of the WhatsApp message this one quotes. */
   quotedText: string | null;
@@ -50,7 +58,7 @@ export function splitText(text: string, limit = TEXT_LIMIT): string[] {
  */
 export function header(input: NotificationInput, t: Translate): { text: string; boldLength: number } {
   const group = input.waChatId.endsWith("@g.us");
-  const phone = group ? phoneOf(input.senderId) : phoneOf(input.waChatId) ?? phoneOf(input.altWaChatId);
+  const phone = group ? phoneOf(input.senderId) : (phoneOf(input.waChatId) ?? phoneOf(input.altWaChatId));
   const name = shorten(input.senderName || (group ? "" : input.chatName) || phone || t("tg.unknownSender"), NAME_MAX);
   const who = phone && phone !== name ? t("tg.header", { name, phone }) : name;
   const first = group ? t("tg.headerGroup", { who, group: shorten(input.chatName || t("tg.group"), NAME_MAX) }) : who;
@@ -63,7 +71,12 @@ function textPosts(head: { text: string; boldLength: number } | null, body: stri
   const full = head ? (body ? `${head.text}\n\n${body}` : head.text) : body;
   return splitText(full).map((text, i) => ({
     method: "sendMessage" as const,
-    payload: { text, ...(i === 0 && head ? { entities: [{ type: "bold" as const, offset: 0, length: Math.min(head.boldLength, text.length) }] } : {}) },
+    payload: {
+      text,
+      ...(i === 0 && head
+        ? { entities: [{ type: "bold" as const, offset: 0, length: Math.min(head.boldLength, text.length) }] }
+        : {}),
+    },
   }));
 }
 
@@ -84,10 +97,29 @@ export function notificationPosts(input: NotificationInput, t: Translate): PostD
   }
   const caption = body ? `${head.text}\n\n${body}` : head.text;
   if (caption.length <= CAPTION_LIMIT) {
-    return [{ method, payload: { caption, caption_entities: bold, fallback: textPosts(head, `${note}\n\n${body}`.trim())[0]!.payload as TextPayload } }];
+    return [
+      {
+        method,
+        payload: {
+          caption,
+          caption_entities: bold,
+          fallback: textPosts(head, `${note}\n\n${body}`.trim())[0]!.payload as TextPayload,
+        },
+      },
+    ];
   }
   // Long text: the file goes with the header only, the text follows in messages of its own.
   const captionHead = shorten(head.text, CAPTION_LIMIT, { measure: "utf16" });
   const fallback = textPosts(head, note)[0]!.payload as TextPayload;
-  return [{ method, payload: { caption: captionHead, caption_entities: [{ ...bold[0]!, length: Math.min(head.boldLength, captionHead.length) }], fallback } }, ...textPosts(null, body)];
+  return [
+    {
+      method,
+      payload: {
+        caption: captionHead,
+        caption_entities: [{ ...bold[0]!, length: Math.min(head.boldLength, captionHead.length) }],
+        fallback,
+      },
+    },
+    ...textPosts(null, body),
+  ];
 }

@@ -49,17 +49,21 @@ export const en = {
   "settings.endSession": "End",
   "settings.sessionEnded": "Session ended.",
   "settings.tgLinked": "Your Telegram account is linked: the bot can send you sign-in codes and notices.",
-  "settings.tgNotLinked": "Link your Telegram account to answer customers from Telegram groups and to get sign-in codes.",
+  "settings.tgNotLinked":
+    "Link your Telegram account to answer customers from Telegram groups and to get sign-in codes.",
   "settings.tgLink": "Link Telegram",
   "settings.tgRelink": "Link another Telegram account",
   "settings.tgOpen": "Open this link on a device with Telegram within 10 minutes and press Start:",
   "settings.tg2faOn": "Turn on sign-in codes (2FA)",
-  "settings.tg2faConfirm": "From now on, signing in will need a code from Telegram. Only an admin can turn this off. Continue?",
+  "settings.tg2faConfirm":
+    "From now on, signing in will need a code from Telegram. Only an admin can turn this off. Continue?",
   "settings.tg2faIsOn": "Sign-in codes are on: after your password, the bot sends you a code in Telegram.",
   "settings.tgUnlink": "Unlink Telegram",
-  "settings.tgUnlinkConfirm": "The bot will stop sending you notices and you will no longer answer from Telegram. Unlink?",
+  "settings.tgUnlinkConfirm":
+    "The bot will stop sending you notices and you will no longer answer from Telegram. Unlink?",
   "settings.tgUnlinked": "Telegram unlinked.",
-  "settings.tgUnlinkBlocked": "Sign-in codes are required for your account, so Telegram cannot be unlinked. Ask an admin to turn the codes off first.",
+  "settings.tgUnlinkBlocked":
+    "Sign-in codes are required for your account, so Telegram cannot be unlinked. Ask an admin to turn the codes off first.",
 } as const satisfies Record<string, Entry>;
 
 export const ru: Record<keyof typeof en, Entry> = {
@@ -72,7 +76,8 @@ export const ru: Record<keyof typeof en, Entry> = {
   "users.email": "E-mail (необязательно, для входа через внешний аккаунт)",
   "users.password": "Пароль (не короче 8 символов)",
   "users.newPassword": "Новый пароль",
-  "users.passwordKeep": "Оставьте пустым, чтобы сохранить текущий пароль. Новый пароль завершит все сеансы пользователя.",
+  "users.passwordKeep":
+    "Оставьте пустым, чтобы сохранить текущий пароль. Новый пароль завершит все сеансы пользователя.",
   "users.rights": "Права",
   "users.flag.admin": "Администратор",
   "users.flag.adminHint": "Может всё, на всех номерах.",
@@ -115,10 +120,13 @@ export const ru: Record<keyof typeof en, Entry> = {
   "settings.tgRelink": "Привязать другой аккаунт Telegram",
   "settings.tgOpen": "Откройте эту ссылку на устройстве с Telegram в течение 10 минут и нажмите «Start»:",
   "settings.tg2faOn": "Включить коды входа (2FA)",
-  "settings.tg2faConfirm": "Теперь для входа понадобится код из Telegram. Отключить это сможет только администратор. Продолжить?",
+  "settings.tg2faConfirm":
+    "Теперь для входа понадобится код из Telegram. Отключить это сможет только администратор. Продолжить?",
   "settings.tg2faIsOn": "Коды входа включены: после пароля бот присылает код в Telegram.",
   "settings.tgUnlink": "Отвязать Telegram",
-  "settings.tgUnlinkConfirm": "Бот перестанет присылать вам уведомления, и отвечать из Telegram будет нельзя. Отвязать?",
+  "settings.tgUnlinkConfirm":
+    "Бот перестанет присылать вам уведомления, и отвечать из Telegram будет нельзя. Отвязать?",
   "settings.tgUnlinked": "Telegram отвязан.",
-  "settings.tgUnlinkBlocked": "Для вашей учётной записи требуются коды входа, поэтому Telegram отвязать нельзя. Сначала попросите администратора отключить коды.",
+  "settings.tgUnlinkBlocked":
+    "Для вашей учётной записи требуются коды входа, поэтому Telegram отвязать нельзя. Сначала попросите администратора отключить коды.",
 };

@@ -14,6 +14,11 @@ const SHOWN = /^(auth\.(login|loginLocked|logout|setup)|user\.|sessions\.)/;
 /** An audit listener announcing the entries above (wired in src/deps.ts). */
 export function usersAuditListener(bus: EventBus): (entry: AuditEntry) => void {
   return (entry) => {
-    if (SHOWN.test(entry.action) && entry.action !== "user.passwordChangeFailed" && entry.action !== "user.localeChanged") announceUsers(bus);
+    if (
+      SHOWN.test(entry.action) &&
+      entry.action !== "user.passwordChangeFailed" &&
+      entry.action !== "user.localeChanged"
+    )
+      announceUsers(bus);
   };
 }

@@ -8,7 +8,10 @@ import type { SessionUser } from "../auth/sessions.ts";
 import { passwordSchema, usernameSchema, UsernameTakenError, type UserService } from "./service.ts";
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
-const ids = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number().int().positive()));
+const ids = z.preprocess(
+  (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+  z.array(z.coerce.number().int().positive()),
+);
 
 export const userFormSchema = z.object({
   username: usernameSchema,
@@ -27,7 +30,17 @@ export type UserForm = z.output<typeof userFormSchema>;
 /** A rule was broken; `key` names the message shown next to the form. */
 export class UserPolicyError extends Error {
   override name = "UserPolicyError";
-  constructor(readonly key: "users.rule.noAdmins" | "users.rule.selfRaise" | "users.rule.adminsOnly" | "users.rule.rights" | "users.rule.instances" | "users.rule.outOfReach" | "users.rule.passwordRequired" | "users.rule.taken") {
+  constructor(
+    readonly key:
+      | "users.rule.noAdmins"
+      | "users.rule.selfRaise"
+      | "users.rule.adminsOnly"
+      | "users.rule.rights"
+      | "users.rule.instances"
+      | "users.rule.outOfReach"
+      | "users.rule.passwordRequired"
+      | "users.rule.taken",
+  ) {
     super(key);
   }
 }
@@ -47,12 +60,18 @@ export interface EditableUser {
 
 export function createUserManager(db: Db, userService: UserService) {
   async function instanceIdsOf(userId: number): Promise<number[]> {
-    const rows = await db.select({ id: userInstances.instanceId }).from(userInstances).where(eq(userInstances.userId, userId));
+    const rows = await db
+      .select({ id: userInstances.instanceId })
+      .from(userInstances)
+      .where(eq(userInstances.userId, userId));
     return rows.map((r) => r.id);
   }
 
   async function enabledAdmins(): Promise<number[]> {
-    const rows = await db.select({ id: users.id }).from(users).where(and(eq(users.isAdmin, true), eq(users.disabled, false)));
+    const rows = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.isAdmin, true), eq(users.disabled, false)));
     return rows.map((r) => r.id);
   }
 
@@ -82,15 +101,23 @@ export function createUserManager(db: Db, userService: UserService) {
 
   async function setInstances(userId: number, instanceIds: number[]): Promise<void> {
     await db.delete(userInstances).where(eq(userInstances.userId, userId));
-    if (instanceIds.length) await db.insert(userInstances).values(instanceIds.map((instanceId) => ({ userId, instanceId })));
+    if (instanceIds.length)
+      await db.insert(userInstances).values(instanceIds.map((instanceId) => ({ userId, instanceId })));
   }
 
   return {
     async get(id: number): Promise<EditableUser | undefined> {
       const [u] = await db
         .select({
-          id: users.id, username: users.username, displayName: users.displayName, email: users.email, isAdmin: users.isAdmin,
-          canManageUsers: users.canManageUsers, canManageInstances: users.canManageInstances, require2fa: users.require2fa, disabled: users.disabled,
+          id: users.id,
+          username: users.username,
+          displayName: users.displayName,
+          email: users.email,
+          isAdmin: users.isAdmin,
+          canManageUsers: users.canManageUsers,
+          canManageInstances: users.canManageInstances,
+          require2fa: users.require2fa,
+          disabled: users.disabled,
         })
         .from(users)
         .where(eq(users.id, id));
@@ -103,10 +130,17 @@ export function createUserManager(db: Db, userService: UserService) {
       await check(actor, form, null);
       try {
         const user = await userService.create({
-          username: form.username, displayName: form.displayName, password: form.password,
-          isAdmin: form.isAdmin, canManageUsers: form.canManageUsers, canManageInstances: form.canManageInstances,
+          username: form.username,
+          displayName: form.displayName,
+          password: form.password,
+          isAdmin: form.isAdmin,
+          canManageUsers: form.canManageUsers,
+          canManageInstances: form.canManageInstances,
         });
-        await db.update(users).set({ email: form.email ?? null, require2fa: form.require2fa, disabled: form.disabled }).where(eq(users.id, user.id));
+        await db
+          .update(users)
+          .set({ email: form.email ?? null, require2fa: form.require2fa, disabled: form.disabled })
+          .where(eq(users.id, user.id));
         await setInstances(user.id, form.instanceIds);
         return user.id;
       } catch (err) {
@@ -120,22 +154,43 @@ export function createUserManager(db: Db, userService: UserService) {
       const before = await this.get(id);
       if (!before) throw new UserPolicyError("users.rule.instances");
       await check(actor, form, before);
-      const changed = (["username", "displayName", "email", "isAdmin", "canManageUsers", "canManageInstances", "require2fa", "disabled"] as const).filter(
-        (k) => (before[k] ?? undefined) !== (form[k] ?? undefined),
-      ) as string[];
-      const sameInstances = before.instanceIds.length === form.instanceIds.length && form.instanceIds.every((i) => before.instanceIds.includes(i));
+      const changed = (
+        [
+          "username",
+          "displayName",
+          "email",
+          "isAdmin",
+          "canManageUsers",
+          "canManageInstances",
+          "require2fa",
+          "disabled",
+        ] as const
+      ).filter((k) => (before[k] ?? undefined) !== (form[k] ?? undefined)) as string[];
+      const sameInstances =
+        before.instanceIds.length === form.instanceIds.length &&
+        form.instanceIds.every((i) => before.instanceIds.includes(i));
       if (!sameInstances) changed.push("instances");
       try {
         await db
           .update(users)
           .set({
-            username: form.username, displayName: form.displayName, email: form.email ?? null, isAdmin: form.isAdmin,
-            canManageUsers: form.canManageUsers || form.isAdmin, canManageInstances: form.canManageInstances || form.isAdmin,
-            require2fa: form.require2fa, disabled: form.disabled,
+            username: form.username,
+            displayName: form.displayName,
+            email: form.email ?? null,
+            isAdmin: form.isAdmin,
+            canManageUsers: form.canManageUsers || form.isAdmin,
+            canManageInstances: form.canManageInstances || form.isAdmin,
+            require2fa: form.require2fa,
+            disabled: form.disabled,
           })
           .where(eq(users.id, id));
       } catch (err) {
-        if (String((err as Error).message + String((err as { cause?: unknown }).cause)).includes("users_username_lower_idx")) throw new UserPolicyError("users.rule.taken");
+        if (
+          String((err as Error).message + String((err as { cause?: unknown }).cause)).includes(
+            "users_username_lower_idx",
+          )
+        )
+          throw new UserPolicyError("users.rule.taken");
         throw err;
       }
       if (!sameInstances) await setInstances(id, form.instanceIds);

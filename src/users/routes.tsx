@@ -20,14 +20,25 @@ import { passwordSchema } from "./service.ts";
 
 const localeForm = z.object({ locale: z.enum(["", "en", "ru"]) });
 const profileForm = z.object({ displayName: z.string().trim().min(1, "display name: required").max(80) });
-const passwordForm = z.object({ current: z.string().min(1).max(256), password: passwordSchema, confirm: z.string().max(256) });
+const passwordForm = z.object({
+  current: z.string().min(1).max(256),
+  password: passwordSchema,
+  confirm: z.string().max(256),
+});
 
-async function renderSettings(c: Context<AppEnv>, error?: SettingsProps["error"], status: 200 | 400 = 200, linkUrl?: string) {
+async function renderSettings(
+  c: Context<AppEnv>,
+  error?: SettingsProps["error"],
+  status: 200 | 400 = 200,
+  linkUrl?: string,
+) {
   c.status(status);
   const { sessions, users, telegram } = c.var.deps;
   const me = await users.findByUsername(c.var.user!.username);
   const tg = telegram && me ? { linked: me.telegramUserId !== null, require2fa: me.require2fa, linkUrl } : null;
-  return c.render(<SettingsPage sessions={await sessions.listForUser(c.var.user!.id)} error={error} telegram={tg} />, { title: c.var.t("settings.title") });
+  return c.render(<SettingsPage sessions={await sessions.listForUser(c.var.user!.id)} error={error} telegram={tg} />, {
+    title: c.var.t("settings.title"),
+  });
 }
 const userParam = z.coerce.number().int().positive();
 
@@ -52,7 +63,9 @@ export const userRoutes = new Hono<AppEnv>()
 
   .get("/users/new", requireCapability("manageUsers"), async (c) => {
     const manager = createUserManager(c.var.deps.db, c.var.deps.users);
-    return c.render(<UserFormPage user={null} instances={await manager.grantable(c.var.user!)} />, { title: c.var.t("users.newTitle") });
+    return c.render(<UserFormPage user={null} instances={await manager.grantable(c.var.user!)} />, {
+      title: c.var.t("users.newTitle"),
+    });
   })
 
   .post("/users", requireCapability("manageUsers"), async (c) => saveUser(c, null))
@@ -60,17 +73,25 @@ export const userRoutes = new Hono<AppEnv>()
   .get("/users/:userId{[0-9]+}/edit", requireCapability("manageUsers"), async (c) => {
     const manager = createUserManager(c.var.deps.db, c.var.deps.users);
     const user = await manageableUser(c);
-    return c.render(<UserFormPage user={user} instances={await manager.grantable(c.var.user!)} />, { title: user.displayName });
+    return c.render(<UserFormPage user={user} instances={await manager.grantable(c.var.user!)} />, {
+      title: user.displayName,
+    });
   })
 
-  .post("/users/:userId{[0-9]+}", requireCapability("manageUsers"), async (c) => saveUser(c, (await manageableUser(c)).id))
+  .post("/users/:userId{[0-9]+}", requireCapability("manageUsers"), async (c) =>
+    saveUser(c, (await manageableUser(c)).id),
+  )
 
   .post("/users/:userId/logout-all", requireCapability("manageUsers"), async (c) => {
     const target = await manageableUser(c);
     const ended = await c.var.deps.sessions.invalidateAllForUser(target.id);
     await c.var.deps.audit.record({
-      action: "sessions.endedAllForUser", userId: c.var.user!.id, actor: c.var.user!.username,
-      target: `user:${target.id}`, ip: clientIp(c), details: { ended },
+      action: "sessions.endedAllForUser",
+      userId: c.var.user!.id,
+      actor: c.var.user!.username,
+      target: `user:${target.id}`,
+      ip: clientIp(c),
+      details: { ended },
     });
     c.var.deps.bus.publish({ name: EVENTS.sessionsEnded, userId: target.id, data: { allExcept: null } });
     flash(c, "ok", c.var.t("users.loggedOutAll", { count: ended }));
@@ -81,7 +102,8 @@ export const userRoutes = new Hono<AppEnv>()
 
   .post("/settings/profile", async (c) => {
     const parsed = profileForm.safeParse(await c.req.parseBody());
-    if (!parsed.success) return renderSettings(c, { section: "profile", text: parsed.error.issues.map((i) => i.message).join("; ") }, 400);
+    if (!parsed.success)
+      return renderSettings(c, { section: "profile", text: parsed.error.issues.map((i) => i.message).join("; ") }, 400);
     await c.var.deps.users.setDisplayName(c.var.user!.id, parsed.data.displayName);
     flash(c, "ok", c.var.t("settings.saved"));
     return c.redirect("/settings", 303);
@@ -101,7 +123,13 @@ export const userRoutes = new Hono<AppEnv>()
     await users.setPassword(me.id, parsed.data.password);
     const ended = await sessions.invalidateAllForUser(me.id, c.var.session!.id);
     bus.publish({ name: EVENTS.sessionsEnded, userId: me.id, data: { allExcept: c.var.session!.id } });
-    await audit.record({ action: "user.passwordChanged", userId: me.id, actor: me.username, ip: clientIp(c), details: { sessionsEnded: ended } });
+    await audit.record({
+      action: "user.passwordChanged",
+      userId: me.id,
+      actor: me.username,
+      ip: clientIp(c),
+      details: { sessionsEnded: ended },
+    });
     flash(c, "ok", c.var.t("settings.passwordChanged"));
     return c.redirect("/settings", 303);
   })
@@ -117,7 +145,13 @@ export const userRoutes = new Hono<AppEnv>()
     const me = await c.var.deps.users.findByUsername(c.var.user!.username);
     if (!c.var.deps.telegram || !me?.telegramUserId) throw new HTTPException(400, { message: "link Telegram first" });
     await c.var.deps.users.setRequire2fa(me.id, true);
-    await c.var.deps.audit.record({ action: "user.updated", userId: me.id, actor: me.username, target: `user:${me.id}`, details: { changed: ["require2fa"] } });
+    await c.var.deps.audit.record({
+      action: "user.updated",
+      userId: me.id,
+      actor: me.username,
+      target: `user:${me.id}`,
+      details: { changed: ["require2fa"] },
+    });
     flash(c, "ok", c.var.t("settings.tg2faIsOn"));
     return c.redirect("/settings", 303);
   })
@@ -131,7 +165,13 @@ export const userRoutes = new Hono<AppEnv>()
       return c.redirect("/settings", 303);
     }
     if (await c.var.deps.users.unlinkTelegram(me.id)) {
-      await c.var.deps.audit.record({ action: "user.telegramUnlinked", userId: me.id, actor: me.username, target: `user:${me.id}`, ip: clientIp(c) });
+      await c.var.deps.audit.record({
+        action: "user.telegramUnlinked",
+        userId: me.id,
+        actor: me.username,
+        target: `user:${me.id}`,
+        ip: clientIp(c),
+      });
       c.var.deps.bus.publish({ name: EVENTS.userChanged, userId: me.id, data: { telegramLinked: false } });
     }
     flash(c, "ok", c.var.t("settings.tgUnlinked"));
@@ -155,7 +195,12 @@ export const userRoutes = new Hono<AppEnv>()
     if (!parsed.success) throw new HTTPException(400, { message: "locale must be en, ru or empty" });
     const locale = parsed.data.locale || null;
     await c.var.deps.users.setLocale(c.var.user!.id, locale);
-    await c.var.deps.audit.record({ action: "user.localeChanged", userId: c.var.user!.id, actor: c.var.user!.username, details: { locale } });
+    await c.var.deps.audit.record({
+      action: "user.localeChanged",
+      userId: c.var.user!.id,
+      actor: c.var.user!.username,
+      details: { locale },
+    });
     // Confirm in the language just chosen.
     const t = translator(resolveLocale(locale, c.req.header("accept-language"), c.var.deps.config.DEFAULT_LOCALE));
     flash(c, "ok", t("settings.saved"));
@@ -164,8 +209,18 @@ export const userRoutes = new Hono<AppEnv>()
 
   .post("/settings/logout-others", async (c) => {
     const ended = await c.var.deps.sessions.invalidateAllForUser(c.var.user!.id, c.var.session!.id);
-    c.var.deps.bus.publish({ name: EVENTS.sessionsEnded, userId: c.var.user!.id, data: { allExcept: c.var.session!.id } });
-    await c.var.deps.audit.record({ action: "sessions.endedOthers", userId: c.var.user!.id, actor: c.var.user!.username, ip: clientIp(c), details: { ended } });
+    c.var.deps.bus.publish({
+      name: EVENTS.sessionsEnded,
+      userId: c.var.user!.id,
+      data: { allExcept: c.var.session!.id },
+    });
+    await c.var.deps.audit.record({
+      action: "sessions.endedOthers",
+      userId: c.var.user!.id,
+      actor: c.var.user!.username,
+      ip: clientIp(c),
+      details: { ended },
+    });
     flash(c, "ok", c.var.t("settings.loggedOutOthers", { count: ended }));
     return c.redirect("/settings", 303);
   });
@@ -181,20 +236,40 @@ async function saveUser(c: Context<AppEnv>, id: number | null) {
   const again = async (error: string) => {
     c.status(400);
     const shown = { ...(id ? await manager.get(id) : {}), ...(parsed.success ? parsed.data : {}), id: id ?? undefined };
-    return c.render(<UserFormPage user={shown} instances={await manager.grantable(actor)} error={error} />, { title: c.var.t(id ? "users.title" : "users.newTitle") });
+    return c.render(<UserFormPage user={shown} instances={await manager.grantable(actor)} error={error} />, {
+      title: c.var.t(id ? "users.title" : "users.newTitle"),
+    });
   };
   if (!parsed.success) return again(parsed.error.issues.map((i) => i.message).join("; "));
   try {
     if (id === null) {
       const created = await manager.create(actor, parsed.data);
-      await audit.record({ action: "user.created", userId: actor.id, actor: actor.username, target: `user:${created}`, ip: clientIp(c), details: { admin: parsed.data.isAdmin, instances: parsed.data.instanceIds } });
+      await audit.record({
+        action: "user.created",
+        userId: actor.id,
+        actor: actor.username,
+        target: `user:${created}`,
+        ip: clientIp(c),
+        details: { admin: parsed.data.isAdmin, instances: parsed.data.instanceIds },
+      });
       flash(c, "ok", c.var.t("users.created", { name: parsed.data.displayName }));
     } else {
       const { changed, endSessions } = await manager.update(actor, id, parsed.data);
-      await audit.record({ action: "user.updated", userId: actor.id, actor: actor.username, target: `user:${id}`, ip: clientIp(c), details: { changed } });
+      await audit.record({
+        action: "user.updated",
+        userId: actor.id,
+        actor: actor.username,
+        target: `user:${id}`,
+        ip: clientIp(c),
+        details: { changed },
+      });
       if (endSessions) {
         await sessions.invalidateAllForUser(id, id === actor.id ? c.var.session!.id : undefined);
-        bus.publish({ name: EVENTS.sessionsEnded, userId: id, data: { allExcept: id === actor.id ? c.var.session!.id : null } });
+        bus.publish({
+          name: EVENTS.sessionsEnded,
+          userId: id,
+          data: { allExcept: id === actor.id ? c.var.session!.id : null },
+        });
       } else if (changed.length) {
         bus.publish({ name: EVENTS.userChanged, userId: id, data: {} });
       }

@@ -55,7 +55,10 @@ export function createUserService(db: Db) {
     },
 
     async findByUsername(username: string): Promise<UserRow | undefined> {
-      const [row] = await db.select().from(users).where(sql`lower(${users.username}) = ${username.trim().toLowerCase()}`);
+      const [row] = await db
+        .select()
+        .from(users)
+        .where(sql`lower(${users.username}) = ${username.trim().toLowerCase()}`);
       return row;
     },
 
@@ -85,7 +88,11 @@ export function createUserService(db: Db) {
 
     /** Forgets the linked Telegram account; false when none was linked. */
     async unlinkTelegram(userId: number): Promise<boolean> {
-      const rows = await db.update(users).set({ telegramUserId: null }).where(and(eq(users.id, userId), isNotNull(users.telegramUserId))).returning({ id: users.id });
+      const rows = await db
+        .update(users)
+        .set({ telegramUserId: null })
+        .where(and(eq(users.id, userId), isNotNull(users.telegramUserId)))
+        .returning({ id: users.id });
       return rows.length > 0;
     },
 

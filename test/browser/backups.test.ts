@@ -27,7 +27,10 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 }, 20_000);
 
-for (const [name, options] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+for (const [name, options] of [
+  ["desktop", DESKTOP],
+  ["phone", PHONE],
+] as const) {
   test(`${name}: back up now, see it listed, download it`, async () => {
     const w = await openWatched(browser, app.url, `backups-${name}`, options);
     const { page } = w;

@@ -36,7 +36,11 @@ afterAll(async () => {
 }, 20_000);
 
 test("the printed admin signs in and sees demo chats arrive and update without reloading", async () => {
-  await within(60_000, async () => /Open:\s+\S+\n\s+Sign in:\s+demo \/ \S+/.test(out), `the demo's banner; output so far:\n${out}`);
+  await within(
+    60_000,
+    async () => /Open:\s+\S+\n\s+Sign in:\s+demo \/ \S+/.test(out),
+    `the demo's banner; output so far:\n${out}`,
+  );
   const [, url, password] = /Open:\s+(\S+)\n\s+Sign in:\s+demo \/ (\S+)/.exec(out)!;
   w = await openWatched(browser, url!, "demo", DESKTOP);
   await signIn(w.page, "demo", password!);

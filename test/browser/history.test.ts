@@ -31,7 +31,17 @@ beforeAll(async () => {
   app = await startTestApp({}, undefined, { greenApiRateScale: RATE_SCALE });
   const [row] = await app.deps.db
     .insert(instances)
-    .values({ name: "Sales", idInstance: ID, apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: "x".repeat(24), intakeMode: "polling", state: "authorized", wid: "79001777001@c.us" })
+    .values({
+      name: "Sales",
+      idInstance: ID,
+      apiToken: TOKEN,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: "x".repeat(24),
+      intakeMode: "polling",
+      state: "authorized",
+      wid: "79001777001@c.us",
+    })
     .returning();
   instanceId = row!.id;
   await app.deps.users.create({ username: "anna", displayName: "Anna", password: PASSWORD, isAdmin: true });
@@ -42,7 +52,10 @@ beforeAll(async () => {
   await page.goto("/login");
   await page.getByLabel("Username").fill("anna");
   await page.getByLabel("Password").fill(PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.getByRole("button", { name: "Sign in" }).click()]);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === "/"),
+    page.getByRole("button", { name: "Sign in" }).click(),
+  ]);
 }, 60_000);
 
 afterAll(async () => {
@@ -81,7 +94,9 @@ test("start, live progress to 100 %, the outcome; no reload", async () => {
 
   await page.locator(`#instance-${instanceId}-history[data-status="done"]`).waitFor({ timeout: 60_000 });
   expect(await panel.locator("progress").getAttribute("data-percent")).toBe("100");
-  expect(await panel.getByRole("status").textContent()).toBe(`Done: ${CHATS * 3} messages imported from ${CHATS} chats.`);
+  expect(await panel.getByRole("status").textContent()).toBe(
+    `Done: ${CHATS * 3} messages imported from ${CHATS} chats.`,
+  );
   expect(await panel.getByRole("button", { name: "Import again" }).isVisible()).toBe(true);
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
   expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);

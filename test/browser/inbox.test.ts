@@ -7,12 +7,25 @@ import { chats, instances, messages, userInstances } from "../../src/db/schema/i
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
-import { ARTIFACTS, DESKTOP, PHONE, horizontalOverflow, launchChromium, openWatched, signIn, within, type Watched } from "./watch.ts";
+import {
+  ARTIFACTS,
+  DESKTOP,
+  PHONE,
+  horizontalOverflow,
+  launchChromium,
+  openWatched,
+  signIn,
+  within,
+  type Watched,
+} from "./watch.ts";
 
 const ID = 7103888001;
 const TOKEN = "0123456789abcdef0123456789abcdef0123456789abcdef02";
 const PASSWORD = "correct-horse-battery";
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 let fake: FakeGreenApi;
 let app: TestApp;
@@ -24,27 +37,61 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await resetDatabase();
   fake = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 400, maxReceiveWaitMs: 1000 } });
-  fake.control.createInstance({ idInstance: ID, apiTokenInstance: TOKEN, state: "authorized", settings: { incomingWebhook: "yes", outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" } });
+  fake.control.createInstance({
+    idInstance: ID,
+    apiTokenInstance: TOKEN,
+    state: "authorized",
+    settings: { incomingWebhook: "yes", outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" },
+  });
   app = await startTestApp({ POLL_TIMEOUT_SECONDS: "5", OUTBOX_RECONCILE_SECONDS: "2" });
   const { db, users } = app.deps;
   const [row] = await db
     .insert(instances)
-    .values({ name: "Sales", idInstance: ID, apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: "x".repeat(24), intakeMode: "polling", state: "authorized", wid: "79990001122@c.us" })
+    .values({
+      name: "Sales",
+      idInstance: ID,
+      apiToken: TOKEN,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: "x".repeat(24),
+      intakeMode: "polling",
+      state: "authorized",
+      wid: "79990001122@c.us",
+    })
     .returning();
   instanceId = row!.id;
-  for (const [username, displayName, locale] of [["anna", "Anna", "en"], ["boris", "Борис", "ru"]] as const) {
+  for (const [username, displayName, locale] of [
+    ["anna", "Anna", "en"],
+    ["boris", "Борис", "ru"],
+  ] as const) {
     const user = await users.create({ username, displayName, password: PASSWORD });
     await db.insert(userInstances).values({ userId: user.id, instanceId });
     void locale;
   }
   // A long conversation from the past days, for scrolling up.
-  const [history] = await db.insert(chats).values({ instanceId, waChatId: "79005550000@c.us", name: "History Hank", lastMessageAt: new Date(Date.now() - 3_600_000) }).returning();
+  const [history] = await db
+    .insert(chats)
+    .values({
+      instanceId,
+      waChatId: "79005550000@c.us",
+      name: "History Hank",
+      lastMessageAt: new Date(Date.now() - 3_600_000),
+    })
+    .returning();
   historyChat = history!.id;
   const start = Date.now() - 4 * 86_400_000;
   await db.insert(messages).values(
     Array.from({ length: 120 }, (_, i) => ({
-      instanceId, chatId: historyChat, idMessage: `HIST${i}`, direction: i % 2 ? ("in" as const) : ("out" as const), via: i % 2 ? ("whatsapp" as const) : ("web" as const),
-      type: "textMessage", text: `history ${i}`, senderName: i % 2 ? null : "Anna", status: i % 2 ? null : ("read" as const), sentAt: new Date(start + i * 45 * 60_000),
+      instanceId,
+      chatId: historyChat,
+      idMessage: `HIST${i}`,
+      direction: i % 2 ? ("in" as const) : ("out" as const),
+      via: i % 2 ? ("whatsapp" as const) : ("web" as const),
+      type: "textMessage",
+      text: `history ${i}`,
+      senderName: i % 2 ? null : "Anna",
+      status: i % 2 ? null : ("read" as const),
+      sentAt: new Date(start + i * 45 * 60_000),
     })),
   );
   app.deps.poller.start(row!);
@@ -62,11 +109,25 @@ afterAll(async () => {
   await fake?.stop();
 }, 20_000);
 
-
-
 const viewports = [
-  { name: "desktop", user: "anna", locale: "en-US", options: DESKTOP, customer: "79110000001@c.us", customerName: "Dana Desktop", today: "Today" },
-  { name: "phone", user: "boris", locale: "ru-RU", options: PHONE, customer: "79110000002@c.us", customerName: "Петя Телефонов", today: "Сегодня" },
+  {
+    name: "desktop",
+    user: "anna",
+    locale: "en-US",
+    options: DESKTOP,
+    customer: "79110000001@c.us",
+    customerName: "Dana Desktop",
+    today: "Today",
+  },
+  {
+    name: "phone",
+    user: "boris",
+    locale: "ru-RU",
+    options: PHONE,
+    customer: "79110000002@c.us",
+    customerName: "Петя Телефонов",
+    today: "Сегодня",
+  },
 ] as const;
 
 for (const vp of viewports) {
@@ -91,8 +152,18 @@ for (const vp of viewports) {
       await page.waitForFunction(() => (window as unknown as { htmx?: unknown }).htmx !== undefined);
       await page.waitForTimeout(300); // the live stream connects
       await page.evaluate(() => ((window as unknown as { __samePage: boolean }).__samePage = true));
-      fake.control.injectIncoming(ID, { type: "textMessage", chatId: vp.customer, senderName: vp.customerName, text: "Hello, is anyone there?" });
-      const ms = await within(1000, async () => (await page.locator("#chat-list > li").first().textContent())?.includes("Hello, is anyone there?") ?? false, "row at the top");
+      fake.control.injectIncoming(ID, {
+        type: "textMessage",
+        chatId: vp.customer,
+        senderName: vp.customerName,
+        text: "Hello, is anyone there?",
+      });
+      const ms = await within(
+        1000,
+        async () =>
+          (await page.locator("#chat-list > li").first().textContent())?.includes("Hello, is anyone there?") ?? false,
+        "row at the top",
+      );
       expect(ms).toBeLessThan(1000);
       const row = page.locator("#chat-list > li").first();
       expect(await row.locator(".chat-name").textContent()).toBe(vp.customerName);
@@ -114,7 +185,11 @@ for (const vp of viewports) {
       expect(chatPath).toMatch(new RegExp(`^/instances/${instanceId}/chats/\\d+$`));
       expect(await page.locator(".conversation .msg-text").last().textContent()).toBe("Hello, is anyone there?");
       expect(await page.locator(".day span").last().textContent()).toBe(vp.today);
-      await within(1000, async () => new RegExp(`^(\\(\\d+\\) )?${vp.customerName} · GreenInbox$`).test(await page.title()), "the chat's title");
+      await within(
+        1000,
+        async () => new RegExp(`^(\\(\\d+\\) )?${vp.customerName} · GreenInbox$`).test(await page.title()),
+        "the chat's title",
+      );
       if (vp.name === "phone") {
         expect(await page.locator(".inbox-list").isVisible()).toBe(false);
         expect(await page.locator(".back-link").isVisible()).toBe(true);
@@ -123,15 +198,29 @@ for (const vp of viewports) {
         expect(await page.locator(".inbox-list").isVisible()).toBe(true);
         expect(await page.locator(".back-link").isVisible()).toBe(false);
         expect(await page.locator('.chat-link[aria-current="page"] .chat-name').textContent()).toBe(vp.customerName);
-        await within(1000, async () => (await page.locator('.chat-link[aria-current="page"] .unread').count()) === 0, "badge cleared");
+        await within(
+          1000,
+          async () => (await page.locator('.chat-link[aria-current="page"] .unread').count()) === 0,
+          "badge cleared",
+        );
       }
     });
 
     test("a new customer message arrives in the open conversation within 1 s, without a reload", async () => {
       await page.evaluate(() => ((window as unknown as { __samePage: boolean }).__samePage = true));
-      const { idMessage } = fake.control.injectIncoming(ID, { type: "textMessage", chatId: vp.customer, senderName: vp.customerName, text: "I need help with my order" });
+      const { idMessage } = fake.control.injectIncoming(ID, {
+        type: "textMessage",
+        chatId: vp.customer,
+        senderName: vp.customerName,
+        text: "I need help with my order",
+      });
       customerMessageId = idMessage;
-      const ms = await within(1000, async () => (await page.locator(".conversation .msg-text").last().textContent()) === "I need help with my order", "live bubble");
+      const ms = await within(
+        1000,
+        async () =>
+          (await page.locator(".conversation .msg-text").last().textContent()) === "I need help with my order",
+        "live bubble",
+      );
       expect(ms).toBeLessThan(1000);
       expect(await page.evaluate(() => (window as unknown as { __samePage?: boolean }).__samePage)).toBe(true);
       await w.shot("02-conversation-live");
@@ -160,12 +249,16 @@ for (const vp of viewports) {
       expect(await page.locator("#composer textarea").inputValue()).toBe("");
       expect(await strip.isVisible()).toBe(false);
       const seen: string[] = [];
-      await within(10_000, async () => {
-        const cls = (await bubble.locator(".ticks").getAttribute("class")) ?? "";
-        const status = cls.replace("ticks ticks-", "");
-        if (seen.at(-1) !== status) seen.push(status);
-        return status === "read";
-      }, "read ticks");
+      await within(
+        10_000,
+        async () => {
+          const cls = (await bubble.locator(".ticks").getAttribute("class")) ?? "";
+          const status = cls.replace("ticks ticks-", "");
+          if (seen.at(-1) !== status) seen.push(status);
+          return status === "read";
+        },
+        "read ticks",
+      );
       const order = ["pending", "sent", "delivered", "read"];
       expect(seen.map((s) => order.indexOf(s))).toEqual([...seen.map((s) => order.indexOf(s))].sort());
       expect(seen.length).toBeGreaterThanOrEqual(2);
@@ -174,12 +267,16 @@ for (const vp of viewports) {
       expect(sent[0]).toMatchObject({ method: "sendMessage", chatId: vp.customer });
       // The journal is rate-limited like every Green-API method (the app reads it too): asked again until it answers.
       let journal: { textMessage?: string; quotedMessage?: { stanzaId?: string } }[] = [];
-      await within(5000, async () => {
-        const answer = await fetch(`${fake.url}/waInstance${ID}/lastOutgoingMessages/${TOKEN}`);
-        const body = answer.ok ? ((await answer.json()) as typeof journal | null) : null;
-        if (Array.isArray(body)) journal = body;
-        return Array.isArray(body);
-      }, "the fake's outgoing journal");
+      await within(
+        5000,
+        async () => {
+          const answer = await fetch(`${fake.url}/waInstance${ID}/lastOutgoingMessages/${TOKEN}`);
+          const body = answer.ok ? ((await answer.json()) as typeof journal | null) : null;
+          if (Array.isArray(body)) journal = body;
+          return Array.isArray(body);
+        },
+        "the fake's outgoing journal",
+      );
       expect(journal.find((j) => j.textMessage === text)?.quotedMessage?.stanzaId).toBe(customerMessageId);
       expect(await bubble.locator(".ticks-read").count()).toBe(1);
       // The number's markReadPolicy is "onReply": replying marks the customer's messages read on WhatsApp (blue ticks).
@@ -197,32 +294,66 @@ for (const vp of viewports) {
       const edited = `Edited reply (${vp.name})`;
       await editor.fill(edited);
       await page.locator(".msg-editing button[type=submit]").click();
-      await within(5000, async () => (await page.locator(".msg-out").last().locator(".msg-text").textContent()) === edited, "the edited text");
+      await within(
+        5000,
+        async () => (await page.locator(".msg-out").last().locator(".msg-text").textContent()) === edited,
+        "the edited text",
+      );
       expect(await page.locator(".msg-out").last().locator(".edited").count()).toBe(1);
-      expect(fake.control.messageChanges(ID)).toContainEqual({ method: "editMessage", chatId: vp.customer, idMessage, text: edited, applied: true });
+      expect(fake.control.messageChanges(ID)).toContainEqual({
+        method: "editMessage",
+        chatId: vp.customer,
+        idMessage,
+        text: edited,
+        applied: true,
+      });
       page.once("dialog", (d) => void d.accept());
       await page.locator(".msg-out").last().locator(".msg-actions summary").click();
       await page.locator(".msg-out").last().locator('button[hx-post$="/delete"]').click();
-      await within(5000, async () => (await page.locator(".msg-out").last().locator(".msg-deleted").count()) === 1, "shown as deleted");
-      expect(fake.control.messageChanges(ID).filter((c) => c.method === "deleteMessage" && c.idMessage === idMessage)).toHaveLength(1);
+      await within(
+        5000,
+        async () => (await page.locator(".msg-out").last().locator(".msg-deleted").count()) === 1,
+        "shown as deleted",
+      );
+      expect(
+        fake.control.messageChanges(ID).filter((c) => c.method === "deleteMessage" && c.idMessage === idMessage),
+      ).toHaveLength(1);
       await w.shot("03b-edited-deleted");
     });
 
     test("an image sent from the browser arrives at the fake through sendFileByUpload", async () => {
-      await page.locator("#attach-file").setInputFiles({ name: `dot-${vp.name}.png`, mimeType: "image/png", buffer: PNG });
+      await page
+        .locator("#attach-file")
+        .setInputFiles({ name: `dot-${vp.name}.png`, mimeType: "image/png", buffer: PNG });
       const panel = page.locator("#attach");
       expect(await panel.isVisible()).toBe(true);
       expect(await panel.locator("[data-attach-name]").textContent()).toContain(`dot-${vp.name}.png`);
       await panel.locator(".attach-preview").waitFor({ timeout: 2000 }); // an image preview, once the blob is decoded
       await panel.locator("[name=caption]").fill("a tiny dot");
       await w.shot("04-attach");
-      await Promise.all([page.waitForResponse((r) => r.url().endsWith("/files") && r.status() === 200), panel.locator("[type=submit]").click()]);
+      await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith("/files") && r.status() === 200),
+        panel.locator("[type=submit]").click(),
+      ]);
       expect(await panel.isVisible()).toBe(false);
       const bubble = page.locator(".msg-out").last();
       expect(await bubble.locator(".msg-text").textContent()).toBe("a tiny dot");
       await bubble.locator("img").waitFor();
-      await within(5000, async () => fake.control.sentMessages(ID).some((s) => s.method === "sendFileByUpload" && s.fileName === `dot-${vp.name}.png` && s.chatId === vp.customer), "sendFileByUpload at the fake");
-      await within(5000, async () => (await bubble.locator("img").evaluate((img) => (img as HTMLImageElement).naturalWidth)) === 1, "the image loads from the media route");
+      await within(
+        5000,
+        async () =>
+          fake.control
+            .sentMessages(ID)
+            .some(
+              (s) => s.method === "sendFileByUpload" && s.fileName === `dot-${vp.name}.png` && s.chatId === vp.customer,
+            ),
+        "sendFileByUpload at the fake",
+      );
+      await within(
+        5000,
+        async () => (await bubble.locator("img").evaluate((img) => (img as HTMLImageElement).naturalWidth)) === 1,
+        "the image loads from the media route",
+      );
     });
 
     test("scrolling up loads older pages of 50 until the start of the conversation", async () => {
@@ -252,10 +383,18 @@ for (const vp of viewports) {
       test("search narrows the list as you type (URL kept); a new chat by number opens in the pane", async () => {
         const search = page.locator(".list-filters input[type=search]");
         await search.pressSequentially("Hank", { delay: 30 });
-        await within(2000, async () => (await page.locator("#chat-list .chat-name").allTextContents()).join() === "History Hank", "search results");
+        await within(
+          2000,
+          async () => (await page.locator("#chat-list .chat-name").allTextContents()).join() === "History Hank",
+          "search results",
+        );
         expect(new URL(page.url()).search).toBe("?q=Hank");
         // Searching beside the open chat keeps it open, highlighted, and in the address.
-        await within(1000, async () => (await page.locator('.chat-link[aria-current="page"]').count()) === 1, "open chat highlighted");
+        await within(
+          1000,
+          async () => (await page.locator('.chat-link[aria-current="page"]').count()) === 1,
+          "open chat highlighted",
+        );
         expect(new URL(page.url()).pathname).toBe(`/instances/${instanceId}/chats/${historyChat}`);
         await w.shot("06-search");
         await search.fill("");
@@ -264,10 +403,21 @@ for (const vp of viewports) {
         await page.locator(".new-chat-form input[name=to]").fill("+7 911 000-00-77");
         await page.locator(".new-chat-form textarea").fill("Hello from the shop");
         await page.locator(".new-chat-form button[type=submit]").click();
-        await within(3000, async () => (await page.locator(".conversation .msg-text").last().textContent()) === "Hello from the shop", "new chat opened");
+        await within(
+          3000,
+          async () => (await page.locator(".conversation .msg-text").last().textContent()) === "Hello from the shop",
+          "new chat opened",
+        );
         expect(new URL(page.url()).pathname).toMatch(/\/chats\/\d+$/);
         expect(await page.locator(".new-chat-form").isVisible()).toBe(false);
-        await within(5000, async () => fake.control.sentMessages(ID).some((m) => m.chatId === "79110000077@c.us" && m.text === "Hello from the shop"), "sent to the new number");
+        await within(
+          5000,
+          async () =>
+            fake.control
+              .sentMessages(ID)
+              .some((m) => m.chatId === "79110000077@c.us" && m.text === "Hello from the shop"),
+          "sent to the new number",
+        );
       });
     }
 
@@ -318,8 +468,20 @@ for (const vp of viewports) {
         Object.defineProperty(window, "Notification", { value: FakeNotification });
         document.hasFocus = () => false;
       });
-      fake.control.injectIncoming(ID, { type: "textMessage", chatId: "79110000009@c.us", senderName: `Erin ${vp.name}`, text: "Ping" });
-      await within(2000, async () => (await page.evaluate(() => (window as unknown as { __shown: string[] }).__shown)).includes(`Erin ${vp.name} · Sales`), "notification");
+      fake.control.injectIncoming(ID, {
+        type: "textMessage",
+        chatId: "79110000009@c.us",
+        senderName: `Erin ${vp.name}`,
+        text: "Ping",
+      });
+      await within(
+        2000,
+        async () =>
+          (await page.evaluate(() => (window as unknown as { __shown: string[] }).__shown)).includes(
+            `Erin ${vp.name} · Sales`,
+          ),
+        "notification",
+      );
     });
 
     test("offline: sending says so next to the page and keeps what was typed", async () => {
@@ -329,7 +491,9 @@ for (const vp of viewports) {
         await page.locator(".send-button").click();
         await page.locator("#flash .flash-error").waitFor({ timeout: 3000 });
         expect(await page.locator("#flash .flash-error").textContent()).toBe(
-          vp.name === "desktop" ? "Could not reach the server. What you typed is still there; try again." : "Нет связи с сервером. Набранный текст сохранён — попробуйте ещё раз.",
+          vp.name === "desktop"
+            ? "Could not reach the server. What you typed is still there; try again."
+            : "Нет связи с сервером. Набранный текст сохранён — попробуйте ещё раз.",
         );
         expect(await page.locator("#composer textarea").inputValue()).toBe("lost in the tunnel?");
       } finally {
@@ -339,7 +503,9 @@ for (const vp of viewports) {
       expect(await page.locator("#flash .flash-error").count()).toBe(0);
       await page.locator("#composer textarea").fill("");
       // htmx logs the failed send itself; the browser reports the request that could not go out.
-      w.forgive(/^console error: (htmx:(afterRequest|sendError)|Failed to load resource: net::ERR_INTERNET_DISCONNECTED)|^request failed: .*\/messages net::ERR_INTERNET_DISCONNECTED$/);
+      w.forgive(
+        /^console error: (htmx:(afterRequest|sendError)|Failed to load resource: net::ERR_INTERNET_DISCONNECTED)|^request failed: .*\/messages net::ERR_INTERNET_DISCONNECTED$/,
+      );
     });
 
     test("no console errors, page errors, CSP violations or failed requests", async () => {
@@ -354,11 +520,21 @@ describe("two managers in one chat", () => {
     const desk = await openWatched(browser, app.url, "pair-desktop", DESKTOP);
     const phone = await openWatched(browser, app.url, "pair-phone", { ...PHONE, locale: "ru-RU" });
     try {
-      fake.control.injectIncoming(ID, { type: "textMessage", chatId: "79110000005@c.us", senderName: "Shared Sue", text: "Anyone?" });
-      const chatId = await within(3000, async () => (await app.deps.db.select().from(chats)).some((c) => c.name === "Shared Sue"), "chat stored").then(
-        async () => (await app.deps.db.select().from(chats)).find((c) => c.name === "Shared Sue")!.id,
-      );
-      for (const [w, user] of [[desk, "anna"], [phone, "boris"]] as const) {
+      fake.control.injectIncoming(ID, {
+        type: "textMessage",
+        chatId: "79110000005@c.us",
+        senderName: "Shared Sue",
+        text: "Anyone?",
+      });
+      const chatId = await within(
+        3000,
+        async () => (await app.deps.db.select().from(chats)).some((c) => c.name === "Shared Sue"),
+        "chat stored",
+      ).then(async () => (await app.deps.db.select().from(chats)).find((c) => c.name === "Shared Sue")!.id);
+      for (const [w, user] of [
+        [desk, "anna"],
+        [phone, "boris"],
+      ] as const) {
         await signIn(w.page, user, PASSWORD);
         await w.page.goto(`/instances/${instanceId}/chats/${chatId}`);
         await w.page.locator(".conversation").waitFor();
@@ -366,15 +542,25 @@ describe("two managers in one chat", () => {
       await phone.page.waitForTimeout(300);
       await desk.page.locator("#composer textarea").fill("Anna here");
       await desk.page.locator("#composer textarea").press("Enter");
-      await within(1000, async () => (await phone.page.locator(".msg-out .msg-text").allTextContents()).includes("Anna here"), "Anna's reply on Boris's phone");
+      await within(
+        1000,
+        async () => (await phone.page.locator(".msg-out .msg-text").allTextContents()).includes("Anna here"),
+        "Anna's reply on Boris's phone",
+      );
       // The fake's webhook echo of the send may be stored (and shown) a moment before the send learns its idMessage;
       // it is then folded into Anna's message and its bubble leaves: what stays is one bubble, by Anna.
-      const annaBubbles = phone.page.locator(".msg-out", { has: phone.page.locator(".msg-text", { hasText: /^Anna here$/ }) });
+      const annaBubbles = phone.page.locator(".msg-out", {
+        has: phone.page.locator(".msg-text", { hasText: /^Anna here$/ }),
+      });
       await within(2000, async () => (await annaBubbles.count()) === 1, "one bubble of Anna's reply");
       expect(await annaBubbles.locator(".msg-sender").textContent()).toBe("Anna");
       await phone.page.locator("#composer textarea").fill("Борис тоже здесь");
       await phone.page.locator(".send-button").tap();
-      await within(1000, async () => (await desk.page.locator(".msg-out .msg-text").allTextContents()).includes("Борис тоже здесь"), "Boris's reply on Anna's desktop");
+      await within(
+        1000,
+        async () => (await desk.page.locator(".msg-out .msg-text").allTextContents()).includes("Борис тоже здесь"),
+        "Boris's reply on Anna's desktop",
+      );
       await desk.shot("01");
       await phone.shot("01");
       expect(desk.problems).toEqual([]);

@@ -18,10 +18,16 @@ let browser: Browser;
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await resetDatabase();
-  fake = startFakeGreenApi({ webhookDelivery: false, timings: { startingMs: 40, qrRotateMs: 20_000, maxReceiveWaitMs: 300 } });
+  fake = startFakeGreenApi({
+    webhookDelivery: false,
+    timings: { startingMs: 40, qrRotateMs: 20_000, maxReceiveWaitMs: 300 },
+  });
   app = await startTestApp({ POLL_TIMEOUT_SECONDS: "5" });
   await app.deps.users.create({ username: "anna", displayName: "Anna", password: PASSWORD, isAdmin: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -34,7 +40,11 @@ afterAll(async () => {
 
 const viewports = [
   { name: "instances-desktop", id: 7103999001, options: { viewport: { width: 1280, height: 800 } } },
-  { name: "instances-phone", id: 7103999002, options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } },
+  {
+    name: "instances-phone",
+    id: 7103999002,
+    options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  },
 ] as const;
 
 for (const vp of viewports) {
@@ -46,23 +56,41 @@ for (const vp of viewports) {
     const shot = (step: string) => page.screenshot({ path: `${ARTIFACTS}${vp.name}-${step}.png`, fullPage: true });
 
     beforeAll(async () => {
-      fake.control.createInstance({ idInstance: vp.id, apiTokenInstance: token, state: "notAuthorized", phone: `7900${String(vp.id).slice(-7)}` });
+      fake.control.createInstance({
+        idInstance: vp.id,
+        apiTokenInstance: token,
+        state: "notAuthorized",
+        phone: `7900${String(vp.id).slice(-7)}`,
+      });
       context = await browser.newContext({ baseURL: app.url, locale: "en-US", ...vp.options });
       await context.exposeBinding("__csp", (_s, text: string) => void problems.push(`CSP: ${text}`));
       await context.addInitScript(() => {
         document.addEventListener("securitypolicyviolation", (e) => {
           const el = e.target as Element;
-          (window as unknown as { __csp(t: string): void }).__csp(`${e.violatedDirective} ${e.sourceFile}:${e.lineNumber} on <${el?.tagName} ${el?.id ?? ""} ${el?.className ?? ""}> at ${location.pathname}`);
+          (window as unknown as { __csp(t: string): void }).__csp(
+            `${e.violatedDirective} ${e.sourceFile}:${e.lineNumber} on <${el?.tagName} ${el?.id ?? ""} ${el?.className ?? ""}> at ${location.pathname}`,
+          );
         });
       });
       page = await context.newPage();
       page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()}`)));
       page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-      page.on("response", (r) => void (r.url().startsWith(app.url) && r.status() >= 400 && problems.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`)));
+      page.on(
+        "response",
+        (r) =>
+          void (
+            r.url().startsWith(app.url) &&
+            r.status() >= 400 &&
+            problems.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`)
+          ),
+      );
       await page.goto("/login");
       await page.getByLabel("Username").fill("anna");
       await page.getByLabel("Password").fill(PASSWORD);
-      await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.getByRole("button", { name: "Sign in" }).click()]);
+      await Promise.all([
+        page.waitForURL((u) => u.pathname === "/"),
+        page.getByRole("button", { name: "Sign in" }).click(),
+      ]);
     }, 30_000);
     afterAll(() => context?.close());
 
@@ -109,7 +137,10 @@ for (const vp of viewports) {
       expect(await page.evaluate(() => (window as unknown as { __same?: boolean }).__same)).toBe(true);
       expect(await page.locator(".badge-authorized").first().isVisible()).toBe(true);
       await page.getByRole("heading", { name: "Or link with a phone number" }).waitFor({ state: "detached" });
-      const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      const { scroll, client } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+      }));
       expect(scroll).toBeLessThanOrEqual(client);
       await shot("04-connected");
     }, 20_000);

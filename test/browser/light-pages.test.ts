@@ -26,7 +26,18 @@ beforeAll(async () => {
   app = await startTestApp();
   const instanceId = await insertInstance(app.deps.db, "Sales");
   const chatId = await insertChat(app.deps.db, instanceId, "79005550123@c.us", "Cached Carl");
-  await app.deps.db.insert(messages).values({ instanceId, chatId, idMessage: "LIGHT1", direction: "in", via: "whatsapp", type: "textMessage", text: "Hello", sentAt: new Date() });
+  await app.deps.db
+    .insert(messages)
+    .values({
+      instanceId,
+      chatId,
+      idMessage: "LIGHT1",
+      direction: "in",
+      via: "whatsapp",
+      type: "textMessage",
+      text: "Hello",
+      sentAt: new Date(),
+    });
   chatPath = `/instances/${instanceId}/chats/${chatId}`;
   await app.deps.users.create({ username: "anna", displayName: "Anna", password: PASSWORD, isAdmin: true });
   browser = await launchChromium();
@@ -37,9 +48,18 @@ beforeAll(async () => {
     const url = new URL(e.request.url);
     if (url.origin === app.url) seen.set(e.requestId, { path: url.pathname, cache: false });
   });
-  cdp.on("Network.requestServedFromCache", (e) => void (seen.get(e.requestId) && (seen.get(e.requestId)!.cache = true)));
-  cdp.on("Network.responseReceived", (e) => void (seen.get(e.requestId) && e.response.fromDiskCache && (seen.get(e.requestId)!.cache = true)));
-  cdp.on("Network.responseReceivedExtraInfo", (e) => void (seen.get(e.requestId) && (seen.get(e.requestId)!.wire = e.statusCode)));
+  cdp.on(
+    "Network.requestServedFromCache",
+    (e) => void (seen.get(e.requestId) && (seen.get(e.requestId)!.cache = true)),
+  );
+  cdp.on(
+    "Network.responseReceived",
+    (e) => void (seen.get(e.requestId) && e.response.fromDiskCache && (seen.get(e.requestId)!.cache = true)),
+  );
+  cdp.on(
+    "Network.responseReceivedExtraInfo",
+    (e) => void (seen.get(e.requestId) && (seen.get(e.requestId)!.wire = e.statusCode)),
+  );
   await cdp.send("Network.enable");
   await signIn(page, "anna", PASSWORD);
 }, 60_000);
@@ -52,7 +72,10 @@ afterAll(async () => {
 
 async function keys(selector: string): Promise<string[]> {
   await page.locator(selector).first().waitFor({ state: "attached" });
-  await page.waitForFunction((s) => Array.from(document.querySelectorAll<HTMLInputElement>(s)).every((i) => i.value !== ""), selector);
+  await page.waitForFunction(
+    (s) => Array.from(document.querySelectorAll<HTMLInputElement>(s)).every((i) => i.value !== ""),
+    selector,
+  );
   return page.locator(selector).evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
 }
 

@@ -40,8 +40,8 @@ afterAll(async () => {
   await app?.stop();
 }, 20_000);
 
-
-const managerId = async () => (await app.deps.db.select({ id: users.id }).from(users).where(eq(users.username, "mgr")))[0]!.id;
+const managerId = async () =>
+  (await app.deps.db.select({ id: users.id }).from(users).where(eq(users.username, "mgr")))[0]!.id;
 
 describe("permissions in the browser", () => {
   test("admin creates a manager restricted to Alpha; the manager sees only Alpha's chats and numbers", async () => {
@@ -51,12 +51,18 @@ describe("permissions in the browser", () => {
     await admin.page.locator("input[name=displayName]").fill("Mia Manager");
     await admin.page.locator("input[name=password]").fill(PASSWORD);
     await admin.page.locator(`input[name=instanceIds][value="${alpha}"]`).check();
-    await Promise.all([admin.page.waitForURL((u) => u.pathname === "/users"), admin.page.locator("form button[type=submit].primary").click()]);
+    await Promise.all([
+      admin.page.waitForURL((u) => u.pathname === "/users"),
+      admin.page.locator("form button[type=submit].primary").click(),
+    ]);
     await admin.page.locator("#users-list").getByText("Mia Manager").waitFor();
 
     await signIn(manager.page, "mgr", PASSWORD);
     // The admin's open users page learns of the sign-in by itself.
-    await admin.page.locator("#users-list li", { hasText: "@mgr" }).getByText("1 active session").waitFor({ timeout: 5000 });
+    await admin.page
+      .locator("#users-list li", { hasText: "@mgr" })
+      .getByText("1 active session")
+      .waitFor({ timeout: 5000 });
     await manager.page.goto("/chats");
     await manager.page.getByText("Anna Alpha").first().waitFor();
     expect(await manager.page.getByText("Boris Bravo").count()).toBe(0);
@@ -77,7 +83,10 @@ describe("permissions in the browser", () => {
 
     await admin.page.goto(`/users/${await managerId()}/edit`);
     await admin.page.locator(`input[name=instanceIds][value="${alpha}"]`).uncheck();
-    await Promise.all([admin.page.waitForURL((u) => u.pathname === "/users"), admin.page.locator("form button[type=submit].primary").click()]);
+    await Promise.all([
+      admin.page.waitForURL((u) => u.pathname === "/users"),
+      admin.page.locator("form button[type=submit].primary").click(),
+    ]);
 
     // The manager's page reloads by itself into a refusal (no sign-in page in between).
     await page.waitForFunction(() => !document.querySelector(".messages"), undefined, { timeout: 8000 });
@@ -115,7 +124,10 @@ describe("permissions in the browser", () => {
       ]);
       expect((await manager.page.request.get("/settings", { maxRedirects: 0 })).status()).toBe(303);
       expect((await second.page.request.get("/settings", { maxRedirects: 0 })).status()).toBe(303);
-      await admin.page.locator("#users-list li", { hasText: "@mgr" }).getByText("0 active sessions").waitFor({ timeout: 5000 });
+      await admin.page
+        .locator("#users-list li", { hasText: "@mgr" })
+        .getByText("0 active sessions")
+        .waitFor({ timeout: 5000 });
       expect(second.problems).toEqual([]);
     } finally {
       await second.context.close();

@@ -29,7 +29,8 @@ afterAll(async () => {
 }, 20_000);
 
 /** A watched page (console errors, page errors, CSP violations, failed requests) on this app. */
-const openWatched = (name: string, options: BrowserContextOptions): Promise<Watched> => watchPage(browser, app.url, name, options);
+const openWatched = (name: string, options: BrowserContextOptions): Promise<Watched> =>
+  watchPage(browser, app.url, name, options);
 
 async function noHorizontalScroll(page: Page): Promise<void> {
   const { scroll, client } = await page.evaluate(() => ({
@@ -41,7 +42,12 @@ async function noHorizontalScroll(page: Page): Promise<void> {
 
 const viewports = [
   { name: "desktop", user: "anna", displayName: "Anna", options: { viewport: { width: 1280, height: 800 } } },
-  { name: "phone", user: "boris", displayName: "Boris", options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } },
+  {
+    name: "phone",
+    user: "boris",
+    displayName: "Boris",
+    options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  },
 ] as const;
 
 for (const vp of viewports) {
@@ -71,8 +77,15 @@ for (const vp of viewports) {
     });
 
     test("htmx and its SSE extension load from /public/vendor", async () => {
-      const scripts = await w.page.locator("script[src]").evaluateAll((els) => els.map((e) => (e as HTMLScriptElement).getAttribute("src")!.split("?")[0]));
-      expect(scripts).toEqual(["/public/vendor/htmx.min.js", "/public/vendor/htmx-ext-sse.js", "/public/app.js", "/public/team.js"]);
+      const scripts = await w.page
+        .locator("script[src]")
+        .evaluateAll((els) => els.map((e) => (e as HTMLScriptElement).getAttribute("src")!.split("?")[0]));
+      expect(scripts).toEqual([
+        "/public/vendor/htmx.min.js",
+        "/public/vendor/htmx-ext-sse.js",
+        "/public/app.js",
+        "/public/team.js",
+      ]);
       const version = await w.page.evaluate(() => (window as unknown as { htmx?: { version: string } }).htmx?.version);
       expect(version).toMatch(/^2\.0\./);
     });
@@ -93,12 +106,17 @@ for (const vp of viewports) {
       expect(await w.page.getByLabel("Password").inputValue()).toBe("");
       await w.shot("02-wrong-password");
       // The 401 is the expected answer; Chromium logs every 4xx document as a console error.
-      w.forgive(/^HTTP 401 POST \/login$|^console error: Failed to load resource: the server responded with a status of 401/);
+      w.forgive(
+        /^HTTP 401 POST \/login$|^console error: Failed to load resource: the server responded with a status of 401/,
+      );
     });
 
     test("signing in shows the dashboard with the greeting and the empty state", async () => {
       await w.page.getByLabel("Password").fill(PASSWORD);
-      await Promise.all([w.page.waitForURL((u) => u.pathname === "/"), w.page.getByRole("button", { name: "Sign in" }).click()]);
+      await Promise.all([
+        w.page.waitForURL((u) => u.pathname === "/"),
+        w.page.getByRole("button", { name: "Sign in" }).click(),
+      ]);
       await w.page.waitForLoadState("load");
       await expect(w.page.title()).resolves.toBe("Overview · GreenInbox");
       expect(await w.page.getByRole("heading", { level: 1 }).textContent()).toBe(`Hello, ${vp.displayName}`);
@@ -158,10 +176,15 @@ for (const vp of viewports) {
           const nav = (await w.page.getByRole("navigation", { name: "Main" }).boundingBox())!;
           expect(Math.round(nav.y + nav.height)).toBe(740);
           // Body text stays readable: at least 15 px, and the heading is not clipped.
-          expect(await w.page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize))).toBeGreaterThanOrEqual(15);
+          expect(
+            await w.page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize)),
+          ).toBeGreaterThanOrEqual(15);
           const h1 = (await w.page.getByRole("heading", { level: 1 }).boundingBox())!;
           expect(h1.x + h1.width).toBeLessThanOrEqual(360);
-          const colors = await w.page.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]);
+          const colors = await w.page.evaluate(() => [
+            getComputedStyle(document.body).backgroundColor,
+            getComputedStyle(document.body).color,
+          ]);
           expect(colors).toEqual(["rgb(11, 20, 26)", "rgb(233, 237, 239)"]);
           await w.shot("03-dashboard-360-dark");
         } finally {
@@ -251,7 +274,12 @@ describe("content security policy", () => {
 
 describe("Russian locale", () => {
   test("the login page and its errors are in Russian", async () => {
-    const w = await openWatched("ru", { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: "ru-RU" });
+    const w = await openWatched("ru", {
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: "ru-RU",
+    });
     try {
       await w.page.goto("/");
       expect(new URL(w.page.url()).pathname).toBe("/login");
@@ -267,7 +295,9 @@ describe("Russian locale", () => {
       await w.page.getByRole("alert").waitFor();
       expect(await w.page.getByRole("alert").textContent()).toBe("Неверное имя пользователя или пароль.");
       await w.shot("02-wrong-password");
-      w.forgive(/^HTTP 401 POST \/login$|^console error: Failed to load resource: the server responded with a status of 401/);
+      w.forgive(
+        /^HTTP 401 POST \/login$|^console error: Failed to load resource: the server responded with a status of 401/,
+      );
       expect(w.problems).toEqual([]);
     } finally {
       await w.context.close();
@@ -277,7 +307,11 @@ describe("Russian locale", () => {
 
 describe("sessions ended elsewhere", () => {
   test("a tab whose session is ended from another device goes to the login page by itself", async () => {
-    const phone = await openWatched("elsewhere-phone", { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await openWatched("elsewhere-phone", {
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
     const laptop = await openWatched("elsewhere-laptop", { viewport: { width: 1280, height: 800 } });
     try {
       for (const w of [phone, laptop]) {

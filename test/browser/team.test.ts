@@ -8,7 +8,17 @@ import { instances, quickReplies, userInstances } from "../../src/db/schema/inde
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
-import { ARTIFACTS, DESKTOP, PHONE, horizontalOverflow, launchChromium, openWatched, signIn, within, type Watched } from "./watch.ts";
+import {
+  ARTIFACTS,
+  DESKTOP,
+  PHONE,
+  horizontalOverflow,
+  launchChromium,
+  openWatched,
+  signIn,
+  within,
+  type Watched,
+} from "./watch.ts";
 
 const ID = 7103888101;
 const TOKEN = "0123456789abcdef0123456789abcdef0123456789abcdef03";
@@ -22,18 +32,40 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await resetDatabase();
   fake = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 400, maxReceiveWaitMs: 1000 } });
-  fake.control.createInstance({ idInstance: ID, apiTokenInstance: TOKEN, state: "authorized", settings: { incomingWebhook: "yes", outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" } });
+  fake.control.createInstance({
+    idInstance: ID,
+    apiTokenInstance: TOKEN,
+    state: "authorized",
+    settings: { incomingWebhook: "yes", outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" },
+  });
   app = await startTestApp({ POLL_TIMEOUT_SECONDS: "5", OUTBOX_RECONCILE_SECONDS: "2" });
   const { db, users } = app.deps;
   const [row] = await db
     .insert(instances)
-    .values({ name: "Sales", idInstance: ID, apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: "x".repeat(24), intakeMode: "polling", state: "authorized", wid: "79990001122@c.us" })
+    .values({
+      name: "Sales",
+      idInstance: ID,
+      apiToken: TOKEN,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: "x".repeat(24),
+      intakeMode: "polling",
+      state: "authorized",
+      wid: "79990001122@c.us",
+    })
     .returning();
-  for (const [username, displayName] of [["anna", "Anna"], ["boris", "Boris"], ["vera", "Vera"], ["petr", "Petr"]] as const) {
+  for (const [username, displayName] of [
+    ["anna", "Anna"],
+    ["boris", "Boris"],
+    ["vera", "Vera"],
+    ["petr", "Petr"],
+  ] as const) {
     const user = await users.create({ username, displayName, password: PASSWORD });
     await db.insert(userInstances).values({ userId: user.id, instanceId: row!.id });
   }
-  await db.insert(quickReplies).values({ instanceId: null, code: "hello", text: "Hello {name}, this is {manager}. How can I help?" });
+  await db
+    .insert(quickReplies)
+    .values({ instanceId: null, code: "hello", text: "Hello {name}, this is {manager}. How can I help?" });
   app.deps.poller.start(row!);
   app.deps.outbox.start();
   browser = await launchChromium();
@@ -47,14 +79,30 @@ afterAll(async () => {
   await fake?.stop();
 }, 20_000);
 
-
-
 const count = (page: Page, tab: string) => page.locator(`[data-tab-count="${tab}"]`).textContent();
 
 const viewports = [
-  { name: "desktop", a: "anna", aName: "Anna", b: "boris", bName: "Boris", options: DESKTOP, customer: "79120000001@c.us", customerName: "Dana Desktop" },
+  {
+    name: "desktop",
+    a: "anna",
+    aName: "Anna",
+    b: "boris",
+    bName: "Boris",
+    options: DESKTOP,
+    customer: "79120000001@c.us",
+    customerName: "Dana Desktop",
+  },
 
-  { name: "phone", a: "vera", aName: "Vera", b: "petr", bName: "Petr", options: PHONE, customer: "79120000002@c.us", customerName: "Pavel Phone" },
+  {
+    name: "phone",
+    a: "vera",
+    aName: "Vera",
+    b: "petr",
+    bName: "Petr",
+    options: PHONE,
+    customer: "79120000002@c.us",
+    customerName: "Pavel Phone",
+  },
 ] as const;
 
 for (const vp of viewports) {
@@ -79,7 +127,12 @@ for (const vp of viewports) {
       const streamOf = (p: typeof a.page) => p.waitForResponse((r) => new URL(r.url()).pathname === "/events");
       await Promise.all([streamOf(a.page), a.page.goto("/chats")]);
       await Promise.all([streamOf(b.page), b.page.goto("/chats?tab=unassigned")]);
-      fake.control.injectIncoming(ID, { type: "textMessage", chatId: vp.customer, senderName: vp.customerName, text: "Who can help me?" });
+      fake.control.injectIncoming(ID, {
+        type: "textMessage",
+        chatId: vp.customer,
+        senderName: vp.customerName,
+        text: "Who can help me?",
+      });
       await within(10_000, async () => (await row(b.page).count()) === 1, "the chat in B's Unassigned tab");
       await within(10_000, async () => (await count(b.page, "unassigned")) === "1", "B's unassigned count");
       await row(a.page).locator("a").click();
@@ -92,8 +145,18 @@ for (const vp of viewports) {
       expect(await b.page.evaluate(() => (window as unknown as { __samePage?: boolean }).__samePage)).toBe(true);
       // B's All tab shows it with A as the assignee; A's Mine tab holds it.
       await b.page.locator('.chat-tab:has(input[value="all"])').click();
-      await within(10_000, async () => (await row(b.page).locator(".assignee-chip").textContent().catch(() => "")) === `@${vp.aName}`, "A's chip in B's All tab");
-      expect(await a.page.locator(".msg-system .system-line").last().textContent()).toContain(`${vp.aName} took the conversation`);
+      await within(
+        10_000,
+        async () =>
+          (await row(b.page)
+            .locator(".assignee-chip")
+            .textContent()
+            .catch(() => "")) === `@${vp.aName}`,
+        "A's chip in B's All tab",
+      );
+      expect(await a.page.locator(".msg-system .system-line").last().textContent()).toContain(
+        `${vp.aName} took the conversation`,
+      );
       expect(await horizontalOverflow(b.page)).toBeLessThanOrEqual(0);
       await a.shot("01-taken");
       await b.shot("01-taken-seen-by-b");
@@ -109,9 +172,21 @@ for (const vp of viewports) {
       await b.page.locator(".team-assign button[type=submit]").click();
       await b.page.locator(".team-assignee", { hasText: `Assigned to ${vp.aName}` }).waitFor();
       const line = `${vp.bName} transferred the conversation to ${vp.aName}: Your customer, please call back`;
-      await within(10_000, async () => (await a.page.locator(".msg-system .system-line").last().textContent())?.includes(line) ?? false, "system line in A's conversation");
-      await within(10_000, async () => (await a.page.locator("#live").textContent())?.includes("Your customer, please call back") ?? false, "notice for A");
-      await within(10_000, async () => (await a.page.locator(".team-assignee").textContent()) === `Assigned to ${vp.aName}`, "A's bar refreshed");
+      await within(
+        10_000,
+        async () => (await a.page.locator(".msg-system .system-line").last().textContent())?.includes(line) ?? false,
+        "system line in A's conversation",
+      );
+      await within(
+        10_000,
+        async () => (await a.page.locator("#live").textContent())?.includes("Your customer, please call back") ?? false,
+        "notice for A",
+      );
+      await within(
+        10_000,
+        async () => (await a.page.locator(".team-assignee").textContent()) === `Assigned to ${vp.aName}`,
+        "A's bar refreshed",
+      );
       await b.shot("02-transferred");
     });
 
@@ -120,11 +195,22 @@ for (const vp of viewports) {
       expect(await a.page.locator("[data-note-toggle]").getAttribute("aria-pressed")).toBe("true");
       await a.page.locator("#composer textarea").fill("internal: refund approved");
       await Promise.all([
-        a.page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/notes") && r.status() === 200),
+        a.page.waitForResponse(
+          (r) => r.request().method() === "POST" && r.url().endsWith("/notes") && r.status() === 200,
+        ),
         a.page.locator(".send-button").click(),
       ]);
       expect(await a.page.locator(".msg-note .msg-text").last().textContent()).toBe("internal: refund approved");
-      await within(10_000, async () => (await b.page.locator(".msg-note .msg-text").last().textContent().catch(() => null)) === "internal: refund approved", "the note live in B's conversation");
+      await within(
+        10_000,
+        async () =>
+          (await b.page
+            .locator(".msg-note .msg-text")
+            .last()
+            .textContent()
+            .catch(() => null)) === "internal: refund approved",
+        "the note live in B's conversation",
+      );
       await a.page.locator("[data-note-toggle]").click();
       expect(await a.page.locator("[data-note-toggle]").getAttribute("aria-pressed")).toBe("false");
     });
@@ -143,10 +229,16 @@ for (const vp of viewports) {
       expect(await textarea.inputValue()).toBe(expected);
       expect(await a.page.locator(".qr-pop").count()).toBe(0);
       await Promise.all([
-        a.page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/messages") && r.status() === 200),
+        a.page.waitForResponse(
+          (r) => r.request().method() === "POST" && r.url().endsWith("/messages") && r.status() === 200,
+        ),
         vp.name === "desktop" ? textarea.press("Enter") : a.page.locator(".send-button").tap(),
       ]);
-      await within(5000, async () => fake.control.sentMessages(ID).some((s) => s.text === expected && s.chatId === vp.customer), "the quick reply at the fake");
+      await within(
+        5000,
+        async () => fake.control.sentMessages(ID).some((s) => s.text === expected && s.chatId === vp.customer),
+        "the quick reply at the fake",
+      );
       // The note written before this send never went out.
       expect(fake.control.sentMessages(ID).filter((s) => String(s.text ?? "").includes("refund approved"))).toEqual([]);
     });
@@ -155,9 +247,25 @@ for (const vp of viewports) {
       await a.page.locator('[data-team-status="resolved"]').click();
       await a.page.locator("#team-bar[data-status=resolved]").waitFor();
       await within(10_000, async () => (await count(b.page, "resolved").catch(() => null)) !== null, "tabs present");
-      fake.control.injectIncoming(ID, { type: "textMessage", chatId: vp.customer, senderName: vp.customerName, text: "Sorry, one more question" });
-      await within(5000, async () => (await a.page.locator("#team-bar").getAttribute("data-status")) === "open", "A's bar shows the chat open again");
-      await within(10_000, async () => (await a.page.locator(".msg-system .system-line").last().textContent())?.includes("Reopened: the customer wrote again") ?? false, "reopen line");
+      fake.control.injectIncoming(ID, {
+        type: "textMessage",
+        chatId: vp.customer,
+        senderName: vp.customerName,
+        text: "Sorry, one more question",
+      });
+      await within(
+        5000,
+        async () => (await a.page.locator("#team-bar").getAttribute("data-status")) === "open",
+        "A's bar shows the chat open again",
+      );
+      await within(
+        10_000,
+        async () =>
+          (await a.page.locator(".msg-system .system-line").last().textContent())?.includes(
+            "Reopened: the customer wrote again",
+          ) ?? false,
+        "reopen line",
+      );
       expect(await a.page.locator(".msg-in .msg-text").last().textContent()).toBe("Sorry, one more question");
       await a.shot("04-reopened");
     });

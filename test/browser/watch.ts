@@ -5,7 +5,10 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 export const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
 }
 
 export interface Watched {
@@ -17,10 +20,20 @@ export interface Watched {
   shot(step: string): Promise<void>;
 }
 
-export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } satisfies BrowserContextOptions;
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+  deviceScaleFactor: 2,
+} satisfies BrowserContextOptions;
 export const DESKTOP = { viewport: { width: 1280, height: 800 } } satisfies BrowserContextOptions;
 
-export async function openWatched(browser: Browser, baseURL: string, name: string, options: BrowserContextOptions): Promise<Watched> {
+export async function openWatched(
+  browser: Browser,
+  baseURL: string,
+  name: string,
+  options: BrowserContextOptions,
+): Promise<Watched> {
   const context = await browser.newContext({ baseURL, locale: "en-US", timezoneId: "Europe/Berlin", ...options });
   let problems: string[] = [];
   // CSP violations are reported from inside the page through a binding, so none can go unnoticed.
@@ -39,12 +52,14 @@ export async function openWatched(browser: Browser, baseURL: string, name: strin
   });
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
   page.on("response", (res) => {
-    if (res.url().startsWith(baseURL) && res.status() >= 400) problems.push(`HTTP ${res.status()} ${res.request().method()} ${new URL(res.url()).pathname}`);
+    if (res.url().startsWith(baseURL) && res.status() >= 400)
+      problems.push(`HTTP ${res.status()} ${res.request().method()} ${new URL(res.url()).pathname}`);
   });
   page.on("requestfailed", (req) => {
     // The live stream and the favicon are aborted when the page navigates away: that is not an error.
     const path = new URL(req.url()).pathname;
-    const abandoned = path === "/events" || (path === "/public/icon.svg" && req.failure()?.errorText === "net::ERR_ABORTED");
+    const abandoned =
+      path === "/events" || (path === "/public/icon.svg" && req.failure()?.errorText === "net::ERR_ABORTED");
     if (!abandoned) problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
   });
   return {

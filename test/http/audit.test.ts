@@ -15,7 +15,8 @@ beforeAll(async () => {
   admin = new Agent(app.url);
   await admin.login("boss", "boss-password");
   await new Agent(app.url).login("clerk", "wrong-password");
-  for (let i = 0; i < 60; i++) await app.deps.audit.record({ action: "user.updated", actor: "boss", target: `user:${i}` });
+  for (let i = 0; i < 60; i++)
+    await app.deps.audit.record({ action: "user.updated", actor: "boss", target: `user:${i}` });
 }, 30_000);
 afterAll(() => app.stop());
 
@@ -48,7 +49,9 @@ test("filters by kind and by who, and pages with an older-entries link", async (
 });
 
 test("pruning removes entries older than the retention period only", async () => {
-  await app.deps.db.insert(auditLog).values({ action: "auth.login", actor: "ancient", at: new Date(Date.now() - 400 * 86400_000) });
+  await app.deps.db
+    .insert(auditLog)
+    .values({ action: "auth.login", actor: "ancient", at: new Date(Date.now() - 400 * 86400_000) });
   expect(await app.deps.audit.prune(365)).toBe(1);
   const rest = await app.deps.db.select().from(auditLog);
   expect(rest.some((r) => r.actor === "ancient")).toBe(false);

@@ -40,12 +40,22 @@ describe("sign-in", () => {
   });
 
   test("sign-in sends only to paths of this site, whatever the form of next", async () => {
-    for (const next of ["/\t/evil.example", "/%2F/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/"]) {
+    for (const next of [
+      "/\t/evil.example",
+      "/%2F/evil.example",
+      "//evil.example",
+      "/\\evil.example",
+      "https://evil.example/",
+    ]) {
       const res = await new Agent(app.url).post("/login", { username: "maria", password: "maria-password", next });
       expect(res.status).toBe(303);
       expect(res.headers.get("location")).toBe("/");
     }
-    const res = await new Agent(app.url).post("/login", { username: "maria", password: "maria-password", next: "/chats?tab=mine" });
+    const res = await new Agent(app.url).post("/login", {
+      username: "maria",
+      password: "maria-password",
+      next: "/chats?tab=mine",
+    });
     expect(res.headers.get("location")).toBe("/chats?tab=mine");
   });
 
@@ -83,7 +93,11 @@ describe("sign-in", () => {
     const agent = new Agent(app.url);
     const res = await agent.post("/login", { username: "maria", password: "maria-password", next: "//evil.example/x" });
     expect(res.headers.get("location")).toBe("/");
-    const ok = await new Agent(app.url).post("/login", { username: "maria", password: "maria-password", next: "/settings" });
+    const ok = await new Agent(app.url).post("/login", {
+      username: "maria",
+      password: "maria-password",
+      next: "/settings",
+    });
     expect(ok.headers.get("location")).toBe("/settings");
   });
 });
@@ -95,7 +109,11 @@ describe("CSRF", () => {
     const res = await agent.post("/settings/logout-others", {}, { csrf: false });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("This form expired or came from another site");
-    const login = await new Agent(app.url).post("/login", { username: "maria", password: "maria-password" }, { csrf: false });
+    const login = await new Agent(app.url).post(
+      "/login",
+      { username: "maria", password: "maria-password" },
+      { csrf: false },
+    );
     expect(login.status).toBe(403);
   });
 
@@ -207,7 +225,10 @@ describe("behind one trusted proxy (TRUST_PROXY=1)", () => {
       const real = "198.51.100.23";
       let status = 0;
       for (let i = 0; i < 8 && status !== 429; i++) {
-        const res = await new Agent(proxied.url, { "x-forwarded-for": `10.9.${i}.1, ${real}` }).login(`nobody${i}`, "wrong");
+        const res = await new Agent(proxied.url, { "x-forwarded-for": `10.9.${i}.1, ${real}` }).login(
+          `nobody${i}`,
+          "wrong",
+        );
         status = res.status;
       }
       // Eight different usernames: only the per-IP limit (4 x 2 failures) can lock, and it does on the eighth.
@@ -226,4 +247,3 @@ describe("behind one trusted proxy (TRUST_PROXY=1)", () => {
     }
   });
 });
-

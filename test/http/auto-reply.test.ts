@@ -30,7 +30,13 @@ interface Running {
 
 /** Starts the app (background work included: polling, outbox) on the shared test database. */
 async function startApp(): Promise<Running> {
-  const config = parseConfig({ PORT: "1", LOG_LEVEL: "silent", DEFAULT_LOCALE: "en", POLL_TIMEOUT_SECONDS: "5", OUTBOX_RECONCILE_SECONDS: "1" });
+  const config = parseConfig({
+    PORT: "1",
+    LOG_LEVEL: "silent",
+    DEFAULT_LOCALE: "en",
+    POLL_TIMEOUT_SECONDS: "5",
+    OUTBOX_RECONCILE_SECONDS: "1",
+  });
   const deps = createDeps(config, await testDatabase(), testLog, { clock: () => new Date(Date.now() + offsetMs) });
   const app = createApp(deps);
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req, srv) => app.fetch(req, srv) });
@@ -50,13 +56,27 @@ let running: Running;
 beforeAll(async () => {
   await resetDatabase();
   fake = startFakeGreenApi({ timings: { sendDelayMs: 10, maxReceiveWaitMs: 200 } });
-  fake.control.createInstance({ idInstance: ID, apiTokenInstance: TOKEN, state: "authorized", settings: { incomingWebhook: "yes", outgoingAPIMessageWebhook: "yes", outgoingWebhook: "yes" } });
+  fake.control.createInstance({
+    idInstance: ID,
+    apiTokenInstance: TOKEN,
+    state: "authorized",
+    settings: { incomingWebhook: "yes", outgoingAPIMessageWebhook: "yes", outgoingWebhook: "yes" },
+  });
   const { db } = await testDatabase();
   const [row] = await db
     .insert(instances)
     .values({
-      name: "Shop", idInstance: ID, apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: "x".repeat(24), intakeMode: "polling",
-      state: "authorized", autoReplyEnabled: true, autoReplyText: AUTO, autoReplyIntervalHours: 12,
+      name: "Shop",
+      idInstance: ID,
+      apiToken: TOKEN,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: "x".repeat(24),
+      intakeMode: "polling",
+      state: "authorized",
+      autoReplyEnabled: true,
+      autoReplyText: AUTO,
+      autoReplyIntervalHours: 12,
     })
     .returning();
   instanceId = row!.id;
@@ -105,8 +125,14 @@ describe("auto-reply", () => {
     await customerWrites("hello???");
     expect(autoSends()).toHaveLength(1);
     expect(autoSends()[0]!.chatId).toBe(CUSTOMER);
-    const [chat] = await running.deps.db.select().from(chats).where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, CUSTOMER)));
-    const stored = await running.deps.db.select().from(messages).where(and(eq(messages.chatId, chat!.id), eq(messages.via, "auto")));
+    const [chat] = await running.deps.db
+      .select()
+      .from(chats)
+      .where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, CUSTOMER)));
+    const stored = await running.deps.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.chatId, chat!.id), eq(messages.via, "auto")));
     expect(stored).toHaveLength(1);
     expect(stored[0]!.direction).toBe("out");
     expect(stored[0]!.text).toBe(AUTO);
@@ -141,8 +167,17 @@ describe("auto-reply", () => {
   });
 
   test("groups, and numbers with auto-reply off, get none", async () => {
-    fake.control.injectIncoming(ID, { type: "textMessage", chatId: "120363043968066561@g.us", sender: "79001110000@c.us", text: "hi all", senderName: "Max" });
-    await waitFor(async () => (await running.deps.db.select().from(chats).where(eq(chats.waChatId, "120363043968066561@g.us"))).length > 0);
+    fake.control.injectIncoming(ID, {
+      type: "textMessage",
+      chatId: "120363043968066561@g.us",
+      sender: "79001110000@c.us",
+      text: "hi all",
+      senderName: "Max",
+    });
+    await waitFor(
+      async () =>
+        (await running.deps.db.select().from(chats).where(eq(chats.waChatId, "120363043968066561@g.us"))).length > 0,
+    );
     await running.deps.intake.idle();
     expect(await running.deps.outbox.idle(10_000)).toBe(true);
     expect(autoSends()).toHaveLength(2);

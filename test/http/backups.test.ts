@@ -26,7 +26,12 @@ beforeAll(async () => {
   writeFileSync(join(dataDir, "media", "a".repeat(64)), "a photo");
   app = await startTestApp({ DATA_DIR: dataDir, BACKUP_MAX_FILES: "2", BACKUP_INCLUDE_MEDIA: "true" });
   await app.deps.users.create({ username: "boss", password: "boss-password", isAdmin: true });
-  await app.deps.users.create({ username: "clerk", password: "clerk-password", canManageUsers: true, canManageInstances: true });
+  await app.deps.users.create({
+    username: "clerk",
+    password: "clerk-password",
+    canManageUsers: true,
+    canManageInstances: true,
+  });
   admin = new Agent(app.url);
   await admin.login("boss", "boss-password");
   clerk = new Agent(app.url);
@@ -37,7 +42,10 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const dbFiles = () => readdirSync(join(dataDir, "backups")).filter((n) => /\.(dump|pglite\.tar\.gz)$/.test(n)).sort();
+const dbFiles = () =>
+  readdirSync(join(dataDir, "backups"))
+    .filter((n) => /\.(dump|pglite\.tar\.gz)$/.test(n))
+    .sort();
 
 test("the page starts empty and is linked from the users page for administrators", async () => {
   const page = await admin.get("/backups");
@@ -88,7 +96,9 @@ test("downloads: the file for administrators, nothing for others, no way out of 
   const res = await admin.get(`/backups/${name}`);
   expect(res.status).toBe(200);
   expect(res.headers.get("content-disposition")).toBe(`attachment; filename="${name}"`);
-  expect(new Uint8Array(await res.arrayBuffer())).toEqual(new Uint8Array(await Bun.file(join(dataDir, "backups", name!)).arrayBuffer()));
+  expect(new Uint8Array(await res.arrayBuffer())).toEqual(
+    new Uint8Array(await Bun.file(join(dataDir, "backups", name!)).arrayBuffer()),
+  );
 
   expect((await clerk.get(`/backups/${name}`)).status).toBe(403);
   expect((await clerk.get("/backups")).status).toBe(403);
@@ -115,7 +125,10 @@ test("a missing pg_dump is a clear error on the page and in the log", async () =
   const original = app.deps.backups;
   const lines: string[] = [];
   const log = testLog.child({});
-  const spy = { ...log, error: (obj: unknown, msg?: string) => lines.push(`${msg} ${JSON.stringify(obj)}`) } as typeof log;
+  const spy = {
+    ...log,
+    error: (obj: unknown, msg?: string) => lines.push(`${msg} ${JSON.stringify(obj)}`),
+  } as typeof log;
   app.deps.backups = createBackupService({
     config: { ...app.config, DATA_DIR: dataDir },
     database: { kind: "postgres", postgres: { url: "postgres://u:secret@127.0.0.1:1/x", sql: null as never } },
@@ -126,7 +139,9 @@ test("a missing pg_dump is a clear error on the page and in the log", async () =
     const res = await admin.post("/backups", {}, { headers: HX });
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain("Backup failed: pg_dump_gi_not_installed was not found: install the PostgreSQL client tools");
+    expect(html).toContain(
+      "Backup failed: pg_dump_gi_not_installed was not found: install the PostgreSQL client tools",
+    );
     expect(html).toContain('role="alert"');
     expect(await (await admin.get("/backups")).text()).toContain("The last backup failed");
     expect(lines.join("\n")).toContain("was not found");

@@ -23,7 +23,10 @@ beforeAll(async () => {
 afterAll(() => rig.stop());
 
 async function statusOf(id: number) {
-  const [row] = await app.deps.db.select({ status: messages.status, failReason: messages.failReason }).from(messages).where(eq(messages.id, id));
+  const [row] = await app.deps.db
+    .select({ status: messages.status, failReason: messages.failReason })
+    .from(messages)
+    .where(eq(messages.id, id));
   return row!;
 }
 
@@ -35,7 +38,10 @@ async function ignoredCount(reason: string): Promise<number> {
 
 /** Stored raw bodies of the instance's notifications whose journal key names this idMessage. */
 async function journaled(instanceId: number, idMessage: string) {
-  return app.deps.db.select().from(notifications).where(and(eq(notifications.instanceId, instanceId), like(notifications.dedupeKey, `%${idMessage}%`)));
+  return app.deps.db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.instanceId, instanceId), like(notifications.dedupeKey, `%${idMessage}%`)));
 }
 
 for (const mode of MODES) {
@@ -43,7 +49,13 @@ for (const mode of MODES) {
     const n = () => numbers[mode];
     const phone = (tail: number) => `7900${mode === "webhook" ? 1 : 2}00000${tail}`;
     const send = (waChatId: string, text: string) =>
-      app.deps.outbox.enqueue({ instanceId: n().instanceId, waChatId, text, idempotencyKey: crypto.randomUUID(), via: "web" });
+      app.deps.outbox.enqueue({
+        instanceId: n().instanceId,
+        waChatId,
+        text,
+        idempotencyKey: crypto.randomUUID(),
+        via: "web",
+      });
 
     test("a read status for NNN:3@c.us moves the message to read; the echo joins the send, the raw body is kept", async () => {
       const chat = `${phone(1)}@c.us`;
@@ -53,9 +65,13 @@ for (const mode of MODES) {
       const inChat = await app.deps.db.select().from(messages).where(eq(messages.chatId, chatId));
       expect(inChat.map((m) => m.id)).toEqual([id]);
       const [message] = inChat;
-      const bodies = (await journaled(n().instanceId, message!.idMessage!)).map((r) => r.body as { chatId?: string; senderData?: { chatId: string } });
+      const bodies = (await journaled(n().instanceId, message!.idMessage!)).map(
+        (r) => r.body as { chatId?: string; senderData?: { chatId: string } },
+      );
       expect(bodies.map((b) => b.chatId ?? b.senderData?.chatId).sort()).toEqual(Array(4).fill(`${phone(1)}:3@c.us`));
-      expect(await app.deps.db.$count(chats, and(eq(chats.instanceId, n().instanceId), like(chats.waChatId, "%:%")))).toBe(0);
+      expect(
+        await app.deps.db.$count(chats, and(eq(chats.instanceId, n().instanceId), like(chats.waChatId, "%:%"))),
+      ).toBe(0);
     });
 
     test("statuses without chatId apply by idMessage, a failed one included", async () => {
@@ -65,23 +81,49 @@ for (const mode of MODES) {
       const lost = await send(`${phone(3)}@c.us`, "this one fails");
       await waitFor(async () => (await statusOf(delivered.id)).status === "read", WAIT);
       await waitFor(async () => (await statusOf(lost.id)).status === "failed", WAIT);
-      expect(await statusOf(lost.id)).toEqual({ status: "failed", failReason: "SWE003: the message could not be delivered" });
+      expect(await statusOf(lost.id)).toEqual({
+        status: "failed",
+        failReason: "SWE003: the message could not be delivered",
+      });
       fake.control.setWireForms(n().idInstance, { statusWithoutChatId: false });
     });
 
     test("an @s.whatsapp.net id (with a device) lands in the existing @c.us chat, and replies go to the stored id", async () => {
       const chat = `${phone(4)}@c.us`;
       fake.control.setWireForms(n().idInstance, { device: null, domain: "c.us" });
-      const first = fake.control.injectIncoming(n().idInstance, { type: "textMessage", chatId: chat, text: "hello", senderName: "Vera" });
+      const first = fake.control.injectIncoming(n().idInstance, {
+        type: "textMessage",
+        chatId: chat,
+        text: "hello",
+        senderName: "Vera",
+      });
       const [stored] = await waitFor(async () => {
-        const rows = await app.deps.db.select().from(messages).where(and(eq(messages.instanceId, n().instanceId), eq(messages.idMessage, first.idMessage)));
+        const rows = await app.deps.db
+          .select()
+          .from(messages)
+          .where(and(eq(messages.instanceId, n().instanceId), eq(messages.idMessage, first.idMessage)));
         return rows.length ? rows : null;
       }, WAIT);
       fake.control.setWireForms(n().idInstance, { device: 2, domain: "s.whatsapp.net" });
-      const second = fake.control.injectIncoming(n().idInstance, { type: "textMessage", chatId: chat, text: "from my tablet", senderName: "Vera" });
-      await waitFor(async () => (await app.deps.db.$count(messages, eq(messages.idMessage, second.idMessage))) === 1, WAIT);
-      const rows = await app.deps.db.select({ chatId: messages.chatId, idMessage: messages.idMessage }).from(messages).where(inArray(messages.idMessage, [first.idMessage, second.idMessage])).orderBy(asc(messages.id));
-      expect(rows).toEqual([{ chatId: stored!.chatId, idMessage: first.idMessage }, { chatId: stored!.chatId, idMessage: second.idMessage }]);
+      const second = fake.control.injectIncoming(n().idInstance, {
+        type: "textMessage",
+        chatId: chat,
+        text: "from my tablet",
+        senderName: "Vera",
+      });
+      await waitFor(
+        async () => (await app.deps.db.$count(messages, eq(messages.idMessage, second.idMessage))) === 1,
+        WAIT,
+      );
+      const rows = await app.deps.db
+        .select({ chatId: messages.chatId, idMessage: messages.idMessage })
+        .from(messages)
+        .where(inArray(messages.idMessage, [first.idMessage, second.idMessage]))
+        .orderBy(asc(messages.id));
+      expect(rows).toEqual([
+        { chatId: stored!.chatId, idMessage: first.idMessage },
+        { chatId: stored!.chatId, idMessage: second.idMessage },
+      ]);
       const [row] = await app.deps.db.select().from(chats).where(eq(chats.id, stored!.chatId));
       expect(row!.waChatId).toBe(chat);
       const reply = await send(row!.waChatId, "got it");
@@ -93,23 +135,51 @@ for (const mode of MODES) {
     test("Status stories and channel posts are answered, make no chat, and are counted", async () => {
       const before = { story: await ignoredCount("status_broadcast"), channel: await ignoredCount("newsletter") };
       const logBefore = fake.control.webhookLog(n().idInstance).length;
-      const story = fake.control.injectIncoming(n().idInstance, { type: "textMessage", chatId: "status@broadcast", sender: `${phone(5)}@c.us`, text: "my holiday" });
-      const post = fake.control.injectIncoming(n().idInstance, { type: "textMessage", chatId: "120363025246125486@newsletter", text: "channel news" });
-      const processed = async (idMessage: string) => (await journaled(n().instanceId, idMessage)).some((r) => r.processedAt !== null);
+      const story = fake.control.injectIncoming(n().idInstance, {
+        type: "textMessage",
+        chatId: "status@broadcast",
+        sender: `${phone(5)}@c.us`,
+        text: "my holiday",
+      });
+      const post = fake.control.injectIncoming(n().idInstance, {
+        type: "textMessage",
+        chatId: "120363025246125486@newsletter",
+        text: "channel news",
+      });
+      const processed = async (idMessage: string) =>
+        (await journaled(n().instanceId, idMessage)).some((r) => r.processedAt !== null);
       await waitFor(async () => (await processed(story.idMessage)) && (await processed(post.idMessage)), WAIT);
       if (mode === "webhook") {
         const answered = await waitFor(() => {
           const since = fake.control.webhookLog(n().idInstance).slice(logBefore);
           return since.length === 2 ? since : null;
         }, WAIT);
-        expect(answered.map((d) => [d.typeWebhook, d.status])).toEqual([["incomingMessageReceived", 200], ["incomingMessageReceived", 200]]);
+        expect(answered.map((d) => [d.typeWebhook, d.status])).toEqual([
+          ["incomingMessageReceived", 200],
+          ["incomingMessageReceived", 200],
+        ]);
       } else {
         await waitFor(() => fake.control.inspect(n().idInstance).pendingNotifications === 0, WAIT);
       }
-      const odd = await app.deps.db.select().from(chats).where(and(eq(chats.instanceId, n().instanceId), inArray(chats.waChatId, ["status@broadcast", "120363025246125486@newsletter"])));
+      const odd = await app.deps.db
+        .select()
+        .from(chats)
+        .where(
+          and(
+            eq(chats.instanceId, n().instanceId),
+            inArray(chats.waChatId, ["status@broadcast", "120363025246125486@newsletter"]),
+          ),
+        );
       expect(odd).toEqual([]);
-      expect(await app.deps.db.$count(messages, inArray(messages.idMessage, [story.idMessage, post.idMessage]))).toBe(0);
-      expect(await app.deps.db.$count(notifications, and(eq(notifications.instanceId, n().instanceId), isNotNull(notifications.error)))).toBe(0);
+      expect(await app.deps.db.$count(messages, inArray(messages.idMessage, [story.idMessage, post.idMessage]))).toBe(
+        0,
+      );
+      expect(
+        await app.deps.db.$count(
+          notifications,
+          and(eq(notifications.instanceId, n().instanceId), isNotNull(notifications.error)),
+        ),
+      ).toBe(0);
       expect(await ignoredCount("status_broadcast")).toBe(before.story + 1);
       expect(await ignoredCount("newsletter")).toBe(before.channel + 1);
     });

@@ -11,7 +11,10 @@ let anna: Agent;
 const chatIds = new Map<string, number>();
 
 /** The avatar letter shown for a chat in the list (its row), or in a page. */
-const listAvatar = (html: string, chatId: number) => new RegExp(`<li id="chat-${chatId}"[^>]*>.*?<span class="avatar" aria-hidden="true">(.*?)</span>`, "s").exec(html)?.[1];
+const listAvatar = (html: string, chatId: number) =>
+  new RegExp(`<li id="chat-${chatId}"[^>]*>.*?<span class="avatar" aria-hidden="true">(.*?)</span>`, "s").exec(
+    html,
+  )?.[1];
 
 beforeAll(async () => {
   await resetDatabase();
@@ -25,7 +28,8 @@ beforeAll(async () => {
     ["79001110003@c.us", "юлия"],
     ["79001110004@c.us", "👨‍👩‍👧‍👦"],
     ["79001110005@c.us", "   "],
-  ] as const) chatIds.set(waChatId, await insertChat(app.deps.db, instanceId, waChatId, name));
+  ] as const)
+    chatIds.set(waChatId, await insertChat(app.deps.db, instanceId, waChatId, name));
   anna = new Agent(app.url);
   expect((await anna.login("anna", "password-1")).status).toBe(303);
 }, 30_000);
@@ -46,7 +50,10 @@ describe("avatar letters", () => {
   test("the conversation header and the contact page cut names the same way", async () => {
     const page = await (await anna.get(`/instances/${instanceId}/chats/${chatIds.get("79001110001@c.us")}`)).text();
     expect(page).toContain('<span class="avatar" aria-hidden="true">👩🏽‍💻</span>');
-    const [contact] = await app.deps.db.insert(contacts).values({ phone: "79001110002", waName: "🇩🇪 Berlin" }).returning({ id: contacts.id });
+    const [contact] = await app.deps.db
+      .insert(contacts)
+      .values({ phone: "79001110002", waName: "🇩🇪 Berlin" })
+      .returning({ id: contacts.id });
     const card = await (await anna.get(`/contacts/${contact!.id}`)).text();
     expect(card).toContain('<span class="avatar contact-avatar" aria-hidden="true">🇩🇪</span>');
     expect(card).not.toContain("\uFFFD");

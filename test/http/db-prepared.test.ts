@@ -38,8 +38,19 @@ test("a statement run several times on one connection is prepared once and plann
   const prepared = await database.db.transaction(async (tx) => {
     // A transaction keeps to one connection: what it prepared is listed there.
     for (let i = 0; i < 8; i++) await tx.select({ id: instances.id }).from(instances).where(eq(instances.id, i));
-    await tx.select({ id: instances.id }).from(instances).where(inArray(instances.id, Array.from({ length: 40 }, (_, i) => i)));
-    return queryRows<Prepared>(tx, sql`select statement, generic_plans::int, custom_plans::int from pg_prepared_statements`);
+    await tx
+      .select({ id: instances.id })
+      .from(instances)
+      .where(
+        inArray(
+          instances.id,
+          Array.from({ length: 40 }, (_, i) => i),
+        ),
+      );
+    return queryRows<Prepared>(
+      tx,
+      sql`select statement, generic_plans::int, custom_plans::int from pg_prepared_statements`,
+    );
   });
   const byId = prepared.filter((p) => /where "instances"."id" = \$1$/.test(p.statement));
   expect(byId).toHaveLength(1);

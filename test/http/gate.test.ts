@@ -35,7 +35,9 @@ afterAll(() => app.stop());
 
 /** Every route of a method that takes an instance id, read from the app's own routing table. */
 function instanceRoutes(method = "GET"): string[] {
-  const routes = createApp(app.deps).routes.filter((r) => r.method === method && r.path.includes(":instanceId") && !r.path.endsWith("*"));
+  const routes = createApp(app.deps).routes.filter(
+    (r) => r.method === method && r.path.includes(":instanceId") && !r.path.endsWith("*"),
+  );
   return [...new Set(routes.map((r) => r.path))];
 }
 
@@ -55,7 +57,11 @@ describe("instance gate matrix", () => {
     test(`${name}: 200 on own instances, 404 elsewhere, on every instance route`, async () => {
       const results: string[] = [];
       for (const route of instanceRoutes()) {
-        for (const [label, id] of [["A", instanceA], ["B", instanceB], ["missing", 999999]] as const) {
+        for (const [label, id] of [
+          ["A", instanceA],
+          ["B", instanceB],
+          ["missing", 999999],
+        ] as const) {
           const path = concrete(route, id);
           const res = await agents[name]!.get(path);
           const visible = allowed[name]!.includes(label as "A" | "B");
@@ -74,8 +80,16 @@ describe("instance gate matrix", () => {
     expect(posts.length).toBeGreaterThanOrEqual(1);
     const wrong: string[] = [];
     for (const route of posts) {
-      for (const [name, id] of [["agent-a", instanceB], ["manager-b", instanceA], ["nobody", instanceA], ["nobody", instanceB]] as const) {
-        const res = await agents[name]!.post(concrete(route, id), { text: "should never be sent", to: "+7 900 000-00-00" });
+      for (const [name, id] of [
+        ["agent-a", instanceB],
+        ["manager-b", instanceA],
+        ["nobody", instanceA],
+        ["nobody", instanceB],
+      ] as const) {
+        const res = await agents[name]!.post(concrete(route, id), {
+          text: "should never be sent",
+          to: "+7 900 000-00-00",
+        });
         if (res.status !== 404) wrong.push(`${name} POST ${concrete(route, id)}: ${res.status}`);
       }
     }

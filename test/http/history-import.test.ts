@@ -30,15 +30,27 @@ async function numberOnFake(name: string, settings: Record<string, string> = {})
   const [row] = await app.deps.db
     .insert(instances)
     .values({
-      name, idInstance, apiToken: token, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: "h".repeat(24),
-      intakeMode: "polling", state: "authorized", wid: `7900${String(idInstance).slice(-7)}@c.us`,
+      name,
+      idInstance,
+      apiToken: token,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: "h".repeat(24),
+      intakeMode: "polling",
+      state: "authorized",
+      wid: `7900${String(idInstance).slice(-7)}@c.us`,
     })
     .returning({ id: instances.id });
   return { idInstance, id: row!.id };
 }
 
 async function latestImport(db: TestApp["deps"]["db"], instanceId: number) {
-  const rows = await db.select().from(historyImports).where(eq(historyImports.instanceId, instanceId)).orderBy(sql`${historyImports.id} desc`).limit(1);
+  const rows = await db
+    .select()
+    .from(historyImports)
+    .where(eq(historyImports.instanceId, instanceId))
+    .orderBy(sql`${historyImports.id} desc`)
+    .limit(1);
   return rows[0];
 }
 
@@ -54,9 +66,18 @@ async function waitFor<T>(check: () => Promise<T>, ms = 60_000, what = "conditio
 }
 
 const messageCount = async (instanceId: number) =>
-  (await app.deps.db.select({ n: sql<number>`count(*)::int`, ids: sql<number>`count(distinct (${messages.chatId}, ${messages.idMessage}))::int` }).from(messages).where(eq(messages.instanceId, instanceId)))[0]!;
+  (
+    await app.deps.db
+      .select({
+        n: sql<number>`count(*)::int`,
+        ids: sql<number>`count(distinct (${messages.chatId}, ${messages.idMessage}))::int`,
+      })
+      .from(messages)
+      .where(eq(messages.instanceId, instanceId))
+  )[0]!;
 
-const historyCalls = (idInstance: number) => fake.control.requests(idInstance).filter((r) => r.method === "getChatHistory").length;
+const historyCalls = (idInstance: number) =>
+  fake.control.requests(idInstance).filter((r) => r.method === "getChatHistory").length;
 
 beforeAll(async () => {
   await resetDatabase();
@@ -85,7 +106,10 @@ describe("import of 300 chats × 40 messages", () => {
     n = await numberOnFake("Sales");
     chatIds = fake.control.seedHistory(n.idInstance, { chats: 300, messagesPerChat: 40 }).chatIds;
     // A conversation the manager already has open (it will receive its history too).
-    const [chat] = await app.deps.db.insert(chats).values({ instanceId: n.id, waChatId: chatIds[0]!, name: "Customer 0" }).returning({ id: chats.id });
+    const [chat] = await app.deps.db
+      .insert(chats)
+      .values({ instanceId: n.id, waChatId: chatIds[0]!, name: "Customer 0" })
+      .returning({ id: chats.id });
     replyChat = chat!.id;
   });
 
@@ -95,10 +119,14 @@ describe("import of 300 chats × 40 messages", () => {
     expect(started.status).toBe(303);
     await progress;
 
-    const running = await waitFor(async () => {
-      const row = await latestImport(app.deps.db, n.id);
-      return row && row.chatsDone >= 5 ? row : null;
-    }, 60_000, "the import to get going");
+    const running = await waitFor(
+      async () => {
+        const row = await latestImport(app.deps.db, n.id);
+        return row && row.chatsDone >= 5 ? row : null;
+      },
+      60_000,
+      "the import to get going",
+    );
     expect(running.status).toBe("running");
     expect(running.chatsTotal).toBe(300);
     expect(running.pendingChats).toHaveLength(300 - running.chatsDone);
@@ -109,18 +137,30 @@ describe("import of 300 chats × 40 messages", () => {
     expect(panel).toContain("of 300 chats");
     expect(panel).toContain("history/cancel");
 
-    const sent = await admin.post(`/instances/${n.id}/chats/${replyChat}/messages`, { text: "Reply during the import", key: "history-reply-1" }, { headers: HX });
+    const sent = await admin.post(
+      `/instances/${n.id}/chats/${replyChat}/messages`,
+      { text: "Reply during the import", key: "history-reply-1" },
+      { headers: HX },
+    );
     expect(sent.status).toBe(200);
-    await waitFor(async () => fake.control.sentMessages(n.idInstance).some((s) => s.text === "Reply during the import"), 30_000, "the reply to reach the fake");
+    await waitFor(
+      async () => fake.control.sentMessages(n.idInstance).some((s) => s.text === "Reply during the import"),
+      30_000,
+      "the reply to reach the fake",
+    );
     expect(fake.control.sentMessages(n.idInstance)).toHaveLength(1);
     const whenSent = (await latestImport(app.deps.db, n.id))!;
     expect(whenSent.status).toBe("running");
     expect(whenSent.chatsDone).toBeLessThan(300);
 
-    const done = await waitFor(async () => {
-      const row = await latestImport(app.deps.db, n.id);
-      return row?.status === "done" ? row : null;
-    }, 420_000, "the import to finish");
+    const done = await waitFor(
+      async () => {
+        const row = await latestImport(app.deps.db, n.id);
+        return row?.status === "done" ? row : null;
+      },
+      420_000,
+      "the import to finish",
+    );
     expect(done.chatsDone).toBe(300);
     expect(done.messagesImported).toBe(300 * 40);
     expect(done.pendingChats).toEqual([]);
@@ -129,14 +169,24 @@ describe("import of 300 chats × 40 messages", () => {
     const counts = await messageCount(n.id);
     expect(counts.n).toBe(300 * 40 + 1);
     expect(counts.ids).toBe(counts.n);
-    const chatRows = await app.deps.db.select({ n: sql<number>`count(*)::int` }).from(chats).where(eq(chats.instanceId, n.id));
+    const chatRows = await app.deps.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(chats)
+      .where(eq(chats.instanceId, n.id));
     expect(chatRows[0]!.n).toBe(300);
     // History is not news: no unread badge for 12 000 old messages; names and order come from the journal.
-    const [first] = await app.deps.db.select().from(chats).where(and(eq(chats.instanceId, n.id), eq(chats.waChatId, chatIds[299]!)));
+    const [first] = await app.deps.db
+      .select()
+      .from(chats)
+      .where(and(eq(chats.instanceId, n.id), eq(chats.waChatId, chatIds[299]!)));
     expect(first!.unreadCount).toBe(0);
     expect(first!.name).toBe("Customer 299");
     expect(first!.lastMessagePreview).toBe("chat 299 message 39");
-    const texts = await app.deps.db.select({ text: messages.text, direction: messages.direction }).from(messages).where(eq(messages.chatId, first!.id)).orderBy(messages.sentAt);
+    const texts = await app.deps.db
+      .select({ text: messages.text, direction: messages.direction })
+      .from(messages)
+      .where(eq(messages.chatId, first!.id))
+      .orderBy(messages.sentAt);
     expect(texts.map((m) => m.text)).toEqual(Array.from({ length: 40 }, (_, i) => `chat 299 message ${i}`));
     expect(texts.map((m) => m.direction).slice(0, 2)).toEqual(["in", "out"]);
 
@@ -148,18 +198,27 @@ describe("import of 300 chats × 40 messages", () => {
 
   test("importing again adds nothing", async () => {
     const before = await messageCount(n.id);
-    const [{ maxId }] = (await app.deps.db.select({ maxId: sql<number>`max(${messages.id})::int` }).from(messages)) as [{ maxId: number }];
+    const [{ maxId }] = (await app.deps.db.select({ maxId: sql<number>`max(${messages.id})::int` }).from(messages)) as [
+      { maxId: number },
+    ];
     const first = (await latestImport(app.deps.db, n.id))!;
     await app.deps.history.start(n.id);
     const second = (await latestImport(app.deps.db, n.id))!;
     expect(second.id).not.toBe(first.id);
-    const again = await waitFor(async () => {
-      const row = await latestImport(app.deps.db, n.id);
-      return row?.status === "done" ? row : null;
-    }, 120_000, "the second import to finish");
+    const again = await waitFor(
+      async () => {
+        const row = await latestImport(app.deps.db, n.id);
+        return row?.status === "done" ? row : null;
+      },
+      120_000,
+      "the second import to finish",
+    );
     expect(again.id).toBe(second.id);
     expect(again.chatsDone).toBe(300);
-    const added = await app.deps.db.select({ idMessage: messages.idMessage, text: messages.text, via: messages.via }).from(messages).where(sql`${messages.id} > ${maxId}`);
+    const added = await app.deps.db
+      .select({ idMessage: messages.idMessage, text: messages.text, via: messages.via })
+      .from(messages)
+      .where(sql`${messages.id} > ${maxId}`);
     expect(added).toEqual([]);
     expect(again.messagesImported).toBe(0);
     expect(await messageCount(n.id)).toEqual(before);
@@ -192,10 +251,14 @@ describe("resume, cancel, permissions", () => {
     const second = await startTestApp({}, undefined, { greenApiRateScale: RATE_SCALE });
     try {
       second.deps.historyRunner.start();
-      const done = await waitFor(async () => {
-        const row = await latestImport(second.deps.db, n.id);
-        return row?.status === "done" ? row : null;
-      }, 60_000, "the resumed import");
+      const done = await waitFor(
+        async () => {
+          const row = await latestImport(second.deps.db, n.id);
+          return row?.status === "done" ? row : null;
+        },
+        60_000,
+        "the resumed import",
+      );
       expect(done.id).toBe(stopped.id);
       expect(done.chatsDone).toBe(40);
       expect(done.messagesImported).toBe(400);
@@ -237,16 +300,36 @@ describe("resume, cancel, permissions", () => {
   test("groups get their titles from the address book; personal chats the contact's name", async () => {
     const n = await numberOnFake("Groups", { incomingWebhook: "yes" });
     const group = "120363043968066561@g.us";
-    fake.control.injectIncoming(n.idInstance, { type: "textMessage", chatId: group, sender: "79001230001@c.us", senderName: "Ivan", chatName: "Wholesale buyers", text: "Price list?" });
-    fake.control.injectIncoming(n.idInstance, { type: "textMessage", chatId: "79001230002@c.us", senderName: "Maria", text: "Hello" });
+    fake.control.injectIncoming(n.idInstance, {
+      type: "textMessage",
+      chatId: group,
+      sender: "79001230001@c.us",
+      senderName: "Ivan",
+      chatName: "Wholesale buyers",
+      text: "Price list?",
+    });
+    fake.control.injectIncoming(n.idInstance, {
+      type: "textMessage",
+      chatId: "79001230002@c.us",
+      senderName: "Maria",
+      text: "Hello",
+    });
     await app.deps.history.start(n.id);
     await waitFor(async () => (await latestImport(app.deps.db, n.id))?.status === "done", 30_000, "the import");
-    const rows = await app.deps.db.select({ waChatId: chats.waChatId, name: chats.name, unread: chats.unreadCount }).from(chats).where(eq(chats.instanceId, n.id)).orderBy(chats.waChatId);
+    const rows = await app.deps.db
+      .select({ waChatId: chats.waChatId, name: chats.name, unread: chats.unreadCount })
+      .from(chats)
+      .where(eq(chats.instanceId, n.id))
+      .orderBy(chats.waChatId);
     expect(rows).toEqual([
       { waChatId: group, name: "Wholesale buyers", unread: 0 },
       { waChatId: "79001230002@c.us", name: "Maria", unread: 0 },
     ]);
-    const [groupMessage] = await app.deps.db.select({ senderName: messages.senderName, text: messages.text }).from(messages).innerJoin(chats, eq(chats.id, messages.chatId)).where(eq(chats.waChatId, group));
+    const [groupMessage] = await app.deps.db
+      .select({ senderName: messages.senderName, text: messages.text })
+      .from(messages)
+      .innerJoin(chats, eq(chats.id, messages.chatId))
+      .where(eq(chats.waChatId, group));
     expect(groupMessage).toEqual({ senderName: "Ivan", text: "Price list?" });
   }, 60_000);
 
@@ -271,24 +354,59 @@ describe("backfill after an offline window", () => {
   test("messages the journals hold for the window are stored once; older history is left to the import", async () => {
     const n = await numberOnFake("Offline", { incomingWebhook: "yes", outgoingMessageWebhook: "yes" });
     // Old conversations (two days ago) and traffic during the outage that never reached the app.
-    fake.control.seedHistory(n.idInstance, { chats: 2, messagesPerChat: 4, prefix: "7988", endTimestamp: Math.floor(Date.now() / 1000) - 2 * 86_400 });
-    fake.control.injectIncoming(n.idInstance, { type: "textMessage", chatId: "79880000000001@c.us", text: "Are you there?", senderName: "Olga" });
+    fake.control.seedHistory(n.idInstance, {
+      chats: 2,
+      messagesPerChat: 4,
+      prefix: "7988",
+      endTimestamp: Math.floor(Date.now() / 1000) - 2 * 86_400,
+    });
+    fake.control.injectIncoming(n.idInstance, {
+      type: "textMessage",
+      chatId: "79880000000001@c.us",
+      text: "Are you there?",
+      senderName: "Olga",
+    });
     fake.control.injectIncoming(n.idInstance, { type: "textMessage", chatId: "79880000000001@c.us", text: "Hello?" });
-    fake.control.injectIncoming(n.idInstance, { type: "textMessage", chatId: "79885550000001@c.us", text: "New customer here", senderName: "Pavel" });
-    fake.control.injectOutgoing(n.idInstance, { type: "textMessage", chatId: "79885550000001@c.us", text: "Answered from the phone" });
+    fake.control.injectIncoming(n.idInstance, {
+      type: "textMessage",
+      chatId: "79885550000001@c.us",
+      text: "New customer here",
+      senderName: "Pavel",
+    });
+    fake.control.injectOutgoing(n.idInstance, {
+      type: "textMessage",
+      chatId: "79885550000001@c.us",
+      text: "Answered from the phone",
+    });
 
     const added = await app.deps.history.backfill(n.id, new Date(Date.now() - 10 * 60_000));
     expect(added).toBe(4);
     const rows = await app.deps.db
-      .select({ text: messages.text, direction: messages.direction, via: messages.via, waChatId: chats.waChatId, unread: chats.unreadCount, name: chats.name })
+      .select({
+        text: messages.text,
+        direction: messages.direction,
+        via: messages.via,
+        waChatId: chats.waChatId,
+        unread: chats.unreadCount,
+        name: chats.name,
+      })
       .from(messages)
       .innerJoin(chats, eq(chats.id, messages.chatId))
       .where(eq(messages.instanceId, n.id))
       .orderBy(messages.id);
-    expect(rows.map((r) => r.text).sort()).toEqual(["Answered from the phone", "Are you there?", "Hello?", "New customer here"]);
+    expect(rows.map((r) => r.text).sort()).toEqual([
+      "Answered from the phone",
+      "Are you there?",
+      "Hello?",
+      "New customer here",
+    ]);
     expect(rows.find((r) => r.text === "Answered from the phone")).toMatchObject({ direction: "out", via: "phone" });
     // The gap reads like live traffic: unread counts grow.
-    expect(rows.find((r) => r.text === "New customer here")).toMatchObject({ direction: "in", unread: 1, name: "Pavel" });
+    expect(rows.find((r) => r.text === "New customer here")).toMatchObject({
+      direction: "in",
+      unread: 1,
+      name: "Pavel",
+    });
     expect(rows.find((r) => r.text === "Hello?")!.unread).toBe(2);
 
     expect(await app.deps.history.backfill(n.id, new Date(Date.now() - 10 * 60_000))).toBe(0);
@@ -296,4 +414,3 @@ describe("backfill after an offline window", () => {
     expect(fake.control.violations(n.idInstance)).toBe(0);
   }, 30_000);
 });
-

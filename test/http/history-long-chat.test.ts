@@ -25,15 +25,27 @@ async function numberOnFake(name: string) {
   const [row] = await app.deps.db
     .insert(instances)
     .values({
-      name, idInstance, apiToken: token, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: "h".repeat(24),
-      intakeMode: "polling", state: "authorized", wid: `7900${String(idInstance).slice(-7)}@c.us`,
+      name,
+      idInstance,
+      apiToken: token,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: "h".repeat(24),
+      intakeMode: "polling",
+      state: "authorized",
+      wid: `7900${String(idInstance).slice(-7)}@c.us`,
     })
     .returning({ id: instances.id });
   return { idInstance, id: row!.id };
 }
 
 async function latestImport(db: TestApp["deps"]["db"], instanceId: number) {
-  const [row] = await db.select().from(historyImports).where(eq(historyImports.instanceId, instanceId)).orderBy(sql`${historyImports.id} desc`).limit(1);
+  const [row] = await db
+    .select()
+    .from(historyImports)
+    .where(eq(historyImports.instanceId, instanceId))
+    .orderBy(sql`${historyImports.id} desc`)
+    .limit(1);
   return row;
 }
 
@@ -96,7 +108,11 @@ describe("a chat longer than one answer", () => {
     ]);
     expect(done).toMatchObject({ chatsTotal: 1, chatsDone: 1, messagesImported: 350, headCount: 0, pendingChats: [] });
     expect(await storedIn(n.id, chatId!)).toEqual({ n: 350, ids: 350 });
-    const texts = await app.deps.db.select({ text: messages.text }).from(messages).where(eq(messages.instanceId, n.id)).orderBy(messages.sentAt);
+    const texts = await app.deps.db
+      .select({ text: messages.text })
+      .from(messages)
+      .where(eq(messages.instanceId, n.id))
+      .orderBy(messages.sentAt);
     expect(texts.map((m) => m.text)).toEqual(Array.from({ length: 350 }, (_, i) => `chat 0 message ${i}`));
     const finished = await panel(n.id);
     expect(finished).toContain('data-status="done"');
@@ -128,14 +144,22 @@ describe("a chat longer than one answer", () => {
       app.deps.historyRunner.start();
     }
     // 100 before the restart; after it the next count (200), then 400: nothing asked twice, the stopped process sent nothing more.
-    expect(fake.control.historyAsks(n.idInstance).map((a) => [a.count, a.answered])).toEqual([[100, 100], [200, 200], [400, 350]]);
+    expect(fake.control.historyAsks(n.idInstance).map((a) => [a.count, a.answered])).toEqual([
+      [100, 100],
+      [200, 200],
+      [400, 350],
+    ]);
     expect(await storedIn(n.id, chatId!)).toEqual({ n: 350, ids: 350 });
     expectNoRateLimitHits(n.idInstance);
   }, 40_000);
 
   test(`a chat beyond the cap: its newest ${CHAT_CAP} are imported, and the panel names it`, async () => {
     const n = await numberOnFake("Capped");
-    const [big] = fake.control.seedHistory(n.idInstance, { chats: 1, messagesPerChat: CHAT_CAP + 1, prefix: "7935" }).chatIds;
+    const [big] = fake.control.seedHistory(n.idInstance, {
+      chats: 1,
+      messagesPerChat: CHAT_CAP + 1,
+      prefix: "7935",
+    }).chatIds;
     const [small] = fake.control.seedHistory(n.idInstance, { chats: 1, messagesPerChat: 3, prefix: "7936" }).chatIds;
     const before = await panel(n.id);
     expect(before).toContain("At most the newest 10,000 messages of each chat are imported.");
@@ -144,7 +168,16 @@ describe("a chat longer than one answer", () => {
     const done = await untilDone(app.deps.db, n.id, 150_000);
 
     const asks = fake.control.historyAsks(n.idInstance);
-    expect(asks.filter((a) => a.chatId === big).map((a) => a.count)).toEqual([100, 200, 400, 800, 1600, 3200, 6400, CHAT_CAP]);
+    expect(asks.filter((a) => a.chatId === big).map((a) => a.count)).toEqual([
+      100,
+      200,
+      400,
+      800,
+      1600,
+      3200,
+      6400,
+      CHAT_CAP,
+    ]);
     expect(asks.filter((a) => a.chatId === small).map((a) => [a.count, a.answered])).toEqual([[100, 3]]);
     expect(done.messagesImported).toBe(CHAT_CAP + 3);
     expect(await storedIn(n.id, big!)).toEqual({ n: CHAT_CAP, ids: CHAT_CAP });
@@ -160,7 +193,9 @@ describe("a chat longer than one answer", () => {
 
     const finished = await panel(n.id);
     expect(finished).toContain('data-capped="1"');
-    expect(finished).toContain("1 chat has more than 10,000 messages; only its newest 10,000 were imported: Customer 0.");
+    expect(finished).toContain(
+      "1 chat has more than 10,000 messages; only its newest 10,000 were imported: Customer 0.",
+    );
     const ru = await (await admin.get(`/instances/${n.id}/history`, { ...HX, "accept-language": "ru" })).text();
     expect(ru).toMatch(/В 1 чате больше 10\s000 сообщений; импортированы только последние 10\s000: Customer 0\./);
     expectNoRateLimitHits(n.idInstance);

@@ -24,7 +24,11 @@ const base = (id: number) => `/instances/${instanceId}/chats/${chatId}/messages/
 
 /** Anna sends through the web composer; resolves when Green-API has accepted it. */
 async function sent(text: string): Promise<number> {
-  const res = await anna.post(`/instances/${instanceId}/chats/${chatId}/messages`, { text }, { headers: { accept: "application/json" } });
+  const res = await anna.post(
+    `/instances/${instanceId}/chats/${chatId}/messages`,
+    { text },
+    { headers: { accept: "application/json" } },
+  );
   const { id } = (await res.json()) as { id: number };
   expect(await app.deps.outbox.idle(10_000)).toBe(true);
   expect((await rowOf(id)).idMessage).toMatch(/^BAE5/);
@@ -39,14 +43,28 @@ beforeAll(async () => {
   const { db, users } = app.deps;
   const [inst] = await db
     .insert(instances)
-    .values({ name: "Sales", idInstance: ID, apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: "w".repeat(24), state: "authorized" })
+    .values({
+      name: "Sales",
+      idInstance: ID,
+      apiToken: TOKEN,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: "w".repeat(24),
+      state: "authorized",
+    })
     .returning();
   instanceId = inst!.id;
-  const [chat] = await db.insert(chats).values({ instanceId, waChatId: CUSTOMER, name: "Carol", lastMessageAt: new Date() }).returning();
+  const [chat] = await db
+    .insert(chats)
+    .values({ instanceId, waChatId: CUSTOMER, name: "Carol", lastMessageAt: new Date() })
+    .returning();
   chatId = chat!.id;
   const a = await users.create({ username: "anna", displayName: "Anna", password: "password-1" });
   const b = await users.create({ username: "boris", displayName: "Boris", password: "password-1" });
-  await db.insert(userInstances).values([{ userId: a.id, instanceId }, { userId: b.id, instanceId }]);
+  await db.insert(userInstances).values([
+    { userId: a.id, instanceId },
+    { userId: b.id, instanceId },
+  ]);
   anna = new Agent(app.url);
   boris = new Agent(app.url, { "accept-language": "ru" });
   expect((await anna.login("anna", "password-1")).status).toBe(303);
@@ -84,12 +102,21 @@ describe("own messages", () => {
     const row = await rowOf(id);
     expect(row.text).toBe("Price is 90");
     expect(row.originalText).toBe("Price is 100");
-    expect(fake.control.messageChanges(ID)).toContainEqual({ method: "editMessage", chatId: CUSTOMER, idMessage: row.idMessage!, text: "Price is 90", applied: true });
+    expect(fake.control.messageChanges(ID)).toContainEqual({
+      method: "editMessage",
+      chatId: CUSTOMER,
+      idMessage: row.idMessage!,
+      text: "Price is 90",
+      applied: true,
+    });
   });
 
   test("past 15 minutes the edit is refused with the reason and nothing reaches Green-API", async () => {
     const id = await sent("Old offer");
-    await app.deps.db.update(messages).set({ sentAt: new Date(Date.now() - 20 * 60_000) }).where(eq(messages.id, id));
+    await app.deps.db
+      .update(messages)
+      .set({ sentAt: new Date(Date.now() - 20 * 60_000) })
+      .where(eq(messages.id, id));
     const before = fake.control.messageChanges(ID).length;
     const bubble = await (await anna.get(base(id), HX)).text();
     expect(bubble).toContain("only within 15 minutes");
@@ -122,12 +149,20 @@ describe("own messages", () => {
     const row = await rowOf(id);
     expect(row.deletedAt).not.toBeNull();
     expect(row.text).toBe("Wrong chat, sorry");
-    expect(fake.control.messageChanges(ID)).toContainEqual({ method: "deleteMessage", chatId: CUSTOMER, idMessage: row.idMessage!, applied: true });
+    expect(fake.control.messageChanges(ID)).toContainEqual({
+      method: "deleteMessage",
+      chatId: CUSTOMER,
+      idMessage: row.idMessage!,
+      applied: true,
+    });
   });
 
   test("past 72 hours deleting is refused and explained", async () => {
     const id = await sent("Ancient");
-    await app.deps.db.update(messages).set({ sentAt: new Date(Date.now() - 73 * 3600_000) }).where(eq(messages.id, id));
+    await app.deps.db
+      .update(messages)
+      .set({ sentAt: new Date(Date.now() - 73 * 3600_000) })
+      .where(eq(messages.id, id));
     const bubble = await (await anna.get(base(id), HX)).text();
     expect(bubble).toContain("only within 72 hours");
     const res = await anna.post(`${base(id)}/delete`, {}, { headers: HX });
@@ -145,9 +180,16 @@ describe("own messages", () => {
   });
 
   test("a message of another chat is 404 through this chat's URL", async () => {
-    const [other] = await app.deps.db.insert(chats).values({ instanceId, waChatId: "79005550000@c.us", name: "Other" }).returning();
+    const [other] = await app.deps.db
+      .insert(chats)
+      .values({ instanceId, waChatId: "79005550000@c.us", name: "Other" })
+      .returning();
     const id = await sent("For Carol");
-    const res = await anna.post(`/instances/${instanceId}/chats/${other!.id}/messages/${id}/delete`, {}, { headers: HX });
+    const res = await anna.post(
+      `/instances/${instanceId}/chats/${other!.id}/messages/${id}/delete`,
+      {},
+      { headers: HX },
+    );
     expect(res.status).toBe(404);
   });
 });

@@ -18,16 +18,31 @@ const HX = { "hx-request": "true" };
 type NewMessage = Partial<typeof messages.$inferInsert> & { chatId: number; instanceId: number };
 
 async function chat(instanceId: number, waChatId: string, name: string | null, at = new Date()): Promise<number> {
-  const [row] = await app.deps.db.insert(chats).values({ instanceId, waChatId, name, lastMessageAt: at }).returning({ id: chats.id });
+  const [row] = await app.deps.db
+    .insert(chats)
+    .values({ instanceId, waChatId, name, lastMessageAt: at })
+    .returning({ id: chats.id });
   return row!.id;
 }
 
 async function message(m: NewMessage): Promise<number> {
   const [row] = await app.deps.db
     .insert(messages)
-    .values({ direction: "in", type: "textMessage", via: "whatsapp", text: "hello", idMessage: crypto.randomUUID(), ...m })
+    .values({
+      direction: "in",
+      type: "textMessage",
+      via: "whatsapp",
+      text: "hello",
+      idMessage: crypto.randomUUID(),
+      ...m,
+    })
     .returning({ id: messages.id });
-  await app.deps.db.update(chats).set({ lastMessageAt: sql`greatest(${chats.lastMessageAt}, ${(m.sentAt ?? new Date()).toISOString()}::timestamptz)` }).where(eq(chats.id, m.chatId));
+  await app.deps.db
+    .update(chats)
+    .set({
+      lastMessageAt: sql`greatest(${chats.lastMessageAt}, ${(m.sentAt ?? new Date()).toISOString()}::timestamptz)`,
+    })
+    .where(eq(chats.id, m.chatId));
   return row!.id;
 }
 
@@ -86,12 +101,16 @@ describe("chat list", () => {
     await html(await anna.get(`/instances/${sales}/chats/${annaChat}`));
     expect(await html(await anna.get("/chats"))).not.toContain('class="unread"');
     expect(await html(await boris.get("/chats"))).toMatch(new RegExp(`id="chat-${annaChat}"[^]*?class="unread"`));
-    const [read] = await app.deps.db.execute(sql`select count(*)::int as n from chat_reads`).then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as { n: number }[]);
+    const [read] = await app.deps.db
+      .execute(sql`select count(*)::int as n from chat_reads`)
+      .then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as { n: number }[]);
     expect(read!.n).toBe(1);
     // A newer incoming message is unread again; the user's own read marker is what counts.
     await message({ chatId: annaChat, instanceId: sales, text: "Hello again" });
     expect(await html(await anna.get("/chats"))).toContain('aria-label="1 unread message"');
-    expect(await app.deps.inbox.unreadChats((await app.deps.sessions.validate(anna.cookies.get("gi_session")!))!.user)).toBe(1);
+    expect(
+      await app.deps.inbox.unreadChats((await app.deps.sessions.validate(anna.cookies.get("gi_session")!))!.user),
+    ).toBe(1);
   });
 
   test("a colleague who joins later starts with nothing unread; what arrives after counts", async () => {
@@ -130,14 +149,21 @@ describe("chat list", () => {
       const select = /<select name="instance"[\s\S]*?<\/select>/.exec(await html(await agent.get("/chats")))?.[0] ?? "";
       return [...select.matchAll(/<option value="(\d+)"[^>]*>([^<]*)</g)].map((m) => [Number(m[1]), m[2]]);
     };
-    expect(await options(boris)).toEqual([[sales, "Sales"], [support, "Support"]]);
-    expect(await options(admin)).toEqual([[sales, "Sales"], [support, "Support"]]);
+    expect(await options(boris)).toEqual([
+      [sales, "Sales"],
+      [support, "Support"],
+    ]);
+    expect(await options(admin)).toEqual([
+      [sales, "Sales"],
+      [support, "Support"],
+    ]);
     expect(await options(anna)).toEqual([]);
     expect(await options(outsider)).toEqual([]);
   });
 
   test("search matches names, digits of the number, and words (prefixes) of messages in any language", async () => {
-    const results = async (q: string) => html(await boris.get(`/chats?q=${encodeURIComponent(q)}`, { ...HX, "hx-target": "chat-results" }));
+    const results = async (q: string) =>
+      html(await boris.get(`/chats?q=${encodeURIComponent(q)}`, { ...HX, "hx-target": "chat-results" }));
     expect(await results("carol")).toContain("Customer Carol");
     expect(await results("555 66")).toContain("Support Sam");
     expect(await results("5556677")).not.toContain("Customer Carol");
@@ -159,7 +185,12 @@ describe("chat list", () => {
   test("pages of 50 by keyset: complete, without repeats, and stable while new chats arrive on top", async () => {
     const base = Date.now() - 10 * 86_400_000;
     for (let i = 0; i < 120; i++) {
-      const id = await chat(sales, `7800000${String(i).padStart(4, "0")}@c.us`, `Paged ${String(i).padStart(3, "0")}`, new Date(base + i * 1000));
+      const id = await chat(
+        sales,
+        `7800000${String(i).padStart(4, "0")}@c.us`,
+        `Paged ${String(i).padStart(3, "0")}`,
+        new Date(base + i * 1000),
+      );
       await message({ chatId: id, instanceId: sales, sentAt: new Date(base + i * 1000), text: `paged ${i}` });
     }
     const seen: string[] = [];
@@ -196,13 +227,26 @@ describe("conversation", () => {
     // yesterday, 119 now.
     const midnight = new Date();
     midnight.setHours(0, 0, 0, 0);
-    const at = (i: number) => (i === 119 ? new Date() : new Date(midnight.getTime() - 3_600_000 - (118 - i) * 20 * 60_000));
+    const at = (i: number) =>
+      i === 119 ? new Date() : new Date(midnight.getTime() - 3_600_000 - (118 - i) * 20 * 60_000);
     for (let i = 0; i < 120; i++) {
-      ids.push(await message({ chatId: convo, instanceId: sales, text: `line ${i}`, sentAt: at(i), direction: i % 3 ? "in" : "out", via: i % 3 ? "whatsapp" : "web", senderName: i % 3 ? "Carol" : "Anna Manager", status: i % 3 ? null : "read" }));
+      ids.push(
+        await message({
+          chatId: convo,
+          instanceId: sales,
+          text: `line ${i}`,
+          sentAt: at(i),
+          direction: i % 3 ? "in" : "out",
+          via: i % 3 ? "whatsapp" : "web",
+          senderName: i % 3 ? "Carol" : "Anna Manager",
+          status: i % 3 ? null : "read",
+        }),
+      );
     }
   });
 
-  const lines = (page: string) => [...page.matchAll(/class="msg-text" dir="auto">line (\d+)</g)].map((m) => Number(m[1]));
+  const lines = (page: string) =>
+    [...page.matchAll(/class="msg-text" dir="auto">line (\d+)</g)].map((m) => Number(m[1]));
 
   test("opens with the newest 50 messages, oldest first, grouped under day separators, and a live message list", async () => {
     const page = await html(await anna.get(`/instances/${sales}/chats/${convo}`));
@@ -243,16 +287,75 @@ describe("conversation", () => {
       { messageId: quoted, reactor: "a@c.us", emoji: "👍" },
       { messageId: quoted, reactor: "b@c.us", emoji: "👍" },
     ]);
-    await message({ chatId: c, instanceId: sales, direction: "out", via: "telegram", senderName: "Tanya", status: "delivered", quotedIdMessage: "QUOTED1", text: "Answer from Telegram" });
-    await message({ chatId: c, instanceId: sales, direction: "out", via: "phone", status: "sent", text: "typed on the phone" });
+    await message({
+      chatId: c,
+      instanceId: sales,
+      direction: "out",
+      via: "telegram",
+      senderName: "Tanya",
+      status: "delivered",
+      quotedIdMessage: "QUOTED1",
+      text: "Answer from Telegram",
+    });
+    await message({
+      chatId: c,
+      instanceId: sales,
+      direction: "out",
+      via: "phone",
+      status: "sent",
+      text: "typed on the phone",
+    });
     await message({ chatId: c, instanceId: sales, text: "fixed text", editedAt: new Date() });
     await message({ chatId: c, instanceId: sales, text: "regrettable", deletedAt: new Date() });
-    await message({ chatId: c, instanceId: sales, direction: "out", via: "web", senderName: "Anna Manager", status: "failed", failReason: "instance is not authorized", idMessage: null, text: "did not go" });
-    await message({ chatId: c, instanceId: sales, direction: "out", via: "web", senderName: "Anna Manager", status: "queued", idMessage: null, text: "waiting" });
-    await message({ chatId: c, instanceId: sales, direction: "system", type: "incomingCall", text: "📞 Incoming call — missed" });
-    await message({ chatId: c, instanceId: sales, type: "imageMessage", text: "photo caption", media: { kind: "image", state: "pending", thumbnail: "abc" } });
-    await message({ chatId: c, instanceId: sales, type: "documentMessage", text: null, media: { kind: "document", state: "ready", fileName: "invoice.pdf", size: 1_250_000, sha256: "0".repeat(64) } });
-    await message({ chatId: c, instanceId: sales, type: "audioMessage", text: null, media: { kind: "voice", state: "failed", error: "the media server could not be reached" } });
+    await message({
+      chatId: c,
+      instanceId: sales,
+      direction: "out",
+      via: "web",
+      senderName: "Anna Manager",
+      status: "failed",
+      failReason: "instance is not authorized",
+      idMessage: null,
+      text: "did not go",
+    });
+    await message({
+      chatId: c,
+      instanceId: sales,
+      direction: "out",
+      via: "web",
+      senderName: "Anna Manager",
+      status: "queued",
+      idMessage: null,
+      text: "waiting",
+    });
+    await message({
+      chatId: c,
+      instanceId: sales,
+      direction: "system",
+      type: "incomingCall",
+      text: "📞 Incoming call — missed",
+    });
+    await message({
+      chatId: c,
+      instanceId: sales,
+      type: "imageMessage",
+      text: "photo caption",
+      media: { kind: "image", state: "pending", thumbnail: "abc" },
+    });
+    await message({
+      chatId: c,
+      instanceId: sales,
+      type: "documentMessage",
+      text: null,
+      media: { kind: "document", state: "ready", fileName: "invoice.pdf", size: 1_250_000, sha256: "0".repeat(64) },
+    });
+    await message({
+      chatId: c,
+      instanceId: sales,
+      type: "audioMessage",
+      text: null,
+      media: { kind: "voice", state: "failed", error: "the media server could not be reached" },
+    });
     const page = await html(await anna.get(`/instances/${sales}/chats/${c}`));
     expect(page).toContain("Tanya via Telegram");
     expect(page).toContain("from the phone");
@@ -271,7 +374,9 @@ describe("conversation", () => {
     expect(page).toContain("Downloading…");
     expect(page).toMatch(/<a class="media media-doc" href="\/instances\/\d+\/media\/\d+" download="invoice.pdf"/);
     expect(page).toContain("1.3 MB");
-    expect(page).toMatch(/The file could not be downloaded: the media server could not be reached <button[^>]*hx-post="\/instances\/\d+\/media\/\d+\/retry"/);
+    expect(page).toMatch(
+      /The file could not be downloaded: the media server could not be reached <button[^>]*hx-post="\/instances\/\d+\/media\/\d+\/retry"/,
+    );
     expect(page).toContain('data-reply="QUOTED1"');
     // Admins still see what was deleted.
     const forAdmin = await html(await admin.get(`/instances/${sales}/chats/${c}`));
@@ -285,7 +390,9 @@ describe("conversation", () => {
   });
 
   test("searching beside an open conversation keeps its address: results come from the conversation URL", async () => {
-    const results = await html(await anna.get(`/instances/${sales}/chats/${convo}?q=carol`, { ...HX, "hx-target": "chat-results" }));
+    const results = await html(
+      await anna.get(`/instances/${sales}/chats/${convo}?q=carol`, { ...HX, "hx-target": "chat-results" }),
+    );
     expect(results).toStartWith('<ul id="chat-list"');
     expect(results).toContain("Customer Carol");
     expect(results).not.toContain("Long Talk");
@@ -297,7 +404,7 @@ describe("conversation", () => {
 
   test("htmx asking for the pane gets only the pane, with its title", async () => {
     const pane = await html(await anna.get(`/instances/${sales}/chats/${convo}`, { ...HX, "hx-target": "chat-pane" }));
-    expect(pane).toStartWith("<title>Long Talk · GreenInbox</title><section id=\"chat-pane\"");
+    expect(pane).toStartWith('<title>Long Talk · GreenInbox</title><section id="chat-pane"');
     expect(pane).not.toContain("chat-list");
   });
 });

@@ -2,7 +2,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { chats, instances, messages, notifications, reactions } from "../../src/db/schema/index.ts";
-import { MESSAGE_DATA_EXAMPLES, OTHER_NOTIFICATION_EXAMPLES, REFERENCE_ENVELOPE, INSTANCE_DATA, messageEnvelope } from "../../src/greenapi/examples.ts";
+import {
+  MESSAGE_DATA_EXAMPLES,
+  OTHER_NOTIFICATION_EXAMPLES,
+  REFERENCE_ENVELOPE,
+  INSTANCE_DATA,
+  messageEnvelope,
+} from "../../src/greenapi/examples.ts";
 import { EVENTS } from "../../src/events/names.ts";
 import type { AppEvent } from "../../src/events/bus.ts";
 import { translator } from "../../src/lib/i18n.ts";
@@ -23,7 +29,15 @@ beforeAll(async () => {
   app = await startTestApp();
   const [row] = await app.deps.db
     .insert(instances)
-    .values({ name: "Sales", idInstance: ID, apiToken: "a".repeat(50), apiUrl: "http://127.0.0.1:1", mediaUrl: "http://127.0.0.1:1", webhookToken: "w".repeat(24), state: "authorized" })
+    .values({
+      name: "Sales",
+      idInstance: ID,
+      apiToken: "a".repeat(50),
+      apiUrl: "http://127.0.0.1:1",
+      mediaUrl: "http://127.0.0.1:1",
+      webhookToken: "w".repeat(24),
+      state: "authorized",
+    })
     .returning();
   instanceId = row!.id;
   app.deps.bus.subscribe((e) => events.push(e));
@@ -46,7 +60,10 @@ async function message(idMessage: string) {
 }
 
 async function chatRow(waChatId = CHAT) {
-  const [row] = await app.deps.db.select().from(chats).where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, waChatId)));
+  const [row] = await app.deps.db
+    .select()
+    .from(chats)
+    .where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, waChatId)));
   return row!;
 }
 
@@ -83,7 +100,16 @@ describe("ingest of the reference examples", () => {
   test("the reference envelope becomes a chat and an incoming text message", async () => {
     await feed(REFERENCE_ENVELOPE, String(REFERENCE_ENVELOPE.idMessage));
     const m = await message(String(REFERENCE_ENVELOPE.idMessage));
-    expect(m).toMatchObject({ instanceId, direction: "in", via: "whatsapp", type: "textMessage", text: "hi", senderName: "John", status: null, raw: REFERENCE_ENVELOPE });
+    expect(m).toMatchObject({
+      instanceId,
+      direction: "in",
+      via: "whatsapp",
+      type: "textMessage",
+      text: "hi",
+      senderName: "John",
+      status: null,
+      raw: REFERENCE_ENVELOPE,
+    });
     expect(m.sentAt.getTime()).toBe(1588091580 * 1000);
     const chat = await chatRow();
     expect(chat).toMatchObject({ name: "John", unreadCount: 1, lastMessagePreview: "hi" });
@@ -94,7 +120,13 @@ describe("ingest of the reference examples", () => {
 
   test("every message type of the reference is stored with its text or rendering", async () => {
     // The message that the reaction, edit and delete examples refer to.
-    await feed(messageEnvelope({ typeMessage: "textMessage", textMessageData: { textMessage: "orig" } }, "outgoingAPIMessageReceived"), "BAE5F4886F6F2D05");
+    await feed(
+      messageEnvelope(
+        { typeMessage: "textMessage", textMessageData: { textMessage: "orig" } },
+        "outgoingAPIMessageReceived",
+      ),
+      "BAE5F4886F6F2D05",
+    );
     const unreadBefore = (await chatRow()).unreadCount;
     const missing = Object.keys(MESSAGE_DATA_EXAMPLES).filter((k) => !(k in EXPECTED) && !EFFECTS.has(k));
     expect(missing).toEqual([]);
@@ -106,14 +138,26 @@ describe("ingest of the reference examples", () => {
         continue;
       }
       const want = EXPECTED[type]!;
-      const got: Record<string, unknown> = { type: row!.type, text: messageBody(row!, en), quoted: row!.quotedIdMessage ?? undefined, media: row!.media?.kind };
+      const got: Record<string, unknown> = {
+        type: row!.type,
+        text: messageBody(row!, en),
+        quoted: row!.quotedIdMessage ?? undefined,
+        media: row!.media?.kind,
+      };
       expect(got, type).toEqual({ type, ...want });
       expect(row!.raw, type).toEqual({ ...messageEnvelope(data), idMessage: id });
-      if (want.media) expect(row!.media).toMatchObject({ state: "pending", downloadUrl: "https://sw-media.storage.yandexcloud.net/1101/a.png" });
+      if (want.media)
+        expect(row!.media).toMatchObject({
+          state: "pending",
+          downloadUrl: "https://sw-media.storage.yandexcloud.net/1101/a.png",
+        });
     }
     const stored = Object.keys(EXPECTED).length;
     expect((await chatRow()).unreadCount).toBe(unreadBefore + stored);
-    expect((await message(await feed(messageEnvelope(MESSAGE_DATA_EXAMPLES.documentMessage!)))).media).toMatchObject({ fileName: "invoice.pdf", mimeType: "application/pdf" });
+    expect((await message(await feed(messageEnvelope(MESSAGE_DATA_EXAMPLES.documentMessage!)))).media).toMatchObject({
+      fileName: "invoice.pdf",
+      mimeType: "application/pdf",
+    });
   });
 
   test("the reaction, edit and delete examples act on the message they refer to", async () => {
@@ -121,8 +165,15 @@ describe("ingest of the reference examples", () => {
     expect(target).toMatchObject({ text: "fixed", originalText: "orig", direction: "out", via: "api" });
     expect(target.editedAt!.getTime()).toBe(1588091580 * 1000);
     expect(target.deletedAt!.getTime()).toBe(1588091580 * 1000);
-    expect(await app.deps.db.select({ reactor: reactions.reactor, emoji: reactions.emoji }).from(reactions).where(eq(reactions.messageId, target.id))).toEqual([{ reactor: CHAT, emoji: "👍" }]);
-    const changes = events.filter((e) => e.name === EVENTS.messageUpdated && e.data.messageId === target.id).map((e) => e.data.change);
+    expect(
+      await app.deps.db
+        .select({ reactor: reactions.reactor, emoji: reactions.emoji })
+        .from(reactions)
+        .where(eq(reactions.messageId, target.id)),
+    ).toEqual([{ reactor: CHAT, emoji: "👍" }]);
+    const changes = events
+      .filter((e) => e.name === EVENTS.messageUpdated && e.data.messageId === target.id)
+      .map((e) => e.data.change);
     expect(changes).toEqual(["reaction", "edited", "deleted"]);
   });
 
@@ -143,7 +194,10 @@ describe("ingest of the reference examples", () => {
     expect(m.type).toBe("orderMessage");
     expect(messageBody(m, en)).toBe("Unsupported message type: orderMessage");
     expect(messageBody(m, ru)).toBe("Неподдерживаемый тип сообщения: orderMessage");
-    expect((m.raw as { messageData: unknown }).messageData).toEqual({ typeMessage: "orderMessage", orderMessageData: { total: 3 } });
+    expect((m.raw as { messageData: unknown }).messageData).toEqual({
+      typeMessage: "orderMessage",
+      orderMessageData: { total: 3 },
+    });
   });
 
   test("calls leave one system line whose outcome follows; other notifications store no message", async () => {
@@ -165,7 +219,10 @@ describe("idempotency", () => {
     const body = messageEnvelope({ typeMessage: "textMessage", textMessageData: { textMessage: "once" } });
     const id = await feed(body);
     const unread = (await chatRow()).unreadCount;
-    expect(await app.deps.intake.accept(instanceId, ID, { ...body, idMessage: id }, "polling")).toMatchObject({ ok: true, duplicate: true });
+    expect(await app.deps.intake.accept(instanceId, ID, { ...body, idMessage: id }, "polling")).toMatchObject({
+      ok: true,
+      duplicate: true,
+    });
     // A crash between the handler and the journal's "processed" mark runs the handler again.
     await app.deps.db.update(notifications).set({ processedAt: null });
     await app.deps.intake.drain();
@@ -174,40 +231,84 @@ describe("idempotency", () => {
   });
 
   test("the webhook echo of a message the outbox sent does not make a twin; it only fills the payload", async () => {
-    const sent = await app.deps.outbox.enqueue({ instanceId, waChatId: CHAT, text: "from the web", idempotencyKey: "echo-1", via: "web" });
-    await app.deps.db.update(messages).set({ idMessage: "BAE5ECHO00000001", status: "accepted" }).where(eq(messages.id, sent.id));
-    const echo = messageEnvelope({ typeMessage: "textMessage", textMessageData: { textMessage: "from the web" } }, "outgoingAPIMessageReceived");
+    const sent = await app.deps.outbox.enqueue({
+      instanceId,
+      waChatId: CHAT,
+      text: "from the web",
+      idempotencyKey: "echo-1",
+      via: "web",
+    });
+    await app.deps.db
+      .update(messages)
+      .set({ idMessage: "BAE5ECHO00000001", status: "accepted" })
+      .where(eq(messages.id, sent.id));
+    const echo = messageEnvelope(
+      { typeMessage: "textMessage", textMessageData: { textMessage: "from the web" } },
+      "outgoingAPIMessageReceived",
+    );
     await feed(echo, "BAE5ECHO00000001");
     const rows = await app.deps.db.select().from(messages).where(eq(messages.idMessage, "BAE5ECHO00000001"));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id: sent.id, via: "web", status: "accepted", raw: { ...echo, idMessage: "BAE5ECHO00000001" } });
+    expect(rows[0]).toMatchObject({
+      id: sent.id,
+      via: "web",
+      status: "accepted",
+      raw: { ...echo, idMessage: "BAE5ECHO00000001" },
+    });
   });
 
   test("a reaction can be replaced and removed; reactions, edits and deletes of unknown messages", async () => {
-    const target = await message(await feed(messageEnvelope({ typeMessage: "textMessage", textMessageData: { textMessage: "rate me" } })));
-    const react = (emoji: string) => messageEnvelope({ typeMessage: "reactionMessage", extendedTextMessageData: { text: emoji }, quotedMessage: { stanzaId: target.idMessage, participant: CHAT } });
-    const emojis = async () => (await app.deps.db.select({ emoji: reactions.emoji }).from(reactions).where(eq(reactions.messageId, target.id))).map((r) => r.emoji);
+    const target = await message(
+      await feed(messageEnvelope({ typeMessage: "textMessage", textMessageData: { textMessage: "rate me" } })),
+    );
+    const react = (emoji: string) =>
+      messageEnvelope({
+        typeMessage: "reactionMessage",
+        extendedTextMessageData: { text: emoji },
+        quotedMessage: { stanzaId: target.idMessage, participant: CHAT },
+      });
+    const emojis = async () =>
+      (
+        await app.deps.db.select({ emoji: reactions.emoji }).from(reactions).where(eq(reactions.messageId, target.id))
+      ).map((r) => r.emoji);
     await feed(react("❤️"));
     await feed(react("😂"));
     expect(await emojis()).toEqual(["😂"]);
     await feed(react(""));
     expect(await emojis()).toEqual([]);
     const count = (await app.deps.db.select().from(messages)).length;
-    const orphan = await message(await feed(messageEnvelope({ typeMessage: "reactionMessage", extendedTextMessageData: { text: "🔥" }, quotedMessage: { stanzaId: "GONE" } })));
+    const orphan = await message(
+      await feed(
+        messageEnvelope({
+          typeMessage: "reactionMessage",
+          extendedTextMessageData: { text: "🔥" },
+          quotedMessage: { stanzaId: "GONE" },
+        }),
+      ),
+    );
     expect(messageBody(orphan, en)).toBe("🔥 Reaction to a message that is not in the inbox");
     await feed(messageEnvelope({ typeMessage: "deletedMessage", deletedMessageData: { stanzaId: "GONE" } }));
     expect((await app.deps.db.select().from(messages)).length).toBe(count + 1);
   });
 
   test("a second edit keeps the first original; a group's name comes from chatName, not the member", async () => {
-    const target = await message(await feed(messageEnvelope({ typeMessage: "textMessage", textMessageData: { textMessage: "v1" } })));
-    const edit = (text: string) => messageEnvelope({ typeMessage: "editedMessage", editedMessageData: { textMessage: text, stanzaId: target.idMessage } });
+    const target = await message(
+      await feed(messageEnvelope({ typeMessage: "textMessage", textMessageData: { textMessage: "v1" } })),
+    );
+    const edit = (text: string) =>
+      messageEnvelope({
+        typeMessage: "editedMessage",
+        editedMessageData: { textMessage: text, stanzaId: target.idMessage },
+      });
     await feed(edit("v2"));
     await feed(edit("v3"));
     expect(await message(target.idMessage!)).toMatchObject({ text: "v3", originalText: "v1" });
 
     const group = "120363043968066561@g.us";
-    const body = { ...messageEnvelope({ typeMessage: "textMessage", textMessageData: { textMessage: "hello team" } }), senderData: { chatId: group, chatName: "Team", sender: "79001112233@c.us", senderName: "Nick" } };
+    const body = {
+      ...messageEnvelope({ typeMessage: "textMessage", textMessageData: { textMessage: "hello team" } }),
+      senderData: { chatId: group, chatName: "Team", sender: "79001112233@c.us", senderName: "Nick" },
+    };
     const m = await message(await feed(body));
     expect(m.senderName).toBe("Nick");
     expect((await chatRow(group)).name).toBe("Team");

@@ -16,12 +16,32 @@ let support: number;
 let salesChat: number;
 let managerId: number;
 
-const admin = (): SessionUser => ({ id: 1, username: "a", displayName: "A", isAdmin: true, canManageUsers: true, canManageInstances: true, locale: null, instanceIds: [] });
+const admin = (): SessionUser => ({
+  id: 1,
+  username: "a",
+  displayName: "A",
+  isAdmin: true,
+  canManageUsers: true,
+  canManageInstances: true,
+  locale: null,
+  instanceIds: [],
+});
 
 async function addMessages(instanceId: number, chatId: number, n: number, sentAt = new Date()) {
-  await db.insert(messages).values(
-    Array.from({ length: n }, (_, i) => ({ instanceId, chatId, direction: "in" as const, type: "textMessage", via: "whatsapp" as const, text: `m${i}`, idMessage: `C${instanceId}-${chatId}-${Math.random()}`, sentAt })),
-  );
+  await db
+    .insert(messages)
+    .values(
+      Array.from({ length: n }, (_, i) => ({
+        instanceId,
+        chatId,
+        direction: "in" as const,
+        type: "textMessage",
+        via: "whatsapp" as const,
+        text: `m${i}`,
+        idMessage: `C${instanceId}-${chatId}-${Math.random()}`,
+        sentAt,
+      })),
+    );
 }
 
 beforeAll(async () => {
@@ -80,7 +100,14 @@ describe("the counts snapshot", () => {
     const service = createInstanceService(db);
     const all = await service.totals(admin());
     expect(all).toEqual({ instances: 2, chats: 4, messagesToday: 13 });
-    const manager: SessionUser = { ...admin(), id: managerId, isAdmin: false, canManageUsers: false, canManageInstances: false, instanceIds: [support] };
+    const manager: SessionUser = {
+      ...admin(),
+      id: managerId,
+      isAdmin: false,
+      canManageUsers: false,
+      canManageInstances: false,
+      instanceIds: [support],
+    };
     expect(await service.totals(manager)).toEqual({ instances: 1, chats: 2, messagesToday: 10 });
     expect(await service.totals({ ...manager, instanceIds: [] })).toEqual({ instances: 0, chats: 0, messagesToday: 0 });
   });
@@ -102,7 +129,9 @@ describe("pages", () => {
     const agent = new Agent(app.url);
     await agent.login("manager", "password-1");
     const html = await (await agent.get("/")).text();
-    const stats = [...html.matchAll(/<li><strong>(\d+)<\/strong><span>([^<]+)<\/span><\/li>/g)].map((m) => `${m[1]} ${m[2]}`);
+    const stats = [...html.matchAll(/<li><strong>(\d+)<\/strong><span>([^<]+)<\/span><\/li>/g)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
     // Messages older than the account are not unread for it: only Dan's 6 (inserted after the manager) are.
     expect(stats).toEqual(["1 number", "2 chats", "1 chat with unread messages", "10 messages today"]);
     expect(html).toContain("2 chats · 10 messages");

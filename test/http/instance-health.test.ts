@@ -46,13 +46,29 @@ async function tracked(idInstance: number, state: "authorized" | "notAuthorized"
   fake.control.createInstance({ idInstance, apiTokenInstance: TOKEN, state, settings: JOURNALS });
   const [row] = await app.deps.db
     .insert(instances)
-    .values({ name, idInstance, apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: "x".repeat(24), intakeMode: "polling", state, wid: state === "authorized" ? `7900${String(idInstance).slice(-7)}@c.us` : null })
+    .values({
+      name,
+      idInstance,
+      apiToken: TOKEN,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: "x".repeat(24),
+      intakeMode: "polling",
+      state,
+      wid: state === "authorized" ? `7900${String(idInstance).slice(-7)}@c.us` : null,
+    })
     .returning();
   return row!.id;
 }
 
 const logOf = async (id: number) =>
-  (await app.deps.db.select({ state: instanceStateLog.state }).from(instanceStateLog).where(eq(instanceStateLog.instanceId, id)).orderBy(asc(instanceStateLog.id))).map((r) => r.state);
+  (
+    await app.deps.db
+      .select({ state: instanceStateLog.state })
+      .from(instanceStateLog)
+      .where(eq(instanceStateLog.instanceId, id))
+      .orderBy(asc(instanceStateLog.id))
+  ).map((r) => r.state);
 const rowOf = async (id: number) => (await app.deps.instances.getRow(id))!;
 
 describe("offline and back", () => {
@@ -85,7 +101,12 @@ describe("offline and back", () => {
     // The phone is back; customers write before the app notices (nobody polls here, so only the journal has them).
     fake.control.setState(ID, "authorized");
     const chatId = "79001112233@c.us";
-    const a = fake.control.injectIncoming(ID, { type: "textMessage", chatId, text: "are you there?", senderName: "Olga" });
+    const a = fake.control.injectIncoming(ID, {
+      type: "textMessage",
+      chatId,
+      text: "are you there?",
+      senderName: "Olga",
+    });
     const b = fake.control.injectIncoming(ID, { type: "textMessage", chatId, text: "hello??", senderName: "Olga" });
     expect(await checkInstanceStates(app.deps)).toBe(1);
     const row = await rowOf(id);
@@ -110,11 +131,27 @@ describe("offline and back", () => {
 describe("silent webhook intake", () => {
   test("no notifications while the journal has messages: 'offline since' the last one, then backfilled once they flow again", async () => {
     const ID = 7103777006;
-    fake.control.createInstance({ idInstance: ID, apiTokenInstance: TOKEN, state: "authorized", settings: { ...JOURNALS, webhookUrl: "http://127.0.0.1:1/hook" } });
+    fake.control.createInstance({
+      idInstance: ID,
+      apiTokenInstance: TOKEN,
+      state: "authorized",
+      settings: { ...JOURNALS, webhookUrl: "http://127.0.0.1:1/hook" },
+    });
     const quietSince = new Date(Date.now() - 15 * 60_000);
     const [row] = await app.deps.db
       .insert(instances)
-      .values({ name: "Webhook", idInstance: ID, apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: "y".repeat(24), intakeMode: "webhook", state: "authorized", wid: "79005550006@c.us", lastNotificationAt: quietSince })
+      .values({
+        name: "Webhook",
+        idInstance: ID,
+        apiToken: TOKEN,
+        apiUrl: fake.url,
+        mediaUrl: fake.mediaUrl,
+        webhookToken: "y".repeat(24),
+        intakeMode: "webhook",
+        state: "authorized",
+        wid: "79005550006@c.us",
+        lastNotificationAt: quietSince,
+      })
       .returning();
     const id = row!.id;
     // Quiet but nothing missed: no alarm (a number nobody writes to at night is fine).
@@ -122,7 +159,12 @@ describe("silent webhook intake", () => {
     await checkInstanceStates(app.deps, later);
     expect((await rowOf(id)).offlineSince).toBeNull();
     // A customer writes; the webhook never reaches the app. Once the journal shows it (older than its ~2 min lag):
-    const lost = fake.control.injectIncoming(ID, { type: "textMessage", chatId: "79002223344@c.us", text: "anyone?", senderName: "Petr" });
+    const lost = fake.control.injectIncoming(ID, {
+      type: "textMessage",
+      chatId: "79002223344@c.us",
+      text: "anyone?",
+      senderName: "Petr",
+    });
     await checkInstanceStates(app.deps, () => later() + 11 * 60_000);
     const silent = await rowOf(id);
     expect(silent.offlineSince?.getTime()).toBe(quietSince.getTime());
@@ -130,11 +172,29 @@ describe("silent webhook intake", () => {
     const card = await (await admin.get(`/instances/${id}/card`)).text();
     expect(card).toContain("No notifications from Green-API since");
     // Notifications arrive again: the mark is cleared and the silent window backfilled (the lost message appears).
-    await app.deps.intake.accept(id, ID, { typeWebhook: "stateInstanceChanged", instanceData: { idInstance: ID, wid: "79005550006@c.us", typeInstance: "whatsapp" }, timestamp: Math.floor(Date.now() / 1000), stateInstance: "authorized" }, "webhook");
+    await app.deps.intake.accept(
+      id,
+      ID,
+      {
+        typeWebhook: "stateInstanceChanged",
+        instanceData: { idInstance: ID, wid: "79005550006@c.us", typeInstance: "whatsapp" },
+        timestamp: Math.floor(Date.now() / 1000),
+        stateInstance: "authorized",
+      },
+      "webhook",
+    );
     await app.deps.intake.idle();
     await checkInstanceStates(app.deps);
     expect((await rowOf(id)).offlineSince).toBeNull();
-    await waitFor(async () => (await app.deps.db.select().from(messages).where(and(eq(messages.instanceId, id), eq(messages.idMessage, lost.idMessage)))).length === 1);
+    await waitFor(
+      async () =>
+        (
+          await app.deps.db
+            .select()
+            .from(messages)
+            .where(and(eq(messages.instanceId, id), eq(messages.idMessage, lost.idMessage)))
+        ).length === 1,
+    );
   });
 });
 
@@ -164,8 +224,16 @@ describe("applying settings", () => {
     const ID = 7103777003;
     fake.control.createInstance({ idInstance: ID, apiTokenInstance: TOKEN, state: "authorized" });
     const res = await admin.post("/instances/new", {
-      name: "Support", idInstance: String(ID), apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, intakeMode: "polling",
-      telegramChatId: "", autoReplyText: "", autoReplyIntervalHours: "12", markReadPolicy: "onReply",
+      name: "Support",
+      idInstance: String(ID),
+      apiToken: TOKEN,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      intakeMode: "polling",
+      telegramChatId: "",
+      autoReplyText: "",
+      autoReplyIntervalHours: "12",
+      markReadPolicy: "onReply",
     });
     expect(res.status).toBe(303);
     const id = Number(res.headers.get("location")!.split("/").pop());
@@ -193,12 +261,21 @@ describe("enabled flag", () => {
 
   test("unchecking 'Enabled' stops polling and checks; the card and the composer say so", async () => {
     id = await tracked(ID, "authorized", "Night shift");
-    const form = (await (await admin.get(`/instances/${id}/edit`)).text());
+    const form = await (await admin.get(`/instances/${id}/edit`)).text();
     expect(form).toContain('name="enabled" value="off"');
     expect(form).toMatch(/name="enabled" value="on"[^>]*checked/);
     const res = await admin.post(`/instances/${id}/edit`, {
-      name: "Night shift", idInstance: String(ID), apiToken: "", apiUrl: fake.url, mediaUrl: fake.mediaUrl, intakeMode: "polling",
-      telegramChatId: "", autoReplyText: "", autoReplyIntervalHours: "12", markReadPolicy: "onReply", enabled: "off",
+      name: "Night shift",
+      idInstance: String(ID),
+      apiToken: "",
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      intakeMode: "polling",
+      telegramChatId: "",
+      autoReplyText: "",
+      autoReplyIntervalHours: "12",
+      markReadPolicy: "onReply",
+      enabled: "off",
     });
     expect(res.status).toBe(303);
     expect((await rowOf(id)).enabled).toBe(false);
@@ -217,22 +294,43 @@ describe("enabled flag", () => {
     expect((await rowOf(id)).state).toBe("authorized");
     fake.control.setState(ID, "authorized");
     // The conversation shows the notice above the composer.
-    const [chat] = await app.deps.db.insert(chats).values({ instanceId: id, waChatId: "79005556677@c.us", name: "Ivan" }).returning();
+    const [chat] = await app.deps.db
+      .insert(chats)
+      .values({ instanceId: id, waChatId: "79005556677@c.us", name: "Ivan" })
+      .returning();
     const page = await (await admin.get(`/instances/${id}/chats/${chat!.id}`)).text();
     expect(page).toContain("data-instance-disabled");
   });
 
   test("a reply to a disabled number waits in the outbox and goes out once it is enabled again", async () => {
     app.deps.outbox.start();
-    const queued = await app.deps.outbox.enqueue({ instanceId: id, waChatId: "79005556677@c.us", text: "we open at 9", idempotencyKey: "disabled-1", via: "web" });
+    const queued = await app.deps.outbox.enqueue({
+      instanceId: id,
+      waChatId: "79005556677@c.us",
+      text: "we open at 9",
+      idempotencyKey: "disabled-1",
+      via: "web",
+    });
     // The outbox claims due sends every second: give it two rounds.
     await Bun.sleep(2200);
     expect(fake.control.sentMessages(ID)).toHaveLength(0);
-    const [row] = await app.deps.db.select({ status: messages.status }).from(messages).where(eq(messages.id, queued.id));
+    const [row] = await app.deps.db
+      .select({ status: messages.status })
+      .from(messages)
+      .where(eq(messages.id, queued.id));
     expect(row!.status).toBe("queued");
     await admin.post(`/instances/${id}/edit`, {
-      name: "Night shift", idInstance: String(ID), apiToken: "", apiUrl: fake.url, mediaUrl: fake.mediaUrl, intakeMode: "polling",
-      telegramChatId: "", autoReplyText: "", autoReplyIntervalHours: "12", markReadPolicy: "onReply", enabled: "on",
+      name: "Night shift",
+      idInstance: String(ID),
+      apiToken: "",
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      intakeMode: "polling",
+      telegramChatId: "",
+      autoReplyText: "",
+      autoReplyIntervalHours: "12",
+      markReadPolicy: "onReply",
+      enabled: "on",
     });
     await app.deps.poller.stop(id);
     expect((await rowOf(id)).enabled).toBe(true);
@@ -259,10 +357,23 @@ describe("quota", () => {
   test("the card shows Green-API's explanation of the exhausted quota", async () => {
     const ID = 7103777005;
     const id = await tracked(ID, "authorized");
-    await app.deps.intake.accept(id, ID, {
-      typeWebhook: "quotaExceeded", instanceData: { idInstance: ID, wid: "", typeInstance: "whatsapp" }, timestamp: Math.floor(Date.now() / 1000),
-      quotaData: { method: "correspondents", used: 3, total: 3, status: "CORRESPONDENTS_QUOTA_EXCEEDED", description: "Monthly correspondents quota exceeded" },
-    }, "webhook");
+    await app.deps.intake.accept(
+      id,
+      ID,
+      {
+        typeWebhook: "quotaExceeded",
+        instanceData: { idInstance: ID, wid: "", typeInstance: "whatsapp" },
+        timestamp: Math.floor(Date.now() / 1000),
+        quotaData: {
+          method: "correspondents",
+          used: 3,
+          total: 3,
+          status: "CORRESPONDENTS_QUOTA_EXCEEDED",
+          description: "Monthly correspondents quota exceeded",
+        },
+      },
+      "webhook",
+    );
     await app.deps.intake.idle();
     const card = await (await admin.get(`/instances/${id}/card`)).text();
     expect(card).toContain("monthly quota is used up");
@@ -274,8 +385,11 @@ describe("quota", () => {
     const id = await tracked(ID, "authorized");
     fake.control.setQuotaExceeded(ID, true);
     const row = await rowOf(id);
-    const send = (c: Parameters<Parameters<typeof app.deps.gateway.call>[3]>[0]) => c.sendMessage({ chatId: "79001234567@c.us", message: "hi" });
-    const err = await app.deps.gateway.call(row, "sendMessage", "normal", send, { maxAttempts: 1 }).catch((e: unknown) => e);
+    const send = (c: Parameters<Parameters<typeof app.deps.gateway.call>[3]>[0]) =>
+      c.sendMessage({ chatId: "79001234567@c.us", message: "hi" });
+    const err = await app.deps.gateway
+      .call(row, "sendMessage", "normal", send, { maxAttempts: 1 })
+      .catch((e: unknown) => e);
     expect(String(err)).toContain("QUOTE_EXCEEDED");
     await waitFor(async () => (await rowOf(id)).quotaDescription !== null);
     const card = await (await admin.get(`/instances/${id}/card`)).text();

@@ -18,14 +18,31 @@ let instanceId: number;
 beforeAll(async () => {
   await resetDatabase();
   ga = startFakeGreenApi({ webhookDelivery: false });
-  ga.control.createInstance({ idInstance: ID, apiTokenInstance: TOKEN, state: "authorized", settings: { incomingWebhook: "yes" } });
+  ga.control.createInstance({
+    idInstance: ID,
+    apiTokenInstance: TOKEN,
+    state: "authorized",
+    settings: { incomingWebhook: "yes" },
+  });
   rig = await startTelegramRig();
   channel = rig.fake.control.createChat({ type: "channel", title: "Sales feed", username: "salesfeed" });
   rig.fake.control.addBot(channel);
-  await eventually(async () => (await rig.deps.db.select().from(telegramChats).where(eq(telegramChats.id, channel))).length > 0);
+  await eventually(
+    async () => (await rig.deps.db.select().from(telegramChats).where(eq(telegramChats.id, channel))).length > 0,
+  );
   const [row] = await rig.deps.db
     .insert(instances)
-    .values({ name: "Sales", idInstance: ID, apiToken: TOKEN, apiUrl: ga.url, mediaUrl: ga.mediaUrl, webhookToken: "x".repeat(24), intakeMode: "polling", state: "authorized", telegramChatId: channel })
+    .values({
+      name: "Sales",
+      idInstance: ID,
+      apiToken: TOKEN,
+      apiUrl: ga.url,
+      mediaUrl: ga.mediaUrl,
+      webhookToken: "x".repeat(24),
+      intakeMode: "polling",
+      state: "authorized",
+      telegramChatId: channel,
+    })
     .returning();
   instanceId = row!.id;
 }, 30_000);
@@ -56,7 +73,9 @@ test("going offline is announced once, coming back once with since when", async 
   await checkInstanceStates(rig.deps);
   await settle();
   await eventually(() => texts().length >= 2);
-  expect(texts()[1]).toBe(`📱 Sales: connected to WhatsApp again (offline since ${since} UTC); messages of the gap are being fetched.`);
+  expect(texts()[1]).toBe(
+    `📱 Sales: connected to WhatsApp again (offline since ${since} UTC); messages of the gap are being fetched.`,
+  );
   // A page refresh repeating the state posts nothing.
   rig.deps.bus.publish({ name: "instance.changed", instanceId, data: { state: "authorized", part: "state" } });
   await settle();

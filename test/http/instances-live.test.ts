@@ -16,11 +16,25 @@ let instanceId: number;
 beforeAll(async () => {
   await resetDatabase();
   fake = startFakeGreenApi({ webhookDelivery: false, timings: { startingMs: 40, qrRotateMs: 1500 } });
-  fake.control.createInstance({ idInstance: ID, apiTokenInstance: TOKEN, state: "notAuthorized", phone: "79005550101" });
+  fake.control.createInstance({
+    idInstance: ID,
+    apiTokenInstance: TOKEN,
+    state: "notAuthorized",
+    phone: "79005550101",
+  });
   app = await startTestApp();
   const [row] = await app.deps.db
     .insert(instances)
-    .values({ name: "Support", idInstance: ID, apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: "x".repeat(24), intakeMode: "polling", state: "notAuthorized" })
+    .values({
+      name: "Support",
+      idInstance: ID,
+      apiToken: TOKEN,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: "x".repeat(24),
+      intakeMode: "polling",
+      state: "notAuthorized",
+    })
     .returning();
   instanceId = row!.id;
   await app.deps.users.create({ username: "admin", password: "password-1", isAdmin: true });
@@ -33,7 +47,6 @@ afterAll(async () => {
   await app.stop();
   await fake.stop();
 });
-
 
 async function waitFor<T>(check: () => Promise<T>, ms = 8000): Promise<NonNullable<T>> {
   const until = Date.now() + ms;
@@ -53,7 +66,10 @@ describe("QR login", () => {
     expect(html).toContain(`hx-get="/instances/${instanceId}/connect"`);
     expect(html).not.toContain(TOKEN);
     // The fake rotates the code every 1.5 s: the refresher announces it to the viewer, the panel re-fetches it.
-    await sseUntil(admin, new RegExp(`event: instance.changed\\ndata: <template data-instance="${instanceId}" data-part="qr">`));
+    await sseUntil(
+      admin,
+      new RegExp(`event: instance.changed\\ndata: <template data-instance="${instanceId}" data-part="qr">`),
+    );
     const panel = await (await admin.get(`/instances/${instanceId}/connect`)).text();
     const next = panel.match(/src="(data:image\/png;base64,[^"]+)"/)?.[1];
     expect(next).toBeDefined();
@@ -114,7 +130,13 @@ describe("logout, restart and the state job", () => {
     expect(await checkInstanceStates(app.deps)).toBe(1);
     off();
     expect((await app.deps.instances.getRow(instanceId))!.state).toBe("yellowCard");
-    expect(seen).toContainEqual(expect.objectContaining({ name: "instance.changed", instanceId, data: expect.objectContaining({ state: "yellowCard", part: "state" }) }));
+    expect(seen).toContainEqual(
+      expect.objectContaining({
+        name: "instance.changed",
+        instanceId,
+        data: expect.objectContaining({ state: "yellowCard", part: "state" }),
+      }),
+    );
     await Bun.sleep(1100);
     expect(await checkInstanceStates(app.deps)).toBe(0);
   });

@@ -32,8 +32,17 @@ afterAll(async () => {
 });
 
 const form = (over: Record<string, string> = {}) => ({
-  name: "Sales", idInstance: String(ID), apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, intakeMode: "webhook",
-  telegramChatId: "", autoReplyText: "", autoReplyIntervalHours: "12", markReadPolicy: "onReply", ...over,
+  name: "Sales",
+  idInstance: String(ID),
+  apiToken: TOKEN,
+  apiUrl: fake.url,
+  mediaUrl: fake.mediaUrl,
+  intakeMode: "webhook",
+  telegramChatId: "",
+  autoReplyText: "",
+  autoReplyIntervalHours: "12",
+  markReadPolicy: "onReply",
+  ...over,
 });
 
 async function onlyRow() {
@@ -50,11 +59,15 @@ describe("connecting a number", () => {
   });
 
   test("invalid fields are shown next to the fields, in the user's language", async () => {
-    const html = await (await admin.post("/instances/new", form({ name: "", idInstance: "12", apiUrl: "ftp://x" }))).text();
+    const html = await (
+      await admin.post("/instances/new", form({ name: "", idInstance: "12", apiUrl: "ftp://x" }))
+    ).text();
     expect(html).toContain('id="f-name-error"');
     expect(html).toContain("Enter a name of 1-80 characters.");
     expect(html).toContain("The id is a number of 4-10 digits");
-    const ru = await (await admin.post("/instances/new", form({ name: "" }), { headers: { "accept-language": "ru" } })).text();
+    const ru = await (
+      await admin.post("/instances/new", form({ name: "" }), { headers: { "accept-language": "ru" } })
+    ).text();
     expect(ru).toContain("Введите название длиной от 1 до 80 символов.");
     expect(await app.deps.db.select().from(instances)).toHaveLength(0);
   });
@@ -84,7 +97,17 @@ describe("connecting a number", () => {
     const settings = fake.control.inspect(ID).settings;
     expect(settings.webhookUrl).toBe(`${PUBLIC_URL}/webhooks/green-api/${row.id}`);
     expect(settings.webhookUrlToken).toBe(row.webhookToken);
-    for (const flag of ["incomingWebhook", "outgoingWebhook", "outgoingMessageWebhook", "outgoingAPIMessageWebhook", "stateWebhook", "incomingCallWebhook", "pollMessageWebhook", "editedMessageWebhook", "deletedMessageWebhook"]) {
+    for (const flag of [
+      "incomingWebhook",
+      "outgoingWebhook",
+      "outgoingMessageWebhook",
+      "outgoingAPIMessageWebhook",
+      "stateWebhook",
+      "incomingCallWebhook",
+      "pollMessageWebhook",
+      "editedMessageWebhook",
+      "deletedMessageWebhook",
+    ]) {
       expect(settings[flag]).toBe("yes");
     }
     const [entry] = await app.deps.db.select().from(auditLog).where(eq(auditLog.action, "instance.created"));
@@ -94,7 +117,14 @@ describe("connecting a number", () => {
 
   test("the token never appears on a page; the edit form shows it masked", async () => {
     const row = await onlyRow();
-    for (const path of ["/instances", `/instances/${row.id}`, `/instances/${row.id}/edit`, `/instances/${row.id}/card`, `/instances/${row.id}/status`, "/"]) {
+    for (const path of [
+      "/instances",
+      `/instances/${row.id}`,
+      `/instances/${row.id}/edit`,
+      `/instances/${row.id}/card`,
+      `/instances/${row.id}/status`,
+      "/",
+    ]) {
       const html = await (await admin.get(path)).text();
       expect(html).not.toContain(TOKEN);
       expect(html).not.toContain(row.webhookToken);
@@ -112,7 +142,10 @@ describe("editing a number", () => {
   test("saving without a new token keeps the old one and does not restart the instance", async () => {
     const row = await onlyRow();
     const before = fake.control.requests(ID).filter((r) => r.method.toLowerCase() === "setsettings").length;
-    const res = await admin.post(`/instances/${row.id}/edit`, form({ name: "Sales team", apiToken: "", autoReplyEnabled: "on", autoReplyText: "We answer soon" }));
+    const res = await admin.post(
+      `/instances/${row.id}/edit`,
+      form({ name: "Sales team", apiToken: "", autoReplyEnabled: "on", autoReplyText: "We answer soon" }),
+    );
     expect(res.status).toBe(303);
     const after = await onlyRow();
     expect(after.name).toBe("Sales team");
@@ -124,7 +157,10 @@ describe("editing a number", () => {
   test("switching to polling clears the webhook at Green-API and starts the poller", async () => {
     const row = await onlyRow();
     await Bun.sleep(1100); // setSettings allows 1 request per second
-    const res = await admin.post(`/instances/${row.id}/edit`, form({ name: "Sales team", apiToken: "", intakeMode: "polling" }));
+    const res = await admin.post(
+      `/instances/${row.id}/edit`,
+      form({ name: "Sales team", apiToken: "", intakeMode: "polling" }),
+    );
     expect(res.status).toBe(303);
     await Bun.sleep(150);
     expect(fake.control.inspect(ID).settings.webhookUrl).toBe("");
@@ -135,7 +171,9 @@ describe("editing a number", () => {
 
   test("auto-reply on without a text is an error next to the field", async () => {
     const row = await onlyRow();
-    const html = await (await admin.post(`/instances/${row.id}/edit`, form({ apiToken: "", autoReplyEnabled: "on", autoReplyText: "" }))).text();
+    const html = await (
+      await admin.post(`/instances/${row.id}/edit`, form({ apiToken: "", autoReplyEnabled: "on", autoReplyText: "" }))
+    ).text();
     expect(html).toContain('id="f-autoReplyText-error"');
   });
 });
@@ -187,7 +225,9 @@ describe("removing a number", () => {
     expect(html).toContain("0 chats and 0 messages");
     expect(html).toContain(`action="/instances/${sales!.id}/delete"`);
     expect(html).toContain('name="history" value="keep" checked');
-    expect((await admin.post(`/instances/${sales!.id}/delete`, { confirm: "nope" })).headers.get("location")).toBe(`/instances/${sales!.id}/edit`);
+    expect((await admin.post(`/instances/${sales!.id}/delete`, { confirm: "nope" })).headers.get("location")).toBe(
+      `/instances/${sales!.id}/edit`,
+    );
     expect(await app.deps.instances.exists(sales!.id)).toBe(true);
     const kept = await admin.post(`/instances/${sales!.id}/delete`, { confirm: "Sales team", history: "keep" });
     expect(kept.headers.get("location")).toBe(`/instances/${sales!.id}`);

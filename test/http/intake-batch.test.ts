@@ -46,7 +46,10 @@ function intakeWithHandler(effects: string[], transactions: Set<unknown>): Intak
       if (event.typeWebhook !== "incomingMessageReceived") return;
       transactions.add(ctx.db);
       const chat = event.senderData.chatId.replace("@c.us", "");
-      await ctx.db.insert(chats).values({ instanceId: id, waChatId: `${chat}@c.us`, name: event.idMessage }).onConflictDoNothing();
+      await ctx.db
+        .insert(chats)
+        .values({ instanceId: id, waChatId: `${chat}@c.us`, name: event.idMessage })
+        .onConflictDoNothing();
       if (chat === BAD) throw new Error("cannot handle this one");
       ctx.defer(() => effects.push(event.idMessage));
     },
@@ -70,7 +73,11 @@ describe("batched intake", () => {
     // The batch failed as a whole (its effects never ran), then each row ran in a transaction of its own.
     expect(effects).toEqual(["A1", "A2", "A3", "A4"]);
     expect(transactions.size).toBe(6);
-    const rows = await db.select().from(notifications).where(eq(notifications.instanceId, instanceId)).orderBy(asc(notifications.id));
+    const rows = await db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.instanceId, instanceId))
+      .orderBy(asc(notifications.id));
     expect(rows.map((r) => [r.processedAt !== null, r.error])).toEqual([
       [true, null],
       [true, null],
@@ -80,7 +87,9 @@ describe("batched intake", () => {
     ]);
     // The failed row's writes were rolled back with it.
     const stored = await db.select({ waChatId: chats.waChatId }).from(chats).where(eq(chats.instanceId, instanceId));
-    expect(stored.map((c) => c.waChatId).sort()).toEqual(["A1", "A2", "A3", "A4"].map((id) => `${chatOf(id)}@c.us`).sort());
+    expect(stored.map((c) => c.waChatId).sort()).toEqual(
+      ["A1", "A2", "A3", "A4"].map((id) => `${chatOf(id)}@c.us`).sort(),
+    );
 
     // Draining again retries only the failed row (still failing), nothing is processed twice.
     expect(await intake.drain()).toBe(1);
@@ -92,27 +101,51 @@ describe("batched intake", () => {
     const transactions = new Set<unknown>();
     const intake = intakeWithHandler(effects, transactions);
     await db.delete(notifications).where(isNotNull(notifications.error)); // the bad one from before, given up
-    for (let i = 0; i < 30; i++) await intake.accept(instanceId, idInstance, incoming(`B${i}`, chatOf(`B${i}`)), "webhook");
+    for (let i = 0; i < 30; i++)
+      await intake.accept(instanceId, idInstance, incoming(`B${i}`, chatOf(`B${i}`)), "webhook");
     expect(await intake.drain()).toBe(30);
     expect(effects).toEqual(Array.from({ length: 30 }, (_, i) => `B${i}`));
     expect(transactions.size).toBe(1);
-    const rows = await db.select({ processedAt: notifications.processedAt }).from(notifications).where(eq(notifications.instanceId, instanceId));
+    const rows = await db
+      .select({ processedAt: notifications.processedAt })
+      .from(notifications)
+      .where(eq(notifications.instanceId, instanceId));
     expect(rows.every((r) => r.processedAt !== null)).toBe(true);
   }, 30_000);
 
   test("batch handlers get runs of their types in arrival order, with per-row handlers in between", async () => {
-    await db.update(notifications).set({ processedAt: new Date(), error: null }).where(eq(notifications.instanceId, instanceId));
+    await db
+      .update(notifications)
+      .set({ processedAt: new Date(), error: null })
+      .where(eq(notifications.instanceId, instanceId));
     const intake = createIntake(db, testLog, { processHere: () => false });
     const calls: string[] = [];
     const idOf = (event: { typeWebhook: string }) => ("idMessage" in event ? String(event.idMessage) : "?");
-    intake.onBatch(["incomingMessageReceived"], async (_id, items) => void calls.push(`batch:${items.map((i) => idOf(i.event)).join(",")}`));
+    intake.onBatch(
+      ["incomingMessageReceived"],
+      async (_id, items) => void calls.push(`batch:${items.map((i) => idOf(i.event)).join(",")}`),
+    );
     intake.on("outgoingMessageStatus", async (_id, event) => void calls.push(`row:${idOf(event)}`), { batch: true });
     const status = (idMessage: string) => ({
-      typeWebhook: "outgoingMessageStatus", instanceData: { idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" },
-      timestamp: 1764000000, idMessage, status: "delivered", chatId: "79001000001@c.us", sendByApi: true,
+      typeWebhook: "outgoingMessageStatus",
+      instanceData: { idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" },
+      timestamp: 1764000000,
+      idMessage,
+      status: "delivered",
+      chatId: "79001000001@c.us",
+      sendByApi: true,
     });
-    for (const body of [incoming("C1", chatOf("C1")), incoming("C2", chatOf("C2")), status("X1"), incoming("C3", chatOf("C3")), incoming("C4", chatOf("C4"))]) {
-      expect(await intake.accept(instanceId, idInstance, body, "webhook")).toMatchObject({ ok: true, duplicate: false });
+    for (const body of [
+      incoming("C1", chatOf("C1")),
+      incoming("C2", chatOf("C2")),
+      status("X1"),
+      incoming("C3", chatOf("C3")),
+      incoming("C4", chatOf("C4")),
+    ]) {
+      expect(await intake.accept(instanceId, idInstance, body, "webhook")).toMatchObject({
+        ok: true,
+        duplicate: false,
+      });
     }
     expect(await intake.drain()).toBe(5);
     expect(calls).toEqual(["batch:C1,C2", "row:X1", "batch:C3,C4"]);

@@ -24,12 +24,21 @@ const incoming = (idMessage: string, customer: number, text: string, timestamp =
   instanceData: { idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" },
   timestamp,
   idMessage,
-  senderData: { chatId: `7900100${String(customer).padStart(4, "0")}@c.us`, chatName: `Customer ${customer}`, sender: `7900100${String(customer).padStart(4, "0")}@c.us`, senderName: `Customer ${customer}` },
+  senderData: {
+    chatId: `7900100${String(customer).padStart(4, "0")}@c.us`,
+    chatName: `Customer ${customer}`,
+    sender: `7900100${String(customer).padStart(4, "0")}@c.us`,
+    senderName: `Customer ${customer}`,
+  },
   messageData: { typeMessage: "textMessage", textMessageData: { textMessage: text } },
 });
 
 const post = (body: object, token = TOKEN) =>
-  fetch(`${app.url}/webhooks/green-api/${instanceId}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  fetch(`${app.url}/webhooks/green-api/${instanceId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
 
 const dialect = new PgDialect();
 
@@ -40,7 +49,12 @@ function counting(db: Db): { db: Db; count: (start: string) => number } {
     get(target, prop, receiver) {
       if (prop === "execute") {
         return (query: Parameters<Db["execute"]>[0]) => {
-          seen.push(dialect.sqlToQuery(query as never).sql.replace(/\s+/g, " ").trim());
+          seen.push(
+            dialect
+              .sqlToQuery(query as never)
+              .sql.replace(/\s+/g, " ")
+              .trim(),
+          );
           return target.execute(query);
         };
       }
@@ -63,7 +77,10 @@ describe("journal writes in groups", () => {
     expect(fresh).toHaveLength(200);
     expect(results.filter((r) => r.ok && r.duplicate)).toHaveLength(20);
     expect(new Set(ids.filter((id) => id !== null))).toHaveProperty("size", 200);
-    const rows = await app.deps.db.select({ id: notifications.id }).from(notifications).where(sql`${notifications.dedupeKey} like 'incomingMessageReceived:%:G%'`);
+    const rows = await app.deps.db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(sql`${notifications.dedupeKey} like 'incomingMessageReceived:%:G%'`);
     expect(rows).toHaveLength(200);
     const inserts = count("with touch as");
     expect(inserts).toBeGreaterThan(0);
@@ -75,14 +92,28 @@ describe("journal writes in groups", () => {
 
   test("a row that cannot be stored fails alone; the others of its group are journaled", async () => {
     const intake = createIntake(app.deps.db, testLog, { processHere: () => false });
-    const good = Array.from({ length: 30 }, (_, i) => intake.accept(instanceId, idInstance, incoming(`F${i}`, 1, "ok"), "webhook"));
+    const good = Array.from({ length: 30 }, (_, i) =>
+      intake.accept(instanceId, idInstance, incoming(`F${i}`, 1, "ok"), "webhook"),
+    );
     // An instance that does not exist (e.g. deleted a moment ago): the foreign key refuses its row.
     const bad = intake.accept(987654, idInstance, incoming("F-bad", 1, "lost"), "webhook");
     // Its re-delivery in the same group is not answered as a duplicate of a row that was never stored.
     const badTwin = intake.accept(987654, idInstance, incoming("F-bad", 1, "lost"), "webhook");
-    const more = Array.from({ length: 30 }, (_, i) => intake.accept(instanceId, idInstance, incoming(`F${30 + i}`, 1, "ok"), "webhook"));
-    expect(await bad.then(() => "stored", () => "refused")).toBe("refused");
-    expect(await badTwin.then(() => "answered", () => "refused")).toBe("refused");
+    const more = Array.from({ length: 30 }, (_, i) =>
+      intake.accept(instanceId, idInstance, incoming(`F${30 + i}`, 1, "ok"), "webhook"),
+    );
+    expect(
+      await bad.then(
+        () => "stored",
+        () => "refused",
+      ),
+    ).toBe("refused");
+    expect(
+      await badTwin.then(
+        () => "answered",
+        () => "refused",
+      ),
+    ).toBe("refused");
     const results = await Promise.all([...good, ...more]);
     expect(results.every((r) => r.ok && !r.duplicate && r.id !== null)).toBe(true);
   });
@@ -90,7 +121,7 @@ describe("journal writes in groups", () => {
   test("a token changed through the service is refused at once (the webhook check's memory is cleared)", async () => {
     expect((await post(incoming("T1", 1, "before"))).status).toBe(200);
     await app.deps.instances.update(instanceId, { webhookToken: "n".repeat(24) });
-    expect((await post(incoming("T2", 1, "old token")))).toHaveProperty("status", 401);
+    expect(await post(incoming("T2", 1, "old token"))).toHaveProperty("status", 401);
     expect((await post(incoming("T3", 1, "new token"), "n".repeat(24))).status).toBe(200);
     await app.deps.instances.update(instanceId, { webhookToken: TOKEN });
   });
@@ -98,14 +129,22 @@ describe("journal writes in groups", () => {
 
 describe("a burst of webhooks is stored as if one by one", () => {
   test("300 messages in 30 chats, with re-deliveries: each stored once, unread counts, newest previews, contacts", async () => {
-    const bodies = Array.from({ length: 300 }, (_, i) => incoming(`S${i}`, 100 + (i % 30), `message ${i}`, 1764000000 + i));
+    const bodies = Array.from({ length: 300 }, (_, i) =>
+      incoming(`S${i}`, 100 + (i % 30), `message ${i}`, 1764000000 + i),
+    );
     const answers = await Promise.all([...bodies, ...bodies.slice(0, 30)].map((b) => post(b)));
     expect(answers.every((r) => r.status === 200)).toBe(true);
     await app.deps.intake.idle();
-    const stored = await app.deps.db.select({ n: sql<number>`count(*)::int` }).from(messages).where(sql`${messages.idMessage} like 'S%'`);
+    const stored = await app.deps.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(messages)
+      .where(sql`${messages.idMessage} like 'S%'`);
     expect(stored[0]!.n).toBe(300);
     for (const customer of [100, 117, 129]) {
-      const [chat] = await app.deps.db.select().from(chats).where(eq(chats.waChatId, `7900100${String(customer).padStart(4, "0")}@c.us`));
+      const [chat] = await app.deps.db
+        .select()
+        .from(chats)
+        .where(eq(chats.waChatId, `7900100${String(customer).padStart(4, "0")}@c.us`));
       expect(chat!.unreadCount).toBe(10);
       expect(chat!.name).toBe(`Customer ${customer}`);
       // The newest of its ten messages: i = 270 + (customer - 100).

@@ -21,13 +21,30 @@ beforeAll(async () => {
   await resetDatabase();
   ga = startFastFake();
   ga.control.createInstance({
-    idInstance: ID, apiTokenInstance: TOKEN, state: "authorized",
-    settings: { enableLidMode: "yes", incomingWebhook: "yes", outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes", delaySendMessagesMilliseconds: 5 },
+    idInstance: ID,
+    apiTokenInstance: TOKEN,
+    state: "authorized",
+    settings: {
+      enableLidMode: "yes",
+      incomingWebhook: "yes",
+      outgoingWebhook: "yes",
+      outgoingAPIMessageWebhook: "yes",
+      delaySendMessagesMilliseconds: 5,
+    },
   });
   app = await startTestApp({ POLL_TIMEOUT_SECONDS: "5" });
   const [row] = await app.deps.db
     .insert(instances)
-    .values({ name: "Sales", idInstance: ID, apiToken: TOKEN, apiUrl: ga.url, mediaUrl: ga.mediaUrl, webhookToken: "x".repeat(24), intakeMode: "polling", state: "authorized" })
+    .values({
+      name: "Sales",
+      idInstance: ID,
+      apiToken: TOKEN,
+      apiUrl: ga.url,
+      mediaUrl: ga.mediaUrl,
+      webhookToken: "x".repeat(24),
+      intakeMode: "polling",
+      state: "authorized",
+    })
     .returning();
   instanceId = row!.id;
   const user = await app.deps.users.create({ username: "anna", displayName: "Anna", password: "password-1" });
@@ -45,10 +62,16 @@ afterAll(async () => {
   await ga.stop();
 });
 
-const stored = (idMessage: string) => waitFor(async () => (await app.deps.db.select().from(messages).where(eq(messages.idMessage, idMessage)))[0]);
-const chatsOf = (ids: string[]) => app.deps.db.select().from(chats).where(and(eq(chats.instanceId, instanceId), inArray(chats.waChatId, ids)));
+const stored = (idMessage: string) =>
+  waitFor(async () => (await app.deps.db.select().from(messages).where(eq(messages.idMessage, idMessage)))[0]);
+const chatsOf = (ids: string[]) =>
+  app.deps.db
+    .select()
+    .from(chats)
+    .where(and(eq(chats.instanceId, instanceId), inArray(chats.waChatId, ids)));
 /** What reached Green-API with this text: the chat id it was sent to. */
-const sentTo = async (text: string) => (await waitFor(() => ga.control.sentMessages(ID).find((s) => s.text === text), 5000)).chatId;
+const sentTo = async (text: string) =>
+  (await waitFor(() => ga.control.sentMessages(ID).find((s) => s.text === text), 5000)).chatId;
 
 /** A manager's reply in a chat, from the web. */
 async function reply(chatId: number, text: string): Promise<void> {
@@ -67,11 +90,25 @@ describe("one person, one chat", () => {
   test("a @c.us message, then the same person's @lid message carrying their number: one chat; replies go to the first id", async () => {
     const phone = "79007770001@c.us";
     const lid = "155508384256027@lid";
-    const first = await stored(ga.control.injectIncoming(ID, { type: "textMessage", chatId: phone, senderName: "Lena", text: "Do you deliver?" }).idMessage);
-    const second = await stored(ga.control.injectIncoming(ID, { type: "textMessage", chatId: lid, senderName: "Lena", senderPhoneNumber: 79007770001, text: "To Tver?" }).idMessage);
+    const first = await stored(
+      ga.control.injectIncoming(ID, { type: "textMessage", chatId: phone, senderName: "Lena", text: "Do you deliver?" })
+        .idMessage,
+    );
+    const second = await stored(
+      ga.control.injectIncoming(ID, {
+        type: "textMessage",
+        chatId: lid,
+        senderName: "Lena",
+        senderPhoneNumber: 79007770001,
+        text: "To Tver?",
+      }).idMessage,
+    );
     expect(second.chatId).toBe(first.chatId);
     // Once linked, the @lid alone finds the chat.
-    const third = await stored(ga.control.injectIncoming(ID, { type: "textMessage", chatId: lid, senderName: "Lena", text: "Tomorrow?" }).idMessage);
+    const third = await stored(
+      ga.control.injectIncoming(ID, { type: "textMessage", chatId: lid, senderName: "Lena", text: "Tomorrow?" })
+        .idMessage,
+    );
     expect(third.chatId).toBe(first.chatId);
     const rows = await chatsOf([phone, lid]);
     expect(rows).toHaveLength(1);
@@ -81,7 +118,10 @@ describe("one person, one chat", () => {
     await reply(first.chatId, "Yes, tomorrow");
     expect(await sentTo("Yes, tomorrow")).toBe(phone);
     // The echo of the send comes back under the id it went to: still no second chat, no twin bubble.
-    await waitFor(async () => (await app.deps.db.select().from(messages).where(eq(messages.text, "Yes, tomorrow")))[0]?.status === "read");
+    await waitFor(
+      async () =>
+        (await app.deps.db.select().from(messages).where(eq(messages.text, "Yes, tomorrow")))[0]?.status === "read",
+    );
     expect(await app.deps.db.select().from(messages).where(eq(messages.text, "Yes, tomorrow"))).toHaveLength(1);
     expect(await chatsOf([phone, lid])).toHaveLength(1);
   });
@@ -97,8 +137,16 @@ describe("one person, one chat", () => {
       return row?.altWaChatId === lid ? row : null;
     });
     expect(chat.id).toBe(chatId);
-    expect(ga.control.requests(ID).filter((r) => r.method === "checkWhatsapp").map((r) => r.status)).toEqual([200]);
-    const answer = await stored(ga.control.injectIncoming(ID, { type: "textMessage", chatId: lid, senderName: "Petr", text: "Coming at six" }).idMessage);
+    expect(
+      ga.control
+        .requests(ID)
+        .filter((r) => r.method === "checkWhatsapp")
+        .map((r) => r.status),
+    ).toEqual([200]);
+    const answer = await stored(
+      ga.control.injectIncoming(ID, { type: "textMessage", chatId: lid, senderName: "Petr", text: "Coming at six" })
+        .idMessage,
+    );
     expect(answer.chatId).toBe(chatId);
     await reply(chatId, "See you");
     expect(await sentTo("See you")).toBe(phone);
@@ -109,7 +157,15 @@ describe("one person, one chat", () => {
 
   test("a manager's new chat to a number whose person wrote under @lid (number told) is that chat, sent to its id", async () => {
     const lid = "155508384256111@lid";
-    const first = await stored(ga.control.injectIncoming(ID, { type: "textMessage", chatId: lid, senderName: "Olga", senderPhoneNumber: 79007770003, text: "Hello?" }).idMessage);
+    const first = await stored(
+      ga.control.injectIncoming(ID, {
+        type: "textMessage",
+        chatId: lid,
+        senderName: "Olga",
+        senderPhoneNumber: 79007770003,
+        text: "Hello?",
+      }).idMessage,
+    );
     expect((await chatsOf([lid]))[0]).toMatchObject({ altWaChatId: "79007770003@c.us" });
     expect(await startChat("+79007770003", "Hello Olga")).toBe(first.chatId);
     expect(await sentTo("Hello Olga")).toBe(lid);
@@ -129,7 +185,12 @@ describe("one person, one chat", () => {
 });
 
 describe("within one batch", () => {
-  const envelope = (chatId: string, idMessage: string, senderData: Record<string, unknown>, messageData: Record<string, unknown>) => ({
+  const envelope = (
+    chatId: string,
+    idMessage: string,
+    senderData: Record<string, unknown>,
+    messageData: Record<string, unknown>,
+  ) => ({
     typeWebhook: "incomingMessageReceived",
     instanceData: { idInstance: ID, wid: "79990000000@c.us", typeInstance: "whatsapp" },
     timestamp: Math.floor(Date.now() / 1000),
@@ -140,7 +201,17 @@ describe("within one batch", () => {
   const text = (t: string) => ({ typeMessage: "textMessage", textMessageData: { textMessage: t } });
   /** Journals the notifications unprocessed (as a follower process, or a crash, leaves them) and processes them as one batch. */
   async function inOneBatch(bodies: Array<Record<string, unknown>>): Promise<void> {
-    await app.deps.db.insert(notifications).values(bodies.map((body) => ({ instanceId, dedupeKey: `batch:${String(body.idMessage)}`, typeWebhook: String(body.typeWebhook), body, via: "polling" as const })));
+    await app.deps.db
+      .insert(notifications)
+      .values(
+        bodies.map((body) => ({
+          instanceId,
+          dedupeKey: `batch:${String(body.idMessage)}`,
+          typeWebhook: String(body.typeWebhook),
+          body,
+          via: "polling" as const,
+        })),
+      );
     await app.deps.intake.drain();
   }
 
@@ -156,17 +227,41 @@ describe("within one batch", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ waChatId: phone, altWaChatId: lid });
     await inOneBatch([
-      envelope(lid, "BATCH00000000003", {}, { typeMessage: "reactionMessage", extendedTextMessageData: { text: "👍" }, quotedMessage: { stanzaId: "BATCH00000000001", participant: lid } }),
+      envelope(
+        lid,
+        "BATCH00000000003",
+        {},
+        {
+          typeMessage: "reactionMessage",
+          extendedTextMessageData: { text: "👍" },
+          quotedMessage: { stanzaId: "BATCH00000000001", participant: lid },
+        },
+      ),
     ]);
     const target = await stored("BATCH00000000001");
-    expect(await app.deps.db.select({ emoji: reactions.emoji }).from(reactions).where(eq(reactions.messageId, target.id))).toEqual([{ emoji: "👍" }]);
+    expect(
+      await app.deps.db.select({ emoji: reactions.emoji }).from(reactions).where(eq(reactions.messageId, target.id)),
+    ).toEqual([{ emoji: "👍" }]);
   });
 
   test("a number beside an outgoing or group message is not taken as the chat's other id", async () => {
     const group = "120363000000000555@g.us";
     await inOneBatch([
-      envelope(group, "BATCH00000000004", { sender: "155508384256444@lid", senderPhoneNumber: 79007770006 }, text("in a group")),
-      { ...envelope("155508384256555@lid", "BATCH00000000005", { sender: "79990000000@c.us", senderPhoneNumber: 79990000000 }, text("sent from the phone")), typeWebhook: "outgoingMessageReceived" },
+      envelope(
+        group,
+        "BATCH00000000004",
+        { sender: "155508384256444@lid", senderPhoneNumber: 79007770006 },
+        text("in a group"),
+      ),
+      {
+        ...envelope(
+          "155508384256555@lid",
+          "BATCH00000000005",
+          { sender: "79990000000@c.us", senderPhoneNumber: 79990000000 },
+          text("sent from the phone"),
+        ),
+        typeWebhook: "outgoingMessageReceived",
+      },
     ]);
     expect((await chatsOf([group]))[0]!.altWaChatId).toBeNull();
     expect((await chatsOf(["155508384256555@lid"]))[0]!.altWaChatId).toBeNull();

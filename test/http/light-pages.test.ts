@@ -9,7 +9,9 @@ import { resetDatabase } from "../support/db.ts";
 import { insertChat, insertInstance } from "../support/fixtures.ts";
 
 const CSS = readFileSync(new URL("../../public/app.css", import.meta.url));
-const JSON_FILE = new TextEncoder().encode(JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => ({ i, text: "the same line again" })) }));
+const JSON_FILE = new TextEncoder().encode(
+  JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => ({ i, text: "the same line again" })) }),
+);
 
 let app: TestApp;
 let instanceId: number;
@@ -27,7 +29,10 @@ afterAll(() => app.stop());
 
 /** The raw answer: no decoding by the client, and exactly the Accept-Encoding given (none when undefined). */
 function raw(path: string, acceptEncoding?: string, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(app.url + path, { headers: { ...(acceptEncoding === undefined ? {} : { "accept-encoding": acceptEncoding }), ...headers }, decompress: false } as RequestInit);
+  return fetch(app.url + path, {
+    headers: { ...(acceptEncoding === undefined ? {} : { "accept-encoding": acceptEncoding }), ...headers },
+    decompress: false,
+  } as RequestInit);
 }
 
 /** The /public URLs a page links (stylesheets, scripts, icon). */
@@ -58,7 +63,10 @@ describe("compression", () => {
   });
 
   test("pages are compressed too; a tiny body is not", async () => {
-    const page = await admin.request("/chats", { headers: { "accept-encoding": "gzip" }, decompress: false } as RequestInit);
+    const page = await admin.request("/chats", {
+      headers: { "accept-encoding": "gzip" },
+      decompress: false,
+    } as RequestInit);
     expect(page.headers.get("content-encoding")).toBe("gzip");
     expect(gunzipSync(Buffer.from(await page.arrayBuffer())).toString()).toContain("<!DOCTYPE html>");
     const health = await raw("/healthz", "br, gzip");
@@ -67,7 +75,10 @@ describe("compression", () => {
   });
 
   test("the live stream is never compressed", async () => {
-    const res = await admin.request("/events", { headers: { accept: "text/event-stream", "accept-encoding": "br, gzip" }, decompress: false } as RequestInit);
+    const res = await admin.request("/events", {
+      headers: { accept: "text/event-stream", "accept-encoding": "br, gzip" },
+      decompress: false,
+    } as RequestInit);
     expect(res.headers.get("content-type")).toStartWith("text/event-stream");
     expect(res.headers.get("content-encoding")).toBeNull();
     const reader = res.body!.getReader();
@@ -77,13 +88,28 @@ describe("compression", () => {
   });
 
   test("a media download goes out as stored, even of a type pages are compressed in", async () => {
-    const stored = await app.deps.media.store.store(new Blob([JSON_FILE]), { fileName: "export.json", mimeType: "application/json" });
+    const stored = await app.deps.media.store.store(new Blob([JSON_FILE]), {
+      fileName: "export.json",
+      mimeType: "application/json",
+    });
     const chatId = await insertChat(app.deps.db, instanceId, "79005550101@c.us", "Customer");
-    const [row] = await app.deps.db.insert(messages).values({
-      instanceId, chatId, idMessage: "LIGHT-DOC", direction: "in", via: "whatsapp", type: "documentMessage", sentAt: new Date(),
-      media: { kind: "document", mimeType: "application/json", fileName: "export.json", ...stored, state: "ready" },
-    }).returning();
-    const res = await admin.request(`/instances/${instanceId}/media/${row!.id}`, { headers: { "accept-encoding": "br, gzip" }, decompress: false } as RequestInit);
+    const [row] = await app.deps.db
+      .insert(messages)
+      .values({
+        instanceId,
+        chatId,
+        idMessage: "LIGHT-DOC",
+        direction: "in",
+        via: "whatsapp",
+        type: "documentMessage",
+        sentAt: new Date(),
+        media: { kind: "document", mimeType: "application/json", fileName: "export.json", ...stored, state: "ready" },
+      })
+      .returning();
+    const res = await admin.request(`/instances/${instanceId}/media/${row!.id}`, {
+      headers: { "accept-encoding": "br, gzip" },
+      decompress: false,
+    } as RequestInit);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json");
     expect(res.headers.get("content-encoding")).toBeNull();
@@ -106,7 +132,10 @@ describe("caching", () => {
       const name = url.slice("/public/".length, url.indexOf("?"));
       const bytes = readFileSync(new URL(`../../public/${name}`, import.meta.url));
       const body = Buffer.from(await res.arrayBuffer());
-      expect((res.headers.get("content-encoding") === "br" ? brotliDecompressSync(body) : body).equals(bytes), url).toBe(true);
+      expect(
+        (res.headers.get("content-encoding") === "br" ? brotliDecompressSync(body) : body).equals(bytes),
+        url,
+      ).toBe(true);
     }
   });
 

@@ -30,7 +30,15 @@ async function login(name: string): Promise<Agent> {
 async function message(values: Partial<typeof messages.$inferInsert>): Promise<number> {
   const [row] = await app.deps.db
     .insert(messages)
-    .values({ chatId, instanceId: sales, direction: "in", type: "textMessage", via: "whatsapp", idMessage: crypto.randomUUID(), ...values })
+    .values({
+      chatId,
+      instanceId: sales,
+      direction: "in",
+      type: "textMessage",
+      via: "whatsapp",
+      idMessage: crypto.randomUUID(),
+      ...values,
+    })
     .returning({ id: messages.id });
   await app.deps.db.update(chats).set({ lastMessageAt: new Date() }).where(eq(chats.id, chatId));
   return row!.id;
@@ -70,13 +78,26 @@ afterAll(() => app.stop());
 describe("shared live fan-out", () => {
   test("the author's own message has edit/delete in the author's streams only, whichever stream renders first", async () => {
     // Boris's stream opens first, so it is first to render the shared bubble; then each of Anna's tabs.
-    const streams: OpenStream[] = [await openStream(boris), await openStream(anna), await openStream(anna2), await openStream(outsider)];
+    const streams: OpenStream[] = [
+      await openStream(boris),
+      await openStream(anna),
+      await openStream(anna2),
+      await openStream(outsider),
+    ];
     const [b, a1, a2, out] = streams as [OpenStream, OpenStream, OpenStream, OpenStream];
     try {
       for (const s of streams) await s.until(/event: unread\ndata: \d+/);
-      const id = await message({ direction: "out", via: "web", senderUserId: annaId, senderName: "Anna Manager", status: "sent", text: "Shipped today" });
+      const id = await message({
+        direction: "out",
+        via: "web",
+        senderUserId: annaId,
+        senderName: "Anna Manager",
+        status: "sent",
+        text: "Shipped today",
+      });
       publishNew(id);
-      for (const s of [b, a1, a2]) await s.until(new RegExp(`event: msgs\\.${chatId}\\ndata: [^\\n]*m-${id}[^]*event: unread`));
+      for (const s of [b, a1, a2])
+        await s.until(new RegExp(`event: msgs\\.${chatId}\\ndata: [^\\n]*m-${id}[^]*event: unread`));
       const edit = `messages/${id}/edit`;
       expect(frames(a1.text, `msgs.${chatId}`).join("")).toContain(edit);
       expect(frames(a2.text, `msgs.${chatId}`).join("")).toContain(edit);
@@ -101,7 +122,15 @@ describe("shared live fan-out", () => {
   test("each user's rows and unread total are their own; a user's tabs get the same, and one chat update is one row", async () => {
     // Boris has read everything up to now; Anna has not.
     const seen = await message({ text: "Old news" });
-    await app.deps.db.insert(chatReads).values({ userId: (await app.deps.users.findByUsername("boris"))!.id, chatId, lastReadMessageId: seen, readAt: new Date() }).onConflictDoNothing();
+    await app.deps.db
+      .insert(chatReads)
+      .values({
+        userId: (await app.deps.users.findByUsername("boris"))!.id,
+        chatId,
+        lastReadMessageId: seen,
+        readAt: new Date(),
+      })
+      .onConflictDoNothing();
     const streams = [await openStream(anna), await openStream(anna2), await openStream(boris)];
     const [a1, a2, b] = streams as [OpenStream, OpenStream, OpenStream];
     try {
@@ -110,7 +139,8 @@ describe("shared live fan-out", () => {
       publishNew(id);
       for (const s of streams) await s.until(/event: chats\.all\ndata: [^]*event: unread\ndata: \d+\n/);
       await Bun.sleep(300);
-      const unreadOf = (s: OpenStream) => /aria-label="(\d+) unread messages?"/.exec(frames(s.text, "chats.all").at(-1)!)?.[1];
+      const unreadOf = (s: OpenStream) =>
+        /aria-label="(\d+) unread messages?"/.exec(frames(s.text, "chats.all").at(-1)!)?.[1];
       expect(unreadOf(a1)).toBe(unreadOf(a2)!);
       expect(Number(unreadOf(a1))).toBeGreaterThan(1);
       expect(unreadOf(b)).toBe("1");
@@ -119,8 +149,13 @@ describe("shared live fan-out", () => {
       for (const s of streams) expect(frames(s.text, "chat")).toHaveLength(0);
       for (const s of streams) expect(frames(s.text, "unread")).toHaveLength(2);
       // A later chat update (read in another tab) still reaches every tab of that user, in place.
-      expect((await anna.post(`/instances/${sales}/chats/${chatId}/read`, {}, { headers: { "hx-request": "true" } })).status).toBe(204);
-      for (const s of [a1, a2]) await s.until(/event: chat\ndata: <li id="chat-\d+" class="chat-row" hx-swap-oob="true">[^]*event: unread\ndata: 0\n/);
+      expect(
+        (await anna.post(`/instances/${sales}/chats/${chatId}/read`, {}, { headers: { "hx-request": "true" } })).status,
+      ).toBe(204);
+      for (const s of [a1, a2])
+        await s.until(
+          /event: chat\ndata: <li id="chat-\d+" class="chat-row" hx-swap-oob="true">[^]*event: unread\ndata: 0\n/,
+        );
       await Bun.sleep(200);
       expect(frames(b.text, "chat")).toHaveLength(0);
     } finally {
@@ -134,7 +169,14 @@ describe("shared work helpers", () => {
     const owner = {};
     let runs = 0;
     const compute = async () => ++runs;
-    expect(await Promise.all([memo(owner, "k", compute), memo(owner, "k", compute), memo(owner, "j", compute), memo({}, "k", compute)])).toEqual([1, 1, 2, 3]);
+    expect(
+      await Promise.all([
+        memo(owner, "k", compute),
+        memo(owner, "k", compute),
+        memo(owner, "j", compute),
+        memo({}, "k", compute),
+      ]),
+    ).toEqual([1, 1, 2, 3]);
   });
 
   test("the limiter runs at most max tasks at once, all of them", async () => {
@@ -174,10 +216,19 @@ describe("shared work helpers", () => {
   });
 
   test("the scope key tells users and their visible numbers apart", () => {
-    const base = { username: "u", displayName: "U", isAdmin: false, canManageUsers: false, canManageInstances: false, locale: null };
+    const base = {
+      username: "u",
+      displayName: "U",
+      isAdmin: false,
+      canManageUsers: false,
+      canManageInstances: false,
+      locale: null,
+    };
     expect(scopeKey({ ...base, id: 1, instanceIds: [2, 1] })).toBe(scopeKey({ ...base, id: 1, instanceIds: [1, 2] }));
     expect(scopeKey({ ...base, id: 1, instanceIds: [1] })).not.toBe(scopeKey({ ...base, id: 1, instanceIds: [1, 2] }));
     expect(scopeKey({ ...base, id: 1, instanceIds: [1] })).not.toBe(scopeKey({ ...base, id: 2, instanceIds: [1] }));
-    expect(scopeKey({ ...base, id: 1, instanceIds: [] })).not.toBe(scopeKey({ ...base, id: 1, instanceIds: [], isAdmin: true }));
+    expect(scopeKey({ ...base, id: 1, instanceIds: [] })).not.toBe(
+      scopeKey({ ...base, id: 1, instanceIds: [], isAdmin: true }),
+    );
   });
 });

@@ -32,7 +32,13 @@ test("request lines are JSON with a request id; passwords, cookies and tokens ne
 
   const all = lines.join("\n");
   const [sessionId, secret] = agent.cookies.get("gi_session")!.split(".");
-  for (const secretValue of ["vera-secret-pw", "wrong-secret-pw", secret!, agent.cookies.get("gi_csrf")!, "guessed-setup-token"]) {
+  for (const secretValue of [
+    "vera-secret-pw",
+    "wrong-secret-pw",
+    secret!,
+    agent.cookies.get("gi_csrf")!,
+    "guessed-setup-token",
+  ]) {
     expect(all).not.toContain(secretValue);
   }
   expect(sessionId!.length).toBeGreaterThan(0);
@@ -41,7 +47,10 @@ test("request lines are JSON with a request id; passwords, cookies and tokens ne
 test("the logger redacts secret-looking fields passed by mistake", () => {
   const captured: string[] = [];
   const log = createLogger("info", { write: (l: string) => void captured.push(l) });
-  log.info({ password: "p4ss", apiTokenInstance: "tok", headers: { cookie: "gi_session=x" }, nested: { token: "t0k" } }, "oops");
+  log.info(
+    { password: "p4ss", apiTokenInstance: "tok", headers: { cookie: "gi_session=x" }, nested: { token: "t0k" } },
+    "oops",
+  );
   expect(captured[0]).not.toContain("p4ss");
   expect(captured[0]).not.toContain("gi_session=x");
   expect(captured[0]).not.toContain('"t0k"');

@@ -53,14 +53,27 @@ beforeAll(async () => {
   await resetDatabase();
   fake = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 5, maxReceiveWaitMs: 200 } });
   fake.control.createInstance({
-    idInstance: ID, apiTokenInstance: TOKEN, state: "authorized",
+    idInstance: ID,
+    apiTokenInstance: TOKEN,
+    state: "authorized",
     settings: { incomingWebhook: "yes", outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" },
   });
-  app = await startTestApp({ DATA_DIR: dataDir, OUTBOX_RECONCILE_SECONDS: "1", POLL_TIMEOUT_SECONDS: "5" }, undefined, { resolveFileHosts });
+  app = await startTestApp({ DATA_DIR: dataDir, OUTBOX_RECONCILE_SECONDS: "1", POLL_TIMEOUT_SECONDS: "5" }, undefined, {
+    resolveFileHosts,
+  });
   const { db, users } = app.deps;
   const [row] = await db
     .insert(instances)
-    .values({ name: "Sales", idInstance: ID, apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: "x".repeat(24), intakeMode: "polling", state: "authorized" })
+    .values({
+      name: "Sales",
+      idInstance: ID,
+      apiToken: TOKEN,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: "x".repeat(24),
+      intakeMode: "polling",
+      state: "authorized",
+    })
     .returning();
   instanceId = row!.id;
   const v = await users.create({ username: "viewer", password: "password-1" });
@@ -101,12 +114,25 @@ const mediaPath = (id: number, suffix = "") => `/instances/${instanceId}/media/$
 describe("media downloads", () => {
   test("a photo announced on do-media-7103.fra1.digitaloceanspaces.com comes through downloadFile and is shown in the chat", async () => {
     const calls = downloadFileCalls();
-    const m = await receive({ type: "imageMessage", chatId: CHAT, base64: PNG.toString("base64"), fileName: "photo.png", mimeType: "image/png", caption: "look" });
+    const m = await receive({
+      type: "imageMessage",
+      chatId: CHAT,
+      base64: PNG.toString("base64"),
+      fileName: "photo.png",
+      mimeType: "image/png",
+      caption: "look",
+    });
     expect(m.media!.downloadUrl).toStartWith(`https://do-media-7103.fra1.digitaloceanspaces.com/${ID}/`);
     expect(asked).toContain("do-media-7103.fra1.digitaloceanspaces.com");
     expect(downloadFileCalls()).toBe(calls + 1);
     expect(m.text).toBe("look");
-    expect(m.media).toMatchObject({ kind: "image", state: "ready", sha256: sha256(PNG), size: PNG.length, mimeType: "image/png" });
+    expect(m.media).toMatchObject({
+      kind: "image",
+      state: "ready",
+      sha256: sha256(PNG),
+      size: PNG.length,
+      mimeType: "image/png",
+    });
     expect(existsSync(join(dataDir, "media", sha256(PNG)))).toBe(true);
     const page = await (await viewer.get(`/instances/${instanceId}/chats/${m.chatId}`)).text();
     expect(page).toContain(`<img src="${mediaPath(m.id)}"`);
@@ -131,11 +157,16 @@ describe("media downloads", () => {
 
   test("documents download under their own name; thumbnails are served from the notification", async () => {
     const thumb = Buffer.from("fake jpeg thumbnail");
-    const m = await receive({ type: "documentMessage", chatId: CHAT, fileName: "Счёт №1.pdf", content: "%PDF-1.4" }, (f) => (f.jpegThumbnail = thumb.toString("base64")));
+    const m = await receive(
+      { type: "documentMessage", chatId: CHAT, fileName: "Счёт №1.pdf", content: "%PDF-1.4" },
+      (f) => (f.jpegThumbnail = thumb.toString("base64")),
+    );
     const res = await viewer.get(mediaPath(m.id));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/pdf");
-    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="____ _1.pdf"; filename*=UTF-8''%D0%A1%D1%87%D1%91%D1%82%20%E2%84%961.pdf`);
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="____ _1.pdf"; filename*=UTF-8''%D0%A1%D1%87%D1%91%D1%82%20%E2%84%961.pdf`,
+    );
     expect(await res.text()).toBe("%PDF-1.4");
     const t = await viewer.get(mediaPath(m.id, "/thumb"));
     expect(t.headers.get("content-type")).toBe("image/jpeg");
@@ -155,7 +186,10 @@ describe("media downloads", () => {
     ];
     for (const url of urls) {
       const calls = downloadFileCalls();
-      const m = await receive({ type: "imageMessage", chatId: CHAT, base64: PNG.toString("base64"), mimeType: "image/png" }, (f) => (f.downloadUrl = url));
+      const m = await receive(
+        { type: "imageMessage", chatId: CHAT, base64: PNG.toString("base64"), mimeType: "image/png" },
+        (f) => (f.downloadUrl = url),
+      );
       expect(m.media, url).toMatchObject({ state: "ready", sha256: sha256(PNG) });
       expect(downloadFileCalls(), url).toBe(calls + 1);
     }
@@ -166,25 +200,53 @@ describe("media downloads", () => {
   });
 
   test("a file that cannot be had says why, in each reader's language; a wrong content type fails", async () => {
-    const html = await receive({ type: "imageMessage", chatId: CHAT, mimeType: "text/html", content: "<script>alert(1)</script>" });
-    expect(html.media).toMatchObject({ state: "failed", error: "the server sent a text/html file, which does not match the message" });
+    const html = await receive({
+      type: "imageMessage",
+      chatId: CHAT,
+      mimeType: "text/html",
+      content: "<script>alert(1)</script>",
+    });
+    expect(html.media).toMatchObject({
+      state: "failed",
+      error: "the server sent a text/html file, which does not match the message",
+    });
 
     // A message Green-API does not know: downloadFile answers 400 "File message encrypted url not found".
-    const m = await receive({ type: "imageMessage", chatId: CHAT }, (f) => (f.downloadUrl = "https://cdn.example.com/gone.png"));
+    const m = await receive(
+      { type: "imageMessage", chatId: CHAT },
+      (f) => (f.downloadUrl = "https://cdn.example.com/gone.png"),
+    );
     const { idMessage } = m;
-    await app.deps.db.update(messages).set({ idMessage: `${idMessage}-unknown`, media: { ...m.media!, state: "failed" } }).where(eq(messages.id, m.id));
+    await app.deps.db
+      .update(messages)
+      .set({ idMessage: `${idMessage}-unknown`, media: { ...m.media!, state: "failed" } })
+      .where(eq(messages.id, m.id));
     expect(await app.deps.media.retry(instanceId, m.id)).toBe(true);
     await app.deps.media.idle();
     const [gone] = await app.deps.db.select().from(messages).where(eq(messages.id, m.id));
-    expect(gone!.media).toMatchObject({ state: "failed", error: "Green-API has no file for this message", reason: { key: "media.error.noFile" } });
+    expect(gone!.media).toMatchObject({
+      state: "failed",
+      error: "Green-API has no file for this message",
+      reason: { key: "media.error.noFile" },
+    });
     const chat = `/instances/${instanceId}/chats/${m.chatId}`;
-    expect(await (await viewer.get(chat, { "accept-language": "en" })).text()).toContain("The file could not be downloaded: Green-API has no file for this message");
-    expect(await (await viewer.get(chat, { "accept-language": "ru" })).text()).toContain("Не удалось загрузить файл: у Green-API нет файла для этого сообщения");
+    expect(await (await viewer.get(chat, { "accept-language": "en" })).text()).toContain(
+      "The file could not be downloaded: Green-API has no file for this message",
+    );
+    expect(await (await viewer.get(chat, { "accept-language": "ru" })).text()).toContain(
+      "Не удалось загрузить файл: у Green-API нет файла для этого сообщения",
+    );
   });
 
   test("a failed download can be retried (POST, CSRF-protected, gated) and then succeeds through downloadFile", async () => {
     // No URL in the notification: downloadFile is asked, and refused while the phone is not linked.
-    const { idMessage, body } = fake.control.injectIncoming(ID, { type: "imageMessage", chatId: CHAT, base64: PNG.toString("base64"), fileName: "later.png", mimeType: "image/png" });
+    const { idMessage, body } = fake.control.injectIncoming(ID, {
+      type: "imageMessage",
+      chatId: CHAT,
+      base64: PNG.toString("base64"),
+      fileName: "later.png",
+      mimeType: "image/png",
+    });
     fake.control.setState(ID, "notAuthorized");
     const changed = structuredClone(body) as unknown as { messageData: { fileMessageData: Record<string, unknown> } };
     changed.messageData.fileMessageData.downloadUrl = "";
@@ -192,7 +254,10 @@ describe("media downloads", () => {
     await app.deps.intake.idle();
     await app.deps.media.idle();
     const [failed] = await app.deps.db.select().from(messages).where(eq(messages.idMessage, idMessage));
-    expect(failed!.media).toMatchObject({ state: "failed", error: "Green-API refused the download: instance is starting or not authorized" });
+    expect(failed!.media).toMatchObject({
+      state: "failed",
+      error: "Green-API refused the download: instance is starting or not authorized",
+    });
     fake.control.setState(ID, "authorized");
 
     expect((await outsider.post(mediaPath(failed!.id, "/retry"))).status).toBe(404);
@@ -209,7 +274,12 @@ describe("media downloads", () => {
   });
 
   test("Try again after the notification's URL failed goes straight to downloadFile", async () => {
-    const { idMessage, body } = fake.control.injectIncoming(ID, { type: "imageMessage", chatId: CHAT, base64: PNG.toString("base64"), mimeType: "image/png" });
+    const { idMessage, body } = fake.control.injectIncoming(ID, {
+      type: "imageMessage",
+      chatId: CHAT,
+      base64: PNG.toString("base64"),
+      mimeType: "image/png",
+    });
     fake.control.setState(ID, "notAuthorized");
     await app.deps.intake.accept(instanceId, ID, structuredClone(body), "webhook");
     await app.deps.intake.idle();
@@ -220,7 +290,9 @@ describe("media downloads", () => {
 
     asked.length = 0;
     const calls = downloadFileCalls();
-    expect((await viewer.post(mediaPath(failed!.id, "/retry"), {}, { headers: { "hx-request": "true" } })).status).toBe(204);
+    expect((await viewer.post(mediaPath(failed!.id, "/retry"), {}, { headers: { "hx-request": "true" } })).status).toBe(
+      204,
+    );
     await app.deps.media.idle();
     const [ready] = await app.deps.db.select().from(messages).where(eq(messages.id, failed!.id));
     expect(ready!.media).toMatchObject({ state: "ready", sha256: sha256(PNG) });
@@ -231,11 +303,28 @@ describe("media downloads", () => {
 
   test("opening a file that was never fetched fetches it first, through downloadFile", async () => {
     // A message stored with its file pending, in no download queue (as imported history may be).
-    const { idMessage } = fake.control.injectIncoming(ID, { type: "imageMessage", chatId: CHAT, base64: PNG.toString("base64"), mimeType: "image/png" });
-    const [anyInChat] = await app.deps.db.select({ chatId: messages.chatId }).from(messages).where(eq(messages.instanceId, instanceId)).limit(1);
+    const { idMessage } = fake.control.injectIncoming(ID, {
+      type: "imageMessage",
+      chatId: CHAT,
+      base64: PNG.toString("base64"),
+      mimeType: "image/png",
+    });
+    const [anyInChat] = await app.deps.db
+      .select({ chatId: messages.chatId })
+      .from(messages)
+      .where(eq(messages.instanceId, instanceId))
+      .limit(1);
     const [row] = await app.deps.db
       .insert(messages)
-      .values({ instanceId, chatId: anyInChat!.chatId, idMessage, direction: "in", via: "whatsapp", type: "imageMessage", media: { kind: "image", state: "pending", downloadUrl: "" } })
+      .values({
+        instanceId,
+        chatId: anyInChat!.chatId,
+        idMessage,
+        direction: "in",
+        via: "whatsapp",
+        type: "imageMessage",
+        media: { kind: "image", state: "pending", downloadUrl: "" },
+      })
       .returning();
     const calls = downloadFileCalls();
     expect((await viewer.get(mediaPath(row!.id))).status).toBe(404);
@@ -250,11 +339,27 @@ describe("media downloads", () => {
   });
 
   test("a chat known by its @lid and @c.us ids asks downloadFile by the other id when the first has no such message", async () => {
-    const { idMessage } = fake.control.injectIncoming(ID, { type: "imageMessage", chatId: CHAT, base64: PNG.toString("base64"), mimeType: "image/png" });
-    const [chat] = await app.deps.db.insert(chats).values({ instanceId, waChatId: "155508384256027@lid", altWaChatId: CHAT, name: "Anna" }).returning();
+    const { idMessage } = fake.control.injectIncoming(ID, {
+      type: "imageMessage",
+      chatId: CHAT,
+      base64: PNG.toString("base64"),
+      mimeType: "image/png",
+    });
+    const [chat] = await app.deps.db
+      .insert(chats)
+      .values({ instanceId, waChatId: "155508384256027@lid", altWaChatId: CHAT, name: "Anna" })
+      .returning();
     const [row] = await app.deps.db
       .insert(messages)
-      .values({ instanceId, chatId: chat!.id, idMessage, direction: "in", via: "whatsapp", type: "imageMessage", media: { kind: "image", state: "failed" } })
+      .values({
+        instanceId,
+        chatId: chat!.id,
+        idMessage,
+        direction: "in",
+        via: "whatsapp",
+        type: "imageMessage",
+        media: { kind: "image", state: "failed" },
+      })
       .returning();
     const calls = downloadFileCalls();
     expect(await app.deps.media.retry(instanceId, row!.id)).toBe(true);
@@ -270,13 +375,27 @@ describe("file sends", () => {
     const stored = await app.deps.media.store.store(PNG, { fileName: "our.png", mimeType: "image/png" });
     expect(stored).toEqual({ sha256: sha256(PNG), size: PNG.length });
     const file = { ...stored, fileName: "our.png", mimeType: "image/png" };
-    const sent = await app.deps.outbox.enqueue({ instanceId, waChatId: CHAT, file, caption: "from us", idempotencyKey: "file-1", via: "web" });
-    expect(await app.deps.outbox.enqueue({ instanceId, waChatId: CHAT, file, idempotencyKey: "file-1", via: "web" })).toEqual({ ...sent, created: false });
+    const sent = await app.deps.outbox.enqueue({
+      instanceId,
+      waChatId: CHAT,
+      file,
+      caption: "from us",
+      idempotencyKey: "file-1",
+      via: "web",
+    });
+    expect(
+      await app.deps.outbox.enqueue({ instanceId, waChatId: CHAT, file, idempotencyKey: "file-1", via: "web" }),
+    ).toEqual({ ...sent, created: false });
     expect(await app.deps.outbox.idle(10_000)).toBe(true);
     const uploads = fake.control.sentMessages(ID).filter((s) => s.method === "sendFileByUpload");
     expect(uploads.map((s) => [s.chatId, s.fileName])).toEqual([[CHAT, "our.png"]]);
     const [row] = await app.deps.db.select().from(messages).where(eq(messages.id, sent.id));
-    expect(row).toMatchObject({ type: "imageMessage", text: "from us", idMessage: uploads[0]!.idMessage, media: { kind: "image", state: "ready", sha256: sha256(PNG) } });
+    expect(row).toMatchObject({
+      type: "imageMessage",
+      text: "from us",
+      idMessage: uploads[0]!.idMessage,
+      media: { kind: "image", state: "ready", sha256: sha256(PNG) },
+    });
 
     // Statuses and the outgoingAPIMessageReceived echo arrive by polling.
     app.deps.poller.start((await app.deps.instances.getRow(instanceId))!);
@@ -284,7 +403,9 @@ describe("file sends", () => {
     let echoed = false;
     while (Date.now() < deadline && !echoed) {
       await app.deps.intake.idle();
-      const rows = await app.deps.db.select({ id: notifications.id }).from(notifications)
+      const rows = await app.deps.db
+        .select({ id: notifications.id })
+        .from(notifications)
         .where(and(eq(notifications.typeWebhook, "outgoingAPIMessageReceived")));
       echoed = rows.length > 0;
       await Bun.sleep(50);
@@ -293,17 +414,34 @@ describe("file sends", () => {
     await app.deps.intake.idle();
     const same = await app.deps.db.select().from(messages).where(eq(messages.idMessage, uploads[0]!.idMessage));
     expect(same.map((m) => m.id)).toEqual([sent.id]);
-    expect(same[0]!.raw).toMatchObject({ typeWebhook: "outgoingAPIMessageReceived", messageData: { typeMessage: "imageMessage" } });
+    expect(same[0]!.raw).toMatchObject({
+      typeWebhook: "outgoingAPIMessageReceived",
+      messageData: { typeMessage: "imageMessage" },
+    });
     const served = await viewer.get(mediaPath(sent.id));
     expect(Buffer.from(await served.arrayBuffer()).equals(PNG)).toBe(true);
   });
 
   test("a caption over Green-API's limit fails next to the message instead of being sent", async () => {
-    const stored = await app.deps.media.store.store(new Blob(["%PDF"]), { fileName: "a.pdf", mimeType: "application/pdf" });
+    const stored = await app.deps.media.store.store(new Blob(["%PDF"]), {
+      fileName: "a.pdf",
+      mimeType: "application/pdf",
+    });
     const file = { ...stored, fileName: "a.pdf", mimeType: "application/pdf" };
-    const { id } = await app.deps.outbox.enqueue({ instanceId, waChatId: CHAT, file, caption: "x".repeat(1025), idempotencyKey: "file-2", via: "web" });
+    const { id } = await app.deps.outbox.enqueue({
+      instanceId,
+      waChatId: CHAT,
+      file,
+      caption: "x".repeat(1025),
+      idempotencyKey: "file-2",
+      via: "web",
+    });
     await app.deps.outbox.idle();
     const [row] = await app.deps.db.select().from(messages).where(eq(messages.id, id));
-    expect(row).toMatchObject({ type: "documentMessage", status: "failed", failReason: "a caption can have at most 1024 characters" });
+    expect(row).toMatchObject({
+      type: "documentMessage",
+      status: "failed",
+      failReason: "a caption can have at most 1024 characters",
+    });
   });
 });

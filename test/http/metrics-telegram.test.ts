@@ -25,17 +25,24 @@ afterAll(async () => {
 });
 
 async function scrape(): Promise<Map<string, Family>> {
-  const res = await fetch(`http://127.0.0.1:${server.port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const res = await fetch(`http://127.0.0.1:${server.port}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
   expect(res.status).toBe(200);
   return parsePrometheusText(await res.text());
 }
 
 function value(families: Map<string, Family>, sample: string, labels: Record<string, string>): number {
   const family = families.get(sample) ?? families.get(sample.replace(/_(bucket|sum|count)$/, ""));
-  return family?.samples.find((s) => s.name === sample && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value ?? 0;
+  return (
+    family?.samples.find((s) => s.name === sample && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+      ?.value ?? 0
+  );
 }
 
-async function deltas(act: () => Promise<unknown>): Promise<(sample: string, labels: Record<string, string>) => number> {
+async function deltas(
+  act: () => Promise<unknown>,
+): Promise<(sample: string, labels: Record<string, string>) => number> {
   const before = await scrape();
   await act();
   const after = await scrape();
@@ -59,7 +66,9 @@ describe("Telegram metrics", () => {
     expect(delta("greeninbox_telegram_request_duration_seconds_sum", { method })).toBeGreaterThan(0);
     expect(delta("greeninbox_telegram_rate_limited_total", { method })).toBe(0);
     // Long polling goes through the same client.
-    expect(value(await scrape(), "greeninbox_telegram_requests_total", { method: "getUpdates", status: "ok" })).toBeGreaterThanOrEqual(1);
+    expect(
+      value(await scrape(), "greeninbox_telegram_requests_total", { method: "getUpdates", status: "ok" }),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   test("a 429 from flood control is counted, and the retry that then succeeds too", async () => {
@@ -69,7 +78,13 @@ describe("Telegram metrics", () => {
     // one-a-second rule per chat are simply tried again.
     const other = new Api(rig.fake.token, { apiRoot: rig.fake.url });
     for (let accepted = 0; accepted < 20; ) {
-      if (await other.sendMessage(group, `filler ${accepted}`).then(() => true, () => false)) accepted++;
+      if (
+        await other.sendMessage(group, `filler ${accepted}`).then(
+          () => true,
+          () => false,
+        )
+      )
+        accepted++;
     }
     const violations = rig.fake.control.violations();
     const delta = await deltas(() => rig.telegram.bot.api.sendMessage(group, "over the limit"));
@@ -85,7 +100,9 @@ describe("Telegram metrics", () => {
     const apiRoot = `http://127.0.0.1:${closed.port}`;
     await closed.stop(true);
     const delta = await deltas(async () => {
-      const failure = await createApiBot(rig.fake.token, apiRoot).api.getMe().catch((e: unknown) => e);
+      const failure = await createApiBot(rig.fake.token, apiRoot)
+        .api.getMe()
+        .catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(HttpError);
     });
     expect(delta("greeninbox_telegram_requests_total", { method: "getMe", status: "error" })).toBe(1);

@@ -19,7 +19,11 @@ let idInstance: number;
 const dataDir = mkdtempSync(join(tmpdir(), "gi-metrics-"));
 
 beforeAll(async () => {
-  ({ app, instanceId, idInstance } = await startWebhookApp("Metrics", { METRICS_TOKEN, DATA_DIR: dataDir, BACKUP_INTERVAL_HOURS: "6" }));
+  ({ app, instanceId, idInstance } = await startWebhookApp("Metrics", {
+    METRICS_TOKEN,
+    DATA_DIR: dataDir,
+    BACKUP_INTERVAL_HOURS: "6",
+  }));
   await app.deps.users.create({ username: "boss", password: "boss-password", isAdmin: true });
   await app.deps.users.create({ username: "anna", password: "anna-password" });
 }, 30_000);
@@ -28,9 +32,15 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const scrape = (headers: Record<string, string> = { authorization: `Bearer ${METRICS_TOKEN}` }) => fetch(`${app.url}/metrics`, { headers });
+const scrape = (headers: Record<string, string> = { authorization: `Bearer ${METRICS_TOKEN}` }) =>
+  fetch(`${app.url}/metrics`, { headers });
 
-function value(families: Map<string, Family>, family: string, labels: Record<string, string> = {}, sample = family): number | undefined {
+function value(
+  families: Map<string, Family>,
+  family: string,
+  labels: Record<string, string> = {},
+  sample = family,
+): number | undefined {
   return families
     .get(family)
     ?.samples.find((s) => s.name === sample && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
@@ -40,15 +50,15 @@ describe("the strict parser", () => {
   test("rejects broken expositions", () => {
     const bad = [
       "x 1", // no final newline
-      "x{a=\"1\"} one\n",
+      'x{a="1"} one\n',
       "x{a=1} 1\n",
-      "x{a=\"\\t\"} 1\n",
+      'x{a="\\t"} 1\n',
       "# TYPE x counter\nx -1\n",
       "# TYPE x gauge\nx 1\n# TYPE x gauge\n",
-      "x 1\ny 1\nx{a=\"b\"} 2\n",
+      'x 1\ny 1\nx{a="b"} 2\n',
       "x 1\nx 2\n",
-      "# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\nh_sum 1\nh_count 1\n",
-      "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_sum 1\nh_count 1\n",
+      '# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n',
+      '# TYPE h histogram\nh_bucket{le="1"} 1\nh_sum 1\nh_count 1\n',
       "# TYPE x flavour\n",
       "x  1\n",
       "x nan1\n",
@@ -56,11 +66,17 @@ describe("the strict parser", () => {
       "x 0x1p3\n",
     ];
     for (const text of bad) expect(() => parsePrometheusText(text)).toThrow();
-    const good = parsePrometheusText('# HELP h Help \\\\ text\n# TYPE h histogram\nh_bucket{le="0.5",m="a\\"b"} 1\nh_bucket{le="+Inf",m="a\\"b"} 2\nh_sum{m="a\\"b"} 3.5\nh_count{m="a\\"b"} 2\n');
+    const good = parsePrometheusText(
+      '# HELP h Help \\\\ text\n# TYPE h histogram\nh_bucket{le="0.5",m="a\\"b"} 1\nh_bucket{le="+Inf",m="a\\"b"} 2\nh_sum{m="a\\"b"} 3.5\nh_count{m="a\\"b"} 2\n',
+    );
     expect(good.get("h")!.samples).toHaveLength(4);
     expect(good.get("h")!.samples[0]!.labels.m).toBe('a"b');
     // Special values as Go's ParseFloat reads them, in any case (prom-client writes "Nan").
-    const special = parsePrometheusText("# TYPE g gauge\ng{v=\"a\"} Nan\ng{v=\"b\"} NaN\ng{v=\"c\"} -Inf\ng{v=\"d\"} +Infinity\n").get("g")!.samples.map((x) => x.value);
+    const special = parsePrometheusText(
+      '# TYPE g gauge\ng{v="a"} Nan\ng{v="b"} NaN\ng{v="c"} -Inf\ng{v="d"} +Infinity\n',
+    )
+      .get("g")!
+      .samples.map((x) => x.value);
     expect(special).toEqual([NaN, NaN, -Infinity, Infinity]);
   });
 });
@@ -114,15 +130,26 @@ describe("/metrics", () => {
       greeninbox_instances: "gauge",
     });
     const http = { method: "GET", route: "/login", status: "2xx" };
-    expect(value(families, "greeninbox_http_request_duration_seconds", http, "greeninbox_http_request_duration_seconds_count")).toBeGreaterThanOrEqual(1);
-    expect(value(families, "greeninbox_notifications_received_total", { type: "stateInstanceChanged", via: "webhook" })).toBeGreaterThanOrEqual(1);
+    expect(
+      value(
+        families,
+        "greeninbox_http_request_duration_seconds",
+        http,
+        "greeninbox_http_request_duration_seconds_count",
+      ),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(families, "greeninbox_notifications_received_total", { type: "stateInstanceChanged", via: "webhook" }),
+    ).toBeGreaterThanOrEqual(1);
     expect(value(families, "greeninbox_sse_clients")).toBeGreaterThanOrEqual(1);
     expect(value(families, "greeninbox_instances", { state: "authorized" })).toBe(1);
     expect(value(families, "greeninbox_instances", { state: "notAuthorized" })).toBe(0);
     expect(value(families, "greeninbox_outbox_depth")).toBe(0);
     expect(value(families, "greeninbox_telegram_queue_depth")).toBe(0);
     // Route patterns, never raw paths: the webhook is counted under its pattern.
-    const routes = new Set(families.get("greeninbox_http_request_duration_seconds")!.samples.map((s) => s.labels.route));
+    const routes = new Set(
+      families.get("greeninbox_http_request_duration_seconds")!.samples.map((s) => s.labels.route),
+    );
     expect([...routes].some((r) => r!.includes(":instanceId"))).toBe(true);
     expect(routes.has(`/webhooks/green-api/${instanceId}`)).toBe(false);
     await reader.cancel();
@@ -136,13 +163,21 @@ describe("/metrics", () => {
   test("the scheduler reports bucket waits per Green-API method", async () => {
     await app.deps.gateway.scheduler.schedule("7103", "sendMessage", "normal", async () => "ok");
     const families = parsePrometheusText(await (await scrape()).text());
-    expect(value(families, "greeninbox_scheduler_wait_seconds", { method: "sendMessage" }, "greeninbox_scheduler_wait_seconds_count")).toBeGreaterThanOrEqual(1);
+    expect(
+      value(
+        families,
+        "greeninbox_scheduler_wait_seconds",
+        { method: "sendMessage" },
+        "greeninbox_scheduler_wait_seconds_count",
+      ),
+    ).toBeGreaterThanOrEqual(1);
   });
 });
 
 describe("backups", () => {
   test("the newest backup's time, failures and the configured interval", async () => {
-    const gauge = (families: Map<string, Family>) => value(families, "greeninbox_backup_last_success_timestamp_seconds");
+    const gauge = (families: Map<string, Family>) =>
+      value(families, "greeninbox_backup_last_success_timestamp_seconds");
     const before = parsePrometheusText(await (await scrape()).text());
     expect(gauge(before)).toBe(0);
     expect(value(before, "greeninbox_backup_interval_seconds")).toBe(6 * 3600);
@@ -162,7 +197,9 @@ describe("backups", () => {
     await expect(failing.run()).rejects.toThrow("pg_dump");
     await failing.stop();
     const after = parsePrometheusText(await (await scrape()).text());
-    expect(value(after, "greeninbox_backup_failures_total")! - value(taken, "greeninbox_backup_failures_total")!).toBe(1);
+    expect(value(after, "greeninbox_backup_failures_total")! - value(taken, "greeninbox_backup_failures_total")!).toBe(
+      1,
+    );
     expect(gauge(after)).toBe(gauge(taken)!);
   });
 });
@@ -187,7 +224,8 @@ describe("standard process families", () => {
       nodejs_heap_size_used_bytes: "gauge",
     });
     // What Bun cannot fill truthfully is left out, and the app's own start-time gauge gave way to the standard one.
-    for (const name of [...OMITTED_UNDER_BUN, "greeninbox_process_start_time_seconds"]) expect(families.has(name)).toBe(false);
+    for (const name of [...OMITTED_UNDER_BUN, "greeninbox_process_start_time_seconds"])
+      expect(families.has(name)).toBe(false);
 
     const rss = value(families, "process_resident_memory_bytes")!;
     const now = vmRssBytes();
@@ -199,7 +237,10 @@ describe("standard process families", () => {
     expect(fds).toBeGreaterThanOrEqual(3);
     expect(fds).toBeLessThan(value(families, "process_max_fds")!);
     const cpu = value(families, "process_cpu_seconds_total")!;
-    expect(cpu).toBeCloseTo(value(families, "process_cpu_user_seconds_total")! + value(families, "process_cpu_system_seconds_total")!, 5);
+    expect(cpu).toBeCloseTo(
+      value(families, "process_cpu_user_seconds_total")! + value(families, "process_cpu_system_seconds_total")!,
+      5,
+    );
   });
 
   test("they follow what the process does: memory touched, CPU burnt, files opened", async () => {
@@ -229,7 +270,21 @@ describe("standard process families", () => {
 
 describe("deploy/ and docs name only metrics /metrics exposes", () => {
   const ROOT = join(import.meta.dir, "../..");
-  const KEYWORDS = new Set(["and", "or", "unless", "by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool", "inf", "nan"]);
+  const KEYWORDS = new Set([
+    "and",
+    "or",
+    "unless",
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "offset",
+    "bool",
+    "inf",
+    "nan",
+  ]);
 
   /** Metric names in a PromQL expression: identifiers left once strings, label matchers, groupings, ranges and calls are set aside. */
   function metricNames(expr: string): string[] {
@@ -254,7 +309,11 @@ describe("deploy/ and docs name only metrics /metrics exposes", () => {
   }
 
   test("the PromQL reader finds metric names and nothing else", () => {
-    expect(metricNames('sum by (job) (increase(x_total{job="a", b=~"c|d"}[1h])) > 0 and on (job) y > 2 * z offset 5m > bool 1.5e3')).toEqual(["x_total", "y", "z"]);
+    expect(
+      metricNames(
+        'sum by (job) (increase(x_total{job="a", b=~"c|d"}[1h])) > 0 and on (job) y > 2 * z offset 5m > bool 1.5e3',
+      ),
+    ).toEqual(["x_total", "y", "z"]);
   });
 
   test("every alert rule and dashboard query uses exposed metrics (or Prometheus' own up)", async () => {
@@ -263,7 +322,12 @@ describe("deploy/ and docs name only metrics /metrics exposes", () => {
 
     const alerts = readFileSync(join(ROOT, "deploy/prometheus-alerts.yml"), "utf8");
     expect([...alerts.matchAll(/^\s*- alert: (\w+)$/gm)].map((m) => m[1])).toEqual(
-      expect.arrayContaining(["GreenInboxDown", "GreenInboxOutboxStuck", "GreenInboxQuarantineGrowing", "GreenInboxBackupFailed"]),
+      expect.arrayContaining([
+        "GreenInboxDown",
+        "GreenInboxOutboxStuck",
+        "GreenInboxQuarantineGrowing",
+        "GreenInboxBackupFailed",
+      ]),
     );
     const alertExprs = [...alerts.matchAll(/^\s*expr: (.+)$/gm)].map((m) => m[1]!);
     expect(alertExprs.length).toBeGreaterThanOrEqual(4);
@@ -274,7 +338,9 @@ describe("deploy/ and docs name only metrics /metrics exposes", () => {
     };
     const panelExprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
     expect(panelExprs.length).toBeGreaterThan(20);
-    const variableMetrics = dashboard.templating.list.flatMap((v) => (v.definition ? [/^label_values\((\w+)/.exec(v.definition)![1]!] : []));
+    const variableMetrics = dashboard.templating.list.flatMap((v) =>
+      v.definition ? [/^label_values\((\w+)/.exec(v.definition)![1]!] : [],
+    );
 
     const used = [...alertExprs, ...panelExprs].flatMap(metricNames).concat(variableMetrics);
     expect(used.length).toBeGreaterThan(30);
@@ -286,7 +352,9 @@ describe("deploy/ and docs name only metrics /metrics exposes", () => {
     const docs = readFileSync(join(ROOT, "docs/OPERATIONS.md"), "utf8");
     const named = new Set([...docs.matchAll(/`((?:greeninbox|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]!));
     expect([...named].filter((name) => !exposed.has(name))).toEqual([]);
-    const families = [...parsePrometheusText(await (await scrape()).text()).keys()].filter((n) => n.startsWith("greeninbox_"));
+    const families = [...parsePrometheusText(await (await scrape()).text()).keys()].filter((n) =>
+      n.startsWith("greeninbox_"),
+    );
     expect(families.filter((name) => !named.has(name))).toEqual([]);
   });
 });
@@ -299,14 +367,18 @@ describe("/readyz", () => {
 
     const { db } = app.deps;
     const latest = sql`(select max(created_at) from drizzle.__drizzle_migrations)`;
-    await db.execute(sql`update drizzle.__drizzle_migrations set created_at = created_at - 1 where created_at = ${latest}`);
+    await db.execute(
+      sql`update drizzle.__drizzle_migrations set created_at = created_at - 1 where created_at = ${latest}`,
+    );
     try {
       const pending = await fetch(`${app.url}/readyz`);
       expect(pending.status).toBe(503);
       // Public: the reason, never the raw detail behind it.
       expect(await pending.json()).toEqual({ status: "unavailable", reason: "migrations" });
     } finally {
-      await db.execute(sql`update drizzle.__drizzle_migrations set created_at = created_at + 1 where created_at = ${latest}`);
+      await db.execute(
+        sql`update drizzle.__drizzle_migrations set created_at = created_at + 1 where created_at = ${latest}`,
+      );
     }
     expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
 

@@ -30,7 +30,10 @@ async function deliver(body: object) {
 }
 
 const state = (stateInstance: string, wid: string) => ({
-  typeWebhook: "stateInstanceChanged", instanceData: { idInstance, wid, typeInstance: "whatsapp" }, timestamp: timestamp++, stateInstance,
+  typeWebhook: "stateInstanceChanged",
+  instanceData: { idInstance, wid, typeInstance: "whatsapp" },
+  timestamp: timestamp++,
+  stateInstance,
 });
 
 const incoming = (wid: string, from: string, idMessage: string, text: string) => ({
@@ -48,7 +51,10 @@ async function instanceRow() {
 }
 
 async function chatOf(waChatId: string) {
-  const [row] = await app.deps.db.select().from(chats).where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, waChatId)));
+  const [row] = await app.deps.db
+    .select()
+    .from(chats)
+    .where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, waChatId)));
   return row!;
 }
 
@@ -72,7 +78,12 @@ describe("the number behind an instance changes", () => {
 
     // Logged out (no number while not authorized), then another phone scanned the QR code.
     await deliver(state("notAuthorized", ""));
-    expect(await instanceRow()).toMatchObject({ state: "notAuthorized", wid: oldWid, previousWid: null, widChangedAt: null });
+    expect(await instanceRow()).toMatchObject({
+      state: "notAuthorized",
+      wid: oldWid,
+      previousWid: null,
+      widChangedAt: null,
+    });
     await deliver(state("authorized", `${NEW_PHONE}@c.us`));
     const row = await instanceRow();
     expect(row).toMatchObject({ state: "authorized", wid: `${NEW_PHONE}@c.us`, previousWid: oldWid });
@@ -80,7 +91,11 @@ describe("the number behind an instance changes", () => {
 
     // The same number in WhatsApp's other spelling (a device of it) is not another change.
     expect(await app.deps.instances.setState(instanceId, "authorized", `${NEW_PHONE}:12@s.whatsapp.net`)).toBeNull();
-    expect(await instanceRow()).toMatchObject({ wid: `${NEW_PHONE}@c.us`, previousWid: oldWid, widChangedAt: row.widChangedAt });
+    expect(await instanceRow()).toMatchObject({
+      wid: `${NEW_PHONE}@c.us`,
+      previousWid: oldWid,
+      widChangedAt: row.widChangedAt,
+    });
 
     await deliver(incoming(`${NEW_PHONE}@c.us`, newCustomer, "B".repeat(32), "Hello after"));
     expect((await chatOf(newCustomer)).ownerWid).toBe(`${NEW_PHONE}@c.us`);
@@ -93,15 +108,23 @@ describe("the number behind an instance changes", () => {
     const oldPhone = `+${oldWid.replace("@c.us", "")}`;
     const page = await (await admin.get(`/instances/${instanceId}`)).text();
     expect(page).toContain("data-wid-changed");
-    expect(page).toMatch(new RegExp(`This number changed from \\${oldPhone} to \\+${NEW_PHONE} on [^;]+; chats from before stay as they were\\.`));
+    expect(page).toMatch(
+      new RegExp(
+        `This number changed from \\${oldPhone} to \\+${NEW_PHONE} on [^;]+; chats from before stay as they were\\.`,
+      ),
+    );
     const ru = await (await admin.get(`/instances/${instanceId}`, { "accept-language": "ru" })).text();
-    expect(ru).toMatch(new RegExp(`Номер сменился с \\${oldPhone} на \\+${NEW_PHONE} [^;]+; чаты, начатые раньше, остались как были\\.`));
+    expect(ru).toMatch(
+      new RegExp(`Номер сменился с \\${oldPhone} на \\+${NEW_PHONE} [^;]+; чаты, начатые раньше, остались как были\\.`),
+    );
 
     const oldChat = await chatOf(oldCustomer);
     const newChat = await chatOf(newCustomer);
     const oldPane = await (await admin.get(`/instances/${instanceId}/chats/${oldChat.id}`)).text();
     expect(oldPane).toContain(`This chat belongs to the earlier number ${oldPhone}.`);
-    const oldPaneRu = await (await admin.get(`/instances/${instanceId}/chats/${oldChat.id}`, { "accept-language": "ru" })).text();
+    const oldPaneRu = await (
+      await admin.get(`/instances/${instanceId}/chats/${oldChat.id}`, { "accept-language": "ru" })
+    ).text();
     expect(oldPaneRu).toContain(`Этот чат относится к прежнему номеру ${oldPhone}.`);
     const newPane = await (await admin.get(`/instances/${instanceId}/chats/${newChat.id}`)).text();
     expect(newPane).toContain("Hello after");
@@ -109,7 +132,11 @@ describe("the number behind an instance changes", () => {
   });
 
   test("a reply from the web to a new customer starts a chat of the current number", async () => {
-    const res = await admin.post(`/instances/${instanceId}/messages`, { to: "+7 900 111-00-03", text: "Hello from the web", key: "number-change-1" });
+    const res = await admin.post(`/instances/${instanceId}/messages`, {
+      to: "+7 900 111-00-03",
+      text: "Hello from the web",
+      key: "number-change-1",
+    });
     expect(res.status).toBeLessThan(400);
     expect((await chatOf("79001110003@c.us")).ownerWid).toBe(`${NEW_PHONE}@c.us`);
   });

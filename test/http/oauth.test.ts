@@ -12,7 +12,12 @@ let app: TestApp;
 beforeAll(async () => {
   await resetDatabase();
   oidc = startFakeOidc("greeninbox", "s3cret");
-  app = await startTestApp({ OAUTH_OIDC_URL: oidc.realmUrl, OAUTH_OIDC_CLIENT_ID: "greeninbox", OAUTH_OIDC_CLIENT_SECRET: "s3cret", OAUTH_OIDC_NAME: "Acme SSO" });
+  app = await startTestApp({
+    OAUTH_OIDC_URL: oidc.realmUrl,
+    OAUTH_OIDC_CLIENT_ID: "greeninbox",
+    OAUTH_OIDC_CLIENT_SECRET: "s3cret",
+    OAUTH_OIDC_NAME: "Acme SSO",
+  });
   const maria = await app.deps.users.create({ username: "maria", displayName: "Maria", password: "maria-password" });
   await app.deps.db.update(users).set({ email: "Maria@Example.com" }).where(eq(users.id, maria.id));
 }, 30_000);

@@ -19,11 +19,25 @@ let instanceId: number;
 beforeAll(async () => {
   await resetDatabase();
   fake = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 5, maxReceiveWaitMs: 200 } });
-  fake.control.createInstance({ idInstance: ID, apiTokenInstance: TOKEN, state: "authorized", settings: { outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" } });
+  fake.control.createInstance({
+    idInstance: ID,
+    apiTokenInstance: TOKEN,
+    state: "authorized",
+    settings: { outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" },
+  });
   app = await startTestApp({ OUTBOX_RECONCILE_SECONDS: "1", POLL_TIMEOUT_SECONDS: "5" });
   const [row] = await app.deps.db
     .insert(instances)
-    .values({ name: "Sales", idInstance: ID, apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: "x".repeat(24), intakeMode: "polling", state: "authorized" })
+    .values({
+      name: "Sales",
+      idInstance: ID,
+      apiToken: TOKEN,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: "x".repeat(24),
+      intakeMode: "polling",
+      state: "authorized",
+    })
     .returning();
   instanceId = row!.id;
   app.deps.outbox.start();
@@ -49,9 +63,16 @@ describe("outbox", () => {
     for (let i = 0; i < 20; i++) sent.push(await send(`order ${i}`));
     expect(await app.deps.outbox.idle(10_000)).toBe(true);
     const stored = await rows(sent.map((s) => s.id));
-    expect(stored.every((m) => m.status === "accepted" || m.status === "sent" || m.status === "delivered" || m.status === "read")).toBe(true);
+    expect(
+      stored.every(
+        (m) => m.status === "accepted" || m.status === "sent" || m.status === "delivered" || m.status === "read",
+      ),
+    ).toBe(true);
     expect(stored.every((m) => /^BAE5[0-9A-F]{12}$/.test(m.idMessage!))).toBe(true);
-    const fakeTexts = fake.control.sentMessages(ID).map((s) => s.text).filter((t) => t?.startsWith("order "));
+    const fakeTexts = fake.control
+      .sentMessages(ID)
+      .map((s) => s.text)
+      .filter((t) => t?.startsWith("order "));
     expect(fakeTexts).toEqual(Array.from({ length: 20 }, (_, i) => `order ${i}`));
   });
 
@@ -70,7 +91,8 @@ describe("outbox", () => {
     expect(await app.deps.outbox.idle(20_000)).toBe(true);
     const stored = await rows(sent.map((s) => s.id));
     expect(stored.map((m) => m.status).filter((s) => s === "failed" || s === "queued" || s === "sending")).toEqual([]);
-    for (let i = 0; i < 8; i++) expect(fake.control.sentMessages(ID).filter((s) => s.text === `flaky ${i}`)).toHaveLength(1);
+    for (let i = 0; i < 8; i++)
+      expect(fake.control.sentMessages(ID).filter((s) => s.text === `flaky ${i}`)).toHaveLength(1);
     expect(stored.some((m) => m.attempts > 1)).toBe(true);
   });
 
@@ -108,14 +130,25 @@ describe("outbox", () => {
     let status: string | null = null;
     while (Date.now() < deadline) {
       await app.deps.intake.idle();
-      [{ status }] = (await app.deps.db.select({ status: messages.status }).from(messages).where(eq(messages.id, id))) as [{ status: string | null }];
+      [{ status }] = (await app.deps.db
+        .select({ status: messages.status })
+        .from(messages)
+        .where(eq(messages.id, id))) as [{ status: string | null }];
       if (status === "read") break;
       await Bun.sleep(50);
     }
     expect(status).toBe("read");
     // A late "delivered" (webhooks can arrive out of order) does not move it back.
     const [row] = await rows([id]);
-    const late = { typeWebhook: "outgoingMessageStatus", instanceData: { idInstance: ID, wid: "79003555001@c.us", typeInstance: "whatsapp" }, timestamp: 1, chatId: "79001234567@c.us", idMessage: row!.idMessage, status: "delivered", sendByApi: true };
+    const late = {
+      typeWebhook: "outgoingMessageStatus",
+      instanceData: { idInstance: ID, wid: "79003555001@c.us", typeInstance: "whatsapp" },
+      timestamp: 1,
+      chatId: "79001234567@c.us",
+      idMessage: row!.idMessage,
+      status: "delivered",
+      sendByApi: true,
+    };
     expect(await app.deps.intake.accept(instanceId, ID, late, "webhook")).toMatchObject({ ok: true, duplicate: true });
     const replay = { ...late, status: "sent", timestamp: 2 };
     await app.deps.intake.accept(instanceId, ID, { ...replay, idMessage: row!.idMessage }, "webhook");
@@ -145,16 +178,44 @@ describe("outbox", () => {
     // outbox has started to record the answer (on PostgreSQL the outbox's update then waits for it).
     const calls: string[] = [];
     const answer = (method: string) => (method === "lastOutgoingMessages" ? [] : { idMessage: "BAE5ECHORACE0001" });
-    const gateway = { ...app.deps.gateway, call: async (_i: unknown, method: string) => (calls.push(method), answer(method)) } as unknown as Gateway;
-    const outbox = createOutbox({ db: app.deps.db, gateway, bus: app.deps.bus, log: app.deps.log, loadInstance: (id) => app.deps.instances.getRow(id), readFile: async () => null, reconcileAfterMs: 1000 });
+    const gateway = {
+      ...app.deps.gateway,
+      call: async (_i: unknown, method: string) => (calls.push(method), answer(method)),
+    } as unknown as Gateway;
+    const outbox = createOutbox({
+      db: app.deps.db,
+      gateway,
+      bus: app.deps.bus,
+      log: app.deps.log,
+      loadInstance: (id) => app.deps.instances.getRow(id),
+      readFile: async () => null,
+      reconcileAfterMs: 1000,
+    });
     await app.deps.outbox.stop();
     try {
-      const queued = await outbox.enqueue({ instanceId, waChatId: "79001230042@c.us", text: "echo race", idempotencyKey: crypto.randomUUID(), via: "web" });
+      const queued = await outbox.enqueue({
+        instanceId,
+        waChatId: "79001230042@c.us",
+        text: "echo race",
+        idempotencyKey: crypto.randomUUID(),
+        via: "web",
+      });
       let commitEcho!: () => void;
       let echoStored!: () => void;
       const stored = new Promise<void>((resolve) => (echoStored = resolve));
       const echo = app.deps.db.transaction(async (tx) => {
-        await tx.insert(messages).values({ instanceId, chatId: queued.chatId, idMessage: "BAE5ECHORACE0001", direction: "out", type: "textMessage", via: "api", text: "echo race", status: "sent" });
+        await tx
+          .insert(messages)
+          .values({
+            instanceId,
+            chatId: queued.chatId,
+            idMessage: "BAE5ECHORACE0001",
+            direction: "out",
+            type: "textMessage",
+            via: "api",
+            text: "echo race",
+            status: "sent",
+          });
         echoStored();
         await new Promise<void>((resolve) => (commitEcho = resolve));
       });
@@ -166,9 +227,9 @@ describe("outbox", () => {
       expect(await outbox.idle(10_000)).toBe(true);
       await Bun.sleep(1500); // past reconcileAfterMs: a send left in doubt would be sent again by now
       const inChat = await app.deps.db.select().from(messages).where(eq(messages.chatId, queued.chatId));
-      expect(inChat.map((m) => ({ id: m.id, idMessage: m.idMessage, status: m.status, failReason: m.failReason }))).toEqual([
-        { id: queued.id, idMessage: "BAE5ECHORACE0001", status: "sent", failReason: null },
-      ]);
+      expect(
+        inChat.map((m) => ({ id: m.id, idMessage: m.idMessage, status: m.status, failReason: m.failReason })),
+      ).toEqual([{ id: queued.id, idMessage: "BAE5ECHORACE0001", status: "sent", failReason: null }]);
       expect(calls.filter((method) => method === "sendMessage")).toHaveLength(1);
     } finally {
       await outbox.stop();
@@ -191,9 +252,23 @@ describe("outbox", () => {
         return { idMessage: await answered };
       };
       const gateway = { ...app.deps.gateway, call } as unknown as Gateway;
-      const outbox = createOutbox({ db: app.deps.db, gateway, bus: app.deps.bus, log: app.deps.log, loadInstance: (id) => app.deps.instances.getRow(id), readFile: async () => null, reconcileAfterMs: 1000 });
+      const outbox = createOutbox({
+        db: app.deps.db,
+        gateway,
+        bus: app.deps.bus,
+        log: app.deps.log,
+        loadInstance: (id) => app.deps.instances.getRow(id),
+        readFile: async () => null,
+        reconcileAfterMs: 1000,
+      });
       await app.deps.outbox.stop();
-      const queued = await outbox.enqueue({ instanceId, waChatId, text, idempotencyKey: crypto.randomUUID(), via: "web" });
+      const queued = await outbox.enqueue({
+        instanceId,
+        waChatId,
+        text,
+        idempotencyKey: crypto.randomUUID(),
+        via: "web",
+      });
       outbox.start();
       await started;
       return { calls, outbox, queued, answer };
@@ -201,28 +276,43 @@ describe("outbox", () => {
 
     async function echo(waChatId: string, idMessage: string, text: string) {
       const body = {
-        typeWebhook: "outgoingAPIMessageReceived", instanceData: { idInstance: ID, wid: "79990000000@c.us", typeInstance: "whatsapp" }, timestamp: Math.floor(Date.now() / 1000), idMessage,
-        senderData: { chatId: waChatId, sender: "79990000000@c.us", chatName: "", senderName: "" }, messageData: { typeMessage: "textMessage", textMessageData: { textMessage: text } },
+        typeWebhook: "outgoingAPIMessageReceived",
+        instanceData: { idInstance: ID, wid: "79990000000@c.us", typeInstance: "whatsapp" },
+        timestamp: Math.floor(Date.now() / 1000),
+        idMessage,
+        senderData: { chatId: waChatId, sender: "79990000000@c.us", chatName: "", senderName: "" },
+        messageData: { typeMessage: "textMessage", textMessageData: { textMessage: text } },
       };
       expect((await app.deps.intake.accept(instanceId, ID, body, "webhook")).ok).toBe(true);
       await app.deps.intake.idle();
     }
 
     const inChat = async (chatId: number) =>
-      (await app.deps.db.select().from(messages).where(eq(messages.chatId, chatId)).orderBy(messages.id)).map((m) => ({ id: m.id, idMessage: m.idMessage, via: m.via, status: m.status }));
+      (await app.deps.db.select().from(messages).where(eq(messages.chatId, chatId)).orderBy(messages.id)).map((m) => ({
+        id: m.id,
+        idMessage: m.idMessage,
+        via: m.via,
+        status: m.status,
+      }));
 
     test("gives the send its id at once: one message throughout, never a second bubble, sent once", async () => {
       const created: number[] = [];
-      const unsubscribe = app.deps.bus.subscribe((e) => void (e.name === EVENTS.messageCreated && created.push(Number(e.data.messageId))));
+      const unsubscribe = app.deps.bus.subscribe(
+        (e) => void (e.name === EVENTS.messageCreated && created.push(Number(e.data.messageId))),
+      );
       const { calls, outbox, queued, answer } = await inFlight("echo first", "79001230043@c.us");
       try {
         await echo("79001230043@c.us", "BAE5ECHOFIRST001", "echo first");
         // Before the answer: the send itself carries the echo's id and shows "sent".
-        expect(await inChat(queued.chatId)).toEqual([{ id: queued.id, idMessage: "BAE5ECHOFIRST001", via: "web", status: "sent" }]);
+        expect(await inChat(queued.chatId)).toEqual([
+          { id: queued.id, idMessage: "BAE5ECHOFIRST001", via: "web", status: "sent" },
+        ]);
         answer("BAE5ECHOFIRST001");
         expect(await outbox.idle(10_000)).toBe(true);
         await Bun.sleep(1500); // past reconcileAfterMs
-        expect(await inChat(queued.chatId)).toEqual([{ id: queued.id, idMessage: "BAE5ECHOFIRST001", via: "web", status: "sent" }]);
+        expect(await inChat(queued.chatId)).toEqual([
+          { id: queued.id, idMessage: "BAE5ECHOFIRST001", via: "web", status: "sent" },
+        ]);
         expect(created.filter((id) => id !== queued.id)).toEqual([]);
         expect(calls.filter((method) => method === "sendMessage")).toHaveLength(1);
       } finally {
@@ -243,7 +333,10 @@ describe("outbox", () => {
           { id: queued.id, idMessage: "BAE5OURSEND00001", via: "web", status: "accepted" },
           { id: rows[1]!.id, idMessage: "BAE5OTHERCLIENT1", via: "api", status: "sent" },
         ]);
-        const [other] = await app.deps.db.select({ text: messages.text, raw: messages.raw }).from(messages).where(eq(messages.id, rows[1]!.id));
+        const [other] = await app.deps.db
+          .select({ text: messages.text, raw: messages.raw })
+          .from(messages)
+          .where(eq(messages.id, rows[1]!.id));
         expect(other!.text).toBe("same words");
         expect((other!.raw as { idMessage: string }).idMessage).toBe("BAE5OTHERCLIENT1");
       } finally {
@@ -256,10 +349,16 @@ describe("outbox", () => {
       const { outbox, queued, answer } = await inFlight("mine", "79001230045@c.us");
       try {
         await echo("79001230045@c.us", "BAE5NOTMINE00001", "not mine");
-        expect((await inChat(queued.chatId)).map((r) => [r.idMessage, r.status])).toEqual([[null, "sending"], ["BAE5NOTMINE00001", "sent"]]);
+        expect((await inChat(queued.chatId)).map((r) => [r.idMessage, r.status])).toEqual([
+          [null, "sending"],
+          ["BAE5NOTMINE00001", "sent"],
+        ]);
         answer("BAE5MINE00000001");
         expect(await outbox.idle(10_000)).toBe(true);
-        expect((await inChat(queued.chatId)).map((r) => [r.idMessage, r.status])).toEqual([["BAE5MINE00000001", "accepted"], ["BAE5NOTMINE00001", "sent"]]);
+        expect((await inChat(queued.chatId)).map((r) => [r.idMessage, r.status])).toEqual([
+          ["BAE5MINE00000001", "accepted"],
+          ["BAE5NOTMINE00001", "sent"],
+        ]);
       } finally {
         await outbox.stop();
         app.deps.outbox.start();

@@ -12,12 +12,15 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => app.stop());
 
-const phoneUa = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36";
+const phoneUa =
+  "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36";
 
 test("the sessions list names devices and ends one other session", async () => {
   const phone = new Agent(app.url, { "user-agent": phoneUa });
   await phone.login("lena", "lena-password");
-  const laptop = new Agent(app.url, { "user-agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:131.0) Gecko/20100101 Firefox/131.0" });
+  const laptop = new Agent(app.url, {
+    "user-agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:131.0) Gecko/20100101 Firefox/131.0",
+  });
   await laptop.login("lena", "lena-password");
   const html = await (await laptop.get("/settings")).text();
   expect(html).toContain("Chrome · Android");
@@ -37,12 +40,24 @@ test("changing the password needs the old one and signs out other devices", asyn
   await a.login("lena", "lena-password");
   const b = new Agent(app.url);
   await b.login("lena", "lena-password");
-  const wrong = await a.post("/settings/password", { current: "nope-nope", password: "lena-new-password", confirm: "lena-new-password" });
+  const wrong = await a.post("/settings/password", {
+    current: "nope-nope",
+    password: "lena-new-password",
+    confirm: "lena-new-password",
+  });
   expect(wrong.status).toBe(400);
   expect(await wrong.text()).toContain("The current password is wrong.");
-  const mismatch = await a.post("/settings/password", { current: "lena-password", password: "lena-new-password", confirm: "different-password" });
+  const mismatch = await a.post("/settings/password", {
+    current: "lena-password",
+    password: "lena-new-password",
+    confirm: "different-password",
+  });
   expect(await mismatch.text()).toContain("The passwords do not match.");
-  const ok = await a.post("/settings/password", { current: "lena-password", password: "lena-new-password", confirm: "lena-new-password" });
+  const ok = await a.post("/settings/password", {
+    current: "lena-password",
+    password: "lena-new-password",
+    confirm: "lena-new-password",
+  });
   expect(ok.status).toBe(303);
   expect((await a.get("/")).status).toBe(200);
   expect((await b.get("/")).status).toBe(303);

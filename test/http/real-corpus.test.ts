@@ -33,7 +33,8 @@ type Expectation =
   /** The instance's card shows these strings. */
   | { kind: "instance"; shows: string[] };
 
-const JPEG = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDRENDg8QEBEQCgwSExIQEw8QEBD/yQALCAABAAEBAREA/8wABgAQEAX/2gAIAQEAAD8A0s8g/9k=";
+const JPEG =
+  "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDRENDg8QEBEQCgwSExIQEw8QEBD/yQALCAABAAEBAREA/8wABgAQEAX/2gAIAQEAAD8A0s8g/9k=";
 const WEBP = "UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==";
 const TEXT = Buffer.from("corpus file\n").toString("base64");
 const PDF = Buffer.from("%PDF-1.4\n%%EOF\n").toString("base64");
@@ -43,20 +44,40 @@ const EXPECT: Record<string, Expectation> = {
   "001-text-ext-ar-no-contactname": { kind: "chat", chat: "5498263321540@c.us", shows: ["hello", "Lora"] },
   "002-text-ext-cyrillic-names": { kind: "chat", chat: "79216416254@c.us", shows: ["Добрый вечер", "Оля Петрова"] },
   "003-poll-hebrew": { kind: "chat", chat: "972509330349@c.us", shows: ["מה שלומך", "טוב", "רע"] },
-  "004-document-txt-do-media-7103": { kind: "chat", chat: "972509330349@c.us", shows: ["note 1.txt"], file: { mimeType: "text/plain", base64: TEXT } },
+  "004-document-txt-do-media-7103": {
+    kind: "chat",
+    chat: "972509330349@c.us",
+    shows: ["note 1.txt"],
+    file: { mimeType: "text/plain", base64: TEXT },
+  },
   "005-call-pickup": { kind: "chat", chat: "972509330349@c.us", shows: ["📞 Incoming call — answered"] },
   "006-text-emoji-only-name": { kind: "chat", chat: "972506862158@c.us", shows: ["מה?", "🙂"] },
-  "007-image-forwarded-do-media-7105": { kind: "chat", chat: "972506862158@c.us", shows: [], file: { mimeType: "image/jpeg", base64: JPEG } },
+  "007-image-forwarded-do-media-7105": {
+    kind: "chat",
+    chat: "972506862158@c.us",
+    shows: [],
+    file: { mimeType: "image/jpeg", base64: JPEG },
+  },
   "008-text-1101-no-contactname": { kind: "chat", chat: "79145742127@c.us", shows: ["Сегодня в 9.15", "Maria"] },
   "009-outgoing-from-phone": { kind: "chat", chat: "79145742127@c.us", shows: ["Да"] },
   "010-status-sent-phone-message": { kind: "status", idMessage: "62AD2BE6821BC5885722762733D932A2", status: "sent" },
-  "011-status-delivered-phone-message": { kind: "status", idMessage: "62AD2BE6821BC5885722762733D932A2", status: "delivered" },
+  "011-status-delivered-phone-message": {
+    kind: "status",
+    idMessage: "62AD2BE6821BC5885722762733D932A2",
+    status: "delivered",
+  },
   "012-text-7107-ng": { kind: "chat", chat: "2343501442939@c.us", shows: ["Hello", "Chidinma"] },
   "013-status-read-device-suffix": {
-    kind: "status", idMessage: "BAE51D958E0C9141", status: "read",
+    kind: "status",
+    idMessage: "BAE51D958E0C9141",
+    status: "read",
     seed: { direction: "api", chat: "71148983372@c.us", idMessage: "BAE51D958E0C9141", text: "Seed sent by API" },
   },
-  "014-outgoing-no-sender-no-wid": { kind: "chat", chat: "79359179235@c.us", shows: ["У Вас есть вопросы по заказу ?"] },
+  "014-outgoing-no-sender-no-wid": {
+    kind: "chat",
+    chat: "79359179235@c.us",
+    shows: ["У Вас есть вопросы по заказу ?"],
+  },
   "015-outgoing-phone-self-chat": { kind: "chat", chat: OWN, shows: ["Hello"] },
   "016-status-sent-self-chat": { kind: "status", idMessage: "3A9C2614287705033638", status: "sent" },
   "017-outgoing-api-self-chat-ext": { kind: "chat", chat: OWN, shows: ["Hello World"] },
@@ -68,37 +89,90 @@ const EXPECT: Record<string, Expectation> = {
   "023-text-1103-contactname": { kind: "chat", chat: "79162398190@c.us", shows: ["Ага", "Sofia"] },
   "024-text-ext-1103": { kind: "chat", chat: "79162398190@c.us", shows: ["jk"] },
   "025-status-noaccount-unknown-message": {
-    kind: "status", idMessage: "BAE5516998F81820", status: "failed",
-    seed: { direction: "api", chat: "79993160101@c.us", idMessage: "BAE5516998F81820", text: "Seed to a number without WhatsApp" },
+    kind: "status",
+    idMessage: "BAE5516998F81820",
+    status: "failed",
+    seed: {
+      direction: "api",
+      chat: "79993160101@c.us",
+      idMessage: "BAE5516998F81820",
+      text: "Seed to a number without WhatsApp",
+    },
   },
-  "026-group-outgoing-api-ext": { kind: "chat", chat: "120363245259635073@g.us", shows: ["Общая рабочая группа", "Пробный текст"] },
+  "026-group-outgoing-api-ext": {
+    kind: "chat",
+    chat: "120363245259635073@g.us",
+    shows: ["Общая рабочая группа", "Пробный текст"],
+  },
   "027-group-outgoing-api-quoted": { kind: "chat", chat: "120363245259635073@g.us", shows: ["Пробный текст"] },
   "028-deleted-message": {
-    kind: "chat", chat: "71213827330@c.us", shows: ["This message was deleted"],
-    seed: { direction: "in", chat: "71213827330@c.us", idMessage: "845178570E276083019269959C018137", text: "Seed to be deleted" },
+    kind: "chat",
+    chat: "71213827330@c.us",
+    shows: ["This message was deleted"],
+    seed: {
+      direction: "in",
+      chat: "71213827330@c.us",
+      idMessage: "845178570E276083019269959C018137",
+      text: "Seed to be deleted",
+    },
   },
   "029-edited-message-nonhex-id": {
-    kind: "chat", chat: "71273398120@c.us", shows: ["Edited message"],
-    seed: { direction: "in", chat: "71273398120@c.us", idMessage: "3PEAA5B639F93029C804", text: "Seed before the edit" },
+    kind: "chat",
+    chat: "71273398120@c.us",
+    shows: ["Edited message"],
+    seed: {
+      direction: "in",
+      chat: "71273398120@c.us",
+      idMessage: "3PEAA5B639F93029C804",
+      text: "Seed before the edit",
+    },
   },
   "030-document-swe002-no-url": {
-    kind: "chat", chat: "71203496387@c.us", shows: ["Annual Report and the Supplier's Price List.pdf"], file: { mimeType: "application/pdf", base64: PDF },
+    kind: "chat",
+    chat: "71203496387@c.us",
+    shows: ["Annual Report and the Supplier's Price List.pdf"],
+    file: { mimeType: "application/pdf", base64: PDF },
   },
-  "031-quota-exceeded-no-timestamp": { kind: "instance", shows: ["Green-API's monthly quota is used up", "10095423347@c.us"] },
+  "031-quota-exceeded-no-timestamp": {
+    kind: "instance",
+    shows: ["Green-API's monthly quota is used up", "10095423347@c.us"],
+  },
   "032-call-without-status": { kind: "chat", chat: "79062691323@c.us", shows: ["📞 Incoming call"] },
   "033-status-noaccount-without-chatid": {
-    kind: "status", idMessage: "3EB09477185234328045", status: "failed",
-    seed: { direction: "api", chat: "79001230033@c.us", idMessage: "3EB09477185234328045", text: "Seed whose status comes without chatId" },
+    kind: "status",
+    idMessage: "3EB09477185234328045",
+    status: "failed",
+    seed: {
+      direction: "api",
+      chat: "79001230033@c.us",
+      idMessage: "3EB09477185234328045",
+      text: "Seed whose status comes without chatId",
+    },
   },
   "035-reaction": {
-    kind: "chat", chat: "79038984078@c.us", shows: ["👍"],
-    seed: { direction: "in", chat: "79038984078@c.us", idMessage: "A160876016B148661579B30DC7C08F9E", text: "Seed to react to" },
+    kind: "chat",
+    chat: "79038984078@c.us",
+    shows: ["👍"],
+    seed: {
+      direction: "in",
+      chat: "79038984078@c.us",
+      idMessage: "A160876016B148661579B30DC7C08F9E",
+      text: "Seed to react to",
+    },
   },
-  "036-sticker-animated-quoted": { kind: "chat", chat: "79021771573@c.us", shows: [], file: { mimeType: "image/webp", base64: WEBP } },
+  "036-sticker-animated-quoted": {
+    kind: "chat",
+    chat: "79021771573@c.us",
+    shows: [],
+    file: { mimeType: "image/webp", base64: WEBP },
+  },
   "034-state-not-authorized": { kind: "instance", shows: ["Not connected"] },
 };
 
-const FIXTURES = readdirSync(DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+const FIXTURES = readdirSync(DIR)
+  .filter((f) => f.endsWith(".json"))
+  .map((f) => f.slice(0, -5))
+  .sort();
 
 interface Rig {
   mode: "webhook" | "polling";
@@ -123,12 +197,25 @@ beforeAll(async () => {
   app = await startTestApp({ DATA_DIR: dataDir, POLL_TIMEOUT_SECONDS: "5" });
   for (const rig of Object.values(rigs)) {
     const apiTokenInstance = `${"c".repeat(40)}${rig.idInstance}`;
-    fake.control.createInstance({ idInstance: rig.idInstance, apiTokenInstance, state: "authorized", phone: rig.wid.split("@")[0], settings: ALL_WEBHOOKS });
+    fake.control.createInstance({
+      idInstance: rig.idInstance,
+      apiTokenInstance,
+      state: "authorized",
+      phone: rig.wid.split("@")[0],
+      settings: ALL_WEBHOOKS,
+    });
     const [row] = await app.deps.db
       .insert(instances)
       .values({
-        name: `Corpus ${rig.mode}`, idInstance: rig.idInstance, apiToken: apiTokenInstance, apiUrl: fake.url, mediaUrl: fake.mediaUrl,
-        webhookToken: WEBHOOK_TOKEN, intakeMode: rig.mode, state: "authorized", wid: rig.wid,
+        name: `Corpus ${rig.mode}`,
+        idInstance: rig.idInstance,
+        apiToken: apiTokenInstance,
+        apiUrl: fake.url,
+        mediaUrl: fake.mediaUrl,
+        webhookToken: WEBHOOK_TOKEN,
+        intakeMode: rig.mode,
+        state: "authorized",
+        wid: rig.wid,
       })
       .returning({ id: instances.id });
     rig.id = row!.id;
@@ -165,13 +252,23 @@ function seedBody(seed: Seed, rig: Rig): Record<string, unknown> {
     instanceData: { idInstance: rig.idInstance, wid: rig.wid, typeInstance: "whatsapp" },
     timestamp: 1_500_000_000,
     idMessage: seed.idMessage,
-    senderData: { chatId: seed.chat, chatName: "", sender: incoming ? seed.chat : rig.wid, senderName: "", senderContactName: "" },
+    senderData: {
+      chatId: seed.chat,
+      chatName: "",
+      sender: incoming ? seed.chat : rig.wid,
+      senderName: "",
+      senderContactName: "",
+    },
     messageData: { typeMessage: "textMessage", textMessageData: { textMessage: seed.text } },
   };
 }
 
 /** Delivers one body the way the rig receives: POSTed to the webhook route, or queued at the fake for the poller. */
-async function deliver(rig: Rig, body: Record<string, unknown>, file?: { mimeType: string; base64: string }): Promise<void> {
+async function deliver(
+  rig: Rig,
+  body: Record<string, unknown>,
+  file?: { mimeType: string; base64: string },
+): Promise<void> {
   // The fake's journal learns the message (downloadFile answers for it); the polling rig's queue gets the body too.
   fake.control.injectRaw(rig.idInstance, body, file);
   if (rig.mode === "polling") {
@@ -187,14 +284,18 @@ async function deliver(rig: Rig, body: Record<string, unknown>, file?: { mimeTyp
 }
 
 async function chatRow(rig: Rig, waChatId: string) {
-  const [row] = await app.deps.db.select().from(chats).where(and(eq(chats.instanceId, rig.id), eq(chats.waChatId, waChatId === OWN ? rig.wid : waChatId)));
+  const [row] = await app.deps.db
+    .select()
+    .from(chats)
+    .where(and(eq(chats.instanceId, rig.id), eq(chats.waChatId, waChatId === OWN ? rig.wid : waChatId)));
   return row;
 }
 
 async function messageRow(rig: Rig, idMessage: string) {
   const [row] = await app.deps.db
     .select({ id: messages.id, status: messages.status, media: messages.media })
-    .from(messages).innerJoin(chats, eq(chats.id, messages.chatId))
+    .from(messages)
+    .innerJoin(chats, eq(chats.id, messages.chatId))
     .where(and(eq(chats.instanceId, rig.id), eq(messages.idMessage, idMessage)));
   return row;
 }
@@ -208,16 +309,25 @@ async function conversation(rig: Rig, chatId: number): Promise<string> {
   return start < 0 ? "" : html.slice(start, html.indexOf("inbox:seen from:body", start));
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
 /** Waits for `check` to hold; on timeout runs it once more so the failing expect() names what is missing. */
 async function eventually(check: () => Promise<void>): Promise<void> {
-  await waitFor(async () => check().then(() => true, () => false), WAIT_MS).catch(() => {});
+  await waitFor(
+    async () =>
+      check().then(
+        () => true,
+        () => false,
+      ),
+    WAIT_MS,
+  ).catch(() => {});
   await check();
 }
 
 /** downloadFile calls the fake answered for this rig so far. */
-const downloads = (rig: Rig) => fake.control.requests(rig.idInstance).filter((r) => r.method === "downloadFile" && r.status === 200).length;
+const downloads = (rig: Rig) =>
+  fake.control.requests(rig.idInstance).filter((r) => r.method === "downloadFile" && r.status === 200).length;
 
 async function expectChat(rig: Rig, e: Extract<Expectation, { kind: "chat" }>, downloadsBefore: number): Promise<void> {
   await eventually(async () => {
@@ -228,8 +338,12 @@ async function expectChat(rig: Rig, e: Extract<Expectation, { kind: "chat" }>, d
     if (e.file) {
       // Its own URL (a real storage host, unreachable here, or no URL at all) fails: the file comes via downloadFile.
       expect(downloads(rig), "downloadFile answered").toBeGreaterThan(downloadsBefore);
-      const [file] = await app.deps.db.select({ id: messages.id, media: messages.media }).from(messages)
-        .where(and(eq(messages.chatId, chat!.id), isNotNull(messages.media))).orderBy(desc(messages.id)).limit(1);
+      const [file] = await app.deps.db
+        .select({ id: messages.id, media: messages.media })
+        .from(messages)
+        .where(and(eq(messages.chatId, chat!.id), isNotNull(messages.media)))
+        .orderBy(desc(messages.id))
+        .limit(1);
       expect(file?.media?.state, "media state").toBe("ready");
       expect(pane).toContain(`/instances/${rig.id}/media/${file!.id}`);
     }
@@ -267,13 +381,22 @@ for (const mode of ["webhook", "polling"] as const) {
           await waitFor(async () => (await messageRow(rig, e.seed!.idMessage)) ?? null, WAIT_MS);
         }
         const downloadsBefore = downloads(rig);
-        const [last] = await app.deps.db.select({ id: notifications.id }).from(notifications).orderBy(desc(notifications.id)).limit(1);
+        const [last] = await app.deps.db
+          .select({ id: notifications.id })
+          .from(notifications)
+          .orderBy(desc(notifications.id))
+          .limit(1);
         await deliver(rig, forInstance(raw, rig), e.kind === "chat" ? e.file : undefined);
 
         // Journaled once and read: neither dropped nor quarantined.
-        const journaled = () => app.deps.db.select().from(notifications)
-          .where(and(eq(notifications.instanceId, rig.id), gt(notifications.id, last?.id ?? 0)));
-        await waitFor(async () => (await journaled()).some((r) => r.processedAt || r.quarantinedAt), WAIT_MS).catch(() => {});
+        const journaled = () =>
+          app.deps.db
+            .select()
+            .from(notifications)
+            .where(and(eq(notifications.instanceId, rig.id), gt(notifications.id, last?.id ?? 0)));
+        await waitFor(async () => (await journaled()).some((r) => r.processedAt || r.quarantinedAt), WAIT_MS).catch(
+          () => {},
+        );
         const rows = await journaled();
         expect(rows).toHaveLength(1);
         expect(rows[0]!.quarantinedAt, `quarantined: ${rows[0]!.error}`).toBeNull();

@@ -51,7 +51,10 @@ describe("headers and pages", () => {
   });
 
   test("a failing page renders a 500 with a reference and no stack trace", async () => {
-    const broken = createApp({ ...app.deps, instances: { ...app.deps.instances, totals: () => Promise.reject(new Error("db exploded at /secret/path.ts:1")) } });
+    const broken = createApp({
+      ...app.deps,
+      instances: { ...app.deps.instances, totals: () => Promise.reject(new Error("db exploded at /secret/path.ts:1")) },
+    });
     const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (r, s) => broken.fetch(r, s) });
     try {
       const agent = new Agent(`http://127.0.0.1:${server.port}`);
@@ -112,7 +115,11 @@ describe("health and static files", () => {
     expect(await htmx.text()).toContain('version:"2.0.');
     expect((await fetch(`${app.url}/public/vendor/htmx-ext-sse.js`)).status).toBe(200);
     expect((await fetch(`${app.url}/public/app.css`)).headers.get("content-type")).toContain("text/css");
-    for (const path of ["/public/..%2Fpackage.json", "/public/%2e%2e/package.json", "/public/vendor/..%2F..%2Fpackage.json"]) {
+    for (const path of [
+      "/public/..%2Fpackage.json",
+      "/public/%2e%2e/package.json",
+      "/public/vendor/..%2F..%2Fpackage.json",
+    ]) {
       const sneaky = await fetch(app.url + path, { redirect: "manual" });
       expect(await sneaky.text()).not.toContain('"name": "greeninbox"');
       expect(sneaky.status).not.toBe(200);

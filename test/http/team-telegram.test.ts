@@ -23,11 +23,25 @@ let manager: { tg: number; userId: number };
 beforeAll(async () => {
   await resetDatabase();
   ga = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 30, maxReceiveWaitMs: 200 } });
-  ga.control.createInstance({ idInstance: ID, apiTokenInstance: TOKEN, state: "authorized", settings: { outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" } });
+  ga.control.createInstance({
+    idInstance: ID,
+    apiTokenInstance: TOKEN,
+    state: "authorized",
+    settings: { outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" },
+  });
   rig = await startTelegramRig();
   const [row] = await rig.deps.db
     .insert(instances)
-    .values({ name: "Sales", idInstance: ID, apiToken: TOKEN, apiUrl: ga.url, mediaUrl: ga.mediaUrl, webhookToken: "x".repeat(24), intakeMode: "polling", state: "authorized" })
+    .values({
+      name: "Sales",
+      idInstance: ID,
+      apiToken: TOKEN,
+      apiUrl: ga.url,
+      mediaUrl: ga.mediaUrl,
+      webhookToken: "x".repeat(24),
+      intakeMode: "polling",
+      state: "authorized",
+    })
     .returning();
   instanceId = row!.id;
   chatId = await insertChat(rig.deps.db, instanceId, CUSTOMER, "Katya");
@@ -40,7 +54,9 @@ beforeAll(async () => {
   await rig.deps.db.update(users).set({ telegramUserId: manager.tg }).where(eq(users.id, user.id));
   await grant(rig.deps.db, user.id, instanceId);
   manager.userId = user.id;
-  await rig.deps.db.insert(quickReplies).values({ instanceId, code: "price", text: "Dear {name}, it is 500 €. — {manager}" });
+  await rig.deps.db
+    .insert(quickReplies)
+    .values({ instanceId, code: "price", text: "Dear {name}, it is 500 €. — {manager}" });
   await rig.deps.db.update(instances).set({ telegramChatId: group }).where(eq(instances.id, instanceId));
   rig.deps.outbox.start();
 }, 30_000);
@@ -61,7 +77,12 @@ describe("team workflow with Telegram", () => {
     rig.fake.control.userMessage({ chatId: group, userId: manager.tg, text: "/q price", replyTo: post.messageId });
     const out = await eventually(() => ga.control.sentMessages(ID).find((s) => s.chatId === CUSTOMER));
     expect(out.text).toBe("Dear Katya, it is 500 €. — Max");
-    const unknown = rig.fake.control.userMessage({ chatId: group, userId: manager.tg, text: "/q nothing", replyTo: post.messageId });
+    const unknown = rig.fake.control.userMessage({
+      chatId: group,
+      userId: manager.tg,
+      text: "/q nothing",
+      replyTo: post.messageId,
+    });
     const answer = await eventually(() => rig.fake.control.sent(group).find((s) => s.replyTo === unknown.message_id));
     expect(answer.text).toContain("No quick reply “nothing”");
     expect(ga.control.sentMessages(ID).filter((s) => String(s.text).includes("nothing"))).toEqual([]);
@@ -70,25 +91,55 @@ describe("team workflow with Telegram", () => {
   test("a private note reaches neither WhatsApp nor Telegram unless the instance posts notes", async () => {
     const sendsBefore = ga.control.sentMessages(ID).length;
     const postsBefore = rig.fake.control.sent(group).length;
-    await team().notes.add({ id: chatId, instanceId }, { id: manager.userId, displayName: "Max" }, "note one: customer is a reseller", "note-key-1001");
+    await team().notes.add(
+      { id: chatId, instanceId },
+      { id: manager.userId, displayName: "Max" },
+      "note one: customer is a reseller",
+      "note-key-1001",
+    );
     await rig.telegram.poster.idle();
     expect(rig.fake.control.sent(group).length).toBe(postsBefore);
     await rig.deps.db.update(instances).set({ notesToTelegram: true }).where(eq(instances.id, instanceId));
-    await team().notes.add({ id: chatId, instanceId }, { id: manager.userId, displayName: "Max" }, "note two: for the channel", "note-key-1002");
-    const posted = await eventually(() => rig.fake.control.sent(group).find((s) => s.text?.includes("note two: for the channel")));
+    await team().notes.add(
+      { id: chatId, instanceId },
+      { id: manager.userId, displayName: "Max" },
+      "note two: for the channel",
+      "note-key-1002",
+    );
+    const posted = await eventually(() =>
+      rig.fake.control.sent(group).find((s) => s.text?.includes("note two: for the channel")),
+    );
     expect(posted.text).toContain("Note by Max");
     expect(rig.fake.control.sent(group).some((s) => s.text?.includes("note one"))).toBe(false);
     // Sends go out in order: a later message reaching the fake proves the notes were never queued before it.
-    await rig.deps.outbox.enqueue({ instanceId, waChatId: CUSTOMER, text: "after the notes", idempotencyKey: "team-tg-after", via: "web" });
+    await rig.deps.outbox.enqueue({
+      instanceId,
+      waChatId: CUSTOMER,
+      text: "after the notes",
+      idempotencyKey: "team-tg-after",
+      via: "web",
+    });
     await eventually(() => ga.control.sentMessages(ID).some((s) => s.text === "after the notes"));
-    expect(ga.control.sentMessages(ID).slice(sendsBefore).map((s) => s.text)).toEqual(["after the notes"]);
+    expect(
+      ga.control
+        .sentMessages(ID)
+        .slice(sendsBefore)
+        .map((s) => s.text),
+    ).toEqual(["after the notes"]);
   });
 
   test("assigning a chat sends the assignee a Telegram DM", async () => {
     rig.fake.control.start(manager.tg); // a linked user has started the bot (it may write to them)
-    const [admin] = await rig.deps.db.insert(users).values({ username: "boss", displayName: "Boss", isAdmin: true }).returning();
-    expect(await team().state.assign(chatId, manager.userId, { id: admin!.id, displayName: "Boss" }, "call her")).toMatchObject({ kind: "assigned", to: manager.userId });
-    const dm = await eventually(() => rig.fake.control.sent(manager.tg).find((s) => s.text?.includes("Boss assigned you")));
+    const [admin] = await rig.deps.db
+      .insert(users)
+      .values({ username: "boss", displayName: "Boss", isAdmin: true })
+      .returning();
+    expect(
+      await team().state.assign(chatId, manager.userId, { id: admin!.id, displayName: "Boss" }, "call her"),
+    ).toMatchObject({ kind: "assigned", to: manager.userId });
+    const dm = await eventually(() =>
+      rig.fake.control.sent(manager.tg).find((s) => s.text?.includes("Boss assigned you")),
+    );
     expect(dm.text).toContain("Note: call her");
   });
 });

@@ -37,7 +37,11 @@ async function chatRow(id: number) {
 }
 
 async function systemLines(chatId: number): Promise<string[]> {
-  const rows = await app.deps.db.select({ text: messages.text }).from(messages).where(and(eq(messages.chatId, chatId), eq(messages.direction, "system"))).orderBy(messages.id);
+  const rows = await app.deps.db
+    .select({ text: messages.text })
+    .from(messages)
+    .where(and(eq(messages.chatId, chatId), eq(messages.direction, "system")))
+    .orderBy(messages.id);
   return rows.map((r) => r.text ?? "");
 }
 
@@ -62,9 +66,16 @@ beforeAll(async () => {
   const { db, users } = app.deps;
   sales = await insertInstance(db, "Sales");
   support = await insertInstance(db, "Support");
-  salesIdInstance = (await db.select({ idInstance: instances.idInstance }).from(instances).where(eq(instances.id, sales)))[0]!.idInstance;
+  salesIdInstance = (
+    await db.select({ idInstance: instances.idInstance }).from(instances).where(eq(instances.id, sales))
+  )[0]!.idInstance;
   await users.create({ username: "admin", displayName: "Admin", password: "password-1", isAdmin: true });
-  const a = await users.create({ username: "anna", displayName: "Anna", password: "password-1", canManageInstances: true });
+  const a = await users.create({
+    username: "anna",
+    displayName: "Anna",
+    password: "password-1",
+    canManageInstances: true,
+  });
   const b = await users.create({ username: "boris", displayName: "Boris", password: "password-1" });
   const o = await users.create({ username: "olga", displayName: "Olga", password: "password-1" });
   annaId = a.id;
@@ -76,9 +87,22 @@ beforeAll(async () => {
   await grant(db, o.id, support);
   await customerWrites("79001112233@c.us", "Where is my order?", "Carol");
   salesChat = (await db.select({ id: chats.id }).from(chats).where(eq(chats.waChatId, "79001112233@c.us")))[0]!.id;
-  const [sc] = await db.insert(chats).values({ instanceId: support, waChatId: "79005556677@c.us", name: "Support Sam", lastMessageAt: new Date() }).returning();
+  const [sc] = await db
+    .insert(chats)
+    .values({ instanceId: support, waChatId: "79005556677@c.us", name: "Support Sam", lastMessageAt: new Date() })
+    .returning();
   supportChat = sc!.id;
-  await db.insert(messages).values({ instanceId: support, chatId: supportChat, direction: "in", type: "textMessage", via: "whatsapp", text: "secret delivery question", idMessage: "S1" });
+  await db
+    .insert(messages)
+    .values({
+      instanceId: support,
+      chatId: supportChat,
+      direction: "in",
+      type: "textMessage",
+      via: "whatsapp",
+      text: "secret delivery question",
+      idMessage: "S1",
+    });
   await db.insert(contacts).values({ phone: "79005556677", waName: "Support Sam", notes: "supportonly vip" });
   anna = await login("anna");
   boris = await login("boris");
@@ -100,9 +124,11 @@ describe("state and assignment", () => {
   });
 
   test("tab counts keep the open chat's path, and take a malformed or foreign HX-Current-URL as the chat list", async () => {
-    const within = await (await anna.get("/chats/tabs", { ...HX, "hx-current-url": `${app.url}${base()}?tab=mine` })).text();
+    const within = await (
+      await anna.get("/chats/tabs", { ...HX, "hx-current-url": `${app.url}${base()}?tab=mine` })
+    ).text();
     expect(within).toContain(`hx-get="${base()}"`);
-    for (const header of ["not a url", "http://[::1", "https://evil.example/x\"><script>", `${app.url}/users/1`]) {
+    for (const header of ["not a url", "http://[::1", 'https://evil.example/x"><script>', `${app.url}/users/1`]) {
       const res = await anna.get("/chats/tabs", { ...HX, "hx-current-url": header });
       expect(res.status).toBe(200);
       const html = await res.text();
@@ -130,7 +156,11 @@ describe("state and assignment", () => {
 
   test("transfer with a note: system line with the note, a notice for Boris only", async () => {
     events.length = 0;
-    const res = await anna.post(`${base()}/assign`, { assignee: String(borisId), note: "VIP, be quick" }, { headers: HX });
+    const res = await anna.post(
+      `${base()}/assign`,
+      { assignee: String(borisId), note: "VIP, be quick" },
+      { headers: HX },
+    );
     expect(res.status).toBe(200);
     expect((await chatRow(salesChat)).assigneeId).toBe(borisId);
     expect((await systemLines(salesChat)).at(-1)).toBe("Anna transferred the conversation to Boris: VIP, be quick");
@@ -162,13 +192,19 @@ describe("state and assignment", () => {
     await boris.post(`${base()}/status`, { status: "pending" }, { headers: HX });
     expect((await chatRow(salesChat)).status).toBe("pending");
     await boris.post(`${base()}/status`, { status: "open" }, { headers: HX });
-    expect((await systemLines(salesChat)).slice(-2)).toEqual(["Boris set the conversation to pending", "Boris reopened the conversation"]);
+    expect((await systemLines(salesChat)).slice(-2)).toEqual([
+      "Boris set the conversation to pending",
+      "Boris reopened the conversation",
+    ]);
   });
 
   test("round robin: new chats of an auto-assign instance go to available managers in turn", async () => {
     await app.deps.db.update(instances).set({ autoAssign: true }).where(eq(instances.id, sales));
     for (const n of [1, 2, 3]) await customerWrites(`7900999000${n}@c.us`, `hello ${n}`, `Auto ${n}`);
-    const rows = await app.deps.db.select({ assigneeId: chats.assigneeId, waChatId: chats.waChatId }).from(chats).orderBy(chats.id);
+    const rows = await app.deps.db
+      .select({ assigneeId: chats.assigneeId, waChatId: chats.waChatId })
+      .from(chats)
+      .orderBy(chats.id);
     const auto = rows.filter((r) => r.waChatId.startsWith("7900999000")).map((r) => r.assigneeId);
     // Admin is available too (admins may see every instance); the order follows user ids.
     expect(new Set(auto).size).toBe(3);
@@ -179,7 +215,11 @@ describe("state and assignment", () => {
 
 describe("private notes", () => {
   test("a note is stored as 'note', rendered as a note, never queued for WhatsApp nor posted to Telegram", async () => {
-    const res = await anna.post(`${base()}/notes`, { text: "Customer is angry, careful", key: "note-key-0001" }, { headers: HX });
+    const res = await anna.post(
+      `${base()}/notes`,
+      { text: "Customer is angry, careful", key: "note-key-0001" },
+      { headers: HX },
+    );
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("msg-note");
@@ -189,16 +229,24 @@ describe("private notes", () => {
     expect(row).toMatchObject({ direction: "note", status: null, idMessage: null });
     // The same key again adds nothing.
     await anna.post(`${base()}/notes`, { text: "Customer is angry, careful", key: "note-key-0001" }, { headers: HX });
-    expect(await app.deps.db.select().from(messages).where(eq(messages.text, "Customer is angry, careful"))).toHaveLength(1);
+    expect(
+      await app.deps.db.select().from(messages).where(eq(messages.text, "Customer is angry, careful")),
+    ).toHaveLength(1);
     expect(await app.deps.db.select().from(telegramPosts)).toHaveLength(0);
   });
 
   test("with notesToTelegram and a linked channel, the note is queued for the channel", async () => {
-    await app.deps.db.update(instances).set({ notesToTelegram: true, telegramChatId: -100123 }).where(eq(instances.id, sales));
+    await app.deps.db
+      .update(instances)
+      .set({ notesToTelegram: true, telegramChatId: -100123 })
+      .where(eq(instances.id, sales));
     await anna.post(`${base()}/notes`, { text: "Posted to the team channel", key: "note-key-0002" }, { headers: HX });
     const posts = await app.deps.db.select().from(telegramPosts).where(eq(telegramPosts.tgChatId, -100123));
     expect(posts.map((p) => (p.payload as { text: string }).text).join()).toContain("Posted to the team channel");
-    await app.deps.db.update(instances).set({ notesToTelegram: false, telegramChatId: null }).where(eq(instances.id, sales));
+    await app.deps.db
+      .update(instances)
+      .set({ notesToTelegram: false, telegramChatId: null })
+      .where(eq(instances.id, sales));
   });
 
   test("notes are found by search", async () => {
@@ -210,10 +258,24 @@ describe("private notes", () => {
 describe("quick replies", () => {
   test("admins save global replies, number managers their numbers' replies only; others get 403", async () => {
     // Global replies show in every number, also ones the manager cannot see: admins only.
-    expect((await anna.post("/quick-replies", { instance: "", code: "hi", text: "Hello {name}, this is {manager}." })).status).toBe(403);
+    expect(
+      (await anna.post("/quick-replies", { instance: "", code: "hi", text: "Hello {name}, this is {manager}." }))
+        .status,
+    ).toBe(403);
     expect(await (await anna.get("/quick-replies")).text()).not.toContain('<option value="">');
-    expect((await admin.post("/quick-replies", { instance: "", code: "hi", text: "Hello {name}, this is {manager}." })).status).toBe(303);
-    expect((await anna.post("/quick-replies", { instance: String(sales), code: "ship", text: "Your order ships today, {name}." })).status).toBe(303);
+    expect(
+      (await admin.post("/quick-replies", { instance: "", code: "hi", text: "Hello {name}, this is {manager}." }))
+        .status,
+    ).toBe(303);
+    expect(
+      (
+        await anna.post("/quick-replies", {
+          instance: String(sales),
+          code: "ship",
+          text: "Your order ships today, {name}.",
+        })
+      ).status,
+    ).toBe(303);
     expect((await anna.post("/quick-replies", { instance: String(support), code: "x", text: "no" })).status).toBe(404);
     expect((await boris.get("/quick-replies")).status).toBe(403);
     const page = await (await anna.get("/quick-replies")).text();
@@ -234,7 +296,9 @@ describe("quick replies", () => {
     expect(list).toEqual([expect.objectContaining({ code: "hi", text: "Hello Carol, this is Boris." })]);
     const all = (await (await boris.get(`${base()}/quick-replies`)).json()) as { code: string }[];
     expect(all.map((r) => r.code)).toEqual(["ship", "hi"]);
-    const other = (await (await boris.get(`/instances/${support}/chats/${supportChat}/quick-replies`)).json()) as { code: string }[];
+    const other = (await (await boris.get(`/instances/${support}/chats/${supportChat}/quick-replies`)).json()) as {
+      code: string;
+    }[];
     expect(other.map((r) => r.code)).toEqual(["hi"]);
   });
 });
@@ -251,7 +315,11 @@ describe("labels", () => {
 
   test("labels on chats show as chips and filter the list, within visible instances only", async () => {
     await boris.post(`${base()}/labels`, { label: String(vip), on: "1" }, { headers: HX });
-    await boris.post(`/instances/${support}/chats/${supportChat}/labels`, { label: String(vip), on: "1" }, { headers: HX });
+    await boris.post(
+      `/instances/${support}/chats/${supportChat}/labels`,
+      { label: String(vip), on: "1" },
+      { headers: HX },
+    );
     const annaList = await (await anna.get(`/chats?label=${vip}`)).text();
     expect(annaList).toContain(`id="chat-${salesChat}"`);
     expect(annaList).toContain("label-chip");
@@ -259,7 +327,15 @@ describe("labels", () => {
     const borisList = await (await boris.get(`/chats?label=${vip}`)).text();
     expect(borisList).toContain("Support Sam");
     // Anna may not label chats of an instance she cannot see.
-    expect((await anna.post(`/instances/${support}/chats/${supportChat}/labels`, { label: String(vip), on: "0" }, { headers: HX })).status).toBe(404);
+    expect(
+      (
+        await anna.post(
+          `/instances/${support}/chats/${supportChat}/labels`,
+          { label: String(vip), on: "0" },
+          { headers: HX },
+        )
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -281,7 +357,15 @@ describe("contacts and search", () => {
 
   test("editing a contact: name, notes, custom fields; its chats are listed", async () => {
     const [carol] = await app.deps.db.select().from(contacts).where(eq(contacts.phone, "79001112233"));
-    expect((await anna.post(`/contacts/${carol!.id}`, { name: "Carol King", notes: "prefers mornings", fields: "City: Berlin\nbad line" })).status).toBe(303);
+    expect(
+      (
+        await anna.post(`/contacts/${carol!.id}`, {
+          name: "Carol King",
+          notes: "prefers mornings",
+          fields: "City: Berlin\nbad line",
+        })
+      ).status,
+    ).toBe(303);
     const page = await (await anna.get(`/contacts/${carol!.id}`)).text();
     expect(page).toContain("Carol King");
     expect(page).toContain("prefers mornings");
@@ -321,7 +405,9 @@ describe("team settings", () => {
   test("a manager of the instance turns on auto-assignment and notes to Telegram; others may not", async () => {
     expect((await boris.post(`/instances/${sales}/team-settings`, { autoAssign: "on" })).status).toBe(403);
     expect((await anna.post(`/instances/${support}/team-settings`, { autoAssign: "on" })).status).toBe(404);
-    expect((await anna.post(`/instances/${sales}/team-settings`, { autoAssign: "on", notesToTelegram: "on" })).status).toBe(303);
+    expect(
+      (await anna.post(`/instances/${sales}/team-settings`, { autoAssign: "on", notesToTelegram: "on" })).status,
+    ).toBe(303);
     const [row] = await app.deps.db.select().from(instances).where(eq(instances.id, sales));
     expect(row).toMatchObject({ autoAssign: true, notesToTelegram: true });
     expect(await (await anna.get("/quick-replies")).text()).toContain(`action="/instances/${sales}/team-settings"`);

@@ -31,14 +31,23 @@ beforeAll(async () => {
   const database = await testDatabase();
   // The app's database with every statement recorded: the same client under a drizzle instance with a logger.
   const logger = { logQuery: (query: string) => void (counting && statements.push(query)) };
-  const db = (
-    database.postgres ? drizzlePostgres(database.postgres.sql, { schema, logger }) : drizzlePglite((database.db as unknown as { $client: never }).$client, { schema, logger })
-  ) as unknown as Db;
+  const db = (database.postgres
+    ? drizzlePostgres(database.postgres.sql, { schema, logger })
+    : drizzlePglite((database.db as unknown as { $client: never }).$client, { schema, logger })) as unknown as Db;
   fake = startFakeTelegram({ timeScale: TIME_SCALE });
   dataDir = mkdtempSync(join(tmpdir(), "gi-tg-batch-"));
   mkdirSync(join(dataDir, "media"));
-  const config = parseConfig({ PORT: "1", LOG_LEVEL: "silent", DEFAULT_LOCALE: "en", DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url });
-  deps = createDeps(config, { ...database, db }, testLog, { telegram: { timeScale: TIME_SCALE, retryBaseMs: 50, retryMaxMs: 400 } });
+  const config = parseConfig({
+    PORT: "1",
+    LOG_LEVEL: "silent",
+    DEFAULT_LOCALE: "en",
+    DATA_DIR: dataDir,
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.url,
+  });
+  deps = createDeps(config, { ...database, db }, testLog, {
+    telegram: { timeScale: TIME_SCALE, retryBaseMs: 50, retryMaxMs: 400 },
+  });
   deps.telegram!.start();
 }, 30_000);
 
@@ -57,30 +66,61 @@ test("50 messages in one burst: 50 posts in order, a state change between them k
     const channel = fake.control.createChat({ type: "channel", title: `${name} feed` });
     fake.control.addBot(channel);
     await db.update(instances).set({ telegramChatId: channel }).where(eq(instances.id, instanceId));
-    const chatIds = [await insertChat(db, instanceId, `79005550${feeds.length}01@c.us`, "Anna"), await insertChat(db, instanceId, `79005550${feeds.length}02@c.us`, "Boris")];
+    const chatIds = [
+      await insertChat(db, instanceId, `79005550${feeds.length}01@c.us`, "Anna"),
+      await insertChat(db, instanceId, `79005550${feeds.length}02@c.us`, "Boris"),
+    ];
     feeds.push({ instanceId, channel, chatIds });
   }
   // Earlier messages that some of the burst quote (stored without an event: not notified).
-  const quotedIds = feeds.flatMap((f) => f.chatIds.map((chatId) => ({ chatId, instanceId: f.instanceId, idMessage: `OLD${chatId}`, text: `earlier in ${chatId}` })));
-  await db.insert(messages).values(quotedIds.map((q) => ({ ...q, direction: "in" as const, type: "textMessage", via: "whatsapp" as const })));
+  const quotedIds = feeds.flatMap((f) =>
+    f.chatIds.map((chatId) => ({
+      chatId,
+      instanceId: f.instanceId,
+      idMessage: `OLD${chatId}`,
+      text: `earlier in ${chatId}`,
+    })),
+  );
+  await db
+    .insert(messages)
+    .values(quotedIds.map((q) => ({ ...q, direction: "in" as const, type: "textMessage", via: "whatsapp" as const })));
 
   // The burst: one INSERT of 50 messages (every 5th quotes its chat's earlier message) and their posts, in two halves.
   const burst = Array.from({ length: 50 }, (_, i) => {
     const feed = feeds[i % 2]!;
     const chatId = feed.chatIds[Math.floor(i / 2) % 2]!;
     return {
-      instanceId: feed.instanceId, chatId, idMessage: `BURST${i}`, direction: "in" as const, type: "textMessage", via: "whatsapp" as const, text: `burst ${i}`, senderName: "Customer",
+      instanceId: feed.instanceId,
+      chatId,
+      idMessage: `BURST${i}`,
+      direction: "in" as const,
+      type: "textMessage",
+      via: "whatsapp" as const,
+      text: `burst ${i}`,
+      senderName: "Customer",
       quotedIdMessage: i % 5 === 0 ? `OLD${chatId}` : null,
     };
   });
-  const rows = await db.insert(messages).values(burst).returning({ id: messages.id, chatId: messages.chatId, instanceId: messages.instanceId });
+  const rows = await db
+    .insert(messages)
+    .values(burst)
+    .returning({ id: messages.id, chatId: messages.chatId, instanceId: messages.instanceId });
   const kicks: number[][] = [];
   const queue = (ids: number[]) =>
-    db.transaction(async (tx) => deps.telegram!.queueIncoming({ db: tx as unknown as Db, tx: true, defer: () => void kicks.push(ids) }, await storedIncoming(tx as unknown as Db, ids)));
+    db.transaction(async (tx) =>
+      deps.telegram!.queueIncoming(
+        { db: tx as unknown as Db, tx: true, defer: () => void kicks.push(ids) },
+        await storedIncoming(tx as unknown as Db, ids),
+      ),
+    );
   counting = true;
   await queue(rows.slice(0, 25).map((r) => r.id));
   // Halfway, Sales changes state: its post must sit between the 25 messages before and the 25 after.
-  bus.publish({ name: EVENTS.instanceChanged, instanceId: feeds[0]!.instanceId, data: { state: "yellowCard", transition: true } });
+  bus.publish({
+    name: EVENTS.instanceChanged,
+    instanceId: feeds[0]!.instanceId,
+    data: { state: "yellowCard", transition: true },
+  });
   await deps.telegram!.notifier.settled();
   await queue(rows.slice(25).map((r) => r.id));
   counting = false;
@@ -135,8 +175,22 @@ test("posts queued in a storing transaction that rolls back are gone with its me
   await db.update(instances).set({ telegramChatId: channel }).where(eq(instances.id, instanceId));
   const chatId = await insertChat(db, instanceId, "79005559901@c.us", "Vera");
   const failed = db.transaction(async (tx) => {
-    const [row] = await tx.insert(messages).values({ instanceId, chatId, idMessage: "ROLLBACK1", direction: "in", type: "textMessage", via: "whatsapp", text: "never stored" }).returning({ id: messages.id });
-    await deps.telegram!.queueIncoming({ db: tx as unknown as Db, tx: true, defer: () => {} }, await storedIncoming(tx as unknown as Db, [row!.id]));
+    const [row] = await tx
+      .insert(messages)
+      .values({
+        instanceId,
+        chatId,
+        idMessage: "ROLLBACK1",
+        direction: "in",
+        type: "textMessage",
+        via: "whatsapp",
+        text: "never stored",
+      })
+      .returning({ id: messages.id });
+    await deps.telegram!.queueIncoming(
+      { db: tx as unknown as Db, tx: true, defer: () => {} },
+      await storedIncoming(tx as unknown as Db, [row!.id]),
+    );
     // Queued within the transaction…
     expect(await tx.$count(telegramPosts, eq(telegramPosts.tgChatId, channel))).toBe(1);
     throw new Error("the storing transaction fails after queueing");
@@ -155,21 +209,35 @@ test("notifications through the intake are posted with the names as stored: a gr
   fake.control.addBot(channel);
   await db.update(instances).set({ telegramChatId: channel }).where(eq(instances.id, instanceId));
   const note = (idMessage: string, senderData: Record<string, string>, text: string) => ({
-    typeWebhook: "incomingMessageReceived", instanceData: { idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" }, timestamp: 1764000000, idMessage,
-    senderData, messageData: { typeMessage: "textMessage", textMessageData: { textMessage: text } },
+    typeWebhook: "incomingMessageReceived",
+    instanceData: { idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" },
+    timestamp: 1764000000,
+    idMessage,
+    senderData,
+    messageData: { typeMessage: "textMessage", textMessageData: { textMessage: text } },
   });
-  const group = { chatId: "120363000000000001@g.us", chatName: "Sofa buyers", sender: "79005551234@c.us", senderName: "Pavel" };
+  const group = {
+    chatId: "120363000000000001@g.us",
+    chatName: "Sofa buyers",
+    sender: "79005551234@c.us",
+    senderName: "Pavel",
+  };
   const anna = { chatId: "79005554321@c.us", sender: "79005554321@c.us" };
-  const accept = async (body: object) => expect((await intake.accept(instanceId, idInstance, body, "webhook")).ok).toBe(true);
+  const accept = async (body: object) =>
+    expect((await intake.accept(instanceId, idInstance, body, "webhook")).ok).toBe(true);
   await accept(note("NAMES1", group, "who has the blue one?"));
   await accept(note("NAMES2", { ...anna, chatName: "Anna", senderName: "Anna" }, "hello"));
   await intake.idle();
   // Later, a notification without any name: the chat keeps the one it has.
   await accept(note("NAMES3", { ...anna, chatName: "", senderName: "" }, "still there?"));
   await intake.idle();
-  const texts = (await db.select({ payload: telegramPosts.payload }).from(telegramPosts).where(eq(telegramPosts.tgChatId, channel)).orderBy(asc(telegramPosts.id))).map(
-    (p) => (p.payload as { text: string }).text.split("\n"),
-  );
+  const texts = (
+    await db
+      .select({ payload: telegramPosts.payload })
+      .from(telegramPosts)
+      .where(eq(telegramPosts.tgChatId, channel))
+      .orderBy(asc(telegramPosts.id))
+  ).map((p) => (p.payload as { text: string }).text.split("\n"));
   expect(texts).toHaveLength(3);
   expect(texts[0]![0]).toContain("Pavel");
   expect(texts[0]![0]).toContain("+79005551234");

@@ -18,7 +18,12 @@ beforeAll(async () => {
     const channel = rig.fake.control.createChat({ type: "channel", title: `Feed ${i}` });
     rig.fake.control.addBot(channel);
     await rig.deps.db.update(instances).set({ telegramChatId: channel }).where(eq(instances.id, instanceId));
-    links.push({ instanceId, chatId: await insertChat(rig.deps.db, instanceId, `7900555${String(i).padStart(4, "0")}@c.us`, `Customer ${i}`), channel, count: i === 40 ? 20 : 12 });
+    links.push({
+      instanceId,
+      chatId: await insertChat(rig.deps.db, instanceId, `7900555${String(i).padStart(4, "0")}@c.us`, `Customer ${i}`),
+      channel,
+      count: i === 40 ? 20 : 12,
+    });
   }
 }, 60_000);
 
@@ -27,7 +32,14 @@ afterAll(() => rig.stop());
 test("500 notifications: none lost, order kept per channel, zero rate-limit violations", async () => {
   const round = Math.max(...links.map((l) => l.count));
   for (let n = 0; n < round; n++) {
-    for (const l of links) if (n < l.count) await incoming(rig.deps, { instanceId: l.instanceId, chatId: l.chatId, text: `message ${n}`, senderName: "Customer" });
+    for (const l of links)
+      if (n < l.count)
+        await incoming(rig.deps, {
+          instanceId: l.instanceId,
+          chatId: l.chatId,
+          text: `message ${n}`,
+          senderName: "Customer",
+        });
   }
   await rig.telegram.notifier.settled();
   expect(await rig.telegram.poster.idle(50_000)).toBe(true);

@@ -21,7 +21,8 @@ beforeAll(async () => {
 afterAll(() => rig.stop());
 
 const dm = () => rig.fake.control.sent(tgUser).map((s) => s.text ?? "");
-const linkedTo = async () => (await rig.deps.db.select({ tg: users.telegramUserId }).from(users).where(eq(users.id, userId)))[0]!.tg;
+const linkedTo = async () =>
+  (await rig.deps.db.select({ tg: users.telegramUserId }).from(users).where(eq(users.id, userId)))[0]!.tg;
 
 describe("linking", () => {
   test("a deep link (t.me/<bot>?start=<token>) links the account once; the token is stored hashed", async () => {
@@ -50,7 +51,10 @@ describe("linking", () => {
 
   test("/start without a token greets; an expired token is refused", async () => {
     const { url } = await rig.telegram.codes.createLinkToken(userId);
-    await rig.deps.db.update(telegramCodes).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(telegramCodes.purpose, "link"));
+    await rig.deps.db
+      .update(telegramCodes)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(telegramCodes.purpose, "link"));
     const late = rig.fake.control.createUser({ firstName: "Late", languageCode: "ru" }).id;
     rig.fake.control.start(late, new URL(url).searchParams.get("start")!);
     await eventually(() => rig.fake.control.sent(late).find((s) => s.text?.includes("Ссылка недействительна")));
@@ -76,20 +80,32 @@ describe("linking asks first", () => {
   });
 
   const linkToken = (url: string) => new URL(url).searchParams.get("start")!;
-  const link = async (id: number) => (await rig.deps.db.select({ tg: users.telegramUserId }).from(users).where(eq(users.id, id)))[0]!.tg;
-  const texts = (tg: number) => rig.fake.control.messages(tg).filter((m) => m.from?.is_bot).map((m) => m.text ?? "");
+  const link = async (id: number) =>
+    (await rig.deps.db.select({ tg: users.telegramUserId }).from(users).where(eq(users.id, id)))[0]!.tg;
+  const texts = (tg: number) =>
+    rig.fake.control
+      .messages(tg)
+      .filter((m) => m.from?.is_bot)
+      .map((m) => m.text ?? "");
   /** Opens `user`'s fresh link from `tg` and waits for the bot's question (a message with buttons). */
   async function ask(user: number, tg: number) {
     const before = rig.fake.control.sent(tg).length;
     rig.fake.control.start(tg, linkToken((await rig.telegram.codes.createLinkToken(user)).url));
-    return eventually(() => rig.fake.control.sent(tg).slice(before).find((s) => s.replyMarkup));
+    return eventually(() =>
+      rig.fake.control
+        .sent(tg)
+        .slice(before)
+        .find((s) => s.replyMarkup),
+    );
   }
   const messageText = (tg: number, id: number) => rig.fake.control.messages(tg).find((m) => m.message_id === id)!;
   const moves = () => rig.deps.db.select().from(auditLog).where(eq(auditLog.action, "user.telegramMoved"));
 
   test("a stranger's link does not move this Telegram's link; No leaves both as they were", async () => {
     const question = await ask(boris, annaTg);
-    expect(question.text).toBe("This Telegram account is linked to Anna in GreenInbox. Link it to Борис instead? Anna will no longer get sign-in codes or notices here.");
+    expect(question.text).toBe(
+      "This Telegram account is linked to Anna in GreenInbox. Link it to Борис instead? Anna will no longer get sign-in codes or notices here.",
+    );
     expect(question.replyMarkup!.inline_keyboard.flat().map((b) => b.text)).toEqual(["Yes, link", "No"]);
     // The buttons carry no link token: only an id that works for this Telegram user.
     const data = question.replyMarkup!.inline_keyboard.flat().map((b) => ("callback_data" in b ? b.callback_data : ""));
@@ -115,37 +131,72 @@ describe("linking asks first", () => {
     const eve = rig.fake.control.createUser({ firstName: "Eve" }).id;
     rig.fake.control.start(eve);
     const eveMessage = await eventually(() => rig.fake.control.sent(eve).at(-1));
-    rig.fake.control.sendCallback({ chatId: eve, messageId: eveMessage.messageId, userId: eve, data: "callback_data" in yes ? yes.callback_data : "" });
+    rig.fake.control.sendCallback({
+      chatId: eve,
+      messageId: eveMessage.messageId,
+      userId: eve,
+      data: "callback_data" in yes ? yes.callback_data : "",
+    });
     await eventually(() => messageText(eve, eveMessage.messageId).text?.startsWith("This question has expired"));
     expect([await link(anna), await link(boris)]).toEqual([annaTg, null]);
 
     rig.fake.control.pressButton(annaTg, question.messageId, "Yes, link");
     // Told in Борис's language: the link is his now.
-    await eventually(() => messageText(annaTg, question.messageId).text === "Ваш Telegram теперь привязан к пользователю Борис в GreenInbox, а не к Anna.");
+    await eventually(
+      () =>
+        messageText(annaTg, question.messageId).text ===
+        "Ваш Telegram теперь привязан к пользователю Борис в GreenInbox, а не к Anna.",
+    );
     expect([await link(anna), await link(boris)]).toEqual([null, annaTg]);
     const [entry] = await moves();
-    expect(entry).toMatchObject({ userId: boris, actor: "boris", target: `user:${boris}`, details: { telegramUserId: annaTg, previousUserId: anna, previousTelegramUserId: null } });
+    expect(entry).toMatchObject({
+      userId: boris,
+      actor: "boris",
+      target: `user:${boris}`,
+      details: { telegramUserId: annaTg, previousUserId: anna, previousTelegramUserId: null },
+    });
   });
 
   test("moving a user's link to another Telegram asks there; Yes tells both Telegram accounts", async () => {
     const question = await ask(boris, borisTg);
-    expect(question.text).toBe("Пользователь Борис привязан к другому аккаунту Telegram. Перенести привязку сюда? Тот аккаунт больше не будет получать коды входа и уведомления для Борис.");
+    expect(question.text).toBe(
+      "Пользователь Борис привязан к другому аккаунту Telegram. Перенести привязку сюда? Тот аккаунт больше не будет получать коды входа и уведомления для Борис.",
+    );
     expect(await link(boris)).toBe(annaTg);
     rig.fake.control.pressButton(borisTg, question.messageId, "Да, привязать");
-    await eventually(() => messageText(borisTg, question.messageId).text === "Ваш Telegram теперь привязан к пользователю Борис в GreenInbox.");
-    await eventually(() => texts(annaTg).includes("Ваш Telegram больше не привязан к пользователю Борис в GreenInbox: привязку перенесли на другой аккаунт Telegram. Если это были не вы, войдите, проверьте профиль и сообщите администратору."));
+    await eventually(
+      () =>
+        messageText(borisTg, question.messageId).text ===
+        "Ваш Telegram теперь привязан к пользователю Борис в GreenInbox.",
+    );
+    await eventually(() =>
+      texts(annaTg).includes(
+        "Ваш Telegram больше не привязан к пользователю Борис в GreenInbox: привязку перенесли на другой аккаунт Telegram. Если это были не вы, войдите, проверьте профиль и сообщите администратору.",
+      ),
+    );
     expect(await link(boris)).toBe(borisTg);
-    expect((await moves()).at(-1)).toMatchObject({ userId: boris, details: { telegramUserId: borisTg, previousUserId: null, previousTelegramUserId: annaTg } });
+    expect((await moves()).at(-1)).toMatchObject({
+      userId: boris,
+      details: { telegramUserId: borisTg, previousUserId: null, previousTelegramUserId: annaTg },
+    });
   });
 
   test("a link from the sign-in step never moves an existing link; an already linked pair is only told so", async () => {
     const before = rig.fake.control.sent(annaTg).length;
     rig.fake.control.start(annaTg, linkToken((await rig.telegram.codes.createLinkToken(boris, "enrol")).url));
-    await eventually(() => rig.fake.control.sent(annaTg).slice(before).find((s) => s.text?.includes("ссылка со страницы входа не может его заменить")));
+    await eventually(() =>
+      rig.fake.control
+        .sent(annaTg)
+        .slice(before)
+        .find((s) => s.text?.includes("ссылка со страницы входа не может его заменить")),
+    );
     expect(await link(boris)).toBe(borisTg);
     rig.fake.control.start(borisTg, linkToken((await rig.telegram.codes.createLinkToken(boris)).url));
     await eventually(() => texts(borisTg).includes("Этот Telegram уже привязан к пользователю Борис в GreenInbox."));
-    const pending = await rig.deps.db.select().from(telegramCodes).where(and(eq(telegramCodes.purpose, "confirm"), sql`${telegramCodes.usedAt} is null`));
+    const pending = await rig.deps.db
+      .select()
+      .from(telegramCodes)
+      .where(and(eq(telegramCodes.purpose, "confirm"), sql`${telegramCodes.usedAt} is null`));
     expect(pending.every((p) => p.userId === boris)).toBe(true);
   });
 });
@@ -169,7 +220,12 @@ describe("2FA codes", () => {
   test("five wrong tries void the code: the right one no longer works", async () => {
     const code = await freshCode();
     const wrong = code === "000000" ? "111111" : "000000";
-    for (let i = 1; i <= 4; i++) expect(await rig.telegram.codes.verifyLoginCode(userId, wrong)).toEqual({ ok: false, reason: "wrong", triesLeft: 5 - i });
+    for (let i = 1; i <= 4; i++)
+      expect(await rig.telegram.codes.verifyLoginCode(userId, wrong)).toEqual({
+        ok: false,
+        reason: "wrong",
+        triesLeft: 5 - i,
+      });
     expect(await rig.telegram.codes.verifyLoginCode(userId, wrong)).toEqual({ ok: false, reason: "void" });
     expect((await rig.telegram.codes.verifyLoginCode(userId, code)).ok).toBe(false);
   });
@@ -178,7 +234,10 @@ describe("2FA codes", () => {
     const first = await freshCode();
     const second = await freshCode();
     if (first !== second) expect((await rig.telegram.codes.verifyLoginCode(userId, first)).ok).toBe(false);
-    await rig.deps.db.update(telegramCodes).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(telegramCodes.purpose, "login"));
+    await rig.deps.db
+      .update(telegramCodes)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(telegramCodes.purpose, "login"));
     expect(await rig.telegram.codes.verifyLoginCode(userId, second)).toEqual({ ok: false, reason: "expired" });
   });
 

@@ -25,11 +25,25 @@ let stranger: number;
 beforeAll(async () => {
   await resetDatabase();
   ga = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 30, maxReceiveWaitMs: 200 } });
-  ga.control.createInstance({ idInstance: ID, apiTokenInstance: TOKEN, state: "authorized", settings: { outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" } });
+  ga.control.createInstance({
+    idInstance: ID,
+    apiTokenInstance: TOKEN,
+    state: "authorized",
+    settings: { outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" },
+  });
   rig = await startTelegramRig();
   const [row] = await rig.deps.db
     .insert(instances)
-    .values({ name: "Sales", idInstance: ID, apiToken: TOKEN, apiUrl: ga.url, mediaUrl: ga.mediaUrl, webhookToken: "x".repeat(24), intakeMode: "polling", state: "authorized" })
+    .values({
+      name: "Sales",
+      idInstance: ID,
+      apiToken: TOKEN,
+      apiUrl: ga.url,
+      mediaUrl: ga.mediaUrl,
+      webhookToken: "x".repeat(24),
+      intakeMode: "polling",
+      state: "authorized",
+    })
     .returning();
   instanceId = row!.id;
   chatId = await insertChat(rig.deps.db, instanceId, CUSTOMER, "Anna");
@@ -57,15 +71,23 @@ afterAll(async () => {
   await ga.stop();
 });
 
-const link = (tgChatId: number | null) => rig.deps.db.update(instances).set({ telegramChatId: tgChatId }).where(eq(instances.id, instanceId));
-const chatRow = async (id: number) => (await rig.deps.db.select().from(telegramChats).where(eq(telegramChats.id, id)))[0];
+const link = (tgChatId: number | null) =>
+  rig.deps.db.update(instances).set({ telegramChatId: tgChatId }).where(eq(instances.id, instanceId));
+const chatRow = async (id: number) =>
+  (await rig.deps.db.select().from(telegramChats).where(eq(telegramChats.id, id)))[0];
 
 describe("channel binding", () => {
   test("the bot added as admin to a channel and a group is recorded with its rights; removal is recorded", async () => {
     rig.fake.control.addBot(channel);
     rig.fake.control.addBot(group);
     const row = await eventually(() => chatRow(channel));
-    expect(row).toMatchObject({ type: "channel", title: "Sales feed", username: "salesfeed", botStatus: "administrator", canPost: true });
+    expect(row).toMatchObject({
+      type: "channel",
+      title: "Sales feed",
+      username: "salesfeed",
+      botStatus: "administrator",
+      canPost: true,
+    });
     expect((row!.rights as { can_post_messages?: boolean }).can_post_messages).toBe(true);
     await eventually(() => chatRow(group));
     expect((await rig.telegram.chats.listPostable()).map((c) => c.id).sort()).toEqual([channel, group].sort());
@@ -98,7 +120,20 @@ describe("notifications", () => {
     const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5]);
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     await Bun.write(join(rig.dataDir, "media", sha256), bytes);
-    await incoming(rig.deps, { instanceId, chatId, text: "this one", senderName: "Anna K", media: { kind: "image", mimeType: "image/jpeg", fileName: "sofa.jpg", sha256, size: bytes.length, state: "ready" } });
+    await incoming(rig.deps, {
+      instanceId,
+      chatId,
+      text: "this one",
+      senderName: "Anna K",
+      media: {
+        kind: "image",
+        mimeType: "image/jpeg",
+        fileName: "sofa.jpg",
+        sha256,
+        size: bytes.length,
+        state: "ready",
+      },
+    });
     const photo = await eventually(() => rig.fake.control.sent(channel).find((s) => s.method === "sendPhoto"), 1000);
     expect(photo.caption).toBe("Anna K · +79001112233\n📱 Sales\n\nthis one");
     expect(photo.file).toMatchObject({ kind: "photo", uploaded: true });
@@ -106,8 +141,16 @@ describe("notifications", () => {
   });
 
   test("media whose download failed goes as text with a note; long text is split at 4096", async () => {
-    await incoming(rig.deps, { instanceId, chatId, senderName: "Anna K", media: { kind: "voice", state: "failed", error: "gone" }, type: "audioMessage" });
-    await eventually(() => rig.fake.control.sent(channel).find((s) => s.text?.includes("Voice message: the file is not available")));
+    await incoming(rig.deps, {
+      instanceId,
+      chatId,
+      senderName: "Anna K",
+      media: { kind: "voice", state: "failed", error: "gone" },
+      type: "audioMessage",
+    });
+    await eventually(() =>
+      rig.fake.control.sent(channel).find((s) => s.text?.includes("Voice message: the file is not available")),
+    );
     await incoming(rig.deps, { instanceId, chatId, text: "word ".repeat(1700), senderName: "Anna K" });
     const parts = await eventually(() => {
       const found = rig.fake.control.sent(channel).filter((s) => s.text?.includes("word word"));
@@ -132,13 +175,25 @@ describe("replies", () => {
     const messageId = await incoming(rig.deps, { instanceId, chatId, text: "Price?", senderName: "Anna K" });
     const post = await eventually(() => rig.fake.control.sent(group).find((s) => s.text?.endsWith("Price?")));
     await rig.telegram.poster.idle();
-    const reply = rig.fake.control.userMessage({ chatId: group, userId: manager.tg, text: "It is 500 €", replyTo: post.messageId });
+    const reply = rig.fake.control.userMessage({
+      chatId: group,
+      userId: manager.tg,
+      text: "It is 500 €",
+      replyTo: post.messageId,
+    });
     const out = await eventually(() => ga.control.sentMessages(ID).find((s) => s.text === "It is 500 €"));
     expect(out.chatId).toBe(CUSTOMER);
-    const reactions = () => rig.fake.control.reactions(group).filter((r) => r.messageId === reply.message_id).map((r) => r.emojis[0]);
+    const reactions = () =>
+      rig.fake.control
+        .reactions(group)
+        .filter((r) => r.messageId === reply.message_id)
+        .map((r) => r.emojis[0]);
     await eventually(() => reactions().includes("👌"), 10_000);
     expect(reactions()).toEqual(["👍", "👌"]);
-    const [stored] = await rig.deps.db.select().from(messages).where(eq(messages.idempotencyKey, `tg:${group}:${reply.message_id}`));
+    const [stored] = await rig.deps.db
+      .select()
+      .from(messages)
+      .where(eq(messages.idempotencyKey, `tg:${group}:${reply.message_id}`));
     expect(stored).toMatchObject({ via: "telegram", senderUserId: manager.userId, direction: "out" });
     expect(messageId).toBeGreaterThan(0);
   });
@@ -146,10 +201,21 @@ describe("replies", () => {
   test("a voice-note reply is fetched from Telegram and reaches WhatsApp as sendFileByUpload", async () => {
     const post = rig.fake.control.sent(group).find((s) => s.text?.endsWith("Price?"))!;
     const voice = new Uint8Array([79, 103, 103, 83, 0, 2, 0, 0, 1, 2, 3, 4]); // "OggS…"
-    const reply = rig.fake.control.userMessage({ chatId: group, userId: manager.tg, replyTo: post.messageId, file: { kind: "voice", bytes: voice, mimeType: "audio/ogg" } });
-    const out = await eventually(() => ga.control.sentMessages(ID).find((s) => s.method === "sendFileByUpload" && s.fileName === "voice.ogg"), 10_000);
+    const reply = rig.fake.control.userMessage({
+      chatId: group,
+      userId: manager.tg,
+      replyTo: post.messageId,
+      file: { kind: "voice", bytes: voice, mimeType: "audio/ogg" },
+    });
+    const out = await eventually(
+      () => ga.control.sentMessages(ID).find((s) => s.method === "sendFileByUpload" && s.fileName === "voice.ogg"),
+      10_000,
+    );
     expect(out.chatId).toBe(CUSTOMER);
-    const [stored] = await rig.deps.db.select().from(messages).where(eq(messages.idempotencyKey, `tg:${group}:${reply.message_id}`));
+    const [stored] = await rig.deps.db
+      .select()
+      .from(messages)
+      .where(eq(messages.idempotencyKey, `tg:${group}:${reply.message_id}`));
     expect(stored).toMatchObject({ via: "telegram", senderUserId: manager.userId, direction: "out" });
     expect(stored!.media).toMatchObject({ fileName: "voice.ogg", mimeType: "audio/ogg", size: voice.length });
   });
@@ -157,7 +223,12 @@ describe("replies", () => {
   test("an unlinked member's reply is refused politely and nothing goes to WhatsApp", async () => {
     const post = rig.fake.control.sent(group).find((s) => s.text?.endsWith("Price?"))!;
     const before = ga.control.sentMessages(ID).length;
-    const reply = rig.fake.control.userMessage({ chatId: group, userId: stranger, text: "I am not staff", replyTo: post.messageId });
+    const reply = rig.fake.control.userMessage({
+      chatId: group,
+      userId: stranger,
+      text: "I am not staff",
+      replyTo: post.messageId,
+    });
     const refusal = await eventually(() => rig.fake.control.sent(group).find((s) => s.replyTo === reply.message_id));
     expect(refusal.text).toContain("only team members linked to GreenInbox");
     await Bun.sleep(300);
@@ -170,7 +241,12 @@ describe("replies", () => {
     await incoming(rig.deps, { instanceId, chatId, text: "Delivery?", senderName: "Anna K" });
     const post = await eventually(() => rig.fake.control.sent(channel).find((s) => s.text?.endsWith("Delivery?")));
     await rig.telegram.poster.idle();
-    rig.fake.control.channelPost({ chatId: channel, text: "Tomorrow", replyTo: post.messageId, authorSignature: "Olga" });
+    rig.fake.control.channelPost({
+      chatId: channel,
+      text: "Tomorrow",
+      replyTo: post.messageId,
+      authorSignature: "Olga",
+    });
     await eventually(() => ga.control.sentMessages(ID).find((s) => s.text === "Tomorrow"));
     const [stored] = await rig.deps.db.select().from(messages).where(eq(messages.text, "Tomorrow"));
     expect(stored).toMatchObject({ via: "telegram", senderName: "Olga", senderUserId: null });
@@ -179,10 +255,20 @@ describe("replies", () => {
   test("a reply in a chat the number has left is refused with a message and nothing goes to WhatsApp", async () => {
     // The number posts to the channel now; the group's old post is still there to reply to.
     const post = rig.fake.control.sent(group).find((s) => s.text?.endsWith("Price?"))!;
-    const reply = rig.fake.control.userMessage({ chatId: group, userId: manager.tg, text: "Still here?", replyTo: post.messageId });
+    const reply = rig.fake.control.userMessage({
+      chatId: group,
+      userId: manager.tg,
+      text: "Still here?",
+      replyTo: post.messageId,
+    });
     const refusal = await eventually(() => rig.fake.control.sent(group).find((s) => s.replyTo === reply.message_id));
     expect(refusal.text).toContain("no longer posts to this chat");
-    expect(await rig.deps.db.select().from(messages).where(eq(messages.idempotencyKey, `tg:${group}:${reply.message_id}`))).toEqual([]);
+    expect(
+      await rig.deps.db
+        .select()
+        .from(messages)
+        .where(eq(messages.idempotencyKey, `tg:${group}:${reply.message_id}`)),
+    ).toEqual([]);
     expect(ga.control.sentMessages(ID).some((s) => s.text === "Still here?")).toBe(false);
   });
 });
@@ -196,7 +282,11 @@ describe("outages", () => {
     await Bun.sleep(500);
     expect(rig.fake.control.sent(channel).some((s) => s.text?.includes("queued"))).toBe(false);
     expect(await rig.telegram.poster.idle(15_000)).toBe(true);
-    const posted = rig.fake.control.sent(channel).map((s) => s.text ?? "").filter((t) => t.includes("queued")).map((t) => t.split("\n\n")[1]);
+    const posted = rig.fake.control
+      .sent(channel)
+      .map((s) => s.text ?? "")
+      .filter((t) => t.includes("queued"))
+      .map((t) => t.split("\n\n")[1]);
     expect(posted).toEqual(texts);
     rig.fake.control.faults({ next500: 3 });
     await incoming(rig.deps, { instanceId, chatId, text: "after 500s", senderName: "Anna K" });

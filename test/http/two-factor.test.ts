@@ -33,7 +33,12 @@ afterAll(async () => {
   await rig.stop();
 });
 
-const codes = () => rig.fake.control.sent(tgUser).map((s) => s.text ?? "").map((t) => t.match(/\b(\d{6})\b/)?.[1]).filter(Boolean) as string[];
+const codes = () =>
+  rig.fake.control
+    .sent(tgUser)
+    .map((s) => s.text ?? "")
+    .map((t) => t.match(/\b(\d{6})\b/)?.[1])
+    .filter(Boolean) as string[];
 
 async function passwordStep(agent: Agent): Promise<string> {
   const before = codes().length;
@@ -75,7 +80,6 @@ describe("2FA sign-in", () => {
     expect((await agent.post("/login/code", { code })).headers.get("location")).toBe("/login");
     expect((await agent.get("/")).status).toBe(303);
   });
-
 });
 
 describe("codes required, no Telegram linked yet", () => {
@@ -101,7 +105,10 @@ describe("codes required, no Telegram linked yet", () => {
 
     const token = linkUrl(await (await agent.post("/login/link")).text())!;
     expect(token).toBeString();
-    const [stored] = await rig.deps.db.select().from(telegramCodes).where(and(eq(telegramCodes.userId, olga.id), eq(telegramCodes.purpose, "enrol")));
+    const [stored] = await rig.deps.db
+      .select()
+      .from(telegramCodes)
+      .where(and(eq(telegramCodes.userId, olga.id), eq(telegramCodes.purpose, "enrol")));
     expect(stored!.codeHash).not.toContain(token);
     const olgaTg = rig.fake.control.createUser({ firstName: "Olga", languageCode: "en" }).id;
     rig.fake.control.start(olgaTg, token);
@@ -110,11 +117,20 @@ describe("codes required, no Telegram linked yet", () => {
     const done = await agent.post("/login/link/done");
     expect(done.status).toBe(303);
     expect(done.headers.get("location")).toBe("/login/code");
-    const code = await eventually(() => rig.fake.control.sent(olgaTg).map((m) => /\b(\d{6})\b/.exec(m.text ?? "")?.[1]).find(Boolean));
+    const code = await eventually(() =>
+      rig.fake.control
+        .sent(olgaTg)
+        .map((m) => /\b(\d{6})\b/.exec(m.text ?? "")?.[1])
+        .find(Boolean),
+    );
     expect((await agent.post("/login/code", { code })).status).toBe(303);
     expect(await (await agent.get("/")).text()).toContain("Hello, Olga");
-    const actions = (await rig.deps.db.select().from(auditLog).where(eq(auditLog.userId, olga.id))).map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(["auth.linkRequired", "user.telegramLinked", "auth.codeSent", "auth.login"]));
+    const actions = (await rig.deps.db.select().from(auditLog).where(eq(auditLog.userId, olga.id))).map(
+      (e) => e.action,
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining(["auth.linkRequired", "user.telegramLinked", "auth.codeSent", "auth.login"]),
+    );
   });
 
   test("without the password's challenge the link step is closed", async () => {
@@ -131,13 +147,21 @@ describe("codes required, no Telegram linked yet", () => {
 
 describe("REQUIRE_2FA=admins with a grace period", () => {
   test("a new admin without Telegram is let in with a reminder; past the grace, led to link first", async () => {
-    const vika = await rig.deps.users.create({ username: "vika", displayName: "Vika", password: "vika-password", isAdmin: true });
+    const vika = await rig.deps.users.create({
+      username: "vika",
+      displayName: "Vika",
+      password: "vika-password",
+      isAdmin: true,
+    });
     const agent = new Agent(base);
     const res = await agent.login("vika", "vika-password");
     expect(res.headers.get("location")).toBe("/");
     const home = await (await agent.get("/")).text();
     expect(home).toContain("your account will need a code from Telegram to sign in");
-    const [login] = await rig.deps.db.select().from(auditLog).where(and(eq(auditLog.userId, vika.id), eq(auditLog.action, "auth.login")));
+    const [login] = await rig.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.userId, vika.id), eq(auditLog.action, "auth.login")));
     expect((login!.details as { codeGraceUntil: string }).codeGraceUntil).toBeString();
 
     await rig.deps.db.update(users).set({ createdAt: sql`now() - interval '8 days'` }).where(eq(users.id, vika.id));

@@ -51,7 +51,9 @@ describe("live users page", () => {
       await adminStream.until(/(event: users\.changed[\s\S]*){2}/);
       expect(await (await admin.get("/users/list")).text()).toMatch(/@agent[\s\S]*?locked after failed sign-ins/);
 
-      expect((await admin.post("/users", { username: "newbie", displayName: "Newbie", password: "password-123" })).status).toBe(303);
+      expect(
+        (await admin.post("/users", { username: "newbie", displayName: "Newbie", password: "password-123" })).status,
+      ).toBe(303);
       await adminStream.until(/(event: users\.changed[\s\S]*){3}/);
       expect(await (await admin.get("/users/list")).text()).toContain("@newbie");
 
@@ -67,7 +69,8 @@ describe("live users page", () => {
 });
 
 describe("unlinking Telegram", () => {
-  const linked = async () => (await app.deps.db.select({ tg: users.telegramUserId }).from(users).where(eq(users.id, agentId)))[0]!.tg;
+  const linked = async () =>
+    (await app.deps.db.select({ tg: users.telegramUserId }).from(users).where(eq(users.id, agentId)))[0]!.tg;
 
   test("clears the linked account, records it in the audit log and refreshes the users page", async () => {
     await app.deps.db.update(users).set({ telegramUserId: 555000111 }).where(eq(users.id, agentId));
@@ -79,7 +82,10 @@ describe("unlinking Telegram", () => {
       const res = await me.post("/settings/telegram/unlink");
       expect(res.status).toBe(303);
       expect(await linked()).toBeNull();
-      const rows = await app.deps.db.select().from(auditLog).where(and(eq(auditLog.action, "user.telegramUnlinked"), eq(auditLog.userId, agentId)));
+      const rows = await app.deps.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, "user.telegramUnlinked"), eq(auditLog.userId, agentId)));
       expect(rows).toHaveLength(1);
       await adminStream.until(/event: users\.changed/);
       expect(await (await admin.get("/users/list")).text()).not.toMatch(/@agent[^<]*<\/span>[^\n]*Telegram linked/);

@@ -18,7 +18,12 @@ beforeAll(async () => {
   sales = await insertInstance(app.deps.db, "Sales");
   support = await insertInstance(app.deps.db, "Support");
   await app.deps.users.create({ username: "root", password: "root-password", isAdmin: true });
-  const hrUser = await app.deps.users.create({ username: "hr", displayName: "HR", password: "hr-password", canManageUsers: true });
+  const hrUser = await app.deps.users.create({
+    username: "hr",
+    displayName: "HR",
+    password: "hr-password",
+    canManageUsers: true,
+  });
   hrId = hrUser.id;
   await grant(app.deps.db, hrId, sales);
   admin = new Agent(app.url);
@@ -28,13 +33,22 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => app.stop());
 
-const form = (over: Record<string, string | string[]> = {}) => ({ username: "nina", displayName: "Nina", password: "nina-password", ...over });
+const form = (over: Record<string, string | string[]> = {}) => ({
+  username: "nina",
+  displayName: "Nina",
+  password: "nina-password",
+  ...over,
+});
 
 async function postForm(agent: Agent, path: string, fields: Record<string, string | string[]>) {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
   body.set("_csrf", agent.cookies.get("gi_csrf")!);
-  return agent.request(path, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", origin: agent.base } });
+  return agent.request(path, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: agent.base },
+  });
 }
 
 describe("creating users", () => {
@@ -82,21 +96,43 @@ describe("creating users", () => {
 
 describe("editing users", () => {
   test("nobody raises their own rights", async () => {
-    const res = await postForm(hr, `/users/${hrId}`, { username: "hr", displayName: "HR", canManageUsers: "on", canManageInstances: "on", instanceIds: [String(sales)] });
+    const res = await postForm(hr, `/users/${hrId}`, {
+      username: "hr",
+      displayName: "HR",
+      canManageUsers: "on",
+      canManageInstances: "on",
+      instanceIds: [String(sales)],
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("You cannot give yourself more rights.");
-    const more = await postForm(hr, `/users/${hrId}`, { username: "hr", displayName: "HR", canManageUsers: "on", instanceIds: [String(sales), String(support)] });
+    const more = await postForm(hr, `/users/${hrId}`, {
+      username: "hr",
+      displayName: "HR",
+      canManageUsers: "on",
+      instanceIds: [String(sales), String(support)],
+    });
     expect(more.status).toBe(400);
   });
 
   test("a user manager cannot reset, edit, log out or promote anyone outside its numbers or above its rights", async () => {
     // Boris manages the Support number; HR manages users of Sales only.
-    const boris = await app.deps.users.create({ username: "boris", displayName: "Boris", password: "boris-password", canManageInstances: true });
+    const boris = await app.deps.users.create({
+      username: "boris",
+      displayName: "Boris",
+      password: "boris-password",
+      canManageInstances: true,
+    });
     await grant(app.deps.db, boris.id, support);
     const root = (await app.deps.users.findByUsername("root"))!;
     for (const target of [boris.id, root.id]) {
       expect((await hr.get(`/users/${target}/edit`)).status).toBe(404);
-      const reset = await postForm(hr, `/users/${target}`, { username: "taken-over", displayName: "X", password: "hijacked-password", email: "hr@example.com", instanceIds: [String(sales)] });
+      const reset = await postForm(hr, `/users/${target}`, {
+        username: "taken-over",
+        displayName: "X",
+        password: "hijacked-password",
+        email: "hr@example.com",
+        instanceIds: [String(sales)],
+      });
       expect(reset.status).toBe(404);
       expect((await postForm(hr, `/users/${target}/logout-all`, {})).status).toBe(404);
     }
@@ -106,17 +142,48 @@ describe("editing users", () => {
     expect((await borisAgent.get("/")).status).toBe(200);
     expect((await admin.get("/")).status).toBe(200);
     // Nor give a right it does not hold itself, to a new user or to one of its own.
-    const promoted = await postForm(hr, "/users", form({ username: "numbers", canManageInstances: "on", instanceIds: [String(sales)] }));
+    const promoted = await postForm(
+      hr,
+      "/users",
+      form({ username: "numbers", canManageInstances: "on", instanceIds: [String(sales)] }),
+    );
     expect(promoted.status).toBe(400);
     expect(await promoted.text()).toContain("You can only give rights you hold yourself.");
     const olga = (await app.deps.users.findByUsername("olga"))!;
-    expect((await postForm(hr, `/users/${olga.id}`, { username: "olga", displayName: "Olga", canManageInstances: "on", instanceIds: [String(sales)] })).status).toBe(400);
+    expect(
+      (
+        await postForm(hr, `/users/${olga.id}`, {
+          username: "olga",
+          displayName: "Olga",
+          canManageInstances: "on",
+          instanceIds: [String(sales)],
+        })
+      ).status,
+    ).toBe(400);
     // Its own users it does manage.
     expect((await hr.get(`/users/${olga.id}/edit`)).status).toBe(200);
-    expect((await postForm(hr, `/users/${olga.id}`, { username: "olga", displayName: "Olga K", instanceIds: [String(sales)] })).status).toBe(303);
+    expect(
+      (
+        await postForm(hr, `/users/${olga.id}`, {
+          username: "olga",
+          displayName: "Olga K",
+          instanceIds: [String(sales)],
+        })
+      ).status,
+    ).toBe(303);
     // The same probes by an admin succeed.
     expect((await admin.get(`/users/${boris.id}/edit`)).status).toBe(200);
-    expect((await postForm(admin, `/users/${boris.id}`, { username: "boris", displayName: "Boris", password: "boris-new-password", canManageInstances: "on", instanceIds: [String(support)] })).status).toBe(303);
+    expect(
+      (
+        await postForm(admin, `/users/${boris.id}`, {
+          username: "boris",
+          displayName: "Boris",
+          password: "boris-new-password",
+          canManageInstances: "on",
+          instanceIds: [String(support)],
+        })
+      ).status,
+    ).toBe(303);
     expect((await borisAgent.get("/")).status).toBe(303);
     expect((await new Agent(app.url).login("boris", "boris-new-password")).status).toBe(303);
     expect((await postForm(admin, `/users/${boris.id}/logout-all`, {})).status).toBe(303);
@@ -127,7 +194,11 @@ describe("editing users", () => {
     const demote = await postForm(admin, `/users/${root.id}`, { username: "root", displayName: "root" });
     expect(demote.status).toBe(400);
     expect(await demote.text()).toContain("last active administrator");
-    const ok = await postForm(admin, `/users/${root.id}`, { username: "root", displayName: "Root Admin", isAdmin: "on" });
+    const ok = await postForm(admin, `/users/${root.id}`, {
+      username: "root",
+      displayName: "Root Admin",
+      isAdmin: "on",
+    });
     expect(ok.status).toBe(303);
   });
 
@@ -135,7 +206,12 @@ describe("editing users", () => {
     const nina = (await app.deps.users.findByUsername("nina"))!;
     const phone = new Agent(app.url);
     await phone.login("nina", "nina-password");
-    const reset = await postForm(admin, `/users/${nina.id}`, { username: "nina", displayName: "Nina", password: "brand-new-password", instanceIds: [String(sales)] });
+    const reset = await postForm(admin, `/users/${nina.id}`, {
+      username: "nina",
+      displayName: "Nina",
+      password: "brand-new-password",
+      instanceIds: [String(sales)],
+    });
     expect(reset.status).toBe(303);
     expect((await phone.get("/")).status).toBe(303);
     expect((await new Agent(app.url).login("nina", "brand-new-password")).status).toBe(303);

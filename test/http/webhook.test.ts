@@ -15,7 +15,11 @@ const TOKEN = WEBHOOK_TOKEN;
 beforeAll(async () => void ({ app, instanceId, idInstance } = await startWebhookApp("Sales")), 30_000);
 afterAll(() => app.stop());
 
-function post(body: string | object, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }, id = instanceId) {
+function post(
+  body: string | object,
+  headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` },
+  id = instanceId,
+) {
   return fetch(`${app.url}/webhooks/green-api/${id}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
@@ -28,7 +32,13 @@ const incoming = (idMessage: string, text = "hi") => ({
   instanceData: { idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" },
   timestamp: 1588091580,
   idMessage,
-  senderData: { chatId: "79001234568@c.us", chatName: "John", sender: "79001234568@c.us", senderName: "John", senderContactName: "John Doe" },
+  senderData: {
+    chatId: "79001234568@c.us",
+    chatName: "John",
+    sender: "79001234568@c.us",
+    senderName: "John",
+    senderContactName: "John Doe",
+  },
   messageData: { typeMessage: "textMessage", textMessageData: { textMessage: text } },
 });
 
@@ -80,7 +90,10 @@ describe("webhook validation and idempotency", () => {
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toEqual({ error: "body must be JSON" });
     for (const named of [1, "1"]) {
-      const otherInstance = await post({ ...incoming("B2"), instanceData: { idInstance: named, wid: "", typeInstance: "whatsapp" } });
+      const otherInstance = await post({
+        ...incoming("B2"),
+        instanceData: { idInstance: named, wid: "", typeInstance: "whatsapp" },
+      });
       expect(otherInstance.status).toBe(400);
       expect(((await otherInstance.json()) as { error: string }).error).toBe("notification is for another instance");
     }
@@ -128,7 +141,12 @@ describe("webhook validation and idempotency", () => {
   });
 
   test("unknown notification types are stored, not dropped", async () => {
-    const res = await post({ typeWebhook: "brandNewThing", instanceData: { idInstance, wid: "", typeInstance: "whatsapp" }, timestamp: 1588091580, stuff: [1, 2] });
+    const res = await post({
+      typeWebhook: "brandNewThing",
+      instanceData: { idInstance, wid: "", typeInstance: "whatsapp" },
+      timestamp: 1588091580,
+      stuff: [1, 2],
+    });
     expect(res.status).toBe(200);
     await app.deps.intake.idle();
     const row = (await journal()).find((r) => r.typeWebhook === "brandNewThing")!;
@@ -148,7 +166,12 @@ describe("instance state from notifications", () => {
   test("stateInstanceChanged updates the instance and is announced", async () => {
     const seen: unknown[] = [];
     const off = app.deps.bus.subscribe((e) => seen.push(e));
-    const res = await post({ typeWebhook: "stateInstanceChanged", instanceData: { idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" }, timestamp: 1700000000, stateInstance: "yellowCard" });
+    const res = await post({
+      typeWebhook: "stateInstanceChanged",
+      instanceData: { idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" },
+      timestamp: 1700000000,
+      stateInstance: "yellowCard",
+    });
     expect(res.status).toBe(200);
     await app.deps.intake.idle();
     off();
@@ -159,7 +182,18 @@ describe("instance state from notifications", () => {
   });
 
   test("quotaExceeded marks the instance", async () => {
-    await post({ typeWebhook: "quotaExceeded", instanceData: { idInstance, wid: "", typeInstance: "whatsapp" }, timestamp: 1700000001, quotaData: { method: "correspondents", used: 3, total: 3, status: "CORRESPONDENTS_QUOTA_EXCEEDED", description: "limit" } });
+    await post({
+      typeWebhook: "quotaExceeded",
+      instanceData: { idInstance, wid: "", typeInstance: "whatsapp" },
+      timestamp: 1700000001,
+      quotaData: {
+        method: "correspondents",
+        used: 3,
+        total: 3,
+        status: "CORRESPONDENTS_QUOTA_EXCEEDED",
+        description: "limit",
+      },
+    });
     await app.deps.intake.idle();
     const [row] = await app.deps.db.select().from(instances).where(eq(instances.id, instanceId));
     expect(row!.quotaExceededAt).not.toBeNull();
@@ -168,16 +202,31 @@ describe("instance state from notifications", () => {
 
 describe("fuzzing", () => {
   test("10 000 random or malformed bodies never crash the server: 400 for non-JSON or another instance, else 200 and stored or quarantined", async () => {
-    const seeds: unknown[] = [incoming("FZ"), { typeWebhook: "outgoingMessageStatus" }, { typeWebhook: "stateInstanceChanged", stateInstance: 5 }, [], null, 42, "str"];
+    const seeds: unknown[] = [
+      incoming("FZ"),
+      { typeWebhook: "outgoingMessageStatus" },
+      { typeWebhook: "stateInstanceChanged", stateInstance: 5 },
+      [],
+      null,
+      42,
+      "str",
+    ];
     let rnd = 12345;
-    const random = () => ((rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const mutate = (value: unknown, depth = 0): unknown => {
       const r = random();
-      if (depth > 3 || r < 0.15) return [null, true, -1, 1e308, "", "x".repeat(Math.floor(random() * 50)), {}, [], "79001234568@c.us"][Math.floor(random() * 9)];
+      if (depth > 3 || r < 0.15)
+        return [null, true, -1, 1e308, "", "x".repeat(Math.floor(random() * 50)), {}, [], "79001234568@c.us"][
+          Math.floor(random() * 9)
+        ];
       if (value && typeof value === "object" && !Array.isArray(value)) {
         const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(value)) if (random() > 0.1) out[random() < 0.05 ? k + "_" : k] = random() < 0.3 ? mutate(v, depth + 1) : v;
-        if (random() < 0.3) out.typeWebhook = ["incomingMessageReceived", "outgoingMessageStatus", "incomingCall", 7, "??"][Math.floor(random() * 5)];
+        for (const [k, v] of Object.entries(value))
+          if (random() > 0.1) out[random() < 0.05 ? k + "_" : k] = random() < 0.3 ? mutate(v, depth + 1) : v;
+        if (random() < 0.3)
+          out.typeWebhook = ["incomingMessageReceived", "outgoingMessageStatus", "incomingCall", 7, "??"][
+            Math.floor(random() * 5)
+          ];
         return out;
       }
       return value;
@@ -186,7 +235,12 @@ describe("fuzzing", () => {
     const bodies: string[] = [];
     for (let i = 0; i < 10_000; i++) {
       const kind = random();
-      if (kind < 0.1) bodies.push(Array.from({ length: Math.floor(random() * 40) }, () => String.fromCharCode(Math.floor(random() * 256))).join(""));
+      if (kind < 0.1)
+        bodies.push(
+          Array.from({ length: Math.floor(random() * 40) }, () => String.fromCharCode(Math.floor(random() * 256))).join(
+            "",
+          ),
+        );
       else {
         const m = mutate(seeds[Math.floor(random() * seeds.length)]) as Record<string, unknown> | unknown;
         // Keep the id consistent so the body cannot be a valid new message by accident too often.
@@ -202,8 +256,13 @@ describe("fuzzing", () => {
         // Refused only when there is nothing to store (not JSON) or it is not this instance's; all else is kept.
         let expected = 200;
         try {
-          const named = (JSON.parse(batch[j]!) as { instanceData?: { idInstance?: unknown } } | null)?.instanceData?.idInstance;
-          if ((typeof named === "number" || (typeof named === "string" && /^\d{1,15}$/.test(named))) && Number(named) !== idInstance) expected = 400;
+          const named = (JSON.parse(batch[j]!) as { instanceData?: { idInstance?: unknown } } | null)?.instanceData
+            ?.idInstance;
+          if (
+            (typeof named === "number" || (typeof named === "string" && /^\d{1,15}$/.test(named))) &&
+            Number(named) !== idInstance
+          )
+            expected = 400;
         } catch {
           expected = 400;
         }
@@ -225,7 +284,11 @@ describe("fuzzing", () => {
 describe("the error page", () => {
   test("a failure under /webhooks/ is answered as plain JSON, never through the page renderer", async () => {
     const doomed = await insertInstance(app.deps.db, "Doomed");
-    const instanceData = { idInstance: (await app.deps.instances.getRow(doomed))!.idInstance, wid: "", typeInstance: "whatsapp" };
+    const instanceData = {
+      idInstance: (await app.deps.instances.getRow(doomed))!.idInstance,
+      wid: "",
+      typeInstance: "whatsapp",
+    };
     expect((await post({ ...incoming("D1"), instanceData }, undefined, doomed)).status).toBe(200);
     await app.deps.intake.idle();
     // Deleted behind the service's back: the remembered token still passes, the journal's foreign key refuses the row.
@@ -252,8 +315,17 @@ describe("end to end with the fake Green-API", () => {
     const fake = startFakeGreenApi({ timings: { sendDelayMs: 1 } });
     try {
       fake.control.createInstance({ idInstance, apiTokenInstance: "c".repeat(50), state: "authorized" });
-      fake.control.setSettings(idInstance, { webhookUrl: `${app.url}/webhooks/green-api/${instanceId}`, webhookUrlToken: TOKEN, incomingWebhook: "yes" });
-      const { idMessage } = fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: "79001112233@c.us", senderName: "Vera", text: "via webhook" });
+      fake.control.setSettings(idInstance, {
+        webhookUrl: `${app.url}/webhooks/green-api/${instanceId}`,
+        webhookUrlToken: TOKEN,
+        incomingWebhook: "yes",
+      });
+      const { idMessage } = fake.control.injectIncoming(idInstance, {
+        type: "textMessage",
+        chatId: "79001112233@c.us",
+        senderName: "Vera",
+        text: "via webhook",
+      });
       const deadline = Date.now() + 5000;
       let rows: Awaited<ReturnType<typeof journal>> = [];
       while (Date.now() < deadline) {
@@ -262,7 +334,8 @@ describe("end to end with the fake Green-API", () => {
         await Bun.sleep(20);
       }
       expect(rows).toHaveLength(1);
-      while (Date.now() < deadline && !fake.control.webhookLog(idInstance).some((d) => d.status === 200)) await Bun.sleep(20);
+      while (Date.now() < deadline && !fake.control.webhookLog(idInstance).some((d) => d.status === 200))
+        await Bun.sleep(20);
       const delivered = fake.control.webhookLog(idInstance).filter((d) => d.status === 200);
       expect(delivered.map((d) => d.authorization)).toEqual([`Bearer ${TOKEN}`]);
     } finally {

@@ -37,7 +37,9 @@ test("back up, change data, restore into an empty database: the original data is
   expect(made.stderr).toBe("");
   expect(made.code).toBe(0);
   const [name] = made.stdout.trim().split("\t");
-  expect(name).toMatch(serverUrl ? /^greeninbox-\d{8}-\d{6}-\d{3}\.dump$/ : /^greeninbox-\d{8}-\d{6}-\d{3}\.pglite\.tar\.gz$/);
+  expect(name).toMatch(
+    serverUrl ? /^greeninbox-\d{8}-\d{6}-\d{3}\.dump$/ : /^greeninbox-\d{8}-\d{6}-\d{3}\.pglite\.tar\.gz$/,
+  );
   const file = join(source.env.DATA_DIR!, "backups", name!);
 
   // Change the data after the backup.
@@ -82,7 +84,10 @@ test("restore refuses a file that is not a backup, and a backup of the other dat
   expect(wrong.code).toBe(1);
   expect(wrong.stderr).toContain("is not a GreenInbox backup");
 
-  const otherKind = join(target.env.DATA_DIR!, serverUrl ? "greeninbox-20260101-000000-000.pglite.tar.gz" : "greeninbox-20260101-000000-000.dump");
+  const otherKind = join(
+    target.env.DATA_DIR!,
+    serverUrl ? "greeninbox-20260101-000000-000.pglite.tar.gz" : "greeninbox-20260101-000000-000.dump",
+  );
   await Bun.write(otherKind, "x");
   const mismatch = await run(["restore", otherKind], target.env);
   expect(mismatch.code).toBe(1);

@@ -12,17 +12,35 @@ let binary: string;
 const dirs: string[] = [];
 
 /** Only PATH and HOME: nothing else from the test's environment (no DATABASE_URL, no DATA_DIR). */
-const bare = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...extra });
+const bare = (extra: Record<string, string> = {}) => ({
+  PATH: process.env.PATH ?? "/usr/bin:/bin",
+  HOME: process.env.HOME ?? "/tmp",
+  ...extra,
+});
 
 async function exec(args: string[], cwd: string, env: Record<string, string> = {}, stdin = "") {
-  const proc = Bun.spawn([binary, ...args], { cwd, env: bare(env), stdin: new Blob([stdin]), stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const proc = Bun.spawn([binary, ...args], {
+    cwd,
+    env: bare(env),
+    stdin: new Blob([stdin]),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { code, stdout, stderr };
 }
 
 beforeAll(async () => {
   const build = Bun.spawn(["npm", "run", "build"], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
-  const [out, err, code] = await Promise.all([new Response(build.stdout).text(), new Response(build.stderr).text(), build.exited]);
+  const [out, err, code] = await Promise.all([
+    new Response(build.stdout).text(),
+    new Response(build.stderr).text(),
+    build.exited,
+  ]);
   if (code !== 0) throw new Error(`npm run build failed (${code}):\n${out}\n${err}`);
   dir = tempDir();
   dirs.push(dir);
@@ -67,7 +85,9 @@ test("started alone with no configuration, it serves the login page and its stat
     // Linked by a hashed URL (from the embedded bytes), cached as immutable.
     const hashed = /\/public\/app\.css\?v=[0-9a-f]{16}/.exec(html)?.[0];
     expect(hashed).toBeDefined();
-    expect((await fetch(`http://127.0.0.1:${port}${hashed}`)).headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect((await fetch(`http://127.0.0.1:${port}${hashed}`)).headers.get("cache-control")).toBe(
+      "public, max-age=31536000, immutable",
+    );
     for (const path of ["/public/app.css", "/public/app.js", "/public/vendor/htmx.min.js", "/public/icon.svg"]) {
       const res = await fetch(`http://127.0.0.1:${port}${path}`);
       expect(res.status, path).toBe(200);

@@ -69,7 +69,10 @@ test("a wrong token is refused with the form's clear error; nothing is saved", a
 });
 
 test("add with the token on stdin verifies it and applies the webhook settings at Green-API", async () => {
-  const out = await cli(["instance", "add", "--name", "Sales", "--id", String(ID), "--token-file", "-", "--mode", "webhook", ...hosts()], `${TOKEN}\n`);
+  const out = await cli(
+    ["instance", "add", "--name", "Sales", "--id", String(ID), "--token-file", "-", "--mode", "webhook", ...hosts()],
+    `${TOKEN}\n`,
+  );
   expect(out.stderr).toBe("");
   expect(out.code).toBe(0);
   expect(out.stdout).toMatch(/created instance 1 "Sales" \(idInstance 7103555001, webhook, state starting\)/);
@@ -85,19 +88,37 @@ test("add with the token on stdin verifies it and applies the webhook settings a
 });
 
 test("the same id twice is refused; a token file and polling mode work for another number", async () => {
-  const again = await cli(["instance", "add", "--name", "Sales 2", "--id", String(ID), "--token-file", "-", ...hosts()], TOKEN);
+  const again = await cli(
+    ["instance", "add", "--name", "Sales 2", "--id", String(ID), "--token-file", "-", ...hosts()],
+    TOKEN,
+  );
   expect(again.code).toBe(1);
   expect(again.stderr).toContain("idInstance:");
   const file = join(dir, "second.token");
   writeFileSync(file, TOKEN2);
-  const out = await cli(["instance", "add", "--name", "Support", "--id", String(ID2), "--token-file", file, "--mode", "polling", ...hosts()]);
+  const out = await cli([
+    "instance",
+    "add",
+    "--name",
+    "Support",
+    "--id",
+    String(ID2),
+    "--token-file",
+    file,
+    "--mode",
+    "polling",
+    ...hosts(),
+  ]);
   expect(out.code).toBe(0);
   expect(await settled(() => fake.control.inspect(ID2).settings.incomingWebhook === "yes")).toBe(true);
   expect(fake.control.inspect(ID2).settings.webhookUrl).toBe("");
   expect(fake.control.inspect(ID2).settings.incomingWebhook).toBe("yes");
   const list = await cli(["instance", "list"]);
   expect(list.code).toBe(0);
-  const lines = list.stdout.trim().split("\n").map((l) => l.split("\t"));
+  const lines = list.stdout
+    .trim()
+    .split("\n")
+    .map((l) => l.split("\t"));
   expect(lines.map((l) => [l[1], l[2], l[4], l[5]])).toEqual([
     [String(ID), "Sales", "webhook", "enabled"],
     [String(ID2), "Support", "polling", "enabled"],
@@ -113,7 +134,10 @@ test("remove --keep-history disables the number; remove deletes it and switches 
   // setSettings applies after the fake's restart (50 ms).
   expect(await settled(() => fake.control.inspect(ID).settings.webhookUrl === "")).toBe(true);
   const list = await cli(["instance", "list"]);
-  const lines = list.stdout.trim().split("\n").map((l) => l.split("\t"));
+  const lines = list.stdout
+    .trim()
+    .split("\n")
+    .map((l) => l.split("\t"));
   expect(lines.map((l) => [l[1], l[5]])).toEqual([[String(ID2), "disabled"]]);
   const missing = await cli(["instance", "remove", "424242"]);
   expect(missing.code).toBe(1);

@@ -25,17 +25,42 @@ beforeAll(async () => {
   fresh = await createFreshDatabase();
   const { db } = fresh.database;
   const values = (idInstance: number, name: string) => ({
-    name, idInstance, apiToken: "a".repeat(50), apiUrl: "http://127.0.0.1:1", mediaUrl: "http://127.0.0.1:1", webhookToken: "w".repeat(24), state: "authorized" as const,
+    name,
+    idInstance,
+    apiToken: "a".repeat(50),
+    apiUrl: "http://127.0.0.1:1",
+    mediaUrl: "http://127.0.0.1:1",
+    webhookToken: "w".repeat(24),
+    state: "authorized" as const,
   });
-  const [one, two] = await db.insert(instances).values([values(ID, "Sales"), values(OTHER, "Support")]).returning({ id: instances.id });
+  const [one, two] = await db
+    .insert(instances)
+    .values([values(ID, "Sales"), values(OTHER, "Support")])
+    .returning({ id: instances.id });
   // As an older version left them: a body it could not read (the current code can), one nobody can, another number's.
-  const quarantined = { via: "webhook" as const, quarantinedAt: new Date(), error: "invalid incomingMessageReceived (older version)" };
+  const quarantined = {
+    via: "webhook" as const,
+    quarantinedAt: new Date(),
+    error: "invalid incomingMessageReceived (older version)",
+  };
   const rows = await db
     .insert(notifications)
     .values([
-      { ...quarantined, instanceId: one!.id, dedupeKey: "invalid:a", typeWebhook: "incomingMessageReceived", body: incoming(ID, "CLI1") },
+      {
+        ...quarantined,
+        instanceId: one!.id,
+        dedupeKey: "invalid:a",
+        typeWebhook: "incomingMessageReceived",
+        body: incoming(ID, "CLI1"),
+      },
       { ...quarantined, instanceId: one!.id, dedupeKey: "invalid:b", typeWebhook: "invalid", body: { hello: "world" } },
-      { ...quarantined, instanceId: two!.id, dedupeKey: "invalid:c", typeWebhook: "incomingMessageReceived", body: incoming(OTHER, "CLI2") },
+      {
+        ...quarantined,
+        instanceId: two!.id,
+        dedupeKey: "invalid:c",
+        typeWebhook: "incomingMessageReceived",
+        body: incoming(OTHER, "CLI2"),
+      },
     ])
     .returning({ id: notifications.id });
   ids = { readable: rows[0]!.id, unreadable: rows[1]!.id, elsewhere: rows[2]!.id };
@@ -58,12 +83,19 @@ test("replays one number's quarantine (by idInstance): the readable one is store
   expect(out.code).toBe(0);
   expect(out.stdout).not.toContain("kept for later");
 
-  const database = await openDatabase({ databaseUrl: fresh.childEnv.DATABASE_URL, dataDir: fresh.childEnv.DATA_DIR ?? "unused", log: testLog });
+  const database = await openDatabase({
+    databaseUrl: fresh.childEnv.DATABASE_URL,
+    dataDir: fresh.childEnv.DATA_DIR ?? "unused",
+    log: testLog,
+  });
   try {
     const { db } = database;
     const [message] = await db.select().from(messages).where(eq(messages.idMessage, "CLI1"));
     expect(message!.text).toBe("kept for later");
-    const quarantine = await db.select({ id: notifications.id, error: notifications.error }).from(notifications).where(isNotNull(notifications.quarantinedAt));
+    const quarantine = await db
+      .select({ id: notifications.id, error: notifications.error })
+      .from(notifications)
+      .where(isNotNull(notifications.quarantinedAt));
     expect(quarantine.map((r) => r.id).sort()).toEqual([ids.unreadable, ids.elsewhere].sort());
     // The reason is the one found this time.
     expect(quarantine.find((r) => r.id === ids.unreadable)!.error).toContain("typeWebhook");

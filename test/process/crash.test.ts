@@ -13,23 +13,49 @@ const TOTAL = 500;
 
 test("kill -9 with 500 queued sends: after restart each is delivered exactly once", async () => {
   const fake = startFakeGreenApi({ timings: { sendDelayMs: 1 } });
-  fake.control.createInstance({ idInstance: ID, apiTokenInstance: TOKEN, state: "authorized", settings: { outgoingWebhook: "no" } });
+  fake.control.createInstance({
+    idInstance: ID,
+    apiTokenInstance: TOKEN,
+    state: "authorized",
+    settings: { outgoingWebhook: "no" },
+  });
   const fresh = await createFreshDatabase();
   const [row] = await fresh.database.db
     .insert(instances)
-    .values({ name: "Crash", idInstance: ID, apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: "t".repeat(24), intakeMode: "webhook", state: "authorized" })
+    .values({
+      name: "Crash",
+      idInstance: ID,
+      apiToken: TOKEN,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: "t".repeat(24),
+      intakeMode: "webhook",
+      state: "authorized",
+    })
     .returning();
   // Queue all 500 before the app starts, through the app's own outbox (as the send route does).
   const deps = createDeps(parseConfig({}), fresh.database, testLog);
   const texts = Array.from({ length: TOTAL }, (_, i) => `crash-test message ${i}`);
   for (const [i, text] of texts.entries()) {
-    await deps.outbox.enqueue({ instanceId: row!.id, waChatId: "79005550001@c.us", text, idempotencyKey: `crash-key-${i}`, via: "web" });
+    await deps.outbox.enqueue({
+      instanceId: row!.id,
+      waChatId: "79005550001@c.us",
+      text,
+      idempotencyKey: `crash-key-${i}`,
+      via: "web",
+    });
   }
   // Hand the database to the app process (PGlite allows one process at a time).
   await fresh.database.close();
 
   const port = freePort();
-  const env = { ...fresh.childEnv, PORT: String(port), HOST: "127.0.0.1", OUTBOX_RECONCILE_SECONDS: "2", LOG_LEVEL: "info" };
+  const env = {
+    ...fresh.childEnv,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    OUTBOX_RECONCILE_SECONDS: "2",
+    LOG_LEVEL: "info",
+  };
   let app = start([], env);
   try {
     // Kill it in the middle of sending (Green-API allows 50 sends/s, so 500 take ~10 s).
@@ -59,10 +85,16 @@ test("kill -9 with 500 queued sends: after restart each is delivered exactly onc
     for (const s of fake.control.sentMessages(ID)) counts.set(s.text ?? "", (counts.get(s.text ?? "") ?? 0) + 1);
     const missing = texts.filter((t) => !counts.has(t));
     const twice = [...counts].filter(([, n]) => n > 1);
-    expect({ missing, twice, total: fake.control.sentMessages(ID).length }).toEqual({ missing: [], twice: [], total: TOTAL });
+    expect({ missing, twice, total: fake.control.sentMessages(ID).length }).toEqual({
+      missing: [],
+      twice: [],
+      total: TOTAL,
+    });
     expect(fake.control.violations(ID)).toBe(0);
     const log = app.output();
-    console.log(`crash test: after restart ${log.split("send found in the journal").length - 1} in-flight sends were found in Green-API's journal, ${log.split("not in the journal; sending again").length - 1} were sent again`);
+    console.log(
+      `crash test: after restart ${log.split("send found in the journal").length - 1} in-flight sends were found in Green-API's journal, ${log.split("not in the journal; sending again").length - 1} were sent again`,
+    );
     expect(fake.control.sentMessages(ID).every((s) => s.chatId === "79005550001@c.us")).toBe(true);
   } finally {
     app.proc.kill("SIGTERM");

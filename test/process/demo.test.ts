@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { Agent } from "../support/app.ts";
 import { cleanEnv, freePort, ROOT, tempDir } from "./support.ts";
 
-const chatRows = (html: string) => [...html.matchAll(/<li id="chat-(\d+)" class="chat-row[^"]*"[^>]*>\s*<a class="chat-link" href="([^"]+)"/g)].map((m) => ({ id: m[1]!, href: m[2]! }));
+const chatRows = (html: string) =>
+  [...html.matchAll(/<li id="chat-(\d+)" class="chat-row[^"]*"[^>]*>\s*<a class="chat-link" href="([^"]+)"/g)].map(
+    (m) => ({ id: m[1]!, href: m[2]! }),
+  );
 
 test("npm run demo: sign in as the printed admin, chats appear and grow live, replies get answers and ticks", async () => {
   const port = freePort();
@@ -23,7 +26,11 @@ test("npm run demo: sign in as the printed admin, chats appear and grow live, re
   void pump(proc.stdout);
   void pump(proc.stderr);
   const started = Date.now();
-  const until = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> => {
+  const until = async <T>(
+    what: string,
+    probe: () => Promise<T | null | undefined | false>,
+    ms = 60_000,
+  ): Promise<T> => {
     const deadline = started + ms;
     while (Date.now() < deadline) {
       const got = await probe();
@@ -35,7 +42,9 @@ test("npm run demo: sign in as the printed admin, chats appear and grow live, re
   };
 
   try {
-    const [, url, password] = await until("the banner", async () => /Open:\s+(\S+)\n\s+Sign in:\s+demo \/ (\S+)/.exec(out));
+    const [, url, password] = await until("the banner", async () =>
+      /Open:\s+(\S+)\n\s+Sign in:\s+demo \/ (\S+)/.exec(out),
+    );
     expect(url).toBe(`http://127.0.0.1:${port}`);
     const admin = new Agent(url!);
     expect((await admin.login("demo", password!)).status).toBe(303);
@@ -68,13 +77,21 @@ test("npm run demo: sign in as the printed admin, chats appear and grow live, re
     // A reply from the admin reaches the customer (ticks advance to read) and the customer answers it.
     const chat = first[0]!;
     const before = (await (await admin.get(chat.href)).text()).match(/class="msg msg-in/g)?.length ?? 0;
-    const sent = await admin.post(`${chat.href}/messages`, { text: "Hello from the demo test", key: "demo-test-reply-1" }, { headers: { "hx-request": "true" } });
+    const sent = await admin.post(
+      `${chat.href}/messages`,
+      { text: "Hello from the demo test", key: "demo-test-reply-1" },
+      { headers: { "hx-request": "true" } },
+    );
     expect(sent.status).toBe(200);
-    await until("the reply read and answered", async () => {
-      const page = await (await admin.get(chat.href)).text();
-      const incoming = page.match(/class="msg msg-in/g)?.length ?? 0;
-      return page.includes("Hello from the demo test") && /ticks-read/.test(page) && incoming > before;
-    }, 90_000);
+    await until(
+      "the reply read and answered",
+      async () => {
+        const page = await (await admin.get(chat.href)).text();
+        const incoming = page.match(/class="msg msg-in/g)?.length ?? 0;
+        return page.includes("Hello from the demo test") && /ticks-read/.test(page) && incoming > before;
+      },
+      90_000,
+    );
 
     // The third number waits for its QR scan; two are connected.
     const instances = await (await admin.get("/instances")).text();

@@ -8,11 +8,23 @@ test("with LOG_FILE the server writes JSON lines there and not to stdout", async
   const dir = tempDir();
   const port = freePort();
   const logDir = join(dir, "logs");
-  const app = start([], { DATA_DIR: join(dir, "data"), PORT: String(port), HOST: "127.0.0.1", LOG_FILE: join(logDir, "greeninbox.log") });
-  const read = () => (existsSync(logDir) ? readdirSync(logDir).filter((f) => f.endsWith(".log")).map((f) => readFileSync(join(logDir, f), "utf8")).join("") : "");
+  const app = start([], {
+    DATA_DIR: join(dir, "data"),
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_FILE: join(logDir, "greeninbox.log"),
+  });
+  const read = () =>
+    existsSync(logDir)
+      ? readdirSync(logDir)
+          .filter((f) => f.endsWith(".log"))
+          .map((f) => readFileSync(join(logDir, f), "utf8"))
+          .join("")
+      : "";
   try {
     const deadline = Date.now() + 30_000;
-    while (!read().includes('"msg":"ready"') && Date.now() < deadline && app.proc.exitCode === null) await Bun.sleep(100);
+    while (!read().includes('"msg":"ready"') && Date.now() < deadline && app.proc.exitCode === null)
+      await Bun.sleep(100);
     expect((await fetch(`http://127.0.0.1:${port}/login`)).status).toBe(200);
   } finally {
     app.proc.kill("SIGTERM");

@@ -6,7 +6,12 @@ import { freePort, start, tempDir } from "./support.ts";
 
 test("every stdout line of a start, a request and a stop is JSON; the setup link is on stderr only", async () => {
   const port = freePort();
-  const app = start([], { DATA_DIR: join(tempDir(), "data"), PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" });
+  const app = start([], {
+    DATA_DIR: join(tempDir(), "data"),
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "info",
+  });
   try {
     await app.waitFor(/"msg":"ready"/, 30_000);
     const login = await fetch(`http://127.0.0.1:${port}/login`);

@@ -23,10 +23,20 @@ test("three processes migrating one empty database at once apply every migration
   }
   expect(results.filter((r) => r.code === 0).length).toBeGreaterThanOrEqual(1);
 
-  const database = await openDatabase({ databaseUrl: target.env.DATABASE_URL, dataDir: target.env.DATA_DIR, log: testLog, migrate: false });
+  const database = await openDatabase({
+    databaseUrl: target.env.DATABASE_URL,
+    dataDir: target.env.DATA_DIR,
+    log: testLog,
+    migrate: false,
+  });
   try {
-    const result = await database.db.execute(sql`select hash, count(*)::int as n from drizzle.__drizzle_migrations group by hash`);
-    const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { hash: string; n: number }[];
+    const result = await database.db.execute(
+      sql`select hash, count(*)::int as n from drizzle.__drizzle_migrations group by hash`,
+    );
+    const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as {
+      hash: string;
+      n: number;
+    }[];
     expect(rows).toHaveLength(journal.entries.length);
     expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
   } finally {

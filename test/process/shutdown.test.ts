@@ -32,7 +32,16 @@ beforeAll(async () => {
   fresh = await createFreshDatabase();
   const [row] = await fresh.database.db
     .insert(instances)
-    .values({ name: "Shutdown", idInstance: ID, apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: WEBHOOK_TOKEN, intakeMode: "webhook", state: "authorized" })
+    .values({
+      name: "Shutdown",
+      idInstance: ID,
+      apiToken: TOKEN,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: WEBHOOK_TOKEN,
+      intakeMode: "webhook",
+      state: "authorized",
+    })
     .returning({ id: instances.id });
   instanceId = row!.id;
   // The child process opens the database itself (PGlite allows one process at a time).
@@ -42,7 +51,13 @@ beforeAll(async () => {
   const archive = randomBytes(ARCHIVE_BYTES);
   writeFileSync(join(dataDir, "backups", ARCHIVE), archive);
   archiveHash = new Bun.CryptoHasher("sha256").update(archive).digest("hex");
-  env = { ...fresh.childEnv, DATA_DIR: dataDir, HOST: "127.0.0.1", ADMIN_USERNAME: "boss", ADMIN_PASSWORD: "boss-password" };
+  env = {
+    ...fresh.childEnv,
+    DATA_DIR: dataDir,
+    HOST: "127.0.0.1",
+    ADMIN_USERNAME: "boss",
+    ADMIN_PASSWORD: "boss-password",
+  };
 }, 30_000);
 
 afterAll(async () => {
@@ -106,7 +121,12 @@ test("SIGTERM: the download in flight completes, the event stream gets a goodbye
     }
     expect(streamed).toContain(": goodbye, the server is stopping\nretry: 2000\n\n");
     // The listener is closed: nobody new gets in.
-    expect(await fetch(`${agent.base}/healthz`).then(() => "answered", () => "refused")).toBe("refused");
+    expect(
+      await fetch(`${agent.base}/healthz`).then(
+        () => "answered",
+        () => "refused",
+      ),
+    ).toBe("refused");
 
     // The download, read slowly from here on, arrives whole.
     const hasher = new Bun.CryptoHasher("sha256").update(download.first);
@@ -127,10 +147,16 @@ test("SIGTERM: the download in flight completes, the event stream gets a goodbye
   expect(app.stdout()).toContain('"msg":"stopped"');
 
   // Acknowledged, so journaled; and processed before the process left (the intake was flushed).
-  const database = await openDatabase({ databaseUrl: fresh.childEnv.DATABASE_URL, dataDir: env.DATA_DIR!, log: testLog });
+  const database = await openDatabase({
+    databaseUrl: fresh.childEnv.DATABASE_URL,
+    dataDir: env.DATA_DIR!,
+    log: testLog,
+  });
   try {
     const journaled = await database.db.select().from(notifications).where(eq(notifications.instanceId, instanceId));
-    expect(journaled.map((n) => ({ type: n.typeWebhook, processed: n.processedAt !== null }))).toEqual([{ type: "incomingMessageReceived", processed: true }]);
+    expect(journaled.map((n) => ({ type: n.typeWebhook, processed: n.processedAt !== null }))).toEqual([
+      { type: "incomingMessageReceived", processed: true },
+    ]);
     const [message] = await database.db.select().from(messages).where(eq(messages.idMessage, "SHUTDOWN1"));
     expect(message?.text).toBe("sent just before the restart");
   } finally {
@@ -145,6 +171,13 @@ test("a request that does not finish: the process gives up after 10 s with exit 
   app.proc.kill("SIGTERM");
   expect(await app.finished()).toBe(1);
   await download.reader.cancel().catch(() => {});
-  const line = app.stdout().split("\n").find((l) => l.includes("shutdown did not finish"));
-  expect(JSON.parse(line!)).toMatchObject({ level: 50, waitingFor: "1 in-flight request(s)", msg: "shutdown did not finish within 10 s (still waiting for 1 in-flight request(s)): exiting" });
+  const line = app
+    .stdout()
+    .split("\n")
+    .find((l) => l.includes("shutdown did not finish"));
+  expect(JSON.parse(line!)).toMatchObject({
+    level: 50,
+    waitingFor: "1 in-flight request(s)",
+    msg: "shutdown did not finish within 10 s (still waiting for 1 in-flight request(s)): exiting",
+  });
 }, 90_000);

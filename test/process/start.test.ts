@@ -48,7 +48,13 @@ describe("first start on the embedded database", () => {
       const page = await agent.get(new URL(setupUrl!).pathname + new URL(setupUrl!).search);
       expect(page.status).toBe(200);
       const token = new URL(setupUrl!).searchParams.get("token")!;
-      const created = await agent.post("/setup", { token, username: "boss", displayName: "The Boss", password: "boss-password", confirm: "boss-password" });
+      const created = await agent.post("/setup", {
+        token,
+        username: "boss",
+        displayName: "The Boss",
+        password: "boss-password",
+        confirm: "boss-password",
+      });
       expect(created.status).toBe(303);
       expect(await (await agent.get("/")).text()).toContain("Hello, The Boss");
       // The link works once.

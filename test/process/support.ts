@@ -20,7 +20,13 @@ export function freePort(): number {
 
 /** A clean environment: nothing from the developer's shell leaks in (e.g. DATABASE_URL). */
 export function cleanEnv(extra: Record<string, string>): Record<string, string> {
-  return { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "info", GREEN_API_ALLOW_PRIVATE_HOSTS: "true", ...extra };
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/tmp",
+    LOG_LEVEL: "info",
+    GREEN_API_ALLOW_PRIVATE_HOSTS: "true",
+    ...extra,
+  };
 }
 
 export interface Proc {
@@ -35,7 +41,13 @@ export interface Proc {
 }
 
 export function start(args: string[], env: Record<string, string>): Proc {
-  const proc = Bun.spawn([BUN, "src/main.ts", ...args], { cwd: ROOT, env: cleanEnv(env), stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([BUN, "src/main.ts", ...args], {
+    cwd: ROOT,
+    env: cleanEnv(env),
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   let out = "";
   const apart = { stdout: "", stderr: "" };
   const pump = async (name: keyof typeof apart, stream: ReadableStream<Uint8Array>) => {
@@ -67,8 +79,22 @@ export function start(args: string[], env: Record<string, string>): Proc {
 }
 
 /** Runs a command to completion with optional stdin. */
-export async function run(args: string[], env: Record<string, string>, stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = Bun.spawn([BUN, "src/main.ts", ...args], { cwd: ROOT, env: cleanEnv(env), stdin: new Blob([stdin]), stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+export async function run(
+  args: string[],
+  env: Record<string, string>,
+  stdin = "",
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = Bun.spawn([BUN, "src/main.ts", ...args], {
+    cwd: ROOT,
+    env: cleanEnv(env),
+    stdin: new Blob([stdin]),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { code, stdout, stderr };
 }

@@ -17,7 +17,8 @@ afterAll(async () => {
   await cluster?.close();
 }, 30_000);
 
-const storedIn = async (idMessage: string) => (await cluster.sql`select 1 from messages where id_message = ${idMessage}`).length === 1;
+const storedIn = async (idMessage: string) =>
+  (await cluster.sql`select 1 from messages where id_message = ${idMessage}`).length === 1;
 const sentTexts = () => cluster.fake.control.sentMessages(7103888001).map((s) => s.text ?? "");
 
 test("kill -9 the leader: the follower polls and sends within 10 s, each send once", async () => {
@@ -26,22 +27,40 @@ test("kill -9 the leader: the follower polls and sends within 10 s, each send on
   const agent = await signIn(second);
 
   // Before: the leader polls, and a reply taken by the follower is sent by the leader.
-  const before = control.injectIncoming(7103888001, { type: "textMessage", chatId: cluster.waChatId, text: "before the crash" });
+  const before = control.injectIncoming(7103888001, {
+    type: "textMessage",
+    chatId: cluster.waChatId,
+    text: "before the crash",
+  });
   await until("the polled message stored", () => storedIn(before.idMessage), 10_000);
   expect(await sendReply(agent, cluster.instanceId, cluster.chatId, "reply 1", "key-one-1")).toBe(true);
   await until("reply 1 sent", () => sentTexts().includes("reply 1"), 10_000);
 
   // A burst of replies, then the leader dies in the middle of sending them.
   const burst = Array.from({ length: 40 }, (_, i) => `burst ${i}`);
-  await Promise.all(burst.map((text, i) => sendReply(agent, cluster.instanceId, cluster.chatId, text, `key-burst-${i}`)));
+  await Promise.all(
+    burst.map((text, i) => sendReply(agent, cluster.instanceId, cluster.chatId, text, `key-burst-${i}`)),
+  );
   await first.kill();
   const killedAt = Date.now();
 
-  const after = control.injectIncoming(7103888001, { type: "textMessage", chatId: cluster.waChatId, text: "after the crash" });
+  const after = control.injectIncoming(7103888001, {
+    type: "textMessage",
+    chatId: cluster.waChatId,
+    text: "after the crash",
+  });
   expect(await sendReply(agent, cluster.instanceId, cluster.chatId, "reply 2", "key-two-2")).toBe(true);
   await until("the follower to lead", () => second.isLeader(), 10_000);
-  await until("the message polled by the new leader", () => storedIn(after.idMessage), 10_000 - (Date.now() - killedAt));
-  await until("reply 2 sent by the new leader", () => sentTexts().includes("reply 2"), 10_000 - (Date.now() - killedAt));
+  await until(
+    "the message polled by the new leader",
+    () => storedIn(after.idMessage),
+    10_000 - (Date.now() - killedAt),
+  );
+  await until(
+    "reply 2 sent by the new leader",
+    () => sentTexts().includes("reply 2"),
+    10_000 - (Date.now() - killedAt),
+  );
   console.log(`failover: new leader polled and sent ${Date.now() - killedAt} ms after kill -9`);
 
   // Every burst send arrives, none twice (in-flight ones are settled from Green-API's journal, not resent blindly).
@@ -52,6 +71,8 @@ test("kill -9 the leader: the follower polls and sends within 10 s, each send on
   expect([...counts].filter(([, n]) => n > 1)).toEqual([]);
   expect(sentTexts().length).toBe(2 + burst.length);
   expect(control.violations(7103888001)).toBe(0);
-  const [pending] = await cluster.sql<{ n: number }[]>`select count(*)::int as n from messages where status in ('queued', 'sending')`;
+  const [pending] = await cluster.sql<
+    { n: number }[]
+  >`select count(*)::int as n from messages where status in ('queued', 'sending')`;
   expect(pending!.n).toBe(0);
 }, 60_000);

@@ -3,7 +3,17 @@
 // and nothing is left pending.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Agent } from "../support/app.ts";
-import { ID_INSTANCE, incoming, postWebhook, sendReply, signIn, startCluster, until, type App, type Cluster } from "./support.ts";
+import {
+  ID_INSTANCE,
+  incoming,
+  postWebhook,
+  sendReply,
+  signIn,
+  startCluster,
+  until,
+  type App,
+  type Cluster,
+} from "./support.ts";
 
 const LOAD_MS = 9_000;
 const KILLS = 3;
@@ -52,7 +62,11 @@ test("kill -9 under load loses nothing and duplicates nothing", async () => {
       while (posted < due && inFlight < MAX_IN_FLIGHT) {
         const idMessage = `W${++posted}`;
         inFlight++;
-        void postWebhook(pick(), cluster.instanceId, incoming(idMessage, `load ${idMessage}`, `7900${posted % 50}@c.us`)).then((status) => {
+        void postWebhook(
+          pick(),
+          cluster.instanceId,
+          incoming(idMessage, `load ${idMessage}`, `7900${posted % 50}@c.us`),
+        ).then((status) => {
           inFlight--;
           if (status === 200) answered200.push(idMessage);
         });
@@ -67,7 +81,11 @@ test("kill -9 under load loses nothing and duplicates nothing", async () => {
     const sending: Promise<unknown>[] = [];
     while (running) {
       const text = `reply ${++n}`;
-      sending.push(sendReply(agentFor(manager, pick()), cluster.instanceId, cluster.chatId, text, `reply-key-${n}`).then((ok) => ok && acceptedSends.push(text)));
+      sending.push(
+        sendReply(agentFor(manager, pick()), cluster.instanceId, cluster.chatId, text, `reply-key-${n}`).then(
+          (ok) => ok && acceptedSends.push(text),
+        ),
+      );
       await Bun.sleep(1000 / REPLIES_PER_SECOND);
     }
     await Promise.all(sending);
@@ -75,7 +93,10 @@ test("kill -9 under load loses nothing and duplicates nothing", async () => {
 
   const kills: string[] = [];
   const killer = (async () => {
-    const moments = Array.from({ length: KILLS }, (_, i) => ((i + 0.2 + Math.random() * 0.6) * (LOAD_MS - 2000)) / KILLS);
+    const moments = Array.from(
+      { length: KILLS },
+      (_, i) => ((i + 0.2 + Math.random() * 0.6) * (LOAD_MS - 2000)) / KILLS,
+    );
     const started = Date.now();
     for (const [i, at] of moments.entries()) {
       await Bun.sleep(Math.max(0, started + at - Date.now()));
@@ -93,7 +114,9 @@ test("kill -9 under load loses nothing and duplicates nothing", async () => {
   await killer;
   running = false;
   await Promise.all([webhooks, replies]);
-  console.log(`kill -9 under load: killed at ${kills.join(", ")}; ${posted} webhooks posted in bursts at ${WEBHOOKS_PER_SECOND}/s, ${answered200.length} answered 200; ${acceptedSends.length} replies accepted`);
+  console.log(
+    `kill -9 under load: killed at ${kills.join(", ")}; ${posted} webhooks posted in bursts at ${WEBHOOKS_PER_SECOND}/s, ${answered200.length} answered 200; ${acceptedSends.length} replies accepted`,
+  );
   expect(answered200.length).toBeGreaterThan(posted / 2);
 
   // Settle: the leader processes the journal and the outbox.
@@ -108,24 +131,47 @@ test("kill -9 under load loses nothing and duplicates nothing", async () => {
     },
     30_000,
   ).catch(async (err) => {
-    const notes = await sql`select count(*)::int as n, max(error) as error from notifications where processed_at is null`;
-    const msgs = await sql`select status, count(*)::int as n, max(fail_reason) as reason from messages where direction = 'out' group by status`;
-    console.log("stuck:", JSON.stringify(notes), JSON.stringify(msgs), live.map((a) => `${a.port} leader=${a.isLeader()}`).join(" "));
-    for (const a of live) console.log(a.proc.output().split("\n").filter((l) => /"level":(40|50|60)|leader/.test(l)).slice(-15).join("\n"));
+    const notes =
+      await sql`select count(*)::int as n, max(error) as error from notifications where processed_at is null`;
+    const msgs =
+      await sql`select status, count(*)::int as n, max(fail_reason) as reason from messages where direction = 'out' group by status`;
+    console.log(
+      "stuck:",
+      JSON.stringify(notes),
+      JSON.stringify(msgs),
+      live.map((a) => `${a.port} leader=${a.isLeader()}`).join(" "),
+    );
+    for (const a of live)
+      console.log(
+        a.proc
+          .output()
+          .split("\n")
+          .filter((l) => /"level":(40|50|60)|leader/.test(l))
+          .slice(-15)
+          .join("\n"),
+      );
     throw err;
   });
   await Bun.sleep(2500);
 
-  const stored = await sql<{ id_message: string; n: number }[]>`select id_message, count(*)::int as n from messages where direction = 'in' group by id_message`;
+  const stored = await sql<
+    { id_message: string; n: number }[]
+  >`select id_message, count(*)::int as n from messages where direction = 'in' group by id_message`;
   const counts = new Map(stored.map((r) => [r.id_message, r.n]));
   expect(answered200.filter((id) => counts.get(id) !== 1)).toEqual([]);
   expect(stored.filter((r) => r.n > 1)).toEqual([]);
 
   const sent = new Map<string, number>();
-  for (const s of cluster.fake.control.sentMessages(ID_INSTANCE)) sent.set(s.text ?? "", (sent.get(s.text ?? "") ?? 0) + 1);
+  for (const s of cluster.fake.control.sentMessages(ID_INSTANCE))
+    sent.set(s.text ?? "", (sent.get(s.text ?? "") ?? 0) + 1);
   expect(acceptedSends.filter((t) => sent.get(t) !== 1)).toEqual([]);
   expect([...sent].filter(([, n]) => n > 1)).toEqual([]);
-  expect(cluster.fake.control.requests(ID_INSTANCE).filter((r) => r.status === 429).map((r) => r.method)).toEqual([]);
+  expect(
+    cluster.fake.control
+      .requests(ID_INSTANCE)
+      .filter((r) => r.status === 429)
+      .map((r) => r.method),
+  ).toEqual([]);
   // Sends a killed process stored but could not confirm are fine; they too went out once.
   const [row] = await sql<{ open: number; pending: number }[]>`
     select (select count(*)::int from notifications where processed_at is null) as open,

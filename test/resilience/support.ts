@@ -20,7 +20,12 @@ export const WEBHOOK_TOKEN = "w".repeat(32);
 export const ADMIN = { username: "boss", password: "boss-password" };
 
 /** A throwaway PostgreSQL server (initdb + pg_ctl as the postgres user when running as root). */
-export async function throwawayServer(): Promise<{ url: string; stop(): Promise<void>; halt(): Promise<void>; resume(): Promise<void> }> {
+export async function throwawayServer(): Promise<{
+  url: string;
+  stop(): Promise<void>;
+  halt(): Promise<void>;
+  resume(): Promise<void>;
+}> {
   const base = "/usr/lib/postgresql";
   const version = readdirSync(base).sort().at(-1);
   if (!version) throw new Error("no DATABASE_URL and no PostgreSQL binaries in /usr/lib/postgresql");
@@ -76,9 +81,18 @@ export interface App {
 }
 
 /** `ownServer`: always a throwaway PostgreSQL (a test that restarts it must not touch a shared server). */
-export async function startCluster(opts: { intakeMode: "webhook" | "polling"; env?: Record<string, string>; ownServer?: boolean }): Promise<Cluster> {
+export async function startCluster(opts: {
+  intakeMode: "webhook" | "polling";
+  env?: Record<string, string>;
+  ownServer?: boolean;
+}): Promise<Cluster> {
   const fake = startFakeGreenApi({ timings: { sendDelayMs: 1 } });
-  fake.control.createInstance({ idInstance: ID_INSTANCE, apiTokenInstance: API_TOKEN, state: "authorized", settings: { outgoingWebhook: "no", incomingWebhook: "yes" } });
+  fake.control.createInstance({
+    idInstance: ID_INSTANCE,
+    apiTokenInstance: API_TOKEN,
+    state: "authorized",
+    settings: { outgoingWebhook: "no", incomingWebhook: "yes" },
+  });
   const serverUrl = opts.ownServer ? undefined : loadConfig().DATABASE_URL;
   const server = serverUrl ? null : await throwawayServer();
   const admin = postgres(serverUrl ?? server!.url, { max: 1, onnotice: () => {} });
@@ -89,12 +103,23 @@ export async function startCluster(opts: { intakeMode: "webhook" | "polling"; en
   const database = await openDatabase({ databaseUrl: url.toString(), dataDir: "unused", log: testLog });
   const [row] = await database.db
     .insert(instances)
-    .values({ name: "Shared", idInstance: ID_INSTANCE, apiToken: API_TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: WEBHOOK_TOKEN, intakeMode: opts.intakeMode, state: "authorized" })
+    .values({
+      name: "Shared",
+      idInstance: ID_INSTANCE,
+      apiToken: API_TOKEN,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: WEBHOOK_TOKEN,
+      intakeMode: opts.intakeMode,
+      state: "authorized",
+    })
     .returning();
   await createUserService(database.db).create({ ...ADMIN, isAdmin: true });
   const sql = postgres(url.toString(), { max: 4, onnotice: () => {} });
   const waChatId = "79005550001@c.us";
-  const [chat] = await sql<{ id: number }[]>`insert into chats (instance_id, wa_chat_id, last_message_at) values (${row!.id}, ${waChatId}, now()) returning id`;
+  const [chat] = await sql<
+    { id: number }[]
+  >`insert into chats (instance_id, wa_chat_id, last_message_at) values (${row!.id}, ${waChatId}, now()) returning id`;
   const apps: App[] = [];
 
   return {
@@ -108,7 +133,16 @@ export async function startCluster(opts: { intakeMode: "webhook" | "polling"; en
     resumeDatabase: () => server!.resume(),
     async spawn() {
       const port = freePort();
-      const env = { DATABASE_URL: url.toString(), PORT: String(port), HOST: "127.0.0.1", OUTBOX_RECONCILE_SECONDS: "2", LOG_LEVEL: "info", POLL_TIMEOUT_SECONDS: "5", GREEN_API_ALLOW_PRIVATE_HOSTS: "true", ...opts.env };
+      const env = {
+        DATABASE_URL: url.toString(),
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        OUTBOX_RECONCILE_SECONDS: "2",
+        LOG_LEVEL: "info",
+        POLL_TIMEOUT_SECONDS: "5",
+        GREEN_API_ALLOW_PRIVATE_HOSTS: "true",
+        ...opts.env,
+      };
       const proc = start(["serve"], env);
       await proc.waitFor(/"msg":"ready"/, 30_000);
       const app: App = {
@@ -118,7 +152,11 @@ export async function startCluster(opts: { intakeMode: "webhook" | "polling"; en
         // The last leadership line of the log tells.
         isLeader: () => {
           const out = proc.output();
-          return out.lastIndexOf("this process is the leader") > out.lastIndexOf("leadership lost") && proc.proc.exitCode === null && !proc.proc.killed;
+          return (
+            out.lastIndexOf("this process is the leader") > out.lastIndexOf("leadership lost") &&
+            proc.proc.exitCode === null &&
+            !proc.proc.killed
+          );
         },
         async kill() {
           proc.proc.kill("SIGKILL");
@@ -182,11 +220,22 @@ export async function postWebhook(app: { url: string }, instanceId: number, body
 }
 
 /** A manager's reply through the web (JSON answer); true when the app accepted it. */
-export async function sendReply(agent: Agent, instanceId: number, chatId: number, text: string, key: string): Promise<boolean> {
+export async function sendReply(
+  agent: Agent,
+  instanceId: number,
+  chatId: number,
+  text: string,
+  key: string,
+): Promise<boolean> {
   try {
-    const res = await agent.post(`/instances/${instanceId}/chats/${chatId}/messages`, { text, key }, { headers: { accept: "application/json" } });
+    const res = await agent.post(
+      `/instances/${instanceId}/chats/${chatId}/messages`,
+      { text, key },
+      { headers: { accept: "application/json" } },
+    );
     const body = await res.text();
-    if (res.status !== 201 && res.status !== 200 && process.env.DEBUG_RESILIENCE) console.log("send refused", res.status, body.slice(0, 300));
+    if (res.status !== 201 && res.status !== 200 && process.env.DEBUG_RESILIENCE)
+      console.log("send refused", res.status, body.slice(0, 300));
     return res.status === 201 || res.status === 200;
   } catch {
     return false;
@@ -200,7 +249,8 @@ export function openStream(agent: Agent): { text(): string; close(): void } {
   void (async () => {
     const res = await agent.request("/events", { signal: controller.signal });
     const decoder = new TextDecoder();
-    for await (const chunk of res.body! as unknown as AsyncIterable<Uint8Array>) text += decoder.decode(chunk, { stream: true });
+    for await (const chunk of res.body! as unknown as AsyncIterable<Uint8Array>)
+      text += decoder.decode(chunk, { stream: true });
   })().catch(() => {});
   return { text: () => text, close: () => controller.abort() };
 }

@@ -28,11 +28,24 @@ test("a message posted to one process's webhook appears on both processes' SSE s
     // Through the follower: it journals the notification and wakes the leader, which stores the message; the event
     // reaches the follower's stream over NOTIFY. Then the other way round.
     expect(await postWebhook(follower, cluster.instanceId, incoming("A1", "hello via follower"))).toBe(200);
-    await until("the message on both streams", () => streams.every((s) => s.text().includes("hello via follower")), 10_000);
+    await until(
+      "the message on both streams",
+      () => streams.every((s) => s.text().includes("hello via follower")),
+      10_000,
+    );
     expect(await postWebhook(leader, cluster.instanceId, incoming("B1", "hello via leader"))).toBe(200);
-    await until("the second message on both streams", () => streams.every((s) => s.text().includes("hello via leader")), 10_000);
-    const rows = await cluster.sql<{ id_message: string; n: number }[]>`select id_message, count(*)::int as n from messages where direction = 'in' group by id_message order by id_message`;
-    expect(rows.map((r) => [r.id_message, r.n])).toEqual([["A1", 1], ["B1", 1]]);
+    await until(
+      "the second message on both streams",
+      () => streams.every((s) => s.text().includes("hello via leader")),
+      10_000,
+    );
+    const rows = await cluster.sql<
+      { id_message: string; n: number }[]
+    >`select id_message, count(*)::int as n from messages where direction = 'in' group by id_message order by id_message`;
+    expect(rows.map((r) => [r.id_message, r.n])).toEqual([
+      ["A1", 1],
+      ["B1", 1],
+    ]);
   } finally {
     for (const s of streams) s.close();
   }

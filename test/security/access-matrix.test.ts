@@ -18,10 +18,26 @@ afterAll(() => w.stop());
 async function snapshot() {
   const { db } = w.app.deps;
   return {
-    instances: await db.select({ id: instances.id, name: instances.name, enabled: instances.enabled }).from(instances).orderBy(instances.id),
+    instances: await db
+      .select({ id: instances.id, name: instances.name, enabled: instances.enabled })
+      .from(instances)
+      .orderBy(instances.id),
     messages: (await db.select({ n: count() }).from(messages))[0]!.n,
-    chats: await db.select({ id: chats.id, name: chats.name, unread: chats.unreadCount, status: chats.status }).from(chats).orderBy(chats.id),
-    users: await db.select({ id: users.id, name: users.displayName, admin: users.isAdmin, mu: users.canManageUsers, mi: users.canManageInstances, disabled: users.disabled }).from(users).orderBy(users.id),
+    chats: await db
+      .select({ id: chats.id, name: chats.name, unread: chats.unreadCount, status: chats.status })
+      .from(chats)
+      .orderBy(chats.id),
+    users: await db
+      .select({
+        id: users.id,
+        name: users.displayName,
+        admin: users.isAdmin,
+        mu: users.canManageUsers,
+        mi: users.canManageInstances,
+        disabled: users.disabled,
+      })
+      .from(users)
+      .orderBy(users.id),
     sessions: (await db.select({ n: count() }).from(sessions))[0]!.n,
   };
 }
@@ -41,7 +57,10 @@ describe("access matrix", () => {
     expect(wrong).toEqual([]);
     const after = await snapshot();
     expect(after).toEqual(before);
-    const probes = await w.app.deps.db.select({ id: messages.id }).from(messages).where(eq(messages.text, "matrix-should-never-land"));
+    const probes = await w.app.deps.db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(eq(messages.text, "matrix-should-never-land"));
     expect(probes).toEqual([]);
   }, 120_000);
 
@@ -49,24 +68,36 @@ describe("access matrix", () => {
     const leaky = createApp(w.app.deps);
     // The mistake the suite exists to catch: an export of an instance's chats, registered outside the gated scope.
     leaky.get("/export/:instanceId{[0-9]+}/chats", async (c) => {
-      const rows = await c.var.deps.db.select({ name: chats.name }).from(chats).where(eq(chats.instanceId, Number(c.req.param("instanceId"))));
+      const rows = await c.var.deps.db
+        .select({ name: chats.name })
+        .from(chats)
+        .where(eq(chats.instanceId, Number(c.req.param("instanceId"))));
       return c.json(rows);
     });
     // And one keyed by a chat id alone, forgetting to check the chat's instance.
     leaky.get("/chat-preview/:chatId{[0-9]+}", async (c) => {
-      const [row] = await c.var.deps.db.select({ name: chats.name }).from(chats).where(eq(chats.id, Number(c.req.param("chatId"))));
+      const [row] = await c.var.deps.db
+        .select({ name: chats.name })
+        .from(chats)
+        .where(eq(chats.id, Number(c.req.param("chatId"))));
       return c.text(row?.name ?? "none");
     });
     const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req, srv) => leaky.fetch(req, srv) });
     try {
-      const routes = routesOf(leaky).filter((r) => r.path.startsWith("/export/") || r.path.startsWith("/chat-preview/"));
+      const routes = routesOf(leaky).filter(
+        (r) => r.path.startsWith("/export/") || r.path.startsWith("/chat-preview/"),
+      );
       expect(routes).toHaveLength(2);
       const wrong = await checkMatrix(routes, agentsFor(w, `http://127.0.0.1:${server.port}`), w);
-      expect(wrong).toContainEqual(expect.stringMatching(/^managerB GET \/export\/\d+\/chats .*shows "AlphaSecretChat"/));
+      expect(wrong).toContainEqual(
+        expect.stringMatching(/^managerB GET \/export\/\d+\/chats .*shows "AlphaSecretChat"/),
+      );
       expect(wrong).toContainEqual(expect.stringMatching(/^nobody GET \/chat-preview\/\d+ .*shows "AlphaSecretChat"/));
       expect(wrong).toContainEqual(expect.stringMatching(/^agentA GET \/chat-preview\/\d+ .*shows "BravoSecretChat"/));
       // The inventory rule fails too: a route naming an instance outside the gated scope.
-      expect(routes.filter((r) => r.path.includes(":instanceId") && !isScoped(r.path)).map((r) => r.path)).toEqual(["/export/:instanceId{[0-9]+}/chats"]);
+      expect(routes.filter((r) => r.path.includes(":instanceId") && !isScoped(r.path)).map((r) => r.path)).toEqual([
+        "/export/:instanceId{[0-9]+}/chats",
+      ]);
     } finally {
       server.stop(true);
     }
@@ -96,7 +127,8 @@ describe("live stream per role", () => {
     try {
       await ingest("A", "LiveAlphaSecret");
       await ingest("B", "LiveBravoSecret");
-      for (const role of ["admin", "userManagerA", "managerA", "agentA"] as const) await streams[role].until(/LiveAlphaSecret/);
+      for (const role of ["admin", "userManagerA", "managerA", "agentA"] as const)
+        await streams[role].until(/LiveAlphaSecret/);
       await streams.admin.until(/LiveBravoSecret/);
       // B's event was published after A's: once it arrived, A's would have too.
       const b = await streams.managerB.until(/LiveBravoSecret/);

@@ -37,15 +37,29 @@ beforeAll(async () => {
   const { db, users } = app.deps;
   const [row] = await db
     .insert(instances)
-    .values({ name: "Sales", idInstance: inst.idInstance, apiToken: inst.apiTokenInstance, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken: "w".repeat(24), state: "authorized" })
+    .values({
+      name: "Sales",
+      idInstance: inst.idInstance,
+      apiToken: inst.apiTokenInstance,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: "w".repeat(24),
+      state: "authorized",
+    })
     .returning();
   instanceId = row!.id;
-  const [chat] = await db.insert(chats).values({ instanceId, waChatId: CUSTOMER, name: "Carol", lastMessageAt: new Date() }).returning();
+  const [chat] = await db
+    .insert(chats)
+    .values({ instanceId, waChatId: CUSTOMER, name: "Carol", lastMessageAt: new Date() })
+    .returning();
   chatId = chat!.id;
   ids.boss = (await users.create({ username: "boss", displayName: "Boss", password: "password-1", isAdmin: true })).id;
   ids.anna = (await users.create({ username: "anna", displayName: "Anna", password: "password-1" })).id;
   ids.boris = (await users.create({ username: "boris", displayName: "Boris", password: "password-1" })).id;
-  await db.insert(userInstances).values([{ userId: ids.anna, instanceId }, { userId: ids.boris, instanceId }]);
+  await db.insert(userInstances).values([
+    { userId: ids.anna, instanceId },
+    { userId: ids.boris, instanceId },
+  ]);
   boss = new Agent(app.url, { "x-forwarded-for": "203.0.113.7" });
   anna = new Agent(app.url, { "x-forwarded-for": "203.0.113.8" });
   expect((await boss.login("boss", "password-1")).status).toBe(303);
@@ -62,18 +76,33 @@ afterAll(async () => {
 
 describe("audit trail", () => {
   test("editing and deleting one's message are audited with the message's ids, never its text", async () => {
-    const sent = await anna.post(`/instances/${instanceId}/chats/${chatId}/messages`, { text: SECRET_TEXT }, { headers: { accept: "application/json" } });
+    const sent = await anna.post(
+      `/instances/${instanceId}/chats/${chatId}/messages`,
+      { text: SECRET_TEXT },
+      { headers: { accept: "application/json" } },
+    );
     const { id } = (await sent.json()) as { id: number };
     expect(await app.deps.outbox.idle(10_000)).toBe(true);
     const base = `/instances/${instanceId}/chats/${chatId}/messages/${id}`;
 
     expect((await anna.post(`${base}/edit`, { text: `${SECRET_TEXT} (edited)` })).status).toBe(303);
     const [edited] = await entries("message.edited");
-    expect(edited).toMatchObject({ userId: ids.anna, actor: "anna", ip: "203.0.113.8", target: `message:${id}`, details: { instanceId, chatId } });
+    expect(edited).toMatchObject({
+      userId: ids.anna,
+      actor: "anna",
+      ip: "203.0.113.8",
+      target: `message:${id}`,
+      details: { instanceId, chatId },
+    });
 
     expect((await anna.post(`${base}/delete`, {})).status).toBe(303);
     const [deleted] = await entries("message.deleted");
-    expect(deleted).toMatchObject({ userId: ids.anna, actor: "anna", target: `message:${id}`, details: { instanceId, chatId } });
+    expect(deleted).toMatchObject({
+      userId: ids.anna,
+      actor: "anna",
+      target: `message:${id}`,
+      details: { instanceId, chatId },
+    });
 
     const page = await (await boss.get("/audit?action=message")).text();
     expect(page).toContain("message.edited");
@@ -85,10 +114,23 @@ describe("audit trail", () => {
   test("a refused edit (someone else's message) is not audited as an edit", async () => {
     const [other] = await app.deps.db
       .insert(messages)
-      .values({ instanceId, chatId, direction: "out", via: "web", type: "textMessage", text: "Boris's words", idMessage: "BAE5AAAAAAAAAAAA", status: "sent", senderUserId: ids.boris })
+      .values({
+        instanceId,
+        chatId,
+        direction: "out",
+        via: "web",
+        type: "textMessage",
+        text: "Boris's words",
+        idMessage: "BAE5AAAAAAAAAAAA",
+        status: "sent",
+        senderUserId: ids.boris,
+      })
       .returning({ id: messages.id });
     const before = (await entries("message.edited")).length;
-    expect((await anna.post(`/instances/${instanceId}/chats/${chatId}/messages/${other!.id}/edit`, { text: "not mine" })).status).toBe(409);
+    expect(
+      (await anna.post(`/instances/${instanceId}/chats/${chatId}/messages/${other!.id}/edit`, { text: "not mine" }))
+        .status,
+    ).toBe(409);
     expect(await entries("message.edited")).toHaveLength(before);
   });
 
@@ -107,10 +149,30 @@ describe("audit trail", () => {
       .where(and(like(auditLog.action, "chat.%"), eq(auditLog.target, `chat:${chatId}`)))
       .orderBy(auditLog.id);
     expect(rows).toEqual([
-      { action: "chat.taken", actor: "anna", target: `chat:${chatId}`, details: { instanceId, from: null, to: ids.anna } },
-      { action: "chat.transferred", actor: "anna", target: `chat:${chatId}`, details: { instanceId, from: ids.anna, to: ids.boris } },
-      { action: "chat.unassigned", actor: "boss", target: `chat:${chatId}`, details: { instanceId, from: ids.boris, to: null } },
-      { action: "chat.assigned", actor: "boss", target: `chat:${chatId}`, details: { instanceId, from: null, to: ids.anna } },
+      {
+        action: "chat.taken",
+        actor: "anna",
+        target: `chat:${chatId}`,
+        details: { instanceId, from: null, to: ids.anna },
+      },
+      {
+        action: "chat.transferred",
+        actor: "anna",
+        target: `chat:${chatId}`,
+        details: { instanceId, from: ids.anna, to: ids.boris },
+      },
+      {
+        action: "chat.unassigned",
+        actor: "boss",
+        target: `chat:${chatId}`,
+        details: { instanceId, from: ids.boris, to: null },
+      },
+      {
+        action: "chat.assigned",
+        actor: "boss",
+        target: `chat:${chatId}`,
+        details: { instanceId, from: null, to: ids.anna },
+      },
     ]);
     expect(JSON.stringify(rows)).not.toContain(NOTE);
     const page = await (await boss.get("/audit?action=chat")).text();

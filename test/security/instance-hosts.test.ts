@@ -24,7 +24,11 @@ const trapUrl = `http://127.0.0.1:${trap.port}`;
 
 async function numberManager(app: TestApp, name: string): Promise<{ agent: Agent; instanceId: number }> {
   const instanceId = await insertInstance(app.deps.db, name);
-  const user = await app.deps.users.create({ username: `nm-${name}`, password: "manager-password", canManageInstances: true });
+  const user = await app.deps.users.create({
+    username: `nm-${name}`,
+    password: "manager-password",
+    canManageInstances: true,
+  });
   await grant(app.deps.db, user.id, instanceId);
   const agent = new Agent(app.url);
   expect((await agent.login(`nm-${name}`, "manager-password")).status).toBe(303);
@@ -32,8 +36,17 @@ async function numberManager(app: TestApp, name: string): Promise<{ agent: Agent
 }
 
 const form = (row: { name: string; idInstance: number }, over: Record<string, string>) => ({
-  name: row.name, idInstance: String(row.idInstance), apiToken: "", apiUrl: "http://127.0.0.1:1", mediaUrl: "http://127.0.0.1:1",
-  intakeMode: "polling", telegramChatId: "", autoReplyText: "", autoReplyIntervalHours: "12", markReadPolicy: "onReply", ...over,
+  name: row.name,
+  idInstance: String(row.idInstance),
+  apiToken: "",
+  apiUrl: "http://127.0.0.1:1",
+  mediaUrl: "http://127.0.0.1:1",
+  intakeMode: "polling",
+  telegramChatId: "",
+  autoReplyText: "",
+  autoReplyIntervalHours: "12",
+  markReadPolicy: "onReply",
+  ...over,
 });
 
 async function rowOf(app: TestApp, id: number) {
@@ -54,7 +67,10 @@ describe("with private hosts allowed (self-hosted gateway, tests)", () => {
   test("changing the API URL without typing the token again is a form error, and nothing is sent", async () => {
     const { agent, instanceId } = await numberManager(app, "Sales");
     seen.length = 0;
-    const res = await agent.post(`/instances/${instanceId}/edit`, form(await rowOf(app, instanceId), { apiUrl: `${trapUrl}/any/path?x=1#` }));
+    const res = await agent.post(
+      `/instances/${instanceId}/edit`,
+      form(await rowOf(app, instanceId), { apiUrl: `${trapUrl}/any/path?x=1#` }),
+    );
     const html = await res.text();
     expect(html).toContain("Enter the API token again to send it to a new API or media URL.");
     expect(seen).toEqual([]);
@@ -64,7 +80,10 @@ describe("with private hosts allowed (self-hosted gateway, tests)", () => {
   test("with the token typed, the check goes to the new host with that token only; its answer is not shown", async () => {
     const { agent, instanceId } = await numberManager(app, "Support");
     seen.length = 0;
-    const res = await agent.post(`/instances/${instanceId}/edit`, form(await rowOf(app, instanceId), { apiUrl: trapUrl, mediaUrl: trapUrl, apiToken: TYPED }));
+    const res = await agent.post(
+      `/instances/${instanceId}/edit`,
+      form(await rowOf(app, instanceId), { apiUrl: trapUrl, mediaUrl: trapUrl, apiToken: TYPED }),
+    );
     const html = await res.text();
     expect(seen.length).toBeGreaterThan(0);
     for (const path of seen) {
@@ -88,8 +107,20 @@ describe("by default (public https hosts only)", () => {
     const { agent, instanceId } = await numberManager(app, "Hosts");
     const row = await rowOf(app, instanceId);
     seen.length = 0;
-    for (const apiUrl of [trapUrl, "https://127.0.0.1", "https://10.0.0.1", "https://169.254.169.254", "https://[::1]", "https://[::ffff:127.0.0.1]", "https://localhost", "https://metadata.google.internal", "https://intranet"]) {
-      const html = await (await agent.post(`/instances/${instanceId}/edit`, form(row, { apiUrl, apiToken: TYPED }))).text();
+    for (const apiUrl of [
+      trapUrl,
+      "https://127.0.0.1",
+      "https://10.0.0.1",
+      "https://169.254.169.254",
+      "https://[::1]",
+      "https://[::ffff:127.0.0.1]",
+      "https://localhost",
+      "https://metadata.google.internal",
+      "https://intranet",
+    ]) {
+      const html = await (
+        await agent.post(`/instances/${instanceId}/edit`, form(row, { apiUrl, apiToken: TYPED }))
+      ).text();
       expect([apiUrl, html.includes("Enter an https address of a public host")]).toEqual([apiUrl, true]);
     }
     expect(seen).toEqual([]);
@@ -102,7 +133,12 @@ describe("by default (public https hosts only)", () => {
     const agent = new Agent(app.url);
     await agent.login("root", "root-password");
     seen.length = 0;
-    const html = await (await agent.post("/instances/new", form({ name: "New", idInstance: 7103555001 }, { apiUrl: trapUrl, mediaUrl: trapUrl, apiToken: TYPED }))).text();
+    const html = await (
+      await agent.post(
+        "/instances/new",
+        form({ name: "New", idInstance: 7103555001 }, { apiUrl: trapUrl, mediaUrl: trapUrl, apiToken: TYPED }),
+      )
+    ).text();
     expect(html).toContain("Enter an https address of a public host");
     expect(seen).toEqual([]);
   });

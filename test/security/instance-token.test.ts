@@ -49,8 +49,17 @@ async function page(res: Response | Promise<Response>, label: string): Promise<s
 }
 
 const form = (over: Record<string, string>) => ({
-  name: "Sales", idInstance: String(ID), apiToken: TOKEN, apiUrl: fake.url, mediaUrl: fake.mediaUrl, intakeMode: "webhook",
-  telegramChatId: "", autoReplyText: "", autoReplyIntervalHours: "12", markReadPolicy: "onReply", ...over,
+  name: "Sales",
+  idInstance: String(ID),
+  apiToken: TOKEN,
+  apiUrl: fake.url,
+  mediaUrl: fake.mediaUrl,
+  intakeMode: "webhook",
+  telegramChatId: "",
+  autoReplyText: "",
+  autoReplyIntervalHours: "12",
+  markReadPolicy: "onReply",
+  ...over,
 });
 
 async function waitFor<T>(check: () => Promise<T>, ms = 8000): Promise<T | null> {
@@ -65,7 +74,9 @@ async function waitFor<T>(check: () => Promise<T>, ms = 8000): Promise<T | null>
 
 test("form errors: a wrong token, an unreachable host, invalid fields", async () => {
   expect(await page(admin.post("/instances/new", form({ apiToken: WRONG })), "wrong token")).toContain("form-problem");
-  expect(await page(admin.post("/instances/new", form({ apiUrl: "http://127.0.0.1:1" })), "unreachable")).toContain("form-problem");
+  expect(await page(admin.post("/instances/new", form({ apiUrl: "http://127.0.0.1:1" })), "unreachable")).toContain(
+    "form-problem",
+  );
   await page(admin.post("/instances/new", form({ name: "" })), "invalid field");
   await page(admin.post("/instances/new", form({ idInstance: "12" })), "invalid id");
 });
@@ -75,7 +86,17 @@ test("every page and fragment of a saved number", async () => {
   expect(res.status).toBe(303);
   id = Number(res.headers.get("location")!.split("/").pop());
   await page(admin.get(res.headers.get("location")!), "after create");
-  for (const path of ["/instances", `/instances/${id}`, `/instances/${id}/edit`, `/instances/${id}/card`, `/instances/${id}/status`, `/instances/${id}/connect`, `/instances/${id}/connect/code`, "/", "/chats"]) {
+  for (const path of [
+    "/instances",
+    `/instances/${id}`,
+    `/instances/${id}/edit`,
+    `/instances/${id}/card`,
+    `/instances/${id}/status`,
+    `/instances/${id}/connect`,
+    `/instances/${id}/connect/code`,
+    "/",
+    "/chats",
+  ]) {
     await page(admin.get(path), path);
   }
   // Edit: a failed save with a new (wrong) token, then a plain save.
@@ -93,7 +114,13 @@ test("Green-API errors that echo the token: actions, phone code, failed sends, c
   await page(admin.post(`/instances/${id}/connect/code`, { phone: "79001234567" }), "phone code");
   // A 400 whose body echoes the token: a send to a malformed chat id fails with Green-API's reason.
   app.deps.outbox.start();
-  const sent = await app.deps.outbox.enqueue({ instanceId: id, waChatId: "12345", text: "hi", idempotencyKey: "token-test-1", via: "web" });
+  const sent = await app.deps.outbox.enqueue({
+    instanceId: id,
+    waChatId: "12345",
+    text: "hi",
+    idempotencyKey: "token-test-1",
+    via: "web",
+  });
   const failed = await waitFor(async () => {
     const [m] = await app.deps.db.select().from(messages).where(eq(messages.id, sent.id));
     return m?.status === "failed" ? m : null;

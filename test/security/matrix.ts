@@ -13,7 +13,10 @@ export interface Route {
 
 /** Routes anyone may call (tested by routes.test.ts), and the SSE stream (tested on its own). */
 export function isPublic(path: string): boolean {
-  return ["/login", "/setup", "/healthz", "/readyz", "/metrics", "/events"].includes(path) || /^\/(login|public|webhooks)\//.test(path);
+  return (
+    ["/login", "/setup", "/healthz", "/readyz", "/metrics", "/events"].includes(path) ||
+    /^\/(login|public|webhooks)\//.test(path)
+  );
 }
 
 export function routesOf(app: Hono<any>): Route[] {
@@ -93,7 +96,14 @@ const HOLDS: Record<Role, Set<string>> = {
 const ROLES: Role[] = ["admin", "userManagerA", "managerA", "agentA", "managerB", "nobody", "anon"];
 const SIDES: Side[] = ["A", "B"];
 /** A body for refused actions: if any of it lands, the state check after the matrix notices. */
-export const PROBE_BODY = { text: "matrix-should-never-land", caption: "matrix-should-never-land", name: "matrix-should-never-land", to: "+7 900 000-00-00", code: "matrix", displayName: "matrix-should-never-land" };
+export const PROBE_BODY = {
+  text: "matrix-should-never-land",
+  caption: "matrix-should-never-land",
+  name: "matrix-should-never-land",
+  to: "+7 900 000-00-00",
+  code: "matrix",
+  displayName: "matrix-should-never-land",
+};
 
 function leaks(role: Role, body: string): string[] {
   return SIDES.filter((s) => !ACCESS[role].includes(s)).flatMap((s) => MARKERS[s].filter((m) => body.includes(m)));
@@ -111,7 +121,19 @@ export async function checkMatrix(routes: Route[], agents: Record<Role, Agent>, 
     const scoped = isScoped(r.path);
     // Which (instance, objects) pairs to try: both instances; scoped routes with objects also mix them (B's URL, A's chat).
     const targets: [Side, Side][] =
-      scoped && hasObjectParams(r.path) ? [["A", "A"], ["B", "B"], ["B", "A"], ["A", "B"]] : scoped || hasObjectParams(r.path) ? [["A", "A"], ["B", "B"]] : [["A", "A"]];
+      scoped && hasObjectParams(r.path)
+        ? [
+            ["A", "A"],
+            ["B", "B"],
+            ["B", "A"],
+            ["A", "B"],
+          ]
+        : scoped || hasObjectParams(r.path)
+          ? [
+              ["A", "A"],
+              ["B", "B"],
+            ]
+          : [["A", "A"]];
     for (const role of ROLES) {
       for (const [inst, obj] of targets) {
         const path = fill(r.path, w, inst, obj);
@@ -131,7 +153,9 @@ export async function checkMatrix(routes: Route[], agents: Record<Role, Agent>, 
             for (const m of leaks(role, body)) note(what, `shows "${m}" of an instance the user may not see`);
             if (res.status >= 500) note(what, `server error ${res.status}`);
             if (role === "anon") {
-              const ok = htmx ? res.status === 401 && res.headers.get("hx-redirect")?.startsWith("/login") : res.status === 303 && res.headers.get("location")?.startsWith("/login");
+              const ok = htmx
+                ? res.status === 401 && res.headers.get("hx-redirect")?.startsWith("/login")
+                : res.status === 303 && res.headers.get("location")?.startsWith("/login");
               if (!ok) note(what, `anonymous got ${res.status}`);
             } else if (scoped && !sees(inst)) {
               if (res.status !== 404) note(what, `${res.status}, want 404 (not this user's instance)`);
@@ -150,12 +174,20 @@ export async function checkMatrix(routes: Route[], agents: Record<Role, Agent>, 
           }
         } else {
           // Actions: only the refusals are exercised, so the matrix changes nothing.
-          const refused = role === "anon" || (scoped && (!sees(inst) || mixed || !mayManage)) || (!scoped && !mayCapability);
+          const refused =
+            role === "anon" || (scoped && (!sees(inst) || mixed || !mayManage)) || (!scoped && !mayCapability);
           if (!refused) continue;
           const res = await agents[role].post(path, PROBE_BODY, { headers: { accept: "text/html" } });
           const body = await res.text();
           for (const m of leaks(role, body)) note(cell, `shows "${m}"`);
-          const want = role === "anon" ? [401] : scoped && !sees(inst) ? [404] : scoped && mixed ? [400, 403, 404, 409, 422] : [403];
+          const want =
+            role === "anon"
+              ? [401]
+              : scoped && !sees(inst)
+                ? [404]
+                : scoped && mixed
+                  ? [400, 403, 404, 409, 422]
+                  : [403];
           if (!want.includes(res.status)) note(cell, `${res.status}, want ${want.join("/")}`);
         }
       }

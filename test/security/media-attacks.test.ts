@@ -11,7 +11,10 @@ import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
 import { grant } from "../support/fixtures.ts";
 
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
 const OUTSIDE_SECRET = "TOP-SECRET-OUTSIDE-MEDIA";
 const dataDir = mkdtempSync(join(tmpdir(), "gi-sec-media-"));
 let app: TestApp;
@@ -42,13 +45,21 @@ const ownServer = Bun.serve({
     if (path.includes("/downloadFile/")) {
       const { idMessage } = (await req.json()) as { idMessage: string };
       own.hits.push("downloadFile");
-      const downloadUrl: string = idMessage.startsWith("EVIL") ? `http://127.0.0.1:${REC}/from-downloadFile.png` : `${OWN}/fresh/${idMessage}.png`;
+      const downloadUrl: string = idMessage.startsWith("EVIL")
+        ? `http://127.0.0.1:${REC}/from-downloadFile.png`
+        : `${OWN}/fresh/${idMessage}.png`;
       return Response.json({ downloadUrl });
     }
     own.hits.push(path.startsWith("/fresh/") ? "/fresh" : path);
-    if (path === "/away") return new Response(null, { status: 302, headers: { location: `http://127.0.0.1:${REC}/redirected.png` } });
-    if (path === "/away-relative") return new Response(null, { status: 302, headers: { location: `//localhost:${REC}/relative.png` } });
-    if (path === "/away-name") return new Response(null, { status: 302, headers: { location: `https://rebind.example.com:${REC}/rebound.png` } });
+    if (path === "/away")
+      return new Response(null, { status: 302, headers: { location: `http://127.0.0.1:${REC}/redirected.png` } });
+    if (path === "/away-relative")
+      return new Response(null, { status: 302, headers: { location: `//localhost:${REC}/relative.png` } });
+    if (path === "/away-name")
+      return new Response(null, {
+        status: 302,
+        headers: { location: `https://rebind.example.com:${REC}/rebound.png` },
+      });
     return new Response(PNG, { headers: { "content-type": "image/png" } });
   },
 });
@@ -75,14 +86,32 @@ beforeAll(async () => {
   webhookToken = "t".repeat(32);
   const [row] = await db
     .insert(instances)
-    .values({ name: "Media", idInstance: 7103555001, apiToken: "a".repeat(50), apiUrl: OWN, mediaUrl: OWN, webhookToken, intakeMode: "webhook", state: "authorized" })
+    .values({
+      name: "Media",
+      idInstance: 7103555001,
+      apiToken: "a".repeat(50),
+      apiUrl: OWN,
+      mediaUrl: OWN,
+      webhookToken,
+      intakeMode: "webhook",
+      state: "authorized",
+    })
     .returning();
   instanceId = row!.id;
   idInstance = row!.idInstance;
   // Positive control: an instance whose media host *is* the recorder, so the recorder demonstrably sees fetches.
   const [other] = await db
     .insert(instances)
-    .values({ name: "Control", idInstance: 7103555002, apiToken: "b".repeat(50), apiUrl: `http://127.0.0.1:${REC}`, mediaUrl: `http://127.0.0.1:${REC}`, webhookToken, intakeMode: "webhook", state: "authorized" })
+    .values({
+      name: "Control",
+      idInstance: 7103555002,
+      apiToken: "b".repeat(50),
+      apiUrl: `http://127.0.0.1:${REC}`,
+      mediaUrl: `http://127.0.0.1:${REC}`,
+      webhookToken,
+      intakeMode: "webhook",
+      state: "authorized",
+    })
     .returning();
   trusting = { id: other!.id, idInstance: other!.idInstance };
   const v = await users.create({ username: "viewer", password: "password-1" });
@@ -109,9 +138,16 @@ async function incomingImage(downloadUrl: string, to = { id: instanceId, idInsta
     timestamp: Math.floor(Date.now() / 1000),
     idMessage,
     senderData: { chatId: "79001234567@c.us", chatName: "Cust", sender: "79001234567@c.us", senderName: "Cust" },
-    messageData: { typeMessage: "imageMessage", fileMessageData: { downloadUrl, caption: "", fileName: "a.png", jpegThumbnail: "", mimeType: "image/png" } },
+    messageData: {
+      typeMessage: "imageMessage",
+      fileMessageData: { downloadUrl, caption: "", fileName: "a.png", jpegThumbnail: "", mimeType: "image/png" },
+    },
   };
-  const res = await fetch(`${app.url}/webhooks/green-api/${to.id}`, { method: "POST", headers: { authorization: `Bearer ${webhookToken}` }, body: JSON.stringify(body) });
+  const res = await fetch(`${app.url}/webhooks/green-api/${to.id}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${webhookToken}` },
+    body: JSON.stringify(body),
+  });
   expect(res.status).toBe(200);
   await app.deps.intake.idle();
   await app.deps.media.idle();
@@ -171,7 +207,10 @@ describe("SSRF: file URLs must lead to public addresses (or the instance's own h
   test("a URL handed out by downloadFile gets the same policy", async () => {
     recorder.hits.length = 0;
     const m = await incomingImage(`https://10.0.0.1/private.png`, undefined, "EVIL");
-    expect(m.media).toMatchObject({ state: "failed", error: "its link leads to a private or local address, which is not fetched" });
+    expect(m.media).toMatchObject({
+      state: "failed",
+      error: "its link leads to a private or local address, which is not fetched",
+    });
     expect((await viewer.get(`/instances/${instanceId}/media/${m.id}`)).status).toBe(404);
     expect(recorder.hits).toEqual([]);
   });
@@ -228,7 +267,12 @@ describe("path traversal", () => {
     for (const path of paths) {
       const res = await raw(path, cookie);
       if (res.status < 400 && !(res.status === 303 && !res.body)) wrong.push(`${path}: ${res.status}`);
-      if (res.body.includes(OUTSIDE_SECRET) || res.body.includes('"name": "greeninbox"') || res.body.includes("root:x:0")) wrong.push(`${path}: served a file from outside`);
+      if (
+        res.body.includes(OUTSIDE_SECRET) ||
+        res.body.includes('"name": "greeninbox"') ||
+        res.body.includes("root:x:0")
+      )
+        wrong.push(`${path}: served a file from outside`);
     }
     expect(wrong).toEqual([]);
   });
@@ -238,10 +282,24 @@ describe("path traversal", () => {
     const ok = await incomingImage(`${OWN}/ok2.png`);
     const chatId = ok.chatId;
     const wrong: string[] = [];
-    for (const sha256 of ["../secret.txt", `${dataDir}/secret.txt`, "..%2fsecret.txt", "../../../../../../etc/passwd", "a".repeat(64)]) {
+    for (const sha256 of [
+      "../secret.txt",
+      `${dataDir}/secret.txt`,
+      "..%2fsecret.txt",
+      "../../../../../../etc/passwd",
+      "a".repeat(64),
+    ]) {
       const [m] = await db
         .insert(messages)
-        .values({ instanceId, chatId, idMessage: crypto.randomUUID(), direction: "in", via: "whatsapp", type: "imageMessage", media: { kind: "image", state: "ready", sha256, mimeType: "image/png" } })
+        .values({
+          instanceId,
+          chatId,
+          idMessage: crypto.randomUUID(),
+          direction: "in",
+          via: "whatsapp",
+          type: "imageMessage",
+          media: { kind: "image", state: "ready", sha256, mimeType: "image/png" },
+        })
         .returning();
       const res = await viewer.get(`/instances/${instanceId}/media/${m!.id}`);
       const body = await res.text();

@@ -27,8 +27,12 @@ export function unruled(routes: Route[], tables: RightsTables = { rights: RIGHTS
   const keys = new Set(actionsOf(routes).map(keyOf));
   return [
     ...[...keys].filter((k) => !tables.rights[k]).map((k) => `${k}: no line in RIGHTS (rights.ts)`),
-    ...[...keys].filter((k) => tables.rights[k] && !tables.probes[k]).map((k) => `${k}: no probe in PROBES (rights-probes.ts)`),
-    ...Object.keys(tables.rights).filter((k) => !keys.has(k)).map((k) => `${k}: in RIGHTS but no such route`),
+    ...[...keys]
+      .filter((k) => tables.rights[k] && !tables.probes[k])
+      .map((k) => `${k}: no probe in PROBES (rights-probes.ts)`),
+    ...Object.keys(tables.rights)
+      .filter((k) => !keys.has(k))
+      .map((k) => `${k}: in RIGHTS but no such route`),
   ];
 }
 
@@ -40,7 +44,11 @@ interface Cell {
 }
 
 /** Every cell with its expected answer, computed before anything is called (the world as the rules saw it). */
-export function plan(routes: Route[], rw: RightsWorld, tables: RightsTables = { rights: RIGHTS, probes: PROBES }): Cell[] {
+export function plan(
+  routes: Route[],
+  rw: RightsWorld,
+  tables: RightsTables = { rights: RIGHTS, probes: PROBES },
+): Cell[] {
   const cells: Cell[] = [];
   for (const route of actionsOf(routes)) {
     const line = tables.rights[keyOf(route)];
@@ -56,8 +64,16 @@ export function plan(routes: Route[], rw: RightsWorld, tables: RightsTables = { 
 
 /** Every table's row count and a hash of its rows, in one statement. */
 async function digest(db: Db): Promise<Map<string, string>> {
-  const tables = await queryRows<{ name: string }>(db, sql`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by 1`);
-  const query = tables.map((t) => `select '${t.name}' as name, count(*) || ':' || coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h from "${t.name}" x`).join(" union all ");
+  const tables = await queryRows<{ name: string }>(
+    db,
+    sql`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by 1`,
+  );
+  const query = tables
+    .map(
+      (t) =>
+        `select '${t.name}' as name, count(*) || ':' || coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h from "${t.name}" x`,
+    )
+    .join(" union all ");
   return new Map((await queryRows<{ name: string; h: string }>(db, sql.raw(query))).map((r) => [r.name, r.h]));
 }
 
@@ -102,7 +118,11 @@ function cellName(c: Cell, path: string): string {
  * Runs every cell against the app the agents talk to; returns the wrong ones. `agents` defaults to the world's
  * (another server over the same database may be given: the sessions are in the database).
  */
-export async function checkRights(routes: Route[], rw: RightsWorld, opts: { tables?: RightsTables; agents?: Record<Actor, Agent> } = {}): Promise<string[]> {
+export async function checkRights(
+  routes: Route[],
+  rw: RightsWorld,
+  opts: { tables?: RightsTables; agents?: Record<Actor, Agent> } = {},
+): Promise<string[]> {
   const tables = opts.tables ?? { rights: RIGHTS, probes: PROBES };
   // The world's agents object is updated in place when a probe signs a role in again.
   const agents: Record<Actor, Agent> = opts.agents ?? rw.w.agents;
@@ -110,7 +130,11 @@ export async function checkRights(routes: Route[], rw: RightsWorld, opts: { tabl
   const wrong: string[] = [];
   const cells = plan(routes, rw, tables);
 
-  async function call(c: Cell, permitted: boolean, params: Record<string, string>): Promise<{ res: Response; path: string }> {
+  async function call(
+    c: Cell,
+    permitted: boolean,
+    params: Record<string, string>,
+  ): Promise<{ res: Response; path: string }> {
     const probe = tables.probes[keyOf(c.route)]!;
     const path = fill(c.route.path, params);
     let agent = agents[c.actor];
@@ -146,8 +170,10 @@ export async function checkRights(routes: Route[], rw: RightsWorld, opts: { tabl
     const { res, path } = await call(c, true, params);
     const to = probe.ok.to?.(params);
     const location = res.headers.get("location") ?? "";
-    if (res.status !== probe.ok.status) wrong.push(`${cellName(c, path)}: ${res.status}, want ${probe.ok.status} (permitted)`);
-    else if (to !== undefined && !(typeof to === "string" ? location === to : to.test(location))) wrong.push(`${cellName(c, path)}: to ${location}, want ${to}`);
+    if (res.status !== probe.ok.status)
+      wrong.push(`${cellName(c, path)}: ${res.status}, want ${probe.ok.status} (permitted)`);
+    else if (to !== undefined && !(typeof to === "string" ? location === to : to.test(location)))
+      wrong.push(`${cellName(c, path)}: to ${location}, want ${to}`);
     await probe.after?.(c.target, c.actor, rw);
   }
   return wrong;
@@ -155,5 +181,8 @@ export async function checkRights(routes: Route[], rw: RightsWorld, opts: { tabl
 
 /** How many cells of each outcome a plan has (the test states the matrix is not empty or one-sided). */
 export function census(cells: Cell[]): { refused: number; permitted: number } {
-  return { refused: cells.filter((c) => c.refusal !== null).length, permitted: cells.filter((c) => c.refusal === null).length };
+  return {
+    refused: cells.filter((c) => c.refusal !== null).length,
+    permitted: cells.filter((c) => c.refusal === null).length,
+  };
 }

@@ -47,7 +47,10 @@ describe("rights matrix", () => {
     // but not whose account it is.
     leaky.post("/users/:userId{[0-9]+}/email", requireCapability("manageUsers"), async (c) => {
       const form = await c.req.parseBody();
-      await c.var.deps.db.update(users).set({ email: String(form.email) }).where(eq(users.id, Number(c.req.param("userId"))));
+      await c.var.deps.db
+        .update(users)
+        .set({ email: String(form.email) })
+        .where(eq(users.id, Number(c.req.param("userId"))));
       return c.redirect("/users", 303);
     });
     const key = "POST /users/:userId{[0-9]+}/email";
@@ -59,13 +62,25 @@ describe("rights matrix", () => {
     try {
       const tables = {
         rights: { ...RIGHTS, [key]: { target: "user" as const, who: "managesUser" as const } },
-        probes: { ...PROBES, [key]: { body: () => ({ email: `${unique("takeover-")}@example.com` }), ok: { status: 303, to: () => "/users" } } },
+        probes: {
+          ...PROBES,
+          [key]: {
+            body: () => ({ email: `${unique("takeover-")}@example.com` }),
+            ok: { status: 303, to: () => "/users" },
+          },
+        },
       };
       const wrong = await checkRights(routes, rw, { tables, agents: agentsFor(w, `http://127.0.0.1:${server.port}`) });
       const chief = rw.people.chief.id;
-      expect(wrong).toContainEqual(`userManagerA POST /users/${chief}/email [an admin] (${key}): 303, want 404 (refused)`);
-      expect(wrong).toContainEqual(`userManagerA POST /users/${chief}/email [an admin] (${key}): refused, yet changed users`);
-      expect(wrong).toContainEqual(`userManagerA POST /users/${rw.people.peerB.id}/email [an agent of B] (${key}): 303, want 404 (refused)`);
+      expect(wrong).toContainEqual(
+        `userManagerA POST /users/${chief}/email [an admin] (${key}): 303, want 404 (refused)`,
+      );
+      expect(wrong).toContainEqual(
+        `userManagerA POST /users/${chief}/email [an admin] (${key}): refused, yet changed users`,
+      );
+      expect(wrong).toContainEqual(
+        `userManagerA POST /users/${rw.people.peerB.id}/email [an agent of B] (${key}): 303, want 404 (refused)`,
+      );
       // Those without the capability are still refused by it: no false alarms there.
       expect(wrong.filter((line) => line.startsWith("agentA "))).toEqual([]);
     } finally {
@@ -76,7 +91,10 @@ describe("rights matrix", () => {
   test("every role × target answers as the rules say; a refused call changes nothing", async () => {
     const wrong = await checkRights(routesOf(createApp(w.app.deps)), rw);
     expect(wrong).toEqual([]);
-    const landed = await w.app.deps.db.select({ id: messages.id }).from(messages).where(eq(messages.text, REFUSED_TEXT));
+    const landed = await w.app.deps.db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(eq(messages.text, REFUSED_TEXT));
     expect(landed).toEqual([]);
   }, 120_000);
 });

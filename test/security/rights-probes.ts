@@ -36,8 +36,12 @@ function userForm(c: Case, permitted: boolean): Body {
   const u = c.user!;
   const f = c.form!;
   return {
-    username: u.username, displayName: permitted ? u.displayName : REFUSED_TEXT, email: "",
-    isAdmin: on(f.isAdmin), canManageUsers: on(f.canManageUsers), canManageInstances: on(f.canManageInstances),
+    username: u.username,
+    displayName: permitted ? u.displayName : REFUSED_TEXT,
+    email: "",
+    isAdmin: on(f.isAdmin),
+    canManageUsers: on(f.canManageUsers),
+    canManageInstances: on(f.canManageInstances),
     instanceIds: f.instanceIds.map(String),
     // A refused save carries a new password: had it landed, the account would be taken over.
     password: permitted ? "" : "matrix-takeover-1",
@@ -48,8 +52,17 @@ function userForm(c: Case, permitted: boolean): Body {
 function instanceForm(c: Case, permitted: boolean, rw: RightsWorld): Body {
   const side = c.instanceId === rw.w.A.instanceId ? rw.w.A : rw.w.B;
   return {
-    name: permitted ? side.name : REFUSED_TEXT, idInstance: String(side.idInstance), apiToken: "", apiUrl: rw.w.fake.url, mediaUrl: rw.w.fake.mediaUrl,
-    intakeMode: "polling", telegramChatId: "", autoReplyText: "", autoReplyIntervalHours: "12", markReadPolicy: "onReply", enabled: "on",
+    name: permitted ? side.name : REFUSED_TEXT,
+    idInstance: String(side.idInstance),
+    apiToken: "",
+    apiUrl: rw.w.fake.url,
+    mediaUrl: rw.w.fake.mediaUrl,
+    intakeMode: "polling",
+    telegramChatId: "",
+    autoReplyText: "",
+    autoReplyIntervalHours: "12",
+    markReadPolicy: "onReply",
+    enabled: "on",
   };
 }
 
@@ -62,8 +75,14 @@ async function relink(c: Case, _actor: Actor, rw: RightsWorld): Promise<void> {
 
 export const PROBES: Record<string, Probe> = {
   "POST /logout": { freshSession: true, ok: { status: 303, to: () => "/login" } },
-  "POST /settings/profile": { body: (_c, _p, actor, rw) => ({ displayName: rw.people[actor].displayName }), ok: { status: 303, to: () => "/settings" } },
-  "POST /settings/password": { body: () => ({ current: PASSWORD, password: PASSWORD, confirm: PASSWORD }), ok: { status: 303, to: () => "/settings" } },
+  "POST /settings/profile": {
+    body: (_c, _p, actor, rw) => ({ displayName: rw.people[actor].displayName }),
+    ok: { status: 303, to: () => "/settings" },
+  },
+  "POST /settings/password": {
+    body: () => ({ current: PASSWORD, password: PASSWORD, confirm: PASSWORD }),
+    ok: { status: 303, to: () => "/settings" },
+  },
   // Telegram is off in this world: every signed-in user gets the same "not available" answer.
   "POST /settings/telegram/link": { ok: { status: 404 } },
   "POST /settings/telegram/2fa": { ok: { status: 400 } },
@@ -75,12 +94,20 @@ export const PROBES: Record<string, Probe> = {
 
   "POST /users": {
     body: (c, permitted) => ({
-      username: unique("matrix-user-"), displayName: text(permitted), password: "matrix-password-1",
-      isAdmin: on(c.user!.isAdmin), canManageUsers: on(c.user!.canManageUsers), canManageInstances: on(c.user!.canManageInstances), instanceIds: c.user!.instanceIds.map(String),
+      username: unique("matrix-user-"),
+      displayName: text(permitted),
+      password: "matrix-password-1",
+      isAdmin: on(c.user!.isAdmin),
+      canManageUsers: on(c.user!.canManageUsers),
+      canManageInstances: on(c.user!.canManageInstances),
+      instanceIds: c.user!.instanceIds.map(String),
     }),
     ok: { status: 303, to: () => "/users" },
   },
-  "POST /users/:userId{[0-9]+}": { body: (c, permitted) => userForm(c, permitted), ok: { status: 303, to: () => "/users" } },
+  "POST /users/:userId{[0-9]+}": {
+    body: (c, permitted) => userForm(c, permitted),
+    ok: { status: 303, to: () => "/users" },
+  },
   "POST /users/:userId/logout-all": {
     ok: { status: 303, to: () => "/users" },
     // Ending one's own sessions everywhere ends the matrix's too.
@@ -88,36 +115,67 @@ export const PROBES: Record<string, Probe> = {
   },
 
   "POST /backups": { ok: { status: 303, to: () => "/backups" } },
-  "POST /labels": { body: () => ({ name: unique("matrix label "), color: "#445566" }), ok: { status: 303, to: () => "/labels" } },
+  "POST /labels": {
+    body: () => ({ name: unique("matrix label "), color: "#445566" }),
+    ok: { status: 303, to: () => "/labels" },
+  },
   "POST /labels/:id{[0-9]+}/delete": { ok: { status: 303, to: () => "/labels" } },
   "POST /quick-replies": {
     // Refused, it would overwrite the scope's existing reply.
     body: (c, permitted, _a, rw) => ({
       instance: c.instanceId === null ? "" : String(c.instanceId),
-      code: permitted ? unique("matrix") : c.instanceId === rw.w.A.instanceId ? "alpha" : c.instanceId === rw.w.B.instanceId ? "bravo" : "everyone",
+      code: permitted
+        ? unique("matrix")
+        : c.instanceId === rw.w.A.instanceId
+          ? "alpha"
+          : c.instanceId === rw.w.B.instanceId
+            ? "bravo"
+            : "everyone",
       text: text(permitted),
     }),
     ok: { status: 303, to: () => "/quick-replies" },
   },
   "POST /quick-replies/:id{[0-9]+}/delete": { ok: { status: 303, to: () => "/quick-replies" } },
-  "POST /contacts/:id{[0-9]+}": { body: (_c, permitted) => ({ name: permitted ? "A customer" : REFUSED_TEXT, notes: "", fields: "" }), ok: { status: 303, to: (p) => `/contacts/${p.id}` } },
+  "POST /contacts/:id{[0-9]+}": {
+    body: (_c, permitted) => ({ name: permitted ? "A customer" : REFUSED_TEXT, notes: "", fields: "" }),
+    ok: { status: 303, to: (p) => `/contacts/${p.id}` },
+  },
   "POST /contacts/:id{[0-9]+}/avatar": { ok: { status: 303, to: (p) => `/contacts/${p.id}` } },
 
   "POST /instances/new": {
     // A number the fake knows, kept disabled (no polling starts); refused, it would have been added.
     body: (_c, permitted, _a, rw) => {
-      const { idInstance } = rw.w.fake.control.createInstance({ idInstance: nextIdInstance++, apiTokenInstance: "c".repeat(50), state: "authorized" });
+      const { idInstance } = rw.w.fake.control.createInstance({
+        idInstance: nextIdInstance++,
+        apiTokenInstance: "c".repeat(50),
+        state: "authorized",
+      });
       return {
-        name: text(permitted), idInstance: String(idInstance), apiToken: "c".repeat(50), apiUrl: rw.w.fake.url, mediaUrl: rw.w.fake.mediaUrl,
-        intakeMode: "polling", telegramChatId: "", autoReplyText: "", autoReplyIntervalHours: "12", markReadPolicy: "never", enabled: "off",
+        name: text(permitted),
+        idInstance: String(idInstance),
+        apiToken: "c".repeat(50),
+        apiUrl: rw.w.fake.url,
+        mediaUrl: rw.w.fake.mediaUrl,
+        intakeMode: "polling",
+        telegramChatId: "",
+        autoReplyText: "",
+        autoReplyIntervalHours: "12",
+        markReadPolicy: "never",
+        enabled: "off",
       };
     },
     ok: { status: 303, to: () => /^\/instances\/\d+$/ },
   },
-  [`POST ${I}/edit`]: { body: (c, permitted, _a, rw) => instanceForm(c, permitted, rw), ok: { status: 303, to: number } },
+  [`POST ${I}/edit`]: {
+    body: (c, permitted, _a, rw) => instanceForm(c, permitted, rw),
+    ok: { status: 303, to: number },
+  },
   // Permitted, a wrong confirmation (nothing is deleted, the form says so); refused, the right one and "remove history".
   [`POST ${I}/delete`]: {
-    body: (c, permitted, _a, rw) => ({ confirm: permitted ? "not the name" : (c.instanceId === rw.w.A.instanceId ? rw.w.A : rw.w.B).name, history: "remove" }),
+    body: (c, permitted, _a, rw) => ({
+      confirm: permitted ? "not the name" : (c.instanceId === rw.w.A.instanceId ? rw.w.A : rw.w.B).name,
+      history: "remove",
+    }),
     ok: { status: 303, to: (p) => `/instances/${p.instanceId}/edit` },
   },
   [`POST ${I}/logout`]: { ok: { status: 303, to: number }, after: relink },
@@ -126,9 +184,15 @@ export const PROBES: Record<string, Probe> = {
   [`POST ${I}/history/start`]: { ok: { status: 303, to: number } },
   [`POST ${I}/history/cancel`]: { ok: { status: 303, to: number } },
   [`POST ${I}/quarantine/replay`]: { ok: { status: 303, to: number } },
-  [`POST ${I}/team-settings`]: { body: (_c, permitted) => ({ autoAssign: on(!permitted), notesToTelegram: on(!permitted) }), ok: { status: 303, to: () => "/quick-replies" } },
+  [`POST ${I}/team-settings`]: {
+    body: (_c, permitted) => ({ autoAssign: on(!permitted), notesToTelegram: on(!permitted) }),
+    ok: { status: 303, to: () => "/quick-replies" },
+  },
 
-  [`POST ${I}/messages`]: { body: (_c, permitted) => ({ to: "+7 900 555-00-01", text: text(permitted) }), ok: { status: 303, to: () => /^\/instances\/\d+\/chats\/\d+$/ } },
+  [`POST ${I}/messages`]: {
+    body: (_c, permitted) => ({ to: "+7 900 555-00-01", text: text(permitted) }),
+    ok: { status: 303, to: () => /^\/instances\/\d+\/chats\/\d+$/ },
+  },
   [`POST ${CHAT}/messages`]: { body: (_c, permitted) => ({ text: text(permitted) }), ok: { status: 303, to: chatUrl } },
   [`POST ${CHAT}/files`]: {
     body: (_c, permitted) => {
@@ -144,10 +208,19 @@ export const PROBES: Record<string, Probe> = {
   [`POST ${CHAT}/take`]: { ok: { status: 303, to: chatUrl } },
   [`POST ${CHAT}/assign`]: { body: (c) => ({ assignee: String(c.assignee!.id) }), ok: { status: 303, to: chatUrl } },
   [`POST ${CHAT}/status`]: { body: () => ({ status: "pending" }), ok: { status: 303, to: chatUrl } },
-  [`POST ${CHAT}/labels`]: { body: (_c, _p, _a, rw) => ({ label: String(rw.w.labelId), on: "1" }), ok: { status: 303, to: chatUrl } },
-  [`POST ${CHAT}/notes`]: { body: (_c, permitted) => ({ text: text(permitted), key: randomUUID() }), ok: { status: 303, to: chatUrl } },
+  [`POST ${CHAT}/labels`]: {
+    body: (_c, _p, _a, rw) => ({ label: String(rw.w.labelId), on: "1" }),
+    ok: { status: 303, to: chatUrl },
+  },
+  [`POST ${CHAT}/notes`]: {
+    body: (_c, permitted) => ({ text: text(permitted), key: randomUUID() }),
+    ok: { status: 303, to: chatUrl },
+  },
   [`POST ${CHAT}/messages/:messageId{[0-9]+}/resend`]: { ok: { status: 303, to: chatUrl } },
-  [`POST ${CHAT}/messages/:messageId{[0-9]+}/edit`]: { body: (_c, permitted) => ({ text: text(permitted) }), ok: { status: 303, to: chatUrl } },
+  [`POST ${CHAT}/messages/:messageId{[0-9]+}/edit`]: {
+    body: (_c, permitted) => ({ text: text(permitted) }),
+    ok: { status: 303, to: chatUrl },
+  },
   [`POST ${CHAT}/messages/:messageId{[0-9]+}/delete`]: { ok: { status: 303, to: chatUrl } },
   [`POST ${I}/media/:messageId{[0-9]+}/retry`]: { ok: { status: 303, to: (p) => `/instances/${p.instanceId}/chats` } },
 };

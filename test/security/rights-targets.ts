@@ -35,19 +35,38 @@ function sessionIdOf(agent: Agent): string {
 
 async function sessionUserOf(w: World, id: number): Promise<SessionUser> {
   const u = (await createUserManager(w.app.deps.db, w.app.deps.users).get(id))!;
-  return { id: u.id, username: u.username, displayName: u.displayName, isAdmin: u.isAdmin, canManageUsers: u.canManageUsers, canManageInstances: u.canManageInstances, locale: null, instanceIds: u.instanceIds };
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    isAdmin: u.isAdmin,
+    canManageUsers: u.canManageUsers,
+    canManageInstances: u.canManageInstances,
+    locale: null,
+    instanceIds: u.instanceIds,
+  };
 }
 
 /** Each actor who may write in a number sends two messages there through HTTP; the outbox delivers them to the fake. */
 export async function prepare(w: World): Promise<RightsWorld> {
   const people = {} as RightsWorld["people"];
-  for (const [who, id] of [...Object.entries(w.userIds), ...Object.entries(w.subjectIds)]) people[who as Actor | Subject] = await sessionUserOf(w, id);
+  for (const [who, id] of [...Object.entries(w.userIds), ...Object.entries(w.subjectIds)])
+    people[who as Actor | Subject] = await sessionUserOf(w, id);
   const sent: { actor: Actor; side: Side; use: "edit" | "delete"; res: Promise<Response> }[] = [];
   for (const actor of ACTORS) {
     for (const side of ACCESS[actor]) {
       for (const use of ["edit", "delete"] as const) {
         const path = `/instances/${w[side].instanceId}/chats/${w[side].chatId}/messages`;
-        sent.push({ actor, side, use, res: w.agents[actor].post(path, { text: `${actor} writes to ${side}` }, { headers: { accept: "application/json" } }) });
+        sent.push({
+          actor,
+          side,
+          use,
+          res: w.agents[actor].post(
+            path,
+            { text: `${actor} writes to ${side}` },
+            { headers: { accept: "application/json" } },
+          ),
+        });
       }
     }
   }
@@ -65,11 +84,24 @@ export async function prepare(w: World): Promise<RightsWorld> {
   return { w, people, own };
 }
 
-const rightsOf = (u: SessionUser): Rights => ({ isAdmin: u.isAdmin, canManageUsers: u.canManageUsers, canManageInstances: u.canManageInstances, instanceIds: [...u.instanceIds] });
+const rightsOf = (u: SessionUser): Rights => ({
+  isAdmin: u.isAdmin,
+  canManageUsers: u.canManageUsers,
+  canManageInstances: u.canManageInstances,
+  instanceIds: [...u.instanceIds],
+});
 
 /** Rights a new user would get, as a SessionUser (the rules take one). */
 const wanted = (name: string, r: Partial<Rights>): SessionUser => ({
-  id: 0, username: name, displayName: name, isAdmin: false, canManageUsers: false, canManageInstances: false, locale: null, instanceIds: [], ...r,
+  id: 0,
+  username: name,
+  displayName: name,
+  isAdmin: false,
+  canManageUsers: false,
+  canManageInstances: false,
+  locale: null,
+  instanceIds: [],
+  ...r,
 });
 
 let serial = 0;
@@ -90,14 +122,29 @@ export function targetsOf(kind: TargetKind, rw: RightsWorld, actor: Actor, route
     case "session":
       return [
         {
-          name: "another session of one's own", sessionOf: me.id, current: false, params: {},
+          name: "another session of one's own",
+          sessionOf: me.id,
+          current: false,
+          params: {},
           fresh: async () => ({ sessionId: sessionIdOf(await w.sessionFor(me.id)) }),
         },
-        { name: "the session in use", sessionOf: me.id, current: true, params: {}, fresh: async () => ({ sessionId: sessionIdOf(w.agents[actor]) }) },
         {
-          name: "someone else's session (an admin's)", sessionOf: people.chief.id, params: {},
+          name: "the session in use",
+          sessionOf: me.id,
+          current: true,
+          params: {},
+          fresh: async () => ({ sessionId: sessionIdOf(w.agents[actor]) }),
+        },
+        {
+          name: "someone else's session (an admin's)",
+          sessionOf: people.chief.id,
+          params: {},
           fresh: async () => {
-            const [row] = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, people.chief.id)).limit(1);
+            const [row] = await db
+              .select({ id: sessions.id })
+              .from(sessions)
+              .where(eq(sessions.userId, people.chief.id))
+              .limit(1);
             return { sessionId: row!.id };
           },
         },
@@ -111,10 +158,22 @@ export function targetsOf(kind: TargetKind, rw: RightsWorld, actor: Actor, route
         ["a number manager of A (a right beyond a user manager's)", people.leadA],
         ["an agent of B", people.peerB],
       ];
-      const cases: Case[] = users.map(([name, user]) => ({ name, user, form: rightsOf(user), isSelf: user.id === me.id, params: { userId: String(user.id) } }));
+      const cases: Case[] = users.map(([name, user]) => ({
+        name,
+        user,
+        form: rightsOf(user),
+        isSelf: user.id === me.id,
+        params: { userId: String(user.id) },
+      }));
       if (kind === "userForm") {
         const spare = people.spareA;
-        cases.push({ name: "an agent of A, given number B too", user: spare, form: { ...rightsOf(spare), instanceIds: [A.instanceId, B.instanceId] }, isSelf: false, params: { userId: String(spare.id) } });
+        cases.push({
+          name: "an agent of A, given number B too",
+          user: spare,
+          form: { ...rightsOf(spare), instanceIds: [A.instanceId, B.instanceId] },
+          isSelf: false,
+          params: { userId: String(spare.id) },
+        });
       }
       return cases;
     }
@@ -122,12 +181,24 @@ export function targetsOf(kind: TargetKind, rw: RightsWorld, actor: Actor, route
       return [
         { name: "an agent of A", user: wanted("agent of A", { instanceIds: [A.instanceId] }), params: {} },
         { name: "an agent of B", user: wanted("agent of B", { instanceIds: [B.instanceId] }), params: {} },
-        { name: "a number manager of A", user: wanted("number manager of A", { canManageInstances: true, instanceIds: [A.instanceId] }), params: {} },
-        { name: "a user manager of A", user: wanted("user manager of A", { canManageUsers: true, instanceIds: [A.instanceId] }), params: {} },
+        {
+          name: "a number manager of A",
+          user: wanted("number manager of A", { canManageInstances: true, instanceIds: [A.instanceId] }),
+          params: {},
+        },
+        {
+          name: "a user manager of A",
+          user: wanted("user manager of A", { canManageUsers: true, instanceIds: [A.instanceId] }),
+          params: {},
+        },
         { name: "an admin", user: wanted("admin", { isAdmin: true }), params: {} },
       ];
     case "number":
-      return (["A", "B"] as const).map((s) => ({ name: `number ${s}`, instanceId: w[s].instanceId, params: { instanceId: String(w[s].instanceId) } }));
+      return (["A", "B"] as const).map((s) => ({
+        name: `number ${s}`,
+        instanceId: w[s].instanceId,
+        params: { instanceId: String(w[s].instanceId) },
+      }));
     case "chat":
       return [
         chatCase("A's chat", A, A),
@@ -163,13 +234,23 @@ export function targetsOf(kind: TargetKind, rw: RightsWorld, actor: Actor, route
           return {};
         },
       });
-      return [failed("a failed send in A", A, A), failed("a failed send in B", B, B), failed("B's failed send under A's chat", A, B, A.chatId)];
+      return [
+        failed("a failed send in A", A, A),
+        failed("a failed send in B", B, B),
+        failed("B's failed send under A's chat", A, B, A.chatId),
+      ];
     }
     case "failedMedia": {
       const media = (name: string, url: typeof A, of: typeof A): Case => ({
-        name, instanceId: url.instanceId, objectInstanceId: of.instanceId, params: { instanceId: String(url.instanceId), messageId: String(of.failedMediaId) },
+        name,
+        instanceId: url.instanceId,
+        objectInstanceId: of.instanceId,
+        params: { instanceId: String(url.instanceId), messageId: String(of.failedMediaId) },
         fresh: async () => {
-          await db.update(messages).set({ media: { kind: "image", state: "failed", error: "gone" } }).where(eq(messages.id, of.failedMediaId));
+          await db
+            .update(messages)
+            .set({ media: { kind: "image", state: "failed", error: "gone" } })
+            .where(eq(messages.id, of.failedMediaId));
           return {};
         },
       });
@@ -182,21 +263,38 @@ export function targetsOf(kind: TargetKind, rw: RightsWorld, actor: Actor, route
         { name: "every number (global)", instanceId: null, params: {} },
       ];
     case "quickReply":
-      return ([["A's", A.instanceId], ["B's", B.instanceId], ["a global", null]] as const).map(([name, scope]) => ({
-        name: `${name} quick reply`, instanceId: scope, params: {},
+      return (
+        [
+          ["A's", A.instanceId],
+          ["B's", B.instanceId],
+          ["a global", null],
+        ] as const
+      ).map(([name, scope]) => ({
+        name: `${name} quick reply`,
+        instanceId: scope,
+        params: {},
         fresh: async () => {
-          const [row] = await db.insert(quickReplies).values({ instanceId: scope, code: unique("qr"), text: "a reply" }).returning({ id: quickReplies.id });
+          const [row] = await db
+            .insert(quickReplies)
+            .values({ instanceId: scope, code: unique("qr"), text: "a reply" })
+            .returning({ id: quickReplies.id });
           return { id: String(row!.id) };
         },
       }));
     case "label":
-      return [{
-        name: "a label", params: {},
-        fresh: async () => {
-          const [row] = await db.insert(labels).values({ name: unique("label "), color: "#112233" }).returning({ id: labels.id });
-          return { id: String(row!.id) };
+      return [
+        {
+          name: "a label",
+          params: {},
+          fresh: async () => {
+            const [row] = await db
+              .insert(labels)
+              .values({ name: unique("label "), color: "#112233" })
+              .returning({ id: labels.id });
+            return { id: String(row!.id) };
+          },
         },
-      }];
+      ];
     case "contact":
       return [
         { name: "a contact of A's chats", contactInstances: [A.instanceId], params: { id: String(A.contactId) } },
@@ -208,9 +306,27 @@ export function targetsOf(kind: TargetKind, rw: RightsWorld, actor: Actor, route
 type SideObjects = World["A"];
 
 function chatCase(name: string, url: SideObjects, of: SideObjects): Case {
-  return { name, instanceId: url.instanceId, objectInstanceId: of.instanceId, params: { instanceId: String(url.instanceId), chatId: String(of.chatId) } };
+  return {
+    name,
+    instanceId: url.instanceId,
+    objectInstanceId: of.instanceId,
+    params: { instanceId: String(url.instanceId), chatId: String(of.chatId) },
+  };
 }
 
-function messageCase(name: string, url: SideObjects, of: SideObjects, messageId: number, sentBy: number, chatId = of.chatId): Case {
-  return { name, instanceId: url.instanceId, objectInstanceId: of.instanceId, sentBy, params: { instanceId: String(url.instanceId), chatId: String(chatId), messageId: String(messageId) } };
+function messageCase(
+  name: string,
+  url: SideObjects,
+  of: SideObjects,
+  messageId: number,
+  sentBy: number,
+  chatId = of.chatId,
+): Case {
+  return {
+    name,
+    instanceId: url.instanceId,
+    objectInstanceId: of.instanceId,
+    sentBy,
+    params: { instanceId: String(url.instanceId), chatId: String(chatId), messageId: String(messageId) },
+  };
 }

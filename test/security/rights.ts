@@ -1,7 +1,15 @@
 // The rights matrix's table: every state-changing route, what it acts on and who may change it — said with the rules of
 // src/auth/permissions.ts and the product's decisions (docs/SECURITY.md). rights-matrix.test.ts fails for a route that
 // is missing here, and for any cell (role × target) where the app answers otherwise or changes what it must not.
-import { can, canAccessInstance, canEditQuickReplies, canManageInstance, canManageUser, grantRefusal, type Rights } from "../../src/auth/permissions.ts";
+import {
+  can,
+  canAccessInstance,
+  canEditQuickReplies,
+  canManageInstance,
+  canManageUser,
+  grantRefusal,
+  type Rights,
+} from "../../src/auth/permissions.ts";
 import type { SessionUser } from "../../src/auth/sessions.ts";
 
 /** What a route acts on; each kind has its targets (rights-targets.ts). */
@@ -54,7 +62,9 @@ type Rule = (actor: SessionUser, t: Target) => Refusal | null;
 
 /** The number is visible to the actor, and the object named beside it is that number's. */
 const seesNumber: Rule = (a, t) =>
-  !canAccessInstance(a, t.instanceId!) || (t.objectInstanceId !== undefined && t.objectInstanceId !== t.instanceId) ? 404 : null;
+  !canAccessInstance(a, t.instanceId!) || (t.objectInstanceId !== undefined && t.objectInstanceId !== t.instanceId)
+    ? 404
+    : null;
 
 /** A save of one's own account that adds a flag or a number. */
 const raises = (before: Rights, form: Rights) =>
@@ -72,23 +82,30 @@ export const WHO = {
   numberManagers: (a) => (can(a, "manageInstances") ? null : 403),
   seesNumber,
   /** canManageInstance: 404 when the number is not visible, 403 when it is visible but not the actor's to manage. */
-  managesNumber: (a, t) => (!canAccessInstance(a, t.instanceId!) ? 404 : !canManageInstance(a, t.instanceId!) ? 403 : null),
+  managesNumber: (a, t) =>
+    !canAccessInstance(a, t.instanceId!) ? 404 : !canManageInstance(a, t.instanceId!) ? 403 : null,
   /** Only one's own sessions, and not the one in use (that is "sign out"). */
   ownSession: (a, t) => (t.sessionOf === a.id && !t.current ? null : 404),
   /** canManageUser on the user (404 outside the reach), then: nobody raises themselves, grantRefusal on the form (400). */
   managesUser: (a, t) =>
-    !can(a, "manageUsers") ? 403
-    : !canManageUser(a, t.user!) ? 404
-    : (t.isSelf && raises(t.user!, t.form!)) || grantRefusal(a, t.form!) ? 400
-    : null,
+    !can(a, "manageUsers")
+      ? 403
+      : !canManageUser(a, t.user!)
+        ? 404
+        : (t.isSelf && raises(t.user!, t.form!)) || grantRefusal(a, t.form!)
+          ? 400
+          : null,
   /** grantRefusal: user managers give only rights and numbers they hold themselves; only admins make admins. */
   grants: (a, t) => (!can(a, "manageUsers") ? 403 : grantRefusal(a, t.user!) ? 400 : null),
   /** canEditQuickReplies: a number's own replies by its managers (404 for a number not visible), global ones by admins (403). */
   editsQuickReplies: (a, t) =>
-    !can(a, "manageInstances") ? 403
-    : t.instanceId !== null && !canAccessInstance(a, t.instanceId!) ? 404
-    : !canEditQuickReplies(a, t.instanceId ?? null) ? 403
-    : null,
+    !can(a, "manageInstances")
+      ? 403
+      : t.instanceId !== null && !canAccessInstance(a, t.instanceId!)
+        ? 404
+        : !canEditQuickReplies(a, t.instanceId ?? null)
+          ? 403
+          : null,
   /** Editing and deleting a sent message: its author only (inbox/own-messages.ts), admins included. */
   authorOnly: (a, t) => seesNumber(a, t) ?? (t.sentBy === a.id ? null : 409),
   /** Anyone who sees the number assigns its chats, but only to someone who may see that number too. */

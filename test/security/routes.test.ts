@@ -68,14 +68,18 @@ describe("route inventory", () => {
     for (const r of inventory()) {
       const key = `${r.method} ${r.path}`;
       const path = concrete(r.path);
-      const res = r.method === "GET" ? await agent.get(path) : await agent.post(path, {}, { headers: { accept: "text/html" } });
+      const res =
+        r.method === "GET" ? await agent.get(path) : await agent.post(path, {}, { headers: { accept: "text/html" } });
       await res.body?.cancel();
       const allowed = PUBLIC[key];
       if (allowed) {
         if (!allowed.includes(res.status)) wrong.push(`${key}: public route answered ${res.status}`);
         continue;
       }
-      const closed = r.method === "GET" ? res.status === 303 && res.headers.get("location")?.startsWith("/login") : res.status === 401;
+      const closed =
+        r.method === "GET"
+          ? res.status === 303 && res.headers.get("location")?.startsWith("/login")
+          : res.status === 401;
       if (!closed) wrong.push(`${key}: anonymous ${r.method} answered ${res.status}`);
     }
     expect(wrong).toEqual([]);
@@ -96,7 +100,11 @@ describe("route inventory", () => {
   test("every state-changing route needs the CSRF token, even for anonymous visitors", async () => {
     const wrong: string[] = [];
     for (const r of inventory().filter((r) => r.method !== "GET" && !r.path.startsWith("/webhooks/"))) {
-      const res = await fetch(app.url + concrete(r.path), { method: r.method, redirect: "manual", body: new URLSearchParams({ a: "b" }) });
+      const res = await fetch(app.url + concrete(r.path), {
+        method: r.method,
+        redirect: "manual",
+        body: new URLSearchParams({ a: "b" }),
+      });
       await res.body?.cancel();
       if (res.status !== 403) wrong.push(`${r.method} ${r.path}: ${res.status}`);
     }

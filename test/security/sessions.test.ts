@@ -12,11 +12,13 @@ const PASSWORD = "password-123";
 beforeAll(async () => {
   await resetDatabase();
   app = await startTestApp({ LOGIN_MAX_FAILURES: "3", SESSION_TTL_DAYS: "2" });
-  for (const username of ["alice", "bob", "carol", "dave", "erin"]) await app.deps.users.create({ username, password: PASSWORD });
+  for (const username of ["alice", "bob", "carol", "dave", "erin"])
+    await app.deps.users.create({ username, password: PASSWORD });
 }, 30_000);
 afterAll(() => app.stop());
 
-const sessionCookie = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith("gi_session=") && !/max-age=0/i.test(c));
+const sessionCookie = (res: Response) =>
+  res.headers.getSetCookie().find((c) => c.startsWith("gi_session=") && !/max-age=0/i.test(c));
 const isSignedOut = async (agent: Agent) => {
   const res = await agent.get("/settings");
   return res.status === 303 && res.headers.get("location")?.startsWith("/login");
@@ -75,7 +77,9 @@ describe("cookie flags", () => {
       const agent = new Agent(secure.url, { origin: "https://inbox.example.com" });
       const page = await agent.get("/login");
       const res = await agent.login("carol", PASSWORD);
-      const cookies = [...page.headers.getSetCookie(), ...res.headers.getSetCookie()].filter((c) => /^gi_(session|csrf)=/.test(c));
+      const cookies = [...page.headers.getSetCookie(), ...res.headers.getSetCookie()].filter((c) =>
+        /^gi_(session|csrf)=/.test(c),
+      );
       expect(cookies.length).toBeGreaterThanOrEqual(2);
       for (const cookie of cookies) expect(cookie).toMatch(/; Secure/i);
     } finally {
@@ -90,7 +94,10 @@ describe("ended sessions", () => {
     await agent.login("dave", PASSWORD);
     const id = agent.cookies.get("gi_session")!.split(".")[0]!;
     const stale = new Date(Date.now() - 3 * 86_400_000).toISOString();
-    await app.deps.db.update(sessions).set({ lastVerifiedAt: sql`${stale}::timestamptz` }).where(eq(sessions.id, id));
+    await app.deps.db
+      .update(sessions)
+      .set({ lastVerifiedAt: sql`${stale}::timestamptz` })
+      .where(eq(sessions.id, id));
     const res = await agent.get("/settings");
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toStartWith("/login");
@@ -138,7 +145,10 @@ describe("throttling", () => {
     expect(right.status).toBe(429);
     expect(sessionCookie(right)).toBeUndefined();
     expect(await right.text()).toContain("Too many");
-    const locks = await app.deps.db.select().from(auditLog).where(and(eq(auditLog.action, "auth.loginLocked"), eq(auditLog.actor, "alice")));
+    const locks = await app.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "auth.loginLocked"), eq(auditLog.actor, "alice")));
     expect(locks).toHaveLength(1);
     // The lock is per account: others still sign in from the same address.
     expect((await new Agent(app.url).login("bob", PASSWORD)).status).toBe(303);

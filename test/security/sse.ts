@@ -35,7 +35,8 @@ export async function openStream(agent: Agent): Promise<OpenStream> {
     async until(match, ms = 8000) {
       const deadline = Date.now() + ms;
       while (!match.test(text)) {
-        if (Date.now() > deadline || ended) throw new Error(`no ${match} in SSE stream${ended ? " (ended)" : ""}: ${text.slice(-800)}`);
+        if (Date.now() > deadline || ended)
+          throw new Error(`no ${match} in SSE stream${ended ? " (ended)" : ""}: ${text.slice(-800)}`);
         await Bun.sleep(10);
       }
       return text;

@@ -22,12 +22,34 @@ export type Subject = "chief" | "peerA" | "leadA" | "peerB" | "spareA";
 
 /** Strings that only the pages of one instance may show. */
 export const MARKERS: Record<Side, string[]> = {
-  A: ["AlphaSecretInstance", "AlphaSecretChat", "AlphaSecretMessage", "AlphaSecretContact", "AlphaSecretReply", "alpha-secret-file.png"],
-  B: ["BravoSecretInstance", "BravoSecretChat", "BravoSecretMessage", "BravoSecretContact", "BravoSecretReply", "bravo-secret-file.png"],
+  A: [
+    "AlphaSecretInstance",
+    "AlphaSecretChat",
+    "AlphaSecretMessage",
+    "AlphaSecretContact",
+    "AlphaSecretReply",
+    "alpha-secret-file.png",
+  ],
+  B: [
+    "BravoSecretInstance",
+    "BravoSecretChat",
+    "BravoSecretMessage",
+    "BravoSecretContact",
+    "BravoSecretReply",
+    "bravo-secret-file.png",
+  ],
 };
 
 /** Which instances each role may see. */
-export const ACCESS: Record<Role, Side[]> = { admin: ["A", "B"], userManagerA: ["A"], managerA: ["A"], agentA: ["A"], managerB: ["B"], nobody: [], anon: [] };
+export const ACCESS: Record<Role, Side[]> = {
+  admin: ["A", "B"],
+  userManagerA: ["A"],
+  managerA: ["A"],
+  agentA: ["A"],
+  managerB: ["B"],
+  nobody: [],
+  anon: [],
+};
 
 export interface SideObjects {
   instanceId: number;
@@ -63,46 +85,154 @@ export interface World {
   stop(): Promise<void>;
 }
 
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 const USERNAMES: Record<Exclude<Role, "anon"> | Subject, string> = {
-  admin: "admin", userManagerA: "user-manager-a", managerA: "manager-a", agentA: "agent-a", managerB: "manager-b", nobody: "nobody",
-  chief: "chief", peerA: "peer-a", leadA: "lead-a", peerB: "peer-b", spareA: "spare-a",
+  admin: "admin",
+  userManagerA: "user-manager-a",
+  managerA: "manager-a",
+  agentA: "agent-a",
+  managerB: "manager-b",
+  nobody: "nobody",
+  chief: "chief",
+  peerA: "peer-a",
+  leadA: "lead-a",
+  peerB: "peer-b",
+  spareA: "spare-a",
 };
 
-async function side(app: TestApp, fake: FakeGreenApi, name: "Alpha" | "Bravo", phone: string, chiefId: number): Promise<SideObjects> {
+async function side(
+  app: TestApp,
+  fake: FakeGreenApi,
+  name: "Alpha" | "Bravo",
+  phone: string,
+  chiefId: number,
+): Promise<SideObjects> {
   const { db } = app.deps;
   const created = newInstance(fake);
   const [inst] = await db
     .insert(instances)
     .values({
-      name: `${name}SecretInstance`, idInstance: created.idInstance, apiToken: created.apiTokenInstance, apiUrl: fake.url, mediaUrl: fake.mediaUrl,
-      webhookToken: WEBHOOK_TOKEN, state: "authorized", wid: `7900${created.idInstance}@c.us`,
+      name: `${name}SecretInstance`,
+      idInstance: created.idInstance,
+      apiToken: created.apiTokenInstance,
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: WEBHOOK_TOKEN,
+      state: "authorized",
+      wid: `7900${created.idInstance}@c.us`,
     })
     .returning({ id: instances.id, idInstance: instances.idInstance });
   const instanceId = inst!.id;
   const waChatId = `${phone}@c.us`;
-  const [chat] = await db.insert(chats).values({ instanceId, waChatId, name: `${name}SecretChat`, lastMessagePreview: `${name}SecretMessage`, unreadCount: 1, lastMessageAt: new Date() }).returning();
+  const [chat] = await db
+    .insert(chats)
+    .values({
+      instanceId,
+      waChatId,
+      name: `${name}SecretChat`,
+      lastMessagePreview: `${name}SecretMessage`,
+      unreadCount: 1,
+      lastMessageAt: new Date(),
+    })
+    .returning();
   const chatId = chat!.id;
   const tag = name.toUpperCase();
-  await db.insert(messages).values({ instanceId, chatId, idMessage: `${tag}TEXT1`, direction: "in", via: "whatsapp", type: "textMessage", text: `${name}SecretMessage` });
+  await db
+    .insert(messages)
+    .values({
+      instanceId,
+      chatId,
+      idMessage: `${tag}TEXT1`,
+      direction: "in",
+      via: "whatsapp",
+      type: "textMessage",
+      text: `${name}SecretMessage`,
+    });
   // Bytes unique to the side, so each file has its own sha256.
-  const stored = await app.deps.media.store.store(Buffer.concat([PNG, Buffer.from(name)]), { fileName: "x.png", mimeType: "image/png" });
-  const image = { kind: "image" as const, sha256: stored.sha256, size: stored.size, mimeType: "image/png", fileName: `${name.toLowerCase()}-secret-file.png`, thumbnail: PNG.toString("base64") };
+  const stored = await app.deps.media.store.store(Buffer.concat([PNG, Buffer.from(name)]), {
+    fileName: "x.png",
+    mimeType: "image/png",
+  });
+  const image = {
+    kind: "image" as const,
+    sha256: stored.sha256,
+    size: stored.size,
+    mimeType: "image/png",
+    fileName: `${name.toLowerCase()}-secret-file.png`,
+    thumbnail: PNG.toString("base64"),
+  };
   const [media, failedMedia, colleague, failedSend] = await db
     .insert(messages)
     .values([
-      { instanceId, chatId, idMessage: `${tag}IMG1`, direction: "in", via: "whatsapp", type: "imageMessage", text: null, media: { ...image, state: "ready" } },
-      { instanceId, chatId, idMessage: `${tag}IMG2`, direction: "in", via: "whatsapp", type: "imageMessage", text: null, media: { kind: "image", state: "failed", error: "gone" } },
-      { instanceId, chatId, idMessage: `BAE5${tag}0000001`, direction: "out", via: "web", type: "textMessage", text: `${name}SecretMessage`, status: "delivered", senderUserId: chiefId },
-      { instanceId, chatId, direction: "out", via: "web", type: "textMessage", text: `${name}SecretMessage`, status: "failed", failReason: "test", senderUserId: chiefId, idempotencyKey: `${tag}-failed` },
+      {
+        instanceId,
+        chatId,
+        idMessage: `${tag}IMG1`,
+        direction: "in",
+        via: "whatsapp",
+        type: "imageMessage",
+        text: null,
+        media: { ...image, state: "ready" },
+      },
+      {
+        instanceId,
+        chatId,
+        idMessage: `${tag}IMG2`,
+        direction: "in",
+        via: "whatsapp",
+        type: "imageMessage",
+        text: null,
+        media: { kind: "image", state: "failed", error: "gone" },
+      },
+      {
+        instanceId,
+        chatId,
+        idMessage: `BAE5${tag}0000001`,
+        direction: "out",
+        via: "web",
+        type: "textMessage",
+        text: `${name}SecretMessage`,
+        status: "delivered",
+        senderUserId: chiefId,
+      },
+      {
+        instanceId,
+        chatId,
+        direction: "out",
+        via: "web",
+        type: "textMessage",
+        text: `${name}SecretMessage`,
+        status: "failed",
+        failReason: "test",
+        senderUserId: chiefId,
+        idempotencyKey: `${tag}-failed`,
+      },
     ])
     .returning({ id: messages.id });
-  const [contact] = await db.insert(contacts).values({ phone, waName: `${name}SecretContact`, name: `${name}SecretContact` }).returning();
-  const [reply] = await db.insert(quickReplies).values({ instanceId, code: name.toLowerCase(), text: `${name}SecretReply` }).returning();
+  const [contact] = await db
+    .insert(contacts)
+    .values({ phone, waName: `${name}SecretContact`, name: `${name}SecretContact` })
+    .returning();
+  const [reply] = await db
+    .insert(quickReplies)
+    .values({ instanceId, code: name.toLowerCase(), text: `${name}SecretReply` })
+    .returning();
   return {
-    instanceId, idInstance: inst!.idInstance, name: `${name}SecretInstance`, chatId, waChatId, messageId: media!.id, failedMediaId: failedMedia!.id,
-    colleagueMessageId: colleague!.id, failedSendId: failedSend!.id, contactId: contact!.id, quickReplyId: reply!.id,
+    instanceId,
+    idInstance: inst!.idInstance,
+    name: `${name}SecretInstance`,
+    chatId,
+    waChatId,
+    messageId: media!.id,
+    failedMediaId: failedMedia!.id,
+    colleagueMessageId: colleague!.id,
+    failedSendId: failedSend!.id,
+    contactId: contact!.id,
+    quickReplyId: reply!.id,
   };
 }
 
@@ -112,8 +242,10 @@ export async function buildWorld(env: Record<string, string> = {}): Promise<Worl
   const fake = startFastFake({ rateScale: RATE_SCALE });
   const app = await startTestApp({ DATA_DIR: dataDir, ...env }, undefined, { greenApiRateScale: RATE_SCALE });
   const { users, db } = app.deps;
-  const create = (who: keyof typeof USERNAMES, rights: { isAdmin?: boolean; canManageUsers?: boolean; canManageInstances?: boolean } = {}) =>
-    users.create({ username: USERNAMES[who], password: PASSWORD, ...rights });
+  const create = (
+    who: keyof typeof USERNAMES,
+    rights: { isAdmin?: boolean; canManageUsers?: boolean; canManageInstances?: boolean } = {},
+  ) => users.create({ username: USERNAMES[who], password: PASSWORD, ...rights });
   const subjects = {
     chief: await create("chief", { isAdmin: true }),
     peerA: await create("peerA"),
@@ -134,7 +266,15 @@ export async function buildWorld(env: Record<string, string> = {}): Promise<Worl
     managerB: await create("managerB", { canManageInstances: true }),
     nobody: await create("nobody"),
   };
-  for (const id of [made.userManagerA.id, made.managerA.id, made.agentA.id, subjects.peerA.id, subjects.leadA.id, subjects.spareA.id]) await grant(db, id, A.instanceId);
+  for (const id of [
+    made.userManagerA.id,
+    made.managerA.id,
+    made.agentA.id,
+    subjects.peerA.id,
+    subjects.leadA.id,
+    subjects.spareA.id,
+  ])
+    await grant(db, id, A.instanceId);
   for (const id of [made.managerB.id, subjects.peerB.id]) await grant(db, id, B.instanceId);
   async function sessionFor(userId: number): Promise<Agent> {
     const agent = new Agent(app.url);
@@ -143,14 +283,24 @@ export async function buildWorld(env: Record<string, string> = {}): Promise<Worl
   }
   // The admin signs in through the form; the other roles' sessions are made directly (no password hashing each time).
   const agents = { anon: new Agent(app.url), admin: new Agent(app.url) } as Record<Role, Agent>;
-  if ((await agents.admin.login(USERNAMES.admin, PASSWORD)).status !== 303) throw new Error("the admin could not sign in");
-  for (const role of Object.keys(made) as (keyof typeof made)[]) if (role !== "admin") agents[role] = await sessionFor(made[role].id);
+  if ((await agents.admin.login(USERNAMES.admin, PASSWORD)).status !== 303)
+    throw new Error("the admin could not sign in");
+  for (const role of Object.keys(made) as (keyof typeof made)[])
+    if (role !== "admin") agents[role] = await sessionFor(made[role].id);
   // Each subject has a session too, so ending someone's sessions would show in the database.
   for (const who of Object.values(subjects)) await sessionFor(who.id);
   const userIds = Object.fromEntries(Object.entries(made).map(([k, v]) => [k, v.id])) as World["userIds"];
   const subjectIds = Object.fromEntries(Object.entries(subjects).map(([k, v]) => [k, v.id])) as World["subjectIds"];
   return {
-    app, fake, A, B, labelId: label!.id, userIds, subjectIds, agents, sessionFor,
+    app,
+    fake,
+    A,
+    B,
+    labelId: label!.id,
+    userIds,
+    subjectIds,
+    agents,
+    sessionFor,
     async relogin(role) {
       agents[role] = await sessionFor(userIds[role]);
     },

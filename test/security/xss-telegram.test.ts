@@ -38,8 +38,18 @@ describe("Telegram posts", () => {
   });
 
   test("a hostile file name of a failed download is posted as plain text too", async () => {
-    await incoming(rig.deps, { instanceId, chatId, senderName: "S", type: "documentMessage", media: { kind: "document", state: "failed", error: "gone", fileName: `${HOSTILE}.pdf` } });
-    const sent = await eventually(() => rig.fake.control.sent(channel).find((s) => s.text?.includes("S · +79001112233") && s !== undefined && !s.text.includes("Text <script>")));
+    await incoming(rig.deps, {
+      instanceId,
+      chatId,
+      senderName: "S",
+      type: "documentMessage",
+      media: { kind: "document", state: "failed", error: "gone", fileName: `${HOSTILE}.pdf` },
+    });
+    const sent = await eventually(() =>
+      rig.fake.control
+        .sent(channel)
+        .find((s) => s.text?.includes("S · +79001112233") && s !== undefined && !s.text.includes("Text <script>")),
+    );
     expect(sent.parseMode).toBeUndefined();
     for (const s of rig.fake.control.sent()) expect(s.parseMode, s.method).toBeUndefined();
   });

@@ -14,18 +14,36 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}, log: Logger = testLog, options: DepsOptions = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  log: Logger = testLog,
+  options: DepsOptions = {},
+): Promise<TestApp> {
   const database = await testDatabase();
   // The fake Green-API listens on 127.0.0.1: instances point there, as a self-hosted gateway's would.
-  const config = parseConfig({ PORT: "1", LOG_LEVEL: "silent", DEFAULT_LOCALE: "en", GREEN_API_ALLOW_PRIVATE_HOSTS: "true", ...env });
+  const config = parseConfig({
+    PORT: "1",
+    LOG_LEVEL: "silent",
+    DEFAULT_LOCALE: "en",
+    GREEN_API_ALLOW_PRIVATE_HOSTS: "true",
+    ...env,
+  });
   const deps = createDeps(config, database, log, options);
   const app = createApp(deps);
-  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", idleTimeout: 30, fetch: (req, srv) => app.fetch(req, srv) });
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    idleTimeout: 30,
+    fetch: (req, srv) => app.fetch(req, srv),
+  });
   return { url: `http://127.0.0.1:${server.port}`, deps, config, stop: () => server.stop(true) };
 }
 
 /** A fresh database and app with one authorized instance taking webhooks (token WEBHOOK_TOKEN of ./fixtures.ts). */
-export async function startWebhookApp(name: string, env: Record<string, string> = {}): Promise<{ app: TestApp; instanceId: number; idInstance: number }> {
+export async function startWebhookApp(
+  name: string,
+  env: Record<string, string> = {},
+): Promise<{ app: TestApp; instanceId: number; idInstance: number }> {
   await resetDatabase();
   const app = await startTestApp(env);
   const instanceId = await insertInstance(app.deps.db, name);
@@ -36,7 +54,10 @@ export async function startWebhookApp(name: string, env: Record<string, string> 
 /** A browser-like client: keeps cookies, sends same-origin headers, and fills in the CSRF field on posts. */
 export class Agent {
   readonly cookies = new Map<string, string>();
-  constructor(readonly base: string, readonly headers: Record<string, string> = {}) {}
+  constructor(
+    readonly base: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
@@ -59,7 +80,11 @@ export class Agent {
   }
 
   /** Posts a form with the CSRF token taken from the cookie (fetching a page first when there is none). */
-  async post(path: string, form: Record<string, string> = {}, opts: { csrf?: boolean; headers?: Record<string, string> } = {}): Promise<Response> {
+  async post(
+    path: string,
+    form: Record<string, string> = {},
+    opts: { csrf?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     if (opts.csrf !== false && !this.cookies.has("gi_csrf")) await this.get("/login");
     const body = new URLSearchParams(form);
     if (opts.csrf !== false) body.set("_csrf", this.cookies.get("gi_csrf")!);

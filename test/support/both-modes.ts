@@ -26,7 +26,10 @@ export interface BothModes {
  * A fresh database, the fake (every notification flag on) and an app with two authorized numbers: the fake posts the
  * first one's notifications to the app's webhook route, the app polls the second's; the outbox runs.
  */
-export async function startBothModes(idInstances: Record<IntakeMode, number>, env: Record<string, string> = {}): Promise<BothModes> {
+export async function startBothModes(
+  idInstances: Record<IntakeMode, number>,
+  env: Record<string, string> = {},
+): Promise<BothModes> {
   await resetDatabase();
   const fake = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 5, maxReceiveWaitMs: 200 } });
   const app = await startTestApp({ POLL_TIMEOUT_SECONDS: "5", ...env });
@@ -35,18 +38,38 @@ export async function startBothModes(idInstances: Record<IntakeMode, number>, en
   for (const mode of MODES) {
     const idInstance = idInstances[mode];
     const webhookToken = `${mode}-${idInstance}`.padEnd(24, "x");
-    fake.control.createInstance({ idInstance, apiTokenInstance: apiToken, state: "authorized", settings: ALL_WEBHOOKS });
+    fake.control.createInstance({
+      idInstance,
+      apiTokenInstance: apiToken,
+      state: "authorized",
+      settings: ALL_WEBHOOKS,
+    });
     const [row] = await app.deps.db
       .insert(instances)
-      .values({ name: mode, idInstance, apiToken, apiUrl: fake.url, mediaUrl: fake.mediaUrl, webhookToken, intakeMode: mode, state: "authorized" })
+      .values({
+        name: mode,
+        idInstance,
+        apiToken,
+        apiUrl: fake.url,
+        mediaUrl: fake.mediaUrl,
+        webhookToken,
+        intakeMode: mode,
+        state: "authorized",
+      })
       .returning();
     numbers[mode] = { idInstance, instanceId: row!.id, webhookToken };
-    if (mode === "webhook") fake.control.setSettings(idInstance, { webhookUrl: `${app.url}/webhooks/green-api/${row!.id}`, webhookUrlToken: webhookToken });
+    if (mode === "webhook")
+      fake.control.setSettings(idInstance, {
+        webhookUrl: `${app.url}/webhooks/green-api/${row!.id}`,
+        webhookUrlToken: webhookToken,
+      });
     else app.deps.poller.start(row!);
   }
   app.deps.outbox.start();
   return {
-    fake, app, numbers,
+    fake,
+    app,
+    numbers,
     async stop() {
       await app.deps.poller.stopAll();
       await app.deps.outbox.stop();

@@ -23,7 +23,8 @@ function parseValue(text: string, line: number): number {
   if (/^\+?inf(inity)?$/i.test(text)) return Infinity;
   if (/^-inf(inity)?$/i.test(text)) return -Infinity;
   if (/^nan$/i.test(text)) return NaN;
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new Error(`line ${line}: bad value ${JSON.stringify(text)}`);
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text))
+    throw new Error(`line ${line}: bad value ${JSON.stringify(text)}`);
   return Number(text);
 }
 
@@ -69,7 +70,8 @@ function familyOf(name: string, families: Map<string, Family>): Family | undefin
     if (!name.endsWith(suffix)) continue;
     const family = families.get(name.slice(0, name.length - suffix.length));
     if (!family) continue;
-    if (suffix === "" || family.type === "histogram" || (family.type === "summary" && suffix !== "_bucket")) return family;
+    if (suffix === "" || family.type === "histogram" || (family.type === "summary" && suffix !== "_bucket"))
+      return family;
   }
   return undefined;
 }
@@ -132,8 +134,10 @@ export function parsePrometheusText(text: string): Map<string, Family> {
     const key = `${name}${JSON.stringify(Object.entries(labels).sort())}`;
     if (seenSeries.has(key)) throw new Error(`line ${n}: duplicate series ${key}`);
     seenSeries.add(key);
-    if (family.type === "counter" && (value < 0 || Number.isNaN(value))) throw new Error(`line ${n}: counter ${name} is ${value}`);
-    if (family.type === "histogram" && name.endsWith("_bucket") && labels.le === undefined) throw new Error(`line ${n}: bucket without le`);
+    if (family.type === "counter" && (value < 0 || Number.isNaN(value)))
+      throw new Error(`line ${n}: counter ${name} is ${value}`);
+    if (family.type === "histogram" && name.endsWith("_bucket") && labels.le === undefined)
+      throw new Error(`line ${n}: bucket without le`);
     if (family.type !== "histogram" && family.type !== "summary" && "le" in labels && family.type !== "untyped") {
       throw new Error(`line ${n}: le label on a ${family.type}`);
     }
@@ -156,14 +160,18 @@ function checkHistogram(family: Family): void {
     else throw new Error(`histogram ${family.name} has a stray sample ${s.name}`);
   }
   for (const [key, g] of groups) {
-    if (g.sum === undefined || g.count === undefined) throw new Error(`histogram ${family.name}${key} lacks _sum or _count`);
+    if (g.sum === undefined || g.count === undefined)
+      throw new Error(`histogram ${family.name}${key} lacks _sum or _count`);
     const inf = g.buckets.find(([le]) => le === Infinity);
     if (!inf) throw new Error(`histogram ${family.name}${key} lacks the +Inf bucket`);
-    if (inf[1] !== g.count) throw new Error(`histogram ${family.name}${key}: +Inf bucket ${inf[1]} != count ${g.count}`);
+    if (inf[1] !== g.count)
+      throw new Error(`histogram ${family.name}${key}: +Inf bucket ${inf[1]} != count ${g.count}`);
     const sorted = [...g.buckets].sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < sorted.length; i++) {
-      if (sorted[i]![0] === sorted[i - 1]![0]) throw new Error(`histogram ${family.name}${key}: duplicate le ${sorted[i]![0]}`);
-      if (sorted[i]![1] < sorted[i - 1]![1]) throw new Error(`histogram ${family.name}${key}: buckets are not cumulative`);
+      if (sorted[i]![0] === sorted[i - 1]![0])
+        throw new Error(`histogram ${family.name}${key}: duplicate le ${sorted[i]![0]}`);
+      if (sorted[i]![1] < sorted[i - 1]![1])
+        throw new Error(`histogram ${family.name}${key}: buckets are not cumulative`);
     }
   }
 }

@@ -31,14 +31,26 @@ export async function startTelegramRig(env: Record<string, string> = {}): Promis
   const dataDir = mkdtempSync(join(tmpdir(), "gi-tg-"));
   mkdirSync(join(dataDir, "media"));
   const config = parseConfig({
-    PORT: "1", LOG_LEVEL: "silent", DEFAULT_LOCALE: "en", DATA_DIR: dataDir,
-    TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, OUTBOX_RECONCILE_SECONDS: "1", POLL_TIMEOUT_SECONDS: "5", ...env,
+    PORT: "1",
+    LOG_LEVEL: "silent",
+    DEFAULT_LOCALE: "en",
+    DATA_DIR: dataDir,
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.url,
+    OUTBOX_RECONCILE_SECONDS: "1",
+    POLL_TIMEOUT_SECONDS: "5",
+    ...env,
   });
-  const deps = createDeps(config, await testDatabase(), testLog, { telegram: { timeScale: TIME_SCALE, retryBaseMs: 50, retryMaxMs: 400 } });
+  const deps = createDeps(config, await testDatabase(), testLog, {
+    telegram: { timeScale: TIME_SCALE, retryBaseMs: 50, retryMaxMs: 400 },
+  });
   const telegram = deps.telegram!;
   telegram.start();
   return {
-    deps, telegram, fake, dataDir,
+    deps,
+    telegram,
+    fake,
+    dataDir,
     async stop() {
       await telegram.stop();
       telegram.notifier.unsubscribe();
@@ -49,16 +61,40 @@ export async function startTelegramRig(env: Record<string, string> = {}): Promis
 }
 
 /** Stores an incoming WhatsApp message, queues its notification when Telegram is set up (as ingest does), and publishes messageCreated. */
-export async function incoming(deps: AppDeps, input: { instanceId: number; chatId: number; text?: string; senderName?: string; media?: MessageMedia; type?: string }): Promise<number> {
+export async function incoming(
+  deps: AppDeps,
+  input: {
+    instanceId: number;
+    chatId: number;
+    text?: string;
+    senderName?: string;
+    media?: MessageMedia;
+    type?: string;
+  },
+): Promise<number> {
   const [row] = await deps.db
     .insert(messages)
     .values({
-      instanceId: input.instanceId, chatId: input.chatId, idMessage: crypto.randomUUID().replaceAll("-", "").toUpperCase(), direction: "in",
-      type: input.type ?? (input.media ? "imageMessage" : "textMessage"), text: input.text ?? null, senderName: input.senderName ?? null, via: "whatsapp", media: input.media,
+      instanceId: input.instanceId,
+      chatId: input.chatId,
+      idMessage: crypto.randomUUID().replaceAll("-", "").toUpperCase(),
+      direction: "in",
+      type: input.type ?? (input.media ? "imageMessage" : "textMessage"),
+      text: input.text ?? null,
+      senderName: input.senderName ?? null,
+      via: "whatsapp",
+      media: input.media,
     })
     .returning({ id: messages.id });
-  await deps.telegram?.queueIncoming({ db: deps.db, tx: false, defer: (effect) => void effect() }, await storedIncoming(deps.db, [row!.id]));
-  deps.bus.publish({ name: EVENTS.messageCreated, instanceId: input.instanceId, data: { messageId: row!.id, chatId: input.chatId } });
+  await deps.telegram?.queueIncoming(
+    { db: deps.db, tx: false, defer: (effect) => void effect() },
+    await storedIncoming(deps.db, [row!.id]),
+  );
+  deps.bus.publish({
+    name: EVENTS.messageCreated,
+    instanceId: input.instanceId,
+    data: { messageId: row!.id, chatId: input.chatId },
+  });
   return row!.id;
 }
 
@@ -66,8 +102,16 @@ export async function incoming(deps: AppDeps, input: { instanceId: number; chatI
 export async function storedIncoming(db: Db, ids: number[]): Promise<StoredIncoming[]> {
   const rows = await db
     .select({
-      id: messages.id, instanceId: messages.instanceId, chatId: messages.chatId, waChatId: chats.waChatId, chatName: chats.name, senderName: messages.senderName,
-      type: messages.type, text: messages.text, media: messages.media, quotedIdMessage: messages.quotedIdMessage,
+      id: messages.id,
+      instanceId: messages.instanceId,
+      chatId: messages.chatId,
+      waChatId: chats.waChatId,
+      chatName: chats.name,
+      senderName: messages.senderName,
+      type: messages.type,
+      text: messages.text,
+      media: messages.media,
+      quotedIdMessage: messages.quotedIdMessage,
     })
     .from(messages)
     .innerJoin(chats, eq(chats.id, messages.chatId))
@@ -77,7 +121,10 @@ export async function storedIncoming(db: Db, ids: number[]): Promise<StoredIncom
 }
 
 /** Polls until `check` returns a truthy value (or fails after `ms`). */
-export async function eventually<T>(check: () => T | Promise<T>, ms = 5000): Promise<Exclude<T, false | null | undefined | 0 | "">> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  ms = 5000,
+): Promise<Exclude<T, false | null | undefined | 0 | "">> {
   const deadline = Date.now() + ms;
   let last: T;
   do {

@@ -10,17 +10,33 @@ export const CodePage: FC<{ error?: string }> = ({ error }) => {
     <section class="card auth-card" aria-labelledby="code-title">
       <h1 id="code-title">{t("twofa.title")}</h1>
       <p class="muted">{t("twofa.intro")}</p>
-      {error && <p class="flash flash-error" role="alert" id="code-error">{error}</p>}
+      {error && (
+        <p class="flash flash-error" role="alert" id="code-error">
+          {error}
+        </p>
+      )}
       <form method="post" action="/login/code" class="stack" hx-boost="false">
         <CsrfField />
         <label>
           {t("twofa.code")}
-          <input name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength={7} required autofocus
-            aria-describedby={error ? "code-error" : undefined} />
+          <input
+            name="code"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            pattern="[0-9 ]{6,7}"
+            maxlength={7}
+            required
+            autofocus
+            aria-describedby={error ? "code-error" : undefined}
+          />
         </label>
-        <button type="submit" class="button primary">{t("twofa.submit")}</button>
+        <button type="submit" class="button primary">
+          {t("twofa.submit")}
+        </button>
       </form>
-      <p><a href="/login">{t("twofa.restart")}</a></p>
+      <p>
+        <a href="/login">{t("twofa.restart")}</a>
+      </p>
     </section>
   );
 };

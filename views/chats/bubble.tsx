@@ -35,9 +35,21 @@ const TICKS: Record<Status, [keyof typeof PATHS, "pending" | "sent" | "delivered
 export const Ticks: FC<{ ui: Ui; status: Status }> = ({ ui, status }) => {
   const [icon, name] = TICKS[status];
   return (
-    <span class={`ticks ticks-${name}`} role="img" aria-label={ui.t(`inbox.status.${name}`)} title={ui.t(`inbox.status.${name}`)}>
+    <span
+      class={`ticks ticks-${name}`}
+      role="img"
+      aria-label={ui.t(`inbox.status.${name}`)}
+      title={ui.t(`inbox.status.${name}`)}
+    >
       <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
-        <path d={PATHS[icon]} fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+        <path
+          d={PATHS[icon]}
+          fill="none"
+          stroke="currentColor"
+          stroke-width="2"
+          stroke-linecap="round"
+          stroke-linejoin="round"
+        />
       </svg>
     </span>
   );
@@ -74,7 +86,7 @@ function snippet(ui: Ui, m: { text: string | null; mediaKind: string | null }): 
 const Quote: FC<{ ui: Ui; m: MessageView; chat: ChatContext }> = ({ ui, m, chat }) => {
   const q = m.quoted?.message;
   if (!q) return <div class="quote quote-missing">{ui.t("inbox.quoteMissing")}</div>;
-  const who = q.direction === "in" ? (chat.group && q.senderName) || chat.label : q.senderName ?? ui.t("inbox.team");
+  const who = q.direction === "in" ? (chat.group && q.senderName) || chat.label : (q.senderName ?? ui.t("inbox.team"));
   return (
     <div class={`quote quote-${q.direction}`}>
       <b>{who}</b>
@@ -92,19 +104,30 @@ const OwnActions: FC<{ ui: Ui; m: MessageView; base: string }> = ({ ui, m, base 
   return (
     <>
       {edit === null ? (
-        <button type="button" hx-get={`${base}/edit`} hx-target={`#m-${m.id}`} hx-swap="outerHTML">{ui.t("inbox.edit")}</button>
+        <button type="button" hx-get={`${base}/edit`} hx-target={`#m-${m.id}`} hx-swap="outerHTML">
+          {ui.t("inbox.edit")}
+        </button>
       ) : (
         <button type="button" disabled aria-disabled="true" title={ui.t(`inbox.change.${edit}`)}>
-          {ui.t("inbox.edit")}<small class="menu-hint">{ui.t(`inbox.change.${edit}`)}</small>
+          {ui.t("inbox.edit")}
+          <small class="menu-hint">{ui.t(`inbox.change.${edit}`)}</small>
         </button>
       )}
       {del === null ? (
-        <button type="button" class="danger" hx-post={`${base}/delete`} hx-confirm={ui.t("inbox.deleteConfirm")} hx-target={`#m-${m.id}`} hx-swap="outerHTML">
+        <button
+          type="button"
+          class="danger"
+          hx-post={`${base}/delete`}
+          hx-confirm={ui.t("inbox.deleteConfirm")}
+          hx-target={`#m-${m.id}`}
+          hx-swap="outerHTML"
+        >
           {ui.t("inbox.deleteForAll")}
         </button>
       ) : (
         <button type="button" disabled aria-disabled="true" title={ui.t(`inbox.change.${del}`)}>
-          {ui.t("inbox.deleteForAll")}<small class="menu-hint">{ui.t(`inbox.change.${del}`)}</small>
+          {ui.t("inbox.deleteForAll")}
+          <small class="menu-hint">{ui.t(`inbox.change.${del}`)}</small>
         </button>
       )}
     </>
@@ -123,11 +146,20 @@ const Actions: FC<{ ui: Ui; m: MessageView; who: string; base: string }> = ({ ui
       </summary>
       <div class="menu">
         {canReply && (
-          <button type="button" data-reply={m.idMessage} data-reply-who={who} data-reply-text={snippet(ui, { text: m.text, mediaKind: m.media?.kind ?? null })}>
+          <button
+            type="button"
+            data-reply={m.idMessage}
+            data-reply-who={who}
+            data-reply-text={snippet(ui, { text: m.text, mediaKind: m.media?.kind ?? null })}
+          >
             {ui.t("inbox.reply")}
           </button>
         )}
-        {canCopy && <button type="button" data-copy="">{ui.t("inbox.copy")}</button>}
+        {canCopy && (
+          <button type="button" data-copy="">
+            {ui.t("inbox.copy")}
+          </button>
+        )}
         {own && <OwnActions ui={ui} m={m} base={base} />}
       </div>
     </details>
@@ -138,9 +170,17 @@ const Body: FC<{ ui: Ui; m: MessageView }> = ({ ui, m }) => {
   if (m.deletedAt && !ui.isAdmin) return <p class="msg-deleted">{ui.t("inbox.deleted")}</p>;
   return (
     <>
-      {m.deletedAt && <p class="msg-deleted">{ui.t("inbox.deleted")} · {ui.t("inbox.deletedAdmin")}</p>}
+      {m.deletedAt && (
+        <p class="msg-deleted">
+          {ui.t("inbox.deleted")} · {ui.t("inbox.deletedAdmin")}
+        </p>
+      )}
       {m.media && <Media ui={ui} m={m} />}
-      {m.text && <p class={m.deletedAt ? "msg-text msg-text-deleted" : "msg-text"} dir="auto">{m.text}</p>}
+      {m.text && (
+        <p class={m.deletedAt ? "msg-text msg-text-deleted" : "msg-text"} dir="auto">
+          {m.text}
+        </p>
+      )}
     </>
   );
 };
@@ -152,17 +192,24 @@ export const Bubble: FC<{ ui: Ui; m: MessageView; chat: ChatContext; oob?: boole
   if (m.direction === "system") {
     return (
       <li id={id} class="msg msg-system" hx-swap-oob={swap}>
-        <p class="system-line">{m.text} · <time datetime={m.sentAt.toISOString()}>{timeOf(ui, m.sentAt)}</time></p>
+        <p class="system-line">
+          {m.text} · <time datetime={m.sentAt.toISOString()}>{timeOf(ui, m.sentAt)}</time>
+        </p>
       </li>
     );
   }
   const sender = senderLabel(ui, m, chat);
-  const who = m.direction === "in" ? sender ?? chat.label : sender ?? ui.t("inbox.team");
+  const who = m.direction === "in" ? (sender ?? chat.label) : (sender ?? ui.t("inbox.team"));
   const base = `/instances/${m.instanceId}/chats/${m.chatId}/messages/${m.id}`;
   return (
     <li id={id} class={`msg msg-${m.direction}`} hx-swap-oob={swap}>
       <div class="bubble">
-        {m.direction === "note" && <p class="msg-sender">{ui.t("inbox.note")}{m.senderName ? ` · ${m.senderName}` : ""}</p>}
+        {m.direction === "note" && (
+          <p class="msg-sender">
+            {ui.t("inbox.note")}
+            {m.senderName ? ` · ${m.senderName}` : ""}
+          </p>
+        )}
         {sender && <p class="msg-sender">{sender}</p>}
         {m.quoted && <Quote ui={ui} m={m} chat={chat} />}
         <Body ui={ui} m={m} />
@@ -174,7 +221,13 @@ export const Bubble: FC<{ ui: Ui; m: MessageView; chat: ChatContext; oob?: boole
         {m.status === "failed" && (
           <p class="msg-error">
             {ui.t("inbox.failed", { reason: m.failReason ?? "?" })}{" "}
-            <button type="button" class="link-button" hx-post={`${base}/resend`} hx-target={`#${id}`} hx-swap="outerHTML">
+            <button
+              type="button"
+              class="link-button"
+              hx-post={`${base}/resend`}
+              hx-target={`#${id}`}
+              hx-swap="outerHTML"
+            >
               {ui.t("inbox.resend")}
             </button>
           </p>
@@ -183,7 +236,12 @@ export const Bubble: FC<{ ui: Ui; m: MessageView; chat: ChatContext; oob?: boole
       </div>
       {m.reactions.length > 0 && (
         <ul class="reactions" aria-label={ui.t("inbox.reactions")}>
-          {m.reactions.map((r) => <li>{r.emoji}{r.count > 1 && <span>{r.count}</span>}</li>)}
+          {m.reactions.map((r) => (
+            <li>
+              {r.emoji}
+              {r.count > 1 && <span>{r.count}</span>}
+            </li>
+          ))}
         </ul>
       )}
       <Actions ui={ui} m={m} who={who} base={base} />
@@ -197,12 +255,24 @@ export const EditBubble: FC<{ ui: Ui; m: MessageView; error?: string }> = ({ ui,
   return (
     <li id={`m-${m.id}`} class="msg msg-out msg-editing">
       <form class="bubble edit-form" hx-post={`${base}/edit`} hx-target={`#m-${m.id}`} hx-swap="outerHTML">
-        <label class="visually-hidden" for={`edit-${m.id}`}>{ui.t("inbox.editLabel")}</label>
-        <textarea id={`edit-${m.id}`} name="text" rows={3} maxlength={20000} required autofocus dir="auto">{m.text ?? ""}</textarea>
-        {error && <p class="msg-error" role="alert">{error}</p>}
+        <label class="visually-hidden" for={`edit-${m.id}`}>
+          {ui.t("inbox.editLabel")}
+        </label>
+        <textarea id={`edit-${m.id}`} name="text" rows={3} maxlength={20000} required autofocus dir="auto">
+          {m.text ?? ""}
+        </textarea>
+        {error && (
+          <p class="msg-error" role="alert">
+            {error}
+          </p>
+        )}
         <p class="edit-actions">
-          <button type="button" class="button" hx-get={base} hx-target={`#m-${m.id}`} hx-swap="outerHTML">{ui.t("inbox.cancel")}</button>
-          <button type="submit" class="button primary">{ui.t("inbox.save")}</button>
+          <button type="button" class="button" hx-get={base} hx-target={`#m-${m.id}`} hx-swap="outerHTML">
+            {ui.t("inbox.cancel")}
+          </button>
+          <button type="submit" class="button primary">
+            {ui.t("inbox.save")}
+          </button>
         </p>
       </form>
     </li>
@@ -216,7 +286,12 @@ export const DaySeparator: FC<{ ui: Ui; at: Date; oobDelete?: boolean }> = ({ ui
 );
 
 /** Bubbles with a day separator before the first message of each day (`afterDay`: the day of the message before them). */
-export const Bubbles: FC<{ ui: Ui; messages: MessageView[]; chat: ChatContext; afterDay?: string | null }> = ({ ui, messages, chat, afterDay }) => {
+export const Bubbles: FC<{ ui: Ui; messages: MessageView[]; chat: ChatContext; afterDay?: string | null }> = ({
+  ui,
+  messages,
+  chat,
+  afterDay,
+}) => {
   let day = afterDay ?? null;
   return (
     <>

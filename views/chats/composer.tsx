@@ -15,11 +15,19 @@ export interface ComposerProps {
 const ReplyStrip: FC<{ ui: Ui }> = ({ ui }) => (
   <div class="reply-strip" data-reply-strip hidden>
     <div class="quote">
-      <b>{ui.t("inbox.replyingTo")} <span data-reply-who></span></b>
+      <b>
+        {ui.t("inbox.replyingTo")} <span data-reply-who></span>
+      </b>
       <span data-reply-text></span>
     </div>
     <input type="hidden" name="quoted" disabled />
-    <button type="button" class="icon-button" data-reply-cancel aria-label={ui.t("inbox.cancelReply")} title={ui.t("inbox.cancelReply")}>
+    <button
+      type="button"
+      class="icon-button"
+      data-reply-cancel
+      aria-label={ui.t("inbox.cancelReply")}
+      title={ui.t("inbox.cancelReply")}
+    >
       <CloseIcon />
     </button>
   </div>
@@ -27,21 +35,53 @@ const ReplyStrip: FC<{ ui: Ui }> = ({ ui }) => (
 
 export const Composer: FC<ComposerProps> = ({ ui, base, listId, csrf }) => (
   <div class="composer-wrap" data-offline={ui.t("inbox.offline")}>
-    <form id="attach" class="attach-panel" hidden hx-post={`${base}/files`} hx-encoding="multipart/form-data" hx-target={`#${listId}`} hx-swap="beforeend">
+    <form
+      id="attach"
+      class="attach-panel"
+      hidden
+      hx-post={`${base}/files`}
+      hx-encoding="multipart/form-data"
+      hx-target={`#${listId}`}
+      hx-swap="beforeend"
+    >
       <input type="hidden" name="_csrf" value={csrf} />
       <input type="hidden" name="key" value="" data-send-key />
       <input type="file" id="attach-file" name="file" class="visually-hidden" tabindex={-1} />
       <img class="attach-preview" alt="" hidden />
       <p class="attach-name" data-attach-name></p>
-      <input type="text" name="caption" maxlength={1024} placeholder={ui.t("inbox.caption")} aria-label={ui.t("inbox.caption")} />
+      <input
+        type="text"
+        name="caption"
+        maxlength={1024}
+        placeholder={ui.t("inbox.caption")}
+        aria-label={ui.t("inbox.caption")}
+      />
       <progress max={100} value={0} hidden aria-label={ui.t("inbox.uploading")}></progress>
-      <p id="attach-error" class="attach-error" role="alert" data-attach-error data-too-large={ui.t("inbox.fileTooLarge", { mb: 100 })}></p>
+      <p
+        id="attach-error"
+        class="attach-error"
+        role="alert"
+        data-attach-error
+        data-too-large={ui.t("inbox.fileTooLarge", { mb: 100 })}
+      ></p>
       <div class="attach-buttons">
-        <button type="button" class="button" data-attach-cancel>{ui.t("inbox.cancel")}</button>
-        <button type="submit" class="button primary">{ui.t("inbox.sendFile")}</button>
+        <button type="button" class="button" data-attach-cancel>
+          {ui.t("inbox.cancel")}
+        </button>
+        <button type="submit" class="button primary">
+          {ui.t("inbox.sendFile")}
+        </button>
       </div>
     </form>
-    <form id="composer" class="composer" method="post" action={`${base}/messages`} hx-post={`${base}/messages`} hx-target={`#${listId}`} hx-swap="beforeend">
+    <form
+      id="composer"
+      class="composer"
+      method="post"
+      action={`${base}/messages`}
+      hx-post={`${base}/messages`}
+      hx-target={`#${listId}`}
+      hx-swap="beforeend"
+    >
       <input type="hidden" name="_csrf" value={csrf} />
       <input type="hidden" name="key" value="" data-send-key />
       <ReplyStrip ui={ui} />
@@ -51,8 +91,21 @@ export const Composer: FC<ComposerProps> = ({ ui, base, listId, csrf }) => (
           <span class="visually-hidden">{ui.t("inbox.attach")}</span>
         </label>
         <NoteToggle ui={ui} />
-        <textarea name="text" rows={1} required maxlength={20000} placeholder={ui.t("inbox.composer")} aria-label={ui.t("inbox.composer")} enterkeyhint="send"></textarea>
-        <button type="submit" class="icon-button send-button" aria-label={ui.t("inbox.send")} title={ui.t("inbox.send")}>
+        <textarea
+          name="text"
+          rows={1}
+          required
+          maxlength={20000}
+          placeholder={ui.t("inbox.composer")}
+          aria-label={ui.t("inbox.composer")}
+          enterkeyhint="send"
+        ></textarea>
+        <button
+          type="submit"
+          class="icon-button send-button"
+          aria-label={ui.t("inbox.send")}
+          title={ui.t("inbox.send")}
+        >
           <SendIcon />
         </button>
       </div>

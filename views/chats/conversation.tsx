@@ -30,10 +30,22 @@ export const chatBase = (chat: { instanceId: number; id: number }) => `/instance
 export const messageListId = (chatId: number) => `msgs-${chatId}`;
 
 /** Top of the loaded messages: loads the previous page when scrolled into view (or clicked), or marks the start. */
-const Older: FC<{ ui: Ui; chat: ConversationChat; first: MessageView | undefined; more: boolean }> = ({ ui, chat, first, more }) =>
+const Older: FC<{ ui: Ui; chat: ConversationChat; first: MessageView | undefined; more: boolean }> = ({
+  ui,
+  chat,
+  first,
+  more,
+}) =>
   more && first ? (
     <li class="older">
-      <button type="button" class="link-button" hx-get={`${chatBase(chat)}/messages?before=${first.id}`} hx-trigger="click, intersect once" hx-target="closest li" hx-swap="outerHTML">
+      <button
+        type="button"
+        class="link-button"
+        hx-get={`${chatBase(chat)}/messages?before=${first.id}`}
+        hx-trigger="click, intersect once"
+        hx-target="closest li"
+        hx-swap="outerHTML"
+      >
         {ui.t("inbox.older")}
       </button>
     </li>
@@ -45,7 +57,13 @@ const Older: FC<{ ui: Ui; chat: ConversationChat; first: MessageView | undefined
  * An older page, swapped in place of the "older" item: its bubbles, and when its last day continues on the page
  * already shown, the separator there is removed (the new one above takes its place).
  */
-export const OlderPage: FC<{ ui: Ui; chat: ConversationChat; messages: MessageView[]; more: boolean; anchor: Date | null }> = ({ ui, chat, messages, more, anchor }) => {
+export const OlderPage: FC<{
+  ui: Ui;
+  chat: ConversationChat;
+  messages: MessageView[];
+  more: boolean;
+  anchor: Date | null;
+}> = ({ ui, chat, messages, more, anchor }) => {
   const last = messages.at(-1);
   const continues = anchor && last && dayKey(ui, anchor) === dayKey(ui, last.sentAt);
   return (
@@ -57,7 +75,13 @@ export const OlderPage: FC<{ ui: Ui; chat: ConversationChat; messages: MessageVi
   );
 };
 
-export const ConversationPane: FC<{ ui: Ui; chat: ConversationChat; messages: MessageView[]; more: boolean; csrf: string }> = ({ ui, chat, messages, more, csrf }) => {
+export const ConversationPane: FC<{
+  ui: Ui;
+  chat: ConversationChat;
+  messages: MessageView[];
+  more: boolean;
+  csrf: string;
+}> = ({ ui, chat, messages, more, csrf }) => {
   const ctx = chatContext(ui, chat);
   const base = chatBase(chat);
   const listId = messageListId(chat.id);
@@ -65,28 +89,61 @@ export const ConversationPane: FC<{ ui: Ui; chat: ConversationChat; messages: Me
   return (
     <section id="chat-pane" class="inbox-chat conversation" aria-labelledby="chat-title" data-chat-url={base}>
       <header class="chat-head">
-        <a class="icon-button back-link" href="/chats" hx-get="/chats" hx-target="#chat-pane" hx-swap="outerHTML" hx-push-url="true" aria-label={ui.t("inbox.back")} title={ui.t("inbox.back")}>
+        <a
+          class="icon-button back-link"
+          href="/chats"
+          hx-get="/chats"
+          hx-target="#chat-pane"
+          hx-swap="outerHTML"
+          hx-push-url="true"
+          aria-label={ui.t("inbox.back")}
+          title={ui.t("inbox.back")}
+        >
           <BackIcon />
         </a>
-        <span class="avatar" aria-hidden="true">{initial(ctx.label)}</span>
+        <span class="avatar" aria-hidden="true">
+          {initial(ctx.label)}
+        </span>
         <div class="chat-head-text">
           <h2 id="chat-title">{ctx.label}</h2>
-          <p class="muted small">{[phone !== ctx.label ? phone : null, chat.instanceName].filter(Boolean).join(" · ")}</p>
+          <p class="muted small">
+            {[phone !== ctx.label ? phone : null, chat.instanceName].filter(Boolean).join(" · ")}
+          </p>
           {chat.earlierWid && (
-            <p class="muted small earlier-number" data-earlier-number>{ui.t("history.earlierNumber", { number: phoneOf(chat.earlierWid) ?? chat.earlierWid })}</p>
+            <p class="muted small earlier-number" data-earlier-number>
+              {ui.t("history.earlierNumber", { number: phoneOf(chat.earlierWid) ?? chat.earlierWid })}
+            </p>
           )}
-          <p class="viewers small" aria-live="polite" hx-post={`${base}/viewing`} hx-trigger={`load, every ${VIEWING_PING_MS / 1000}s`} hx-swap="innerHTML"></p>
+          <p
+            class="viewers small"
+            aria-live="polite"
+            hx-post={`${base}/viewing`}
+            hx-trigger={`load, every ${VIEWING_PING_MS / 1000}s`}
+            hx-swap="innerHTML"
+          ></p>
         </div>
       </header>
       <TeamBarSlot base={base} />
       <div class="scroller">
-        <ol id={listId} class="messages" aria-label={ui.t("inbox.messages")} aria-live="polite" aria-relevant="additions" sse-swap={`msgs.${chat.id},msg.${chat.id}`} hx-swap="beforeend">
+        <ol
+          id={listId}
+          class="messages"
+          aria-label={ui.t("inbox.messages")}
+          aria-live="polite"
+          aria-relevant="additions"
+          sse-swap={`msgs.${chat.id},msg.${chat.id}`}
+          hx-swap="beforeend"
+        >
           <Older ui={ui} chat={chat} first={messages[0]} more={more} />
           <Bubbles ui={ui} messages={messages} chat={ctx} />
         </ol>
       </div>
       <div hidden hx-post={`${base}/read`} hx-trigger="inbox:seen from:body" hx-swap="none"></div>
-      {chat.instanceEnabled === false && <p class="flash flash-info small composer-notice" role="status" data-instance-disabled>{ui.t("instances.disabledNotice")}</p>}
+      {chat.instanceEnabled === false && (
+        <p class="flash flash-info small composer-notice" role="status" data-instance-disabled>
+          {ui.t("instances.disabledNotice")}
+        </p>
+      )}
       <Composer ui={ui} base={base} listId={listId} csrf={csrf} />
     </section>
   );

@@ -30,7 +30,14 @@ function validTimeZone(tz: string | undefined): string {
 }
 
 export function uiFor(c: Context<AppEnv>): Ui {
-  return { t: c.var.t, locale: c.var.locale, tz: validTimeZone(getCookie(c, TZ_COOKIE)), isAdmin: c.var.user?.isAdmin ?? false, userId: c.var.user?.id ?? null, now: new Date() };
+  return {
+    t: c.var.t,
+    locale: c.var.locale,
+    tz: validTimeZone(getCookie(c, TZ_COOKIE)),
+    isAdmin: c.var.user?.isAdmin ?? false,
+    userId: c.var.user?.id ?? null,
+    now: new Date(),
+  };
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
@@ -76,7 +83,12 @@ export function listTime(ui: Ui, d: Date): string {
 /** 1.2 MB / 1,2 МБ. */
 export function fileSize(ui: Ui, bytes: number): string {
   const [unit, value] = bytes >= 1_000_000 ? ["megabyte", bytes / 1_000_000] : ["kilobyte", Math.max(1, bytes / 1000)];
-  return new Intl.NumberFormat(ui.locale, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 1 }).format(value);
+  return new Intl.NumberFormat(ui.locale, {
+    style: "unit",
+    unit,
+    unitDisplay: "short",
+    maximumFractionDigits: 1,
+  }).format(value);
 }
 
 /** The contact's name, else its phone number (+7900…), else a neutral label. */

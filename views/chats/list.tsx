@@ -45,20 +45,33 @@ export const ChatRow: FC<{ ui: Ui; chat: ChatListItem; oob?: boolean }> = ({ ui,
   const url = `/instances/${chat.instanceId}/chats/${chat.id}`;
   const many = chat.unread >= UNREAD_CAP;
   return (
-    <li id={`chat-${chat.id}`} class={chat.unread > 0 ? "chat-row has-unread" : "chat-row"} hx-swap-oob={oob ? "true" : undefined}>
+    <li
+      id={`chat-${chat.id}`}
+      class={chat.unread > 0 ? "chat-row has-unread" : "chat-row"}
+      hx-swap-oob={oob ? "true" : undefined}
+    >
       <a class="chat-link" href={url} hx-get={url} hx-target="#chat-pane" hx-swap="outerHTML" hx-push-url="true">
-        <span class="avatar" aria-hidden="true">{initial(label)}</span>
+        <span class="avatar" aria-hidden="true">
+          {initial(label)}
+        </span>
         <span class="chat-main">
           <span class="chat-top">
             <span class="chat-name">{label}</span>
-            {chat.lastMessageAt && <time datetime={chat.lastMessageAt.toISOString()}>{listTime(ui, chat.lastMessageAt)}</time>}
+            {chat.lastMessageAt && (
+              <time datetime={chat.lastMessageAt.toISOString()}>{listTime(ui, chat.lastMessageAt)}</time>
+            )}
           </span>
           <span class="chat-bottom">
-            <span class="chat-preview" dir="auto">{preview(ui, chat)}</span>
+            <span class="chat-preview" dir="auto">
+              {preview(ui, chat)}
+            </span>
             <RowChips ui={ui} chat={chat} />
             <span class="instance-badge">{chat.instanceName}</span>
             {chat.unread > 0 && (
-              <span class="unread" aria-label={many ? ui.t("inbox.unreadMany") : ui.t("chats.unread", { count: chat.unread })}>
+              <span
+                class="unread"
+                aria-label={many ? ui.t("inbox.unreadMany") : ui.t("chats.unread", { count: chat.unread })}
+              >
                 {many ? "99+" : chat.unread}
               </span>
             )}
@@ -73,16 +86,31 @@ export const ChatRow: FC<{ ui: Ui; chat: ChatListItem; oob?: boolean }> = ({ ui,
 export const MoreChats: FC<{ ui: Ui; state: ListState; next: string | null }> = ({ ui, state, next }) =>
   next ? (
     <li class="more-chats">
-      <a class="link-button" href={listUrl(state, next)} hx-get={listUrl(state, next)} hx-trigger="click, intersect once" hx-target="closest li" hx-swap="outerHTML" hx-push-url="false">
+      <a
+        class="link-button"
+        href={listUrl(state, next)}
+        hx-get={listUrl(state, next)}
+        hx-trigger="click, intersect once"
+        hx-target="closest li"
+        hx-swap="outerHTML"
+        hx-push-url="false"
+      >
         {ui.t("inbox.more")}
       </a>
     </li>
   ) : null;
 
 /** A page of rows plus the link to the next one (the answer to "more"). */
-export const ChatRows: FC<{ ui: Ui; chats: ChatListItem[]; state: ListState; next: string | null }> = ({ ui, chats, state, next }) => (
+export const ChatRows: FC<{ ui: Ui; chats: ChatListItem[]; state: ListState; next: string | null }> = ({
+  ui,
+  chats,
+  state,
+  next,
+}) => (
   <>
-    {chats.map((chat) => <ChatRow ui={ui} chat={chat} />)}
+    {chats.map((chat) => (
+      <ChatRow ui={ui} chat={chat} />
+    ))}
     <MoreChats ui={ui} state={state} next={next} />
   </>
 );
@@ -91,13 +119,33 @@ export const ChatRows: FC<{ ui: Ui; chats: ChatListItem[]; state: ListState; nex
  * The list itself (swapped by search and filter). Without a search it takes live rows at the top: from every visible
  * number, or from the filtered one. Search results only update in place.
  */
-export const ChatResults: FC<{ ui: Ui; chats: ChatListItem[]; state: ListState; next: string | null }> = ({ ui, chats, state, next }) => {
-  const live = state.q ? undefined : state.instanceId === undefined ? "chats.all,chat" : `chats.${state.instanceId},chat`;
+export const ChatResults: FC<{ ui: Ui; chats: ChatListItem[]; state: ListState; next: string | null }> = ({
+  ui,
+  chats,
+  state,
+  next,
+}) => {
+  const live = state.q
+    ? undefined
+    : state.instanceId === undefined
+      ? "chats.all,chat"
+      : `chats.${state.instanceId},chat`;
   const searchLive = state.q ? "chat" : undefined;
   return (
     <>
-      <ul id="chat-list" class="chat-list" aria-label={ui.t("chats.title")} sse-swap={live ?? searchLive} hx-swap="afterbegin"
-        data-tab={state.team?.tab ?? "all"} data-label={state.team?.label ?? ""} data-status={state.team?.status ?? ""} data-assignee={state.team?.assignee ?? ""} data-search={state.q ? "1" : ""} data-me={state.me ?? ""}>
+      <ul
+        id="chat-list"
+        class="chat-list"
+        aria-label={ui.t("chats.title")}
+        sse-swap={live ?? searchLive}
+        hx-swap="afterbegin"
+        data-tab={state.team?.tab ?? "all"}
+        data-label={state.team?.label ?? ""}
+        data-status={state.team?.status ?? ""}
+        data-assignee={state.team?.assignee ?? ""}
+        data-search={state.q ? "1" : ""}
+        data-me={state.me ?? ""}
+      >
         <ChatRows ui={ui} chats={chats} state={state} next={next} />
       </ul>
       {state.q ? (
@@ -128,25 +176,75 @@ export const InboxPage: FC<InboxPageProps> = ({ ui, chats, next, state, instance
     <section class="inbox-list" aria-labelledby="chats-title">
       <header class="list-head">
         <h1 id="chats-title">{ui.t("chats.title")}</h1>
-        <button type="button" class="icon-button" data-notify-ask hidden aria-label={ui.t("inbox.notify")} title={ui.t("inbox.notify")}>
+        <button
+          type="button"
+          class="icon-button"
+          data-notify-ask
+          hidden
+          aria-label={ui.t("inbox.notify")}
+          title={ui.t("inbox.notify")}
+        >
           <BellIcon />
         </button>
-        <button type="button" class="icon-button sound-toggle" data-sound-toggle aria-pressed="false" aria-label={ui.t("inbox.sound")} title={ui.t("inbox.sound")}>
+        <button
+          type="button"
+          class="icon-button sound-toggle"
+          data-sound-toggle
+          aria-pressed="false"
+          aria-label={ui.t("inbox.sound")}
+          title={ui.t("inbox.sound")}
+        >
           <SoundIcon />
         </button>
         <NewChat ui={ui} instances={instances} state={state} csrf={csrf} />
       </header>
-      <form class="list-filters" role="search" action={searchPath} hx-get={searchPath} hx-target="#chat-results" hx-push-url="true">
-        <input type="search" name="q" value={state.q} placeholder={ui.t("inbox.search")} aria-label={ui.t("inbox.search")} autocomplete="off"
-          hx-get={searchPath} hx-trigger="input changed delay:300ms, search" hx-include="closest form" />
+      <form
+        class="list-filters"
+        role="search"
+        action={searchPath}
+        hx-get={searchPath}
+        hx-target="#chat-results"
+        hx-push-url="true"
+      >
+        <input
+          type="search"
+          name="q"
+          value={state.q}
+          placeholder={ui.t("inbox.search")}
+          aria-label={ui.t("inbox.search")}
+          autocomplete="off"
+          hx-get={searchPath}
+          hx-trigger="input changed delay:300ms, search"
+          hx-include="closest form"
+        />
         {instances.length > 1 && (
-          <select name="instance" aria-label={ui.t("inbox.filter")} hx-get={searchPath} hx-trigger="change" hx-include="closest form">
+          <select
+            name="instance"
+            aria-label={ui.t("inbox.filter")}
+            hx-get={searchPath}
+            hx-trigger="change"
+            hx-include="closest form"
+          >
             <option value="">{ui.t("inbox.allNumbers")}</option>
-            {instances.map((i) => <option value={String(i.id)} selected={i.id === state.instanceId}>{i.name}</option>)}
+            {instances.map((i) => (
+              <option value={String(i.id)} selected={i.id === state.instanceId}>
+                {i.name}
+              </option>
+            ))}
           </select>
         )}
         {team && state.team && <ChatTabs ui={ui} filter={state.team} counts={team.counts} searchPath={searchPath} />}
-        {team && state.team && <ListFilters ui={ui} filter={state.team} labels={team.labels} people={team.people} searchPath={searchPath} links={team.links} available={team.available} />}
+        {team && state.team && (
+          <ListFilters
+            ui={ui}
+            filter={state.team}
+            labels={team.labels}
+            people={team.people}
+            searchPath={searchPath}
+            links={team.links}
+            available={team.available}
+          />
+        )}
       </form>
       <div id="chat-results" class="chat-results">
         <ChatResults ui={ui} chats={chats} state={state} next={next} />

@@ -17,7 +17,11 @@ import { shorten } from "../../src/lib/names.ts";
 export type { Frame };
 
 /** Events this module renders (the stream passes the others through). */
-export const INBOX_EVENTS: ReadonlySet<string> = new Set([EVENTS.messageCreated, EVENTS.messageUpdated, EVENTS.chatUpdated]);
+export const INBOX_EVENTS: ReadonlySet<string> = new Set([
+  EVENTS.messageCreated,
+  EVENTS.messageUpdated,
+  EVENTS.chatUpdated,
+]);
 
 /** A bubble's SSE frames (and a new incoming message's notification), encoded once for every stream with the same view. */
 type Rendered = { chunk: Uint8Array } | null;
@@ -32,7 +36,10 @@ const ids = (event: AppEvent) => ({ messageId: Number(event.data.messageId), cha
 function load(deps: AppDeps, event: AppEvent) {
   const { messageId, chatId } = ids(event);
   return memo(event, "load", async () => {
-    const [found, chat] = await Promise.all([deps.inbox.messageWithPrevious(messageId), deps.inbox.getChat(Number(event.instanceId), chatId)]);
+    const [found, chat] = await Promise.all([
+      deps.inbox.messageWithPrevious(messageId),
+      deps.inbox.getChat(Number(event.instanceId), chatId),
+    ]);
     return { found, chat };
   });
 }
@@ -43,14 +50,24 @@ function load(deps: AppDeps, event: AppEvent) {
  */
 export function prefetch(deps: AppDeps, event: AppEvent): Promise<unknown> | null {
   if (event.name !== EVENTS.messageCreated && event.name !== EVENTS.messageUpdated) return null;
-  return memo(event, "prefetch", () => load(deps, event).then(() => undefined, () => undefined));
+  return memo(event, "prefetch", () =>
+    load(deps, event).then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
 }
 
 /**
  * A bubble is the same for every viewer with the same language, zone and role — except its author, who also gets edit and
  * delete: rendered and encoded once per event and view.
  */
-function bubbleOnce(event: AppEvent, ui: Ui, m: MessageView | undefined, render: () => Promise<Frame[] | null>): Promise<Rendered> {
+function bubbleOnce(
+  event: AppEvent,
+  ui: Ui,
+  m: MessageView | undefined,
+  render: () => Promise<Frame[] | null>,
+): Promise<Rendered> {
   const own = m && ui.userId !== null && m.senderUserId === ui.userId ? ui.userId : "";
   return memo(event, `bubble|${ui.locale}|${ui.tz}|${ui.isAdmin}|${own}`, async () => {
     const frames = await render();
@@ -71,7 +88,12 @@ async function bubbleOf(deps: AppDeps, ui: Ui, event: AppEvent): Promise<Rendere
       const frames: Frame[] = [{ event: `msgs.${chatId}`, data: html }];
       if (m.direction === "in") {
         const body = shorten(m.text ?? (m.media ? mediaLabel(ui, m.media.kind) : ""), 200);
-        const notify = { title: `${contactLabel(ui, chat)} · ${chat.instanceName}`, body, url: `/instances/${chat.instanceId}/chats/${chatId}`, tag: `chat-${chatId}` };
+        const notify = {
+          title: `${contactLabel(ui, chat)} · ${chat.instanceName}`,
+          body,
+          url: `/instances/${chat.instanceId}/chats/${chatId}`,
+          tag: `chat-${chatId}`,
+        };
         frames.push({ event: "notify", data: JSON.stringify(notify) });
       }
       return frames;
@@ -81,7 +103,12 @@ async function bubbleOf(deps: AppDeps, ui: Ui, event: AppEvent): Promise<Rendere
     if (!chat) return null;
     // Gone (a webhook twin folded into the send it echoed): its bubble leaves the page.
     if (!found) return [{ event: `msg.${chatId}`, data: `<li id="m-${messageId}" hx-swap-oob="delete"></li>` }];
-    return [{ event: `msg.${chatId}`, data: await toHtml(<Bubble ui={ui} m={found.message} chat={chatContext(ui, chat)} oob />) }];
+    return [
+      {
+        event: `msg.${chatId}`,
+        data: await toHtml(<Bubble ui={ui} m={found.message} chat={chatContext(ui, chat)} oob />),
+      },
+    ];
   });
 }
 
@@ -123,7 +150,13 @@ export function liveStream(upcoming: LiveStream["upcoming"]): LiveStream {
  * messages, in place for other chat updates) and the unread total, as this user sees them (their rights, read marks).
  * Chat rows and unread totals are read once per user and event (not per tab) and share a few pool connections.
  */
-export async function rowFrames(deps: AppDeps, user: SessionUser, ui: Ui, events: AppEvent[], stream?: LiveStream): Promise<Frame[]> {
+export async function rowFrames(
+  deps: AppDeps,
+  user: SessionUser,
+  ui: Ui,
+  events: AppEvent[],
+  stream?: LiveStream,
+): Promise<Frame[]> {
   const { inbox } = deps;
   const frames: Frame[] = [];
   const moved = new Set<number>();
@@ -156,13 +189,19 @@ export async function rowFrames(deps: AppDeps, user: SessionUser, ui: Ui, events
     sentRows.set(chatId, { key, moved: toTop });
     return memo(key, `row|${chatId}|${scope}|${ui.locale}|${ui.tz}|${toTop}`, async () => {
       const item = await memo(key, `rowData|${chatId}|${scope}`, () => fanoutQuery(() => inbox.chatRow(user, chatId)));
-      return item ? { instanceId: item.instanceId, html: await toHtml(<ChatRow ui={ui} chat={item} oob={!toTop} />) } : null;
+      return item
+        ? { instanceId: item.instanceId, html: await toHtml(<ChatRow ui={ui} chat={item} oob={!toTop} />) }
+        : null;
     });
   };
   const movedRows = [...moved].map((chatId) => row(chatId, true));
   const touchedRows = [...touched].filter((chatId) => !moved.has(chatId)).map((chatId) => row(chatId, false));
-  const unread = (moved.size > 0 || touched.size > 0) && before.unread !== newest ? memo(newest, `unread|${scope}`, () => fanoutQuery(() => unreadFrame(deps, user))) : null;
-  for (const r of await Promise.all(movedRows)) if (r) frames.push({ event: "chats.all", data: r.html }, { event: `chats.${r.instanceId}`, data: r.html });
+  const unread =
+    (moved.size > 0 || touched.size > 0) && before.unread !== newest
+      ? memo(newest, `unread|${scope}`, () => fanoutQuery(() => unreadFrame(deps, user)))
+      : null;
+  for (const r of await Promise.all(movedRows))
+    if (r) frames.push({ event: "chats.all", data: r.html }, { event: `chats.${r.instanceId}`, data: r.html });
   for (const r of await Promise.all(touchedRows)) if (r) frames.push({ event: "chat", data: r.html });
   if (unread) frames.push(await unread);
   if (stream) stream.sent = { rows: sentRows, unread: unread ? newest : before.unread };

@@ -6,7 +6,12 @@ import type { MessageKey } from "../../src/lib/i18n.ts";
 import { fileSize, type Ui } from "./format.ts";
 
 const LABELS: Record<string, MessageKey> = {
-  image: "msg.photo", video: "msg.video", audio: "msg.audio", voice: "msg.voice", sticker: "msg.sticker", document: "msg.document",
+  image: "msg.photo",
+  video: "msg.video",
+  audio: "msg.audio",
+  voice: "msg.voice",
+  sticker: "msg.sticker",
+  document: "msg.document",
 };
 
 /** "📷 Photo", "📄 Document"… */
@@ -26,7 +31,9 @@ export const Media: FC<{ ui: Ui; m: MessageView }> = ({ ui, m }) => {
         {thumb}
         <p class="msg-error">
           {ui.t("inbox.media.failed", { reason: mediaFailure(ui.t, media) })}{" "}
-          <button type="button" class="link-button" hx-post={`${src}/retry`} hx-swap="none">{ui.t("inbox.media.retry")}</button>
+          <button type="button" class="link-button" hx-post={`${src}/retry`} hx-swap="none">
+            {ui.t("inbox.media.retry")}
+          </button>
         </p>
       </div>
     );
@@ -34,8 +41,15 @@ export const Media: FC<{ ui: Ui; m: MessageView }> = ({ ui, m }) => {
   if (media.state === "pending") {
     return (
       <div class="media media-pending">
-        {thumb ?? <p class="media-doc">{label}{media.fileName && ` · ${media.fileName}`}</p>}
-        <p class="muted small" role="status">{ui.t("inbox.media.pending")}</p>
+        {thumb ?? (
+          <p class="media-doc">
+            {label}
+            {media.fileName && ` · ${media.fileName}`}
+          </p>
+        )}
+        <p class="muted small" role="status">
+          {ui.t("inbox.media.pending")}
+        </p>
       </div>
     );
   }
@@ -56,7 +70,9 @@ export const Media: FC<{ ui: Ui; m: MessageView }> = ({ ui, m }) => {
       const name = media.fileName ?? label;
       return (
         <a class="media media-doc" href={src} download={name} aria-label={ui.t("inbox.media.download", { name })}>
-          <span class="doc-icon" aria-hidden="true">📄</span>
+          <span class="doc-icon" aria-hidden="true">
+            📄
+          </span>
           <span class="doc-name">{name}</span>
           {media.size !== undefined && <span class="muted small">{fileSize(ui, media.size)}</span>}
         </a>

@@ -2,7 +2,12 @@
 import type { FC } from "hono/jsx";
 import type { Ui } from "./format.ts";
 
-export const NewChat: FC<{ ui: Ui; instances: { id: number; name: string }[]; state: { instanceId?: number }; csrf: string }> = ({ ui, instances, state, csrf }) => {
+export const NewChat: FC<{
+  ui: Ui;
+  instances: { id: number; name: string }[];
+  state: { instanceId?: number };
+  csrf: string;
+}> = ({ ui, instances, state, csrf }) => {
   const instanceId = state.instanceId ?? (instances.length === 1 ? instances[0]!.id : undefined);
   if (instanceId === undefined || !instances.some((i) => i.id === instanceId)) return null;
   const action = `/instances/${instanceId}/messages`;
@@ -20,7 +25,9 @@ export const NewChat: FC<{ ui: Ui; instances: { id: number; name: string }[]; st
           {ui.t("inbox.newChat.text")}
           <textarea name="text" rows={2} required maxlength={20000}></textarea>
         </label>
-        <button type="submit" class="button primary">{ui.t("inbox.newChat.send")}</button>
+        <button type="submit" class="button primary">
+          {ui.t("inbox.newChat.send")}
+        </button>
       </form>
     </details>
   );

@@ -18,11 +18,23 @@ const QrBody: FC<{ snapshot: QrSnapshot }> = ({ snapshot }) => {
   const { t } = useRequestContext<AppEnv>().var;
   switch (snapshot.kind) {
     case "qr":
-      return <img class="qr" src={`data:image/png;base64,${snapshot.image}`} alt={t("instances.qrAlt")} width="264" height="264" />;
+      return (
+        <img
+          class="qr"
+          src={`data:image/png;base64,${snapshot.image}`}
+          alt={t("instances.qrAlt")}
+          width="264"
+          height="264"
+        />
+      );
     case "starting":
       return <p class="qr-placeholder muted">{t("instances.qrStarting")}</p>;
     case "error":
-      return <p class="qr-placeholder flash flash-error" role="alert">{t("instances.qrError", { reason: snapshot.reason })}</p>;
+      return (
+        <p class="qr-placeholder flash flash-error" role="alert">
+          {t("instances.qrError", { reason: snapshot.reason })}
+        </p>
+      );
     default:
       return <p class="qr-placeholder muted">{t("instances.qrLoading")}</p>;
   }
@@ -34,16 +46,24 @@ export const ConnectPanel: FC<ConnectProps> = ({ instance: i, mayManage, snapsho
   const linked = i.state === "authorized" || i.state === "yellowCard";
   const watching = !linked && mayManage;
   return (
-    <section class="card connect" id={`connect-${i.id}`} aria-live="polite"
-      {...live(i.id, watching ? "state qr" : "state", `/instances/${i.id}/connect`, watching ? ", every 15s" : "")}>
+    <section
+      class="card connect"
+      id={`connect-${i.id}`}
+      aria-live="polite"
+      {...live(i.id, watching ? "state qr" : "state", `/instances/${i.id}/connect`, watching ? ", every 15s" : "")}
+    >
       {linked ? (
-        <p class="connected"><strong>{t("instances.connectedAs", { number: phoneOf(i.wid) ?? "…" })}</strong></p>
+        <p class="connected">
+          <strong>{t("instances.connectedAs", { number: phoneOf(i.wid) ?? "…" })}</strong>
+        </p>
       ) : !mayManage ? (
         <p class="muted">{t("instances.qrAsk")}</p>
       ) : (
         <>
           <h2>{t("instances.qrTitle")}</h2>
-          <div class="qr-box"><QrBody snapshot={snapshot ?? { kind: "loading" }} /></div>
+          <div class="qr-box">
+            <QrBody snapshot={snapshot ?? { kind: "loading" }} />
+          </div>
           <p class="small muted">{t("instances.qrSteps")}</p>
         </>
       )}
@@ -60,14 +80,22 @@ export const PhoneCodeForm: FC<{ instance: InstanceView; mayManage: boolean }> =
   return (
     <section class="card" {...attrs}>
       <h2>{t("instances.codeTitle")}</h2>
-      <form method="post" action={`/instances/${i.id}/connect/code`} class="stack"
-        hx-post={`/instances/${i.id}/connect/code`} hx-target={`#code-result-${i.id}`} hx-swap="innerHTML">
+      <form
+        method="post"
+        action={`/instances/${i.id}/connect/code`}
+        class="stack"
+        hx-post={`/instances/${i.id}/connect/code`}
+        hx-target={`#code-result-${i.id}`}
+        hx-swap="innerHTML"
+      >
         <CsrfField />
         <label>
           {t("instances.codePhone")}
           <input name="phone" type="tel" inputmode="tel" autocomplete="tel" placeholder="+7 900 123-45-67" required />
         </label>
-        <button type="submit" class="button">{t("instances.codeButton")}</button>
+        <button type="submit" class="button">
+          {t("instances.codeButton")}
+        </button>
       </form>
       <div id={`code-result-${i.id}`} aria-live="polite"></div>
     </section>
@@ -76,8 +104,17 @@ export const PhoneCodeForm: FC<{ instance: InstanceView; mayManage: boolean }> =
 
 export const CodeResult: FC<{ code?: string; error?: string }> = ({ code, error }) => {
   const { t } = useRequestContext<AppEnv>().var;
-  if (code) return <p class="flash flash-ok" role="status">{t("instances.codeShow", { code })} <strong class="code">{code}</strong></p>;
-  return <p class="flash flash-error" role="alert">{error}</p>;
+  if (code)
+    return (
+      <p class="flash flash-ok" role="status">
+        {t("instances.codeShow", { code })} <strong class="code">{code}</strong>
+      </p>
+    );
+  return (
+    <p class="flash flash-error" role="alert">
+      {error}
+    </p>
+  );
 };
 
 /** Logout (when linked) and restart, each asking first. */
@@ -86,15 +123,31 @@ export const InstanceActions: FC<{ instance: InstanceView }> = ({ instance: i })
   const linked = i.state === "authorized" || i.state === "yellowCard";
   return (
     <div class="actions">
-      <a class="button" href={`/instances/${i.id}/edit`}>{t("instances.edit")}</a>
-      <form method="post" action={`/instances/${i.id}/reboot`} class="inline" hx-confirm={t("instances.rebootConfirm", { name: i.name })}>
+      <a class="button" href={`/instances/${i.id}/edit`}>
+        {t("instances.edit")}
+      </a>
+      <form
+        method="post"
+        action={`/instances/${i.id}/reboot`}
+        class="inline"
+        hx-confirm={t("instances.rebootConfirm", { name: i.name })}
+      >
         <CsrfField />
-        <button type="submit" class="button">{t("instances.reboot")}</button>
+        <button type="submit" class="button">
+          {t("instances.reboot")}
+        </button>
       </form>
       {linked && (
-        <form method="post" action={`/instances/${i.id}/logout`} class="inline" hx-confirm={t("instances.logoutConfirm", { name: i.name })}>
+        <form
+          method="post"
+          action={`/instances/${i.id}/logout`}
+          class="inline"
+          hx-confirm={t("instances.logoutConfirm", { name: i.name })}
+        >
           <CsrfField />
-          <button type="submit" class="button danger">{t("instances.logout")}</button>
+          <button type="submit" class="button danger">
+            {t("instances.logout")}
+          </button>
         </form>
       )}
     </div>

@@ -24,15 +24,29 @@ export interface InstanceFormProps {
   impact?: { chats: number; messages: number };
 }
 
-const Field: FC<PropsWithChildren<{ name: keyof InstanceForm; label: string; hint?: string; errors: FieldErrors }>> = ({ name, label, hint, errors, children }) => {
+const Field: FC<PropsWithChildren<{ name: keyof InstanceForm; label: string; hint?: string; errors: FieldErrors }>> = ({
+  name,
+  label,
+  hint,
+  errors,
+  children,
+}) => {
   const { t } = useRequestContext<AppEnv>().var;
   const error = errors[name];
   return (
     <div class={error ? "field field-error" : "field"}>
       <label for={`f-${name}`}>{label}</label>
       {children}
-      {hint && <p class="hint small muted" id={`f-${name}-hint`}>{hint}</p>}
-      {error && <p class="field-message small" id={`f-${name}-error`} role="alert">{t(error)}</p>}
+      {hint && (
+        <p class="hint small muted" id={`f-${name}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="field-message small" id={`f-${name}-error`} role="alert">
+          {t(error)}
+        </p>
+      )}
     </div>
   );
 };
@@ -40,7 +54,12 @@ const Field: FC<PropsWithChildren<{ name: keyof InstanceForm; label: string; hin
 /** aria attributes tying an input to its hint and error. */
 function aria(name: keyof InstanceForm, errors: FieldErrors, hint = false) {
   const ids = [hint ? `f-${name}-hint` : "", errors[name] ? `f-${name}-error` : ""].filter(Boolean).join(" ");
-  return { id: `f-${name}`, name, "aria-invalid": errors[name] ? "true" : undefined, "aria-describedby": ids || undefined };
+  return {
+    id: `f-${name}`,
+    name,
+    "aria-invalid": errors[name] ? "true" : undefined,
+    "aria-describedby": ids || undefined,
+  };
 }
 
 export const InstanceFormPage: FC<InstanceFormProps> = (p) => {
@@ -54,12 +73,24 @@ export const InstanceFormPage: FC<InstanceFormProps> = (p) => {
   const mode = p.webhookAllowed ? (v.intakeMode ?? "webhook") : "polling";
   return (
     <>
-      <p><a href={creating ? "/instances" : `/instances/${p.instanceId}`} class="back">← {creating ? t("instances.title") : p.name}</a></p>
+      <p>
+        <a href={creating ? "/instances" : `/instances/${p.instanceId}`} class="back">
+          ← {creating ? t("instances.title") : p.name}
+        </a>
+      </p>
       <h1>{creating ? t("instances.newTitle") : t("instances.editTitle", { name: p.name ?? "" })}</h1>
       {creating && <p class="muted">{t("instances.newHint")}</p>}
       {!p.mayManage && <p class="flash flash-info">{t("instances.readOnly")}</p>}
-      {p.problem && <p class="flash flash-error" role="alert" id="form-problem">{p.problem}</p>}
-      {Object.keys(e).length > 0 && !p.problem && <p class="flash flash-error" role="alert">{t("instances.f.fixErrors")}</p>}
+      {p.problem && (
+        <p class="flash flash-error" role="alert" id="form-problem">
+          {p.problem}
+        </p>
+      )}
+      {Object.keys(e).length > 0 && !p.problem && (
+        <p class="flash flash-error" role="alert">
+          {t("instances.f.fixErrors")}
+        </p>
+      )}
       {/* A plain post: re-rendering the fields through htmx's settle step would copy style attributes (CSP). */}
       <form method="post" action={action} class="card stack instance-form" novalidate hx-boost="false">
         <CsrfField />
@@ -68,12 +99,32 @@ export const InstanceFormPage: FC<InstanceFormProps> = (p) => {
             <input {...aria("name", e, true)} value={v.name ?? ""} maxlength={80} required autocomplete="off" />
           </Field>
           <Field name="idInstance" label={t("instances.f.idInstance")} errors={e}>
-            <input {...aria("idInstance", e)} value={v.idInstance ?? ""} inputmode="numeric" pattern="[0-9]*" required autocomplete="off" />
+            <input
+              {...aria("idInstance", e)}
+              value={v.idInstance ?? ""}
+              inputmode="numeric"
+              pattern="[0-9]*"
+              required
+              autocomplete="off"
+            />
           </Field>
-          <Field name="apiToken" label={t("instances.f.apiToken")} errors={e}
-            hint={p.maskedToken ? t("instances.f.apiTokenKeep", { masked: p.maskedToken }) : t("instances.f.apiTokenHint")}>
-            <input {...aria("apiToken", e, true)} type="password" value="" autocomplete="new-password" spellcheck={false}
-              placeholder={p.maskedToken ?? ""} required={creating} />
+          <Field
+            name="apiToken"
+            label={t("instances.f.apiToken")}
+            errors={e}
+            hint={
+              p.maskedToken ? t("instances.f.apiTokenKeep", { masked: p.maskedToken }) : t("instances.f.apiTokenHint")
+            }
+          >
+            <input
+              {...aria("apiToken", e, true)}
+              type="password"
+              value=""
+              autocomplete="new-password"
+              spellcheck={false}
+              placeholder={p.maskedToken ?? ""}
+              required={creating}
+            />
           </Field>
           <details class="field" open={Boolean(e.apiUrl || e.mediaUrl || v.apiUrl || v.mediaUrl) && creating}>
             <summary>{t("instances.f.hosts")}</summary>
@@ -87,62 +138,132 @@ export const InstanceFormPage: FC<InstanceFormProps> = (p) => {
           </details>
           <fieldset class="field choice">
             <legend>{t("instances.f.intake")}</legend>
-            <label class="check"><input type="radio" name="intakeMode" value="webhook" checked={mode === "webhook"} disabled={!p.webhookAllowed} /> {t("instances.f.webhook")}</label>
-            <label class="check"><input type="radio" name="intakeMode" value="polling" checked={mode === "polling"} /> {t("instances.f.polling")}</label>
+            <label class="check">
+              <input
+                type="radio"
+                name="intakeMode"
+                value="webhook"
+                checked={mode === "webhook"}
+                disabled={!p.webhookAllowed}
+              />{" "}
+              {t("instances.f.webhook")}
+            </label>
+            <label class="check">
+              <input type="radio" name="intakeMode" value="polling" checked={mode === "polling"} />{" "}
+              {t("instances.f.polling")}
+            </label>
             {!p.webhookAllowed && <p class="hint small muted">{t("instances.f.webhookNeedsUrl")}</p>}
-            {e.intakeMode && <p class="field-message small" role="alert">{t(e.intakeMode)}</p>}
+            {e.intakeMode && (
+              <p class="field-message small" role="alert">
+                {t(e.intakeMode)}
+              </p>
+            )}
           </fieldset>
-          <Field name="telegramChatId" label={t("instances.f.telegram")} errors={e} hint={p.telegram.length ? undefined : t("instances.f.telegramEmpty")}>
+          <Field
+            name="telegramChatId"
+            label={t("instances.f.telegram")}
+            errors={e}
+            hint={p.telegram.length ? undefined : t("instances.f.telegramEmpty")}
+          >
             <select {...aria("telegramChatId", e, p.telegram.length === 0)}>
               <option value="">{t("instances.f.telegramNone")}</option>
-              {p.telegram.map((c) => <option value={String(c.id)} selected={v.telegramChatId === String(c.id)}>{c.title}</option>)}
+              {p.telegram.map((c) => (
+                <option value={String(c.id)} selected={v.telegramChatId === String(c.id)}>
+                  {c.title}
+                </option>
+              ))}
             </select>
           </Field>
           <fieldset class="field choice">
             <legend>{t("instances.autoReply")}</legend>
-            <label class="check"><input type="checkbox" name="autoReplyEnabled" checked={v.autoReplyEnabled === "on"} /> {t("instances.f.autoReplyEnabled")}</label>
+            <label class="check">
+              <input type="checkbox" name="autoReplyEnabled" checked={v.autoReplyEnabled === "on"} />{" "}
+              {t("instances.f.autoReplyEnabled")}
+            </label>
             <Field name="autoReplyText" label={t("instances.f.autoReplyText")} errors={e}>
-              <textarea {...aria("autoReplyText", e)} rows={3} maxlength={1000}>{v.autoReplyText ?? ""}</textarea>
+              <textarea {...aria("autoReplyText", e)} rows={3} maxlength={1000}>
+                {v.autoReplyText ?? ""}
+              </textarea>
             </Field>
             <Field name="autoReplyIntervalHours" label={t("instances.f.autoReplyInterval")} errors={e}>
-              <input {...aria("autoReplyIntervalHours", e)} type="number" min={1} max={720} step={1}
-                value={v.autoReplyIntervalHours ?? String(config.AUTO_REPLY_INTERVAL_HOURS)} />
+              <input
+                {...aria("autoReplyIntervalHours", e)}
+                type="number"
+                min={1}
+                max={720}
+                step={1}
+                value={v.autoReplyIntervalHours ?? String(config.AUTO_REPLY_INTERVAL_HOURS)}
+              />
             </Field>
           </fieldset>
           <fieldset class="field choice">
             <legend>{t("instances.f.enabled")}</legend>
             {/* The hidden "off" comes first: checked, the box's "on" is the last value and wins. */}
             <input type="hidden" name="enabled" value="off" />
-            <label class="check"><input type="checkbox" name="enabled" value="on" id="f-enabled" aria-describedby="f-enabled-hint" checked={v.enabled !== "off"} /> {t("instances.f.enabled")}</label>
-            <p class="hint small muted" id="f-enabled-hint">{t("instances.f.enabledHint")}</p>
+            <label class="check">
+              <input
+                type="checkbox"
+                name="enabled"
+                value="on"
+                id="f-enabled"
+                aria-describedby="f-enabled-hint"
+                checked={v.enabled !== "off"}
+              />{" "}
+              {t("instances.f.enabled")}
+            </label>
+            <p class="hint small muted" id="f-enabled-hint">
+              {t("instances.f.enabledHint")}
+            </p>
           </fieldset>
           <Field name="markReadPolicy" label={t("instances.f.markRead")} errors={e}>
             <select {...aria("markReadPolicy", e)}>
               {(["never", "onOpen", "onReply"] as const).map((k) => (
-                <option value={k} selected={(v.markReadPolicy ?? "onReply") === k}>{t(`instances.f.markRead.${k}`)}</option>
+                <option value={k} selected={(v.markReadPolicy ?? "onReply") === k}>
+                  {t(`instances.f.markRead.${k}`)}
+                </option>
               ))}
             </select>
           </Field>
           {p.mayManage && (
             <div class="actions">
-              <button type="submit" class="button primary">{creating ? t("instances.f.create") : t("instances.f.save")}</button>
-              <a class="button" href={creating ? "/instances" : `/instances/${p.instanceId}`}>{t("instances.f.cancel")}</a>
+              <button type="submit" class="button primary">
+                {creating ? t("instances.f.create") : t("instances.f.save")}
+              </button>
+              <a class="button" href={creating ? "/instances" : `/instances/${p.instanceId}`}>
+                {t("instances.f.cancel")}
+              </a>
             </div>
           )}
         </fieldset>
       </form>
-      {p.mayManage && p.impact && p.instanceId !== undefined && <DeleteSection id={p.instanceId} name={p.name ?? ""} impact={p.impact} />}
+      {p.mayManage && p.impact && p.instanceId !== undefined && (
+        <DeleteSection id={p.instanceId} name={p.name ?? ""} impact={p.impact} />
+      )}
     </>
   );
 };
 
-const DeleteSection: FC<{ id: number; name: string; impact: { chats: number; messages: number } }> = ({ id, name, impact }) => {
+const DeleteSection: FC<{ id: number; name: string; impact: { chats: number; messages: number } }> = ({
+  id,
+  name,
+  impact,
+}) => {
   const { t } = useRequestContext<AppEnv>().var;
   return (
     <section class="card danger-zone">
       <h2>{t("instances.deleteTitle", { name })}</h2>
-      <p>{t("instances.deleteLoses", { chats: t("instances.chatCount", { count: impact.chats }), messages: t("instances.messageCount", { count: impact.messages }) })}</p>
-      <form method="post" action={`/instances/${id}/delete`} class="stack" hx-confirm={t("instances.deleteTitle", { name })}>
+      <p>
+        {t("instances.deleteLoses", {
+          chats: t("instances.chatCount", { count: impact.chats }),
+          messages: t("instances.messageCount", { count: impact.messages }),
+        })}
+      </p>
+      <form
+        method="post"
+        action={`/instances/${id}/delete`}
+        class="stack"
+        hx-confirm={t("instances.deleteTitle", { name })}
+      >
         <CsrfField />
         <fieldset class="stack">
           <legend>{t("instances.deleteHistory")}</legend>
@@ -157,7 +278,9 @@ const DeleteSection: FC<{ id: number; name: string; impact: { chats: number; mes
           {t("instances.deleteConfirm")}
           <input name="confirm" autocomplete="off" required />
         </label>
-        <button type="submit" class="button danger">{t("instances.deleteButton")}</button>
+        <button type="submit" class="button danger">
+          {t("instances.deleteButton")}
+        </button>
       </form>
     </section>
   );

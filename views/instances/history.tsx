@@ -22,7 +22,8 @@ export interface HistoryPanelProps {
 
 const panelId = (instanceId: number) => `instance-${instanceId}-history`;
 /** Re-fetched on import progress, and on state changes (the start button needs a linked phone). */
-const liveAttrs = (instanceId: number, extra = "") => live(instanceId, "history state", `/instances/${instanceId}/history`, extra);
+const liveAttrs = (instanceId: number, extra = "") =>
+  live(instanceId, "history state", `/instances/${instanceId}/history`, extra);
 
 function duration(t: Translate, seconds: number): string {
   if (seconds < 90) return t("history.seconds", { count: Math.max(1, seconds) });
@@ -56,7 +57,9 @@ const StartForm: FC<{ instanceId: number; again: boolean }> = ({ instanceId, aga
   return (
     <form {...inPlace(instanceId, "start")}>
       <CsrfField />
-      <button type="submit" class="button primary" data-testid="history-start">{t(again ? "history.again" : "history.start")}</button>
+      <button type="submit" class="button primary" data-testid="history-start">
+        {t(again ? "history.again" : "history.start")}
+      </button>
     </form>
   );
 };
@@ -65,17 +68,32 @@ const StartForm: FC<{ instanceId: number; again: boolean }> = ({ instanceId, aga
 const Capped: FC<{ cap: string; capped: { total: number; names: string[] } }> = ({ cap, capped }) => {
   const { t } = useRequestContext<AppEnv>().var;
   const names = capped.names.join(", ") + (capped.total > capped.names.length ? ", …" : "");
-  return <p class="flash flash-info small" data-capped={capped.total}>{t("history.capped", { count: capped.total, cap, names })}</p>;
+  return (
+    <p class="flash flash-info small" data-capped={capped.total}>
+      {t("history.capped", { count: capped.total, cap, names })}
+    </p>
+  );
 };
 
-export const HistoryPanel: FC<HistoryPanelProps> = ({ instanceId, linked, mayManage, progress: p, cap: capCount, capped }) => {
+export const HistoryPanel: FC<HistoryPanelProps> = ({
+  instanceId,
+  linked,
+  mayManage,
+  progress: p,
+  cap: capCount,
+  capped,
+}) => {
   const { t, locale } = useRequestContext<AppEnv>().var;
   const running = p?.status === "running";
   const cap = new Intl.NumberFormat(locale).format(capCount);
   return (
     <section class="card history" id={panelId(instanceId)} {...liveAttrs(instanceId)} data-status={p?.status ?? "none"}>
       <h2>{t("history.title")}</h2>
-      {!p && <p class="muted">{t("history.none")} {t("history.cap", { cap })}</p>}
+      {!p && (
+        <p class="muted">
+          {t("history.none")} {t("history.cap", { cap })}
+        </p>
+      )}
       {running && p.listing && (
         <>
           <progress aria-label={t("history.listing")} />
@@ -86,13 +104,22 @@ export const HistoryPanel: FC<HistoryPanelProps> = ({ instanceId, linked, mayMan
         <>
           <progress value={p.chatsDone} max={p.chatsTotal} aria-label={t("history.title")} data-percent={p.percent} />
           <p role="status">
-            <strong>{t("history.progress", { done: p.chatsDone, total: p.chatsTotal })}</strong> · {t("history.messages", { count: p.messagesImported })} ·{" "}
+            <strong>{t("history.progress", { done: p.chatsDone, total: p.chatsTotal })}</strong> ·{" "}
+            {t("history.messages", { count: p.messagesImported })} ·{" "}
             {p.etaSeconds === null ? t("history.etaUnknown") : t("history.eta", { time: duration(t, p.etaSeconds) })}
           </p>
-          {p.headCount > 0 && <p class="muted small" data-head-count={p.headCount}>{t("history.longChat", { count: p.headCount })}</p>}
+          {p.headCount > 0 && (
+            <p class="muted small" data-head-count={p.headCount}>
+              {t("history.longChat", { count: p.headCount })}
+            </p>
+          )}
         </>
       )}
-      {running && <p class="muted">{t("history.background")} {t("history.cap", { cap })}</p>}
+      {running && (
+        <p class="muted">
+          {t("history.background")} {t("history.cap", { cap })}
+        </p>
+      )}
       {p?.status === "done" && (
         <>
           <progress value={100} max={100} aria-label={t("history.title")} data-percent={100} />
@@ -102,11 +129,19 @@ export const HistoryPanel: FC<HistoryPanelProps> = ({ instanceId, linked, mayMan
       {p?.status === "cancelled" && <p>{t("history.cancelled", { done: p.chatsDone, total: p.chatsTotal })}</p>}
       {p?.status === "failed" && <p class="flash flash-error">{t("history.failed", { reason: p.error ?? "?" })}</p>}
       {capped && capped.total > 0 && <Capped cap={cap} capped={capped} />}
-      {mayManage && !running && (linked ? <StartForm instanceId={instanceId} again={p !== null} /> : <p class="muted">{t("history.needsPhone")}</p>)}
+      {mayManage &&
+        !running &&
+        (linked ? (
+          <StartForm instanceId={instanceId} again={p !== null} />
+        ) : (
+          <p class="muted">{t("history.needsPhone")}</p>
+        ))}
       {mayManage && running && (
         <form {...inPlace(instanceId, "cancel")} hx-confirm={t("history.cancelConfirm")}>
           <CsrfField />
-          <button type="submit" class="button danger" data-testid="history-cancel">{t("history.cancel")}</button>
+          <button type="submit" class="button danger" data-testid="history-cancel">
+            {t("history.cancel")}
+          </button>
         </form>
       )}
     </section>

@@ -45,13 +45,25 @@ export const InstanceAlerts: FC<{ instance: InstanceView }> = ({ instance: i }) 
   const offline = i.offlineSince && !i.settingsPendingSince;
   return (
     <>
-      {!i.enabled && <p class="flash flash-info small" data-instance-disabled>{t("instances.disabledNotice")}</p>}
-      {i.settingsPendingSince && <p class="flash flash-info small" data-applying-settings>{t("instances.applyingSettings")}</p>}
+      {!i.enabled && (
+        <p class="flash flash-info small" data-instance-disabled>
+          {t("instances.disabledNotice")}
+        </p>
+      )}
+      {i.settingsPendingSince && (
+        <p class="flash flash-info small" data-applying-settings>
+          {t("instances.applyingSettings")}
+        </p>
+      )}
       {offline && i.state === "authorized" && (
-        <p class="flash flash-error small" role="alert" data-offline-since={i.offlineSince!.toISOString()}>{t("instances.silentSince", { when: when(locale, i.offlineSince!) })}</p>
+        <p class="flash flash-error small" role="alert" data-offline-since={i.offlineSince!.toISOString()}>
+          {t("instances.silentSince", { when: when(locale, i.offlineSince!) })}
+        </p>
       )}
       {offline && i.state !== "authorized" && (
-        <p class="flash flash-error small" role="alert" data-offline-since={i.offlineSince!.toISOString()}>{t("instances.offlineSince", { when: when(locale, i.offlineSince!) })}</p>
+        <p class="flash flash-error small" role="alert" data-offline-since={i.offlineSince!.toISOString()}>
+          {t("instances.offlineSince", { when: when(locale, i.offlineSince!) })}
+        </p>
       )}
       {i.quotaExceededAt && (
         <p class="flash flash-error small" role="alert">
@@ -59,7 +71,11 @@ export const InstanceAlerts: FC<{ instance: InstanceView }> = ({ instance: i }) 
           {i.quotaDescription && <> {t("instances.quotaSays", { text: i.quotaDescription })}</>}
         </p>
       )}
-      {i.intakeError && <p class="flash flash-error small" role="alert">{t("instances.intakeError", { reason: i.intakeError })}</p>}
+      {i.intakeError && (
+        <p class="flash flash-error small" role="alert">
+          {t("instances.intakeError", { reason: i.intakeError })}
+        </p>
+      )}
     </>
   );
 };
@@ -71,7 +87,9 @@ export const IntakeHealth: FC<{ instance: InstanceView }> = ({ instance: i }) =>
     <>
       {t(i.intakeMode === "webhook" ? "instances.webhook" : "instances.polling")} ·{" "}
       {i.lastNotificationAt ? (
-        <time datetime={i.lastNotificationAt.toISOString()}>{t("instances.lastSeen", { when: formatRelative(locale, i.lastNotificationAt) })}</time>
+        <time datetime={i.lastNotificationAt.toISOString()}>
+          {t("instances.lastSeen", { when: formatRelative(locale, i.lastNotificationAt) })}
+        </time>
       ) : (
         t("instances.neverHeard")
       )}
@@ -110,14 +128,31 @@ export const InstancesPage: FC<{ instances: InstanceView[]; mayManage: boolean }
     <>
       <div class="page-head">
         <h1>{t("instances.title")}</h1>
-        {mayManage && instances.length > 0 && <a class="button primary" href="/instances/new">{t("instances.connect")}</a>}
+        {mayManage && instances.length > 0 && (
+          <a class="button primary" href="/instances/new">
+            {t("instances.connect")}
+          </a>
+        )}
       </div>
       {instances.length === 0 ? (
-        <EmptyState title={t("instances.empty")} hint={mayManage ? t("instances.emptyManage") : t("instances.emptyAsk")}>
-          {mayManage && <p><a class="button primary" href="/instances/new">{t("instances.connect")}</a></p>}
+        <EmptyState
+          title={t("instances.empty")}
+          hint={mayManage ? t("instances.emptyManage") : t("instances.emptyAsk")}
+        >
+          {mayManage && (
+            <p>
+              <a class="button primary" href="/instances/new">
+                {t("instances.connect")}
+              </a>
+            </p>
+          )}
         </EmptyState>
       ) : (
-        <ul class="cards">{instances.map((i) => <InstanceCard instance={i} />)}</ul>
+        <ul class="cards">
+          {instances.map((i) => (
+            <InstanceCard instance={i} />
+          ))}
+        </ul>
       )}
     </>
   );

@@ -24,28 +24,47 @@ export const QuarantinePanel: FC<QuarantinePanelProps> = ({ instanceId, total, r
   return (
     <section class="card quarantine" id={panelId(instanceId)} data-testid="quarantine" data-total={total}>
       <h2>{t("intake.quarantine.title")}</h2>
-      {result && <p class="flash flash-ok" role="status">{t("intake.quarantine.replayed", { stored: result.stored, left: result.quarantined })}</p>}
+      {result && (
+        <p class="flash flash-ok" role="status">
+          {t("intake.quarantine.replayed", { stored: result.stored, left: result.quarantined })}
+        </p>
+      )}
       {total === 0 ? (
         <p class="muted">{t("intake.quarantine.none")}</p>
       ) : (
         <>
           <details class="state-log">
-            <summary>{t("intake.quarantine.summary", { count: total })} — {t("intake.quarantine.show")}</summary>
+            <summary>
+              {t("intake.quarantine.summary", { count: total })} — {t("intake.quarantine.show")}
+            </summary>
             <p class="muted small">{t("intake.quarantine.hint")}</p>
             <ol>
               {rows.map((r) => (
                 <li data-notification={r.id}>
-                  <strong>#{r.id}</strong> <time datetime={r.receivedAt.toISOString()}>{formatDateTime(locale, r.receivedAt)}</time> · <code>{r.typeWebhook}</code>
+                  <strong>#{r.id}</strong>{" "}
+                  <time datetime={r.receivedAt.toISOString()}>{formatDateTime(locale, r.receivedAt)}</time> ·{" "}
+                  <code>{r.typeWebhook}</code>
                   <br />
                   <span class="muted small">{r.reason}</span>
                 </li>
               ))}
             </ol>
-            {total > rows.length && <p class="muted small">{t("intake.quarantine.more", { count: total - rows.length })}</p>}
+            {total > rows.length && (
+              <p class="muted small">{t("intake.quarantine.more", { count: total - rows.length })}</p>
+            )}
           </details>
-          <form method="post" action={action} hx-post={action} hx-target={`#${panelId(instanceId)}`} hx-swap="outerHTML" class="inline">
+          <form
+            method="post"
+            action={action}
+            hx-post={action}
+            hx-target={`#${panelId(instanceId)}`}
+            hx-swap="outerHTML"
+            class="inline"
+          >
             <CsrfField />
-            <button type="submit" class="button" data-testid="quarantine-replay">{t("intake.quarantine.replay")}</button>
+            <button type="submit" class="button" data-testid="quarantine-replay">
+              {t("intake.quarantine.replay")}
+            </button>
           </form>
         </>
       )}

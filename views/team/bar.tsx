@@ -16,28 +16,49 @@ export interface TeamBarProps {
   contactId: number | null;
 }
 
-const post = (base: string, path: string) => ({ "hx-post": `${base}/${path}`, "hx-target": "#team-bar", "hx-swap": "outerHTML" });
+const post = (base: string, path: string) => ({
+  "hx-post": `${base}/${path}`,
+  "hx-target": "#team-bar",
+  "hx-swap": "outerHTML",
+});
 
 export const TeamBar: FC<TeamBarProps> = ({ ui, base, me, chat, people, labels, chatLabels, contactId }) => {
   const on = new Set(chatLabels.map((l) => l.id));
   const others = people.filter((p) => p.id !== chat.assigneeId);
   return (
-    <div id="team-bar" class="team-bar" hx-get={`${base}/team`} hx-trigger="sse:team.tabs delay:400ms" hx-target="this" hx-swap="outerHTML" data-status={chat.status} data-assignee={chat.assigneeId ?? ""}>
+    <div
+      id="team-bar"
+      class="team-bar"
+      hx-get={`${base}/team`}
+      hx-trigger="sse:team.tabs delay:400ms"
+      hx-target="this"
+      hx-swap="outerHTML"
+      data-status={chat.status}
+      data-assignee={chat.assigneeId ?? ""}
+    >
       <div class="team-row">
         <span class={`state-chip state-${chat.status}`}>{ui.t(`team.status.${chat.status}`)}</span>
         <span class="team-assignee" data-assignee-name>
           {chat.assigneeName ? ui.t("team.assignedTo", { name: chat.assigneeName }) : ui.t("team.unassigned")}
         </span>
         {chat.assigneeId !== me && (
-          <button type="button" class="button small primary" data-team-take {...post(base, "take")}>{ui.t("team.take")}</button>
+          <button type="button" class="button small primary" data-team-take {...post(base, "take")}>
+            {ui.t("team.take")}
+          </button>
         )}
         <details class="team-menu team-assign">
-          <summary class="button small">{chat.assigneeId === null ? ui.t("team.assign") : ui.t("team.transfer")}</summary>
+          <summary class="button small">
+            {chat.assigneeId === null ? ui.t("team.assign") : ui.t("team.transfer")}
+          </summary>
           <form class="menu stack" {...post(base, "assign")}>
             <label>
               <span>{ui.t("team.assignTo")}</span>
               <select name="assignee" required>
-                {others.map((p) => <option value={String(p.id)}>{p.id === me ? ui.t("team.me", { name: p.displayName }) : p.displayName}</option>)}
+                {others.map((p) => (
+                  <option value={String(p.id)}>
+                    {p.id === me ? ui.t("team.me", { name: p.displayName }) : p.displayName}
+                  </option>
+                ))}
                 {chat.assigneeId !== null && <option value="none">{ui.t("team.nobody")}</option>}
               </select>
             </label>
@@ -45,34 +66,80 @@ export const TeamBar: FC<TeamBarProps> = ({ ui, base, me, chat, people, labels, 
               <span>{ui.t("team.assignNote")}</span>
               <input type="text" name="note" maxlength={500} autocomplete="off" />
             </label>
-            <button type="submit" class="button primary">{chat.assigneeId === null ? ui.t("team.assign") : ui.t("team.transfer")}</button>
+            <button type="submit" class="button primary">
+              {chat.assigneeId === null ? ui.t("team.assign") : ui.t("team.transfer")}
+            </button>
           </form>
         </details>
         {chat.status === "resolved" ? (
-          <button type="button" class="button small" data-team-status="open" {...post(base, "status")} hx-vals={JSON.stringify({ status: "open" })}>{ui.t("team.reopen")}</button>
+          <button
+            type="button"
+            class="button small"
+            data-team-status="open"
+            {...post(base, "status")}
+            hx-vals={JSON.stringify({ status: "open" })}
+          >
+            {ui.t("team.reopen")}
+          </button>
         ) : (
-          <button type="button" class="button small" data-team-status="resolved" {...post(base, "status")} hx-vals={JSON.stringify({ status: "resolved" })}>{ui.t("team.resolve")}</button>
+          <button
+            type="button"
+            class="button small"
+            data-team-status="resolved"
+            {...post(base, "status")}
+            hx-vals={JSON.stringify({ status: "resolved" })}
+          >
+            {ui.t("team.resolve")}
+          </button>
         )}
         {chat.status === "open" && (
-          <button type="button" class="button small" data-team-status="pending" {...post(base, "status")} hx-vals={JSON.stringify({ status: "pending" })}>{ui.t("team.pending")}</button>
+          <button
+            type="button"
+            class="button small"
+            data-team-status="pending"
+            {...post(base, "status")}
+            hx-vals={JSON.stringify({ status: "pending" })}
+          >
+            {ui.t("team.pending")}
+          </button>
         )}
         {chat.status === "pending" && (
-          <button type="button" class="button small" data-team-status="open" {...post(base, "status")} hx-vals={JSON.stringify({ status: "open" })}>{ui.t("team.reopen")}</button>
+          <button
+            type="button"
+            class="button small"
+            data-team-status="open"
+            {...post(base, "status")}
+            hx-vals={JSON.stringify({ status: "open" })}
+          >
+            {ui.t("team.reopen")}
+          </button>
         )}
-        {chatLabels.map((l) => <LabelChip label={l} />)}
+        {chatLabels.map((l) => (
+          <LabelChip label={l} />
+        ))}
         {labels.length > 0 && (
           <details class="team-menu">
             <summary class="link-button">{ui.t("team.labels")}</summary>
             <div class="menu">
               {labels.map((l) => (
-                <button type="button" class="label-toggle" aria-pressed={on.has(l.id) ? "true" : "false"} {...post(base, "labels")} hx-vals={JSON.stringify({ label: l.id, on: on.has(l.id) ? "0" : "1" })}>
+                <button
+                  type="button"
+                  class="label-toggle"
+                  aria-pressed={on.has(l.id) ? "true" : "false"}
+                  {...post(base, "labels")}
+                  hx-vals={JSON.stringify({ label: l.id, on: on.has(l.id) ? "0" : "1" })}
+                >
                   <LabelDot color={l.color} /> {l.name}
                 </button>
               ))}
             </div>
           </details>
         )}
-        {contactId !== null && <a class="link-button" href={`/contacts/${contactId}`}>{ui.t("team.contact")}</a>}
+        {contactId !== null && (
+          <a class="link-button" href={`/contacts/${contactId}`}>
+            {ui.t("team.contact")}
+          </a>
+        )}
       </div>
     </div>
   );
@@ -80,14 +147,36 @@ export const TeamBar: FC<TeamBarProps> = ({ ui, base, me, chat, people, labels, 
 
 /** Placeholder in the conversation pane: loads the bar once the pane is on the page. */
 export const TeamBarSlot: FC<{ base: string }> = ({ base }) => (
-  <div id="team-bar" class="team-bar" hx-get={`${base}/team`} hx-trigger="load" hx-target="this" hx-swap="outerHTML"></div>
+  <div
+    id="team-bar"
+    class="team-bar"
+    hx-get={`${base}/team`}
+    hx-trigger="load"
+    hx-target="this"
+    hx-swap="outerHTML"
+  ></div>
 );
 
 /** The composer's switch between a message to the customer and a private note (app glue in public/team.js). */
 export const NoteToggle: FC<{ ui: Ui }> = ({ ui }) => (
-  <button type="button" class="icon-button note-toggle" data-note-toggle aria-pressed="false" title={ui.t("team.noteToggle")} data-note-placeholder={ui.t("team.notePlaceholder")} data-qr-none={ui.t("team.qr.none")}>
+  <button
+    type="button"
+    class="icon-button note-toggle"
+    data-note-toggle
+    aria-pressed="false"
+    title={ui.t("team.noteToggle")}
+    data-note-placeholder={ui.t("team.notePlaceholder")}
+    data-qr-none={ui.t("team.qr.none")}
+  >
     <svg class="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
-      <path d="M4 4h12l4 4v12H4zM8 10h8M8 14h8M8 18h5" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+      <path
+        d="M4 4h12l4 4v12H4zM8 10h8M8 14h8M8 18h5"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+        stroke-linecap="round"
+        stroke-linejoin="round"
+      />
     </svg>
     <span class="visually-hidden">{ui.t("team.noteToggle")}</span>
   </button>

@@ -18,16 +18,28 @@ export const LabelChip: FC<{ label: { name: string; color: string } }> = ({ labe
 
 /** Data attributes that let the page decide live whether a row belongs to the shown tab and label filter. */
 export function rowData(chat: Pick<ChatListItem, "status" | "assigneeId" | "labels">) {
-  return { "data-status": chat.status, "data-assignee": chat.assigneeId === null ? "" : String(chat.assigneeId), "data-labels": ` ${chat.labels.map((l) => l.id).join(" ")} ` };
+  return {
+    "data-status": chat.status,
+    "data-assignee": chat.assigneeId === null ? "" : String(chat.assigneeId),
+    "data-labels": ` ${chat.labels.map((l) => l.id).join(" ")} `,
+  };
 }
 
 /** The row's chips; the element also carries the row's state for public/team.js (`data-row-state`). */
 export const RowChips: FC<{ ui: Ui; chat: ChatListItem }> = ({ ui, chat }) => {
   return (
     <span class="chat-chips" data-row-state {...rowData(chat)}>
-      {chat.status !== "open" && <span class={`state-chip state-${chat.status}`}>{ui.t(`team.status.${chat.status}`)}</span>}
-      {chat.assigneeName && <span class="assignee-chip" title={ui.t("team.assignedTo", { name: chat.assigneeName })}>@{chat.assigneeName}</span>}
-      {chat.labels.map((l) => <LabelChip label={l} />)}
+      {chat.status !== "open" && (
+        <span class={`state-chip state-${chat.status}`}>{ui.t(`team.status.${chat.status}`)}</span>
+      )}
+      {chat.assigneeName && (
+        <span class="assignee-chip" title={ui.t("team.assignedTo", { name: chat.assigneeName })}>
+          @{chat.assigneeName}
+        </span>
+      )}
+      {chat.labels.map((l) => (
+        <LabelChip label={l} />
+      ))}
     </span>
   );
 };

@@ -10,7 +10,12 @@ import { initial } from "../../src/lib/names.ts";
 
 const display = (c: Contact) => c.name ?? c.waName ?? `+${c.phone}`;
 
-export const ContactsPage: FC<{ t: Translate; contacts: Contact[]; q: string; links: { labels: boolean; quickReplies: boolean } }> = ({ t, contacts, q, links }) => (
+export const ContactsPage: FC<{
+  t: Translate;
+  contacts: Contact[];
+  q: string;
+  links: { labels: boolean; quickReplies: boolean };
+}> = ({ t, contacts, q, links }) => (
   <section class="team-page">
     <h1>{t("team.contacts.title")}</h1>
     {(links.labels || links.quickReplies) && (
@@ -20,15 +25,26 @@ export const ContactsPage: FC<{ t: Translate; contacts: Contact[]; q: string; li
       </p>
     )}
     <form method="get" action="/contacts" role="search" class="list-filters">
-      <input type="search" name="q" value={q} placeholder={t("team.contacts.search")} aria-label={t("team.contacts.search")} />
+      <input
+        type="search"
+        name="q"
+        value={q}
+        placeholder={t("team.contacts.search")}
+        aria-label={t("team.contacts.search")}
+      />
     </form>
     {contacts.length === 0 ? (
-      <EmptyState title={q ? t("team.contacts.none", { q }) : t("team.contacts.empty")} hint={t("team.contacts.emptyHint")} />
+      <EmptyState
+        title={q ? t("team.contacts.none", { q }) : t("team.contacts.empty")}
+        hint={t("team.contacts.emptyHint")}
+      />
     ) : (
       <ul class="team-list">
         {contacts.map((c) => (
           <li class="card team-list-row">
-            <a href={`/contacts/${c.id}`}><b>{display(c)}</b></a>
+            <a href={`/contacts/${c.id}`}>
+              <b>{display(c)}</b>
+            </a>
             <span class="muted">+{c.phone}</span>
           </li>
         ))}
@@ -45,21 +61,47 @@ export interface ContactChat {
   lastMessageAt: Date | null;
 }
 
-export const ContactPage: FC<{ t: Translate; contact: Contact; chats: ContactChat[]; labels: Label[]; avatar: string | null; saved?: boolean }> = ({ t, contact, chats, labels, avatar }) => (
+export const ContactPage: FC<{
+  t: Translate;
+  contact: Contact;
+  chats: ContactChat[];
+  labels: Label[];
+  avatar: string | null;
+  saved?: boolean;
+}> = ({ t, contact, chats, labels, avatar }) => (
   <section class="team-page">
-    <p><a href="/contacts">← {t("team.contacts.title")}</a></p>
+    <p>
+      <a href="/contacts">← {t("team.contacts.title")}</a>
+    </p>
     <header class="contact-head">
-      {avatar ? <img class="contact-avatar" src={avatar} alt="" width={64} height={64} /> : <span class="avatar contact-avatar" aria-hidden="true">{initial(display(contact))}</span>}
+      {avatar ? (
+        <img class="contact-avatar" src={avatar} alt="" width={64} height={64} />
+      ) : (
+        <span class="avatar contact-avatar" aria-hidden="true">
+          {initial(display(contact))}
+        </span>
+      )}
       <div>
         <h1>{display(contact)}</h1>
-        <p class="muted">+{contact.phone}{contact.waName && contact.name ? ` · ${t("team.contacts.waName", { name: contact.waName })}` : ""}</p>
+        <p class="muted">
+          +{contact.phone}
+          {contact.waName && contact.name ? ` · ${t("team.contacts.waName", { name: contact.waName })}` : ""}
+        </p>
       </div>
       <form method="post" action={`/contacts/${contact.id}/avatar`}>
         <CsrfField />
-        <button type="submit" class="button small">{t("team.contacts.avatar")}</button>
+        <button type="submit" class="button small">
+          {t("team.contacts.avatar")}
+        </button>
       </form>
     </header>
-    {labels.length > 0 && <p class="team-row">{labels.map((l) => <LabelChip label={l} />)}</p>}
+    {labels.length > 0 && (
+      <p class="team-row">
+        {labels.map((l) => (
+          <LabelChip label={l} />
+        ))}
+      </p>
+    )}
     <h2>{t("team.contacts.chats")}</h2>
     <ul class="team-list">
       {chats.map((ch) => (
@@ -77,14 +119,24 @@ export const ContactPage: FC<{ t: Translate; contact: Contact; chats: ContactCha
       </label>
       <label>
         <span>{t("team.contacts.notes")}</span>
-        <textarea name="notes" rows={4} maxlength={4000} aria-describedby="contact-shared">{contact.notes ?? ""}</textarea>
+        <textarea name="notes" rows={4} maxlength={4000} aria-describedby="contact-shared">
+          {contact.notes ?? ""}
+        </textarea>
       </label>
-      <p id="contact-shared" class="muted small">{t("team.contacts.shared")}</p>
+      <p id="contact-shared" class="muted small">
+        {t("team.contacts.shared")}
+      </p>
       <label>
         <span>{t("team.contacts.fields")}</span>
-        <textarea name="fields" rows={4} maxlength={4000} placeholder={t("team.contacts.fieldsHint")}>{Object.entries(contact.fields).map(([k, v]) => `${k}: ${v}`).join("\n")}</textarea>
+        <textarea name="fields" rows={4} maxlength={4000} placeholder={t("team.contacts.fieldsHint")}>
+          {Object.entries(contact.fields)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join("\n")}
+        </textarea>
       </label>
-      <button type="submit" class="button primary">{t("team.contacts.save")}</button>
+      <button type="submit" class="button primary">
+        {t("team.contacts.save")}
+      </button>
     </form>
   </section>
 );

@@ -11,7 +11,11 @@ export const LabelsPage: FC<{ t: Translate; labels: Label[]; error?: string }> =
     <h1>{t("team.labels.title")}</h1>
     <form class="card stack" method="post" action="/labels">
       <CsrfField />
-      {error && <p class="flash flash-error" role="alert">{error}</p>}
+      {error && (
+        <p class="flash flash-error" role="alert">
+          {error}
+        </p>
+      )}
       <label>
         <span>{t("team.labels.name")}</span>
         <input type="text" name="name" required maxlength={40} autocomplete="off" />
@@ -20,7 +24,9 @@ export const LabelsPage: FC<{ t: Translate; labels: Label[]; error?: string }> =
         <span>{t("team.labels.color")}</span>
         <input type="color" name="color" value="#25d366" />
       </label>
-      <button type="submit" class="button primary">{t("team.labels.add")}</button>
+      <button type="submit" class="button primary">
+        {t("team.labels.add")}
+      </button>
     </form>
     {labels.length === 0 ? (
       <EmptyState title={t("team.labels.empty")} hint={t("team.labels.emptyHint")} />
@@ -31,7 +37,9 @@ export const LabelsPage: FC<{ t: Translate; labels: Label[]; error?: string }> =
             <LabelChip label={l} />
             <form method="post" action={`/labels/${l.id}/delete`}>
               <CsrfField />
-              <button type="submit" class="button small danger">{t("team.delete")}</button>
+              <button type="submit" class="button small danger">
+                {t("team.delete")}
+              </button>
             </form>
           </li>
         ))}

@@ -7,7 +7,13 @@ import { EmptyState } from "../components/empty.tsx";
 
 type ManagedInstance = { id: number; name: string; autoAssign: boolean; notesToTelegram: boolean };
 
-export const QuickRepliesPage: FC<{ t: Translate; rows: QuickReply[]; instances: ManagedInstance[]; mayGlobal: boolean; error?: string }> = ({ t, rows, instances, mayGlobal, error }) => {
+export const QuickRepliesPage: FC<{
+  t: Translate;
+  rows: QuickReply[];
+  instances: ManagedInstance[];
+  mayGlobal: boolean;
+  error?: string;
+}> = ({ t, rows, instances, mayGlobal, error }) => {
   const names = new Map(instances.map((i) => [i.id, i.name]));
   return (
     <section class="team-page">
@@ -15,12 +21,18 @@ export const QuickRepliesPage: FC<{ t: Translate; rows: QuickReply[]; instances:
       <p class="muted">{t("team.qr.hint")}</p>
       <form class="card stack" method="post" action="/quick-replies">
         <CsrfField />
-        {error && <p class="flash flash-error" role="alert">{error}</p>}
+        {error && (
+          <p class="flash flash-error" role="alert">
+            {error}
+          </p>
+        )}
         <label>
           <span>{t("team.qr.scope")}</span>
           <select name="instance">
             {mayGlobal && <option value="">{t("team.qr.global")}</option>}
-            {instances.map((i) => <option value={String(i.id)}>{i.name}</option>)}
+            {instances.map((i) => (
+              <option value={String(i.id)}>{i.name}</option>
+            ))}
           </select>
         </label>
         <label>
@@ -31,7 +43,9 @@ export const QuickRepliesPage: FC<{ t: Translate; rows: QuickReply[]; instances:
           <span>{t("team.qr.text")}</span>
           <textarea name="text" required maxlength={4000} rows={3}></textarea>
         </label>
-        <button type="submit" class="button primary">{t("team.qr.save")}</button>
+        <button type="submit" class="button primary">
+          {t("team.qr.save")}
+        </button>
       </form>
       {rows.length === 0 ? (
         <EmptyState title={t("team.qr.empty")} hint={t("team.qr.emptyHint")} />
@@ -39,12 +53,19 @@ export const QuickRepliesPage: FC<{ t: Translate; rows: QuickReply[]; instances:
         <ul class="team-list">
           {rows.map((r) => (
             <li class="card">
-              <p><b>/{r.code}</b> <span class="muted small">{r.instanceId === null ? t("team.qr.global") : names.get(r.instanceId) ?? "?"}</span></p>
+              <p>
+                <b>/{r.code}</b>{" "}
+                <span class="muted small">
+                  {r.instanceId === null ? t("team.qr.global") : (names.get(r.instanceId) ?? "?")}
+                </span>
+              </p>
               <p class="pre">{r.text}</p>
               {(r.instanceId !== null || mayGlobal) && (
                 <form method="post" action={`/quick-replies/${r.id}/delete`}>
                   <CsrfField />
-                  <button type="submit" class="button small danger">{t("team.delete")}</button>
+                  <button type="submit" class="button small danger">
+                    {t("team.delete")}
+                  </button>
                 </form>
               )}
             </li>
@@ -60,9 +81,16 @@ export const QuickRepliesPage: FC<{ t: Translate; rows: QuickReply[]; instances:
                 <form class="stack" method="post" action={`/instances/${i.id}/team-settings`}>
                   <CsrfField />
                   <b>{i.name}</b>
-                  <label class="check"><input type="checkbox" name="autoAssign" checked={i.autoAssign} /> {t("team.settings.autoAssign")}</label>
-                  <label class="check"><input type="checkbox" name="notesToTelegram" checked={i.notesToTelegram} /> {t("team.settings.notesToTelegram")}</label>
-                  <button type="submit" class="button small">{t("team.settings.save")}</button>
+                  <label class="check">
+                    <input type="checkbox" name="autoAssign" checked={i.autoAssign} /> {t("team.settings.autoAssign")}
+                  </label>
+                  <label class="check">
+                    <input type="checkbox" name="notesToTelegram" checked={i.notesToTelegram} />{" "}
+                    {t("team.settings.notesToTelegram")}
+                  </label>
+                  <button type="submit" class="button small">
+                    {t("team.settings.save")}
+                  </button>
                 </form>
               </li>
             ))}

@@ -16,9 +16,19 @@ export const UsersPage: FC<{ users: UserListRow[] }> = ({ users }) => {
       <div class="page-head">
         <h1>{t("users.title")}</h1>
         <span class="actions">
-          {can(me, "admin") && <a class="button" href="/audit">{t("audit.title")}</a>}
-          {can(me, "admin") && <a class="button" href="/backups">{t("backups.title")}</a>}
-          <a class="button primary" href="/users/new">{t("users.new")}</a>
+          {can(me, "admin") && (
+            <a class="button" href="/audit">
+              {t("audit.title")}
+            </a>
+          )}
+          {can(me, "admin") && (
+            <a class="button" href="/backups">
+              {t("backups.title")}
+            </a>
+          )}
+          <a class="button primary" href="/users/new">
+            {t("users.new")}
+          </a>
         </span>
       </div>
       <UsersList users={users} />
@@ -46,15 +56,25 @@ export const UsersList: FC<{ users: UserListRow[] }> = ({ users }) => {
               {u.telegramLinked && <span class="badge">{t("users.telegram")}</span>}
             </p>
             <p class="small muted">
-              {u.lastSeenAt ? t("users.lastSeen", { when: formatRelative(locale, u.lastSeenAt) }) : t("users.neverSeen")} ·{" "}
-              {t("users.sessions", { count: u.sessions })}
+              {u.lastSeenAt
+                ? t("users.lastSeen", { when: formatRelative(locale, u.lastSeenAt) })
+                : t("users.neverSeen")}{" "}
+              · {t("users.sessions", { count: u.sessions })}
             </p>
-            <a class="button small" href={`/users/${u.id}/edit`}>{t("users.edit")}</a>{" "}
+            <a class="button small" href={`/users/${u.id}/edit`}>
+              {t("users.edit")}
+            </a>{" "}
             {u.sessions > 0 && u.id !== me!.id && (
-              <form method="post" action={`/users/${u.id}/logout-all`} class="inline"
-                hx-confirm={t("users.logoutAllConfirm", { name: u.displayName })}>
+              <form
+                method="post"
+                action={`/users/${u.id}/logout-all`}
+                class="inline"
+                hx-confirm={t("users.logoutAllConfirm", { name: u.displayName })}
+              >
                 <CsrfField />
-                <button type="submit" class="button danger small">{t("users.logoutAll")}</button>
+                <button type="submit" class="button danger small">
+                  {t("users.logoutAll")}
+                </button>
               </form>
             )}
           </li>

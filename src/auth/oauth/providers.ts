@@ -19,7 +19,11 @@ export interface Provider {
   identify(code: string, codeVerifier: string): Promise<Identity>;
 }
 
-const idTokenClaims = z.object({ sub: z.string().min(1), email: z.string().optional(), email_verified: z.boolean().optional() });
+const idTokenClaims = z.object({
+  sub: z.string().min(1),
+  email: z.string().optional(),
+  email_verified: z.boolean().optional(),
+});
 const githubUser = z.object({ id: z.number() });
 const githubEmails = z.array(z.object({ email: z.string(), primary: z.boolean(), verified: z.boolean() }));
 
@@ -29,7 +33,9 @@ function fromIdToken(tokens: OAuth2Tokens): Identity {
 }
 
 async function githubJson<T>(url: string, token: string, schema: z.ZodType<T>): Promise<T> {
-  const res = await fetch(url, { headers: { Authorization: `Bearer ${token}`, "User-Agent": "GreenInbox", Accept: "application/vnd.github+json" } });
+  const res = await fetch(url, {
+    headers: { Authorization: `Bearer ${token}`, "User-Agent": "GreenInbox", Accept: "application/vnd.github+json" },
+  });
   if (!res.ok) throw new Error(`GitHub answered ${res.status}`);
   return schema.parse(await res.json());
 }
@@ -65,7 +71,12 @@ export function configuredProviders(config: Config, baseUrl: string): Provider[]
     });
   }
   if (config.OAUTH_OIDC_URL && config.OAUTH_OIDC_CLIENT_ID) {
-    const oidc = new KeyCloak(config.OAUTH_OIDC_URL, config.OAUTH_OIDC_CLIENT_ID, config.OAUTH_OIDC_CLIENT_SECRET ?? null, callback("oidc"));
+    const oidc = new KeyCloak(
+      config.OAUTH_OIDC_URL,
+      config.OAUTH_OIDC_CLIENT_ID,
+      config.OAUTH_OIDC_CLIENT_SECRET ?? null,
+      callback("oidc"),
+    );
     list.push({
       id: "oidc",
       label: config.OAUTH_OIDC_NAME,

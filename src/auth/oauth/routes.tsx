@@ -23,7 +23,9 @@ function provider(c: Context<AppEnv>): Provider {
 
 function refuse(c: Context<AppEnv>, text: string) {
   c.status(403);
-  return c.render(<LoginPage error={text} setupPending={c.var.deps.setup.token !== null} />, { title: c.var.t("login.title") });
+  return c.render(<LoginPage error={text} setupPending={c.var.deps.setup.token !== null} />, {
+    title: c.var.t("login.title"),
+  });
 }
 
 export const oauthRoutes = new Hono<AppEnv>()
@@ -32,7 +34,13 @@ export const oauthRoutes = new Hono<AppEnv>()
     const state = generateState();
     const verifier = generateCodeVerifier();
     // Lax: the cookies must come back on the provider's top-level redirect to the callback.
-    const opts = { httpOnly: true, sameSite: "Lax" as const, secure: c.var.deps.config.secureCookies, path: "/login", maxAge: 600 };
+    const opts = {
+      httpOnly: true,
+      sameSite: "Lax" as const,
+      secure: c.var.deps.config.secureCookies,
+      path: "/login",
+      maxAge: 600,
+    };
     setCookie(c, STATE_COOKIE, state, opts);
     setCookie(c, VERIFIER_COOKIE, verifier, opts);
     return c.redirect(p.authorizationUrl(state, verifier).toString(), 302);
@@ -60,7 +68,12 @@ export const oauthRoutes = new Hono<AppEnv>()
     }
     const ip = clientIp(c);
     if (!user) {
-      await c.var.deps.audit.record({ action: "auth.loginFailed", actor: `${p.id}:unknown`, ip, details: { provider: p.id } });
+      await c.var.deps.audit.record({
+        action: "auth.loginFailed",
+        actor: `${p.id}:unknown`,
+        ip,
+        details: { provider: p.id },
+      });
       return refuse(c, t("oauth.noAccount", { provider: p.label }));
     }
     c.var.log.info({ provider: p.id, userId: user.id }, "signed in with an external account");

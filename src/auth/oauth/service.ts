@@ -18,7 +18,10 @@ export function createOAuthService(db: Db) {
       if (!identity.email) return null;
       const [byEmail] = await db.select().from(users).where(sql`lower(${users.email}) = ${identity.email}`);
       if (!byEmail || byEmail.disabled) return null;
-      await db.insert(oauthAccounts).values({ provider, subject: identity.subject, userId: byEmail.id, email: identity.email }).onConflictDoNothing();
+      await db
+        .insert(oauthAccounts)
+        .values({ provider, subject: identity.subject, userId: byEmail.id, email: identity.email })
+        .onConflictDoNothing();
       return byEmail;
     },
   };

@@ -14,5 +14,8 @@ export const auditLog = pgTable(
     ip: text("ip"),
     details: jsonb("details"),
   },
-  (t) => [index("audit_log_at_idx").on(t.at.desc(), t.id.desc()), index("audit_log_user_idx").on(t.userId, t.at.desc())],
+  (t) => [
+    index("audit_log_at_idx").on(t.at.desc(), t.id.desc()),
+    index("audit_log_user_idx").on(t.userId, t.at.desc()),
+  ],
 );

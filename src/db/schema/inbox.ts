@@ -1,6 +1,18 @@
 // Chats and messages: chats belong to an instance; messages double as the persistent outbox for sends.
 import { sql } from "drizzle-orm";
-import { bigint, customType, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  customType,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { timestamps } from "./columns.ts";
 import { instances } from "./instances.ts";
 import { users } from "./users.ts";
@@ -31,13 +43,17 @@ export const chats = pgTable(
   "chats",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    instanceId: integer("instance_id").notNull().references(() => instances.id, { onDelete: "cascade" }),
+    instanceId: integer("instance_id")
+      .notNull()
+      .references(() => instances.id, { onDelete: "cascade" }),
     /** WhatsApp chat id: `79001234567@c.us`, `…@g.us` or `…@lid`. */
     waChatId: text("wa_chat_id").notNull(),
     name: text("name"),
     /** Short text of the newest message, for the chat list. */
     lastMessagePreview: text("last_message_preview"),
-    status: text("status", { enum: ["open", "pending", "resolved"] }).notNull().default("open"),
+    status: text("status", { enum: ["open", "pending", "resolved"] })
+      .notNull()
+      .default("open"),
     assigneeId: integer("assignee_id").references(() => users.id, { onDelete: "set null" }),
     unreadCount: integer("unread_count").notNull().default(0),
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }),
@@ -61,7 +77,16 @@ export const chats = pgTable(
 );
 
 /** queued → sending (request in flight) → accepted (Green-API queued it, has idMessage) → sent → delivered → read; or failed; unknown = needs a human. */
-export const messageStatuses = ["queued", "sending", "accepted", "sent", "delivered", "read", "failed", "unknown"] as const;
+export const messageStatuses = [
+  "queued",
+  "sending",
+  "accepted",
+  "sent",
+  "delivered",
+  "read",
+  "failed",
+  "unknown",
+] as const;
 
 export const messages = pgTable(
   "messages",
@@ -103,7 +128,11 @@ export const messages = pgTable(
   (t) => [
     // A message belongs to a chat of its instance, and goes with it (and so with the instance). One key checked per
     // message, on its chat's row, instead of two, one of them on the instance row that every write of the number locks.
-    foreignKey({ name: "messages_chat_instance_fk", columns: [t.chatId, t.instanceId], foreignColumns: [chats.id, chats.instanceId] }).onDelete("cascade"),
+    foreignKey({
+      name: "messages_chat_instance_fk",
+      columns: [t.chatId, t.instanceId],
+      foreignColumns: [chats.id, chats.instanceId],
+    }).onDelete("cascade"),
     uniqueIndex("messages_chat_id_message_idx").on(t.chatId, t.idMessage),
     index("messages_chat_sent_idx").on(t.chatId, t.sentAt.desc(), t.id.desc()),
     index("messages_outbox_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'sending')`),
@@ -117,7 +146,9 @@ export const messages = pgTable(
 export const reactions = pgTable(
   "reactions",
   {
-    messageId: bigint("message_id", { mode: "number" }).notNull().references(() => messages.id, { onDelete: "cascade" }),
+    messageId: bigint("message_id", { mode: "number" })
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
     /** WhatsApp id of who reacted (the customer, or the instance's own number). */
     reactor: text("reactor").notNull(),
     emoji: text("emoji").notNull(),
@@ -130,8 +161,12 @@ export const reactions = pgTable(
 export const chatReads = pgTable(
   "chat_reads",
   {
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-    chatId: bigint("chat_id", { mode: "number" }).notNull().references(() => chats.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    chatId: bigint("chat_id", { mode: "number" })
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
     lastReadMessageId: bigint("last_read_message_id", { mode: "number" }).notNull(),
     readAt: timestamp("read_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -2,7 +2,16 @@
 import { bigint, boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { timestamps } from "./columns.ts";
 
-export const instanceStates = ["notAuthorized", "authorized", "blocked", "sleepMode", "starting", "yellowCard", "suspended", "unknown"] as const;
+export const instanceStates = [
+  "notAuthorized",
+  "authorized",
+  "blocked",
+  "sleepMode",
+  "starting",
+  "yellowCard",
+  "suspended",
+  "unknown",
+] as const;
 
 export const instances = pgTable("instances", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
@@ -11,7 +20,9 @@ export const instances = pgTable("instances", {
   apiToken: text("api_token").notNull(),
   apiUrl: text("api_url").notNull(),
   mediaUrl: text("media_url").notNull(),
-  intakeMode: text("intake_mode", { enum: ["webhook", "polling"] }).notNull().default("polling"),
+  intakeMode: text("intake_mode", { enum: ["webhook", "polling"] })
+    .notNull()
+    .default("polling"),
   /** Random secret Green-API sends back with every webhook (set with setSettings). */
   webhookToken: text("webhook_token").notNull(),
   state: text("state", { enum: instanceStates }).notNull().default("unknown"),
@@ -29,7 +40,9 @@ export const instances = pgTable("instances", {
   autoReplyEnabled: boolean("auto_reply_enabled").notNull().default(false),
   autoReplyText: text("auto_reply_text"),
   autoReplyIntervalHours: integer("auto_reply_interval_hours").notNull().default(12),
-  markReadPolicy: text("mark_read_policy", { enum: ["never", "onOpen", "onReply"] }).notNull().default("onReply"),
+  markReadPolicy: text("mark_read_policy", { enum: ["never", "onOpen", "onReply"] })
+    .notNull()
+    .default("onReply"),
   /** A disabled instance keeps its history but is neither polled nor sent through. */
   enabled: boolean("enabled").notNull().default(true),
   /** When the number stopped being authorized (or intake went silent); null while healthy. */
@@ -49,7 +62,9 @@ export const instanceStateLog = pgTable(
   "instance_state_log",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    instanceId: integer("instance_id").notNull().references(() => instances.id, { onDelete: "cascade" }),
+    instanceId: integer("instance_id")
+      .notNull()
+      .references(() => instances.id, { onDelete: "cascade" }),
     state: text("state", { enum: instanceStates }).notNull(),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -61,8 +76,12 @@ export const historyImports = pgTable(
   "history_imports",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    instanceId: integer("instance_id").notNull().references(() => instances.id, { onDelete: "cascade" }),
-    status: text("status", { enum: ["running", "done", "cancelled", "failed"] }).notNull().default("running"),
+    instanceId: integer("instance_id")
+      .notNull()
+      .references(() => instances.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["running", "done", "cancelled", "failed"] })
+      .notNull()
+      .default("running"),
     /** WhatsApp chat ids still to import, in order; the head is the one in progress. */
     pendingChats: text("pending_chats").array().notNull().default([]),
     chatsTotal: integer("chats_total").notNull().default(0),

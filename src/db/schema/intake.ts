@@ -7,7 +7,9 @@ export const notifications = pgTable(
   "notifications",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    instanceId: integer("instance_id").notNull().references(() => instances.id, { onDelete: "cascade" }),
+    instanceId: integer("instance_id")
+      .notNull()
+      .references(() => instances.id, { onDelete: "cascade" }),
     /** Identifies one notification across re-deliveries (see greenapi/intake.ts). */
     dedupeKey: text("dedupe_key").notNull(),
     typeWebhook: text("type_webhook").notNull(),

@@ -38,8 +38,12 @@ export const labels = pgTable(
 export const chatLabels = pgTable(
   "chat_labels",
   {
-    chatId: bigint("chat_id", { mode: "number" }).notNull().references(() => chats.id, { onDelete: "cascade" }),
-    labelId: integer("label_id").notNull().references(() => labels.id, { onDelete: "cascade" }),
+    chatId: bigint("chat_id", { mode: "number" })
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    labelId: integer("label_id")
+      .notNull()
+      .references(() => labels.id, { onDelete: "cascade" }),
   },
   (t) => [primaryKey({ columns: [t.chatId, t.labelId] }), index("chat_labels_label_idx").on(t.labelId)],
 );

@@ -1,6 +1,16 @@
 // Users, their sessions, per-instance access and login throttling counters.
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { timestamps } from "./columns.ts";
 import { instances } from "./instances.ts";
 
@@ -35,7 +45,9 @@ export const sessions = pgTable(
   {
     id: text("id").primaryKey(),
     secretHash: text("secret_hash").notNull(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     userAgent: text("user_agent"),
     ip: text("ip"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -47,8 +59,12 @@ export const sessions = pgTable(
 export const userInstances = pgTable(
   "user_instances",
   {
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-    instanceId: integer("instance_id").notNull().references(() => instances.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    instanceId: integer("instance_id")
+      .notNull()
+      .references(() => instances.id, { onDelete: "cascade" }),
   },
   (t) => [primaryKey({ columns: [t.userId, t.instanceId] }), index("user_instances_instance_idx").on(t.instanceId)],
 );
@@ -67,7 +83,9 @@ export const oauthAccounts = pgTable(
   {
     provider: text("provider").notNull(),
     subject: text("subject").notNull(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     email: text("email"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -53,8 +53,12 @@ export function createHistory(opts: HistoryOptions): { history: History; runner:
       const instance = await opts.loadInstance(instanceId);
       if (!instance) return 0;
       const minutes = Math.max(1, Math.ceil((Date.now() - since.getTime()) / 60_000)) + JOURNAL_LAG_MINUTES;
-      const incoming = await opts.gateway.call(instance, "lastIncomingMessages", "background", (c) => c.lastIncomingMessages(minutes));
-      const outgoing = await opts.gateway.call(instance, "lastOutgoingMessages", "background", (c) => c.lastOutgoingMessages(minutes));
+      const incoming = await opts.gateway.call(instance, "lastIncomingMessages", "background", (c) =>
+        c.lastIncomingMessages(minutes),
+      );
+      const outgoing = await opts.gateway.call(instance, "lastOutgoingMessages", "background", (c) =>
+        c.lastOutgoingMessages(minutes),
+      );
       const { added } = await mergeJournal(merge, instance, [...incoming, ...outgoing], false);
       opts.log.info({ instanceId, minutes, added }, "offline window backfilled");
       return added;

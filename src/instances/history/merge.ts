@@ -41,15 +41,25 @@ export async function mergeJournal(
   let added = 0;
   const chatIds: number[] = [];
   for (const [waChatId, list] of byChat) {
-    const known = await deps.store.stored(instance.id, waChatId, list.map((i) => i.idMessage));
+    const known = await deps.store.stored(
+      instance.id,
+      waChatId,
+      list.map((i) => i.idMessage),
+    );
     const notifications: Array<{ event: MessageNotification; body: unknown }> = [];
     for (const item of list) {
-      const bodies = [known.ids.has(item.idMessage) ? null : journalToNotification(item, instance, chatNames.get(waChatId)), journalDeletion(item, instance)];
+      const bodies = [
+        known.ids.has(item.idMessage) ? null : journalToNotification(item, instance, chatNames.get(waChatId)),
+        journalDeletion(item, instance),
+      ];
       for (const body of bodies) {
         if (!body) continue;
         const parsed = parseNotification(body);
         if (!parsed.ok || !isMessageNotification(parsed.event)) {
-          deps.log.warn({ instanceId: instance.id, reason: parsed.ok ? parsed.event.typeWebhook : parsed.reason }, "history: journal item skipped");
+          deps.log.warn(
+            { instanceId: instance.id, reason: parsed.ok ? parsed.event.typeWebhook : parsed.reason },
+            "history: journal item skipped",
+          );
           continue;
         }
         notifications.push({ event: parsed.event, body });

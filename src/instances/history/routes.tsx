@@ -21,7 +21,14 @@ async function panel(c: Context<AppEnv>) {
   const capped = latest && latest.status !== "running" ? await store.cappedChats(instanceId, latest.startedAt) : null;
   return c.html(
     <RequestContext.Provider value={c}>
-      <HistoryPanel instanceId={instanceId} linked={LINKED.has(instance.state)} mayManage={mayManageInstance} progress={progress} cap={CHAT_CAP} capped={capped} />
+      <HistoryPanel
+        instanceId={instanceId}
+        linked={LINKED.has(instance.state)}
+        mayManage={mayManageInstance}
+        progress={progress}
+        cap={CHAT_CAP}
+        capped={capped}
+      />
     </RequestContext.Provider>,
   );
 }

@@ -86,10 +86,19 @@ export function createHistoryRunner(opts: HistoryRunnerOptions): HistoryRunner {
   }
 
   /** Chats to import: recently active ones (journals of the last day, the inbox) first, then the address book. */
-  async function listChats(run: Run, row: ImportRow, instance: InstanceRow, names: Map<string, string>): Promise<string[]> {
+  async function listChats(
+    run: Run,
+    row: ImportRow,
+    instance: InstanceRow,
+    names: Map<string, string>,
+  ): Promise<string[]> {
     for (;;) {
-      const incoming = await gateway.call(instance, "lastIncomingMessages", "background", (c) => c.lastIncomingMessages());
-      const outgoing = await gateway.call(instance, "lastOutgoingMessages", "background", (c) => c.lastOutgoingMessages());
+      const incoming = await gateway.call(instance, "lastIncomingMessages", "background", (c) =>
+        c.lastIncomingMessages(),
+      );
+      const outgoing = await gateway.call(instance, "lastOutgoingMessages", "background", (c) =>
+        c.lastOutgoingMessages(),
+      );
       const contacts = await addressBook(instance, names);
       const recent = [...incoming, ...outgoing].sort((a, b) => b.timestamp - a.timestamp).map((m) => m.chatId);
       const ids = [...recent, ...(await store.knownChats(instance.id)), ...contacts.map((c) => c.id)];
@@ -106,15 +115,21 @@ export function createHistoryRunner(opts: HistoryRunnerOptions): HistoryRunner {
     const waChatId = pending[index];
     if (waChatId === undefined) return null;
     const answer = gateway.call(instance, "getChatHistory", "background", (c) =>
-      run.halt ? Promise.reject(new Halted()) : c.getChatHistory({ chatId: waChatId, count }));
+      run.halt ? Promise.reject(new Halted()) : c.getChatHistory({ chatId: waChatId, count }),
+    );
     answer.catch(() => {});
     return { index, waChatId, count, answer };
   }
 
   /** Stores a chat's complete answer (it holds every message asked so far: earlier answers were its newest part). */
-  async function importChat(instance: InstanceRow, items: JournalMessage[], names: ReadonlyMap<string, string>): Promise<number> {
+  async function importChat(
+    instance: InstanceRow,
+    items: JournalMessage[],
+    names: ReadonlyMap<string, string>,
+  ): Promise<number> {
     const merged = await mergeJournal(opts, instance, items, true, names);
-    for (const chatId of merged.chatIds) bus.publish({ name: EVENTS.chatUpdated, instanceId: instance.id, data: { chatId } });
+    for (const chatId of merged.chatIds)
+      bus.publish({ name: EVENTS.chatUpdated, instanceId: instance.id, data: { chatId } });
     return merged.added;
   }
 
@@ -129,7 +144,9 @@ export function createHistoryRunner(opts: HistoryRunnerOptions): HistoryRunner {
       announce(instance.id);
     } else {
       // Resuming: the chat names again (they are not saved with the progress); without them the chats keep the senders' names.
-      await addressBook(instance, names).catch((err: unknown) => log.warn({ instanceId: instance.id, err: String(err) }, "history: no address book"));
+      await addressBook(instance, names).catch((err: unknown) =>
+        log.warn({ instanceId: instance.id, err: String(err) }, "history: no address book"),
+      );
     }
     let failures = 0;
     // The head chat continues at the count after the last one asked of it (0 when it was not asked yet).
@@ -148,11 +165,16 @@ export function createHistoryRunner(opts: HistoryRunnerOptions): HistoryRunner {
       } catch (err) {
         if (err instanceof SchedulerStoppedError || run.halt || !(err instanceof GreenApiError)) throw err;
         if (++failures >= MAX_FAILURES_IN_A_ROW) throw err;
-        log.warn({ instanceId: instance.id, err: err.message, count, kept: newest?.length ?? 0 }, "history: chat cut short");
+        log.warn(
+          { instanceId: instance.id, err: err.message, count, kept: newest?.length ?? 0 },
+          "history: chat cut short",
+        );
         items = newest;
       }
       // The next call (a larger count of this chat, or the next chat) waits for its turn while this answer is stored.
-      current = more ? ask(run, instance, pending, index, nextCount(count)) : ask(run, instance, pending, index + 1, FIRST_COUNT);
+      current = more
+        ? ask(run, instance, pending, index, nextCount(count))
+        : ask(run, instance, pending, index + 1, FIRST_COUNT);
       if (more) {
         newest = items;
         if (!(await store.headAsked(first.id, count))) return;

@@ -32,11 +32,23 @@ export function progressOf(row: ImportRow, now = Date.now()): ImportProgress {
   const listing = row.status === "running" && row.chatsTotal === 0;
   const left = Math.max(0, row.chatsTotal - row.chatsDone);
   const elapsed = (now - row.startedAt.getTime()) / 1000;
-  const etaSeconds = row.status === "running" && row.chatsDone > 0 && !listing ? Math.round((elapsed / row.chatsDone) * left) : null;
-  const percent = row.status === "done" ? 100 : row.chatsTotal > 0 ? Math.floor((100 * row.chatsDone) / row.chatsTotal) : 0;
+  const etaSeconds =
+    row.status === "running" && row.chatsDone > 0 && !listing ? Math.round((elapsed / row.chatsDone) * left) : null;
+  const percent =
+    row.status === "done" ? 100 : row.chatsTotal > 0 ? Math.floor((100 * row.chatsDone) / row.chatsTotal) : 0;
   return {
-    id: row.id, status: row.status, listing, chatsTotal: row.chatsTotal, chatsDone: row.chatsDone,
-    messagesImported: row.messagesImported, headCount: row.headCount, error: row.error, startedAt: row.startedAt, finishedAt: row.finishedAt, etaSeconds, percent,
+    id: row.id,
+    status: row.status,
+    listing,
+    chatsTotal: row.chatsTotal,
+    chatsDone: row.chatsDone,
+    messagesImported: row.messagesImported,
+    headCount: row.headCount,
+    error: row.error,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    etaSeconds,
+    percent,
   };
 }
 
@@ -44,7 +56,12 @@ export function createHistoryStore(db: Db) {
   return {
     /** The newest import of an instance. */
     async latest(instanceId: number): Promise<ImportRow | undefined> {
-      const [row] = await db.select().from(historyImports).where(eq(historyImports.instanceId, instanceId)).orderBy(desc(historyImports.id)).limit(1);
+      const [row] = await db
+        .select()
+        .from(historyImports)
+        .where(eq(historyImports.instanceId, instanceId))
+        .orderBy(desc(historyImports.id))
+        .limit(1);
       return row;
     },
 
@@ -59,7 +76,11 @@ export function createHistoryStore(db: Db) {
     },
 
     async hasAny(instanceId: number): Promise<boolean> {
-      const [row] = await db.select({ id: historyImports.id }).from(historyImports).where(eq(historyImports.instanceId, instanceId)).limit(1);
+      const [row] = await db
+        .select({ id: historyImports.id })
+        .from(historyImports)
+        .where(eq(historyImports.instanceId, instanceId))
+        .limit(1);
       return row !== undefined;
     },
 
@@ -146,14 +167,26 @@ export function createHistoryStore(db: Db) {
     },
 
     /** Which of these message ids the chat already holds, and the chat's row id (null when the chat is new). */
-    async stored(instanceId: number, waChatId: string, idMessages: string[]): Promise<{ chatId: number | null; ids: Set<string> }> {
-      const [chat] = await db.select({ id: chats.id }).from(chats).where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, waChatId)));
+    async stored(
+      instanceId: number,
+      waChatId: string,
+      idMessages: string[],
+    ): Promise<{ chatId: number | null; ids: Set<string> }> {
+      const [chat] = await db
+        .select({ id: chats.id })
+        .from(chats)
+        .where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, waChatId)));
       if (!chat || idMessages.length === 0) return { chatId: chat?.id ?? null, ids: new Set() };
       // The ids as one jsonb parameter: a long chat's answer holds up to CHAT_CAP of them.
       const rows = await db
         .select({ idMessage: messages.idMessage })
         .from(messages)
-        .where(and(eq(messages.chatId, chat.id), sql`${messages.idMessage} in (select jsonb_array_elements_text(${JSON.stringify(idMessages)}::jsonb))`));
+        .where(
+          and(
+            eq(messages.chatId, chat.id),
+            sql`${messages.idMessage} in (select jsonb_array_elements_text(${JSON.stringify(idMessages)}::jsonb))`,
+          ),
+        );
       return { chatId: chat.id, ids: new Set(rows.map((r) => r.idMessage!)) };
     },
 
@@ -163,14 +196,17 @@ export function createHistoryStore(db: Db) {
      * Reads at most CHAT_CAP index entries per chat (messages_chat_sent_idx).
      */
     async cappedChats(instanceId: number, before: Date, limit = 5): Promise<{ total: number; names: string[] }> {
-      const rows = await queryRows<{ label: string; total: number }>(db, sql`
+      const rows = await queryRows<{ label: string; total: number }>(
+        db,
+        sql`
         select coalesce(c.name, c.wa_chat_id) as label, count(*) over ()::int as total
         from chats c
         where c.instance_id = ${instanceId}
           and exists (select 1 from messages m where m.chat_id = c.id and m.direction in ('in', 'out') and m.sent_at < ${before.toISOString()}::timestamptz
                       offset ${CHAT_CAP - 1} limit 1)
         order by label
-        limit ${limit}`);
+        limit ${limit}`,
+      );
       return { total: rows[0]?.total ?? 0, names: rows.map((r) => r.label) };
     },
   };

@@ -15,7 +15,10 @@ export const en = {
   "login.submit": "Sign in",
   "login.missing": "Enter your username and password.",
   "login.wrong": "Wrong username or password.",
-  "login.locked": { one: "Too many failed sign-ins. Try again in {count} minute.", other: "Too many failed sign-ins. Try again in {count} minutes." },
+  "login.locked": {
+    one: "Too many failed sign-ins. Try again in {count} minute.",
+    other: "Too many failed sign-ins. Try again in {count} minutes.",
+  },
   "login.loggedOut": "You have logged out.",
   "login.setupPending": "No admin account exists yet. Open the setup link printed in the server log to create one.",
   "twofa.title": "Enter the code",
@@ -25,20 +28,25 @@ export const en = {
   "twofa.restart": "Start over",
   "twofa.wrong": { one: "Wrong code. {count} try left.", other: "Wrong code. {count} tries left." },
   "twofa.void": "That sign-in attempt has ended (too many wrong codes, or the code expired). Sign in again.",
-  "twofa.unavailable": "Your account needs a Telegram code to sign in, but the Telegram bot is not set up. Ask an admin.",
+  "twofa.unavailable":
+    "Your account needs a Telegram code to sign in, but the Telegram bot is not set up. Ask an admin.",
   "twofa.notSent": "The code could not be sent. Open the bot in Telegram, press Start, and try again.",
   "twofa.linkTitle": "Link Telegram to sign in",
-  "twofa.linkIntro": "Your account signs in with a code from Telegram, but no Telegram account is linked yet. Link yours now; the bot then sends the code.",
+  "twofa.linkIntro":
+    "Your account signs in with a code from Telegram, but no Telegram account is linked yet. Link yours now; the bot then sends the code.",
   "twofa.linkCreate": "Get a link",
   "twofa.linkOpen": "Open this link on a device with Telegram within 10 minutes and press Start:",
   "twofa.linkOpenButton": "Open Telegram",
   "twofa.linkDone": "I have linked it",
-  "twofa.linkNotYet": "Telegram is not linked yet. Open the link in Telegram and press Start (get a new link if it expired), then come back here.",
-  "twofa.graceReminder": "From {date} your account will need a code from Telegram to sign in. Link Telegram on your settings page before then.",
+  "twofa.linkNotYet":
+    "Telegram is not linked yet. Open the link in Telegram and press Start (get a new link if it expired), then come back here.",
+  "twofa.graceReminder":
+    "From {date} your account will need a code from Telegram to sign in. Link Telegram on your settings page before then.",
   "oauth.or": "or",
   "oauth.signInWith": "Sign in with {provider}",
   "oauth.failed": "Signing in with {provider} did not work. Try again.",
-  "oauth.noAccount": "No GreenInbox account matches this {provider} account. Ask an admin to add your e-mail to your user.",
+  "oauth.noAccount":
+    "No GreenInbox account matches this {provider} account. Ask an admin to add your e-mail to your user.",
 
   "setup.title": "Create the first admin",
   "setup.intro": "This account can manage users and WhatsApp numbers. You can add more people afterwards.",
@@ -105,7 +113,10 @@ export const en = {
   "settings.save": "Save",
   "settings.saved": "Saved.",
   "settings.sessions": "Sessions",
-  "settings.otherSessions": { one: "You are signed in on {count} other device.", other: "You are signed in on {count} other devices." },
+  "settings.otherSessions": {
+    one: "You are signed in on {count} other device.",
+    other: "You are signed in on {count} other devices.",
+  },
   "settings.logoutOthers": "Log out on all other devices",
   "settings.logoutOthersConfirm": "End your sessions on every other device?",
   "settings.loggedOutOthers": { one: "{count} other session ended.", other: "{count} other sessions ended." },

@@ -6,7 +6,11 @@ export function channels(deps: FeatureDeps): Composer<Context> {
   const feature = new Composer<Context>();
   feature.on("my_chat_member", async (ctx) => {
     const row = await deps.chats.record(ctx.myChatMember);
-    if (row) deps.log.info({ tgChatId: row.id, type: row.type, status: row.botStatus, canPost: row.canPost }, "telegram chat membership changed");
+    if (row)
+      deps.log.info(
+        { tgChatId: row.id, type: row.type, status: row.botStatus, canPost: row.canPost },
+        "telegram chat membership changed",
+      );
   });
   return feature;
 }

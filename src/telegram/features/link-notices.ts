@@ -10,7 +10,13 @@ import type { LinkChange } from "../links.ts";
  * Tells the Telegram account that now has the link through `tellHere` (a reply, or the edited question), and the one that
  * lost it by DM; records `user.telegramLinked` (a first link) or `user.telegramMoved` (either side had a link before).
  */
-export async function announceLink(deps: FeatureDeps, api: Api, change: LinkChange, tellHere: (text: string) => Promise<unknown>, fallback: Locale): Promise<void> {
+export async function announceLink(
+  deps: FeatureDeps,
+  api: Api,
+  change: LinkChange,
+  tellHere: (text: string) => Promise<unknown>,
+  fallback: Locale,
+): Promise<void> {
   const { user, previousUser, telegramUserId, previousTelegramUserId } = change;
   const moved = previousUser !== null || previousTelegramUserId !== null;
   await deps.audit.record({
@@ -18,14 +24,24 @@ export async function announceLink(deps: FeatureDeps, api: Api, change: LinkChan
     userId: user.id,
     actor: user.username,
     target: `user:${user.id}`,
-    details: moved ? { telegramUserId, previousUserId: previousUser?.id ?? null, previousTelegramUserId } : { telegramUserId },
+    details: moved
+      ? { telegramUserId, previousUserId: previousUser?.id ?? null, previousTelegramUserId }
+      : { telegramUserId },
   });
-  deps.log.info({ userId: user.id, telegramUserId, previousUserId: previousUser?.id, previousTelegramUserId }, moved ? "telegram link moved" : "telegram account linked");
+  deps.log.info(
+    { userId: user.id, telegramUserId, previousUserId: previousUser?.id, previousTelegramUserId },
+    moved ? "telegram link moved" : "telegram account linked",
+  );
   deps.bus.publish({ name: EVENTS.userChanged, userId: user.id, data: { telegramLinked: true } });
-  if (previousUser) deps.bus.publish({ name: EVENTS.userChanged, userId: previousUser.id, data: { telegramLinked: false } });
+  if (previousUser)
+    deps.bus.publish({ name: EVENTS.userChanged, userId: previousUser.id, data: { telegramLinked: false } });
 
   const t = translator(user.locale ?? fallback);
-  await tellHere(previousUser ? t("tg.linkedInstead", { name: user.displayName, previous: previousUser.displayName }) : t("tg.linked", { name: user.displayName }));
+  await tellHere(
+    previousUser
+      ? t("tg.linkedInstead", { name: user.displayName, previous: previousUser.displayName })
+      : t("tg.linked", { name: user.displayName }),
+  );
   if (previousTelegramUserId === null) return;
   const lost = translator(user.locale ?? deps.defaultLocale)("tg.unlinkedElsewhere", { name: user.displayName });
   try {

@@ -36,14 +36,21 @@ export function linking(deps: FeatureDeps): Composer<Context> {
       case "invalid":
         return void (await ctx.reply(translator(fallback)("tg.linkInvalid")));
       case "already":
-        return void (await ctx.reply(translator(result.user.locale ?? fallback)("tg.linkAlready", { name: result.user.displayName })));
+        return void (await ctx.reply(
+          translator(result.user.locale ?? fallback)("tg.linkAlready", { name: result.user.displayName }),
+        ));
       case "refused":
-        return void (await ctx.reply(translator(result.user.locale ?? fallback)("tg.linkRefused", { name: result.user.displayName })));
+        return void (await ctx.reply(
+          translator(result.user.locale ?? fallback)("tg.linkRefused", { name: result.user.displayName }),
+        ));
       case "linked":
         return void (await announceLink(deps, ctx.api, result.change, (text) => ctx.reply(text), fallback));
       case "ask": {
         // Asked in the language of the person holding this Telegram: its account's, or (not linked) the link's user's.
-        const { text, keyboard } = question(result, (result.current ? result.current.locale : result.user.locale) ?? fallback);
+        const { text, keyboard } = question(
+          result,
+          (result.current ? result.current.locale : result.user.locale) ?? fallback,
+        );
         return void (await ctx.reply(text, { reply_markup: keyboard }));
       }
     }
@@ -61,7 +68,10 @@ export function linking(deps: FeatureDeps): Composer<Context> {
     const result = await deps.codes.confirmLink(confirmId!, moves, ctx.from.id);
     await ctx.answerCallbackQuery();
     if (result.kind === "expired") return void (await ctx.editMessageText(translator(fallback)("tg.linkExpired")));
-    if (result.kind === "already") return void (await ctx.editMessageText(translator(result.user.locale ?? fallback)("tg.linkAlready", { name: result.user.displayName })));
+    if (result.kind === "already")
+      return void (await ctx.editMessageText(
+        translator(result.user.locale ?? fallback)("tg.linkAlready", { name: result.user.displayName }),
+      ));
     await announceLink(deps, ctx.api, result.change, (text) => ctx.editMessageText(text), fallback);
   });
 

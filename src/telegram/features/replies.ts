@@ -26,7 +26,9 @@ export function replies(deps: FeatureDeps): Composer<Context> {
     const [user] = await db
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.telegramUserId, telegramUserId), eq(users.disabled, false), or(eq(users.isAdmin, true), access)));
+      .where(
+        and(eq(users.telegramUserId, telegramUserId), eq(users.disabled, false), or(eq(users.isAdmin, true), access)),
+      );
     return user;
   }
 
@@ -35,20 +37,37 @@ export function replies(deps: FeatureDeps): Composer<Context> {
     const post = await posts.byTelegramMessage(target.chatId, target.messageId);
     if (!post) return;
     const [row] = await db
-      .select({ instanceId: messages.instanceId, waChatId: chats.waChatId, instanceName: instances.name, linked: instances.telegramChatId })
+      .select({
+        instanceId: messages.instanceId,
+        waChatId: chats.waChatId,
+        instanceName: instances.name,
+        linked: instances.telegramChatId,
+      })
       .from(messages)
       .innerJoin(chats, eq(chats.id, messages.chatId))
       .innerJoin(instances, eq(instances.id, messages.instanceId))
       .where(eq(messages.id, post.messageId));
     if (!row) return;
     const say = async (text: string) => {
-      await posts.enqueue(msg.chat.id, [{ method: "sendMessage", payload: { text, reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } } }], { instanceId: row.instanceId });
+      await posts.enqueue(
+        msg.chat.id,
+        [
+          {
+            method: "sendMessage",
+            payload: { text, reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } },
+          },
+        ],
+        { instanceId: row.instanceId },
+      );
       deps.queued();
     };
     // Only where the number posts now (its channel — replies in the channel's discussion group point there — or its
     // group): a chat it has left, or was never linked to, cannot answer its customers any more.
     if (row.linked !== target.chatId) {
-      deps.log.info({ tgChatId: msg.chat.id, instanceId: row.instanceId }, "telegram reply refused: the number no longer posts to this chat");
+      deps.log.info(
+        { tgChatId: msg.chat.id, instanceId: row.instanceId },
+        "telegram reply refused: the number no longer posts to this chat",
+      );
       return say(t("tg.notLinkedHere", { instance: row.instanceName }));
     }
     // Only admins can post in a channel; in groups the sender must be a linked user with access to the instance.
@@ -59,16 +78,33 @@ export function replies(deps: FeatureDeps): Composer<Context> {
     } else {
       const user = ctx.from && !ctx.from.is_bot ? await linkedUser(ctx.from.id, row.instanceId) : undefined;
       if (!user) {
-        deps.log.info({ tgChatId: msg.chat.id, telegramUserId: ctx.from?.id, instanceId: row.instanceId }, "telegram reply refused: sender not linked");
+        deps.log.info(
+          { tgChatId: msg.chat.id, telegramUserId: ctx.from?.id, instanceId: row.instanceId },
+          "telegram reply refused: sender not linked",
+        );
         return say(t("tg.refused", { instance: row.instanceName }));
       }
       senderUserId = user.id;
     }
-    const common = { instanceId: row.instanceId, waChatId: row.waChatId, idempotencyKey: `tg:${msg.chat.id}:${msg.message_id}`, via: "telegram" as const, senderUserId, senderName };
+    const common = {
+      instanceId: row.instanceId,
+      waChatId: row.waChatId,
+      idempotencyKey: `tg:${msg.chat.id}:${msg.message_id}`,
+      via: "telegram" as const,
+      senderUserId,
+      senderName,
+    };
     const file = replyFile(msg);
     let sent: { id: number };
     // `/q code` sends that quick reply, its placeholders filled in.
-    const quick = msg.text ? await quickReplyText(db, msg.text, { instanceId: row.instanceId, waChatId: row.waChatId, userId: senderUserId, senderName }) : null;
+    const quick = msg.text
+      ? await quickReplyText(db, msg.text, {
+          instanceId: row.instanceId,
+          waChatId: row.waChatId,
+          userId: senderUserId,
+          senderName,
+        })
+      : null;
     if (quick && !quick.ok) return say(t("team.qr.notFound", { code: quick.code, instance: row.instanceName }));
     if (quick?.ok) {
       sent = await outbox.enqueue({ ...common, text: quick.text });
@@ -76,7 +112,11 @@ export function replies(deps: FeatureDeps): Composer<Context> {
       sent = await outbox.enqueue({ ...common, text: msg.text });
     } else if (file && deps.fetchFile) {
       try {
-        sent = await outbox.enqueue({ ...common, file: await deps.fetchFile(ctx.api, file), ...(msg.caption ? { caption: msg.caption } : {}) });
+        sent = await outbox.enqueue({
+          ...common,
+          file: await deps.fetchFile(ctx.api, file),
+          ...(msg.caption ? { caption: msg.caption } : {}),
+        });
       } catch (err) {
         deps.log.warn({ tgChatId: msg.chat.id, err: (err as Error).message }, "telegram reply file not fetched");
         return say(t("tg.fileFailed"));

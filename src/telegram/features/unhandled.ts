@@ -5,6 +5,8 @@ import type { FeatureDeps } from "../bot.ts";
 export function unhandled(deps: FeatureDeps): Composer<Context> {
   const feature = new Composer<Context>();
   feature.on("callback_query", (ctx) => ctx.answerCallbackQuery());
-  feature.use((ctx) => deps.log.debug({ updateId: ctx.update.update_id, keys: Object.keys(ctx.update) }, "telegram update not handled"));
+  feature.use((ctx) =>
+    deps.log.debug({ updateId: ctx.update.update_id, keys: Object.keys(ctx.update) }, "telegram update not handled"),
+  );
   return feature;
 }

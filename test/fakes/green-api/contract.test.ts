@@ -60,7 +60,9 @@ describe("account", () => {
     const before = await api.getSettings();
     expect(before.incomingWebhook).toBe("no");
     expect(before.outgoingAPIMessageWebhook).toBe("no");
-    expect(await api.setSettings({ incomingWebhook: "yes", delaySendMessagesMilliseconds: 500 })).toEqual({ saveSettings: true });
+    expect(await api.setSettings({ incomingWebhook: "yes", delaySendMessagesMilliseconds: 500 })).toEqual({
+      saveSettings: true,
+    });
     expect(await api.getStateInstance()).toEqual({ stateInstance: "starting" });
     expect((await api.getSettings()).incomingWebhook).toBe("no");
     await waitFor(async () => (await api.getStateInstance())?.stateInstance === "authorized");
@@ -92,7 +94,9 @@ describe("account", () => {
     const res = await api.setProfilePicture(new Blob([new Uint8Array([0xff, 0xd8, 1, 2])], { type: "image/jpeg" }));
     expect(res.setProfilePicture).toBe(true);
     expect((await api.getWaSettings()).avatar).toBe(res.urlAvatar!);
-    expect(new Uint8Array(await (await fetch(res.urlAvatar!)).arrayBuffer())).toEqual(new Uint8Array([0xff, 0xd8, 1, 2]));
+    expect(new Uint8Array(await (await fetch(res.urlAvatar!)).arrayBuffer())).toEqual(
+      new Uint8Array([0xff, 0xd8, 1, 2]),
+    );
   });
 });
 
@@ -105,8 +109,15 @@ describe("sending and journals", () => {
     await waitFor(async () => (await api.getChatHistory({ chatId: CHAT })).length === 2);
     const history = await api.getChatHistory({ chatId: CHAT, count: 10 });
     expect(history.map((m) => m.idMessage)).toEqual([second.idMessage, first.idMessage]);
-    expect(history[0]).toMatchObject({ type: "outgoing", sendByApi: true, typeMessage: "quotedMessage", quotedMessage: { stanzaId: first.idMessage, textMessage: "one" } });
-    await waitFor(async () => (await api.getMessage({ chatId: CHAT, idMessage: first.idMessage })).statusMessage === "read");
+    expect(history[0]).toMatchObject({
+      type: "outgoing",
+      sendByApi: true,
+      typeMessage: "quotedMessage",
+      quotedMessage: { stanzaId: first.idMessage, textMessage: "one" },
+    });
+    await waitFor(
+      async () => (await api.getMessage({ chatId: CHAT, idMessage: first.idMessage })).statusMessage === "read",
+    );
     expect((await api.lastOutgoingMessages(5)).map((m) => m.idMessage)).toContain(first.idMessage);
     expect(fake.control.sentMessages(idInstance).map((s) => s.text)).toEqual(["one", "two"]);
   });
@@ -120,7 +131,10 @@ describe("sending and journals", () => {
     expect(await api.deleteMessage({ chatId: CHAT, idMessage })).toEqual({});
     const err = await api.deleteMessage({ chatId: CHAT, idMessage: "BAE5FFFFFFFFFFFF" }).catch((e: GreenApiError) => e);
     expect(err).toMatchObject({ kind: "badRequest", reason: "Message by id not found" });
-    expect(fake.control.messageChanges(idInstance).map((c) => [c.method, c.applied])).toEqual([["editMessage", true], ["deleteMessage", true]]);
+    expect(fake.control.messageChanges(idInstance).map((c) => [c.method, c.applied])).toEqual([
+      ["editMessage", true],
+      ["deleteMessage", true],
+    ]);
   });
 
   test("the fake paces queued sends by delaySendMessagesMilliseconds", async () => {
@@ -134,7 +148,11 @@ describe("sending and journals", () => {
 
   test("sendMessage validation messages: missing chatId, bad chatId, too long", async () => {
     const { api } = instance();
-    const reason = (input: object) => api.sendMessage(input as never).then(() => "", (e: GreenApiError) => e.reason);
+    const reason = (input: object) =>
+      api.sendMessage(input as never).then(
+        () => "",
+        (e: GreenApiError) => e.reason,
+      );
     expect(await reason({ message: "x" })).toBe("Validation failed. Details: 'chatId' is required");
     expect(await reason({ chatId: "+7900", message: "x" })).toContain("must be one of the next formats");
     expect(await reason({ chatId: CHAT, message: "x".repeat(20_001) })).toContain("20000");
@@ -142,7 +160,12 @@ describe("sending and journals", () => {
 
   test("sendFileByUpload goes to the media host and its urlFile serves the bytes; sendFileByUrl reuses it", async () => {
     const { api, idInstance } = instance();
-    const up = await api.sendFileByUpload({ chatId: CHAT, file: new Blob(["%PDF-1.4 fake"], { type: "application/pdf" }), fileName: "invoice.pdf", caption: "Invoice" });
+    const up = await api.sendFileByUpload({
+      chatId: CHAT,
+      file: new Blob(["%PDF-1.4 fake"], { type: "application/pdf" }),
+      fileName: "invoice.pdf",
+      caption: "Invoice",
+    });
     expect(await (await fetch(up.urlFile)).text()).toBe("%PDF-1.4 fake");
     const byUrl = await api.sendFileByUrl({ chatId: CHAT, urlFile: up.urlFile, fileName: "copy.jpg" });
     expect(fake.control.requests(idInstance).filter((r) => r.method.startsWith("sendFile"))).toEqual([
@@ -152,7 +175,12 @@ describe("sending and journals", () => {
     await waitFor(async () => (await api.getChatHistory({ chatId: CHAT })).length === 2);
     const [img, doc] = await api.getChatHistory({ chatId: CHAT });
     expect(img).toMatchObject({ idMessage: byUrl.idMessage, typeMessage: "imageMessage", downloadUrl: up.urlFile });
-    expect(doc).toMatchObject({ idMessage: up.idMessage, typeMessage: "documentMessage", fileName: "invoice.pdf", caption: "Invoice" });
+    expect(doc).toMatchObject({
+      idMessage: up.idMessage,
+      typeMessage: "documentMessage",
+      fileName: "invoice.pdf",
+      caption: "Invoice",
+    });
     expect((await api.downloadFile({ chatId: CHAT, idMessage: up.idMessage })).downloadUrl).toBe(up.urlFile);
     expect(fake.control.sentMessages(idInstance).map((s) => s.method)).toEqual(["sendFileByUpload", "sendFileByUrl"]);
   });
@@ -161,7 +189,13 @@ describe("sending and journals", () => {
 describe("receiving, contacts", () => {
   test("incoming message: receive → parse → delete; journal; contact info; avatar; readChat; downloadFile", async () => {
     const { api, idInstance } = instance({ settings: ALL_WEBHOOKS });
-    const { idMessage } = fake.control.injectIncoming(idInstance, { type: "imageMessage", chatId: CHAT, senderName: "Ann", caption: "cat", content: "jpeg-bytes" });
+    const { idMessage } = fake.control.injectIncoming(idInstance, {
+      type: "imageMessage",
+      chatId: CHAT,
+      senderName: "Ann",
+      caption: "cat",
+      content: "jpeg-bytes",
+    });
     const got = await api.receiveNotification(5);
     expect(got).not.toBeNull();
     if (!got?.parsed.ok || !isMessageNotification(got.parsed.event)) throw new Error("expected a message");
@@ -170,7 +204,9 @@ describe("receiving, contacts", () => {
     expect(event.idMessage).toBe(idMessage);
     if (event.messageData.typeMessage !== "imageMessage") throw new Error("expected an image");
     // Announced on Green-API's storage (unreachable here, as an expired URL is): only downloadFile leads to the bytes.
-    expect(event.messageData.fileMessageData.downloadUrl).toMatch(new RegExp(`^https://${storageHost(idInstance).replaceAll(".", "\\.")}/${idInstance}/[0-9a-f-]{36}\\.jpg$`));
+    expect(event.messageData.fileMessageData.downloadUrl).toMatch(
+      new RegExp(`^https://${storageHost(idInstance).replaceAll(".", "\\.")}/${idInstance}/[0-9a-f-]{36}\\.jpg$`),
+    );
     expect(await api.deleteNotification(got.receiptId)).toEqual({ result: true });
     expect(await api.deleteNotification(got.receiptId)).toEqual({ result: false });
 
@@ -179,8 +215,14 @@ describe("receiving, contacts", () => {
     expect(downloadUrl.startsWith(`${fake.mediaUrl}/files/`)).toBe(true);
     expect(await (await fetch(downloadUrl)).text()).toBe("jpeg-bytes");
     // On demand, the notification names the fake's own URL instead.
-    const served = fake.control.injectIncoming(idInstance, { type: "documentMessage", chatId: CHAT, content: "%PDF", fileUrl: "served" });
-    const announced = (served.body.messageData as { fileMessageData: { downloadUrl: string } }).fileMessageData.downloadUrl;
+    const served = fake.control.injectIncoming(idInstance, {
+      type: "documentMessage",
+      chatId: CHAT,
+      content: "%PDF",
+      fileUrl: "served",
+    });
+    const announced = (served.body.messageData as { fileMessageData: { downloadUrl: string } }).fileMessageData
+      .downloadUrl;
     expect(await (await fetch(announced)).text()).toBe("%PDF");
     expect((await api.getContactInfo(CHAT)).name).toBe("Ann");
     expect(await api.getContacts()).toEqual([{ id: CHAT, name: "Ann", contactName: "", type: "user" }]);
@@ -193,7 +235,10 @@ describe("receiving, contacts", () => {
     const { api, idInstance } = instance({ settings: ALL_WEBHOOKS });
     const { idMessage } = fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: CHAT, text: "hi" });
     const err = await api.downloadFile({ chatId: CHAT, idMessage }).catch((e: GreenApiError) => e);
-    expect(err).toMatchObject({ kind: "badRequest", reason: `File message encrypted url not found by chatId ${CHAT} and idMessage ${idMessage}` });
+    expect(err).toMatchObject({
+      kind: "badRequest",
+      reason: `File message encrypted url not found by chatId ${CHAT} and idMessage ${idMessage}`,
+    });
   });
 
   test("journal and contact methods need a running, linked phone", async () => {
@@ -217,9 +262,17 @@ describe("lookups", () => {
     const group = await api.getGroupData(groupId);
     expect(group).toMatchObject({ groupId, subject: "Team 🛠", owner: expect.stringMatching(/^\d+@c\.us$/) });
     expect(group.participants!.map((p) => p.id)).toContain(CHAT);
-    expect(await api.getGroupData("120363000000000001@g.us").catch((e: GreenApiError) => e)).toMatchObject({ kind: "badRequest", reason: "Group not found" });
+    expect(await api.getGroupData("120363000000000001@g.us").catch((e: GreenApiError) => e)).toMatchObject({
+      kind: "badRequest",
+      reason: "Group not found",
+    });
     // A group message names its group by the subject.
-    const { body } = fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: groupId, sender: CHAT, text: "hi" });
+    const { body } = fake.control.injectIncoming(idInstance, {
+      type: "textMessage",
+      chatId: groupId,
+      sender: CHAT,
+      text: "hi",
+    });
     expect(body.senderData).toMatchObject({ chatId: groupId, chatName: "Team 🛠", sender: CHAT });
   });
 });

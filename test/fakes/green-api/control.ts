@@ -1,6 +1,12 @@
 // Control API of the fake (in-process object, mirrored as POST /__control/<name> with a JSON array of arguments).
 import { z } from "zod";
-import { chatIdSchema, settingsUpdateSchema, stateInstanceSchema, type SettingsUpdate, type StateInstance } from "../../../src/greenapi/schemas.ts";
+import {
+  chatIdSchema,
+  settingsUpdateSchema,
+  stateInstanceSchema,
+  type SettingsUpdate,
+  type StateInstance,
+} from "../../../src/greenapi/schemas.ts";
 import { buildMessageData, extraGate, injectMessageSchema, type InjectMessageInput } from "./incoming.ts";
 import { createInstance, phoneReady, scanQr, setState, type CreateInstanceInput } from "./instances.ts";
 import { quoteOf, flattenMessageData, record } from "./journal.ts";
@@ -10,11 +16,24 @@ import { emit, enabled, head } from "./notify.ts";
 import { pumpSends } from "./outbox.ts";
 import { CORS_HEADERS } from "./respond.ts";
 import { wireFormsSchema, wireId, type WireForms } from "./wire-ids.ts";
-import { hexId, mustGet, type DeliveryRecord, type Faults, type HistoryAsk, type MessageChange, type RequestRecord, type SentRecord, type World } from "./world.ts";
+import {
+  hexId,
+  mustGet,
+  type DeliveryRecord,
+  type Faults,
+  type HistoryAsk,
+  type MessageChange,
+  type RequestRecord,
+  type SentRecord,
+  type World,
+} from "./world.ts";
 
 const groupSchema = z.object({
   subject: z.string(),
-  groupId: z.string().regex(/^\d+(-\d+)?@g\.us$/).optional(),
+  groupId: z
+    .string()
+    .regex(/^\d+(-\d+)?@g\.us$/)
+    .optional(),
   /** Members besides the owner (the instance's own number). */
   participants: z.array(z.string()).default([]),
 });
@@ -42,21 +61,25 @@ export function createControl(world: World) {
     const wid = `${inst.phone}@c.us`;
     const incoming = direction === "incoming";
     const idMessage = m.idMessage ?? (incoming ? hexId(32) : `3EB0${hexId(16)}`);
-    const sender = incoming ? m.sender ?? m.chatId : wid;
-    const senderName = incoming ? m.senderName ?? inst.contacts.get(sender) ?? "" : "";
+    const sender = incoming ? (m.sender ?? m.chatId) : wid;
+    const senderName = incoming ? (m.senderName ?? inst.contacts.get(sender) ?? "") : "";
     if (incoming && m.senderName) inst.contacts.set(sender, m.senderName);
     // A group's title is in the phone's address book (getContacts lists groups with their names).
     if (m.chatId.endsWith("@g.us") && m.chatName) inst.contacts.set(m.chatId, m.chatName);
     const messageData = buildMessageData(world, inst, m);
-    if (m.quotedMessageId && !messageData.quotedMessage) messageData.quotedMessage = quoteOf(inst, m.chatId, m.quotedMessageId);
+    if (m.quotedMessageId && !messageData.quotedMessage)
+      messageData.quotedMessage = quoteOf(inst, m.chatId, m.quotedMessageId);
     const body = {
       ...head(inst, incoming ? "incomingMessageReceived" : "outgoingMessageReceived"),
       ...(m.timestamp === undefined ? {} : { timestamp: m.timestamp }),
       idMessage,
       senderData: {
         // A group message names its group (the subject of a group made with createGroup, unless given).
-        chatId: wireId(inst, m.chatId), chatName: m.chatName ?? (m.chatId.endsWith("@g.us") ? inst.groups.get(m.chatId)?.subject ?? "" : senderName),
-        sender: wireId(inst, sender), senderName, senderContactName: m.senderContactName ?? "",
+        chatId: wireId(inst, m.chatId),
+        chatName: m.chatName ?? (m.chatId.endsWith("@g.us") ? (inst.groups.get(m.chatId)?.subject ?? "") : senderName),
+        sender: wireId(inst, sender),
+        senderName,
+        senderContactName: m.senderContactName ?? "",
         ...(m.senderPhoneNumber === undefined ? {} : { senderPhoneNumber: m.senderPhoneNumber }),
       },
       messageData,
@@ -65,8 +88,18 @@ export function createControl(world: World) {
     const flag = incoming ? "incomingWebhook" : "outgoingMessageWebhook";
     const gate = extraGate(String(messageData.typeMessage));
     if (enabled(inst, flag)) {
-      const who = incoming ? { senderId: sender, senderName, senderContactName: m.senderContactName ?? "" } : { statusMessage: "sent", sendByApi: false };
-      record(inst, { type: direction, idMessage, timestamp: body.timestamp, chatId: m.chatId, ...flattenMessageData(messageData), typeMessage: String(messageData.typeMessage), ...who });
+      const who = incoming
+        ? { senderId: sender, senderName, senderContactName: m.senderContactName ?? "" }
+        : { statusMessage: "sent", sendByApi: false };
+      record(inst, {
+        type: direction,
+        idMessage,
+        timestamp: body.timestamp,
+        chatId: m.chatId,
+        ...flattenMessageData(messageData),
+        typeMessage: String(messageData.typeMessage),
+        ...who,
+      });
       if (!gate || enabled(inst, gate)) emit(world, inst, body);
     }
     return { idMessage, body };
@@ -103,10 +136,22 @@ export function createControl(world: World) {
       const inst = mustGet(world, idInstance);
       const sender = body.senderData as { chatId?: unknown } | undefined;
       if (file && typeof sender?.chatId === "string" && typeof body.idMessage === "string") {
-        const downloadUrl = storeMedia(world, Buffer.from(file.base64, "base64"), `${body.idMessage}.bin`, file.mimeType);
+        const downloadUrl = storeMedia(
+          world,
+          Buffer.from(file.base64, "base64"),
+          `${body.idMessage}.bin`,
+          file.mimeType,
+        );
         const typeMessage = String((body.messageData as { typeMessage?: unknown } | undefined)?.typeMessage);
         const type = body.typeWebhook === "incomingMessageReceived" ? "incoming" : "outgoing";
-        record(inst, { type, idMessage: body.idMessage, timestamp: Number(body.timestamp), typeMessage, chatId: sender.chatId, downloadUrl });
+        record(inst, {
+          type,
+          idMessage: body.idMessage,
+          timestamp: Number(body.timestamp),
+          typeMessage,
+          chatId: sender.chatId,
+          downloadUrl,
+        });
       }
       emit(world, inst, body);
     },
@@ -118,7 +163,8 @@ export function createControl(world: World) {
       const call = callSchema.parse(input);
       const idMessage = hexId(32);
       if (enabled(inst, "incomingWebhook") && enabled(inst, "incomingCallWebhook")) {
-        for (const status of ["offer", call.outcome]) emit(world, inst, { from: wireId(inst, call.from), ...head(inst, "incomingCall"), status, idMessage });
+        for (const status of ["offer", call.outcome])
+          emit(world, inst, { from: wireId(inst, call.from), ...head(inst, "incomingCall"), status, idMessage });
       }
       return { idMessage };
     },
@@ -129,7 +175,13 @@ export function createControl(world: World) {
       if (inst.quota === "correspondents") {
         emit(world, inst, {
           ...head(inst, "quotaExceeded"),
-          quotaData: { method: "correspondents", used: 3, total: 3, status: "CORRESPONDENTS_QUOTA_EXCEEDED", description: "Monthly correspondents quota exceeded" },
+          quotaData: {
+            method: "correspondents",
+            used: 3,
+            total: 3,
+            status: "CORRESPONDENTS_QUOTA_EXCEEDED",
+            description: "Monthly correspondents quota exceeded",
+          },
         });
       }
     },
@@ -138,15 +190,30 @@ export function createControl(world: World) {
       const inst = mustGet(world, idInstance);
       const g = groupSchema.parse(input);
       // Current group ids: 18 digits starting 120363 (shared/green-api.md §1).
-      const groupId = g.groupId ?? `120363${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b % 10).join("")}@g.us`;
+      const groupId =
+        g.groupId ?? `120363${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b % 10).join("")}@g.us`;
       const owner = `${inst.phone}@c.us`;
-      inst.groups.set(groupId, { subject: g.subject, owner, creation: Math.floor(Date.now() / 1000), participants: [owner, ...g.participants] });
+      inst.groups.set(groupId, {
+        subject: g.subject,
+        owner,
+        creation: Math.floor(Date.now() / 1000),
+        participants: [owner, ...g.participants],
+      });
       inst.contacts.set(groupId, g.subject);
       return { groupId };
     },
     /** The person's privacy id: checkWhatsapp answers it as their chatId while enableLidMode is "yes". */
     setLid(idInstance: number, phoneChatId: string, lid: string) {
-      mustGet(world, idInstance).lids.set(z.string().regex(/^\d+@c\.us$/).parse(phoneChatId), z.string().regex(/^\d+@lid$/).parse(lid));
+      mustGet(world, idInstance).lids.set(
+        z
+          .string()
+          .regex(/^\d+@c\.us$/)
+          .parse(phoneChatId),
+        z
+          .string()
+          .regex(/^\d+@lid$/)
+          .parse(lid),
+      );
     },
     /** Sends to this chat end with status noAccount. */
     setNoAccount(idInstance: number, chatId: string) {
@@ -181,8 +248,12 @@ export function createControl(world: World) {
     inspect(idInstance: number): InstanceSnapshot {
       const inst = mustGet(world, idInstance);
       return {
-        state: inst.state, settings: { ...inst.settings }, pendingNotifications: inst.notifications.length,
-        queuedSends: inst.sendQueue.length, journalSize: inst.journal.length, readChats: [...inst.readChats],
+        state: inst.state,
+        settings: { ...inst.settings },
+        pendingNotifications: inst.notifications.length,
+        queuedSends: inst.sendQueue.length,
+        journalSize: inst.journal.length,
+        readChats: [...inst.readChats],
       };
     },
   };
@@ -196,7 +267,8 @@ export function createControlRoute(control: FakeControl) {
     const name = url.pathname.slice("/__control/".length);
     const headers = { ...CORS_HEADERS, "Content-Type": "application/json; charset=utf-8" };
     const fn = Object.hasOwn(control, name) ? (control as Record<string, unknown>)[name] : undefined;
-    if (req.method !== "POST" || typeof fn !== "function") return new Response(JSON.stringify({ error: `unknown control ${name}` }), { status: 404, headers });
+    if (req.method !== "POST" || typeof fn !== "function")
+      return new Response(JSON.stringify({ error: `unknown control ${name}` }), { status: 404, headers });
     try {
       const text = await req.text();
       const args: unknown = text ? JSON.parse(text) : [];
@@ -208,4 +280,3 @@ export function createControlRoute(control: FakeControl) {
     }
   };
 }
-

@@ -18,8 +18,17 @@ describe("seeded history", () => {
     expect(fake.control.inspect(idInstance).pendingNotifications).toBe(0);
 
     const history = await client.getChatHistory({ chatId: chatIds[1]!, count: 3 });
-    expect(history.map((m) => m.type === "incoming" || m.type === "outgoing" ? m.textMessage : null)).toEqual(["chat 1 message 4", "chat 1 message 3", "chat 1 message 2"]);
-    expect(history[0]).toMatchObject({ type: "incoming", senderId: chatIds[1], senderName: "Customer 1", typeMessage: "textMessage" });
+    expect(history.map((m) => (m.type === "incoming" || m.type === "outgoing" ? m.textMessage : null))).toEqual([
+      "chat 1 message 4",
+      "chat 1 message 3",
+      "chat 1 message 2",
+    ]);
+    expect(history[0]).toMatchObject({
+      type: "incoming",
+      senderId: chatIds[1],
+      senderName: "Customer 1",
+      typeMessage: "textMessage",
+    });
     expect(history[1]).toMatchObject({ type: "outgoing", statusMessage: "read", sendByApi: false });
     expect(history[0]!.timestamp).toBeGreaterThan(history[1]!.timestamp);
 
@@ -29,7 +38,11 @@ describe("seeded history", () => {
 
   test("a long chat: each answer is the newest `count` (at most what the chat holds), and every answer is logged", async () => {
     const { idInstance, client } = newInstance(unlimited);
-    const [chatId] = unlimited.control.seedHistory(idInstance, { chats: 1, messagesPerChat: 350, prefix: "7913" }).chatIds;
+    const [chatId] = unlimited.control.seedHistory(idInstance, {
+      chats: 1,
+      messagesPerChat: 350,
+      prefix: "7913",
+    }).chatIds;
     const text = (m: { type: string } & Record<string, unknown>) => m.textMessage;
     const first = await client.getChatHistory({ chatId: chatId!, count: 100 });
     expect(first.map(text)).toEqual(Array.from({ length: 100 }, (_, i) => `chat 0 message ${349 - i}`));

@@ -11,7 +11,10 @@ export const seedHistorySchema = z.object({
   /** Unix seconds of the newest seeded message (default: a day ago). */
   endTimestamp: z.number().int().optional(),
   /** First 7 digits of the seeded personal chat ids (default 7955). */
-  prefix: z.string().regex(/^\d{1,7}$/).default("7955"),
+  prefix: z
+    .string()
+    .regex(/^\d{1,7}$/)
+    .default("7955"),
 });
 export type SeedHistoryInput = z.input<typeof seedHistorySchema>;
 
@@ -31,9 +34,30 @@ export function seedHistory(inst: FakeInstance, input: SeedHistoryInput): { chat
     chatIds.push(chatId);
     for (let m = 0; m < o.messagesPerChat; m++) {
       const timestamp = end - (o.messagesPerChat - 1 - m) * 60 - (o.chats - 1 - n);
-      const base = { idMessage: "", timestamp, typeMessage: "textMessage", chatId, textMessage: `chat ${n} message ${m}` };
-      if (m % 2 === 0) record(inst, { ...base, type: "incoming", idMessage: hexId(32), senderId: chatId, senderName: name, senderContactName: "" });
-      else record(inst, { ...base, type: "outgoing", idMessage: `3EB0${hexId(16)}`, statusMessage: "read", sendByApi: false });
+      const base = {
+        idMessage: "",
+        timestamp,
+        typeMessage: "textMessage",
+        chatId,
+        textMessage: `chat ${n} message ${m}`,
+      };
+      if (m % 2 === 0)
+        record(inst, {
+          ...base,
+          type: "incoming",
+          idMessage: hexId(32),
+          senderId: chatId,
+          senderName: name,
+          senderContactName: "",
+        });
+      else
+        record(inst, {
+          ...base,
+          type: "outgoing",
+          idMessage: `3EB0${hexId(16)}`,
+          statusMessage: "read",
+          sendByApi: false,
+        });
     }
   }
   // Journals are kept oldest first.
@@ -42,7 +66,9 @@ export function seedHistory(inst: FakeInstance, input: SeedHistoryInput): { chat
 }
 
 /** getContacts: the phone's address book and groups, here everyone the journal or a message introduced. */
-export function contactsOf(inst: FakeInstance): Array<{ id: string; name: string; contactName: string; type: "user" | "group" }> {
+export function contactsOf(
+  inst: FakeInstance,
+): Array<{ id: string; name: string; contactName: string; type: "user" | "group" }> {
   const ids = new Set<string>([...inst.contacts.keys(), ...inst.journal.map((m) => m.chatId)]);
   return [...ids].map((id) => ({
     id,

@@ -26,7 +26,12 @@ export function startFakeGreenApi(options: FakeOptions = {}): FakeGreenApi {
   const world = createWorld(options);
   const control = createControl(world);
   const hostname = options.hostname ?? "127.0.0.1";
-  const api = Bun.serve({ port: options.port ?? 0, hostname, idleTimeout: 120, fetch: createFetchHandler(world, "api", createControlRoute(control)) });
+  const api = Bun.serve({
+    port: options.port ?? 0,
+    hostname,
+    idleTimeout: 120,
+    fetch: createFetchHandler(world, "api", createControlRoute(control)),
+  });
   const media = Bun.serve({ port: 0, hostname, idleTimeout: 120, fetch: createFetchHandler(world, "media") });
   world.urls.api = `http://${hostname}:${api.port}`;
   world.urls.media = `http://${hostname}:${media.port}`;

@@ -22,15 +22,35 @@ describe("injected message types", () => {
     { type: "contactMessage", chatId: CHAT, contact: { displayName: "Ann", phone: "79001112233" } },
     { type: "contactsArrayMessage", chatId: CHAT, contacts: [{ displayName: "Ann" }, { displayName: "Bob" }] },
     { type: "pollMessage", chatId: CHAT, name: "Lunch?", options: ["yes", "no"] },
-    { type: "pollUpdateMessage", chatId: CHAT, stanzaId: "P1", name: "Lunch?", votes: [{ optionName: "yes", optionVoters: [CHAT] }] },
+    {
+      type: "pollUpdateMessage",
+      chatId: CHAT,
+      stanzaId: "P1",
+      name: "Lunch?",
+      votes: [{ optionName: "yes", optionVoters: [CHAT] }],
+    },
     { type: "reactionMessage", chatId: CHAT, stanzaId: "M1", emoji: "👍" },
     { type: "quotedMessage", chatId: CHAT, text: "answer", quotedMessageId: "M1" },
     { type: "editedMessage", chatId: CHAT, stanzaId: "M1", text: "fixed" },
     { type: "deletedMessage", chatId: CHAT, stanzaId: "M1" },
     { type: "buttonsResponseMessage", chatId: CHAT, stanzaId: "B1", selectedButtonId: "1", selectedButtonText: "Yes" },
     { type: "listResponseMessage", chatId: CHAT, stanzaId: "L1", title: "Menu", singleSelectReply: "row1" },
-    { type: "templateButtonsReplyMessage", chatId: CHAT, stanzaId: "T1", selectedIndex: 0, selectedId: "1", selectedDisplayText: "OK" },
-    { type: "interactiveButtonsResponse", chatId: CHAT, stanzaId: "I1", selectedIndex: 1, selectedId: "2", selectedDisplayText: "No" },
+    {
+      type: "templateButtonsReplyMessage",
+      chatId: CHAT,
+      stanzaId: "T1",
+      selectedIndex: 0,
+      selectedId: "1",
+      selectedDisplayText: "OK",
+    },
+    {
+      type: "interactiveButtonsResponse",
+      chatId: CHAT,
+      stanzaId: "I1",
+      selectedIndex: 1,
+      selectedId: "2",
+      selectedDisplayText: "No",
+    },
     { type: "groupInviteMessage", chatId: CHAT, groupJid: group, inviteCode: "AbCd", groupName: "Team" },
   ];
 
@@ -43,7 +63,8 @@ describe("injected message types", () => {
     }
     for (let i = 0; i <= cases.length; i++) {
       const n = await client.receiveNotification();
-      if (!n?.parsed.ok || !isMessageNotification(n.parsed.event)) throw new Error(`notification ${i}: ${JSON.stringify(n?.parsed)}`);
+      if (!n?.parsed.ok || !isMessageNotification(n.parsed.event))
+        throw new Error(`notification ${i}: ${JSON.stringify(n?.parsed)}`);
       seen.push(n.parsed.event.messageData.typeMessage);
       await client.deleteNotification(n.receiptId);
     }
@@ -55,10 +76,19 @@ describe("injected message types", () => {
 
   test("a raw payload with an unknown typeMessage still arrives, as `unknown` with the raw data", async () => {
     const { client, idInstance } = newInstance(fake, { settings: ALL_WEBHOOKS });
-    fake.control.injectIncoming(idInstance, { type: "raw", chatId: CHAT, typeMessage: "orderMessage", payload: { orderMessageData: { total: 3 } } });
+    fake.control.injectIncoming(idInstance, {
+      type: "raw",
+      chatId: CHAT,
+      typeMessage: "orderMessage",
+      payload: { orderMessageData: { total: 3 } },
+    });
     const n = await client.receiveNotification();
     if (!n?.parsed.ok || !isMessageNotification(n.parsed.event)) throw new Error("expected a message");
-    expect(n.parsed.event.messageData).toMatchObject({ typeMessage: "unknown", originalTypeMessage: "orderMessage", raw: { orderMessageData: { total: 3 } } });
+    expect(n.parsed.event.messageData).toMatchObject({
+      typeMessage: "unknown",
+      originalTypeMessage: "orderMessage",
+      raw: { orderMessageData: { total: 3 } },
+    });
   });
 });
 
@@ -66,9 +96,19 @@ describe("hostile values on demand", () => {
   test("NUL bytes in text and names and a millisecond timestamp arrive as given, in the notification and the journal", async () => {
     const { client, idInstance } = newInstance(fake, { settings: ALL_WEBHOOKS });
     const ms = 1764000000123;
-    const { idMessage } = fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: CHAT, text: "a\u0000b", senderName: "N\u0000ame", timestamp: ms });
+    const { idMessage } = fake.control.injectIncoming(idInstance, {
+      type: "textMessage",
+      chatId: CHAT,
+      text: "a\u0000b",
+      senderName: "N\u0000ame",
+      timestamp: ms,
+    });
     const n = await client.receiveNotification();
-    const body = n!.body as { timestamp: number; senderData: { senderName: string }; messageData: { textMessageData: { textMessage: string } } };
+    const body = n!.body as {
+      timestamp: number;
+      senderData: { senderName: string };
+      messageData: { textMessageData: { textMessage: string } };
+    };
     expect(body.timestamp).toBe(ms);
     expect(body.senderData.senderName).toBe("N\u0000ame");
     expect(body.messageData.textMessageData.textMessage).toBe("a\u0000b");

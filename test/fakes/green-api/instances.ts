@@ -1,6 +1,11 @@
 // Instance lifecycle of the fake: creation, the state machine (QR link, logout, reboot/starting) and its webhooks.
 import { z } from "zod";
-import { settingsUpdateSchema, stateInstanceSchema, type Settings, type StateInstance } from "../../../src/greenapi/schemas.ts";
+import {
+  settingsUpdateSchema,
+  stateInstanceSchema,
+  type Settings,
+  type StateInstance,
+} from "../../../src/greenapi/schemas.ts";
 import { emit, enabled, head } from "./notify.ts";
 import { pumpSends } from "./outbox.ts";
 import { PLAIN_FORMS } from "./wire-ids.ts";
@@ -9,13 +14,32 @@ import type { FakeInstance, World } from "./world.ts";
 /** Settings of a brand-new instance: every webhook flag "no" (shared/green-api.md §2). */
 export function defaultSettings(sendDelayMs: number): Settings {
   return {
-    wid: "", countryInstance: "", typeAccount: "", webhookUrl: "", webhookUrlToken: "",
-    delaySendMessagesMilliseconds: sendDelayMs, markIncomingMessagesReaded: "no", markIncomingMessagesReadedOnReply: "no",
-    sharedSession: "no", proxyInstance: "system proxy", outgoingWebhook: "no", outgoingMessageWebhook: "no",
-    outgoingAPIMessageWebhook: "no", incomingWebhook: "no", deviceWebhook: "no", statusInstanceWebhook: "no",
-    stateWebhook: "no", enableMessagesHistory: "no", keepOnlineStatus: "no", pollMessageWebhook: "no",
-    incomingBlockWebhook: "no", incomingCallWebhook: "no", editedMessageWebhook: "no", deletedMessageWebhook: "no",
-    outgoingCallWebhook: "no", enableLidMode: "no",
+    wid: "",
+    countryInstance: "",
+    typeAccount: "",
+    webhookUrl: "",
+    webhookUrlToken: "",
+    delaySendMessagesMilliseconds: sendDelayMs,
+    markIncomingMessagesReaded: "no",
+    markIncomingMessagesReadedOnReply: "no",
+    sharedSession: "no",
+    proxyInstance: "system proxy",
+    outgoingWebhook: "no",
+    outgoingMessageWebhook: "no",
+    outgoingAPIMessageWebhook: "no",
+    incomingWebhook: "no",
+    deviceWebhook: "no",
+    statusInstanceWebhook: "no",
+    stateWebhook: "no",
+    enableMessagesHistory: "no",
+    keepOnlineStatus: "no",
+    pollMessageWebhook: "no",
+    incomingBlockWebhook: "no",
+    incomingCallWebhook: "no",
+    editedMessageWebhook: "no",
+    deletedMessageWebhook: "no",
+    outgoingCallWebhook: "no",
+    enableLidMode: "no",
   };
 }
 
@@ -24,7 +48,10 @@ export const createInstanceSchema = z.object({
   apiTokenInstance: z.string().min(1),
   state: stateInstanceSchema.default("notAuthorized"),
   /** Own number (default derived from the id). */
-  phone: z.string().regex(/^\d{10,15}$/).optional(),
+  phone: z
+    .string()
+    .regex(/^\d{10,15}$/)
+    .optional(),
   /** Applied at once, bypassing setSettings validation (e.g. a 1 ms send delay for benchmarks). */
   settings: settingsUpdateSchema.optional(),
 });
@@ -34,11 +61,38 @@ export function createInstance(world: World, input: CreateInstanceInput): FakeIn
   const o = createInstanceSchema.parse(input);
   if (world.instances.has(o.idInstance)) throw new Error(`fake instance ${o.idInstance} exists`);
   const inst: FakeInstance = {
-    idInstance: o.idInstance, apiTokenInstance: o.apiTokenInstance, phone: o.phone ?? `7900${String(o.idInstance).slice(-7)}`,
-    state: o.state, linked: isLinkedState(o.state), settings: { ...defaultSettings(world.timings.sendDelayMs), ...o.settings }, pendingSettings: null,
-    startingTimer: null, createdAt: Date.now(), notifications: [], lastReceiptId: 0, waiters: new Set(), webhookQueue: [],
-    delivering: false, webhookLog: [], journal: [], contacts: new Map(), readChats: new Set(), sendQueue: [], sendTimer: null,
-    lastSendAt: 0, sent: [], changes: [], quota: false, noAccount: new Set(), failing: new Map(), wireForms: { ...PLAIN_FORMS }, avatarUrl: "", requests: [], historyAsks: [], groups: new Map(), lids: new Map(),
+    idInstance: o.idInstance,
+    apiTokenInstance: o.apiTokenInstance,
+    phone: o.phone ?? `7900${String(o.idInstance).slice(-7)}`,
+    state: o.state,
+    linked: isLinkedState(o.state),
+    settings: { ...defaultSettings(world.timings.sendDelayMs), ...o.settings },
+    pendingSettings: null,
+    startingTimer: null,
+    createdAt: Date.now(),
+    notifications: [],
+    lastReceiptId: 0,
+    waiters: new Set(),
+    webhookQueue: [],
+    delivering: false,
+    webhookLog: [],
+    journal: [],
+    contacts: new Map(),
+    readChats: new Set(),
+    sendQueue: [],
+    sendTimer: null,
+    lastSendAt: 0,
+    sent: [],
+    changes: [],
+    quota: false,
+    noAccount: new Set(),
+    failing: new Map(),
+    wireForms: { ...PLAIN_FORMS },
+    avatarUrl: "",
+    requests: [],
+    historyAsks: [],
+    groups: new Map(),
+    lids: new Map(),
   };
   syncWid(inst);
   world.instances.set(o.idInstance, inst);

@@ -1,7 +1,17 @@
 // Journal of the fake: webhook messageData flattened into journal items, quoting, and lookups.
 import type { FakeInstance, JournalItem } from "./world.ts";
 
-const META = new Set(["type", "idMessage", "timestamp", "chatId", "senderId", "senderName", "senderContactName", "statusMessage", "sendByApi"]);
+const META = new Set([
+  "type",
+  "idMessage",
+  "timestamp",
+  "chatId",
+  "senderId",
+  "senderName",
+  "senderContactName",
+  "statusMessage",
+  "sendByApi",
+]);
 
 /** Flattens a webhook `messageData` the way journals present it (shared/green-api.md §2 "Journals"). */
 export function flattenMessageData(messageData: Record<string, unknown>): Record<string, unknown> {

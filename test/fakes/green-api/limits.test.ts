@@ -1,7 +1,13 @@
 // Fake rate limits and faults, and the scheduler + client keeping to the limits and recovering from errors.
 import { afterAll, describe, expect, test } from "bun:test";
 import { Writable } from "node:stream";
-import { createGreenApiClient, createScheduler, GreenApiError, type GreenApiClient, type GreenApiErrorKind } from "../../../src/greenapi/index.ts";
+import {
+  createGreenApiClient,
+  createScheduler,
+  GreenApiError,
+  type GreenApiClient,
+  type GreenApiErrorKind,
+} from "../../../src/greenapi/index.ts";
 import { createLogger } from "../../../src/lib/log.ts";
 import { newInstance, startFastFake } from "./testkit.ts";
 
@@ -44,8 +50,14 @@ describe("fake rate limiter", () => {
     const a = newInstance(fake);
     const b = newInstance(fake);
     await secondStart();
-    const sends = await Promise.all(Array.from({ length: 51 }, (_, i) =>
-      a.client.sendMessage({ chatId: CHAT, message: `m${i}` }).then(() => 200, (e: GreenApiError) => e.status)));
+    const sends = await Promise.all(
+      Array.from({ length: 51 }, (_, i) =>
+        a.client.sendMessage({ chatId: CHAT, message: `m${i}` }).then(
+          () => 200,
+          (e: GreenApiError) => e.status,
+        ),
+      ),
+    );
     expect(sends.filter((s) => s === 200).length).toBe(50);
     expect(sends.filter((s) => s === 429).length).toBe(1);
     expect((await a.client.getStateInstance())?.stateInstance).toBe("authorized");
@@ -64,13 +76,25 @@ describe("errors over HTTP never show the token", () => {
     token: string;
   }
   const cases: Array<[string, GreenApiErrorKind, (a: Arena) => Promise<unknown>]> = [
-    ["bad token", "unauthorized", (a) => a.variant(a.token.slice(0, -1) + (a.token.endsWith("0") ? "1" : "0")).getSettings()],
+    [
+      "bad token",
+      "unauthorized",
+      (a) => a.variant(a.token.slice(0, -1) + (a.token.endsWith("0") ? "1" : "0")).getSettings(),
+    ],
     ["400 echoing the token", "badRequest", (a) => a.client.sendMessage({ chatId: "bad", message: "x" })],
     ["404 echoing the token", "notFound", (a) => a.variant(a.token, "/unknown").getSettings()],
-    ["466", "quotaExceeded", (a) => (fake.control.setQuotaExceeded(a.idInstance, true), a.client.sendMessage({ chatId: CHAT, message: "x" }))],
+    [
+      "466",
+      "quotaExceeded",
+      (a) => (fake.control.setQuotaExceeded(a.idInstance, true), a.client.sendMessage({ chatId: CHAT, message: "x" })),
+    ],
     ["502", "server", (a) => (fake.control.faults({ next5xx: 1 }), a.client.getWaSettings())],
     // A POST: Bun's fetch transparently re-sends a GET whose pooled connection was reset.
-    ["dropped connection", "network", (a) => (fake.control.faults({ dropNextConnections: 1 }), a.client.getContactInfo(CHAT))],
+    [
+      "dropped connection",
+      "network",
+      (a) => (fake.control.faults({ dropNextConnections: 1 }), a.client.getContactInfo(CHAT)),
+    ],
     ["timeout", "network", (a) => (fake.control.faults({ latencyMs: 400 }), a.client.getWaSettings())],
   ];
 
@@ -80,8 +104,17 @@ describe("errors over HTTP never show the token", () => {
       const log = createLogger("trace", new Writable({ write: (c, _e, cb) => void (lines.push(String(c)), cb()) }));
       const { idInstance, apiTokenInstance: token, client } = newInstance(fake, { client: { log, timeoutMs: 200 } });
       const variant = (t: string, prefix = "") =>
-        createGreenApiClient({ apiUrl: fake.url + prefix, mediaUrl: fake.mediaUrl, idInstance, apiTokenInstance: t, log });
-      const err = await act({ idInstance, variant, client, token }).then(() => null, (e: unknown) => e);
+        createGreenApiClient({
+          apiUrl: fake.url + prefix,
+          mediaUrl: fake.mediaUrl,
+          idInstance,
+          apiTokenInstance: t,
+          log,
+        });
+      const err = await act({ idInstance, variant, client, token }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       fake.control.faults({ latencyMs: 0 });
       expect(err).toBeInstanceOf(GreenApiError);
       expect((err as GreenApiError).kind).toBe(kind);
@@ -98,8 +131,11 @@ describe("scheduler against the fake", () => {
     const { client, idInstance } = newInstance(fake);
     const scheduler = createScheduler();
     const started = performance.now();
-    await Promise.all(Array.from({ length: 75 }, (_, i) =>
-      scheduler.schedule("a", "sendMessage", "normal", () => client.sendMessage({ chatId: CHAT, message: `n${i}` }))));
+    await Promise.all(
+      Array.from({ length: 75 }, (_, i) =>
+        scheduler.schedule("a", "sendMessage", "normal", () => client.sendMessage({ chatId: CHAT, message: `n${i}` })),
+      ),
+    );
     const seconds = (performance.now() - started) / 1000;
     expect(fake.control.violations(idInstance)).toBe(0);
     expect(fake.control.sentMessages(idInstance)).toHaveLength(75);
@@ -126,10 +162,24 @@ describe("scheduler against the fake", () => {
     const scheduler = createScheduler({ retryBaseMs: 20 });
     const { client, idInstance } = newInstance(fake);
     fake.control.faults({ next5xx: 2 });
-    expect((await scheduler.schedule("k", "sendMessage", "reply", () => client.sendMessage({ chatId: CHAT, message: "retry" }))).idMessage).toMatch(/^BAE5/);
+    expect(
+      (
+        await scheduler.schedule("k", "sendMessage", "reply", () =>
+          client.sendMessage({ chatId: CHAT, message: "retry" }),
+        )
+      ).idMessage,
+    ).toMatch(/^BAE5/);
     fake.control.faults({ dropNextConnections: 1 });
-    expect((await scheduler.schedule("k", "sendMessage", "reply", () => client.sendMessage({ chatId: CHAT, message: "again" }))).idMessage).toMatch(/^BAE5/);
-    const bad = await scheduler.schedule("k", "sendMessage", "reply", () => client.sendMessage({ chatId: "x", message: "no" })).catch((e: GreenApiError) => e);
+    expect(
+      (
+        await scheduler.schedule("k", "sendMessage", "reply", () =>
+          client.sendMessage({ chatId: CHAT, message: "again" }),
+        )
+      ).idMessage,
+    ).toMatch(/^BAE5/);
+    const bad = await scheduler
+      .schedule("k", "sendMessage", "reply", () => client.sendMessage({ chatId: "x", message: "no" }))
+      .catch((e: GreenApiError) => e);
     expect(bad).toMatchObject({ kind: "badRequest" });
     expect(scheduler.stats()[0]).toMatchObject({ retries: 3, failed: 1, succeeded: 2 });
     expect(fake.control.sentMessages(idInstance).map((s) => s.text)).toEqual(["retry", "again"]);

@@ -20,7 +20,11 @@ const fake = startFakeGreenApi({
 });
 for (const spec of values.instance) {
   const [id, token, state] = spec.split(":");
-  fake.control.createInstance({ idInstance: Number(id), apiTokenInstance: token ?? "", state: stateInstanceSchema.parse(state ?? "notAuthorized") });
+  fake.control.createInstance({
+    idInstance: Number(id),
+    apiTokenInstance: token ?? "",
+    state: stateInstanceSchema.parse(state ?? "notAuthorized"),
+  });
 }
 console.log(JSON.stringify({ url: fake.url, mediaUrl: fake.mediaUrl }));
 

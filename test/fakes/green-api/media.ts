@@ -16,10 +16,13 @@ const TYPES: Array<[RegExp, string, string]> = [
 /** typeMessage and mime type Green-API derives from a file name's extension. */
 export function fileKind(fileName: string): { typeMessage: string; mimeType: string } {
   const hit = TYPES.find(([re]) => re.test(fileName));
-  return hit ? { typeMessage: hit[1], mimeType: hit[2] } : { typeMessage: "documentMessage", mimeType: "application/octet-stream" };
+  return hit
+    ? { typeMessage: hit[1], mimeType: hit[2] }
+    : { typeMessage: "documentMessage", mimeType: "application/octet-stream" };
 }
 
-const servedUrl = (world: World, id: string, fileName: string) => `${world.urls.media}/files/${id}/${encodeURIComponent(fileName)}`;
+const servedUrl = (world: World, id: string, fileName: string) =>
+  `${world.urls.media}/files/${id}/${encodeURIComponent(fileName)}`;
 
 function put(world: World, bytes: Uint8Array, fileName: string, mimeType: string): string {
   const id = crypto.randomUUID();
@@ -38,7 +41,9 @@ export function storeMedia(world: World, bytes: Uint8Array, fileName: string, mi
  */
 export function storageHost(idInstance: number): string {
   const prefix = String(idInstance).slice(0, 4);
-  return prefix.startsWith("7") ? `do-media-${prefix}.fra1.digitaloceanspaces.com` : `sw-media-${prefix}.storage.yandexcloud.net`;
+  return prefix.startsWith("7")
+    ? `do-media-${prefix}.fra1.digitaloceanspaces.com`
+    : `sw-media-${prefix}.storage.yandexcloud.net`;
 }
 
 const STORAGE_PATH = /^\/\d+\/([0-9a-f-]{36})(\.\w+)?$/;
@@ -48,7 +53,14 @@ const STORAGE_PATH = /^\/\d+\/([0-9a-f-]{36})(\.\w+)?$/;
  * `https://<storage host>/<idInstance>/<uuid>.<ext>`: unreachable from here, as an expired URL is, so only downloadFile
  * leads to the bytes. `served` announces the fake's own URL (the demo, which must not reach out of the machine).
  */
-export function storeIncomingFile(world: World, inst: FakeInstance, bytes: Uint8Array, fileName: string, mimeType: string, url: "storage" | "served"): string {
+export function storeIncomingFile(
+  world: World,
+  inst: FakeInstance,
+  bytes: Uint8Array,
+  fileName: string,
+  mimeType: string,
+  url: "storage" | "served",
+): string {
   const id = put(world, bytes, fileName, mimeType);
   if (url === "served") return servedUrl(world, id, fileName);
   const ext = /\.\w+$/.exec(fileName)?.[0] ?? "";
@@ -68,5 +80,7 @@ export function serveMedia(world: World, pathname: string): Response {
   const id = pathname.split("/")[2] ?? "";
   const file = world.media.get(id);
   if (!file) return new Response("not found", { status: 404 });
-  return new Response(new Blob([file.bytes as Uint8Array<ArrayBuffer>]), { headers: { "Content-Type": file.mimeType, "Access-Control-Allow-Origin": "*" } });
+  return new Response(new Blob([file.bytes as Uint8Array<ArrayBuffer>]), {
+    headers: { "Content-Type": file.mimeType, "Access-Control-Allow-Origin": "*" },
+  });
 }

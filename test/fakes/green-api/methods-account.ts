@@ -31,7 +31,12 @@ async function setProfilePicture(ctx: Ctx): Promise<Response> {
   const form = await ctx.req.formData().catch(() => null);
   const file = form?.get("file");
   if (!(file instanceof Blob)) return badRequest(ctx, "Validation failed. Details: 'file' is required");
-  ctx.inst.avatarUrl = storeMedia(ctx.world, new Uint8Array(await file.arrayBuffer()), "avatar.jpg", file.type || "image/jpeg");
+  ctx.inst.avatarUrl = storeMedia(
+    ctx.world,
+    new Uint8Array(await file.arrayBuffer()),
+    "avatar.jpg",
+    file.type || "image/jpeg",
+  );
   return json({ urlAvatar: ctx.inst.avatarUrl, setProfilePicture: true, reason: null });
 }
 
@@ -52,7 +57,9 @@ export const accountMethods: Record<string, MethodDef> = {
     handler: ({ inst }) => {
       const on = inst.linked && inst.state !== "starting";
       return json({
-        avatar: on ? inst.avatarUrl : "", phone: on ? inst.phone : "", stateInstance: inst.state,
+        avatar: on ? inst.avatarUrl : "",
+        phone: on ? inst.phone : "",
+        stateInstance: inst.state,
         deviceId: on ? `${inst.phone}:8@s.whatsapp.net` : "",
       });
     },
@@ -61,7 +68,11 @@ export const accountMethods: Record<string, MethodDef> = {
   getAuthorizationCode: {
     verb: "POST",
     handler: async (ctx) => {
-      validate(ctx, z.object({ phoneNumber: z.number({ error: "'phoneNumber' must be a number" }).int() }), await readJson(ctx));
+      validate(
+        ctx,
+        z.object({ phoneNumber: z.number({ error: "'phoneNumber' must be a number" }).int() }),
+        await readJson(ctx),
+      );
       if (ctx.inst.state !== "notAuthorized") return json({ status: false, code: "" });
       return json({ status: true, code: Math.random().toString(36).slice(2, 10).toUpperCase().padEnd(8, "X") });
     },

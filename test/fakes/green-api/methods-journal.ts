@@ -16,7 +16,8 @@ function lastMessages(type: "incoming" | "outgoing") {
   return (ctx: Ctx): Response => {
     const raw = ctx.url.searchParams.get("minutes");
     const minutes = raw === null ? 1440 : Number(raw);
-    if (!Number.isInteger(minutes) || minutes < 1) return badRequest(ctx, "Validation failed. Details: 'minutes' must be a positive integer");
+    if (!Number.isInteger(minutes) || minutes < 1)
+      return badRequest(ctx, "Validation failed. Details: 'minutes' must be a positive integer");
     const since = nowSeconds() - minutes * 60;
     return json(newestFirst(ctx.inst.journal.filter((m) => m.type === type && m.timestamp >= since)));
   };
@@ -52,11 +53,24 @@ export const journalMethods: Record<string, MethodDef> = {
     needsPhone: true,
     handler: async (ctx) => {
       const { chatId } = validate(ctx, chatOnly, await readJson(ctx));
-      if (!chatId.endsWith("@c.us")) return badRequest(ctx, "Validation failed. Details: 'chatId' must be a personal chat 'phone_number@c.us'");
+      if (!chatId.endsWith("@c.us"))
+        return badRequest(ctx, "Validation failed. Details: 'chatId' must be a personal chat 'phone_number@c.us'");
       return json({
-        avatar: "", name: ctx.inst.contacts.get(chatId) ?? "", contactName: "", email: "", category: "", description: "",
-        products: [], chatId, lastSeen: null, isArchive: false, isDisappearing: false, isMute: false,
-        messageExpiration: 0, muteExpiration: null, isBusiness: false,
+        avatar: "",
+        name: ctx.inst.contacts.get(chatId) ?? "",
+        contactName: "",
+        email: "",
+        category: "",
+        description: "",
+        products: [],
+        chatId,
+        lastSeen: null,
+        isArchive: false,
+        isDisappearing: false,
+        isMute: false,
+        messageExpiration: 0,
+        muteExpiration: null,
+        isBusiness: false,
       });
     },
   },

@@ -8,11 +8,15 @@ import { badRequest, chatIdField, field, json, readJson, validate, type Ctx, typ
 async function receiveNotification(ctx: Ctx): Promise<Response> {
   const { world, inst, url } = ctx;
   if (inst.settings.webhookUrl) {
-    return json({
-      code: "INVALID_PARAM",
-      message: "Message cannot be received because custom webhook url is set. Remove webhook url in settings to receive messages by HTTP API",
-      status: "error",
-    }, 400);
+    return json(
+      {
+        code: "INVALID_PARAM",
+        message:
+          "Message cannot be received because custom webhook url is set. Remove webhook url in settings to receive messages by HTTP API",
+        status: "error",
+      },
+      400,
+    );
   }
   const raw = url.searchParams.get("receiveTimeout");
   const seconds = raw === null ? 5 : Number(raw);
@@ -33,10 +37,17 @@ function deleteNotification(ctx: Ctx): Response {
 }
 
 async function downloadFile(ctx: Ctx): Promise<Response> {
-  const body = validate(ctx, z.object({ chatId: chatIdField, idMessage: z.string(field("idMessage")) }), await readJson(ctx));
+  const body = validate(
+    ctx,
+    z.object({ chatId: chatIdField, idMessage: z.string(field("idMessage")) }),
+    await readJson(ctx),
+  );
   const message = findMessage(ctx.inst, body.chatId, body.idMessage);
   if (typeof message?.downloadUrl !== "string") {
-    return badRequest(ctx, `File message encrypted url not found by chatId ${body.chatId} and idMessage ${body.idMessage}`);
+    return badRequest(
+      ctx,
+      `File message encrypted url not found by chatId ${body.chatId} and idMessage ${body.idMessage}`,
+    );
   }
   return json({ downloadUrl: freshDownloadUrl(ctx.world, message.downloadUrl) });
 }

@@ -8,7 +8,9 @@ import { hexId } from "./world.ts";
 
 const sendMessageBody = z.object({
   chatId: chatIdField,
-  message: z.string(field("message")).min(1, "'message' is not allowed to be empty")
+  message: z
+    .string(field("message"))
+    .min(1, "'message' is not allowed to be empty")
     .max(20_000, "'message' length must be less than or equal to 20000 characters long"),
   quotedMessageId: z.string().optional(),
   linkPreview: z.boolean().optional(),
@@ -43,12 +45,26 @@ async function sendMessage(ctx: Ctx): Promise<Response> {
   return json({ idMessage });
 }
 
-function fileMessage(ctx: Ctx, input: { chatId: string; fileName: string; caption?: string; quotedMessageId?: string }, downloadUrl: string, method: string, mimeType?: string) {
+function fileMessage(
+  ctx: Ctx,
+  input: { chatId: string; fileName: string; caption?: string; quotedMessageId?: string },
+  downloadUrl: string,
+  method: string,
+  mimeType?: string,
+) {
   const kind = fileKind(input.fileName);
   const idMessage = apiMessageId();
   const messageData = {
     typeMessage: kind.typeMessage,
-    fileMessageData: { downloadUrl, caption: input.caption ?? "", fileName: input.fileName, jpegThumbnail: "", mimeType: mimeType || kind.mimeType, forwardingScore: 0, isForwarded: false },
+    fileMessageData: {
+      downloadUrl,
+      caption: input.caption ?? "",
+      fileName: input.fileName,
+      jpegThumbnail: "",
+      mimeType: mimeType || kind.mimeType,
+      forwardingScore: 0,
+      isForwarded: false,
+    },
   };
   const send = { idMessage, chatId: input.chatId, messageData, quotedMessageId: input.quotedMessageId };
   acceptSend(ctx.world, ctx.inst, send, { method, fileName: input.fileName });
@@ -77,9 +93,15 @@ async function sendFileByUrl(ctx: Ctx): Promise<Response> {
   return json({ idMessage: fileMessage(ctx, input, input.urlFile, "sendFileByUrl") });
 }
 
-const messageRefBody = z.object({ chatId: chatIdField, idMessage: z.string(field("idMessage")).min(1, "'idMessage' is not allowed to be empty") });
+const messageRefBody = z.object({
+  chatId: chatIdField,
+  idMessage: z.string(field("idMessage")).min(1, "'idMessage' is not allowed to be empty"),
+});
 const editMessageBody = messageRefBody.extend({
-  message: z.string(field("message")).min(1, "'message' is not allowed to be empty").max(20_000, "'message' length must be less than or equal to 20000 characters long"),
+  message: z
+    .string(field("message"))
+    .min(1, "'message' is not allowed to be empty")
+    .max(20_000, "'message' length must be less than or equal to 20000 characters long"),
 });
 const deleteMessageBody = messageRefBody.extend({ onlySenderDelete: z.boolean().optional() });
 
@@ -93,7 +115,13 @@ async function editMessage(ctx: Ctx): Promise<Response> {
   if (!item || item.type !== "outgoing" || !item.sendByApi) return badRequest(ctx, "Message by id not found");
   const applied = Date.now() - item.timestamp * 1000 <= EDIT_WINDOW_MS;
   if (applied) Object.assign(item, { textMessage: body.message, isEdited: true });
-  ctx.inst.changes.push({ method: "editMessage", chatId: body.chatId, idMessage: body.idMessage, text: body.message, applied });
+  ctx.inst.changes.push({
+    method: "editMessage",
+    chatId: body.chatId,
+    idMessage: body.idMessage,
+    text: body.message,
+    applied,
+  });
   return json({ idMessage: body.idMessage });
 }
 

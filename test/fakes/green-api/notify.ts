@@ -48,7 +48,12 @@ async function deliver(world: World, inst: FakeInstance): Promise<void> {
       item.attempts++;
       const authorization = webhookUrlToken ? `Bearer ${webhookUrlToken}` : null;
       const status = world.webhookDelivery ? await post(webhookUrl, item.body, authorization) : null;
-      inst.webhookLog.push({ typeWebhook: String(item.body.typeWebhook), status, attempt: item.attempts, authorization });
+      inst.webhookLog.push({
+        typeWebhook: String(item.body.typeWebhook),
+        status,
+        attempt: item.attempts,
+        authorization,
+      });
       const ok = status !== null && status >= 200 && status < 300;
       if (ok || !world.webhookDelivery || item.attempts >= world.timings.webhookMaxAttempts) {
         inst.webhookQueue.shift();
@@ -65,7 +70,12 @@ async function post(url: string, body: unknown, authorization: string | null): P
   try {
     const headers: Record<string, string> = { "Content-Type": "application/json" };
     if (authorization) headers.Authorization = authorization;
-    const res = await fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+    const res = await fetch(url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(5000),
+    });
     await res.arrayBuffer();
     return res.status;
   } catch {

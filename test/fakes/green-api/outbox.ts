@@ -6,7 +6,12 @@ import type { FakeInstance, PendingSend, SentRecord, World } from "./world.ts";
 import { nowSeconds } from "./world.ts";
 
 /** Accepts a send into the queue (the 200 answer); it goes out when authorized, one per send delay. */
-export function acceptSend(world: World, inst: FakeInstance, send: PendingSend, sent: Omit<SentRecord, "idMessage" | "chatId" | "acceptedAt">): void {
+export function acceptSend(
+  world: World,
+  inst: FakeInstance,
+  send: PendingSend,
+  sent: Omit<SentRecord, "idMessage" | "chatId" | "acceptedAt">,
+): void {
   inst.sent.push({ idMessage: send.idMessage, chatId: send.chatId, acceptedAt: Date.now(), ...sent });
   inst.sendQueue.push(send);
   pumpSends(world, inst);
@@ -34,7 +39,11 @@ function withQuote(inst: FakeInstance, send: PendingSend): Record<string, unknow
   const quotedMessage = quoteOf(inst, send.chatId, send.quotedMessageId);
   const data: Record<string, unknown> = { ...send.messageData, quotedMessage };
   if (data.typeMessage === "quotedMessage") {
-    data.extendedTextMessageData = { ...(data.extendedTextMessageData as object), stanzaId: send.quotedMessageId, participant: quotedMessage.participant };
+    data.extendedTextMessageData = {
+      ...(data.extendedTextMessageData as object),
+      stanzaId: send.quotedMessageId,
+      participant: quotedMessage.participant,
+    };
   }
   return data;
 }
@@ -43,9 +52,14 @@ function transmit(world: World, inst: FakeInstance, send: PendingSend): void {
   const noAccount = inst.noAccount.has(send.chatId);
   const messageData = withQuote(inst, send);
   const item = record(inst, {
-    type: "outgoing", idMessage: send.idMessage, timestamp: nowSeconds(), chatId: send.chatId,
-    ...flattenMessageData(messageData), typeMessage: String(messageData.typeMessage),
-    statusMessage: "pending", sendByApi: true,
+    type: "outgoing",
+    idMessage: send.idMessage,
+    timestamp: nowSeconds(),
+    chatId: send.chatId,
+    ...flattenMessageData(messageData),
+    typeMessage: String(messageData.typeMessage),
+    statusMessage: "pending",
+    sendByApi: true,
   });
   // Not emitted for numbers without WhatsApp (shared/green-api.md §3 gate table).
   if (!noAccount && enabled(inst, "outgoingAPIMessageWebhook")) {
@@ -53,7 +67,12 @@ function transmit(world: World, inst: FakeInstance, send: PendingSend): void {
     emit(world, inst, {
       ...head(inst, "outgoingAPIMessageReceived"),
       idMessage: send.idMessage,
-      senderData: { chatId: wireId(inst, send.chatId), chatName: inst.contacts.get(send.chatId) ?? "", sender: wireId(inst, wid), senderName: "" },
+      senderData: {
+        chatId: wireId(inst, send.chatId),
+        chatName: inst.contacts.get(send.chatId) ?? "",
+        sender: wireId(inst, wid),
+        senderName: "",
+      },
       messageData,
     });
   }
@@ -65,7 +84,14 @@ function transmit(world: World, inst: FakeInstance, send: PendingSend): void {
       // failed/noAccount are sent even when outgoingWebhook is off.
       if (status === "noAccount" || status === "failed" || enabled(inst, "outgoingWebhook")) {
         const description = status === "failed" ? { description: failure } : {};
-        emit(world, inst, { ...head(inst, "outgoingMessageStatus"), ...statusChatId(inst, send.chatId), idMessage: send.idMessage, status, ...description, sendByApi: true });
+        emit(world, inst, {
+          ...head(inst, "outgoingMessageStatus"),
+          ...statusChatId(inst, send.chatId),
+          idMessage: send.idMessage,
+          status,
+          ...description,
+          sendByApi: true,
+        });
       }
     });
   });

@@ -44,8 +44,13 @@ export function qrPng(seed: string, modules = 25, scale = 6): string {
   const quiet = 4;
   const size = (modules + quiet * 2) * scale;
   const finder = (x: number, y: number) => {
-    for (const [fx, fy] of [[0, 0], [modules - 7, 0], [0, modules - 7]] as const) {
-      const dx = x - fx, dy = y - fy;
+    for (const [fx, fy] of [
+      [0, 0],
+      [modules - 7, 0],
+      [0, modules - 7],
+    ] as const) {
+      const dx = x - fx,
+        dy = y - fy;
       if (dx >= 0 && dx < 7 && dy >= 0 && dy < 7) {
         return dx === 0 || dx === 6 || dy === 0 || dy === 6 || (dx >= 2 && dx <= 4 && dy >= 2 && dy <= 4);
       }

@@ -56,7 +56,9 @@ describe("what gets notified", () => {
     await client.sendMessage({ chatId: CHAT, message: "quiet" });
     await client.sendMessage({ chatId: "79000000000@c.us", message: "nobody" });
     const got = await client.receiveNotification();
-    expect(got?.parsed.ok && got.parsed.event.typeWebhook === "outgoingMessageStatus" && got.parsed.event.status).toBe("noAccount");
+    expect(got?.parsed.ok && got.parsed.event.typeWebhook === "outgoingMessageStatus" && got.parsed.event.status).toBe(
+      "noAccount",
+    );
     await client.deleteNotification(got!.receiptId);
     expect(await client.receiveNotification()).toBeNull();
     expect(fake.control.inspect(idInstance).journalSize).toBe(2);
@@ -68,7 +70,11 @@ describe("what gets notified", () => {
     await Bun.sleep(30);
     expect(fake.control.inspect(idInstance).queuedSends).toBe(1);
     fake.control.scanQr(idInstance);
-    await waitFor(() => fake.control.inspect(idInstance).queuedSends === 0 && fake.control.inspect(idInstance).pendingNotifications >= 5);
+    await waitFor(
+      () =>
+        fake.control.inspect(idInstance).queuedSends === 0 &&
+        fake.control.inspect(idInstance).pendingNotifications >= 5,
+    );
   });
 
   test("calls: offer then outcome; correspondents quota: quotaExceeded notification and 466 on send", async () => {
@@ -82,17 +88,29 @@ describe("what gets notified", () => {
       seen.push(n.parsed.event);
       await client.deleteNotification(n.receiptId);
     }
-    expect(seen.map((e) => (e.typeWebhook === "incomingCall" ? e.status : e.typeWebhook))).toEqual(["offer", "declined", "quotaExceeded"]);
-    const err = await client.sendMessage({ chatId: CHAT, message: "x" }).catch((e: { kind: string; reason: string }) => e);
+    expect(seen.map((e) => (e.typeWebhook === "incomingCall" ? e.status : e.typeWebhook))).toEqual([
+      "offer",
+      "declined",
+      "quotaExceeded",
+    ]);
+    const err = await client
+      .sendMessage({ chatId: CHAT, message: "x" })
+      .catch((e: { kind: string; reason: string }) => e);
     expect(err).toMatchObject({ kind: "quotaExceeded" });
     expect((err as { reason: string }).reason).toContain("CORRESPONDENTS_QUOTE_EXCEEDED");
     fake.control.setQuotaExceeded(idInstance, true);
-    expect(await client.sendMessage({ chatId: CHAT, message: "x" }).catch((e: { reason: string }) => e.reason)).toContain("QUOTE_EXCEEDED (sendmessage)");
+    expect(
+      await client.sendMessage({ chatId: CHAT, message: "x" }).catch((e: { reason: string }) => e.reason),
+    ).toContain("QUOTE_EXCEEDED (sendmessage)");
   });
 
   test("an outgoing message typed on the phone becomes outgoingMessageReceived", async () => {
     const { client, idInstance } = newInstance(fake, { settings: ALL_WEBHOOKS });
-    const { idMessage } = fake.control.injectOutgoing(idInstance, { type: "textMessage", chatId: CHAT, text: "from phone" });
+    const { idMessage } = fake.control.injectOutgoing(idInstance, {
+      type: "textMessage",
+      chatId: CHAT,
+      text: "from phone",
+    });
     const n = await client.receiveNotification();
     if (!n?.parsed.ok || !isMessageNotification(n.parsed.event)) throw new Error("expected a message");
     expect(n.parsed.event).toMatchObject({ typeWebhook: "outgoingMessageReceived", idMessage });

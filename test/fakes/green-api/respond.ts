@@ -61,7 +61,8 @@ export function validate<S extends z.ZodType>(ctx: Ctx, schema: S, value: unknow
 
 /** zod error option giving Green-API's "'x' is required" for a missing field. */
 export const field = (name: string) => ({
-  error: (issue: { input?: unknown }) => (issue.input === undefined ? `'${name}' is required` : `'${name}' has a wrong type`),
+  error: (issue: { input?: unknown }) =>
+    issue.input === undefined ? `'${name}' is required` : `'${name}' has a wrong type`,
 });
 
 export const chatIdField = z.string(field("chatId")).refine((v) => chatIdSchema.safeParse(v).success, {

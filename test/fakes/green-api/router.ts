@@ -11,8 +11,13 @@ import type { LimitDecision } from "./limiter.ts";
 import type { FakeInstance, World } from "./world.ts";
 
 const METHODS = new Map<string, MethodDef & { name: string }>(
-  Object.entries({ ...accountMethods, ...sendingMethods, ...receivingMethods, ...journalMethods, ...lookupMethods })
-    .map(([name, def]) => [name.toLowerCase(), { ...def, name }]),
+  Object.entries({
+    ...accountMethods,
+    ...sendingMethods,
+    ...receivingMethods,
+    ...journalMethods,
+    ...lookupMethods,
+  }).map(([name, def]) => [name.toLowerCase(), { ...def, name }]),
 );
 
 /** Names of the Green-API methods the fake implements. */
@@ -27,7 +32,8 @@ function preflight(): Response {
     headers: {
       ...CORS_HEADERS,
       "Access-Control-Allow-Methods": "GET, POST, OPTIONS, DELETE, HEAD",
-      "Access-Control-Allow-Headers": "DNT,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range",
+      "Access-Control-Allow-Headers":
+        "DNT,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range",
       "Access-Control-Max-Age": "1728000",
     },
   });
@@ -57,7 +63,10 @@ async function injectFault(world: World): Promise<Response | null> {
   if (f.latencyMs > 0) await world.sleep(f.latencyMs);
   if (f.next5xx > 0 || (f.fail5xxRate > 0 && Math.random() < f.fail5xxRate)) {
     if (f.next5xx > 0) f.next5xx--;
-    return new Response("<html><body><h1>502 Bad Gateway</h1></body></html>", { status: 502, headers: { "Content-Type": "text/html" } });
+    return new Response("<html><body><h1>502 Bad Gateway</h1></body></html>", {
+      status: 502,
+      headers: { "Content-Type": "text/html" },
+    });
   }
   return null;
 }
@@ -65,18 +74,34 @@ async function injectFault(world: World): Promise<Response | null> {
 function quotaAnswer(inst: FakeInstance, method: string): Response {
   const description = "Monthly quota has been exceeded. To continue, upgrade your plan in the personal area";
   if (inst.quota === "correspondents") {
-    return json({
-      invokeStatus: { method: method.toLowerCase(), used: 1, total: 1000, status: "QUOTE_ALLOWED", description: "" },
-      correspondentsStatus: {
-        method: "correspondents", used: 3, total: 3, status: "CORRESPONDENTS_QUOTE_EXCEEDED",
-        description: "Monthly correspondents quota exceeded; you can only send or receive messages from these numbers: 79000000001@c.us,79000000002@c.us,79000000003@c.us",
+    return json(
+      {
+        invokeStatus: { method: method.toLowerCase(), used: 1, total: 1000, status: "QUOTE_ALLOWED", description: "" },
+        correspondentsStatus: {
+          method: "correspondents",
+          used: 3,
+          total: 3,
+          status: "CORRESPONDENTS_QUOTE_EXCEEDED",
+          description:
+            "Monthly correspondents quota exceeded; you can only send or receive messages from these numbers: 79000000001@c.us,79000000002@c.us,79000000003@c.us",
+        },
       },
-    }, 466);
+      466,
+    );
   }
-  return json({ invokeStatus: { method: method.toLowerCase(), used: 1000, total: 1000, status: "QUOTE_EXCEEDED", description } }, 466);
+  return json(
+    { invokeStatus: { method: method.toLowerCase(), used: 1000, total: 1000, status: "QUOTE_EXCEEDED", description } },
+    466,
+  );
 }
 
-async function runMethod(world: World, inst: FakeInstance, def: MethodDef & { name: string }, ctx: Ctx, token: string): Promise<Response> {
+async function runMethod(
+  world: World,
+  inst: FakeInstance,
+  def: MethodDef & { name: string },
+  ctx: Ctx,
+  token: string,
+): Promise<Response> {
   let limit: LimitDecision | null = null;
   if (world.rateLimits) {
     // Applies before authentication, so bad-token bursts get 429 too.
@@ -88,19 +113,27 @@ async function runMethod(world: World, inst: FakeInstance, def: MethodDef & { na
   if (token !== inst.apiTokenInstance) return finish(emptyJson(401), limit);
   if (def.quota && inst.quota) return finish(quotaAnswer(inst, def.name), limit);
   if (def.needsPhone && !phoneReady(inst)) {
-    const reason = inst.state === "starting" ? "instance in starting process try later" : "instance is starting or not authorized";
+    const reason =
+      inst.state === "starting" ? "instance in starting process try later" : "instance is starting or not authorized";
     return finish(badRequest(ctx, reason), limit);
   }
   try {
     return finish(await def.handler(ctx), limit);
   } catch (e) {
     if (e instanceof Response) return finish(e, limit);
-    return finish(json({ statusCode: 500, timestamp: Date.now(), path: ctx.path, message: (e as Error).message }, 500), limit);
+    return finish(
+      json({ statusCode: 500, timestamp: Date.now(), path: ctx.path, message: (e as Error).message }, 500),
+      limit,
+    );
   }
 }
 
 /** Bun.serve fetch handler for one origin; `control` handles /__control/* on the API origin. */
-export function createFetchHandler(world: World, host: "api" | "media", control?: (req: Request, url: URL) => Promise<Response>) {
+export function createFetchHandler(
+  world: World,
+  host: "api" | "media",
+  control?: (req: Request, url: URL) => Promise<Response>,
+) {
   return async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
     if (req.method === "OPTIONS") return preflight();
@@ -110,7 +143,11 @@ export function createFetchHandler(world: World, host: "api" | "media", control?
     if (!m) return notFound(req, url.pathname);
     const inst = world.instances.get(Number(m[1]));
     // nginx answers a foreign instance id with 403 HTML and no CORS headers.
-    if (!inst) return new Response("<html><body><h1>403 Forbidden</h1></body></html>", { status: 403, headers: { "Content-Type": "text/html" } });
+    if (!inst)
+      return new Response("<html><body><h1>403 Forbidden</h1></body></html>", {
+        status: 403,
+        headers: { "Content-Type": "text/html" },
+      });
     const def = METHODS.get(m[2]!.toLowerCase());
     if (!def || def.verb !== req.method) return notFound(req, url.pathname);
     const ctx: Ctx = { world, inst, req, url, path: url.pathname, suffix: m[4] };

@@ -3,12 +3,25 @@ import { createGreenApiClient, type GreenApiClientOptions } from "../../../src/g
 import type { SettingsUpdate, StateInstance } from "../../../src/greenapi/schemas.ts";
 import { startFakeGreenApi, type FakeGreenApi, type FakeOptions } from "./index.ts";
 
-export const FAST_TIMINGS = { startingMs: 40, statusStepMs: 5, maxReceiveWaitMs: 250, webhookRetryMs: 30, qrRotateMs: 20_000, sendDelayMs: 5 };
+export const FAST_TIMINGS = {
+  startingMs: 40,
+  statusStepMs: 5,
+  maxReceiveWaitMs: 250,
+  webhookRetryMs: 30,
+  qrRotateMs: 20_000,
+  sendDelayMs: 5,
+};
 
 /** Every webhook flag on. */
 export const ALL_WEBHOOKS: SettingsUpdate = {
-  incomingWebhook: "yes", outgoingWebhook: "yes", outgoingMessageWebhook: "yes", outgoingAPIMessageWebhook: "yes",
-  stateWebhook: "yes", pollMessageWebhook: "yes", incomingCallWebhook: "yes", editedMessageWebhook: "yes",
+  incomingWebhook: "yes",
+  outgoingWebhook: "yes",
+  outgoingMessageWebhook: "yes",
+  outgoingAPIMessageWebhook: "yes",
+  stateWebhook: "yes",
+  pollMessageWebhook: "yes",
+  incomingCallWebhook: "yes",
+  editedMessageWebhook: "yes",
   deletedMessageWebhook: "yes",
 };
 
@@ -24,11 +37,26 @@ export function token(): string {
 }
 
 /** Creates a fresh instance (own rate-limit buckets) and a client for it. */
-export function newInstance(fake: FakeGreenApi, opts: { state?: StateInstance; settings?: SettingsUpdate; client?: Partial<GreenApiClientOptions> } = {}) {
+export function newInstance(
+  fake: FakeGreenApi,
+  opts: { state?: StateInstance; settings?: SettingsUpdate; client?: Partial<GreenApiClientOptions> } = {},
+) {
   const idInstance = nextId++;
   const apiTokenInstance = token();
-  fake.control.createInstance({ idInstance, apiTokenInstance, state: opts.state ?? "authorized", settings: opts.settings });
-  const client = createGreenApiClient({ apiUrl: fake.url, mediaUrl: fake.mediaUrl, idInstance, apiTokenInstance, timeoutMs: 2000, ...opts.client });
+  fake.control.createInstance({
+    idInstance,
+    apiTokenInstance,
+    state: opts.state ?? "authorized",
+    settings: opts.settings,
+  });
+  const client = createGreenApiClient({
+    apiUrl: fake.url,
+    mediaUrl: fake.mediaUrl,
+    idInstance,
+    apiTokenInstance,
+    timeoutMs: 2000,
+    ...opts.client,
+  });
   return { idInstance, apiTokenInstance, client };
 }
 

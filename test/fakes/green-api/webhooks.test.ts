@@ -35,12 +35,17 @@ function events(bodies: unknown[]): NotificationEvent[] {
 describe("webhook delivery", () => {
   test("send → outgoingAPIMessageReceived, then sent → delivered → read, with Bearer webhookUrlToken", async () => {
     const hook = receiver();
-    const { client, idInstance } = newInstance(fake, { settings: { ...ALL_WEBHOOKS, webhookUrl: hook.url, webhookUrlToken: "hook-secret" } });
+    const { client, idInstance } = newInstance(fake, {
+      settings: { ...ALL_WEBHOOKS, webhookUrl: hook.url, webhookUrlToken: "hook-secret" },
+    });
     const { idMessage } = await client.sendMessage({ chatId: CHAT, message: "hello" });
     await waitFor(() => fake.control.webhookLog(idInstance).length === 4);
     const list = events(hook.hits.map((h) => h.body));
     expect(list.map((e) => (e.typeWebhook === "outgoingMessageStatus" ? e.status : e.typeWebhook))).toEqual([
-      "outgoingAPIMessageReceived", "sent", "delivered", "read",
+      "outgoingAPIMessageReceived",
+      "sent",
+      "delivered",
+      "read",
     ]);
     for (const e of list) expect("idMessage" in e && e.idMessage).toBe(idMessage);
     expect(hook.hits.every((h) => h.auth === "Bearer hook-secret")).toBe(true);
@@ -54,7 +59,11 @@ describe("webhook delivery", () => {
     fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: CHAT, text: "first" });
     fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: CHAT, text: "second" });
     await waitFor(() => fake.control.webhookLog(idInstance).filter((d) => d.status === 200).length === 2);
-    const texts = hook.hits.map((h) => (h.body as { messageData: { textMessageData: { textMessage: string } } }).messageData.textMessageData.textMessage);
+    const texts = hook.hits.map(
+      (h) =>
+        (h.body as { messageData: { textMessageData: { textMessage: string } } }).messageData.textMessageData
+          .textMessage,
+    );
     expect(texts).toEqual(["first", "first", "first", "second"]);
     expect(hook.hits.every((h) => h.auth === null)).toBe(true);
     expect(fake.control.webhookLog(idInstance).map((d) => d.status)).toEqual([500, 500, 200, 200]);
@@ -67,7 +76,11 @@ describe("webhook delivery", () => {
     await client.setSettings({ webhookUrl: hook.url });
     // starting was announced while still in polling mode
     const queued = await client.receiveNotification();
-    expect(queued?.parsed.ok && queued.parsed.event.typeWebhook === "stateInstanceChanged" && queued.parsed.event.stateInstance).toBe("starting");
+    expect(
+      queued?.parsed.ok &&
+        queued.parsed.event.typeWebhook === "stateInstanceChanged" &&
+        queued.parsed.event.stateInstance,
+    ).toBe("starting");
     await waitFor(() => hook.hits.length === 1);
     const [back] = events(hook.hits.map((h) => h.body));
     expect(back?.typeWebhook === "stateInstanceChanged" && back.stateInstance).toBe("authorized");

@@ -28,12 +28,18 @@ async function statuses(client: GreenApiClient, count: number): Promise<Array<Re
 describe("wire forms of chat ids", () => {
   test("plain by default: personal ids are NNN@c.us and statuses carry chatId", async () => {
     const { client, idInstance } = newInstance(fake, { settings: ALL_WEBHOOKS });
-    expect(fake.control.setWireForms(idInstance, {})).toEqual({ device: null, domain: "c.us", statusWithoutChatId: false });
+    expect(fake.control.setWireForms(idInstance, {})).toEqual({
+      device: null,
+      domain: "c.us",
+      statusWithoutChatId: false,
+    });
     fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: CHAT, text: "hi" });
     expect((await next(client)).senderData).toMatchObject({ chatId: CHAT, sender: CHAT });
     const { idMessage } = await client.sendMessage({ chatId: CHAT, message: "hello" });
     expect((await statuses(client, 3)).map((s) => [s.chatId, s.idMessage, s.status])).toEqual([
-      [CHAT, idMessage, "sent"], [CHAT, idMessage, "delivered"], [CHAT, idMessage, "read"],
+      [CHAT, idMessage, "sent"],
+      [CHAT, idMessage, "delivered"],
+      [CHAT, idMessage, "read"],
     ]);
   });
 
@@ -41,14 +47,30 @@ describe("wire forms of chat ids", () => {
     const { client, idInstance } = newInstance(fake, { settings: { ...ALL_WEBHOOKS, incomingCallWebhook: "yes" } });
     expect(fake.control.setWireForms(idInstance, { device: 3 })).toMatchObject({ device: 3, domain: "c.us" });
     fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: CHAT, text: "from a laptop" });
-    expect((await next(client)).senderData).toMatchObject({ chatId: "79001234567:3@c.us", sender: "79001234567:3@c.us" });
+    expect((await next(client)).senderData).toMatchObject({
+      chatId: "79001234567:3@c.us",
+      sender: "79001234567:3@c.us",
+    });
     fake.control.setWireForms(idInstance, { domain: "s.whatsapp.net" });
-    fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: "120363043968066561@g.us", sender: CHAT, chatName: "Team", text: "group" });
-    expect((await next(client)).senderData).toMatchObject({ chatId: "120363043968066561@g.us", sender: "79001234567:3@s.whatsapp.net" });
+    fake.control.injectIncoming(idInstance, {
+      type: "textMessage",
+      chatId: "120363043968066561@g.us",
+      sender: CHAT,
+      chatName: "Team",
+      text: "group",
+    });
+    expect((await next(client)).senderData).toMatchObject({
+      chatId: "120363043968066561@g.us",
+      sender: "79001234567:3@s.whatsapp.net",
+    });
     fake.control.setWireForms(idInstance, { device: null });
     const { idMessage } = await client.sendMessage({ chatId: CHAT, message: "hello" });
     const echo = await next(client);
-    expect(echo).toMatchObject({ typeWebhook: "outgoingAPIMessageReceived", idMessage, senderData: { chatId: "79001234567@s.whatsapp.net" } });
+    expect(echo).toMatchObject({
+      typeWebhook: "outgoingAPIMessageReceived",
+      idMessage,
+      senderData: { chatId: "79001234567@s.whatsapp.net" },
+    });
     expect(String((echo.senderData as { sender: string }).sender)).toEndWith("@s.whatsapp.net");
     expect((await statuses(client, 3)).map((s) => s.chatId)).toEqual(Array(3).fill("79001234567@s.whatsapp.net"));
     fake.control.injectCall(idInstance, { from: CHAT, outcome: "missed" });
@@ -59,26 +81,51 @@ describe("wire forms of chat ids", () => {
   });
 
   test("statuses without chatId, and a failed send (emitted even with outgoingWebhook off)", async () => {
-    const { client, idInstance } = newInstance(fake, { settings: { ...ALL_WEBHOOKS, outgoingWebhook: "no", outgoingAPIMessageWebhook: "no" } });
+    const { client, idInstance } = newInstance(fake, {
+      settings: { ...ALL_WEBHOOKS, outgoingWebhook: "no", outgoingAPIMessageWebhook: "no" },
+    });
     fake.control.setWireForms(idInstance, { statusWithoutChatId: true });
     fake.control.setFailing(idInstance, "79000000001@c.us");
     const failed = await client.sendMessage({ chatId: "79000000001@c.us", message: "lost" });
     const [status] = await statuses(client, 1);
-    expect(status).toMatchObject({ typeWebhook: "outgoingMessageStatus", idMessage: failed.idMessage, status: "failed", description: "SWE003: the message could not be delivered" });
+    expect(status).toMatchObject({
+      typeWebhook: "outgoingMessageStatus",
+      idMessage: failed.idMessage,
+      status: "failed",
+      description: "SWE003: the message could not be delivered",
+    });
     expect("chatId" in status!).toBe(false);
     fake.control.setSettings(idInstance, { outgoingWebhook: "yes" });
     const ok = await client.sendMessage({ chatId: CHAT, message: "fine" });
     const three = await statuses(client, 3);
-    expect(three.map((s) => [s.idMessage, s.status, "chatId" in s])).toEqual([[ok.idMessage, "sent", false], [ok.idMessage, "delivered", false], [ok.idMessage, "read", false]]);
+    expect(three.map((s) => [s.idMessage, s.status, "chatId" in s])).toEqual([
+      [ok.idMessage, "sent", false],
+      [ok.idMessage, "delivered", false],
+      [ok.idMessage, "read", false],
+    ]);
   });
 
   test("Status stories and channel posts can be injected; a bad form or id is refused", async () => {
     const { client, idInstance } = newInstance(fake, { settings: ALL_WEBHOOKS });
-    fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: "status@broadcast", sender: CHAT, text: "my story" });
+    fake.control.injectIncoming(idInstance, {
+      type: "textMessage",
+      chatId: "status@broadcast",
+      sender: CHAT,
+      text: "my story",
+    });
     expect((await next(client)).senderData).toMatchObject({ chatId: "status@broadcast", sender: CHAT });
-    fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: "120363025246125486@newsletter", text: "news" });
-    expect((await next(client)).senderData).toMatchObject({ chatId: "120363025246125486@newsletter", sender: "120363025246125486@newsletter" });
-    expect(() => fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: "79001234567:3@c.us", text: "x" })).toThrow();
+    fake.control.injectIncoming(idInstance, {
+      type: "textMessage",
+      chatId: "120363025246125486@newsletter",
+      text: "news",
+    });
+    expect((await next(client)).senderData).toMatchObject({
+      chatId: "120363025246125486@newsletter",
+      sender: "120363025246125486@newsletter",
+    });
+    expect(() =>
+      fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: "79001234567:3@c.us", text: "x" }),
+    ).toThrow();
     expect(() => fake.control.setWireForms(idInstance, { domain: "example.com" as never })).toThrow();
   });
 });

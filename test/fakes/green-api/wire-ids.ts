@@ -15,11 +15,13 @@ export interface WireForms {
 
 export const PLAIN_FORMS: WireForms = { device: null, domain: "c.us", statusWithoutChatId: false };
 
-export const wireFormsSchema = z.object({
-  device: z.number().int().min(0).max(99).nullable(),
-  domain: z.enum(["c.us", "s.whatsapp.net"]),
-  statusWithoutChatId: z.boolean(),
-}).partial();
+export const wireFormsSchema = z
+  .object({
+    device: z.number().int().min(0).max(99).nullable(),
+    domain: z.enum(["c.us", "s.whatsapp.net"]),
+    statusWithoutChatId: z.boolean(),
+  })
+  .partial();
 
 /** A chat id in canonical form of any kind (Status stories and channels included): what injected messages name. */
 export const anyChatIdSchema = z.string().refine((v) => normalizeChatId(v)?.id === v, "a chat id in canonical form");

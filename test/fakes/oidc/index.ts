@@ -32,7 +32,12 @@ export function startFakeOidc(clientId: string, clientSecret: string): FakeOidc 
       const url = new URL(req.url);
       if (url.pathname === `${realm}/protocol/openid-connect/auth`) {
         const q = url.searchParams;
-        if (q.get("client_id") !== clientId || q.get("code_challenge_method") !== "S256" || !q.get("code_challenge") || !q.get("state")) {
+        if (
+          q.get("client_id") !== clientId ||
+          q.get("code_challenge_method") !== "S256" ||
+          !q.get("code_challenge") ||
+          !q.get("state")
+        ) {
           return new Response("bad authorization request", { status: 400 });
         }
         const code = randomBytes(16).toString("hex");
@@ -45,21 +50,37 @@ export function startFakeOidc(clientId: string, clientSecret: string): FakeOidc 
       if (url.pathname === `${realm}/protocol/openid-connect/token` && req.method === "POST") {
         const form = new URLSearchParams(await req.text());
         const basic = req.headers.get("authorization")?.replace(/^Basic /, "");
-        const [id, secret] = basic ? Buffer.from(basic, "base64").toString().split(":").map(decodeURIComponent) : [form.get("client_id"), form.get("client_secret")];
+        const [id, secret] = basic
+          ? Buffer.from(basic, "base64").toString().split(":").map(decodeURIComponent)
+          : [form.get("client_id"), form.get("client_secret")];
         const grant = codes.get(form.get("code") ?? "");
         codes.delete(form.get("code") ?? "");
         const verifier = form.get("code_verifier") ?? "";
         const problem =
-          id !== clientId || secret !== clientSecret ? "client" :
-          !grant ? "code" :
-          grant.redirectUri !== form.get("redirect_uri") ? "redirect_uri" :
-          b64url(createHash("sha256").update(verifier).digest()) !== grant.challenge ? "pkce" : null;
+          id !== clientId || secret !== clientSecret
+            ? "client"
+            : !grant
+              ? "code"
+              : grant.redirectUri !== form.get("redirect_uri")
+                ? "redirect_uri"
+                : b64url(createHash("sha256").update(verifier).digest()) !== grant.challenge
+                  ? "pkce"
+                  : null;
         if (problem || !grant) {
           refused.push(problem ?? "code");
           return Response.json({ error: "invalid_grant", error_description: problem }, { status: 400 });
         }
-        const idToken = [b64url(JSON.stringify({ alg: "none", typ: "JWT" })), b64url(JSON.stringify({ iss: `${url.origin}${realm}`, aud: clientId, ...grant.user })), "sig"].join(".");
-        return Response.json({ access_token: randomBytes(8).toString("hex"), token_type: "Bearer", expires_in: 300, id_token: idToken });
+        const idToken = [
+          b64url(JSON.stringify({ alg: "none", typ: "JWT" })),
+          b64url(JSON.stringify({ iss: `${url.origin}${realm}`, aud: clientId, ...grant.user })),
+          "sig",
+        ].join(".");
+        return Response.json({
+          access_token: randomBytes(8).toString("hex"),
+          token_type: "Bearer",
+          expires_in: 300,
+          id_token: idToken,
+        });
       }
       return new Response("not found", { status: 404 });
     },

@@ -7,11 +7,20 @@ export function findChat(world: World, chatId: number | string): FakeChat {
   const chat =
     typeof chatId === "number"
       ? world.chats.get(chatId)
-      : [...world.chats.values()].find((c) => c.chat.type !== "private" && `@${c.chat.username ?? ""}`.toLowerCase() === chatId.toLowerCase());
+      : [...world.chats.values()].find(
+          (c) => c.chat.type !== "private" && `@${c.chat.username ?? ""}`.toLowerCase() === chatId.toLowerCase(),
+        );
   if (chat) return chat;
   const user = typeof chatId === "number" ? world.users.get(chatId) : undefined;
   // A known user who never pressed START: the chat exists, but the bot may not write first.
-  if (user) return { chat: { id: user.id, type: "private", first_name: user.first_name }, bot: { status: "member", user }, members: new Map(), messages: new Map(), nextMessageId: 1 };
+  if (user)
+    return {
+      chat: { id: user.id, type: "private", first_name: user.first_name },
+      bot: { status: "member", user },
+      members: new Map(),
+      messages: new Map(),
+      nextMessageId: 1,
+    };
   throw badRequest("chat not found");
 }
 
@@ -29,7 +38,8 @@ export function assertCanPost(chat: FakeChat): void {
   if (kind === "channel" && !(chat.bot.status === "administrator" && chat.bot.can_post_messages)) {
     throw badRequest("need administrator rights in the channel chat");
   }
-  if (status === "restricted" && !chat.bot.can_send_messages) throw badRequest("not enough rights to send text messages to the chat");
+  if (status === "restricted" && !chat.bot.can_send_messages)
+    throw badRequest("not enough rights to send text messages to the chat");
 }
 
 /** A channel post is copied into the linked discussion group (an automatic forward from 777000). */
@@ -37,13 +47,25 @@ export function copyToDiscussion(world: World, channel: FakeChat, post: Message)
   const groupId = channel.chat.linked_chat_id;
   const group = groupId === undefined ? undefined : world.chats.get(groupId);
   if (!group) return undefined;
-  const { message_id: _id, date: _date, chat: _chat, reply_to_message: _reply, ...content } = post as Message & { reply_to_message?: unknown };
+  const {
+    message_id: _id,
+    date: _date,
+    chat: _chat,
+    reply_to_message: _reply,
+    ...content
+  } = post as Message & { reply_to_message?: unknown };
   const copy = storeMessage(group, {
     ...content,
     from: { id: 777000, is_bot: false, first_name: "Telegram" },
     sender_chat: channel.chat,
     is_automatic_forward: true,
-    forward_origin: { type: "channel", chat: channel.chat, message_id: post.message_id, date: post.date, ...(post.author_signature ? { author_signature: post.author_signature } : {}) },
+    forward_origin: {
+      type: "channel",
+      chat: channel.chat,
+      message_id: post.message_id,
+      date: post.date,
+      ...(post.author_signature ? { author_signature: post.author_signature } : {}),
+    },
   } as Omit<Message, "message_id" | "date" | "chat">);
   pushUpdate(world, { message: copy });
   return copy;
@@ -52,5 +74,10 @@ export function copyToDiscussion(world: World, channel: FakeChat, post: Message)
 /** The group copy of a channel post, if the channel has a discussion group. */
 export function discussionCopyOf(world: World, channelId: number, postId: number): Message | undefined {
   const group = world.chats.get(findChat(world, channelId).chat.linked_chat_id ?? 0);
-  return [...(group?.messages.values() ?? [])].find((m) => m.forward_origin?.type === "channel" && m.forward_origin.chat.id === channelId && m.forward_origin.message_id === postId);
+  return [...(group?.messages.values() ?? [])].find(
+    (m) =>
+      m.forward_origin?.type === "channel" &&
+      m.forward_origin.chat.id === channelId &&
+      m.forward_origin.message_id === postId,
+  );
 }

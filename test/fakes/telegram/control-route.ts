@@ -6,7 +6,8 @@ export function createControlRoute(control: FakeTelegramControl) {
   return async (req: Request, url: URL): Promise<Response> => {
     const name = url.pathname.slice("/__control/".length);
     const fn = Object.hasOwn(control, name) ? (control as Record<string, unknown>)[name] : undefined;
-    if (req.method !== "POST" || typeof fn !== "function") return Response.json({ error: `unknown control ${name}` }, { status: 404 });
+    if (req.method !== "POST" || typeof fn !== "function")
+      return Response.json({ error: `unknown control ${name}` }, { status: 404 });
     try {
       const text = await req.text();
       const args: unknown = text ? JSON.parse(text) : [];

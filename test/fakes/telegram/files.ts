@@ -7,14 +7,30 @@ export const FILE_KINDS = ["photo", "video", "audio", "voice", "document", "stic
 export type FileKind = (typeof FILE_KINDS)[number];
 
 const FOLDERS: Record<FileKind, [string, string]> = {
-  photo: ["photos", "jpg"], video: ["videos", "mp4"], audio: ["music", "mp3"], voice: ["voice", "oga"], document: ["documents", "bin"], sticker: ["stickers", "webp"],
+  photo: ["photos", "jpg"],
+  video: ["videos", "mp4"],
+  audio: ["music", "mp3"],
+  voice: ["voice", "oga"],
+  document: ["documents", "bin"],
+  sticker: ["stickers", "webp"],
 };
 const DEFAULT_MIME: Record<FileKind, string> = {
-  photo: "image/jpeg", video: "video/mp4", audio: "audio/mpeg", voice: "audio/ogg", document: "application/octet-stream", sticker: "image/webp",
+  photo: "image/jpeg",
+  video: "video/mp4",
+  audio: "audio/mpeg",
+  voice: "audio/ogg",
+  document: "application/octet-stream",
+  sticker: "image/webp",
 };
 const MB = 1024 * 1024;
 
-export function storeFile(world: World, kind: FileKind, bytes: Uint8Array, mimeType?: string, fileName?: string): StoredFile {
+export function storeFile(
+  world: World,
+  kind: FileKind,
+  bytes: Uint8Array,
+  mimeType?: string,
+  fileName?: string,
+): StoredFile {
   const [folder, ext] = FOLDERS[kind];
   const ownExt = fileName?.includes(".") ? fileName.split(".").pop() : undefined;
   const file: StoredFile = {
@@ -49,12 +65,23 @@ export function mediaField(kind: FileKind, f: StoredFile): Partial<Message> {
 }
 
 /** The file a send refers to: an upload (`attach://name` or the field itself) or an existing file_id. */
-export function resolveInputFile(world: World, kind: FileKind, value: unknown, files: Map<string, File>): Promise<{ file: StoredFile; uploaded: boolean }> | { file: StoredFile; uploaded: boolean } {
-  const upload = typeof value === "string" && value.startsWith("attach://") ? files.get(value.slice(9)) : files.get(kind);
+export function resolveInputFile(
+  world: World,
+  kind: FileKind,
+  value: unknown,
+  files: Map<string, File>,
+): Promise<{ file: StoredFile; uploaded: boolean }> | { file: StoredFile; uploaded: boolean } {
+  const upload =
+    typeof value === "string" && value.startsWith("attach://") ? files.get(value.slice(9)) : files.get(kind);
   if (upload) {
     if (upload.size > (kind === "photo" ? 10 : 50) * MB) throw new BotApiError(413, "Request Entity Too Large");
     if (upload.size === 0) throw badRequest("file must be non-empty");
-    return upload.arrayBuffer().then((buf) => ({ file: storeFile(world, kind, new Uint8Array(buf), upload.type.split(";")[0], upload.name || undefined), uploaded: true }));
+    return upload
+      .arrayBuffer()
+      .then((buf) => ({
+        file: storeFile(world, kind, new Uint8Array(buf), upload.type.split(";")[0], upload.name || undefined),
+        uploaded: true,
+      }));
   }
   if (typeof value !== "string" || value === "") throw badRequest(`there is no ${kind} in the request`);
   if (/^https?:\/\//.test(value)) throw badRequest("wrong file identifier/HTTP URL specified");
@@ -74,5 +101,7 @@ export function getFile(world: World, fileId: string) {
 export function download(world: World, token: string, filePath: string): Response {
   const f = token === world.token ? [...world.files.values()].find((x) => x.filePath === filePath) : undefined;
   if (!f) return Response.json({ ok: false, error_code: 404, description: "Not Found" }, { status: 404 });
-  return new Response(new Blob([f.bytes as Uint8Array<ArrayBuffer>]), { headers: { "Content-Type": f.mimeType, "Content-Length": String(f.bytes.length) } });
+  return new Response(new Blob([f.bytes as Uint8Array<ArrayBuffer>]), {
+    headers: { "Content-Type": f.mimeType, "Content-Length": String(f.bytes.length) },
+  });
 }

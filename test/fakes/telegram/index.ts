@@ -8,7 +8,14 @@ export type { FakeTelegramControl } from "./control.ts";
 export type { UserMessageInput } from "./inputs.ts";
 export { FAKE_METHODS } from "./router.ts";
 export { DEFAULT_LIMITS, type Limits } from "./limiter.ts";
-export type { CallbackAnswerRecord, EditRecord, FakeTelegramOptions, ReactionRecord, RequestRecord, SentRecord } from "./world.ts";
+export type {
+  CallbackAnswerRecord,
+  EditRecord,
+  FakeTelegramOptions,
+  ReactionRecord,
+  RequestRecord,
+  SentRecord,
+} from "./world.ts";
 
 export interface FakeTelegram {
   /** Use as TELEGRAM_API_ROOT (no trailing slash); also serves POST /__control/<name>. */
@@ -24,7 +31,12 @@ export function startFakeTelegram(options: FakeTelegramOptions = {}): FakeTelegr
   const world = createWorld(options);
   const control = createControl(world);
   const hostname = options.hostname ?? "127.0.0.1";
-  const server = Bun.serve({ port: options.port ?? 0, hostname, idleTimeout: 120, fetch: createFetchHandler(world, createControlRoute(control)) });
+  const server = Bun.serve({
+    port: options.port ?? 0,
+    hostname,
+    idleTimeout: 120,
+    fetch: createFetchHandler(world, createControlRoute(control)),
+  });
   return {
     url: `http://${hostname}:${server.port}`,
     token: world.token,

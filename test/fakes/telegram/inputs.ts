@@ -2,7 +2,10 @@
 import { z } from "zod";
 import { FILE_KINDS } from "./files.ts";
 
-const bytesSchema = z.union([z.instanceof(Uint8Array), z.string().transform((s) => new Uint8Array(Buffer.from(s, "base64")))]);
+const bytesSchema = z.union([
+  z.instanceof(Uint8Array),
+  z.string().transform((s) => new Uint8Array(Buffer.from(s, "base64"))),
+]);
 
 export const messageInput = z.object({
   chatId: z.number().int(),
@@ -13,7 +16,14 @@ export const messageInput = z.object({
   replyTo: z.number().int().optional(),
   threadId: z.number().int().optional(),
   /** A file the user sends (bytes as Uint8Array, or base64 over HTTP). */
-  file: z.object({ kind: z.enum(FILE_KINDS), bytes: bytesSchema, mimeType: z.string().optional(), fileName: z.string().optional() }).optional(),
+  file: z
+    .object({
+      kind: z.enum(FILE_KINDS),
+      bytes: bytesSchema,
+      mimeType: z.string().optional(),
+      fileName: z.string().optional(),
+    })
+    .optional(),
 });
 export type UserMessageInput = z.input<typeof messageInput>;
 
@@ -25,4 +35,3 @@ export const chatInput = z.object({
   /** Channel ↔ discussion group (both sides get linked_chat_id). */
   linkedChatId: z.number().int().optional(),
 });
-

@@ -20,8 +20,20 @@ export const infoMethods: Record<string, MethodDef> = {
     handler(world, { values }) {
       const { chat_id } = parse(z.object({ chat_id: chatIdParam }), values);
       const c = findChat(world, chat_id);
-      if (c.chat.type !== "private" && (c.bot.status === "left" || c.bot.status === "kicked")) throw badRequest("chat not found");
-      return { ...c.chat, accent_color_id: 0, max_reaction_count: 11, accepted_gift_types: { unlimited_gifts: false, limited_gifts: false, unique_gifts: false, premium_subscription: false, gifts_from_channels: false } };
+      if (c.chat.type !== "private" && (c.bot.status === "left" || c.bot.status === "kicked"))
+        throw badRequest("chat not found");
+      return {
+        ...c.chat,
+        accent_color_id: 0,
+        max_reaction_count: 11,
+        accepted_gift_types: {
+          unlimited_gifts: false,
+          limited_gifts: false,
+          unique_gifts: false,
+          premium_subscription: false,
+          gifts_from_channels: false,
+        },
+      };
     },
   },
 

@@ -3,7 +3,11 @@ import { z } from "zod";
 
 /** Refusal in the Bot API envelope; thrown by handlers, answered by the router. */
 export class BotApiError extends Error {
-  constructor(readonly code: number, readonly description: string, readonly parameters?: Record<string, unknown>) {
+  constructor(
+    readonly code: number,
+    readonly description: string,
+    readonly parameters?: Record<string, unknown>,
+  ) {
     super(description);
   }
 }
@@ -66,5 +70,7 @@ export function parse<T extends z.ZodType>(schema: T, values: Record<string, unk
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = String(issue.path[0] ?? "parameters");
-  throw badRequest(issue.code === "invalid_type" && issue.input === undefined ? `${field} is empty` : `invalid ${field}`);
+  throw badRequest(
+    issue.code === "invalid_type" && issue.input === undefined ? `${field} is empty` : `invalid ${field}`,
+  );
 }

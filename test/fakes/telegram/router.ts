@@ -9,7 +9,10 @@ import { getUpdates } from "./updates.ts";
 import type { World } from "./world.ts";
 
 const METHODS = new Map<string, MethodDef & { name: string }>(
-  Object.entries({ ...infoMethods, ...sendMethods, ...buttonMethods, getUpdates }).map(([name, def]) => [name.toLowerCase(), { ...def, name }]),
+  Object.entries({ ...infoMethods, ...sendMethods, ...buttonMethods, getUpdates }).map(([name, def]) => [
+    name.toLowerCase(),
+    { ...def, name },
+  ]),
 );
 
 /** Names of the Bot API methods the fake implements. */
@@ -24,8 +27,18 @@ function envelope(body: Record<string, unknown>, status: number, headers: Record
 }
 
 export function failure(err: BotApiError): Response {
-  const headers: Record<string, string> = err.parameters?.retry_after !== undefined ? { "Retry-After": String(err.parameters.retry_after) } : {};
-  return envelope({ ok: false, error_code: err.code, description: err.description, ...(err.parameters ? { parameters: err.parameters } : {}) }, err.code, headers);
+  const headers: Record<string, string> =
+    err.parameters?.retry_after !== undefined ? { "Retry-After": String(err.parameters.retry_after) } : {};
+  return envelope(
+    {
+      ok: false,
+      error_code: err.code,
+      description: err.description,
+      ...(err.parameters ? { parameters: err.parameters } : {}),
+    },
+    err.code,
+    headers,
+  );
 }
 
 /** Outage faults first: dropped connections, a 502 page while "down", then single 500s. */
@@ -36,7 +49,11 @@ async function fault(world: World): Promise<Response | null> {
     f.dropNext--;
     return new Response(new ReadableStream({ start: (c) => c.error(undefined) }));
   }
-  if (Date.now() < f.downUntil) return new Response("<html><body><h1>502 Bad Gateway</h1></body></html>", { status: 502, headers: { "Content-Type": "text/html" } });
+  if (Date.now() < f.downUntil)
+    return new Response("<html><body><h1>502 Bad Gateway</h1></body></html>", {
+      status: 502,
+      headers: { "Content-Type": "text/html" },
+    });
   if (f.next500 > 0) {
     f.next500--;
     return envelope({ ok: false, error_code: 500, description: "Internal Server Error" }, 500);
@@ -49,10 +66,15 @@ async function call(world: World, def: MethodDef & { name: string }, req: Reques
     const params = await readParams(req, url);
     if (def.send && world.rateLimits && params.values.chat_id !== undefined) {
       const raw = params.values.chat_id;
-      const chatId = findChat(world, typeof raw === "string" && /^-?\d+$/.test(raw) ? Number(raw) : (raw as number | string)).chat.id;
+      const chatId = findChat(
+        world,
+        typeof raw === "string" && /^-?\d+$/.test(raw) ? Number(raw) : (raw as number | string),
+      ).chat.id;
       const decision = world.limiter.take(chatId);
       if (!decision.allowed) {
-        throw new BotApiError(429, `Too Many Requests: retry after ${decision.retryAfter}`, { retry_after: decision.retryAfter });
+        throw new BotApiError(429, `Too Many Requests: retry after ${decision.retryAfter}`, {
+          retry_after: decision.retryAfter,
+        });
       }
     }
     return envelope({ ok: true, result: await def.handler(world, params, req) }, 200);
@@ -75,7 +97,9 @@ export function createFetchHandler(world: World, control: (req: Request, url: UR
     if (!m) return envelope({ ok: false, error_code: 404, description: "Not Found" }, 404);
     if (m[1] !== world.token) return envelope({ ok: false, error_code: 401, description: "Unauthorized" }, 401);
     const def = METHODS.get(m[2]!.toLowerCase());
-    const res = def ? await call(world, def, req, url) : envelope({ ok: false, error_code: 404, description: "Not Found: method not found" }, 404);
+    const res = def
+      ? await call(world, def, req, url)
+      : envelope({ ok: false, error_code: 404, description: "Not Found: method not found" }, 404);
     world.requests.push({ method: def?.name ?? m[2]!, status: res.status, at: Date.now() });
     if (world.requests.length > MAX_REQUEST_LOG) world.requests.shift();
     return res;

@@ -7,8 +7,16 @@ import { startFakeTelegram, type FakeTelegram } from "./index.ts";
 let fake: FakeTelegram;
 afterEach(() => fake.stop());
 
-async function getUpdates(params: Record<string, unknown>, signal?: AbortSignal): Promise<{ status: number; body: { ok: boolean; result?: Update[]; description?: string } }> {
-  const res = await fetch(`${fake.url}/bot${fake.token}/getUpdates`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(params), signal });
+async function getUpdates(
+  params: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<{ status: number; body: { ok: boolean; result?: Update[]; description?: string } }> {
+  const res = await fetch(`${fake.url}/bot${fake.token}/getUpdates`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(params),
+    signal,
+  });
   return { status: res.status, body: (await res.json()) as never };
 }
 
@@ -38,7 +46,11 @@ describe("getUpdates", () => {
     fake.control.start(user.id, "tok_123");
     const { body } = await pending;
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(body.result![0]!.message).toMatchObject({ text: "/start tok_123", entities: [{ type: "bot_command", offset: 0, length: 6 }], chat: { type: "private" } });
+    expect(body.result![0]!.message).toMatchObject({
+      text: "/start tok_123",
+      entities: [{ type: "bot_command", offset: 0, length: 6 }],
+      chat: { type: "private" },
+    });
     const empty = Date.now();
     expect((await getUpdates({ offset: body.result![0]!.update_id + 1, timeout: 1 })).body.result).toEqual([]);
     expect(Date.now() - empty).toBeGreaterThanOrEqual(900);
@@ -71,13 +83,27 @@ describe("getUpdates", () => {
     fake.control.addBot(discussion);
     const post = await bot.api.sendMessage(channel, "customer wrote");
     const copy = fake.control.discussionCopyOf(channel, post.message_id)!;
-    fake.control.userMessage({ chatId: discussion, userId: bob.id, text: "answer", replyTo: copy.message_id, threadId: copy.message_id });
+    fake.control.userMessage({
+      chatId: discussion,
+      userId: bob.id,
+      text: "answer",
+      replyTo: copy.message_id,
+      threadId: copy.message_id,
+    });
     const deadline = Date.now() + 3000;
     while (seen.length < 4 && Date.now() < deadline) await Bun.sleep(20);
     await bot.stop();
     expect(seen.map((u) => Object.keys(u)[1])).toEqual(["my_chat_member", "my_chat_member", "message", "message"]);
-    expect(seen[2]!.message).toMatchObject({ is_automatic_forward: true, from: { id: 777000 }, forward_origin: { type: "channel", message_id: post.message_id } });
-    expect(seen[3]!.message).toMatchObject({ text: "answer", reply_to_message: { message_id: copy.message_id }, from: { id: bob.id } });
+    expect(seen[2]!.message).toMatchObject({
+      is_automatic_forward: true,
+      from: { id: 777000 },
+      forward_origin: { type: "channel", message_id: post.message_id },
+    });
+    expect(seen[3]!.message).toMatchObject({
+      text: "answer",
+      reply_to_message: { message_id: copy.message_id },
+      from: { id: bob.id },
+    });
     expect(fake.control.pendingUpdates()).toBe(0);
   });
 });
@@ -88,7 +114,14 @@ describe("flood control", () => {
     const api = new Api(fake.token, { apiRoot: fake.url });
     const group = fake.control.createChat({ type: "group", title: "G" });
     fake.control.addBot(group, { status: "member" });
-    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => api.sendMessage(group, `m${i}`).then(() => 200, (e: GrammyError) => e)));
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        api.sendMessage(group, `m${i}`).then(
+          () => 200,
+          (e: GrammyError) => e,
+        ),
+      ),
+    );
     const refused = results.filter((r): r is GrammyError => r instanceof GrammyError);
     expect(refused).toHaveLength(5);
     expect(refused[0]!.error_code).toBe(429);
@@ -102,7 +135,14 @@ describe("flood control", () => {
     const api = new Api(fake.token, { apiRoot: fake.url });
     const users = Array.from({ length: 35 }, (_, i) => fake.control.createUser({ firstName: `U${i}` }).id);
     for (const u of users) fake.control.start(u);
-    const burst = await Promise.all(users.map((u) => api.sendMessage(u, "hi").then(() => true, () => false)));
+    const burst = await Promise.all(
+      users.map((u) =>
+        api.sendMessage(u, "hi").then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     expect(burst.filter((ok) => !ok)).toHaveLength(5);
     await Bun.sleep(500);
     expect(await api.sendMessage(users[0]!, "later").then(() => true)).toBe(true);

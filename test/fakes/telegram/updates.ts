@@ -23,7 +23,8 @@ function confirm(world: World, offset: number | undefined): void {
 
 /** Pending updates the bot asked for, oldest first; the rest are dropped as Telegram never stores them. */
 function take(world: World, limit: number): Update[] {
-  for (let i = world.updates.length - 1; i >= 0; i--) if (!allowed(world, world.updates[i]!)) world.updates.splice(i, 1);
+  for (let i = world.updates.length - 1; i >= 0; i--)
+    if (!allowed(world, world.updates[i]!)) world.updates.splice(i, 1);
   return world.updates.slice(0, limit);
 }
 
@@ -58,7 +59,11 @@ export const getUpdates: MethodDef = {
       req.signal.addEventListener("abort", done);
       world.poll = me;
     });
-    if (conflicted) throw new BotApiError(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running");
+    if (conflicted)
+      throw new BotApiError(
+        409,
+        "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+      );
     return take(world, limit);
   },
 };

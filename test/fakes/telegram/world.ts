@@ -127,10 +127,19 @@ export function createWorld(options: FakeTelegramOptions): World {
   return {
     token,
     botInfo: {
-      id: Number(token.split(":")[0]), is_bot: true, first_name: "GreenInbox", username,
-      can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false,
-      can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false,
-      allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false,
+      id: Number(token.split(":")[0]),
+      is_bot: true,
+      first_name: "GreenInbox",
+      username,
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+      can_connect_to_business: false,
+      has_main_web_app: false,
+      has_topics_enabled: false,
+      allows_users_to_create_topics: false,
+      can_manage_bots: false,
+      supports_join_request_queries: false,
     } as UserFromGetMe,
     users: new Map(),
     chats: new Map(),
@@ -169,7 +178,12 @@ export function pushUpdate(world: World, body: Record<string, unknown>): Update 
 
 /** Stores a message in its chat under the next id of that chat. */
 export function storeMessage(chat: FakeChat, body: Omit<Message, "message_id" | "date" | "chat">): Message {
-  const message = { message_id: chat.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: chat.chat, ...body } as Message;
+  const message = {
+    message_id: chat.nextMessageId++,
+    date: Math.floor(Date.now() / 1000),
+    chat: chat.chat,
+    ...body,
+  } as Message;
   chat.messages.set(message.message_id, message);
   return message;
 }
