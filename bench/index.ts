@@ -2,7 +2,7 @@
 // Run: npm run bench   (or ./node_modules/.bin/bun bench/index.ts [name...] to run some of them)
 export {};
 
-const ALL = ["ingest", "read-path", "sse-fanout", "scheduler", "footprint"];
+const ALL = ["ingest", "read-path", "sse-fanout", "rate-limiter", "footprint"];
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ALL;
 
 const results: { name: string; code: number; seconds: number }[] = [];

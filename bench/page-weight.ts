@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { chromium, type Browser, type CDPSession, type Page } from "playwright-core";
-import { CUSTOMERS } from "../src/demo/customers.ts";
+import { CUSTOMERS } from "../scripts/demo/customers.ts";
 import { ADMIN, createBenchDatabase, figure, header, spawnApp, spawnFakeGreenApi, waitFor } from "./support.ts";
 
 const { values } = parseArgs({ options: { chats: { type: "string", default: "60" } } });

@@ -49,7 +49,7 @@ try {
     },
   });
   const database: Database = {
-    db: drizzle(client, { schema }) as unknown as Db,
+    db: drizzle(client, { schema, casing: "snake_case" }) as unknown as Db,
     kind: "postgres",
     ping: async () => void (await client!`select 1`),
     close: () => client!.end(),

@@ -245,7 +245,7 @@ export async function closedLoop(
       while (next < total) {
         const i = next++;
         const res = await send(i).catch(() => null);
-        if (!res || res.status !== 200) failed++;
+        if (res?.status !== 200) failed++;
         await res?.arrayBuffer().catch(() => {});
       }
     }),

@@ -8,6 +8,7 @@
   // The server renders dates in the browser's time zone.
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (zone && !document.cookie.split("; ").includes(`gi_tz=${encodeURIComponent(zone)}`)) {
+    // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is not in every browser the app supports.
     document.cookie = `gi_tz=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax`;
   }
 
@@ -95,7 +96,10 @@
     if (type === "notify" || type === "unread") {
       event.preventDefault();
       if (type === "notify") notify(JSON.parse(data));
-      else (unread = Number(data)), applyTitle();
+      else {
+        unread = Number(data);
+        applyTitle();
+      }
       return;
     }
     const id = keyId(data);

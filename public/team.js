@@ -34,7 +34,11 @@
     row.removeAttribute("hx-swap-oob");
     const at = timeOf(row);
     for (const other of list.querySelectorAll(":scope > li.chat-row")) {
-      if (timeOf(other) < at) return (other.before(row), htmx.process(row));
+      if (timeOf(other) < at) {
+        other.before(row);
+        htmx.process(row);
+        return;
+      }
     }
     if (list.querySelector(":scope > li.more-chats")) return;
     list.append(row);
@@ -91,7 +95,7 @@
   });
   document.addEventListener("htmx:configRequest", (event) => {
     const form = composerOf(event.detail.elt);
-    if (!form || form.dataset.note !== "1") return;
+    if (form?.dataset.note !== "1") return;
     event.detail.path = event.detail.path.replace(/\/messages$/, "/notes");
     delete event.detail.parameters.quoted;
   });

@@ -22,7 +22,7 @@ function freePort(): number {
 
 async function startDemo(): Promise<{ url: string; password: string; stop(): Promise<void> }> {
   const port = freePort();
-  const proc = Bun.spawn([process.execPath, "src/demo/main.ts"], {
+  const proc = Bun.spawn([process.execPath, "scripts/demo/main.ts"], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",
@@ -44,7 +44,13 @@ async function startDemo(): Promise<{ url: string; password: string; stop(): Pro
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const m = /Open:\s+(\S+)\n\s+Sign in:\s+demo \/ (\S+)/.exec(out);
-    if (m) return { url: m[1]!, password: m[2]!, stop: async () => void (proc.kill("SIGTERM"), await proc.exited) };
+    if (m) {
+      const stop = async () => {
+        proc.kill("SIGTERM");
+        await proc.exited;
+      };
+      return { url: m[1]!, password: m[2]!, stop };
+    }
     if (proc.exitCode !== null) break;
     await Bun.sleep(200);
   }

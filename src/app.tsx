@@ -3,24 +3,28 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { jsxRenderer } from "hono/jsx-renderer";
 import { secureHeaders } from "hono/secure-headers";
-import { authRoutes } from "./auth/routes.tsx";
-import { oauthRoutes } from "./auth/oauth/routes.tsx";
+import { loginRoutes, logoutRoutes } from "./signin/routes.tsx";
+import { setupRoutes } from "./signin/setup-routes.tsx";
 import { csrf } from "./auth/csrf.ts";
 import { sessionLoader, requireUser } from "./auth/middleware.ts";
 import { instanceGate, INSTANCE_SCOPE } from "./auth/instance-gate.ts";
 import { takeFlash } from "./auth/cookies.ts";
-import { userRoutes } from "./users/routes.tsx";
+import { usersRoutes } from "./users/routes.tsx";
+import { settingsRoutes } from "./users/settings-routes.tsx";
 import { auditRoutes } from "./audit/routes.tsx";
 import { backupRoutes } from "./backups/routes.tsx";
 import { instanceRoutes } from "./instances/routes.tsx";
-import { inboxRoutes } from "./inbox/routes.tsx";
-import { teamChatRoutes, teamListRoutes, teamSettingsRoutes } from "./team/routes.tsx";
-import { teamPageRoutes } from "./team/pages.tsx";
-import { eventRoutes } from "./events/routes.ts";
+import { chatListRoutes, conversationRoutes, numberChatListRoutes } from "./inbox/routes.tsx";
+import { newChatRoutes, sendRoutes } from "./inbox/send-routes.tsx";
+import { messageRoutes } from "./inbox/message-routes.tsx";
+import { presenceRoutes } from "./inbox/presence-routes.tsx";
+import { availabilityRoutes, teamChatRoutes, teamSettingsRoutes, teamTabRoutes } from "./team/routes.tsx";
+import { contactRoutes, labelRoutes, quickReplyRoutes } from "./team/pages.tsx";
+import { liveRoutes } from "./live/routes.ts";
 import { mediaRoutes } from "./inbox/media-routes.ts";
 import { webhookRoutes } from "./greenapi/webhook-routes.ts";
 import { can } from "./auth/permissions.ts";
-import type { AppDeps, AppEnv } from "./lib/context.ts";
+import type { AppDeps, AppEnv } from "./env.ts";
 import { resolveLocale, translator } from "./lib/i18n.ts";
 import { requestLog } from "./lib/request-log.ts";
 import { staticFiles } from "./lib/static.ts";
@@ -28,9 +32,9 @@ import { compression } from "./lib/compress.ts";
 import { pageEtag } from "./lib/page-etag.ts";
 import { Layout } from "../views/layout.tsx";
 import { Dashboard } from "../views/dashboard.tsx";
-import { renderError } from "./lib/errors.tsx";
+import { renderError } from "./errors.tsx";
 import { httpMetrics } from "./metrics/http.ts";
-import { metricsRoutes, readyRoutes } from "./metrics/routes.ts";
+import { healthRoutes, metricsRoutes } from "./metrics/routes.ts";
 
 /** Paths that anonymous visitors may open. */
 const PUBLIC_PATHS = new Set(["/login", "/setup", "/healthz"]);
@@ -44,7 +48,7 @@ export function createApp(deps: AppDeps) {
     c.set("deps", deps);
     return next();
   });
-  app.route("/", webhookRoutes);
+  app.route("/webhooks", webhookRoutes);
 
   app.use(requestLog(deps.log));
   app.use(httpMetrics());
@@ -79,25 +83,13 @@ export function createApp(deps: AppDeps) {
   });
   app.use(
     jsxRenderer(({ children, title }, c) => (
-      <Layout title={title} flash={takeFlash(c)}>
+      <Layout title={title} flash={takeFlash(c)} showUsers={can(c.var.user, "manageUsers")}>
         {children}
       </Layout>
     )),
   );
   app.get("/public/*", staticFiles());
-  app.get("/healthz", async (c) => {
-    try {
-      await Promise.race([
-        deps.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000)),
-      ]);
-      return c.json({ status: "ok" });
-    } catch (err) {
-      c.var.log.warn({ err: (err as Error).message }, "health check: database down");
-      return c.json({ status: "unavailable", reason: "database" }, 503);
-    }
-  });
-  app.route("/", readyRoutes);
+  app.route("/", healthRoutes);
   app.use(csrf({ exempt: (path) => path.startsWith("/webhooks/") }));
   app.use(sessionLoader());
   app.route("/", metricsRoutes); // answers anonymous scrapers itself (401), so it sits before the sign-in gate
@@ -122,23 +114,36 @@ export function createApp(deps: AppDeps) {
       },
     );
   });
-  app.route("/", authRoutes);
-  app.route("/", oauthRoutes);
-  app.route("/", userRoutes);
-  app.route("/", auditRoutes);
-  app.route("/", backupRoutes);
-  app.route("/", instanceRoutes);
-  app.route("/", inboxRoutes);
-  app.route("/", teamChatRoutes);
-  app.route("/", teamListRoutes);
-  app.route("/", teamSettingsRoutes);
-  app.route("/", teamPageRoutes);
-  app.route("/", mediaRoutes);
-  app.route("/", eventRoutes);
+  app.route("/login", loginRoutes);
+  app.route("/logout", logoutRoutes);
+  app.route("/setup", setupRoutes);
+  app.route("/users", usersRoutes);
+  app.route("/settings", settingsRoutes);
+  app.route("/audit", auditRoutes);
+  app.route("/backups", backupRoutes);
+  app.route("/instances", instanceRoutes);
+  // The web chat. Sub-apps at one prefix run each other's middleware (Hono merges them into one router): the gate and
+  // the chat loader they each declare do their work once per request.
+  const chats = `${INSTANCE_SCOPE}/chats`;
+  const chat = `${chats}/:chatId{[0-9]+}`;
+  app.route("/chats", chatListRoutes);
+  app.route("/chats", teamTabRoutes);
+  app.route(chats, numberChatListRoutes);
+  app.route(chat, conversationRoutes);
+  app.route(chat, sendRoutes);
+  app.route(`${chat}/messages/:messageId{[0-9]+}`, messageRoutes);
+  app.route(chat, presenceRoutes);
+  app.route(chat, teamChatRoutes);
+  app.route(`${INSTANCE_SCOPE}/messages`, newChatRoutes);
+  app.route(`${INSTANCE_SCOPE}/media/:messageId{[0-9]+}`, mediaRoutes);
+  app.route(`${INSTANCE_SCOPE}/team-settings`, teamSettingsRoutes);
+  app.route("/team", availabilityRoutes);
+  app.route("/quick-replies", quickReplyRoutes);
+  app.route("/labels", labelRoutes);
+  app.route("/contacts", contactRoutes);
+  app.route("/events", liveRoutes);
 
   app.notFound((c) => renderError(c, new HTTPException(404, { message: "not found" })));
   app.onError((err, c) => renderError(c, err));
   return app;
 }
-
-export type App = ReturnType<typeof createApp>;

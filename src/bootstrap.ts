@@ -1,5 +1,5 @@
 // First start: create the admin from ADMIN_USERNAME/ADMIN_PASSWORD, or open a one-time setup link.
-import type { AppDeps } from "./lib/context.ts";
+import type { AppDeps } from "./env.ts";
 import { randomToken } from "./auth/tokens.ts";
 
 /** Returns the setup URL when one was opened, else null. */

@@ -3,7 +3,8 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
 import type { Logger } from "./lib/log.ts";
 import type { Resolver } from "./lib/public-fetch.ts";
-import type { AppDeps } from "./lib/context.ts";
+import type { AppDeps } from "./env.ts";
+import { registerAppMessages } from "./i18n.ts";
 import { createEventBus } from "./events/bus.ts";
 import { createCluster } from "./cluster/index.ts";
 import { wireCluster } from "./cluster/wire.ts";
@@ -18,23 +19,28 @@ import { createAuditService } from "./audit/service.ts";
 import { usersAuditListener } from "./users/live.ts";
 import { createChallengeStore } from "./auth/two-factor.ts";
 import { createIntake } from "./greenapi/intake.ts";
-import { createScheduler } from "./greenapi/scheduler.ts";
+import { createRateLimiter } from "./greenapi/rate-limiter.ts";
 import { createGateway } from "./greenapi/gateway.ts";
-import { createOutbox } from "./greenapi/outbox.ts";
+import {
+  createConversationHooks,
+  createGroupSubjects,
+  createOutbox,
+  registerIngestHandlers,
+  registerStatusHandler,
+} from "./conversations/index.ts";
+import { subscribeTeamWorkflow } from "./team/index.ts";
 import { registerIgnoredNotifications } from "./greenapi/ignored.ts";
-import { registerStatusHandler } from "./greenapi/outbox-status.ts";
 import { createPoller } from "./greenapi/poller.ts";
 import { createQrWatcher } from "./instances/qr.ts";
 import { createJobs } from "./jobs/index.ts";
 import { createBackupService } from "./backups/service.ts";
-import { registerIngestHandlers } from "./inbox/ingest.ts";
-import { createGroupSubjects } from "./inbox/group-subjects.ts";
 import { registerAutoReply } from "./instances/auto-reply.ts";
 import { createHistory } from "./instances/history/index.ts";
 import { rateLimitFor } from "./greenapi/limits.ts";
 import { createMediaService } from "./inbox/media.ts";
 import { createMediaStore } from "./inbox/media-store.ts";
-import { createTelegram, type TelegramOptions } from "./telegram/index.ts";
+import { createTelegram, subscribeTeamPosts, type TelegramOptions } from "./telegram/index.ts";
+import { translator } from "./lib/i18n.ts";
 
 export interface DepsOptions {
   /** The fetch used for Green-API (tests may count requests; default global fetch). */
@@ -50,6 +56,7 @@ export interface DepsOptions {
 }
 
 export function createDeps(config: Config, database: Database, log: Logger, options: DepsOptions = {}): AppDeps {
+  registerAppMessages();
   const { db } = database;
   const bus = createEventBus((err) => log.error({ err }, "event listener failed"));
   // Several processes on one PostgreSQL: events reach all of them, background work runs in the leader (src/cluster/).
@@ -72,13 +79,13 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
   registerStatusHandler(intake, db, bus, log.child({ module: "outbox-status" }));
   const rateScale = options.greenApiRateScale ?? 1;
   // This process may follow one that was just killed (its calls still count at Green-API): each method waits one interval.
-  const scheduler = createScheduler({
-    log: log.child({ module: "scheduler" }),
+  const limiter = createRateLimiter({
+    log: log.child({ module: "rate-limiter" }),
     holdAtStart: true,
     ...(rateScale === 1 ? {} : { rpsFor: (m: string) => rateLimitFor(m) * rateScale }),
   });
   const gateway = createGateway({
-    scheduler,
+    limiter,
     log: log.child({ module: "green-api" }),
     fetch: options.fetch,
     onQuotaExceeded: (id, reason) =>
@@ -102,14 +109,21 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
     log: log.child({ module: "group-subjects" }),
     loadInstance: (id) => instances.getRow(id),
   });
-  const ingest = registerIngestHandlers(intake, {
-    db,
-    bus,
-    locale: config.DEFAULT_LOCALE,
-    onMediaPending: (id) => media.enqueue(id),
-    onIncoming: async (ctx, stored) => deps.telegram?.queueIncoming(ctx, stored),
-    onNamelessGroups: (chatIds) => groupSubjects.request(chatIds),
+  // Conversation events (src/conversations/events.ts): subscribers run in the order they are registered here.
+  const conversations = createConversationHooks();
+  // Within the transaction that stores new customer messages (durable with them), in this order: team workflow first
+  // (contact upserted, chat reopened or auto-assigned), then the Telegram post of each message.
+  subscribeTeamWorkflow({ bus, hooks: conversations, locale: config.DEFAULT_LOCALE });
+  conversations.withinTransaction("messagesReceived", async (ctx, e) => deps.telegram?.queueIncoming(ctx, e.messages));
+  // Team events (noteAdded, chatAssigned) queued for Telegram in the publisher's transaction, bot token or not.
+  subscribeTeamPosts(conversations, { db, t: translator(config.DEFAULT_LOCALE) });
+  // After the commit, in memory (media.start() resumes pending downloads after a restart; an unnamed group is asked
+  // again at its next message): media downloads, unnamed groups' subjects.
+  conversations.afterCommit("mediaPending", (e) => {
+    for (const id of e.messageIds) media.enqueue(id);
   });
+  conversations.afterCommit("namelessGroups", (e) => groupSubjects.request(e.chatIds));
+  const ingest = registerIngestHandlers(intake, { db, bus, hooks: conversations, locale: config.DEFAULT_LOCALE });
   registerAutoReply(intake, {
     db,
     log: log.child({ module: "auto-reply" }),
@@ -143,6 +157,7 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
     intake,
     gateway,
     media,
+    conversations,
     outbox: createOutbox({
       db,
       gateway,
@@ -188,7 +203,7 @@ export async function startBackground(deps: AppDeps): Promise<void> {
 /** Stops the background work (if leading) and the cross-process relay, before the database closes. */
 export async function stopBackground(deps: AppDeps): Promise<void> {
   await deps.cluster.stop();
-  deps.gateway.scheduler.stop();
+  deps.gateway.limiter.stop();
   await deps.intake.idle();
 }
 

@@ -2,7 +2,7 @@
 // subcommand. SIGTERM/SIGINT stop the server gracefully within STOP_TIMEOUT_MS.
 import type { Config } from "./config.ts";
 import type { Running } from "./server.ts";
-import { runInfoCommand } from "./usage.ts";
+import { runInfoCommand } from "./cli/usage.ts";
 
 /** How long a stop may take after the signal (start-up still running included); systemd's TimeoutStopSec is longer. */
 const STOP_TIMEOUT_MS = 10_000;
@@ -75,6 +75,6 @@ if (command === "serve") {
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
 } else {
-  const { runCli } = await import("./cli.ts");
+  const { runCli } = await import("./cli/index.ts");
   process.exit(await runCli(args, config, log).catch(fail));
 }

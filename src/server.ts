@@ -7,7 +7,7 @@ import { createDeps, startBackground, stopBackground } from "./deps.ts";
 import { createApp } from "./app.tsx";
 import { ensureFirstAdmin } from "./bootstrap.ts";
 import { SESSION_COOKIE } from "./auth/cookies.ts";
-import { endEventStreams } from "./events/sse.ts";
+import { endEventStreams } from "./live/sse.ts";
 
 export interface Running {
   server: Server<undefined>;

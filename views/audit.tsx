@@ -1,7 +1,7 @@
 // The audit log page: filter by kind of action and by who, newest first, keyset "older" link.
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../src/lib/context.ts";
+import type { AppEnv } from "../src/env.ts";
 import { formatDateTime, type MessageKey } from "../src/lib/i18n.ts";
 import type { auditLog } from "../src/db/schema/index.ts";
 import { EmptyState } from "./components/empty.tsx";

@@ -1,7 +1,7 @@
 // The backups page (administrators): schedule, "back up now" with a busy state, the list with downloads, last error.
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../src/lib/context.ts";
+import type { AppEnv } from "../src/env.ts";
 import { formatDateTime } from "../src/lib/i18n.ts";
 import type { BackupFile } from "../src/backups/files.ts";
 import type { BackupStatus } from "../src/backups/service.ts";
@@ -16,7 +16,7 @@ export interface BackupsProps {
   notice?: { kind: "ok" | "error"; text: string } | null;
 }
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
   if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;

@@ -1,7 +1,7 @@
 // The dashboard: what is waiting, per WhatsApp number the user may see.
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../src/lib/context.ts";
+import type { AppEnv } from "../src/env.ts";
 import type { InstanceView } from "../src/instances/service.ts";
 import { EmptyState } from "./components/empty.tsx";
 import { InstanceCard } from "./instances/list.tsx";

@@ -1,7 +1,7 @@
 // Error pages and fragments: what happened and what to do, never a stack trace.
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../src/lib/context.ts";
+import type { RequestEnv } from "../src/lib/context.ts";
 import type { MessageKey } from "../src/lib/i18n.ts";
 
 const TITLES: Record<number, [MessageKey, MessageKey]> = {
@@ -23,7 +23,7 @@ export const ErrorView: FC<{ status: number; detail?: string; requestId?: string
   detail,
   requestId,
 }) => {
-  const { t } = useRequestContext<AppEnv>().var;
+  const { t } = useRequestContext<RequestEnv>().var;
   const [title, hint] = errorKeys(status);
   return (
     <section class="card error-card" role="alert">

@@ -1,8 +1,7 @@
 // The page shell: head, navigation by permission, flash message, live-update connection.
 import type { FC, PropsWithChildren } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import { can } from "../src/auth/permissions.ts";
-import type { AppEnv } from "../src/lib/context.ts";
+import type { AppEnv } from "../src/env.ts";
 import { assetUrl } from "../src/lib/assets.ts";
 import { ChatsIcon, LogoutIcon, PhoneIcon, SettingsIcon, UsersIcon } from "./components/icons.tsx";
 import { CsrfField } from "./components/csrf.tsx";
@@ -10,6 +9,8 @@ import { CsrfField } from "./components/csrf.tsx";
 export interface LayoutProps {
   title: string;
   flash?: { kind: "ok" | "error"; text: string } | null;
+  /** Show the users page in the navigation (the signed-in user may manage users). */
+  showUsers?: boolean;
 }
 
 // Error answers (4xx/5xx) are swapped too: the error renderer retargets them next to where the problem happened.
@@ -29,7 +30,7 @@ const HTMX_CONFIG = JSON.stringify({
   ],
 });
 
-export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, children }) => {
+export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, showUsers, children }) => {
   const c = useRequestContext<AppEnv>();
   const { t, user, locale, csrfToken } = c.var;
   const path = c.req.path;
@@ -69,9 +70,7 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, child
             <nav class="nav" aria-label={t("nav.label")}>
               <NavLink href="/chats" current={path} icon={<ChatsIcon />} label={t("nav.chats")} />
               <NavLink href="/instances" current={path} icon={<PhoneIcon />} label={t("nav.instances")} />
-              {can(user, "manageUsers") && (
-                <NavLink href="/users" current={path} icon={<UsersIcon />} label={t("nav.users")} />
-              )}
+              {showUsers && <NavLink href="/users" current={path} icon={<UsersIcon />} label={t("nav.users")} />}
               <NavLink href="/settings" current={path} icon={<SettingsIcon />} label={t("nav.settings")} />
             </nav>
             <form method="post" action="/logout" class="logout" hx-boost="false">

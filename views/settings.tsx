@@ -1,7 +1,7 @@
 // Personal settings: profile, password, language and sessions.
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../src/lib/context.ts";
+import type { AppEnv } from "../src/env.ts";
 import { formatRelative } from "../src/lib/i18n.ts";
 import { describeUserAgent } from "../src/lib/user-agent.ts";
 import type { SessionRow } from "../src/auth/sessions.ts";

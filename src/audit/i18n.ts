@@ -1,5 +1,6 @@
-// UI strings of the audit log (English and Russian); merged into the app dictionary by src/lib/i18n.ts.
+// UI strings of the audit log (English and Russian); registered by src/i18n.ts.
 import type { Entry } from "../lib/i18n/entry.ts";
+import type { Dictionary } from "../lib/i18n.ts";
 
 export const en = {
   "audit.title": "Audit log",
@@ -45,3 +46,7 @@ export const ru: Record<keyof typeof en, Entry> = {
     other: "Записи хранятся {count} дня.",
   },
 };
+
+declare module "../lib/i18n.ts" {
+  interface Messages extends Dictionary<typeof en> {}
+}

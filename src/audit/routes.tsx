@@ -1,7 +1,8 @@
 // The audit log page (administrators only).
 import { Hono } from "hono";
+import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
-import type { AppEnv } from "../lib/context.ts";
+import type { AppEnv } from "../env.ts";
 import { requireCapability } from "../auth/middleware.ts";
 import { AuditPage } from "../../views/audit.tsx";
 
@@ -24,16 +25,20 @@ const query = z.object({
     .catch(undefined),
 });
 
-export const auditRoutes = new Hono<AppEnv>().get("/audit", requireCapability("admin"), async (c) => {
-  const filter = query.parse(c.req.query());
-  const { rows, more } = await c.var.deps.audit.list(filter);
-  return c.render(
-    <AuditPage
-      rows={rows}
-      more={more}
-      filter={{ action: filter.action, actor: filter.actor }}
-      retentionDays={c.var.deps.config.AUDIT_RETENTION_DAYS}
-    />,
-    { title: c.var.t("audit.title") },
-  );
-});
+/** Mounted at /audit. */
+export const auditRoutes = new Hono<AppEnv>()
+  .use(requireCapability("admin"))
+  // Filters that do not parse are dropped (each field catches), so the query never fails.
+  .get("/", zValidator("query", query), async (c) => {
+    const filter = c.req.valid("query");
+    const { rows, more } = await c.var.deps.audit.list(filter);
+    return c.render(
+      <AuditPage
+        rows={rows}
+        more={more}
+        filter={{ action: filter.action, actor: filter.actor }}
+        retentionDays={c.var.deps.config.AUDIT_RETENTION_DAYS}
+      />,
+      { title: c.var.t("audit.title") },
+    );
+  });

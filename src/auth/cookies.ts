@@ -1,11 +1,11 @@
 // Cookie names and options in one place: HttpOnly, SameSite=Lax, Path=/, Secure behind https.
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { AppEnv } from "../lib/context.ts";
+import type { AppEnv } from "../env.ts";
 
 export const SESSION_COOKIE = "gi_session";
 export const CSRF_COOKIE = "gi_csrf";
-export const FLASH_COOKIE = "gi_flash";
+const FLASH_COOKIE = "gi_flash";
 
 type C = Context<AppEnv>;
 

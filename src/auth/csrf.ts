@@ -2,13 +2,13 @@
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv } from "../lib/context.ts";
+import type { AppEnv } from "../env.ts";
 import { CSRF_COOKIE, setCsrfCookie } from "./cookies.ts";
 import { randomToken, tokensEqual } from "./tokens.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
-export const CSRF_HEADER = "x-csrf-token";
-export const CSRF_FIELD = "_csrf";
+const CSRF_HEADER = "x-csrf-token";
+const CSRF_FIELD = "_csrf";
 
 /** Paths authenticated by their own secret (webhooks), not by the session cookie. */
 export interface CsrfOptions {
@@ -18,7 +18,7 @@ export interface CsrfOptions {
 export function csrf(opts: CsrfOptions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     let token = getCookie(c, CSRF_COOKIE);
-    if (!token || token.length !== 24) {
+    if (token?.length !== 24) {
       token = randomToken();
       setCsrfCookie(c, token);
     }

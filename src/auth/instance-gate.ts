@@ -1,7 +1,7 @@
 // The instance gate middleware: every route under /instances/:instanceId passes through it.
 import type { MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv } from "../lib/context.ts";
+import type { AppEnv } from "../env.ts";
 import { canAccessInstance, canManageInstance } from "./permissions.ts";
 
 export const INSTANCE_SCOPE = "/instances/:instanceId{[0-9]+}";
@@ -13,6 +13,8 @@ export const INSTANCE_SCOPE = "/instances/:instanceId{[0-9]+}";
 export function instanceGate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const id = Number(c.req.param("instanceId"));
+    // Passed already in this request (sub-apps at one prefix run each other's middleware): nothing to check again.
+    if (c.get("instanceId") === id) return next();
     const user = c.var.user;
     if (!Number.isSafeInteger(id) || !canAccessInstance(user, id) || !(await c.var.deps.instances.exists(id))) {
       c.var.log.info({ instanceId: c.req.param("instanceId") }, "instance gate: not visible");

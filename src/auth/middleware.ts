@@ -2,7 +2,7 @@
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv } from "../lib/context.ts";
+import type { AppEnv } from "../env.ts";
 import { resolveLocale, translator } from "../lib/i18n.ts";
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from "./cookies.ts";
 import { can, type Capability } from "./permissions.ts";

@@ -35,7 +35,7 @@ export interface SessionService {
   invalidateForUser(userId: number, sessionId: string): Promise<boolean>;
 }
 
-export function toSessionUser(user: UserRow, instanceIds: readonly number[]): SessionUser {
+function toSessionUser(user: UserRow, instanceIds: readonly number[]): SessionUser {
   return {
     id: user.id,
     username: user.username,

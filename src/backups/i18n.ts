@@ -1,5 +1,6 @@
-// UI strings of the backups page (English and Russian); merged into the app dictionary by src/lib/i18n.ts.
+// UI strings of the backups page (English and Russian); registered by src/i18n.ts.
 import type { Entry } from "../lib/i18n/entry.ts";
+import type { Dictionary } from "../lib/i18n.ts";
 
 export const en = {
   "backups.title": "Backups",
@@ -50,3 +51,7 @@ export const ru: Record<keyof typeof en, Entry> = {
   "backups.restoreHint":
     "Чтобы восстановить, остановите приложение и выполните «greeninbox restore ФАЙЛ» на пустой базе (см. docs/deploy-and-backup.md).",
 };
+
+declare module "../lib/i18n.ts" {
+  interface Messages extends Dictionary<typeof en> {}
+}

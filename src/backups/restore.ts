@@ -70,6 +70,7 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
 async function restorePostgres(databaseUrl: string, file: string, tools: BackupTools, log: Logger): Promise<void> {
   const database = await openDatabase({ databaseUrl, dataDir: "unused", log, migrate: false });
   try {
+    // Hand-written: a catalog query (pg_class), before any migration could make the app's tables exist.
     const [row] = await database.postgres!.sql<{ n: number }[]>`
       select count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where c.relkind in ('r', 'p', 'v', 'm', 'S') and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'`;

@@ -1,7 +1,9 @@
 // The backups page, "back up now" and downloads (administrators only).
 import { Hono, type Context } from "hono";
 import { RequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../lib/context.ts";
+import { zValidator } from "@hono/zod-validator";
+import { z } from "zod";
+import type { AppEnv } from "../env.ts";
 import { requireCapability } from "../auth/middleware.ts";
 import { flash } from "../auth/cookies.ts";
 import { clientIp } from "../lib/client-ip.ts";
@@ -23,11 +25,16 @@ function props(c: Context<AppEnv>, notice: BackupsProps["notice"] = null): Backu
   };
 }
 
+// The service decides which names are backups (backups/files.ts); anything else is no file.
+const nameParam = zValidator("param", z.object({ name: z.string().min(1).max(200) }), (result, c) =>
+  result.success ? undefined : c.notFound(),
+);
+
+/** Mounted at /backups. */
 export const backupRoutes = new Hono<AppEnv>()
-  .get("/backups", requireCapability("admin"), (c) =>
-    c.render(<BackupsPage {...props(c)} />, { title: c.var.t("backups.title") }),
-  )
-  .post("/backups", requireCapability("admin"), async (c) => {
+  .use(requireCapability("admin"))
+  .get("/", (c) => c.render(<BackupsPage {...props(c)} />, { title: c.var.t("backups.title") }))
+  .post("/", async (c) => {
     const user = c.var.user!;
     let notice: NonNullable<BackupsProps["notice"]>;
     try {
@@ -47,10 +54,10 @@ export const backupRoutes = new Hono<AppEnv>()
     flash(c, notice.kind, notice.text);
     return c.redirect("/backups", 303);
   })
-  .get("/backups/:name", requireCapability("admin"), async (c) => {
-    const path = c.var.deps.backups.path(c.req.param("name"));
+  .get("/:name", nameParam, async (c) => {
+    const { name } = c.req.valid("param");
+    const path = c.var.deps.backups.path(name);
     if (!path) return c.notFound();
-    const name = c.req.param("name");
     const user = c.var.user!;
     await c.var.deps.audit.record({
       action: "backup.downloaded",

@@ -16,7 +16,7 @@ export const SWEEP = -1;
 
 /**
  * Work a follower stored for the leader: journaled notifications, queued sends, media to fetch, polling to (re)start,
- * and readChat (a background Green-API call, kept in the leader's scheduler so its rate limit holds).
+ * and readChat (a background Green-API call, kept in the leader's rate limiter so its limit holds).
  */
 export type WakeTopic = "intake" | "outbox" | "media" | "poller" | "readChat";
 

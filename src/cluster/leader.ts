@@ -71,6 +71,7 @@ export async function createLeaderElection(opts: LeaderOptions): Promise<LeaderE
     let holds = false;
     try {
       // Held by this session already (the connection may have been replaced since), or taken now.
+      // Hand-written: pg_locks and a session advisory lock, on this dedicated connection (no Drizzle on it).
       const [row] = await sql<{ leader: boolean }[]>`
         select coalesce(
           (select true from pg_locks where locktype = 'advisory' and pid = pg_backend_pid() and granted

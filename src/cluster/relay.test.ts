@@ -21,14 +21,18 @@ function pair() {
       },
     }),
   );
-  buses.forEach((bus, i) => (bus.relay = (event) => relays[i]!.send(event)));
+  buses.forEach((bus, i) => {
+    bus.relay = (event) => relays[i]!.send(event);
+  });
   return { buses, relays, payloads };
 }
 
 test("events reach the other process once, in order, and never come back to their sender", async () => {
   const { buses, relays, payloads } = pair();
   const got: AppEvent[][] = [[], []];
-  buses.forEach((bus, i) => bus.subscribe((e) => got[i]!.push(e)));
+  buses.forEach((bus, i) => {
+    bus.subscribe((e) => got[i]!.push(e));
+  });
   const big = 'ж\u0001"😀'.repeat(5_000);
   const events: AppEvent[] = [
     { name: EVENTS.messageCreated, instanceId: 1, data: { messageId: 1, chatId: 2 } },

@@ -1,5 +1,5 @@
 // Connects the capabilities to the cluster: what a follower stores for the leader wakes it, and what the leader does then.
-import type { AppDeps } from "../lib/context.ts";
+import type { AppDeps } from "../env.ts";
 import { SWEEP, type Cluster } from "./index.ts";
 
 /** Followers hand background work to the leader; the leader's wake-up handlers. Methods are wrapped in place. */

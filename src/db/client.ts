@@ -82,7 +82,7 @@ async function openPostgres(url: string, log: Logger): Promise<Database> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
-  const db = drizzle(preparing(client), { schema });
+  const db = drizzle(preparing(client), { schema, casing: "snake_case" });
   const ping = async () => {
     await client`select 1`;
   };

@@ -27,6 +27,7 @@ export async function runMigrations(database: Database, log: Logger, folder?: st
   if (database.kind === "postgres") {
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");
     await database.db.transaction(async (tx) => {
+      // Hand-written: an advisory lock (a PostgreSQL function, no table to build a query on).
       await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_KEY})`);
       // The migrator needs its own session; holding the lock in this transaction serialises other starters.
       await migrate(database.db as never, { migrationsFolder: folder });

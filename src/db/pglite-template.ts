@@ -35,6 +35,7 @@ async function makeTemplate(log: Logger): Promise<Uint8Array<ArrayBuffer>> {
   const database = await openPgliteDatabase(null);
   try {
     await runMigrations(database, log);
+    // Hand-written: DDL on databases, which the query builder has no statements for.
     for (const statement of [
       "drop database postgres",
       "alter database template0 is_template false",

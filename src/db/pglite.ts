@@ -78,7 +78,7 @@ export async function openPgliteDatabase(dir: string | null, onClose?: () => voi
   const { drizzle } = await import("drizzle-orm/pglite");
   const pg = await PGlite.create(dir ?? "memory://", await pgliteOptions());
   const connection = new PgliteConnection(pg);
-  const db = drizzle({ client: connection as never, schema }) as unknown as Db;
+  const db = drizzle({ client: connection as never, schema, casing: "snake_case" }) as unknown as Db;
   // A failed check (the database closing) is tried again at the next.
   const checkpoints = setInterval(() => void checkpointIfDue(connection).catch(() => {}), CHECKPOINT_CHECK_MS);
   checkpoints.unref();

@@ -1,5 +1,5 @@
 // Typed Green-API client: one async function per method, every answer validated by zod.
-import { z } from "zod";
+import type { z } from "zod";
 import { createTransport, type TransportOptions } from "./http.ts";
 import { parseNotification, type ParseNotificationResult } from "./notifications.ts";
 import { checkWhatsappResponseSchema, groupDataSchema } from "./lookups.ts";
@@ -76,7 +76,7 @@ const receivedSchema = receiveNotificationResponseSchema.transform((r): Received
 
 /**
  * Creates a client bound to one instance. Every method throws GreenApiError on failure;
- * pass `onRateLimit` to feed `X-RateLimit-Remaining` to a scheduler.
+ * pass `onRateLimit` to feed `X-RateLimit-Remaining` to a rate limiter.
  */
 export function createGreenApiClient(options: GreenApiClientOptions) {
   const call = createTransport(options);

@@ -1,8 +1,8 @@
-// The one door to Green-API: a cached client per instance, every call paced by the scheduler.
+// The one door to Green-API: a cached client per instance, every call paced by the rate limiter.
 import type { Logger } from "../lib/log.ts";
 import { createGreenApiClient, type GreenApiClient } from "./client.ts";
 import { GreenApiError } from "./errors.ts";
-import type { Priority, ScheduleOptions, Scheduler } from "./scheduler.ts";
+import type { Priority, RateLimiter, ScheduleOptions } from "./rate-limiter.ts";
 
 /** What the gateway needs of an instance row. */
 export interface InstanceCredentials {
@@ -23,11 +23,11 @@ export interface Gateway {
     options?: ScheduleOptions,
   ): Promise<T>;
   forget(instanceId: number): void;
-  readonly scheduler: Scheduler;
+  readonly limiter: RateLimiter;
 }
 
 export interface GatewayOptions {
-  scheduler: Scheduler;
+  limiter: RateLimiter;
   log: Logger;
   fetch?: typeof fetch;
   /** Called when Green-API answers 466 (monthly quota): the instance shows it to users. */
@@ -51,17 +51,17 @@ export function createGateway(opts: GatewayOptions): Gateway {
       apiTokenInstance: instance.apiToken,
       fetch: opts.fetch,
       log: opts.log.child({ instanceId: instance.id }),
-      onRateLimit: (info) => opts.scheduler.observeRateLimit(bucketKey(instance), info.method, info.remaining),
+      onRateLimit: (info) => opts.limiter.observeRateLimit(bucketKey(instance), info.method, info.remaining),
     });
     clients.set(instance.id, { key, client });
     return client;
   }
 
   return {
-    scheduler: opts.scheduler,
+    limiter: opts.limiter,
     async call(instance, method, priority, fn, options) {
       try {
-        return await opts.scheduler.schedule(
+        return await opts.limiter.schedule(
           bucketKey(instance),
           method,
           priority,

@@ -1,5 +1,6 @@
-// UI strings of the notification quarantine on a number's page (English and Russian); merged by src/lib/i18n.ts.
+// UI strings of the notification quarantine on a number's page (English and Russian); registered by src/i18n.ts.
 import type { Entry } from "../lib/i18n/entry.ts";
+import type { Dictionary } from "../lib/i18n.ts";
 
 export const en = {
   "intake.quarantine.title": "Unreadable notifications",
@@ -32,3 +33,7 @@ export const ru: Record<keyof typeof en, Entry> = {
   "intake.quarantine.replay": "Обработать снова",
   "intake.quarantine.replayed": "Обработано снова: сохранено {stored}, всё ещё не читаются {left}.",
 };
+
+declare module "../lib/i18n.ts" {
+  interface Messages extends Dictionary<typeof en> {}
+}

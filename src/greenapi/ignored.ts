@@ -20,7 +20,7 @@ export function ignoredReason(event: NotificationEvent): IgnoredReason | null {
 
 /**
  * Counts (`greeninbox_notifications_ignored_total{reason}`) and logs, once their batch is committed, the message
- * notifications the inbox skips (src/inbox/ingest.ts asks ignoredReason); the intake marks them processed as usual.
+ * notifications the inbox skips (src/conversations/ingest.ts asks ignoredReason); the intake marks them processed as usual.
  */
 export function registerIgnoredNotifications(intake: Intake, log: Logger): void {
   for (const reason of IGNORED_REASONS) metrics.notificationsIgnored.inc({ reason }, 0);

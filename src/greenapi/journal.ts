@@ -44,7 +44,7 @@ function pick(item: Item, keys: string[]): Record<string, unknown> {
 }
 
 /** Rebuilds webhook `messageData` from a flattened journal item. */
-export function journalMessageData(item: JournalMessage): Record<string, unknown> {
+function journalMessageData(item: JournalMessage): Record<string, unknown> {
   const it = item as Item;
   const type = it.typeMessage;
   const forwarding = pick(it, ["forwardingScore", "isForwarded"]);

@@ -54,7 +54,7 @@ const GROUPS: ReadonlyArray<readonly [number, readonly string[]]> = [
 ];
 
 /** Method name (lowercased, since the API router is case-insensitive) → requests/second. */
-export const RATE_LIMITS: ReadonlyMap<string, number> = new Map(
+const RATE_LIMITS: ReadonlyMap<string, number> = new Map(
   GROUPS.flatMap(([rps, methods]) => methods.map((m) => [m.toLowerCase(), rps] as const)),
 );
 

@@ -12,7 +12,6 @@ export const checkWhatsappResponseSchema = z.looseObject({
   chatId: z.union([z.literal(""), wireChatIdSchema]).optional(),
   phoneNumber: z.union([z.literal(""), wireChatIdSchema]).optional(),
 });
-export type CheckWhatsappResponse = z.infer<typeof checkWhatsappResponseSchema>;
 
 /**
  * getGroupData, POST `{groupId}` (green-api.com/en/docs/api/groups/GetGroupData; the `GroupData` type of
@@ -31,4 +30,3 @@ export const groupDataSchema = z.looseObject({
   subjectOwner: z.string().optional(),
   groupInviteLink: z.string().optional(),
 });
-export type GroupData = z.infer<typeof groupDataSchema>;

@@ -4,7 +4,7 @@ import { z } from "zod";
 const forwardable = { forwardingScore: z.number().optional(), isForwarded: z.boolean().optional() };
 
 /** `messageData.quotedMessage`: the replied-to message, its payload flattened (journal style). */
-export const quotedMessageSchema = z.looseObject({
+const quotedMessageSchema = z.looseObject({
   stanzaId: z.string(),
   participant: z.string().optional(),
   typeMessage: z.string().optional(),

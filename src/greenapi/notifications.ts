@@ -9,14 +9,14 @@ const common = { instanceData: instanceDataSchema, timestamp: z.number().int() }
  * `senderData` of message notifications; in groups `sender` is the member and `chatName` the group. Chat ids are
  * canonical from here on (ids.ts); the raw body keeps them as sent.
  */
-export const senderDataSchema = z.object({
+const senderDataSchema = z.object({
   chatId: wireChatIdSchema,
   /** Absent in some real outgoing bodies (test/fixtures/green-api/real/014-*): who wrote is then unknown. */
   sender: wireChatIdSchema.optional(),
   chatName: z.string().optional(),
   senderName: z.string().optional(),
   senderContactName: z.string().optional(),
-  /** The writer's number beside a `…@lid` id (Green-API's Telegram/MAX bodies carry it as a number); read by src/inbox/chat-ids.ts. */
+  /** The writer's number beside a `…@lid` id (Green-API's Telegram/MAX bodies carry it as a number); read by src/conversations/chat-ids.ts. */
   senderPhoneNumber: z.union([z.number(), z.string()]).optional(),
 });
 
@@ -27,16 +27,7 @@ const messageEnvelope = {
   messageData: messageDataSchema,
 };
 
-export const outgoingStatusValues = [
-  "sent",
-  "delivered",
-  "read",
-  "failed",
-  "noAccount",
-  "notInGroup",
-  "yellowCard",
-] as const;
-export type OutgoingStatus = (typeof outgoingStatusValues)[number];
+const outgoingStatusValues = ["sent", "delivered", "read", "failed", "noAccount", "notInGroup", "yellowCard"] as const;
 
 /** Every documented typeWebhook. */
 export const notificationSchema = z.discriminatedUnion("typeWebhook", [

@@ -34,7 +34,7 @@ describe("sanitizeNotification", () => {
       [],
     ],
     ["NUL in a nested text", { m: { text: "a\u0000b" } }, { m: { text: "ab" } }, ["nul"]],
-    ["NUL in a key", { ["na\u0000me"]: "x" }, { name: "x" }, ["nul"]],
+    ["NUL in a key", { "na\u0000me": "x" }, { name: "x" }, ["nul"]],
     ["NUL in an array item", { list: ["ok", "\u0000"] }, { list: ["ok", ""] }, ["nul"]],
     ["a lone high surrogate", { name: "A\uD83D!" }, { name: "A!" }, ["surrogate"]],
     ["a lone low surrogate", { name: "\uDE00B" }, { name: "B" }, ["surrogate"]],

@@ -21,6 +21,7 @@ const MILLISECONDS_ABOVE = 1e12;
 /** A timestamp further ahead of the time of receipt than this is not believed. */
 const FUTURE_SLACK_S = 24 * 3600;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing NUL (which PostgreSQL text cannot store) is the point.
 const NUL = /\u0000/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 

@@ -33,8 +33,7 @@ export const stateInstanceSchema = z.enum([
 export type StateInstance = z.infer<typeof stateInstanceSchema>;
 
 /** `"yes"` / `"no"` flags used throughout settings. */
-export const yesNoSchema = z.enum(["yes", "no"]);
-export type YesNo = z.infer<typeof yesNoSchema>;
+const yesNoSchema = z.enum(["yes", "no"]);
 
 /** `instanceData` block present in every notification; `wid` is `""` while not authorized (real bodies may omit it). */
 export const instanceDataSchema = z.object({
@@ -106,14 +105,12 @@ export const waSettingsSchema = z.object({
   stateInstance: stateInstanceSchema,
   deviceId: z.string(),
 });
-export type WaSettings = z.infer<typeof waSettingsSchema>;
 
 /** qr: a base64 PNG to show, or a reason why there is none. */
 export const qrResponseSchema = z.object({
   type: z.enum(["qrCode", "alreadyLogged", "error"]),
   message: z.string(),
 });
-export type QrResponse = z.infer<typeof qrResponseSchema>;
 
 export const authorizationCodeResponseSchema = z.object({ status: z.boolean(), code: z.string() });
 export const logoutResponseSchema = z.object({ isLogout: z.boolean() });
@@ -121,13 +118,11 @@ export const rebootResponseSchema = z.object({ isReboot: z.boolean() });
 
 /** sendMessage, sendFileByUrl and the other send* methods. */
 export const sendResponseSchema = z.object({ idMessage: z.string().min(1) });
-export type SendResponse = z.infer<typeof sendResponseSchema>;
 
 /** deleteMessage answers 200 with an empty body (the transport reads it as `{}`). */
 export const deleteMessageResponseSchema = z.object({}).loose();
 
 export const sendFileByUploadResponseSchema = z.object({ idMessage: z.string().min(1), urlFile: z.string() });
-export type SendFileByUploadResponse = z.infer<typeof sendFileByUploadResponseSchema>;
 
 export const downloadFileResponseSchema = z.object({ downloadUrl: z.string() });
 
@@ -168,7 +163,6 @@ export const contactInfoSchema = z.object({
   muteExpiration: z.number().nullable(),
   isBusiness: z.boolean().optional(),
 });
-export type ContactInfo = z.infer<typeof contactInfoSchema>;
 
 /** getAvatar: `available:false` means hidden by privacy, empty url means no avatar. */
 export const avatarResponseSchema = z.object({ urlAvatar: z.string(), available: z.boolean() });

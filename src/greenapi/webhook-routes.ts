@@ -3,7 +3,9 @@
 // refusal only makes Green-API deliver it again for a day.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { AppEnv } from "../lib/context.ts";
+import { zValidator } from "@hono/zod-validator";
+import { z } from "zod";
+import type { AppEnv } from "../env.ts";
 import { tokensEqual } from "../auth/tokens.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -16,8 +18,22 @@ function presentedToken(authorization: string | undefined): string {
   return authorization?.trim().split(/\s+/)[1] ?? "";
 }
 
+/** The instance in the URL (the route's pattern already admits 1-9 digits only, so this cannot fail). */
+const instanceParam = zValidator("param", z.object({ instanceId: z.coerce.number().int() }));
+
+/** The token presented in `Authorization` ("" when none: refused below like a wrong one). */
+const presented = zValidator(
+  "header",
+  z.object({ authorization: z.string().optional() }).transform((h) => ({ token: presentedToken(h.authorization) })),
+);
+
+/**
+ * Mounted at /webhooks. Only the URL and the header are validated at the edge: the body is not, on purpose. Any JSON
+ * goes to the intake, which journals what it can read and quarantines the rest (200 `quarantined: true`); a refusal
+ * by a schema here would only make Green-API deliver it again for a day.
+ */
 export const webhookRoutes = new Hono<AppEnv>().post(
-  "/webhooks/green-api/:instanceId{[0-9]{1,9}}",
+  "/green-api/:instanceId{[0-9]{1,9}}",
   bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => {
@@ -25,12 +41,15 @@ export const webhookRoutes = new Hono<AppEnv>().post(
       return c.json({ error: "body too large" }, 413);
     },
   }),
+  instanceParam,
+  presented,
   async (c) => {
     const { instances, intake, log } = { ...c.var.deps, log: c.var.log };
-    const instance = await instances.webhookAuth(Number(c.req.param("instanceId")));
-    const presented = presentedToken(c.req.header("authorization"));
-    if (!instance || !presented || !tokensEqual(presented, instance.webhookToken)) {
-      log.info({ instanceId: c.req.param("instanceId") }, "webhook refused: unknown instance or wrong token");
+    const { instanceId } = c.req.valid("param");
+    const { token } = c.req.valid("header");
+    const instance = await instances.webhookAuth(instanceId);
+    if (!instance || !token || !tokensEqual(token, instance.webhookToken)) {
+      log.info({ instanceId }, "webhook refused: unknown instance or wrong token");
       return c.json({ error: "unauthorized" }, 401);
     }
     let body: unknown;

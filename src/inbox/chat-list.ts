@@ -6,9 +6,7 @@ import type { Db } from "../db/client.ts";
 import { chatReads, chats, instances, messages, type MessageMedia } from "../db/schema/index.ts";
 import { visibleInstances } from "../auth/permissions.ts";
 import type { SessionUser } from "../auth/sessions.ts";
-
-/** Unread counts stop at this many (shown as "99+"), so a huge backlog costs no more than a small one. */
-export const UNREAD_CAP = 100;
+import { UNREAD_CAP } from "../lib/count-caps.ts";
 
 export interface ChatListItem {
   id: number;

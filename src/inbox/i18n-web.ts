@@ -1,5 +1,6 @@
-// Strings of the web inbox (chat list, conversation, composer) in English and Russian; merged by src/lib/i18n.ts.
+// Strings of the web inbox (chat list, conversation, composer) in English and Russian; registered by src/i18n.ts.
 import type { Entry } from "../lib/i18n/entry.ts";
+import type { Dictionary } from "../lib/i18n.ts";
 
 export const en = {
   "inbox.search": "Search chats and messages",
@@ -163,3 +164,7 @@ export const ru: Record<keyof typeof en, Entry> = {
   "inbox.offline": "Нет связи с сервером. Набранный текст сохранён — попробуйте ещё раз.",
   "inbox.unreadMany": "Больше 99 непрочитанных сообщений",
 };
+
+declare module "../lib/i18n.ts" {
+  interface Messages extends Dictionary<typeof en> {}
+}

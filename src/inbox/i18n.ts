@@ -1,8 +1,9 @@
-// UI strings of the inbox capability (English and Russian); merged into the app dictionary by src/lib/i18n.ts.
+// UI strings of the inbox capability (English and Russian); registered by src/i18n.ts.
 import type { Entry } from "../lib/i18n/entry.ts";
+import type { Dictionary } from "../lib/i18n.ts";
 
 export const en = {
-  // Text renderings of messages that are not stored natively (src/inbox/render.ts).
+  // Text renderings of messages that are not stored natively (src/conversations/message-text.ts).
   "msg.location": "📍 Location: {coords}{place}",
   "msg.contact": "👤 Contact: {contact}",
   "msg.contacts": { one: "👥 {count} contact: {contacts}", other: "👥 {count} contacts: {contacts}" },
@@ -79,3 +80,7 @@ export const ru: Record<keyof typeof en, Entry> = {
   "media.error.greenApiDown": "Green-API недоступен, новую ссылку получить не удалось; повторите позже",
   "media.error.instanceGone": "номер WhatsApp удалён",
 };
+
+declare module "../lib/i18n.ts" {
+  interface Messages extends Dictionary<typeof en> {}
+}

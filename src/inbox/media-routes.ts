@@ -1,11 +1,14 @@
 // Media of messages over HTTP, behind the instance gate: the file (with ranges), its thumbnail, and a retry action.
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { INSTANCE_SCOPE } from "../auth/instance-gate.ts";
+import { zValidator } from "@hono/zod-validator";
+import { z } from "zod";
+import { instanceGate } from "../auth/instance-gate.ts";
+import { failWith, ID_MAX } from "../lib/validate.ts";
 import type { MessageMedia } from "../db/schema/index.ts";
-import type { AppEnv } from "../lib/context.ts";
+import type { AppEnv } from "../env.ts";
 
-const MEDIA = `${INSTANCE_SCOPE}/media/:messageId{[0-9]+}`;
+const messageParam = z.object({ messageId: z.coerce.number().int().positive().max(ID_MAX) });
 
 /** Types a browser may show inside the page; anything else is downloaded. */
 const INLINE = /^(image\/(jpeg|png|gif|webp)|video\/[\w.+-]+|audio\/[\w.+-]+)$/;
@@ -42,9 +45,11 @@ function parseRange(header: string | undefined, size: number): { start: number; 
   return start <= end && start < size ? { start, end } : "invalid";
 }
 
-/** `GET …/media/:messageId` (the file), `GET …/media/:messageId/thumb`, `POST …/media/:messageId/retry`, all under the instance gate. */
+/** `/instances/:instanceId/media/:messageId`: `GET` the file, `GET …/thumb`, `POST …/retry`, behind the instance gate. */
 export const mediaRoutes = new Hono<AppEnv>()
-  .get(MEDIA, async (c) => {
+  .use(instanceGate())
+  .use(zValidator("param", messageParam, failWith(404, "no such media")))
+  .get("/", async (c) => {
     const found = await mediaOf(c);
     const media = found?.media;
     // Someone wants a file not fetched yet (history, a long queue): it goes first; the bubble updates when it is here.
@@ -80,7 +85,7 @@ export const mediaRoutes = new Hono<AppEnv>()
     return c.body(file.blob.stream(), 200, { ...headers, "Content-Length": String(file.size) });
   })
 
-  .get(`${MEDIA}/thumb`, async (c) => {
+  .get("/thumb", async (c) => {
     const thumbnail = (await mediaOf(c))?.media.thumbnail;
     const bytes = thumbnail ? Buffer.from(thumbnail, "base64") : null;
     if (!bytes?.length) throw new HTTPException(404, { message: "no thumbnail" });
@@ -92,7 +97,7 @@ export const mediaRoutes = new Hono<AppEnv>()
   })
 
   // Puts a failed download back in the queue: 204 for htmx (the message updates over SSE), else back where it came from.
-  .post(`${MEDIA}/retry`, async (c) => {
+  .post("/retry", async (c) => {
     const ok = await c.var.deps.media.retry(c.var.instanceId, Number(c.req.param("messageId")));
     if (!ok) throw new HTTPException(404, { message: "no failed download to retry" });
     if (c.req.header("hx-request")) return c.body(null, 204);

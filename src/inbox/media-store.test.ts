@@ -28,7 +28,11 @@ describe("media store", () => {
       store.store(new Uint8Array(11), { fileName: "big", mimeType: "application/octet-stream" }),
     ).rejects.toBeInstanceOf(MediaTooLargeError);
     const chunks = new ReadableStream<Uint8Array>({
-      start: (c) => (c.enqueue(new Uint8Array(6)), c.enqueue(new Uint8Array(6)), c.close()),
+      start: (c) => {
+        c.enqueue(new Uint8Array(6));
+        c.enqueue(new Uint8Array(6));
+        c.close();
+      },
     });
     await expect(store.storeStream(chunks)).rejects.toBeInstanceOf(MediaTooLargeError);
     expect(readdirSync(join(dir, "media")).filter((f) => f.startsWith(".tmp"))).toEqual([]);

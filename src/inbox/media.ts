@@ -1,16 +1,17 @@
 // Media of messages: background downloads into the content-addressed store (the notification's URL, else a fresh one
 // from Green-API's downloadFile), retries, and uploads.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { chats, messages, type MessageMedia } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
 import { GreenApiError } from "../greenapi/errors.ts";
 import type { Gateway, InstanceCredentials } from "../greenapi/gateway.ts";
-import { SchedulerStoppedError } from "../greenapi/scheduler.ts";
-import { en, translator, type Locale, type MessageKey, type Translate } from "../lib/i18n.ts";
+import { RateLimiterStoppedError } from "../greenapi/rate-limiter.ts";
+import { translator, type Locale, type MessageKey } from "../lib/i18n.ts";
 import type { Logger } from "../lib/log.ts";
 import { AddressRefusedError, type Resolver } from "../lib/public-fetch.ts";
+import { markMediaForRetry, mediaPending, recordMediaOutcome } from "../conversations/index.ts";
 import { fetchMedia, MediaFetchError } from "./media-fetch.ts";
 import { MAX_MEDIA_BYTES, type MediaStore } from "./media-store.ts";
 
@@ -71,14 +72,6 @@ class Failure extends Error {
   }
 }
 
-const pendingState = sql`${messages.media}->>'state' = 'pending'`;
-
-/** Why a download failed, in the reader's language (rows from before `reason` carry only the stored text). */
-export function mediaFailure(t: Translate, media: MessageMedia): string {
-  const key = media.reason?.key;
-  return key && Object.hasOwn(en, key) ? t(key as MessageKey, media.reason?.params) : (media.error ?? "?");
-}
-
 /** What went wrong underneath, for logs: a refusal's host and address, else an error code or name, never a URL
  * (file URLs are bearer links). */
 function causeOf(err: MediaFetchError): string {
@@ -91,7 +84,14 @@ function causeOf(err: MediaFetchError): string {
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -131,12 +131,7 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
   }
 
   async function finish(job: Job, media: MessageMedia) {
-    const [updated] = await db
-      .update(messages)
-      .set({ media })
-      .where(and(eq(messages.id, job.id), pendingState))
-      .returning({ id: messages.id });
-    if (updated)
+    if (await recordMediaOutcome(db, job.id, media))
       bus.publish({
         name: EVENTS.messageUpdated,
         instanceId: job.instanceId,
@@ -236,7 +231,7 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
       const file = await fetchFile(instance, job, media);
       await finish(job, { ...rest, state: "ready", sha256: file.sha256, size: file.size, mimeType: file.mimeType });
     } catch (err) {
-      if (abort.signal.aborted || err instanceof SchedulerStoppedError) return; // stays pending for the next start
+      if (abort.signal.aborted || err instanceof RateLimiterStoppedError) return; // stays pending for the next start
       if (!(err instanceof Failure)) log.error({ err, messageId: id }, "media download failed unexpectedly");
       const failure = err instanceof Failure ? err : new Failure("media.error.network");
       log.info({ messageId: id, reason: failure.key }, "media download failed");
@@ -271,17 +266,7 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
       return row?.media ? { chatId: row.chatId, media: row.media } : null;
     },
     async retry(instanceId, messageId) {
-      const [row] = await db
-        .update(messages)
-        .set({ media: sql`(${messages.media} - 'error' - 'reason' - 'downloadUrl') || '{"state":"pending"}'::jsonb` })
-        .where(
-          and(
-            eq(messages.id, messageId),
-            eq(messages.instanceId, instanceId),
-            sql`${messages.media}->>'state' = 'failed'`,
-          ),
-        )
-        .returning({ id: messages.id, chatId: messages.chatId });
+      const row = await markMediaForRetry(db, instanceId, messageId);
       if (!row) return false;
       bus.publish({
         name: EVENTS.messageUpdated,
@@ -296,7 +281,7 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
       running = true;
       abort = new AbortController();
       // Full scan once per start: pending media is rare, and new downloads arrive through enqueue().
-      const rows = await db.select({ id: messages.id }).from(messages).where(pendingState).orderBy(asc(messages.id));
+      const rows = await db.select({ id: messages.id }).from(messages).where(mediaPending).orderBy(asc(messages.id));
       for (const row of rows) queue.add(row.id);
       pump();
     },

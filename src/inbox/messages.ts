@@ -1,10 +1,11 @@
 // Conversation queries: pages of messages (keyset on sentAt, id), with their quoted messages and reactions; resending.
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { requeueFailedSend } from "../conversations/index.ts";
 import { newestFirst } from "./order.ts";
 import type { Db } from "../db/client.ts";
 import { messages, reactions, type MessageMedia } from "../db/schema/index.ts";
 
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 
 export interface QuotedView {
   direction: string;
@@ -181,20 +182,6 @@ export function messageQueries(db: Db) {
     },
 
     /** Puts a failed outgoing message of the chat back in the outbox queue; false when it is not a failed send. */
-    async resend(chatId: number, messageId: number): Promise<boolean> {
-      const updated = await db
-        .update(messages)
-        .set({ status: "queued", failReason: null, nextAttemptAt: null, idMessage: null, attempts: 0 })
-        .where(
-          and(
-            eq(messages.id, messageId),
-            eq(messages.chatId, chatId),
-            eq(messages.direction, "out"),
-            eq(messages.status, "failed"),
-          ),
-        )
-        .returning({ id: messages.id });
-      return updated.length > 0;
-    },
+    resend: (chatId: number, messageId: number): Promise<boolean> => requeueFailedSend(db, chatId, messageId),
   };
 }

@@ -1,47 +1,11 @@
 // Editing and deleting one's own sent messages, within WhatsApp's windows (edit 15 min, delete for everyone 72 h).
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
+import { recordOwnDelete, recordOwnEdit } from "../conversations/index.ts";
 import { messages } from "../db/schema/index.ts";
 import { EVENTS } from "../events/names.ts";
 import { GreenApiError } from "../greenapi/errors.ts";
-import type { AppDeps } from "../lib/context.ts";
-
-export const EDIT_WINDOW_MS = 15 * 60_000;
-export const DELETE_WINDOW_MS = 72 * 3600_000;
-
-/** What the UI needs to decide which actions to offer on a bubble. */
-export interface OwnMessage {
-  direction: string;
-  senderUserId: number | null;
-  idMessage: string | null;
-  type: string;
-  status: string | null;
-  sentAt: Date;
-  deletedAt: Date | null;
-}
-
-const DELIVERED = new Set(["accepted", "sent", "delivered", "read"]);
-
-export type ChangeRefusal = "notOwn" | "editTooLate" | "deleteTooLate" | "notText";
-
-/** Why this user may not edit the message now (null: they may). */
-export function editRefusal(m: OwnMessage, userId: number, now = new Date()): ChangeRefusal | null {
-  const base = refusal(m, userId);
-  if (base) return base;
-  if (m.type !== "textMessage" && m.type !== "extendedTextMessage" && m.type !== "quotedMessage") return "notText";
-  return now.getTime() - m.sentAt.getTime() > EDIT_WINDOW_MS ? "editTooLate" : null;
-}
-
-/** Why this user may not delete the message for everyone now (null: they may). */
-export function deleteRefusal(m: OwnMessage, userId: number, now = new Date()): ChangeRefusal | null {
-  const base = refusal(m, userId);
-  if (base) return base;
-  return now.getTime() - m.sentAt.getTime() > DELETE_WINDOW_MS ? "deleteTooLate" : null;
-}
-
-function refusal(m: OwnMessage, userId: number): ChangeRefusal | null {
-  const sentByThem = m.direction === "out" && m.senderUserId === userId && m.idMessage !== null && !m.deletedAt;
-  return sentByThem && m.status !== null && DELIVERED.has(m.status) ? null : "notOwn";
-}
+import type { AppDeps } from "../env.ts";
+import { deleteRefusal, editRefusal, type ChangeRefusal } from "../lib/message-windows.ts";
 
 export type ChangeResult = { ok: true } | { ok: false; refusal: ChangeRefusal } | { ok: false; error: string };
 
@@ -97,10 +61,7 @@ export async function editOwnMessage(deps: Deps, t: Target, text: string): Promi
     c.editMessage({ chatId: t.waChatId, idMessage: row.idMessage!, message: text }),
   );
   if (error) return { ok: false, error };
-  await deps.db
-    .update(messages)
-    .set({ originalText: sql`coalesce(${messages.originalText}, ${messages.text})`, text, editedAt: new Date() })
-    .where(eq(messages.id, row.id));
+  await recordOwnEdit(deps.db, row.id, text);
   announce(deps, t, "edited");
   return { ok: true };
 }
@@ -115,10 +76,7 @@ export async function deleteOwnMessage(deps: Deps, t: Target): Promise<ChangeRes
     c.deleteMessage({ chatId: t.waChatId, idMessage: row.idMessage! }),
   );
   if (error) return { ok: false, error };
-  await deps.db
-    .update(messages)
-    .set({ deletedAt: sql`coalesce(${messages.deletedAt}, now())` })
-    .where(eq(messages.id, row.id));
+  await recordOwnDelete(deps.db, row.id);
   announce(deps, t, "deleted");
   return { ok: true };
 }

@@ -1,20 +1,22 @@
 // Inbox pages: the chat list (all visible numbers, or one behind the instance gate), a conversation and its older pages.
 import { Hono, type Context } from "hono";
 import type { Child } from "hono/jsx";
-import { HTTPException } from "hono/http-exception";
+import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
-import type { AppEnv } from "../lib/context.ts";
-import { INSTANCE_SCOPE } from "../auth/instance-gate.ts";
-import { chatOfRoute, htmxTarget, markRead } from "./request.ts";
-import { sendRoutes } from "./send-routes.tsx";
-import { ownMessageRoutes } from "./own-routes.tsx";
-import { presenceRoutes } from "./presence-routes.tsx";
+import type { AppEnv } from "../env.ts";
+import { htmxTarget } from "../lib/htmx.ts";
+import { chatOfUrl, type ChatEnv } from "./chat-route.ts";
+import { failWith } from "../lib/validate.ts";
+import { instanceGate } from "../auth/instance-gate.ts";
+import { markRead } from "./mark-read.ts";
+import { VIEWING_PING_MS } from "./presence.ts";
 import { ChatResults, ChatRows, InboxPage, type ListState } from "../../views/chats/list.tsx";
 import { ConversationPane, NoChatPane, OlderPage } from "../../views/chats/conversation.tsx";
 import { contactLabel, uiFor } from "../../views/chats/format.ts";
 import { teamListQuery } from "../team/filters.ts";
 import { teamListData, teamListOptions } from "../team/list-data.ts";
 
+/** The list's search, number filter and cursor, plus the team filters (those never refuse: bad ones are ignored). */
 const listQuery = z.object({
   q: z.string().trim().max(200).default(""),
   instance: z.union([z.literal(""), z.coerce.number().int().positive()]).optional(),
@@ -22,22 +24,27 @@ const listQuery = z.object({
     .string()
     .regex(/^\d{1,19}_\d{1,15}$/)
     .optional(),
+  ...teamListQuery.shape,
 });
+type ListQuery = z.infer<typeof listQuery>;
+const validList = zValidator("query", listQuery, failWith(400, "bad list query"));
 
 const olderQuery = z.object({ before: z.coerce.number().int().positive().optional() });
 
-type C = Context<AppEnv>;
+// biome-ignore lint/suspicious/noExplicitAny: drawn for the list routes and the conversation alike (queries validated)
+type C<E extends AppEnv> = Context<E, string, any>;
 
-function listState(c: C, gatedInstance?: number): { state: ListState; before?: string } {
-  const query = listQuery.safeParse(c.req.query());
-  if (!query.success) throw new HTTPException(400, { message: "bad list query" });
-  const { q, instance, before } = query.data;
-  const team = teamListQuery.parse(c.req.query());
+function listState<E extends AppEnv>(
+  c: C<E>,
+  query: ListQuery,
+  gatedInstance?: number,
+): { state: ListState; before?: string } {
+  const { q, instance, before, tab, label, status, assignee, from, to } = query;
   return {
     state: {
       q,
       instanceId: gatedInstance ?? (typeof instance === "number" ? instance : undefined),
-      team,
+      team: { tab, label, status, assignee, from, to },
       me: c.var.user!.id,
     },
     before,
@@ -45,8 +52,8 @@ function listState(c: C, gatedInstance?: number): { state: ListState; before?: s
 }
 
 /** The whole inbox page (list and `pane`); or, when htmx asks for them, the next rows or the search results only. */
-async function inboxPage(
-  c: C,
+async function inboxPage<E extends AppEnv>(
+  c: C<E>,
   state: ListState,
   before: string | undefined,
   pane: () => Promise<{ node: Child; title: string }>,
@@ -92,23 +99,33 @@ async function inboxPage(
   );
 }
 
-const noChat = (c: C) => async () => ({ node: <NoChatPane ui={uiFor(c)} />, title: c.var.t("chats.title") });
+const noChat =
+  <E extends AppEnv>(c: C<E>) =>
+  async () => ({
+    node: <NoChatPane ui={uiFor(c)} />,
+    title: c.var.t("chats.title"),
+  });
 
-export const inboxRoutes = new Hono<AppEnv>()
-  .get("/chats", (c) => {
-    const { state, before } = listState(c);
-    return inboxPage(c, state, before, noChat(c));
-  })
+/** `/chats`: every chat of the numbers the user may see. */
+export const chatListRoutes = new Hono<AppEnv>().get("/", validList, (c) => {
+  const { state, before } = listState(c, c.req.valid("query"));
+  return inboxPage(c, state, before, noChat(c));
+});
 
-  .get(`${INSTANCE_SCOPE}/chats`, (c) => {
-    const { state, before } = listState(c, c.var.instanceId);
-    return inboxPage(c, state, before, noChat(c));
-  })
+/** `/instances/:instanceId/chats`: one number's chats. */
+export const numberChatListRoutes = new Hono<AppEnv>().use(instanceGate()).get("/", validList, (c) => {
+  const { state, before } = listState(c, c.req.valid("query"), c.var.instanceId);
+  return inboxPage(c, state, before, noChat(c));
+});
 
-  // A conversation beside the list (searched in place, so the URL keeps the open chat); opening it marks it read.
-  .get(`${INSTANCE_SCOPE}/chats/:chatId{[0-9]+}`, async (c) => {
-    const chat = await chatOfRoute(c);
-    const { state, before } = listState(c);
+/** `/instances/:instanceId/chats/:chatId`: a conversation beside the list, and its older messages. */
+export const conversationRoutes = new Hono<ChatEnv>()
+  .use(instanceGate())
+  .use(...chatOfUrl())
+  // Searched in place, so the URL keeps the open chat; opening it marks it read.
+  .get("/", validList, (c) => {
+    const { chat } = c.var;
+    const { state, before } = listState(c, c.req.valid("query"));
     return inboxPage(
       c,
       state,
@@ -118,7 +135,16 @@ export const inboxRoutes = new Hono<AppEnv>()
         await markRead(c, chat, "open");
         const { messages, more } = await c.var.deps.inbox.messagePage(chat.id);
         return {
-          node: <ConversationPane ui={ui} chat={chat} messages={messages} more={more} csrf={c.var.csrfToken} />,
+          node: (
+            <ConversationPane
+              ui={ui}
+              chat={chat}
+              messages={messages}
+              more={more}
+              csrf={c.var.csrfToken}
+              pingMs={VIEWING_PING_MS}
+            />
+          ),
           title: contactLabel(ui, chat),
         };
       },
@@ -127,17 +153,10 @@ export const inboxRoutes = new Hono<AppEnv>()
   })
 
   // Older messages (scrolling up): the page before message `before`, or the newest page.
-  .get(`${INSTANCE_SCOPE}/chats/:chatId{[0-9]+}/messages`, async (c) => {
-    const chat = await chatOfRoute(c);
-    const query = olderQuery.safeParse(c.req.query());
-    if (!query.success) throw new HTTPException(400, { message: "bad cursor" });
-    const { before } = query.data;
-    const page = await c.var.deps.inbox.messagePage(chat.id, before);
+  .get("/messages", zValidator("query", olderQuery, failWith(400, "bad cursor")), async (c) => {
+    const { chat } = c.var;
+    const page = await c.var.deps.inbox.messagePage(chat.id, c.req.valid("query").before);
     return c.html(
       <OlderPage ui={uiFor(c)} chat={chat} messages={page.messages} more={page.more} anchor={page.anchor} />,
     );
-  })
-
-  .route("/", sendRoutes)
-  .route("/", ownMessageRoutes)
-  .route("/", presenceRoutes);
+  });

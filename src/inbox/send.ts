@@ -1,9 +1,10 @@
 // Validation of what managers send from the web (recipient, text, reply-to, file caption), before the outbox takes it.
 import { z } from "zod";
 import { chatIdSchema } from "../greenapi/schemas.ts";
+import { MAX_MEDIA_BYTES } from "./media-store.ts";
 
 /** A phone number as people type it (+7 900 123-45-67) or a WhatsApp chat id. */
-export const recipientSchema = z
+const recipientSchema = z
   .string()
   .trim()
   .transform((v, ctx) => {
@@ -31,9 +32,12 @@ export const sendTextForm = z.object({
 
 export const newChatForm = sendTextForm.extend({ to: recipientSchema });
 
-/** The fields posted with a file (the file itself is checked by the route: present, within MAX_MEDIA_BYTES). */
-export const sendFileForm = z.object({
-  caption: z.string().trim().max(1024, "at most 1024 characters").optional(),
-  key: keySchema,
-  quoted: sendTextForm.shape.quoted,
+const blankIsAbsent = (v: unknown) => (v === "" ? undefined : v);
+
+/** A file upload as posted: the file (present, within MAX_MEDIA_BYTES) and its fields (an empty field is absent). */
+export const sendFileUpload = z.object({
+  file: z.instanceof(File).refine((f) => f.size > 0 && f.size <= MAX_MEDIA_BYTES),
+  caption: z.preprocess(blankIsAbsent, z.string().trim().max(1024, "at most 1024 characters").optional()),
+  key: z.preprocess(blankIsAbsent, keySchema),
+  quoted: z.preprocess(blankIsAbsent, sendTextForm.shape.quoted),
 });

@@ -4,8 +4,8 @@ import { chatListQueries } from "./chat-list.ts";
 import { messageQueries } from "./messages.ts";
 import { readQueries } from "./reads.ts";
 
-export type { ChatListItem, ChatListQuery } from "./chat-list.ts";
-export type { MessageView, QuotedView } from "./messages.ts";
+export type { ChatListItem } from "./chat-list.ts";
+export type { MessageView } from "./messages.ts";
 
 export function createInboxService(db: Db) {
   return { ...chatListQueries(db), ...messageQueries(db), ...readQueries(db) };

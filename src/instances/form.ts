@@ -1,4 +1,5 @@
-// The create/edit form of an instance: zod schema, per-field error keys, and the values a form shows back.
+// The create/edit form of an instance: zod schema (the fields, then the rules that need the app's context), per-field
+// error keys, and the values a form shows back.
 import { z } from "zod";
 import type { MessageKey } from "../lib/i18n.ts";
 
@@ -9,7 +10,7 @@ const optionalUrl = trimmed
   .transform((v) => v.replace(/\/+$/, ""));
 
 /** The fields as posted (strings, checkbox "on"); `apiToken` may be empty on edit (keep the stored one). */
-export const instanceFormSchema = z.object({
+const instanceFields = z.object({
   name: trimmed.min(1, "instances.err.name").max(80, "instances.err.name"),
   idInstance: trimmed.regex(/^\d{4,10}$/, "instances.err.idInstance").transform(Number),
   apiToken: trimmed.refine((v) => v === "" || /^[A-Za-z0-9]{16,128}$/.test(v), "instances.err.apiToken"),
@@ -39,7 +40,7 @@ export const instanceFormSchema = z.object({
     .transform((v) => v !== "off"),
 });
 
-export type InstanceForm = z.output<typeof instanceFormSchema>;
+export type InstanceForm = z.output<typeof instanceFields>;
 /** What the form shows: the posted strings (or the stored values), never the token. */
 export type FormValues = Partial<Record<keyof InstanceForm, string>>;
 export type FieldErrors = Partial<Record<keyof InstanceForm, MessageKey>>;
@@ -54,34 +55,69 @@ export interface FormContext {
 
 const CHECKBOXES = new Set(["autoReplyEnabled", "enabled"]);
 
-/** Parses a posted form; errors are message keys per field (cross-field rules included). */
+/**
+ * A posted form read the way `c.req.parseBody()` reads it: the last value of a repeated name (Hono's form validator
+ * hands repeated names over as arrays; the hidden "off" before the `enabled` checkbox posts that name twice), files
+ * left out.
+ */
+export function lastStrings(body: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body ?? {})) {
+    const last = Array.isArray(value) ? value.at(-1) : value;
+    if (typeof last === "string") out[key] = last;
+  }
+  return out;
+}
+
+/** Every field as a string ("" when absent), an unchecked checkbox absent, intake "polling" when webhooks cannot be. */
+function fieldsOf(body: unknown, ctx: FormContext): Record<string, string | undefined> {
+  const posted = lastStrings(body);
+  const input = Object.fromEntries(
+    Object.keys(instanceFields.shape).map((k) => [k, posted[k] ?? (CHECKBOXES.has(k) ? undefined : "")]),
+  );
+  if (!ctx.webhookAllowed && input.intakeMode === "") input.intakeMode = "polling";
+  return input;
+}
+
+/**
+ * The instance form checked against the app's context: the fields first, then (only when they are all valid) the
+ * rules across fields — a token to create, webhooks only with PUBLIC_URL, a Telegram chat the bot may post to, a text
+ * for an enabled auto-reply. Every issue's message is a message key.
+ */
+export function instanceFormSchema(ctx: FormContext) {
+  return z
+    .preprocess((body) => fieldsOf(body, ctx), instanceFields)
+    .superRefine(
+      (d, check) => {
+        const fail = (field: keyof InstanceForm, key: MessageKey) =>
+          check.addIssue({ code: "custom", path: [field], message: key });
+        if (ctx.creating && d.apiToken === "") fail("apiToken", "instances.err.apiToken");
+        if (d.intakeMode === "webhook" && !ctx.webhookAllowed) fail("intakeMode", "instances.err.webhookNeedsUrl");
+        if (d.telegramChatId !== null && !ctx.telegramChatIds.includes(d.telegramChatId))
+          fail("telegramChatId", "instances.err.telegram");
+        if (d.autoReplyEnabled && d.autoReplyText === "") fail("autoReplyText", "instances.err.autoReplyText");
+      },
+      { when: (payload) => payload.issues.length === 0 },
+    );
+}
+
+/** The first problem of each field as a message key (zod's own messages, e.g. a wrong type, get the field's key). */
+export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const field = issue.path[0] as keyof InstanceForm;
+    errors[field] ??= (issue.message.startsWith("instances.") ? issue.message : fallbackKey(field)) as MessageKey;
+  }
+  return errors;
+}
+
+/** Parses a form outside a request (the CLI); errors are message keys per field (cross-field rules included). */
 export function parseInstanceForm(
   body: Record<string, unknown>,
   ctx: FormContext,
 ): { ok: true; data: InstanceForm } | { ok: false; errors: FieldErrors } {
-  const input = Object.fromEntries(
-    Object.keys(instanceFormSchema.shape).map((k) => [
-      k,
-      typeof body[k] === "string" ? body[k] : CHECKBOXES.has(k) ? undefined : "",
-    ]),
-  );
-  if (!ctx.webhookAllowed && input.intakeMode === "") input.intakeMode = "polling";
-  const parsed = instanceFormSchema.safeParse(input);
-  const errors: FieldErrors = {};
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0] as keyof InstanceForm;
-      errors[field] ??= (issue.message.startsWith("instances.") ? issue.message : fallbackKey(field)) as MessageKey;
-    }
-    return { ok: false, errors };
-  }
-  const d = parsed.data;
-  if (ctx.creating && d.apiToken === "") errors.apiToken = "instances.err.apiToken";
-  if (d.intakeMode === "webhook" && !ctx.webhookAllowed) errors.intakeMode = "instances.err.webhookNeedsUrl";
-  if (d.telegramChatId !== null && !ctx.telegramChatIds.includes(d.telegramChatId))
-    errors.telegramChatId = "instances.err.telegram";
-  if (d.autoReplyEnabled && d.autoReplyText === "") errors.autoReplyText = "instances.err.autoReplyText";
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data: d };
+  const parsed = instanceFormSchema(ctx).safeParse(body);
+  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, errors: fieldErrors(parsed.error.issues) };
 }
 
 function fallbackKey(field: keyof InstanceForm): MessageKey {
@@ -103,10 +139,11 @@ function fallbackKey(field: keyof InstanceForm): MessageKey {
 }
 
 /** The posted values to show back after an error (the token is never echoed). */
-export function postedValues(body: Record<string, unknown>): FormValues {
+export function postedValues(body: unknown): FormValues {
+  const posted = lastStrings(body);
   const values: FormValues = {};
-  for (const key of Object.keys(instanceFormSchema.shape) as (keyof InstanceForm)[]) {
-    if (key !== "apiToken" && typeof body[key] === "string") values[key] = body[key] as string;
+  for (const key of Object.keys(instanceFields.shape) as (keyof InstanceForm)[]) {
+    if (key !== "apiToken" && posted[key] !== undefined) values[key] = posted[key];
   }
   values.autoReplyEnabled ??= ""; // an unchecked box is absent from the post: show it unchecked again
   return values;

@@ -1,5 +1,6 @@
-// UI strings of the instances capability (English and Russian); merged into the app dictionary by src/lib/i18n.ts.
+// UI strings of the instances capability (English and Russian); registered by src/i18n.ts.
 import type { Entry } from "../lib/i18n/entry.ts";
+import type { Dictionary } from "../lib/i18n.ts";
 
 export const en = {
   "instances.quotaExceeded":
@@ -258,3 +259,7 @@ export const ru: Record<keyof typeof en, Entry> = {
   "instances.rebooted": "Перезапуск запрошен; состояние обновится само.",
   "instances.actionFailed": "Green-API не выполнил запрос: {reason}",
 };
+
+declare module "../lib/i18n.ts" {
+  interface Messages extends Dictionary<typeof en> {}
+}

@@ -4,7 +4,7 @@ import { GreenApiError } from "../greenapi/errors.ts";
 import type { InstanceCredentials } from "../greenapi/gateway.ts";
 import type { SettingsUpdate } from "../greenapi/schemas.ts";
 import { randomToken } from "../auth/tokens.ts";
-import type { AppDeps } from "../lib/context.ts";
+import type { AppDeps } from "../env.ts";
 import type { MessageKey, Params } from "../lib/i18n.ts";
 import type { FieldErrors, InstanceForm } from "./form.ts";
 import type { InstanceRow, InstanceState } from "./service.ts";
@@ -12,7 +12,7 @@ import { hostErrors } from "./host-policy.ts";
 import { announceInstance } from "./live.ts";
 
 /** Notification types the app needs (shared/green-api.md §3, "Setting → notification gate"). */
-export const NOTIFICATION_FLAGS = {
+const NOTIFICATION_FLAGS = {
   incomingWebhook: "yes",
   outgoingWebhook: "yes",
   outgoingMessageWebhook: "yes",

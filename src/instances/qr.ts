@@ -1,6 +1,6 @@
 // QR login: while a manager looks at an unlinked instance, fetch its QR (and state) through the gateway and push changes.
 import { GreenApiError } from "../greenapi/errors.ts";
-import type { AppDeps } from "../lib/context.ts";
+import type { AppDeps } from "../env.ts";
 import { announceInstance } from "./live.ts";
 import type { InstanceRow } from "./service.ts";
 

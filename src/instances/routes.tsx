@@ -1,15 +1,17 @@
-// Instance pages: the list, one number's page with its live fragments, QR / phone-code linking, logout and restart,
-// and the notifications in quarantine ("Process again").
+// Instance pages, mounted at /instances: the list, creating a number, and one number's page with its live fragments,
+// QR / phone-code linking, logout and restart, editing, history import, and the notifications in quarantine.
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { RequestContext } from "hono/jsx-renderer";
 import type { Child } from "hono/jsx";
+import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
-import type { AppEnv } from "../lib/context.ts";
+import type { AppEnv } from "../env.ts";
 import { can } from "../auth/permissions.ts";
 import { INSTANCE_SCOPE } from "../auth/instance-gate.ts";
 import { flash } from "../auth/cookies.ts";
 import { clientIp } from "../lib/client-ip.ts";
+import { answerInvalid } from "../lib/validate-page.ts";
 import { InstanceCard, InstancesPage } from "../../views/instances/list.tsx";
 import { InstancePage, InstanceStatus } from "../../views/instances/detail.tsx";
 import { CodeResult, ConnectPanel, PhoneCodeForm } from "../../views/instances/connect.tsx";
@@ -18,15 +20,23 @@ import { quarantineOf } from "../greenapi/quarantine.ts";
 import { replayQuarantined } from "../greenapi/replay.ts";
 import { describeFailure } from "./manage.ts";
 import { announceInstance } from "./live.ts";
-import { manageRoutes } from "./manage-routes.tsx";
+import { lastStrings } from "./form.ts";
+import { editRoutes, newInstanceRoutes } from "./manage-routes.tsx";
+import { managersOnly } from "./manager-gate.ts";
 import { historyRoutes } from "./history/routes.tsx";
 import type { InstanceView } from "./service.ts";
+
+/**
+ * One number, below /instances: the instance gate's scope, so the gate (mounted in src/app.tsx for every capability
+ * under it) checks the id, 404s numbers the user may not see and sets `instanceId` and `mayManageInstance`.
+ */
+const ONE_NUMBER = INSTANCE_SCOPE.slice("/instances".length);
 
 /** How long the first page view waits for the first QR code. */
 const FIRST_QR_WAIT_MS = 2500;
 
 /** Renders a fragment for htmx (views read the request context like full pages do). */
-export function fragment(c: Context<AppEnv>, node: Child) {
+function fragment(c: Context<AppEnv>, node: Child) {
   return c.html(<RequestContext.Provider value={c}>{node}</RequestContext.Provider>);
 }
 
@@ -44,29 +54,25 @@ async function connectProps(c: Context<AppEnv>, instance: InstanceView, waitMs: 
   return { instance, mayManage, snapshot };
 }
 
-function requireManage(c: Context<AppEnv>): void {
-  if (!c.var.mayManageInstance) throw new HTTPException(403, { message: "forbidden" });
-}
+/** The number to send a linking code to; a wrong one is answered in the panel, like Green-API's own refusals. */
+const phoneForm = z.preprocess(
+  lastStrings,
+  z.object({
+    phone: z
+      .string()
+      .transform((v) => v.replace(/[\s()+-]/g, ""))
+      .pipe(z.string().regex(/^\d{10,15}$/)),
+  }),
+);
 
-const phoneForm = z.object({
-  phone: z
-    .string()
-    .transform((v) => v.replace(/[\s()+-]/g, ""))
-    .pipe(z.string().regex(/^\d{10,15}$/)),
-});
+const phoneValidator = zValidator(
+  "form",
+  phoneForm,
+  answerInvalid((c: Context<AppEnv>) => fragment(c, <CodeResult error={c.var.t("instances.codeBadPhone")} />)),
+);
 
-export const instanceRoutes = new Hono<AppEnv>()
-  .get("/instances", async (c) => {
-    const list = await c.var.deps.instances.listVisible(c.var.user!);
-    return c.render(<InstancesPage instances={list} mayManage={can(c.var.user, "manageInstances")} />, {
-      title: c.var.t("instances.title"),
-    });
-  })
-
-  .route("/", manageRoutes)
-  .route("/", historyRoutes)
-
-  .get(INSTANCE_SCOPE, async (c) => {
+const numberRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
     const props = await connectProps(c, await view(c), FIRST_QR_WAIT_MS);
     // Waiting for the first QR code also checked the state: show what it found.
     const instance = props.snapshot ? await view(c) : props.instance;
@@ -80,32 +86,28 @@ export const instanceRoutes = new Hono<AppEnv>()
   })
 
   // Live fragments, re-fetched when the instance changes.
-  .get(`${INSTANCE_SCOPE}/card`, async (c) => fragment(c, <InstanceCard instance={await view(c)} />))
-  .get(`${INSTANCE_SCOPE}/status`, async (c) =>
+  .get("/card", async (c) => fragment(c, <InstanceCard instance={await view(c)} />))
+  .get("/status", async (c) =>
     fragment(
       c,
       <InstanceStatus instance={await view(c)} stateLog={await c.var.deps.instances.stateLog(c.var.instanceId, 10)} />,
     ),
   )
-  .get(`${INSTANCE_SCOPE}/connect`, async (c) =>
-    fragment(c, <ConnectPanel {...(await connectProps(c, await view(c), 0))} />),
-  )
+  .get("/connect", async (c) => fragment(c, <ConnectPanel {...(await connectProps(c, await view(c), 0))} />))
 
-  .get(`${INSTANCE_SCOPE}/connect/code`, async (c) =>
+  .get("/connect/code", async (c) =>
     fragment(c, <PhoneCodeForm instance={await view(c)} mayManage={c.var.mayManageInstance} />),
   )
 
-  .post(`${INSTANCE_SCOPE}/connect/code`, async (c) => {
-    requireManage(c);
-    const form = phoneForm.safeParse(await c.req.parseBody());
-    if (!form.success) return fragment(c, <CodeResult error={c.var.t("instances.codeBadPhone")} />);
+  .post("/connect/code", managersOnly, phoneValidator, async (c) => {
+    const { phone } = c.req.valid("form");
     const row = (await c.var.deps.instances.getRow(c.var.instanceId))!;
     try {
       const answer = await c.var.deps.gateway.call(
         row,
         "getAuthorizationCode",
         "normal",
-        (g) => g.getAuthorizationCode(Number(form.data.phone)),
+        (g) => g.getAuthorizationCode(Number(phone)),
         { maxAttempts: 1 },
       );
       if (!answer.status || !answer.code)
@@ -119,8 +121,7 @@ export const instanceRoutes = new Hono<AppEnv>()
   })
 
   // Every quarantined notification of the number read and processed again with the current code.
-  .post(`${INSTANCE_SCOPE}/quarantine/replay`, async (c) => {
-    requireManage(c);
+  .post("/quarantine/replay", managersOnly, async (c) => {
     const { deps, instanceId, t } = c.var;
     const result = await replayQuarantined(deps, { instanceId });
     if (c.req.header("hx-request") === "true" && c.req.header("hx-boosted") !== "true") {
@@ -133,12 +134,24 @@ export const instanceRoutes = new Hono<AppEnv>()
     return c.redirect(`/instances/${instanceId}`, 303);
   })
 
-  .post(`${INSTANCE_SCOPE}/logout`, async (c) => action(c, "logout"))
-  .post(`${INSTANCE_SCOPE}/reboot`, async (c) => action(c, "reboot"));
+  .post("/logout", managersOnly, async (c) => action(c, "logout"))
+  .post("/reboot", managersOnly, async (c) => action(c, "reboot"))
+
+  .route("/", editRoutes)
+  .route("/history", historyRoutes);
+
+export const instanceRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const list = await c.var.deps.instances.listVisible(c.var.user!);
+    return c.render(<InstancesPage instances={list} mayManage={can(c.var.user, "manageInstances")} />, {
+      title: c.var.t("instances.title"),
+    });
+  })
+  .route("/new", newInstanceRoutes)
+  .route(ONE_NUMBER, numberRoutes);
 
 /** Logout or restart at Green-API, recorded in the audit log; back to the number's page with the outcome. */
 async function action(c: Context<AppEnv>, what: "logout" | "reboot") {
-  requireManage(c);
   const { deps, user, t } = c.var;
   const row = (await deps.instances.getRow(c.var.instanceId))!;
   try {

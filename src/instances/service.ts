@@ -4,6 +4,7 @@ import type { Db } from "../db/client.ts";
 import { chats, instanceStateLog, instances, messages, telegramChats } from "../db/schema/index.ts";
 import { visibleInstances } from "../auth/permissions.ts";
 import { normalizeChatId } from "../greenapi/ids.ts";
+import { assignOwnerlessChats } from "../conversations/index.ts";
 import type { SessionUser } from "../auth/sessions.ts";
 
 export type InstanceRow = typeof instances.$inferSelect;
@@ -68,13 +69,13 @@ export interface InstanceCounts {
  * messages.instance_id alone): ~1 s at 1 000 000 messages. Pages show a snapshot instead, recomputed in the background
  * once it is older than this; nothing invalidates it, so a new message shows up in the counts within this time.
  */
-export const COUNTS_TTL_MS = 60_000;
+const COUNTS_TTL_MS = 60_000;
 
 /**
  * A webhook check reads the instance's token from memory for up to this long: a change made by this process is seen at
  * once, one made by another process (several processes, src/cluster/) within this time.
  */
-export const WEBHOOK_AUTH_TTL_MS = 2000;
+const WEBHOOK_AUTH_TTL_MS = 2000;
 
 export type WebhookAuth = Pick<InstanceRow, "id" | "idInstance" | "webhookToken">;
 
@@ -290,11 +291,7 @@ export function createInstanceService(
         };
       });
       // Chats that never recorded a number were the predecessor's (after the commit: no chat row locks under the instance's).
-      if (replaced)
-        await db
-          .update(chats)
-          .set({ ownerWid: replaced })
-          .where(and(eq(chats.instanceId, id), isNull(chats.ownerWid)));
+      if (replaced) await assignOwnerlessChats(db, id, replaced);
       if (transition && transition.from !== transition.to) for (const listener of stateListeners) listener(transition);
       return transition;
     },

@@ -1,6 +1,6 @@
 // Scheduled jobs (croner): started with the background work, stopped before the database closes.
 import { Cron } from "croner";
-import type { AppDeps } from "../lib/context.ts";
+import type { AppDeps } from "../env.ts";
 import { checkInstanceStates, syncPollers, type CheckDeps } from "./state-check.ts";
 
 export interface Jobs {

@@ -1,13 +1,13 @@
 // The state check: asks Green-API for every enabled instance's state (background lane), records changes (the state
 // log, "offline since", history work: src/instances/state.ts) and watches webhook intake for silence.
 import { GreenApiError } from "../greenapi/errors.ts";
-import type { AppDeps } from "../lib/context.ts";
+import type { AppDeps } from "../env.ts";
 import { announceInstance } from "../instances/live.ts";
 import type { InstanceRow } from "../instances/service.ts";
 import type { HistoryHooks } from "../instances/state.ts";
 
 /** A webhook instance this long without notifications gets its journal checked for messages that never came. */
-export const SILENT_AFTER_MS = 10 * 60_000;
+const SILENT_AFTER_MS = 10 * 60_000;
 /** Journals lag up to ~2 minutes (shared/green-api.md §2): younger messages may still be on their way. */
 const JOURNAL_LAG_MS = 2 * 60_000;
 

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { getConnInfo } from "hono/bun";
 import { isIP } from "node:net";
 import type { TrustProxy } from "../config.ts";
-import type { AppEnv } from "./context.ts";
+import type { RequestEnv, RequestVars } from "./context.ts";
 
 /**
  * The client's address as Express's `trust proxy` reads it: X-Forwarded-For entries with the socket peer appended are
@@ -30,14 +30,15 @@ export function clientAddress(
   return client && isIP(client) ? client : peer;
 }
 
-export function clientIp(c: Context<AppEnv>): string {
+/** The client's address for this request (`TRUST_PROXY` says which X-Forwarded-For hops to believe). */
+export function clientIp<E extends RequestEnv>(c: Context<E>): string {
   let peer: string | undefined;
   try {
     peer = getConnInfo(c).remote.address;
   } catch {
     peer = undefined; // not served by Bun.serve (in-process app.request)
   }
-  const trust = c.var.deps.config.TRUST_PROXY;
+  const trust = (c.var as RequestVars).deps.config.TRUST_PROXY;
   const forwarded =
     trust === 0 || (Array.isArray(trust) && trust.length === 0) ? undefined : c.req.header("x-forwarded-for");
   return clientAddress(forwarded, peer, trust) ?? "unknown";

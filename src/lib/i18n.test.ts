@@ -1,14 +1,25 @@
 import { describe, expect, test } from "bun:test";
-import { en, ru, resolveLocale, translator } from "./i18n.ts";
+import { messages, registerMessages, resolveLocale, translator } from "./i18n.ts";
 
 describe("i18n", () => {
   test("every key is translated to Russian, with the same placeholders", () => {
     const placeholders = (v: unknown) => [...new Set(JSON.stringify(v).match(/\{\w+\}/g) ?? [])].sort();
-    for (const key of Object.keys(en) as (keyof typeof en & string)[]) {
+    const en = messages("en");
+    const ru = messages("ru");
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
       expect(ru[key], key).toBeDefined();
       expect(placeholders(ru[key]), key).toEqual(placeholders(en[key]));
     }
     expect(Object.keys(ru).sort()).toEqual(Object.keys(en).sort());
+  });
+
+  test("a key registered twice throws, and the first registration stays", () => {
+    const en = messages("en");
+    const before = en["instances.chatCount"];
+    expect(() =>
+      registerMessages("a duplicate", { en: { "instances.chatCount": "dup" }, ru: { "instances.chatCount": "dup" } }),
+    ).toThrow(/a duplicate registers keys that already exist: instances.chatCount/);
+    expect(messages("en")["instances.chatCount"]).toEqual(before);
   });
 
   test("Russian plurals follow Intl.PluralRules", () => {

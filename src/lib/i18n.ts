@@ -1,53 +1,49 @@
-// A small i18n dictionary (English and Russian) with Intl-based plurals and dates.
+// The i18n machinery: a registry of English and Russian messages, Intl-based plurals and dates. lib holds only its
+// own strings (src/lib/i18n/); the composition (src/i18n.ts) registers each capability's dictionary once at start.
 import { en as coreEn } from "./i18n/en.ts";
 import { ru as coreRu } from "./i18n/ru.ts";
 import type { Entry } from "./i18n/entry.ts";
-import * as inbox from "../inbox/i18n.ts";
-import * as inboxWeb from "../inbox/i18n-web.ts";
-import * as instances from "../instances/i18n.ts";
-import * as history from "../instances/history/i18n.ts";
-import * as intake from "../greenapi/i18n.ts";
-import * as telegram from "../telegram/i18n.ts";
-import * as usersI18n from "../users/i18n.ts";
-import * as audit from "../audit/i18n.ts";
-import * as backups from "../backups/i18n.ts";
-import * as team from "../team/i18n.ts";
 
-/** Every capability's strings in one dictionary per language. */
-export const en = {
-  ...coreEn,
-  ...inbox.en,
-  ...inboxWeb.en,
-  ...instances.en,
-  ...history.en,
-  ...intake.en,
-  ...telegram.en,
-  ...usersI18n.en,
-  ...audit.en,
-  ...backups.en,
-  ...team.en,
-};
-export const ru: Record<keyof typeof en, Entry> = {
-  ...coreRu,
-  ...inbox.ru,
-  ...inboxWeb.ru,
-  ...instances.ru,
-  ...history.ru,
-  ...intake.ru,
-  ...telegram.ru,
-  ...usersI18n.ru,
-  ...audit.ru,
-  ...backups.ru,
-  ...team.ru,
-};
+/** A dictionary's keys, each mapped to an entry: what a capability adds to {@link Messages}. */
+export type Dictionary<T> = Record<keyof T, Entry>;
+
+/**
+ * Every message key of the app. Each capability's i18n file adds its keys by declaration merging:
+ * `declare module "../lib/i18n.ts" { interface Messages extends Dictionary<typeof en> {} }`.
+ */
+export interface Messages extends Dictionary<typeof coreEn> {}
 
 export const locales = ["en", "ru"] as const;
 export type Locale = (typeof locales)[number];
-export type MessageKey = keyof typeof en;
+export type MessageKey = keyof Messages;
 export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
 
-const dictionaries: Record<Locale, Record<MessageKey, Entry>> = { en, ru };
+const dictionaries: Record<Locale, Record<string, Entry>> = { en: { ...coreEn }, ru: { ...coreRu } };
+
+/** Every registered message of a locale (lib's own and each registered capability's). */
+export function messages(locale: Locale): Readonly<Record<MessageKey, Entry>> {
+  return dictionaries[locale] as Record<MessageKey, Entry>;
+}
+
+/** Whether a string (e.g. a key stored in the database) names a registered message. */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(dictionaries.en, key);
+}
+
+/**
+ * Adds a capability's messages (`source` names it in errors). A key that is already registered throws: dictionaries
+ * never overwrite each other. Called by src/i18n.ts before anything is rendered.
+ */
+export function registerMessages<K extends MessageKey>(
+  source: string,
+  dictionary: { en: Record<K, Entry>; ru: Record<K, Entry> },
+): void {
+  const taken = Object.keys(dictionary.en).filter((key) => Object.hasOwn(dictionaries.en, key));
+  if (taken.length > 0) throw new Error(`i18n: ${source} registers keys that already exist: ${taken.join(", ")}`);
+  Object.assign(dictionaries.en, dictionary.en);
+  Object.assign(dictionaries.ru, dictionary.ru);
+}
 
 const translators = new Map<Locale, Translate>();
 
@@ -61,7 +57,7 @@ export function translator(locale: Locale): Translate {
 function createTranslator(locale: Locale): Translate {
   const plural = new Intl.PluralRules(locale);
   return (key, params = {}) => {
-    const entry: Entry = dictionaries[locale][key] ?? en[key];
+    const entry = (dictionaries[locale][key] ?? dictionaries.en[key]) as Entry;
     const template =
       typeof entry === "string"
         ? entry

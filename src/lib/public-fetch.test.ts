@@ -23,7 +23,11 @@ function recordingFetch() {
 
 const resolver = (table: Record<string, string[]>): Resolver & { asked: string[] } => {
   const asked: string[] = [];
-  return Object.assign(async (name: string) => (asked.push(name), table[name] ?? []), { asked });
+  const resolve = async (name: string) => {
+    asked.push(name);
+    return table[name] ?? [];
+  };
+  return Object.assign(resolve, { asked });
 };
 
 describe("fetchPublic", () => {

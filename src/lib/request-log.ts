@@ -1,12 +1,12 @@
 // Request ids and one structured log line per request (path only: query strings may hold tokens).
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "./context.ts";
+import type { RequestEnv } from "./context.ts";
 import type { Logger } from "./log.ts";
 
 /** Probes and scrapes hit these every few seconds: not worth a line each. */
 const QUIET = new Set(["/healthz", "/readyz", "/metrics"]);
 
-export function requestLog(log: Logger): MiddlewareHandler<AppEnv> {
+export function requestLog(log: Logger): MiddlewareHandler<RequestEnv> {
   return async (c, next) => {
     const incoming = c.req.header("x-request-id");
     const requestId = incoming && /^[\w-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();

@@ -6,7 +6,7 @@ import { asset, compressedAsset } from "./assets.ts";
 import { negotiate } from "./compress.ts";
 import { etagMatches } from "./page-etag.ts";
 
-export const IMMUTABLE = "public, max-age=31536000, immutable";
+const IMMUTABLE = "public, max-age=31536000, immutable";
 
 export function staticFiles(): MiddlewareHandler {
   return async (c) => {

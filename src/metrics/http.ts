@@ -1,7 +1,7 @@
 // Request latency by method, matched route pattern (never the raw path: bounded label values) and status class.
 import type { MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import type { AppEnv } from "../lib/context.ts";
+import type { AppEnv } from "../env.ts";
 import { metrics } from "./index.ts";
 
 /** The pattern of the route that answered, or "unmatched" (404s, static misses) to keep label values few. */

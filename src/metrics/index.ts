@@ -57,7 +57,8 @@ export const metrics = {
     help: "Age of the oldest message still in the outbox (0 when empty)",
     registers,
   }),
-  schedulerWait: new Histogram({
+  // The rate limiter's waits (greenapi/rate-limiter.ts); the metric keeps its published name.
+  rateLimiterWait: new Histogram({
     name: "greeninbox_scheduler_wait_seconds",
     help: "Time a Green-API call waited for its rate-limit bucket before its first attempt, by method",
     labelNames: ["method"] as const,

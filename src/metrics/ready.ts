@@ -4,11 +4,12 @@ import type { Db } from "../db/client.ts";
 import journal from "../../drizzle/meta/_journal.json" with { type: "json" };
 
 /** `when` of the newest committed migration (what Drizzle's migrator compares against created_at). */
-export const LATEST_MIGRATION = Math.max(...journal.entries.map((e) => e.when));
+const LATEST_MIGRATION = Math.max(...journal.entries.map((e) => e.when));
 
 export type Readiness = { ready: true } | { ready: false; reason: "database" | "migrations"; detail: string };
 
-function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
+/** `p`, or a rejection after `ms` without an answer. */
+export function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
     p,
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)),
@@ -22,6 +23,7 @@ export async function checkReadiness(db: Db, ping: () => Promise<void>, timeoutM
     return { ready: false, reason: "database", detail: (err as Error).message };
   }
   try {
+    // Hand-written: the table is Drizzle's migrator's own (schema `drizzle`), not part of the app's schema.
     const result = (await timeout(
       db.execute(sql`select max(created_at)::text as latest from drizzle.__drizzle_migrations`),
       timeoutMs,

@@ -7,8 +7,9 @@ import { chats } from "../db/schema/index.ts";
 import { visibleInstances } from "../auth/permissions.ts";
 import type { SessionUser } from "../auth/sessions.ts";
 import { STATUSES } from "./state.ts";
+import { TAB_COUNT_CAP } from "../lib/count-caps.ts";
 
-export const TABS = ["mine", "unassigned", "all", "resolved"] as const;
+const TABS = ["mine", "unassigned", "all", "resolved"] as const;
 export type Tab = (typeof TABS)[number];
 
 const day = z
@@ -60,20 +61,6 @@ export function teamWhere(user: SessionUser, f: TeamFilter, searching = false): 
     f.to ? sql`${chats.lastMessageAt} < ${f.to}::date + 1` : undefined,
   );
 }
-
-/** True when the filter shows something other than the default tab. */
-export function isFiltered(f: TeamFilter): boolean {
-  return (
-    f.label !== undefined ||
-    f.status !== undefined ||
-    f.assignee !== undefined ||
-    f.from !== undefined ||
-    f.to !== undefined
-  );
-}
-
-/** Tab counts stop at this many (shown as "999+"): each tab stops counting there, so big tabs cost no more than that. */
-export const TAB_COUNT_CAP = 1000;
 
 export function createTabCounts(db: Db) {
   /** How many chats each tab holds for the user (within the instance and label filters), up to TAB_COUNT_CAP. */

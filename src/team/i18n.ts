@@ -1,5 +1,6 @@
 // Strings of the team workflow (assignment, states, notes, quick replies, labels, contacts) in English and Russian.
 import type { Entry } from "../lib/i18n/entry.ts";
+import type { Dictionary } from "../lib/i18n.ts";
 
 export const en = {
   "team.system": "GreenInbox",
@@ -192,3 +193,7 @@ export const ru: Record<keyof typeof en, Entry> = {
   "team.contacts.fieldsHint": "По одному в строке, например: Город: Москва",
   "team.contacts.save": "Сохранить контакт",
 };
+
+declare module "../lib/i18n.ts" {
+  interface Messages extends Dictionary<typeof en> {}
+}

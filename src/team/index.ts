@@ -1,7 +1,8 @@
-// The team capability's public face: services built once per app (memoized on its dependencies), and the ingest hook.
+// The team capability's public face: services built once per app (memoized on its dependencies), and its subscription
+// to the conversations' messagesReceived event (contacts, reopening, auto-assignment).
+import type { ConversationHooks } from "../conversations/index.ts";
 import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
-import type { HandlerContext } from "../greenapi/intake.ts";
 import type { Locale } from "../lib/i18n.ts";
 import { createContacts } from "./contacts.ts";
 import { createTabCounts } from "./filters.ts";
@@ -14,11 +15,13 @@ import { createTeamSettings } from "./settings.ts";
 export interface TeamDeps {
   db: Db;
   bus: EventBus;
+  /** Where team publishes noteAdded and chatAssigned (Telegram subscribes). */
+  conversations: ConversationHooks;
   config: { DEFAULT_LOCALE: Locale };
 }
 
 function createTeam(deps: TeamDeps) {
-  const opts = { db: deps.db, bus: deps.bus, locale: deps.config.DEFAULT_LOCALE };
+  const opts = { db: deps.db, bus: deps.bus, hooks: deps.conversations, locale: deps.config.DEFAULT_LOCALE };
   return {
     state: createTeamState(opts),
     notes: createNotes(opts),
@@ -43,42 +46,15 @@ export function teamOf(deps: TeamDeps): Team {
 }
 
 /**
- * Called by ingest after customers' messages were stored (with their chats as they were before): the contact of a
- * personal chat is recorded; a customer message reopens a resolved chat and may auto-assign it.
+ * Subscribes team workflow to new customer messages, inside the transaction that stores them (a crash keeps both or
+ * neither): the contact of a personal chat is recorded; a customer message reopens a resolved chat and may auto-assign
+ * it (from the chats as they were before the batch).
  */
-export async function afterIngest(
-  opts: { db: Db; bus: EventBus; locale: Locale; ctx?: HandlerContext },
-  incoming: Array<{
-    id: number;
-    instanceId: number;
-    waChatId: string;
-    status: string;
-    assigneeId: number | null;
-    senderName: string | null;
-  }>,
-): Promise<void> {
-  if (incoming.length === 0) return;
-  const { ctx } = opts;
-  // Inside the intake's batch transaction: write through it, announce after its commit (src/greenapi/intake.ts).
-  const team = ctx?.tx
-    ? {
-        contacts: createContacts(ctx.db),
-        state: createTeamState({ db: ctx.db, bus: deferringBus(opts.bus, ctx), locale: opts.locale }),
-      }
-    : teamOf({ db: opts.db, bus: opts.bus, config: { DEFAULT_LOCALE: opts.locale } });
-  await team.contacts.upsertFromChats(incoming.map((m) => ({ waChatId: m.waChatId, waName: m.senderName })));
-  await team.state.onIncoming([...new Map(incoming.map((m) => [m.id, m])).values()]);
-}
-
-/** The bus, with publishing put off until the context's work is committed. */
-function deferringBus(bus: EventBus, ctx: HandlerContext): EventBus {
-  return {
-    publish: (event) => ctx.defer(() => bus.publish(event)),
-    subscribe: (listener, options) => bus.subscribe(listener, options),
-    receive: (event) => bus.receive(event),
-    relay: null,
-    get size() {
-      return bus.size;
-    },
-  };
+export function subscribeTeamWorkflow(opts: { bus: EventBus; hooks: ConversationHooks; locale: Locale }): void {
+  opts.hooks.withinTransaction("messagesReceived", async (ctx, { chats }) => {
+    if (chats.length === 0) return;
+    const state = createTeamState({ db: ctx.db, bus: opts.bus, hooks: opts.hooks, locale: opts.locale, ctx });
+    await createContacts(ctx.db).upsertFromChats(chats.map((c) => ({ waChatId: c.waChatId, waName: c.senderName })));
+    await state.onIncoming([...new Map(chats.map((c) => [c.id, c])).values()]);
+  });
 }

@@ -80,5 +80,3 @@ export function createLabels(db: Db) {
     },
   };
 }
-
-export type Labels = ReturnType<typeof createLabels>;

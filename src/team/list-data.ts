@@ -20,13 +20,6 @@ export interface TeamListData {
   available: boolean;
 }
 
-/** Adds the filter to a list URL's parameters (the default tab is left out). */
-export function teamParams(f: TeamFilter, params: URLSearchParams): void {
-  if (f.tab !== "all") params.set("tab", f.tab);
-  for (const key of ["label", "status", "assignee", "from", "to"] as const)
-    if (f[key] !== undefined) params.set(key, String(f[key]));
-}
-
 /** The list query's extra conditions: the filter, and search by the contact's name, notes and fields. */
 export function teamListOptions(deps: TeamDeps, user: SessionUser, f: TeamFilter, q: string) {
   return { where: teamWhere(user, f, q.length > 0), searchAlso: q ? teamOf(deps).contacts.matching(q) : undefined };

@@ -1,8 +1,12 @@
 // Global team pages, each filtered by the user's visible instances: contacts, labels (admins), quick replies (managers).
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
-import type { AppEnv } from "../lib/context.ts";
+import { failWith, ID_MAX } from "../lib/validate.ts";
+import { answerInvalid } from "../lib/validate-page.ts";
+import type { MessageKey } from "../lib/i18n.ts";
+import type { AppEnv } from "../env.ts";
 import { flash } from "../auth/cookies.ts";
 import { requireCapability } from "../auth/middleware.ts";
 import {
@@ -21,15 +25,12 @@ import { quickReplyForm } from "./quick-replies.ts";
 import { teamOf } from "./index.ts";
 
 type C = Context<AppEnv>;
-/** `:id` as a safe integer; anything longer is no row (404). */
-function idParam(c: C): number {
-  const id = Number(c.req.param("id"));
-  if (!Number.isSafeInteger(id) || id > 2_147_483_647) throw new HTTPException(404, { message: "not found" });
-  return id;
-}
-const ID = ":id{[0-9]+}";
+/** `:id` of a row (anything beyond an integer column is no row: 404). */
+const idParam = zValidator("param", z.object({ id: z.coerce.number().int().max(ID_MAX) }), failWith(404, "not found"));
+const ID = "/:id{[0-9]+}";
+const idOf = (c: C) => Number(c.req.param("id"));
 
-async function quickRepliesPage(c: C, error?: string, status: 200 | 400 = 200) {
+async function quickRepliesPage(c: C, error?: MessageKey, status: 200 | 400 = 200) {
   const user = c.var.user!;
   const instances = (await c.var.deps.instances.listVisible(user))
     .filter((i) => canManageInstance(user, i.id))
@@ -42,69 +43,89 @@ async function quickRepliesPage(c: C, error?: string, status: 200 | 400 = 200) {
       rows={rows}
       instances={instances}
       mayGlobal={canEditQuickReplies(user, null)}
-      error={error}
+      error={error && c.var.t(error)}
     />,
     { title: c.var.t("team.qr.title") },
   );
 }
 
-async function labelsPage(c: C, error?: string, status: 200 | 400 = 200) {
+async function labelsPage(c: C, error?: MessageKey, status: 200 | 400 = 200) {
   c.status(status);
-  return c.render(<LabelsPage t={c.var.t} labels={await teamOf(c.var.deps).labels.list()} error={error} />, {
-    title: c.var.t("team.labels.title"),
-  });
+  return c.render(
+    <LabelsPage t={c.var.t} labels={await teamOf(c.var.deps).labels.list()} error={error && c.var.t(error)} />,
+    {
+      title: c.var.t("team.labels.title"),
+    },
+  );
 }
 
 /** The contact of `:id` if the user may see one of its chats; 404 otherwise (ids cannot be probed). */
 async function visibleContact(c: C) {
-  const contact = await teamOf(c.var.deps).contacts.get(visibleInstances(c.var.user!), idParam(c));
+  const contact = await teamOf(c.var.deps).contacts.get(visibleInstances(c.var.user!), idOf(c));
   if (!contact) throw new HTTPException(404, { message: "not found" });
   return contact;
 }
 
-export const teamPageRoutes = new Hono<AppEnv>()
-  .get("/quick-replies", requireCapability("manageInstances"), (c) => quickRepliesPage(c))
-  .post("/quick-replies", requireCapability("manageInstances"), async (c) => {
-    const parsed = quickReplyForm.safeParse(await c.req.parseBody());
-    if (!parsed.success) return quickRepliesPage(c, c.var.t("team.qr.invalid"), 400);
-    const { instance, code, text } = parsed.data;
-    if (!canEditQuickReplies(c.var.user, instance))
-      throw new HTTPException(instance === null ? 403 : 404, {
-        message: instance === null ? "global quick replies are for admins" : "not found",
-      });
-    await teamOf(c.var.deps).quickReplies.save({ instanceId: instance, code, text });
-    flash(c, "ok", c.var.t("team.saved"));
-    return c.redirect("/quick-replies", 303);
-  })
-  .post(`/quick-replies/${ID}/delete`, requireCapability("manageInstances"), async (c) => {
-    const qr = await teamOf(c.var.deps).quickReplies.get(idParam(c));
+/** `/quick-replies` (managers; global ones for admins). */
+export const quickReplyRoutes = new Hono<AppEnv>()
+  .use(requireCapability("manageInstances"))
+  .get("/", (c) => quickRepliesPage(c))
+  .post(
+    "/",
+    zValidator(
+      "form",
+      quickReplyForm,
+      answerInvalid<AppEnv>((c) => quickRepliesPage(c, "team.qr.invalid", 400)),
+    ),
+    async (c) => {
+      const { instance, code, text } = c.req.valid("form");
+      if (!canEditQuickReplies(c.var.user, instance))
+        throw new HTTPException(instance === null ? 403 : 404, {
+          message: instance === null ? "global quick replies are for admins" : "not found",
+        });
+      await teamOf(c.var.deps).quickReplies.save({ instanceId: instance, code, text });
+      flash(c, "ok", c.var.t("team.saved"));
+      return c.redirect("/quick-replies", 303);
+    },
+  )
+  .post(`${ID}/delete`, idParam, async (c) => {
+    const qr = await teamOf(c.var.deps).quickReplies.get(c.req.valid("param").id);
     if (!qr || (qr.instanceId !== null && !canAccessInstance(c.var.user, qr.instanceId)))
       throw new HTTPException(404, { message: "not found" });
     if (!canEditQuickReplies(c.var.user, qr.instanceId)) throw new HTTPException(403, { message: "forbidden" });
     await teamOf(c.var.deps).quickReplies.remove(qr.id);
     return c.redirect("/quick-replies", 303);
-  })
+  });
 
-  .get("/labels", requireCapability("admin"), (c) => labelsPage(c))
-  .post("/labels", requireCapability("admin"), async (c) => {
-    const parsed = labelForm.safeParse(await c.req.parseBody());
-    if (!parsed.success) return labelsPage(c, c.var.t("team.labels.invalid"), 400);
-    if (!(await teamOf(c.var.deps).labels.create(parsed.data))) return labelsPage(c, c.var.t("team.labels.taken"), 400);
-    flash(c, "ok", c.var.t("team.saved"));
+/** `/labels` (admins). */
+export const labelRoutes = new Hono<AppEnv>()
+  .use(requireCapability("admin"))
+  .get("/", (c) => labelsPage(c))
+  .post(
+    "/",
+    zValidator(
+      "form",
+      labelForm,
+      answerInvalid<AppEnv>((c) => labelsPage(c, "team.labels.invalid", 400)),
+    ),
+    async (c) => {
+      if (!(await teamOf(c.var.deps).labels.create(c.req.valid("form"))))
+        return labelsPage(c, "team.labels.taken", 400);
+      flash(c, "ok", c.var.t("team.saved"));
+      return c.redirect("/labels", 303);
+    },
+  )
+  .post(`${ID}/delete`, idParam, async (c) => {
+    await teamOf(c.var.deps).labels.remove(c.req.valid("param").id);
     return c.redirect("/labels", 303);
-  })
-  .post(`/labels/${ID}/delete`, requireCapability("admin"), async (c) => {
-    await teamOf(c.var.deps).labels.remove(idParam(c));
-    return c.redirect("/labels", 303);
-  })
+  });
 
-  .get("/contacts", async (c) => {
-    const q = z
-      .string()
-      .trim()
-      .max(100)
-      .catch("")
-      .parse(c.req.query("q") ?? "");
+const contactsQuery = z.object({ q: z.string().trim().max(100).catch("") });
+
+/** `/contacts`: the contacts of the chats the user may see, one contact, its photo. */
+export const contactRoutes = new Hono<AppEnv>()
+  .get("/", zValidator("query", contactsQuery), async (c) => {
+    const { q } = c.req.valid("query");
     const user = c.var.user!;
     const contacts = await teamOf(c.var.deps).contacts.list(visibleInstances(user), q);
     const links = { labels: can(user, "admin"), quickReplies: can(user, "manageInstances") };
@@ -112,7 +133,7 @@ export const teamPageRoutes = new Hono<AppEnv>()
       title: c.var.t("team.contacts.title"),
     });
   })
-  .get(`/contacts/${ID}`, async (c) => {
+  .get(ID, idParam, async (c) => {
     const contact = await visibleContact(c);
     const team = teamOf(c.var.deps);
     const chats = await team.contacts.chats(visibleInstances(c.var.user!), contact);
@@ -122,16 +143,27 @@ export const teamPageRoutes = new Hono<AppEnv>()
       title: contact.name ?? contact.waName ?? `+${contact.phone}`,
     });
   })
-  .post(`/contacts/${ID}`, async (c) => {
-    const contact = await visibleContact(c);
-    const parsed = contactForm.safeParse(await c.req.parseBody());
-    if (!parsed.success) throw new HTTPException(400, { message: "bad contact form" });
-    await teamOf(c.var.deps).contacts.update(contact.id, parsed.data);
-    flash(c, "ok", c.var.t("team.saved"));
-    return c.redirect(`/contacts/${contact.id}`, 303);
-  })
+  .post(
+    ID,
+    idParam,
+    // A contact the user may not see is not found, whatever the form says.
+    zValidator(
+      "form",
+      contactForm,
+      answerInvalid<AppEnv>(async (c) => {
+        await visibleContact(c);
+        throw new HTTPException(400, { message: "bad contact form" });
+      }),
+    ),
+    async (c) => {
+      const contact = await visibleContact(c);
+      await teamOf(c.var.deps).contacts.update(contact.id, c.req.valid("form"));
+      flash(c, "ok", c.var.t("team.saved"));
+      return c.redirect(`/contacts/${contact.id}`, 303);
+    },
+  )
   // The profile photo through getAvatar, asked via one of the contact's chats' numbers the user may see.
-  .post(`/contacts/${ID}/avatar`, async (c) => {
+  .post(`${ID}/avatar`, idParam, async (c) => {
     const contact = await visibleContact(c);
     const team = teamOf(c.var.deps);
     const [chat] = await team.contacts.chats(visibleInstances(c.var.user!), contact);
@@ -162,7 +194,7 @@ export const teamPageRoutes = new Hono<AppEnv>()
     return c.redirect(`/contacts/${contact.id}`, 303);
   })
   // The stored photo, fetched by the server (the page's CSP allows only its own images).
-  .get(`/contacts/${ID}/avatar`, async (c) => {
+  .get(`${ID}/avatar`, idParam, async (c) => {
     const contact = await visibleContact(c);
     if (!contact.avatarUrl) throw new HTTPException(404, { message: "no avatar" });
     const res = await fetch(contact.avatarUrl, { redirect: "error", signal: AbortSignal.timeout(10_000) }).catch(

@@ -100,5 +100,3 @@ export function createQuickReplies(db: Db) {
     },
   };
 }
-
-export type QuickReplies = ReturnType<typeof createQuickReplies>;

@@ -1,10 +1,14 @@
-// Team actions on a conversation (all behind the instance gate): the bar, take, assign, state, labels, notes, quick replies.
-import { Hono, type Context } from "hono";
+// Team actions on a conversation (behind the instance gate): the bar, take, assign, state, labels, notes, quick replies;
+// an instance's team settings, one's availability, and the chat list's tab counts.
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
-import type { AppEnv } from "../lib/context.ts";
-import { INSTANCE_SCOPE } from "../auth/instance-gate.ts";
-import { chatOfRoute, isHtmx, type RouteChat } from "../inbox/request.ts";
+import type { AppEnv } from "../env.ts";
+import { isHtmx } from "../lib/htmx.ts";
+import { routeChat, type WithChat } from "../lib/route-chat.ts";
+import { failWith } from "../lib/validate.ts";
+import { instanceGate } from "../auth/instance-gate.ts";
 import { EVENTS } from "../events/names.ts";
 import { Bubbles } from "../../views/chats/bubble.tsx";
 import { chatBase, chatContext } from "../../views/chats/conversation.tsx";
@@ -19,8 +23,11 @@ import { flash } from "../auth/cookies.ts";
 import { clientIp } from "../lib/client-ip.ts";
 import { teamOf } from "./index.ts";
 
-type C = Context<AppEnv>;
-const CHAT = `${INSTANCE_SCOPE}/chats/:chatId{[0-9]+}`;
+type RouteChat = NonNullable<Awaited<ReturnType<AppEnv["Variables"]["deps"]["inbox"]["getChat"]>>>;
+type ChatEnv = AppEnv & WithChat<RouteChat>;
+// biome-ignore lint/suspicious/noExplicitAny: any route of the chat sub-app (inputs validated by then)
+type C = Context<ChatEnv, string, any>;
+const badForm = failWith(400, "bad form");
 
 const assignForm = z.object({
   assignee: z.union([z.literal("none"), z.coerce.number().int().positive()]),
@@ -60,12 +67,6 @@ async function auditAssignment(c: C, chat: RouteChat, done: Assignment | null): 
   });
 }
 
-async function form<T extends z.ZodType>(c: C, schema: T): Promise<z.infer<T>> {
-  const parsed = schema.safeParse(await c.req.parseBody());
-  if (!parsed.success) throw new HTTPException(400, { message: "bad form" });
-  return parsed.data;
-}
-
 /** The bar for this user (htmx), or back to the conversation (plain form posts). */
 async function bar(c: C, chat: RouteChat): Promise<Response> {
   if (!isHtmx(c)) return c.redirect(chatBase(chat), 303);
@@ -92,34 +93,36 @@ async function bar(c: C, chat: RouteChat): Promise<Response> {
   );
 }
 
-export const teamChatRoutes = new Hono<AppEnv>()
-  .get(`${CHAT}/team`, async (c) => bar(c, await chatOfRoute(c)))
+/** `/instances/:instanceId/chats/:chatId/…`: the team bar and its actions, notes, quick replies. */
+export const teamChatRoutes = new Hono<ChatEnv>()
+  .use(instanceGate())
+  .use(...routeChat<ChatEnv>((c, chatId) => c.var.deps.inbox.getChat(c.var.instanceId, chatId)))
+  .get("/team", async (c) => bar(c, c.var.chat))
 
-  .post(`${CHAT}/take`, async (c) => {
-    const chat = await chatOfRoute(c);
+  .post("/take", async (c) => {
+    const { chat } = c.var;
     await auditAssignment(c, chat, await teamOf(c.var.deps).state.assign(chat.id, c.var.user!.id, actor(c)));
     return bar(c, chat);
   })
 
-  .post(`${CHAT}/assign`, async (c) => {
-    const chat = await chatOfRoute(c);
-    const { assignee, note } = await form(c, assignForm);
+  .post("/assign", zValidator("form", assignForm, badForm), async (c) => {
+    const { chat } = c.var;
+    const { assignee, note } = c.req.valid("form");
     const done = await teamOf(c.var.deps).state.assign(chat.id, assignee === "none" ? null : assignee, actor(c), note);
     if (!done && assignee !== "none") c.var.log.info({ chatId: chat.id, assignee }, "assignment refused or unchanged");
     await auditAssignment(c, chat, done);
     return bar(c, chat);
   })
 
-  .post(`${CHAT}/status`, async (c) => {
-    const chat = await chatOfRoute(c);
-    const { status } = await form(c, statusForm);
-    await teamOf(c.var.deps).state.setStatus(chat.id, status, actor(c));
+  .post("/status", zValidator("form", statusForm, badForm), async (c) => {
+    const { chat } = c.var;
+    await teamOf(c.var.deps).state.setStatus(chat.id, c.req.valid("form").status, actor(c));
     return bar(c, chat);
   })
 
-  .post(`${CHAT}/labels`, async (c) => {
-    const chat = await chatOfRoute(c);
-    const { label, on } = await form(c, labelToggle);
+  .post("/labels", zValidator("form", labelToggle, badForm), async (c) => {
+    const { chat } = c.var;
+    const { label, on } = c.req.valid("form");
     if (!(await teamOf(c.var.deps).labels.toggle(chat.id, label, on === "1")))
       throw new HTTPException(404, { message: "no such label" });
     c.var.deps.bus.publish({ name: EVENTS.chatUpdated, instanceId: chat.instanceId, data: { chatId: chat.id } });
@@ -128,11 +131,10 @@ export const teamChatRoutes = new Hono<AppEnv>()
   })
 
   // A private note: stored and shown to the team, never handed to the outbox.
-  .post(`${CHAT}/notes`, async (c) => {
-    const chat = await chatOfRoute(c);
-    const parsed = noteForm.safeParse(await c.req.parseBody());
-    if (!parsed.success) throw new HTTPException(400, { message: "empty note" });
-    const result = await teamOf(c.var.deps).notes.add(chat, actor(c), parsed.data.text, parsed.data.key);
+  .post("/notes", zValidator("form", noteForm, failWith(400, "empty note")), async (c) => {
+    const { chat } = c.var;
+    const { text, key } = c.req.valid("form");
+    const result = await teamOf(c.var.deps).notes.add(chat, actor(c), text, key);
     if (c.req.header("accept")?.includes("application/json")) return c.json(result, result.created ? 201 : 200);
     if (!isHtmx(c)) return c.redirect(chatBase(chat), 303);
     const ui = uiFor(c);
@@ -143,9 +145,9 @@ export const teamChatRoutes = new Hono<AppEnv>()
   })
 
   // Quick replies for the composer's "/" list, with {name} and {manager} already filled in.
-  .get(`${CHAT}/quick-replies`, async (c) => {
-    const chat = await chatOfRoute(c);
-    const { q } = qrQuery.parse(c.req.query());
+  .get("/quick-replies", zValidator("query", qrQuery, failWith(400, "bad quick-reply search")), async (c) => {
+    const { chat } = c.var;
+    const { q } = c.req.valid("query");
     const team = teamOf(c.var.deps);
     const [rows, contact] = await Promise.all([
       team.quickReplies.forInstance(chat.instanceId, q),
@@ -163,35 +165,44 @@ export const teamChatRoutes = new Hono<AppEnv>()
     );
   });
 
-/** An instance's team settings (managers of that instance): auto-assignment, notes to Telegram. */
+/** Only the instance's managers pass (the gate ran before: the instance is visible). */
+const managersOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.var.mayManageInstance) throw new HTTPException(403, { message: "forbidden" });
+  return next();
+};
+
+/** `POST /instances/:instanceId/team-settings` (managers of that instance): auto-assignment, notes to Telegram. */
 export const teamSettingsRoutes = new Hono<AppEnv>()
-  .post(`${INSTANCE_SCOPE}/team-settings`, async (c) => {
-    if (!c.var.mayManageInstance) throw new HTTPException(403, { message: "forbidden" });
-    await teamOf(c.var.deps).settings.setInstance(c.var.instanceId, await form(c, instanceTeamForm));
+  .use(instanceGate(), managersOnly)
+  .post("/", zValidator("form", instanceTeamForm, badForm), async (c) => {
+    await teamOf(c.var.deps).settings.setInstance(c.var.instanceId, c.req.valid("form"));
     flash(c, "ok", c.var.t("team.saved"));
     return c.redirect("/quick-replies", 303);
-  })
-  // Whether new chats may be auto-assigned to me.
-  .post("/team/availability", async (c) => {
-    const { available } = await form(c, availabilityForm);
+  });
+
+/** `POST /team/availability`: whether new chats may be auto-assigned to me. */
+export const availabilityRoutes = new Hono<AppEnv>().post(
+  "/availability",
+  zValidator("form", availabilityForm, badForm),
+  async (c) => {
+    const { available } = c.req.valid("form");
     await teamOf(c.var.deps).settings.setAvailable(c.var.user!.id, available);
     if (isHtmx(c)) return c.html(<AvailabilityToggle ui={uiFor(c)} available={available} />);
     return c.redirect("/chats", 303);
-  });
+  },
+);
 
-/** Tab counts for the chat list (refreshed live); the same filters as the list. */
-export const teamListRoutes = new Hono<AppEnv>().get("/chats/tabs", async (c) => {
-  const filter = teamListQuery.parse(c.req.query());
-  const instance = z.coerce.number().int().positive().safeParse(c.req.query("instance"));
-  const counts = await teamOf(c.var.deps).tabCounts(c.var.user!, {
-    instanceId: instance.success ? instance.data : undefined,
-    label: filter.label,
-  });
+/** The tab counts' filters: the list's team filters and number (malformed ones are ignored, as by the list). */
+const tabsQuery = teamListQuery.extend({ instance: z.coerce.number().int().positive().optional().catch(undefined) });
+
+/** `GET /chats/tabs`: tab counts for the chat list (refreshed live); the same filters as the list. */
+export const teamTabRoutes = new Hono<AppEnv>().get("/tabs", zValidator("query", tabsQuery), async (c) => {
+  const { instance, ...filter } = c.req.valid("query");
+  const counts = await teamOf(c.var.deps).tabCounts(c.var.user!, { instanceId: instance, label: filter.label });
   return c.html(
     <ChatTabs ui={uiFor(c)} filter={filter} counts={counts} searchPath={currentPath(c.req.header("hx-current-url"))} />,
   );
 });
-
 /** The page htmx says it is on (`HX-Current-URL`, sent by the browser, so anything): its path, or the chat list. */
 function currentPath(header: string | undefined): string {
   const path = header && URL.canParse(header) ? new URL(header).pathname : "";

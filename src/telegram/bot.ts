@@ -6,7 +6,7 @@ import { Bot, GrammyError, HttpError, type Api } from "grammy";
 import type { AuditService } from "../audit/service.ts";
 import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
-import type { Outbox } from "../greenapi/outbox.ts";
+import type { Outbox } from "../conversations/index.ts";
 import type { Locale, Translate } from "../lib/i18n.ts";
 import type { Logger } from "../lib/log.ts";
 import { countCalls } from "./api-metrics.ts";

@@ -7,7 +7,7 @@ import { telegramChats } from "../db/schema/index.ts";
 export type TelegramChatRow = typeof telegramChats.$inferSelect;
 
 /** May the bot post here, given its membership? Channels need the admin right to post; groups any non-restricted membership. */
-export function canPost(type: string, member: ChatMemberUpdated["new_chat_member"]): boolean {
+function canPost(type: string, member: ChatMemberUpdated["new_chat_member"]): boolean {
   switch (member.status) {
     case "creator":
       return true;

@@ -7,8 +7,8 @@ import { hashSecret, secretMatches } from "../auth/tokens.ts";
 import { translator, type Locale } from "../lib/i18n.ts";
 import { createLinks } from "./links.ts";
 
-export const LOGIN_CODE_TTL_MS = 5 * 60_000;
-export const LOGIN_CODE_TRIES = 5;
+const LOGIN_CODE_TTL_MS = 5 * 60_000;
+const LOGIN_CODE_TRIES = 5;
 
 /** The user has no linked Telegram account, so no code can be sent. */
 export class TelegramNotLinkedError extends Error {

@@ -4,7 +4,7 @@ import type { Message } from "grammy/types";
 import type { MediaStore } from "../inbox/media-store.ts";
 
 /** The Bot API serves files up to 20 MB to bots. */
-export const MAX_BOT_FILE_BYTES = 20 * 1024 * 1024;
+const MAX_BOT_FILE_BYTES = 20 * 1024 * 1024;
 
 export interface ReplyFile {
   fileId: string;

@@ -1,5 +1,6 @@
-// UI strings of the telegram capability (English and Russian); merged into the app dictionary by src/lib/i18n.ts.
+// UI strings of the telegram capability (English and Russian); registered by src/i18n.ts.
 import type { Entry } from "../lib/i18n/entry.ts";
+import type { Dictionary } from "../lib/i18n.ts";
 
 export const en = {
   "tg.header": "{name} · {phone}",
@@ -125,3 +126,7 @@ export const ru: Record<keyof typeof en, Entry> = {
     "Ваш Telegram больше не привязан к пользователю {name} в GreenInbox: привязку перенесли на другой аккаунт Telegram. Если это были не вы, войдите, проверьте профиль и сообщите администратору.",
   "tg.loginCode": "{code} — ваш код входа в GreenInbox. Он действует 5 минут. Если вы не входили, смените пароль.",
 };
+
+declare module "../lib/i18n.ts" {
+  interface Messages extends Dictionary<typeof en> {}
+}

@@ -7,9 +7,7 @@ import type { AuditService } from "../audit/service.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
-import type { HandlerContext } from "../greenapi/intake.ts";
-import type { StoredIncoming } from "../inbox/ingest.ts";
-import type { Outbox } from "../greenapi/outbox.ts";
+import type { EventContext, Outbox, StoredIncoming } from "../conversations/index.ts";
 import { translator } from "../lib/i18n.ts";
 import type { Logger } from "../lib/log.ts";
 import { ALLOWED_UPDATES, createApiBot, installFeatures } from "./bot.ts";
@@ -18,9 +16,9 @@ import { createCodeService, type CodeService } from "./codes.ts";
 import { createNotifier, type Notifier } from "./notify.ts";
 import { createPostStore } from "./posts.ts";
 import { createPoster, type Poster } from "./poster.ts";
+export { subscribeTeamPosts } from "./team-posts.ts";
 
-export { TelegramNotLinkedError, TelegramSendError, type VerifyResult } from "./codes.ts";
-export type { TelegramChatRow } from "./chats.ts";
+export { TelegramNotLinkedError, TelegramSendError } from "./codes.ts";
 
 export interface TelegramDeps {
   config: Config;
@@ -51,10 +49,10 @@ export interface Telegram {
   poster: Poster;
   notifier: Notifier;
   /**
-   * Queues the notifications of newly stored incoming messages in the storing transaction (`ctx`, the inbox's ingest)
-   * and wakes the poster once it has committed.
+   * Queues the notifications of newly stored incoming messages in the storing transaction (`ctx`: a subscriber of
+   * messagesReceived) and wakes the poster once it has committed.
    */
-  queueIncoming(ctx: HandlerContext, stored: StoredIncoming[]): Promise<void>;
+  queueIncoming(ctx: EventContext, stored: StoredIncoming[]): Promise<void>;
   /** Starts long polling and the poster (resolves at once; polling restarts after failures). */
   start(): void;
   stop(): Promise<void>;
@@ -83,7 +81,10 @@ export function createTelegram(deps: TelegramDeps, options: TelegramOptions = {}
   const codes = createCodeService({
     db,
     api: bot.api,
-    botUsername: async () => (await bot.init(), bot.botInfo.username),
+    botUsername: async () => {
+      await bot.init();
+      return bot.botInfo.username;
+    },
     defaultLocale: config.DEFAULT_LOCALE,
   });
   const token = config.TELEGRAM_BOT_TOKEN;

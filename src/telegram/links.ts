@@ -6,9 +6,9 @@ import { telegramCodes, users } from "../db/schema/index.ts";
 import { hashSecret, randomToken } from "../auth/tokens.ts";
 import type { Locale } from "../lib/i18n.ts";
 
-export const LINK_TTL_MS = 10 * 60_000;
+const LINK_TTL_MS = 10 * 60_000;
 /** How long the bot's question waits for Yes or No. */
-export const CONFIRM_TTL_MS = 10 * 60_000;
+const CONFIRM_TTL_MS = 10 * 60_000;
 
 /** Link tokens and confirmation ids: 120 random bits in lowercase base32. */
 const TOKEN = /^[a-z2-7]{24}$/;
@@ -188,5 +188,3 @@ export function createLinks(opts: { db: Db; botUsername: () => Promise<string> }
     },
   };
 }
-
-export type Links = ReturnType<typeof createLinks>;

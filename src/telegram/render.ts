@@ -1,12 +1,12 @@
 // Turns an incoming WhatsApp message into Telegram posts: a bold header (who, which number) and the content, within Telegram's limits.
 import type { MessageMedia } from "../db/schema/inbox.ts";
-import type { StoredIncoming } from "../inbox/ingest.ts";
+import type { StoredIncoming } from "../conversations/index.ts";
 import type { Translate } from "../lib/i18n.ts";
 import { shorten } from "../lib/names.ts";
 import type { FileMethod, PostDraft, TextPayload } from "./posts.ts";
 
-export const TEXT_LIMIT = 4096;
-export const CAPTION_LIMIT = 1024;
+const TEXT_LIMIT = 4096;
+const CAPTION_LIMIT = 1024;
 
 const FILE_METHOD: Record<MessageMedia["kind"], FileMethod> = {
   image: "sendPhoto",
@@ -56,7 +56,7 @@ export function splitText(text: string, limit = TEXT_LIMIT): string[] {
  * The header: first line bold (who wrote: name · phone; in a group also the group), then the instance, then what is
  * quoted. A person's phone is shown when known: a group member's own id, or either id of a personal chat (LID mode).
  */
-export function header(input: NotificationInput, t: Translate): { text: string; boldLength: number } {
+function header(input: NotificationInput, t: Translate): { text: string; boldLength: number } {
   const group = input.waChatId.endsWith("@g.us");
   const phone = group ? phoneOf(input.senderId) : (phoneOf(input.waChatId) ?? phoneOf(input.altWaChatId));
   const name = shorten(input.senderName || (group ? "" : input.chatName) || phone || t("tg.unknownSender"), NAME_MAX);

@@ -1,5 +1,6 @@
-// UI strings of the users capability (English and Russian); merged into the app dictionary by src/lib/i18n.ts.
+// UI strings of the users capability (English and Russian); registered by src/i18n.ts.
 import type { Entry } from "../lib/i18n/entry.ts";
+import type { Dictionary } from "../lib/i18n.ts";
 
 export const en = {
   "users.newTitle": "New user",
@@ -130,3 +131,7 @@ export const ru: Record<keyof typeof en, Entry> = {
   "settings.tgUnlinkBlocked":
     "Для вашей учётной записи требуются коды входа, поэтому Telegram отвязать нельзя. Сначала попросите администратора отключить коды.",
 };
+
+declare module "../lib/i18n.ts" {
+  interface Messages extends Dictionary<typeof en> {}
+}

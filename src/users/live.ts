@@ -4,7 +4,7 @@ import type { EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
 
 /** Announces that the users list changed; only users who may manage users hear it, and it carries no details. */
-export function announceUsers(bus: EventBus): void {
+function announceUsers(bus: EventBus): void {
   bus.publish({ name: EVENTS.usersChanged, capability: "manageUsers", data: {} });
 }
 

@@ -208,5 +208,3 @@ export function createUserManager(db: Db, userService: UserService) {
     },
   };
 }
-
-export type UserManager = ReturnType<typeof createUserManager>;

@@ -1,89 +1,106 @@
-// Users list (manage users) and personal settings (every signed-in user).
-import { Hono } from "hono";
+// Managing users under /users: the list (and its live refresh), new, edit, ending someone's sessions. All of it needs
+// the "manage users" right; which users one may touch is decided per user (auth/permissions.ts canManageUser).
+import { Hono, type Context } from "hono";
+import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
+import { RequestContext } from "hono/jsx-renderer";
+import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
-import type { AppEnv } from "../lib/context.ts";
+import type { AppEnv } from "../env.ts";
 import { clientIp } from "../lib/client-ip.ts";
-import { resolveLocale, translator } from "../lib/i18n.ts";
+import type { MessageKey } from "../lib/i18n.ts";
+import { failWith } from "../lib/validate.ts";
+import { answerInvalid, issueText } from "../lib/validate-page.ts";
 import { requireCapability } from "../auth/middleware.ts";
-import { canManageUser } from "../auth/permissions.ts";
+import { can, canManageUser } from "../auth/permissions.ts";
 import { flash } from "../auth/cookies.ts";
 import { EVENTS } from "../events/names.ts";
-import { RequestContext } from "hono/jsx-renderer";
 import { UsersList, UsersPage } from "../../views/users/list.tsx";
 import { UserFormPage } from "../../views/users/form.tsx";
-import { createUserManager, UserPolicyError, userFormSchema } from "./manage.ts";
-import type { MessageKey } from "../lib/i18n.ts";
-import type { Context } from "hono";
-import { SettingsPage, type SettingsProps } from "../../views/settings.tsx";
-import { passwordSchema } from "./service.ts";
+import { createUserManager, type EditableUser, type UserForm, UserPolicyError, userFormSchema } from "./manage.ts";
 
-const localeForm = z.object({ locale: z.enum(["", "en", "ru"]) });
-const profileForm = z.object({ displayName: z.string().trim().min(1, "display name: required").max(80) });
-const passwordForm = z.object({
-  current: z.string().min(1).max(256),
-  password: passwordSchema,
-  confirm: z.string().max(256),
-});
+/** One user's pages: a numeric id (userIdParam checks it is a positive integer). */
+const USER = "/:userId{[0-9]+}";
+const userIdParam = zValidator(
+  "param",
+  z.object({ userId: z.coerce.number().int().positive() }),
+  failWith(404, "no such user"),
+);
 
-async function renderSettings(
-  c: Context<AppEnv>,
-  error?: SettingsProps["error"],
-  status: 200 | 400 = 200,
-  linkUrl?: string,
-) {
-  c.status(status);
-  const { sessions, users, telegram } = c.var.deps;
-  const me = await users.findByUsername(c.var.user!.username);
-  const tg = telegram && me ? { linked: me.telegramUserId !== null, require2fa: me.require2fa, linkUrl } : null;
-  return c.render(<SettingsPage sessions={await sessions.listForUser(c.var.user!.id)} error={error} telegram={tg} />, {
-    title: c.var.t("settings.title"),
-  });
-}
-const userParam = z.coerce.number().int().positive();
-
-/** The user of `:userId` if the signed-in user may manage them (auth/permissions.ts); 404 otherwise, so ids cannot be probed. */
-async function manageableUser(c: Context<AppEnv>) {
-  const id = userParam.safeParse(c.req.param("userId"));
-  const user = id.success ? await createUserManager(c.var.deps.db, c.var.deps.users).get(id.data) : undefined;
+/** The user of `id` if the signed-in user may manage them; 404 otherwise, so ids cannot be probed. */
+async function manageableUser(c: Context<AppEnv>, id: number): Promise<EditableUser> {
+  const user = await createUserManager(c.var.deps.db, c.var.deps.users).get(id);
   if (!user || !canManageUser(c.var.user, user)) throw new HTTPException(404, { message: "no such user" });
   return user;
 }
 
-export const userRoutes = new Hono<AppEnv>()
-  .get("/users", requireCapability("manageUsers"), async (c) => {
-    return c.render(<UsersPage users={await c.var.deps.users.list()} />, { title: c.var.t("users.title") });
-  })
+/** Lets a route about `:userId` (and its form) go on only for a user the signed-in user may manage. */
+const manageable = createMiddleware<AppEnv, string, { out: { param: { userId: number } } }>(async (c, next) => {
+  await manageableUser(c, c.req.valid("param").userId);
+  await next();
+});
+
+/** The user form again (400) with the reason; `posted` keeps what was typed when the form itself was valid. */
+async function formAgain(c: Context<AppEnv>, id: number | null, error: string, posted?: UserForm) {
+  c.status(400);
+  const manager = createUserManager(c.var.deps.db, c.var.deps.users);
+  const shown = { ...(id ? await manager.get(id) : {}), ...posted, id: id ?? undefined };
+  return c.render(<UserFormPage user={shown} instances={await manager.grantable(c.var.user!)} error={error} />, {
+    title: c.var.t(id ? "users.title" : "users.newTitle"),
+  });
+}
+
+const newUserForm = zValidator(
+  "form",
+  userFormSchema,
+  answerInvalid((c: Context<AppEnv>, error) => formAgain(c, null, issueText(error))),
+);
+const editUserForm = zValidator(
+  "form",
+  userFormSchema,
+  answerInvalid((c: Context<AppEnv>, error) => formAgain(c, Number(c.req.param("userId")), issueText(error))),
+);
+
+const usersPage = async (c: Context<AppEnv>) =>
+  c.render(<UsersPage users={await c.var.deps.users.list()} showAdminLinks={can(c.var.user, "admin")} />, {
+    title: c.var.t("users.title"),
+  });
+
+/** Mounted at /users. */
+export const usersRoutes = new Hono<AppEnv>()
+  .use(requireCapability("manageUsers"))
+  .get("/", usersPage)
 
   // The list alone, for the live refresh of the users page.
-  .get("/users/list", requireCapability("manageUsers"), async (c) => {
+  .get("/list", async (c) => {
     const list = <UsersList users={await c.var.deps.users.list()} />;
     return c.html(<RequestContext.Provider value={c}>{list}</RequestContext.Provider>);
   })
 
-  .get("/users/new", requireCapability("manageUsers"), async (c) => {
+  .get("/new", async (c) => {
     const manager = createUserManager(c.var.deps.db, c.var.deps.users);
     return c.render(<UserFormPage user={null} instances={await manager.grantable(c.var.user!)} />, {
       title: c.var.t("users.newTitle"),
     });
   })
 
-  .post("/users", requireCapability("manageUsers"), async (c) => saveUser(c, null))
+  .post("/", newUserForm, async (c) => saveUser(c, null, c.req.valid("form")))
 
-  .get("/users/:userId{[0-9]+}/edit", requireCapability("manageUsers"), async (c) => {
+  .get(`${USER}/edit`, userIdParam, async (c) => {
     const manager = createUserManager(c.var.deps.db, c.var.deps.users);
-    const user = await manageableUser(c);
+    const user = await manageableUser(c, c.req.valid("param").userId);
     return c.render(<UserFormPage user={user} instances={await manager.grantable(c.var.user!)} />, {
       title: user.displayName,
     });
   })
 
-  .post("/users/:userId{[0-9]+}", requireCapability("manageUsers"), async (c) =>
-    saveUser(c, (await manageableUser(c)).id),
+  .post(USER, userIdParam, manageable, editUserForm, async (c) =>
+    saveUser(c, c.req.valid("param").userId, c.req.valid("form")),
   )
 
-  .post("/users/:userId/logout-all", requireCapability("manageUsers"), async (c) => {
-    const target = await manageableUser(c);
+  // Without the numeric pattern (as the route inventory in test/security names it): userIdParam answers 404 for the rest.
+  .post("/:userId/logout-all", userIdParam, async (c) => {
+    const target = await manageableUser(c, c.req.valid("param").userId);
     const ended = await c.var.deps.sessions.invalidateAllForUser(target.id);
     await c.var.deps.audit.record({
       action: "sessions.endedAllForUser",
@@ -96,165 +113,27 @@ export const userRoutes = new Hono<AppEnv>()
     c.var.deps.bus.publish({ name: EVENTS.sessionsEnded, userId: target.id, data: { allExcept: null } });
     flash(c, "ok", c.var.t("users.loggedOutAll", { count: ended }));
     return c.redirect("/users", 303);
-  })
-
-  .get("/settings", async (c) => renderSettings(c))
-
-  .post("/settings/profile", async (c) => {
-    const parsed = profileForm.safeParse(await c.req.parseBody());
-    if (!parsed.success)
-      return renderSettings(c, { section: "profile", text: parsed.error.issues.map((i) => i.message).join("; ") }, 400);
-    await c.var.deps.users.setDisplayName(c.var.user!.id, parsed.data.displayName);
-    flash(c, "ok", c.var.t("settings.saved"));
-    return c.redirect("/settings", 303);
-  })
-
-  .post("/settings/password", async (c) => {
-    const { users, sessions, audit, bus } = c.var.deps;
-    const me = c.var.user!;
-    const parsed = passwordForm.safeParse(await c.req.parseBody());
-    const fail = (text: string) => renderSettings(c, { section: "password", text }, 400);
-    if (!parsed.success) return fail(parsed.error.issues.map((i) => i.message).join("; "));
-    if (parsed.data.password !== parsed.data.confirm) return fail(c.var.t("setup.mismatch"));
-    if (!(await users.verifyPassword(me.username, parsed.data.current))) {
-      await audit.record({ action: "user.passwordChangeFailed", userId: me.id, actor: me.username, ip: clientIp(c) });
-      return fail(c.var.t("settings.wrongPassword"));
-    }
-    await users.setPassword(me.id, parsed.data.password);
-    const ended = await sessions.invalidateAllForUser(me.id, c.var.session!.id);
-    bus.publish({ name: EVENTS.sessionsEnded, userId: me.id, data: { allExcept: c.var.session!.id } });
-    await audit.record({
-      action: "user.passwordChanged",
-      userId: me.id,
-      actor: me.username,
-      ip: clientIp(c),
-      details: { sessionsEnded: ended },
-    });
-    flash(c, "ok", c.var.t("settings.passwordChanged"));
-    return c.redirect("/settings", 303);
-  })
-
-  .post("/settings/telegram/link", async (c) => {
-    const telegram = c.var.deps.telegram;
-    if (!telegram) throw new HTTPException(404, { message: "Telegram is off" });
-    const { url } = await telegram.codes.createLinkToken(c.var.user!.id);
-    return renderSettings(c, undefined, 200, url);
-  })
-
-  .post("/settings/telegram/2fa", async (c) => {
-    const me = await c.var.deps.users.findByUsername(c.var.user!.username);
-    if (!c.var.deps.telegram || !me?.telegramUserId) throw new HTTPException(400, { message: "link Telegram first" });
-    await c.var.deps.users.setRequire2fa(me.id, true);
-    await c.var.deps.audit.record({
-      action: "user.updated",
-      userId: me.id,
-      actor: me.username,
-      target: `user:${me.id}`,
-      details: { changed: ["require2fa"] },
-    });
-    flash(c, "ok", c.var.t("settings.tg2faIsOn"));
-    return c.redirect("/settings", 303);
-  })
-
-  // Unlinking is refused while sign-in codes are required: without Telegram the user could not sign in any more.
-  .post("/settings/telegram/unlink", async (c) => {
-    const me = await c.var.deps.users.findByUsername(c.var.user!.username);
-    if (!me?.telegramUserId) throw new HTTPException(404, { message: "no Telegram account is linked" });
-    if (me.require2fa) {
-      flash(c, "error", c.var.t("settings.tgUnlinkBlocked"));
-      return c.redirect("/settings", 303);
-    }
-    if (await c.var.deps.users.unlinkTelegram(me.id)) {
-      await c.var.deps.audit.record({
-        action: "user.telegramUnlinked",
-        userId: me.id,
-        actor: me.username,
-        target: `user:${me.id}`,
-        ip: clientIp(c),
-      });
-      c.var.deps.bus.publish({ name: EVENTS.userChanged, userId: me.id, data: { telegramLinked: false } });
-    }
-    flash(c, "ok", c.var.t("settings.tgUnlinked"));
-    return c.redirect("/settings", 303);
-  })
-
-  .post("/settings/sessions/:sessionId{[a-z0-9]{8,64}}/end", async (c) => {
-    const me = c.var.user!;
-    const sessionId = c.req.param("sessionId");
-    if (sessionId === c.var.session!.id || !(await c.var.deps.sessions.invalidateForUser(me.id, sessionId))) {
-      throw new HTTPException(404, { message: "no such session" });
-    }
-    c.var.deps.bus.publish({ name: EVENTS.sessionsEnded, userId: me.id, data: { sessionId } });
-    await c.var.deps.audit.record({ action: "sessions.endedOne", userId: me.id, actor: me.username, ip: clientIp(c) });
-    flash(c, "ok", c.var.t("settings.sessionEnded"));
-    return c.redirect("/settings", 303);
-  })
-
-  .post("/settings/locale", async (c) => {
-    const parsed = localeForm.safeParse(await c.req.parseBody());
-    if (!parsed.success) throw new HTTPException(400, { message: "locale must be en, ru or empty" });
-    const locale = parsed.data.locale || null;
-    await c.var.deps.users.setLocale(c.var.user!.id, locale);
-    await c.var.deps.audit.record({
-      action: "user.localeChanged",
-      userId: c.var.user!.id,
-      actor: c.var.user!.username,
-      details: { locale },
-    });
-    // Confirm in the language just chosen.
-    const t = translator(resolveLocale(locale, c.req.header("accept-language"), c.var.deps.config.DEFAULT_LOCALE));
-    flash(c, "ok", t("settings.saved"));
-    return c.redirect("/settings", 303);
-  })
-
-  .post("/settings/logout-others", async (c) => {
-    const ended = await c.var.deps.sessions.invalidateAllForUser(c.var.user!.id, c.var.session!.id);
-    c.var.deps.bus.publish({
-      name: EVENTS.sessionsEnded,
-      userId: c.var.user!.id,
-      data: { allExcept: c.var.session!.id },
-    });
-    await c.var.deps.audit.record({
-      action: "sessions.endedOthers",
-      userId: c.var.user!.id,
-      actor: c.var.user!.username,
-      ip: clientIp(c),
-      details: { ended },
-    });
-    flash(c, "ok", c.var.t("settings.loggedOutOthers", { count: ended }));
-    return c.redirect("/settings", 303);
   });
 
-/** Creates (id null) or updates a user from the form; re-renders the form with the reason when a rule is broken. */
-async function saveUser(c: Context<AppEnv>, id: number | null) {
+/** Creates (id null) or updates a user from the valid form; the form comes back with the reason when a rule is broken. */
+async function saveUser(c: Context<AppEnv>, id: number | null, form: UserForm) {
   const { db, users, sessions, audit, bus } = c.var.deps;
   const actor = c.var.user!;
   const manager = createUserManager(db, users);
-  const body = await c.req.parseBody({ all: true });
-  const raw = { ...body, _csrf: undefined };
-  const parsed = userFormSchema.safeParse(raw);
-  const again = async (error: string) => {
-    c.status(400);
-    const shown = { ...(id ? await manager.get(id) : {}), ...(parsed.success ? parsed.data : {}), id: id ?? undefined };
-    return c.render(<UserFormPage user={shown} instances={await manager.grantable(actor)} error={error} />, {
-      title: c.var.t(id ? "users.title" : "users.newTitle"),
-    });
-  };
-  if (!parsed.success) return again(parsed.error.issues.map((i) => i.message).join("; "));
   try {
     if (id === null) {
-      const created = await manager.create(actor, parsed.data);
+      const created = await manager.create(actor, form);
       await audit.record({
         action: "user.created",
         userId: actor.id,
         actor: actor.username,
         target: `user:${created}`,
         ip: clientIp(c),
-        details: { admin: parsed.data.isAdmin, instances: parsed.data.instanceIds },
+        details: { admin: form.isAdmin, instances: form.instanceIds },
       });
-      flash(c, "ok", c.var.t("users.created", { name: parsed.data.displayName }));
+      flash(c, "ok", c.var.t("users.created", { name: form.displayName }));
     } else {
-      const { changed, endSessions } = await manager.update(actor, id, parsed.data);
+      const { changed, endSessions } = await manager.update(actor, id, form);
       await audit.record({
         action: "user.updated",
         userId: actor.id,
@@ -277,7 +156,7 @@ async function saveUser(c: Context<AppEnv>, id: number | null) {
     }
     return c.redirect("/users", 303);
   } catch (err) {
-    if (err instanceof UserPolicyError) return again(c.var.t(err.key as MessageKey));
+    if (err instanceof UserPolicyError) return formAgain(c, id, c.var.t(err.key as MessageKey), form);
     throw err;
   }
 }

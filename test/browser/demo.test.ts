@@ -49,7 +49,9 @@ test("the printed admin signs in and sees demo chats arrive and update without r
   await within(60_000 - (Date.now() - started), async () => (await rows.count()) >= 2, "two demo chats in the list");
   // Customers keep writing: the top row's preview changes while the page stays the same page.
   await w.page.evaluate(() => ((window as unknown as { __samePage: boolean }).__samePage = true));
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText() (the rendered text), no DOM property
   const before = await rows.first().innerText();
+  // biome-ignore lint/performance/useDomNodeTextContent: as above
   await within(30_000, async () => (await rows.first().innerText()) !== before, "a live change of the newest chat row");
   expect(await w.page.evaluate(() => (window as unknown as { __samePage?: boolean }).__samePage)).toBe(true);
   await w.shot("01-live");

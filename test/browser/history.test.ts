@@ -1,6 +1,6 @@
 // Browser end-to-end: a manager starts the history import of a number and watches the progress bar fill over SSE
 // (no reload) until it reports the messages imported; on a phone the panel fits the screen.
-// Limits are scaled ×10 on the fake and the app's scheduler alike (test/http/history-import.test.ts explains why).
+// Limits are scaled ×10 on the fake and the app's rate limiter alike (test/http/history-import.test.ts explains why).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";

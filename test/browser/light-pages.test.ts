@@ -26,18 +26,16 @@ beforeAll(async () => {
   app = await startTestApp();
   const instanceId = await insertInstance(app.deps.db, "Sales");
   const chatId = await insertChat(app.deps.db, instanceId, "79005550123@c.us", "Cached Carl");
-  await app.deps.db
-    .insert(messages)
-    .values({
-      instanceId,
-      chatId,
-      idMessage: "LIGHT1",
-      direction: "in",
-      via: "whatsapp",
-      type: "textMessage",
-      text: "Hello",
-      sentAt: new Date(),
-    });
+  await app.deps.db.insert(messages).values({
+    instanceId,
+    chatId,
+    idMessage: "LIGHT1",
+    direction: "in",
+    via: "whatsapp",
+    type: "textMessage",
+    text: "Hello",
+    sentAt: new Date(),
+  });
   chatPath = `/instances/${instanceId}/chats/${chatId}`;
   await app.deps.users.create({ username: "anna", displayName: "Anna", password: PASSWORD, isAdmin: true });
   browser = await launchChromium();

@@ -5,6 +5,7 @@ import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { ARTIFACTS, launchChromium, openWatched as watchPage, type Watched } from "./watch.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
+import { waitFor } from "../support/wait.ts";
 
 const PASSWORD = "correct-horse-battery";
 
@@ -231,8 +232,7 @@ for (const vp of viewports) {
 
     test("logging out closes the live-update stream", async () => {
       expect(await w.page.evaluate(() => document.body.hasAttribute("sse-connect"))).toBe(false);
-      const deadline = Date.now() + 2000;
-      while (app.deps.bus.size > services && Date.now() < deadline) await Bun.sleep(50);
+      await waitFor(() => app.deps.bus.size <= services, 2000);
       expect(app.deps.bus.size).toBe(services);
     });
 

@@ -1,6 +1,7 @@
 // Browser-test helpers: Chromium launch flags and a page that records console errors, page errors, CSP violations and failed requests.
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { waitFor } from "../support/wait.ts";
 
 export const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
 
@@ -90,12 +91,9 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.locator("form button[type=submit]").click()]);
 }
 
-/** Waits until `check` is true, polling every 25 ms; returns how long it took. */
+/** Waits until `check` is true, polling every 25 ms; returns how long it took (pages' latency checks use it). */
 export async function within(ms: number, check: () => Promise<boolean>, what: string): Promise<number> {
   const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms: ${what}`);
-    await Bun.sleep(25);
-  }
+  await waitFor(check, { timeout: ms, interval: 25, message: what });
   return Date.now() - start;
 }

@@ -7,11 +7,13 @@ import { createApp } from "../../src/app.tsx";
 import { createDeps, startBackground, stopBackground } from "../../src/deps.ts";
 import { chats, instances, messages } from "../../src/db/schema/index.ts";
 import { autoReply } from "../../src/instances/auto-reply.ts";
-import type { AppDeps } from "../../src/lib/context.ts";
-import type { Outbox } from "../../src/greenapi/outbox.ts";
+import type { AppDeps } from "../../src/env.ts";
+import type { Outbox } from "../../src/conversations/index.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { Agent } from "../support/app.ts";
 import { resetDatabase, testDatabase, testLog } from "../support/db.ts";
+import { insertFakeInstance } from "../support/fixtures.ts";
+import { waitFor } from "../support/wait.ts";
 
 const ID = 7103666001;
 const TOKEN = "abcdef0123456789abcdef0123456789abcdef0123456789ab";
@@ -63,22 +65,14 @@ beforeAll(async () => {
     settings: { incomingWebhook: "yes", outgoingAPIMessageWebhook: "yes", outgoingWebhook: "yes" },
   });
   const { db } = await testDatabase();
-  const [row] = await db
-    .insert(instances)
-    .values({
-      name: "Shop",
-      idInstance: ID,
-      apiToken: TOKEN,
-      apiUrl: fake.url,
-      mediaUrl: fake.mediaUrl,
-      webhookToken: "x".repeat(24),
-      intakeMode: "polling",
-      state: "authorized",
-      autoReplyEnabled: true,
-      autoReplyText: AUTO,
-      autoReplyIntervalHours: 12,
-    })
-    .returning();
+  const row = await insertFakeInstance(db, fake, {
+    name: "Shop",
+    idInstance: ID,
+    apiToken: TOKEN,
+    autoReplyEnabled: true,
+    autoReplyText: AUTO,
+    autoReplyIntervalHours: 12,
+  });
   instanceId = row!.id;
   running = await startApp();
 }, 30_000);
@@ -87,16 +81,6 @@ afterAll(async () => {
   await running.stop();
   await fake.stop();
 });
-
-async function waitFor<T>(check: () => T | Promise<T>, ms = 10_000): Promise<NonNullable<T>> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > until) throw new Error("timed out");
-    await Bun.sleep(50);
-  }
-}
 
 const autoSends = () => fake.control.sentMessages(ID).filter((s) => s.text === AUTO);
 
@@ -113,7 +97,7 @@ async function incomingCount(): Promise<number> {
 async function customerWrites(text: string): Promise<void> {
   const before = await incomingCount();
   fake.control.injectIncoming(ID, { type: "textMessage", chatId: CUSTOMER, text, senderName: "Anna" });
-  await waitFor(async () => (await incomingCount()) > before);
+  await waitFor(async () => (await incomingCount()) > before, 10_000);
   await running.deps.intake.idle();
   expect(await running.deps.outbox.idle(10_000)).toBe(true);
 }
@@ -177,6 +161,7 @@ describe("auto-reply", () => {
     await waitFor(
       async () =>
         (await running.deps.db.select().from(chats).where(eq(chats.waChatId, "120363043968066561@g.us"))).length > 0,
+      10_000,
     );
     await running.deps.intake.idle();
     expect(await running.deps.outbox.idle(10_000)).toBe(true);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, asc, eq, inArray, isNotNull, like } from "drizzle-orm";
 import { chats, messages, notifications } from "../../src/db/schema/index.ts";
 import type { FakeGreenApi } from "../fakes/green-api/index.ts";
-import { waitFor } from "../fakes/green-api/testkit.ts";
+import { waitFor } from "../support/wait.ts";
 import type { TestApp } from "../support/app.ts";
 import { MODES, startBothModes, type BothModes } from "../support/both-modes.ts";
 import { parsePrometheusText } from "../support/prometheus.ts";

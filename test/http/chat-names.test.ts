@@ -1,9 +1,8 @@
 // Names as people write them, in the pages: avatar letters are whole graphemes (emoji, flags, Cyrillic), never "�".
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { contacts } from "../../src/db/schema/index.ts";
-import { Agent, startTestApp, type TestApp } from "../support/app.ts";
-import { resetDatabase } from "../support/db.ts";
-import { grant, insertChat, insertInstance } from "../support/fixtures.ts";
+import { Agent, startAppWithInstance, type TestApp } from "../support/app.ts";
+import { grant, insertChat } from "../support/fixtures.ts";
 
 let app: TestApp;
 let instanceId: number;
@@ -17,9 +16,7 @@ const listAvatar = (html: string, chatId: number) =>
   )?.[1];
 
 beforeAll(async () => {
-  await resetDatabase();
-  app = await startTestApp();
-  instanceId = await insertInstance(app.deps.db, "Sales");
+  ({ app, instanceId } = await startAppWithInstance("Sales"));
   const user = await app.deps.users.create({ username: "anna", password: "password-1" });
   await grant(app.deps.db, user.id, instanceId);
   for (const [waChatId, name] of [

@@ -6,7 +6,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { chats, instances, messages } from "../../src/db/schema/index.ts";
 import { EVENTS } from "../../src/events/names.ts";
 import type { AppEvent } from "../../src/events/bus.ts";
-import { startFastFake, waitFor } from "../fakes/green-api/testkit.ts";
+import { startFastFake } from "../fakes/green-api/testkit.ts";
+import { waitFor } from "../support/wait.ts";
 import type { FakeGreenApi } from "../fakes/green-api/index.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/index.ts";
 import { Agent, startTestApp, type TestApp } from "../support/app.ts";
@@ -83,7 +84,7 @@ const chatOf = async (groupId: string) =>
       .where(and(eq(chats.instanceId, instanceId), eq(chats.waChatId, groupId)))
   )[0];
 const stored = (idMessage: string) =>
-  waitFor(async () => (await app.deps.db.select().from(messages).where(eq(messages.idMessage, idMessage)))[0]);
+  waitFor(async () => (await app.deps.db.select().from(messages).where(eq(messages.idMessage, idMessage)))[0], 2000);
 
 let probes = 0;
 /** Lookups run one after another: once a fresh nameless group has its subject, every lookup asked before it is done. */
@@ -125,7 +126,7 @@ describe("group subjects", () => {
     const chat = await waitFor(async () => {
       const row = await chatOf(groupId);
       return row?.name === "Buyers 🛒" ? row : null;
-    });
+    }, 2000);
     expect(chat.subjectFetchedAt).not.toBeNull();
     // Announced through the usual event: open chat lists re-render the row.
     expect(
@@ -144,6 +145,7 @@ describe("group subjects", () => {
     });
     await waitFor(
       async () => (await app.deps.db.select().from(messages).where(eq(messages.chatId, chat.id))).length === 3,
+      2000,
     );
     await lookupsSettled();
     expect(groupCalls().filter((r) => r.status === 200)).toHaveLength(2);
@@ -193,8 +195,8 @@ describe("group subjects", () => {
       ).chatId;
     const calls = () => groupCalls().filter((r) => r.status === 400).length;
     const chatId = await ask("one");
-    await waitFor(() => calls() === 1);
-    await waitFor(async () => (await chatOf(groupId))!.subjectFetchedAt !== null);
+    await waitFor(() => calls() === 1, 2000);
+    await waitFor(async () => (await chatOf(groupId))!.subjectFetchedAt !== null, 2000);
     await ask("two");
     await lookupsSettled();
     expect(calls()).toBe(1);
@@ -204,7 +206,7 @@ describe("group subjects", () => {
       .set({ subjectFetchedAt: sql`now() - interval '25 hours'` })
       .where(eq(chats.id, chatId));
     await ask("three");
-    await waitFor(() => calls() === 2);
+    await waitFor(() => calls() === 2, 2000);
     // Paced by the instance's 1 RPS bucket for getGroupData: Green-API never had to refuse one.
     expect(ga.control.violations(ID)).toBe(0);
     // The list still labels it as a group, in the reader's language.

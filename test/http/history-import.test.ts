@@ -2,16 +2,17 @@
 // no rate-limit violations, replies not held up, resume after a restart, cancel, and the journal of an offline window.
 //
 // Green-API allows getChatHistory 1 request/second, so 300 chats take ~5 minutes at the real pace. The fake and the
-// app's scheduler are both given RATE_SCALE (every per-method limit × 20): the same pacing logic and the same 429
+// app's rate limiter are both given RATE_SCALE (every per-method limit × 20): the same pacing logic and the same 429
 // accounting, 20× faster. Violations are counted by the fake against the scaled limits.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq, sql } from "drizzle-orm";
-import { chats, historyImports, instances, messages } from "../../src/db/schema/index.ts";
+import { chats, historyImports, messages } from "../../src/db/schema/index.ts";
 import { startFastFake } from "../fakes/green-api/testkit.ts";
 import type { FakeGreenApi } from "../fakes/green-api/index.ts";
 import { Agent, sseUntil, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
-import { grant } from "../support/fixtures.ts";
+import { grant, insertFakeInstance } from "../support/fixtures.ts";
+import { waitFor } from "../support/wait.ts";
 
 const RATE_SCALE = 20;
 const HX = { "hx-request": "true" };
@@ -27,20 +28,12 @@ async function numberOnFake(name: string, settings: Record<string, string> = {})
   const idInstance = nextId++;
   const token = `${"5e".repeat(20)}${String(idInstance).padStart(10, "0")}`;
   fake.control.createInstance({ idInstance, apiTokenInstance: token, state: "authorized", settings });
-  const [row] = await app.deps.db
-    .insert(instances)
-    .values({
-      name,
-      idInstance,
-      apiToken: token,
-      apiUrl: fake.url,
-      mediaUrl: fake.mediaUrl,
-      webhookToken: "h".repeat(24),
-      intakeMode: "polling",
-      state: "authorized",
-      wid: `7900${String(idInstance).slice(-7)}@c.us`,
-    })
-    .returning({ id: instances.id });
+  const row = await insertFakeInstance(app.deps.db, fake, {
+    name,
+    idInstance,
+    apiToken: token,
+    wid: `7900${String(idInstance).slice(-7)}@c.us`,
+  });
   return { idInstance, id: row!.id };
 }
 
@@ -54,16 +47,8 @@ async function latestImport(db: TestApp["deps"]["db"], instanceId: number) {
   return rows[0];
 }
 
-async function waitFor<T>(check: () => Promise<T>, ms = 60_000, what = "condition"): Promise<NonNullable<T>> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    // Not too often: on PGlite every poll waits for the one connection the import is writing through.
-    await Bun.sleep(100);
-  }
-}
+/** Not too often: on PGlite every poll waits for the one connection the import is writing through. */
+const POLL_MS = 100;
 
 const messageCount = async (instanceId: number) =>
   (
@@ -124,8 +109,7 @@ describe("import of 300 chats × 40 messages", () => {
         const row = await latestImport(app.deps.db, n.id);
         return row && row.chatsDone >= 5 ? row : null;
       },
-      60_000,
-      "the import to get going",
+      { timeout: 60_000, interval: POLL_MS, message: "the import to get going" },
     );
     expect(running.status).toBe("running");
     expect(running.chatsTotal).toBe(300);
@@ -145,8 +129,7 @@ describe("import of 300 chats × 40 messages", () => {
     expect(sent.status).toBe(200);
     await waitFor(
       async () => fake.control.sentMessages(n.idInstance).some((s) => s.text === "Reply during the import"),
-      30_000,
-      "the reply to reach the fake",
+      { timeout: 30_000, interval: POLL_MS, message: "the reply to reach the fake" },
     );
     expect(fake.control.sentMessages(n.idInstance)).toHaveLength(1);
     const whenSent = (await latestImport(app.deps.db, n.id))!;
@@ -158,8 +141,7 @@ describe("import of 300 chats × 40 messages", () => {
         const row = await latestImport(app.deps.db, n.id);
         return row?.status === "done" ? row : null;
       },
-      420_000,
-      "the import to finish",
+      { timeout: 420_000, interval: POLL_MS, message: "the import to finish" },
     );
     expect(done.chatsDone).toBe(300);
     expect(done.messagesImported).toBe(300 * 40);
@@ -210,8 +192,7 @@ describe("import of 300 chats × 40 messages", () => {
         const row = await latestImport(app.deps.db, n.id);
         return row?.status === "done" ? row : null;
       },
-      120_000,
-      "the second import to finish",
+      { timeout: 120_000, interval: POLL_MS, message: "the second import to finish" },
     );
     expect(again.id).toBe(second.id);
     expect(again.chatsDone).toBe(300);
@@ -237,7 +218,11 @@ describe("resume, cancel, permissions", () => {
     const n = await numberOnFake("Support");
     fake.control.seedHistory(n.idInstance, { chats: 40, messagesPerChat: 10, prefix: "7966" });
     await app.deps.history.start(n.id, { auto: true });
-    await waitFor(async () => ((await latestImport(app.deps.db, n.id))?.chatsDone ?? 0) >= 10, 60_000, "10 chats");
+    await waitFor(async () => ((await latestImport(app.deps.db, n.id))?.chatsDone ?? 0) >= 10, {
+      timeout: 60_000,
+      interval: POLL_MS,
+      message: "10 chats",
+    });
     await app.deps.historyRunner.stop();
     const stopped = (await latestImport(app.deps.db, n.id))!;
     expect(stopped.status).toBe("running");
@@ -256,8 +241,7 @@ describe("resume, cancel, permissions", () => {
           const row = await latestImport(second.deps.db, n.id);
           return row?.status === "done" ? row : null;
         },
-        60_000,
-        "the resumed import",
+        { timeout: 60_000, interval: POLL_MS, message: "the resumed import" },
       );
       expect(done.id).toBe(stopped.id);
       expect(done.chatsDone).toBe(40);
@@ -279,7 +263,11 @@ describe("resume, cancel, permissions", () => {
     const n = await numberOnFake("Billing");
     fake.control.seedHistory(n.idInstance, { chats: 200, messagesPerChat: 2, prefix: "7977" });
     await app.deps.history.start(n.id);
-    await waitFor(async () => ((await latestImport(app.deps.db, n.id))?.chatsDone ?? 0) >= 3, 60_000, "3 chats");
+    await waitFor(async () => ((await latestImport(app.deps.db, n.id))?.chatsDone ?? 0) >= 3, {
+      timeout: 60_000,
+      interval: POLL_MS,
+      message: "3 chats",
+    });
     const res = await admin.post(`/instances/${n.id}/history/cancel`, {}, { headers: HX });
     expect(res.status).toBe(200);
     const panel = await res.text();
@@ -315,7 +303,11 @@ describe("resume, cancel, permissions", () => {
       text: "Hello",
     });
     await app.deps.history.start(n.id);
-    await waitFor(async () => (await latestImport(app.deps.db, n.id))?.status === "done", 30_000, "the import");
+    await waitFor(async () => (await latestImport(app.deps.db, n.id))?.status === "done", {
+      timeout: 30_000,
+      interval: POLL_MS,
+      message: "the import",
+    });
     const rows = await app.deps.db
       .select({ waChatId: chats.waChatId, name: chats.name, unread: chats.unreadCount })
       .from(chats)

@@ -3,12 +3,14 @@
 // messages than asked; a restart continues the chat at the next count; the per-chat cap is said on the panel.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
-import { chats, historyImports, instances, messages } from "../../src/db/schema/index.ts";
+import { chats, historyImports, messages } from "../../src/db/schema/index.ts";
 import { CHAT_CAP } from "../../src/instances/history/paging.ts";
-import { startFastFake, waitFor } from "../fakes/green-api/testkit.ts";
+import { startFastFake } from "../fakes/green-api/testkit.ts";
+import { waitFor } from "../support/wait.ts";
 import type { FakeGreenApi } from "../fakes/green-api/index.ts";
 import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
+import { insertFakeInstance } from "../support/fixtures.ts";
 
 const HX = { "hx-request": "true" };
 
@@ -22,20 +24,12 @@ async function numberOnFake(name: string) {
   const idInstance = nextId++;
   const token = `${"6f".repeat(20)}${String(idInstance).padStart(10, "0")}`;
   fake.control.createInstance({ idInstance, apiTokenInstance: token, state: "authorized" });
-  const [row] = await app.deps.db
-    .insert(instances)
-    .values({
-      name,
-      idInstance,
-      apiToken: token,
-      apiUrl: fake.url,
-      mediaUrl: fake.mediaUrl,
-      webhookToken: "h".repeat(24),
-      intakeMode: "polling",
-      state: "authorized",
-      wid: `7900${String(idInstance).slice(-7)}@c.us`,
-    })
-    .returning({ id: instances.id });
+  const row = await insertFakeInstance(app.deps.db, fake, {
+    name,
+    idInstance,
+    apiToken: token,
+    wid: `7900${String(idInstance).slice(-7)}@c.us`,
+  });
   return { idInstance, id: row!.id };
 }
 

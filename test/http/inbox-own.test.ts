@@ -2,11 +2,12 @@
 // ownership, refusals, history kept) and "who is viewing".
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { chats, instances, messages, userInstances } from "../../src/db/schema/index.ts";
+import { chats, messages, userInstances } from "../../src/db/schema/index.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { Agent, sseUntil, startTestApp, type TestApp } from "../support/app.ts";
 import { EVENTS } from "../../src/events/names.ts";
 import { resetDatabase } from "../support/db.ts";
+import { insertFakeInstance } from "../support/fixtures.ts";
 
 const ID = 7103555077;
 const TOKEN = "fedcba9876543210fedcba9876543210fedcba9876543210fe";
@@ -41,18 +42,7 @@ beforeAll(async () => {
   fake.control.createInstance({ idInstance: ID, apiTokenInstance: TOKEN, state: "authorized" });
   app = await startTestApp();
   const { db, users } = app.deps;
-  const [inst] = await db
-    .insert(instances)
-    .values({
-      name: "Sales",
-      idInstance: ID,
-      apiToken: TOKEN,
-      apiUrl: fake.url,
-      mediaUrl: fake.mediaUrl,
-      webhookToken: "w".repeat(24),
-      state: "authorized",
-    })
-    .returning();
+  const inst = await insertFakeInstance(db, fake, { name: "Sales", idInstance: ID, apiToken: TOKEN });
   instanceId = inst!.id;
   const [chat] = await db
     .insert(chats)

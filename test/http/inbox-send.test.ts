@@ -262,7 +262,7 @@ describe("live updates over SSE", () => {
       await annaStream.until(/event: unread\ndata: \d+/);
       const messageId = await incoming(salesChat, sales, "Are you there?");
       app.deps.bus.publish({ name: EVENTS.messageCreated, instanceId: sales, data: { messageId, chatId: salesChat } });
-      const seen = await annaStream.until(/event: msgs\.[^]*event: unread\ndata: [1-9]\n/);
+      const seen = await annaStream.until(/event: msgs\.[\s\S]*event: unread\ndata: [1-9]\n/);
       expect(seen).toContain(`event: msgs.${salesChat}\ndata: `);
       expect(seen).toContain(`<li id="m-${messageId}" class="msg msg-in">`);
       expect(seen).toMatch(
@@ -278,7 +278,7 @@ describe("live updates over SSE", () => {
         tag: `chat-${salesChat}`,
       });
       // Boris reads Russian and has his own unread count (he never opened the chat).
-      const ru = await borisStream.until(/event: chats.all[^]*?data: <li[^]*непрочитанн/);
+      const ru = await borisStream.until(/event: chats.all[\s\S]*?data: <li[\s\S]*непрочитанн/);
       expect(ru).toMatch(/aria-label="\d+ непрочитанн/);
       // A status change replaces the bubble in place.
       app.deps.bus.publish({
@@ -301,7 +301,7 @@ describe("live updates over SSE", () => {
       // Reading the chat updates this user's row in place and the title count.
       expect((await anna.post(`/instances/${sales}/chats/${salesChat}/read`, {}, { headers: HX })).status).toBe(204);
       const after = await annaStream.until(
-        /event: chat\ndata: <li id="chat-\d+" class="chat-row" hx-swap-oob="true">[^]*event: unread\ndata: 0/,
+        /event: chat\ndata: <li id="chat-\d+" class="chat-row" hx-swap-oob="true">[\s\S]*event: unread\ndata: 0/,
       );
       expect(after).toBeTruthy();
       await Bun.sleep(200);

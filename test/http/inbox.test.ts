@@ -389,6 +389,16 @@ describe("conversation", () => {
     expect((await admin.get(`/instances/${sales}/chats/${supportChat}`)).status).toBe(404);
   });
 
+  test("ids beyond any row are 404, not a database error, on every route under a chat", async () => {
+    const huge = "99999999999999999999";
+    expect((await admin.get(`/instances/${sales}/chats/${huge}`)).status).toBe(404);
+    expect((await admin.get(`/instances/${sales}/chats/${huge}/messages`)).status).toBe(404);
+    expect((await admin.get(`/instances/${sales}/chats/${convo}/messages/${huge}`)).status).toBe(404);
+    expect((await admin.post(`/instances/${sales}/chats/${convo}/messages/${huge}/resend`, {})).status).toBe(404);
+    expect((await admin.get(`/instances/${sales}/media/${huge}`)).status).toBe(404);
+    expect((await admin.get(`/instances/${sales}/chats/${convo}/messages?before=x`)).status).toBe(400);
+  });
+
   test("searching beside an open conversation keeps its address: results come from the conversation URL", async () => {
     const results = await html(
       await anna.get(`/instances/${sales}/chats/${convo}?q=carol`, { ...HX, "hx-target": "chat-results" }),

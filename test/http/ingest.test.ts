@@ -12,7 +12,7 @@ import {
 import { EVENTS } from "../../src/events/names.ts";
 import type { AppEvent } from "../../src/events/bus.ts";
 import { translator } from "../../src/lib/i18n.ts";
-import { messageBody } from "../../src/inbox/render.ts";
+import { messageBody } from "../../src/conversations/message-text.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
 

@@ -8,6 +8,7 @@ import type { SessionUser } from "../../src/auth/sessions.ts";
 import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
 import { grant, insertChat, insertInstance } from "../support/fixtures.ts";
+import { waitFor } from "../support/wait.ts";
 
 let app: TestApp;
 let db: Db;
@@ -28,20 +29,18 @@ const admin = (): SessionUser => ({
 });
 
 async function addMessages(instanceId: number, chatId: number, n: number, sentAt = new Date()) {
-  await db
-    .insert(messages)
-    .values(
-      Array.from({ length: n }, (_, i) => ({
-        instanceId,
-        chatId,
-        direction: "in" as const,
-        type: "textMessage",
-        via: "whatsapp" as const,
-        text: `m${i}`,
-        idMessage: `C${instanceId}-${chatId}-${Math.random()}`,
-        sentAt,
-      })),
-    );
+  await db.insert(messages).values(
+    Array.from({ length: n }, (_, i) => ({
+      instanceId,
+      chatId,
+      direction: "in" as const,
+      type: "textMessage",
+      via: "whatsapp" as const,
+      text: `m${i}`,
+      idMessage: `C${instanceId}-${chatId}-${Math.random()}`,
+      sentAt,
+    })),
+  );
 }
 
 beforeAll(async () => {
@@ -87,11 +86,10 @@ describe("the counts snapshot", () => {
     expect((await service.getView(support))?.messageCount).toBe(4);
     clock += 1;
     expect((await service.getView(support))?.messageCount).toBe(4); // stale, refresh started
-    let fresh = 0;
-    for (let i = 0; i < 100 && fresh !== 10; i++) {
-      await Bun.sleep(20);
-      fresh = (await service.counts()).get(support)?.messages ?? 0;
-    }
+    const fresh = await waitFor(async () => {
+      const n = (await service.counts()).get(support)?.messages ?? 0;
+      return n === 10 && n;
+    }, 2000);
     expect(fresh).toBe(10);
     expect((await service.getView(support))?.chatCount).toBe(2);
   });

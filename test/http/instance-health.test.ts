@@ -7,6 +7,8 @@ import { checkInstanceStates, syncPollers } from "../../src/jobs/state-check.ts"
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
+import { insertFakeInstance } from "../support/fixtures.ts";
+import { waitFor } from "../support/wait.ts";
 
 const TOKEN = "0123456789abcdef0123456789abcdef0123456789abcdef01";
 const JOURNALS = { incomingWebhook: "yes", outgoingMessageWebhook: "yes" } as const;
@@ -31,33 +33,16 @@ afterAll(async () => {
   await fake.stop();
 });
 
-async function waitFor<T>(check: () => Promise<T>, ms = 10_000): Promise<NonNullable<T>> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > until) throw new Error("timed out");
-    await Bun.sleep(50);
-  }
-}
-
 /** An instance the app tracks in polling mode (no poller runs here: what the fake queues stays unread). */
 async function tracked(idInstance: number, state: "authorized" | "notAuthorized", name = `N${idInstance}`) {
   fake.control.createInstance({ idInstance, apiTokenInstance: TOKEN, state, settings: JOURNALS });
-  const [row] = await app.deps.db
-    .insert(instances)
-    .values({
-      name,
-      idInstance,
-      apiToken: TOKEN,
-      apiUrl: fake.url,
-      mediaUrl: fake.mediaUrl,
-      webhookToken: "x".repeat(24),
-      intakeMode: "polling",
-      state,
-      wid: state === "authorized" ? `7900${String(idInstance).slice(-7)}@c.us` : null,
-    })
-    .returning();
+  const row = await insertFakeInstance(app.deps.db, fake, {
+    name,
+    idInstance,
+    apiToken: TOKEN,
+    state,
+    wid: state === "authorized" ? `7900${String(idInstance).slice(-7)}@c.us` : null,
+  });
   return row!.id;
 }
 
@@ -120,7 +105,7 @@ describe("offline and back", () => {
         .innerJoin(chats, eq(chats.id, messages.chatId))
         .where(and(eq(chats.instanceId, id), eq(chats.waChatId, chatId)));
       return rows.length >= 2 ? rows : null;
-    });
+    }, 10_000);
     expect(stored.map((m) => m.idMessage).sort()).toEqual([a.idMessage, b.idMessage].sort());
     expect(await (await admin.get(`/instances/${id}/card`)).text()).not.toContain("Offline since");
     // Not a first authorization: no full import was started.
@@ -138,21 +123,14 @@ describe("silent webhook intake", () => {
       settings: { ...JOURNALS, webhookUrl: "http://127.0.0.1:1/hook" },
     });
     const quietSince = new Date(Date.now() - 15 * 60_000);
-    const [row] = await app.deps.db
-      .insert(instances)
-      .values({
-        name: "Webhook",
-        idInstance: ID,
-        apiToken: TOKEN,
-        apiUrl: fake.url,
-        mediaUrl: fake.mediaUrl,
-        webhookToken: "y".repeat(24),
-        intakeMode: "webhook",
-        state: "authorized",
-        wid: "79005550006@c.us",
-        lastNotificationAt: quietSince,
-      })
-      .returning();
+    const row = await insertFakeInstance(app.deps.db, fake, {
+      name: "Webhook",
+      idInstance: ID,
+      apiToken: TOKEN,
+      intakeMode: "webhook",
+      wid: "79005550006@c.us",
+      lastNotificationAt: quietSince,
+    });
     const id = row!.id;
     // Quiet but nothing missed: no alarm (a number nobody writes to at night is fine).
     const later = () => Date.now() + 3 * 60_000;
@@ -194,6 +172,7 @@ describe("silent webhook intake", () => {
             .from(messages)
             .where(and(eq(messages.instanceId, id), eq(messages.idMessage, lost.idMessage)))
         ).length === 1,
+      10_000,
     );
   });
 });
@@ -208,7 +187,7 @@ describe("first authorization", () => {
     const imports = await waitFor(async () => {
       const rows = await app.deps.db.select().from(historyImports).where(eq(historyImports.instanceId, id));
       return rows.length ? rows : null;
-    });
+    }, 10_000);
     expect(imports).toHaveLength(1);
     fake.control.setState(ID, "notAuthorized");
     await checkInstanceStates(app.deps);
@@ -243,7 +222,7 @@ describe("applying settings", () => {
     expect(row.state).toBe("starting");
     expect(await (await admin.get(`/instances/${id}/card`)).text()).toContain("Applying settings");
     // The fake restarts for 300 ms, then is authorized again: the next check ends "applying settings".
-    await waitFor(async () => fake.control.inspect(ID).state === "authorized");
+    await waitFor(async () => fake.control.inspect(ID).state === "authorized", 10_000);
     await checkInstanceStates(app.deps);
     const after = await rowOf(id);
     expect(after.state).toBe("authorized");
@@ -334,7 +313,7 @@ describe("enabled flag", () => {
     });
     await app.deps.poller.stop(id);
     expect((await rowOf(id)).enabled).toBe(true);
-    await waitFor(async () => fake.control.sentMessages(ID).length === 1);
+    await waitFor(async () => fake.control.sentMessages(ID).length === 1, 10_000);
     expect(fake.control.sentMessages(ID)[0]!.text).toBe("we open at 9");
   });
 });
@@ -345,7 +324,7 @@ describe("polling follows what is stored", () => {
     const id = await tracked(ID, "authorized", "From the CLI");
     await app.deps.poller.stopAll();
     await syncPollers(app.deps.instances, app.deps.poller);
-    await waitFor(async () => app.deps.poller.active.includes(id));
+    await waitFor(async () => app.deps.poller.active.includes(id), 10_000);
     await app.deps.db.update(instances).set({ enabled: false }).where(eq(instances.id, id));
     await syncPollers(app.deps.instances, app.deps.poller);
     expect(app.deps.poller.active).not.toContain(id);
@@ -391,7 +370,7 @@ describe("quota", () => {
       .call(row, "sendMessage", "normal", send, { maxAttempts: 1 })
       .catch((e: unknown) => e);
     expect(String(err)).toContain("QUOTE_EXCEEDED");
-    await waitFor(async () => (await rowOf(id)).quotaDescription !== null);
+    await waitFor(async () => (await rowOf(id)).quotaDescription !== null, 10_000);
     const card = await (await admin.get(`/instances/${id}/card`)).text();
     expect(card).toContain("monthly quota is used up");
     expect(card).toContain("Monthly quota has been exceeded. To continue, upgrade your plan in the personal area");

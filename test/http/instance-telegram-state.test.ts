@@ -6,7 +6,8 @@ import { instances, telegramChats } from "../../src/db/schema/index.ts";
 import { checkInstanceStates } from "../../src/jobs/state-check.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { resetDatabase } from "../support/db.ts";
-import { eventually, startTelegramRig, type TelegramRig } from "../support/telegram.ts";
+import { startTelegramRig, type TelegramRig } from "../support/telegram.ts";
+import { waitFor } from "../support/wait.ts";
 
 const ID = 7103333001;
 const TOKEN = "1234abcd1234abcd1234abcd1234abcd1234abcd1234abcd12";
@@ -27,7 +28,7 @@ beforeAll(async () => {
   rig = await startTelegramRig();
   channel = rig.fake.control.createChat({ type: "channel", title: "Sales feed", username: "salesfeed" });
   rig.fake.control.addBot(channel);
-  await eventually(
+  await waitFor(
     async () => (await rig.deps.db.select().from(telegramChats).where(eq(telegramChats.id, channel))).length > 0,
   );
   const [row] = await rig.deps.db
@@ -64,7 +65,7 @@ test("going offline is announced once, coming back once with since when", async 
   await checkInstanceStates(rig.deps);
   await checkInstanceStates(rig.deps); // nothing changed: nothing more
   await settle();
-  await eventually(() => texts().length >= 1);
+  await waitFor(() => texts().length >= 1);
   expect(texts()).toEqual(["📱 Sales: logged out of WhatsApp: scan the QR code again"]);
   const [row] = await rig.deps.db.select().from(instances).where(eq(instances.id, instanceId));
   const since = row!.offlineSince!.toISOString().slice(0, 16).replace("T", " ");
@@ -72,7 +73,7 @@ test("going offline is announced once, coming back once with since when", async 
   ga.control.setState(ID, "authorized");
   await checkInstanceStates(rig.deps);
   await settle();
-  await eventually(() => texts().length >= 2);
+  await waitFor(() => texts().length >= 2);
   expect(texts()[1]).toBe(
     `📱 Sales: connected to WhatsApp again (offline since ${since} UTC); messages of the gap are being fetched.`,
   );

@@ -1,10 +1,11 @@
 // QR linking, logout/restart and the state job against the fake Green-API, with changes pushed over SSE.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { instances } from "../../src/db/schema/index.ts";
 import { checkInstanceStates } from "../../src/jobs/state-check.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { Agent, sseUntil, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
+import { insertFakeInstance } from "../support/fixtures.ts";
+import { waitFor } from "../support/wait.ts";
 
 const ID = 7103888001;
 const TOKEN = "fedcba9876543210fedcba9876543210fedcba9876543210ab";
@@ -23,19 +24,12 @@ beforeAll(async () => {
     phone: "79005550101",
   });
   app = await startTestApp();
-  const [row] = await app.deps.db
-    .insert(instances)
-    .values({
-      name: "Support",
-      idInstance: ID,
-      apiToken: TOKEN,
-      apiUrl: fake.url,
-      mediaUrl: fake.mediaUrl,
-      webhookToken: "x".repeat(24),
-      intakeMode: "polling",
-      state: "notAuthorized",
-    })
-    .returning();
+  const row = await insertFakeInstance(app.deps.db, fake, {
+    name: "Support",
+    idInstance: ID,
+    apiToken: TOKEN,
+    state: "notAuthorized",
+  });
   instanceId = row!.id;
   await app.deps.users.create({ username: "admin", password: "password-1", isAdmin: true });
   admin = new Agent(app.url);
@@ -47,16 +41,6 @@ afterAll(async () => {
   await app.stop();
   await fake.stop();
 });
-
-async function waitFor<T>(check: () => Promise<T>, ms = 8000): Promise<NonNullable<T>> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > until) throw new Error("timed out");
-    await Bun.sleep(50);
-  }
-}
 
 describe("QR login", () => {
   test("the page of an unlinked number shows the QR as a data URL, and a new code arrives over SSE", async () => {
@@ -84,7 +68,7 @@ describe("QR login", () => {
     const row = await waitFor(async () => {
       const r = await app.deps.instances.getRow(instanceId);
       return r?.state === "authorized" && r.wid ? r : null;
-    });
+    }, 8000);
     expect(row.wid).toBe("79005550101@c.us");
     const panel = await (await admin.get(`/instances/${instanceId}/connect`)).text();
     expect(panel).toContain("Connected as +79005550101");
@@ -104,7 +88,7 @@ describe("QR login", () => {
 
 describe("logout, restart and the state job", () => {
   test("logout and restart reach the fake, ask for confirmation, and are recorded", async () => {
-    await waitFor(async () => (await app.deps.instances.getRow(instanceId))?.state === "authorized");
+    await waitFor(async () => (await app.deps.instances.getRow(instanceId))?.state === "authorized", 8000);
     app.deps.qr.stopAll();
     const page = await (await admin.get(`/instances/${instanceId}`)).text();
     expect(page).toContain('hx-confirm="Unlink the phone from Support?');

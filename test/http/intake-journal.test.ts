@@ -7,7 +7,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import type { Db } from "../../src/db/client.ts";
 import { chats, contacts, messages, notifications } from "../../src/db/schema/index.ts";
 import { createIntake } from "../../src/greenapi/intake.ts";
-import { startWebhookApp, type TestApp } from "../support/app.ts";
+import { startAppWithInstance, type TestApp } from "../support/app.ts";
 import { testLog } from "../support/db.ts";
 import { WEBHOOK_TOKEN } from "../support/fixtures.ts";
 
@@ -16,7 +16,7 @@ let instanceId: number;
 let idInstance: number;
 const TOKEN = WEBHOOK_TOKEN;
 
-beforeAll(async () => void ({ app, instanceId, idInstance } = await startWebhookApp("Burst")), 30_000);
+beforeAll(async () => void ({ app, instanceId, idInstance } = await startAppWithInstance("Burst")), 30_000);
 afterAll(() => app.stop());
 
 const incoming = (idMessage: string, customer: number, text: string, timestamp = 1764000000) => ({

@@ -10,7 +10,7 @@ import { MAX_ATTEMPTS } from "../../src/greenapi/quarantine.ts";
 import { parseNotification } from "../../src/greenapi/notifications.ts";
 import { replayQuarantined } from "../../src/greenapi/replay.ts";
 import type { FakeGreenApi } from "../fakes/green-api/index.ts";
-import { waitFor } from "../fakes/green-api/testkit.ts";
+import { waitFor } from "../support/wait.ts";
 import { Agent, type TestApp } from "../support/app.ts";
 import { MODES, startBothModes, type BothModes } from "../support/both-modes.ts";
 import { grant, insertInstance, WEBHOOK_TOKEN } from "../support/fixtures.ts";

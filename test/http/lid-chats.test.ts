@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq, inArray } from "drizzle-orm";
 import { chats, instances, messages, notifications, reactions } from "../../src/db/schema/index.ts";
-import { startFastFake, waitFor } from "../fakes/green-api/testkit.ts";
+import { startFastFake } from "../fakes/green-api/testkit.ts";
+import { waitFor } from "../support/wait.ts";
 import type { FakeGreenApi } from "../fakes/green-api/index.ts";
 import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
@@ -63,7 +64,7 @@ afterAll(async () => {
 });
 
 const stored = (idMessage: string) =>
-  waitFor(async () => (await app.deps.db.select().from(messages).where(eq(messages.idMessage, idMessage)))[0]);
+  waitFor(async () => (await app.deps.db.select().from(messages).where(eq(messages.idMessage, idMessage)))[0], 2000);
 const chatsOf = (ids: string[]) =>
   app.deps.db
     .select()
@@ -121,6 +122,7 @@ describe("one person, one chat", () => {
     await waitFor(
       async () =>
         (await app.deps.db.select().from(messages).where(eq(messages.text, "Yes, tomorrow")))[0]?.status === "read",
+      2000,
     );
     expect(await app.deps.db.select().from(messages).where(eq(messages.text, "Yes, tomorrow"))).toHaveLength(1);
     expect(await chatsOf([phone, lid])).toHaveLength(1);
@@ -135,7 +137,7 @@ describe("one person, one chat", () => {
     const chat = await waitFor(async () => {
       const [row] = await chatsOf([phone]);
       return row?.altWaChatId === lid ? row : null;
-    });
+    }, 2000);
     expect(chat.id).toBe(chatId);
     expect(
       ga.control
@@ -177,7 +179,10 @@ describe("one person, one chat", () => {
     ga.control.setLid(ID, "79007770004@c.us", "155508384256222@lid");
     const before = ga.control.requests(ID).filter((r) => r.method === "checkWhatsapp").length;
     const chatId = await startChat("+79007770004", "Plain number");
-    await waitFor(() => ga.control.requests(ID).filter((r) => r.method === "checkWhatsapp").length === before + 1);
+    await waitFor(
+      () => ga.control.requests(ID).filter((r) => r.method === "checkWhatsapp").length === before + 1,
+      2000,
+    );
     await sentTo("Plain number");
     expect((await app.deps.db.select().from(chats).where(eq(chats.id, chatId)))[0]!.altWaChatId).toBeNull();
     ga.control.setSettings(ID, { enableLidMode: "yes" });
@@ -201,17 +206,15 @@ describe("within one batch", () => {
   const text = (t: string) => ({ typeMessage: "textMessage", textMessageData: { textMessage: t } });
   /** Journals the notifications unprocessed (as a follower process, or a crash, leaves them) and processes them as one batch. */
   async function inOneBatch(bodies: Array<Record<string, unknown>>): Promise<void> {
-    await app.deps.db
-      .insert(notifications)
-      .values(
-        bodies.map((body) => ({
-          instanceId,
-          dedupeKey: `batch:${String(body.idMessage)}`,
-          typeWebhook: String(body.typeWebhook),
-          body,
-          via: "polling" as const,
-        })),
-      );
+    await app.deps.db.insert(notifications).values(
+      bodies.map((body) => ({
+        instanceId,
+        dedupeKey: `batch:${String(body.idMessage)}`,
+        typeWebhook: String(body.typeWebhook),
+        body,
+        via: "polling" as const,
+      })),
+    );
     await app.deps.intake.drain();
   }
 

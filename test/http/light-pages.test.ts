@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { messages } from "../../src/db/schema/index.ts";
-import { Agent, startTestApp, type TestApp } from "../support/app.ts";
-import { resetDatabase } from "../support/db.ts";
-import { insertChat, insertInstance } from "../support/fixtures.ts";
+import { Agent, startAppWithInstance, type TestApp } from "../support/app.ts";
+import { insertChat } from "../support/fixtures.ts";
 
 const CSS = readFileSync(new URL("../../public/app.css", import.meta.url));
 const JSON_FILE = new TextEncoder().encode(
@@ -18,9 +17,7 @@ let instanceId: number;
 let admin: Agent;
 
 beforeAll(async () => {
-  await resetDatabase();
-  app = await startTestApp();
-  instanceId = await insertInstance(app.deps.db, "Sales");
+  ({ app, instanceId } = await startAppWithInstance("Sales"));
   await app.deps.users.create({ username: "admin", password: "password-1", isAdmin: true });
   admin = new Agent(app.url);
   expect((await admin.login("admin", "password-1")).status).toBe(303);

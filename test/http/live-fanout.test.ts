@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { chatReads, chats, messages } from "../../src/db/schema/index.ts";
 import { EVENTS } from "../../src/events/names.ts";
-import { coalesce, limiter, memo, scopeKey, stopSharing } from "../../src/events/shared.ts";
+import { coalesce, limiter, memo, scopeKey, stopSharing } from "../../src/live/shared.ts";
 import { createEventBus } from "../../src/events/bus.ts";
 import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
@@ -97,7 +97,7 @@ describe("shared live fan-out", () => {
       });
       publishNew(id);
       for (const s of [b, a1, a2])
-        await s.until(new RegExp(`event: msgs\\.${chatId}\\ndata: [^\\n]*m-${id}[^]*event: unread`));
+        await s.until(new RegExp(`event: msgs\\.${chatId}\\ndata: [^\\n]*m-${id}[\\s\\S]*event: unread`));
       const edit = `messages/${id}/edit`;
       expect(frames(a1.text, `msgs.${chatId}`).join("")).toContain(edit);
       expect(frames(a2.text, `msgs.${chatId}`).join("")).toContain(edit);
@@ -106,7 +106,7 @@ describe("shared live fan-out", () => {
       // A customer's message: nobody gets edit/delete; both users get the same bubble.
       const incoming = await message({ text: "Thanks!" });
       publishNew(incoming);
-      for (const s of [b, a1, a2]) await s.until(new RegExp(`m-${incoming}[^]*event: unread\\ndata: [1-9]`));
+      for (const s of [b, a1, a2]) await s.until(new RegExp(`m-${incoming}[\\s\\S]*event: unread\\ndata: [1-9]`));
       const bubbleOf = (s: OpenStream) => frames(s.text, `msgs.${chatId}`).find((f) => f.includes(`m-${incoming}"`));
       expect(bubbleOf(a1)).toBe(bubbleOf(b)!);
       expect(bubbleOf(a1)).not.toContain("/edit");
@@ -137,7 +137,7 @@ describe("shared live fan-out", () => {
       for (const s of streams) await s.until(/event: unread\ndata: \d+/);
       const id = await message({ text: "New question" });
       publishNew(id);
-      for (const s of streams) await s.until(/event: chats\.all\ndata: [^]*event: unread\ndata: \d+\n/);
+      for (const s of streams) await s.until(/event: chats\.all\ndata: [\s\S]*event: unread\ndata: \d+\n/);
       await Bun.sleep(300);
       const unreadOf = (s: OpenStream) =>
         /aria-label="(\d+) unread messages?"/.exec(frames(s.text, "chats.all").at(-1)!)?.[1];
@@ -154,7 +154,7 @@ describe("shared live fan-out", () => {
       ).toBe(204);
       for (const s of [a1, a2])
         await s.until(
-          /event: chat\ndata: <li id="chat-\d+" class="chat-row" hx-swap-oob="true">[^]*event: unread\ndata: 0\n/,
+          /event: chat\ndata: <li id="chat-\d+" class="chat-row" hx-swap-oob="true">[\s\S]*event: unread\ndata: 0\n/,
         );
       await Bun.sleep(200);
       expect(frames(b.text, "chat")).toHaveLength(0);

@@ -6,13 +6,13 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq } from "drizzle-orm";
-import { chats, instances, messages, notifications } from "../../src/db/schema/index.ts";
+import { chats, messages, notifications } from "../../src/db/schema/index.ts";
 import { startFakeGreenApi, type FakeGreenApi, type InjectMessageInput } from "../fakes/green-api/index.ts";
 import { qrPng } from "../fakes/green-api/png.ts";
-import { waitFor } from "../fakes/green-api/testkit.ts";
+import { waitFor } from "../support/wait.ts";
 import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
-import { grant } from "../support/fixtures.ts";
+import { grant, insertFakeInstance } from "../support/fixtures.ts";
 
 const ID = 7103777001;
 const TOKEN = "fedcba9876543210fedcba9876543210fedcba9876543210fe";
@@ -62,19 +62,7 @@ beforeAll(async () => {
     resolveFileHosts,
   });
   const { db, users } = app.deps;
-  const [row] = await db
-    .insert(instances)
-    .values({
-      name: "Sales",
-      idInstance: ID,
-      apiToken: TOKEN,
-      apiUrl: fake.url,
-      mediaUrl: fake.mediaUrl,
-      webhookToken: "x".repeat(24),
-      intakeMode: "polling",
-      state: "authorized",
-    })
-    .returning();
+  const row = await insertFakeInstance(db, fake, { name: "Sales", idInstance: ID, apiToken: TOKEN });
   instanceId = row!.id;
   const v = await users.create({ username: "viewer", password: "password-1" });
   await users.create({ username: "outsider", password: "password-1" });
@@ -399,17 +387,14 @@ describe("file sends", () => {
 
     // Statuses and the outgoingAPIMessageReceived echo arrive by polling.
     app.deps.poller.start((await app.deps.instances.getRow(instanceId))!);
-    const deadline = Date.now() + 10_000;
-    let echoed = false;
-    while (Date.now() < deadline && !echoed) {
+    const echoed = await waitFor(async () => {
       await app.deps.intake.idle();
       const rows = await app.deps.db
         .select({ id: notifications.id })
         .from(notifications)
         .where(and(eq(notifications.typeWebhook, "outgoingAPIMessageReceived")));
-      echoed = rows.length > 0;
-      await Bun.sleep(50);
-    }
+      return rows.length > 0;
+    }, 10_000);
     expect(echoed).toBe(true);
     await app.deps.intake.idle();
     const same = await app.deps.db.select().from(messages).where(eq(messages.idMessage, uploads[0]!.idMessage));

@@ -1,12 +1,12 @@
 // Green-API calls in /metrics: a send through the outbox against the fake counts by method and status with its latency;
 // the fake's real rate limit shows as 429s; no answer at all as status "error"; no token or URL in any label.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { instances } from "../../src/db/schema/index.ts";
 import { createGreenApiClient, type GreenApiClient } from "../../src/greenapi/index.ts";
 import { GreenApiError } from "../../src/greenapi/errors.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
+import { insertFakeInstance } from "../support/fixtures.ts";
 import { parsePrometheusText, type Family } from "../support/prometheus.ts";
 
 const ID = 7103555101;
@@ -23,18 +23,7 @@ beforeAll(async () => {
   for (const idInstance of [ID, RAW_ID])
     fake.control.createInstance({ idInstance, apiTokenInstance: TOKEN, state: "authorized" });
   app = await startTestApp({ METRICS_TOKEN });
-  const [row] = await app.deps.db
-    .insert(instances)
-    .values({
-      name: "Metrics",
-      idInstance: ID,
-      apiToken: TOKEN,
-      apiUrl: fake.url,
-      mediaUrl: fake.mediaUrl,
-      webhookToken: "x".repeat(24),
-      state: "authorized",
-    })
-    .returning();
+  const row = await insertFakeInstance(app.deps.db, fake, { name: "Metrics", idInstance: ID, apiToken: TOKEN });
   instanceId = row!.id;
   app.deps.outbox.start();
 }, 30_000);

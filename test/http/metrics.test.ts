@@ -5,21 +5,21 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBackupService } from "../../src/backups/service.ts";
-import { Agent, startWebhookApp, type TestApp } from "../support/app.ts";
+import { Agent, startAppWithInstance, type TestApp } from "../support/app.ts";
 import { testLog } from "../support/db.ts";
 import { WEBHOOK_TOKEN } from "../support/fixtures.ts";
 import { parsePrometheusText, type Family } from "../support/prometheus.ts";
 import { checkReadiness } from "../../src/metrics/ready.ts";
 import { OMITTED_UNDER_BUN } from "../../src/metrics/standard.ts";
 
-const METRICS_TOKEN = "m".repeat(12) + "etrics-token-1";
+const METRICS_TOKEN = `${"m".repeat(12)}etrics-token-1`;
 let app: TestApp;
 let instanceId: number;
 let idInstance: number;
 const dataDir = mkdtempSync(join(tmpdir(), "gi-metrics-"));
 
 beforeAll(async () => {
-  ({ app, instanceId, idInstance } = await startWebhookApp("Metrics", {
+  ({ app, instanceId, idInstance } = await startAppWithInstance("Metrics", {
     METRICS_TOKEN,
     DATA_DIR: dataDir,
     BACKUP_INTERVAL_HOURS: "6",
@@ -160,8 +160,8 @@ describe("/metrics", () => {
     parsePrometheusText(await asAdmin.text());
   });
 
-  test("the scheduler reports bucket waits per Green-API method", async () => {
-    await app.deps.gateway.scheduler.schedule("7103", "sendMessage", "normal", async () => "ok");
+  test("the rate limiter reports bucket waits per Green-API method", async () => {
+    await app.deps.gateway.limiter.schedule("7103", "sendMessage", "normal", async () => "ok");
     const families = parsePrometheusText(await (await scrape()).text());
     expect(
       value(

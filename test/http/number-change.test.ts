@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { chats, instances } from "../../src/db/schema/index.ts";
-import { Agent, startWebhookApp, type TestApp } from "../support/app.ts";
+import { Agent, startAppWithInstance, type TestApp } from "../support/app.ts";
 import { WEBHOOK_TOKEN } from "../support/fixtures.ts";
 
 const NEW_PHONE = "79115550000";
@@ -59,7 +59,7 @@ async function chatOf(waChatId: string) {
 }
 
 beforeAll(async () => {
-  ({ app, instanceId, idInstance } = await startWebhookApp("Sales"));
+  ({ app, instanceId, idInstance } = await startAppWithInstance("Sales"));
   oldWid = (await instanceRow()).wid!;
   await app.deps.users.create({ username: "admin", password: "password-1", isAdmin: true });
   admin = new Agent(app.url);

@@ -2,13 +2,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq, inArray } from "drizzle-orm";
 import { messages } from "../../src/db/schema/index.ts";
-import { instances } from "../../src/db/schema/index.ts";
 import type { Gateway } from "../../src/greenapi/gateway.ts";
-import { createOutbox } from "../../src/greenapi/outbox.ts";
+import { createOutbox } from "../../src/conversations/outbox.ts";
 import { EVENTS } from "../../src/events/names.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
+import { insertFakeInstance } from "../support/fixtures.ts";
+import { waitFor } from "../support/wait.ts";
 
 const ID = 7103555001;
 const TOKEN = "0123456789abcdef0123456789abcdef0123456789abcdef01";
@@ -26,19 +27,7 @@ beforeAll(async () => {
     settings: { outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" },
   });
   app = await startTestApp({ OUTBOX_RECONCILE_SECONDS: "1", POLL_TIMEOUT_SECONDS: "5" });
-  const [row] = await app.deps.db
-    .insert(instances)
-    .values({
-      name: "Sales",
-      idInstance: ID,
-      apiToken: TOKEN,
-      apiUrl: fake.url,
-      mediaUrl: fake.mediaUrl,
-      webhookToken: "x".repeat(24),
-      intakeMode: "polling",
-      state: "authorized",
-    })
-    .returning();
+  const row = await insertFakeInstance(app.deps.db, fake, { name: "Sales", idInstance: ID, apiToken: TOKEN });
   instanceId = row!.id;
   app.deps.outbox.start();
 }, 30_000);
@@ -126,17 +115,11 @@ describe("outbox", () => {
     const { id } = await send("tick tick");
     await app.deps.outbox.idle();
     app.deps.poller.start((await app.deps.instances.getRow(instanceId))!);
-    const deadline = Date.now() + 10_000;
-    let status: string | null = null;
-    while (Date.now() < deadline) {
+    const status = await waitFor(async () => {
       await app.deps.intake.idle();
-      [{ status }] = (await app.deps.db
-        .select({ status: messages.status })
-        .from(messages)
-        .where(eq(messages.id, id))) as [{ status: string | null }];
-      if (status === "read") break;
-      await Bun.sleep(50);
-    }
+      const [r] = await app.deps.db.select({ status: messages.status }).from(messages).where(eq(messages.id, id));
+      return r?.status === "read" && r.status;
+    }, 10_000);
     expect(status).toBe("read");
     // A late "delivered" (webhooks can arrive out of order) does not move it back.
     const [row] = await rows([id]);
@@ -161,14 +144,11 @@ describe("outbox", () => {
   test("noAccount ends as failed with a readable reason", async () => {
     fake.control.setNoAccount(ID, "79000000999@c.us");
     const { id } = await send("hello?", undefined, "79000000999@c.us");
-    const deadline = Date.now() + 10_000;
-    let row;
-    while (Date.now() < deadline) {
+    const row = await waitFor(async () => {
       await app.deps.intake.idle();
-      [row] = await rows([id]);
-      if (row!.status === "failed") break;
-      await Bun.sleep(50);
-    }
+      const [r] = await rows([id]);
+      return r!.status === "failed" && r;
+    }, 10_000);
     expect(row!.status).toBe("failed");
     expect(row!.failReason).toBe("this number has no WhatsApp account");
   });
@@ -180,7 +160,10 @@ describe("outbox", () => {
     const answer = (method: string) => (method === "lastOutgoingMessages" ? [] : { idMessage: "BAE5ECHORACE0001" });
     const gateway = {
       ...app.deps.gateway,
-      call: async (_i: unknown, method: string) => (calls.push(method), answer(method)),
+      call: async (_i: unknown, method: string) => {
+        calls.push(method);
+        return answer(method);
+      },
     } as unknown as Gateway;
     const outbox = createOutbox({
       db: app.deps.db,
@@ -204,18 +187,16 @@ describe("outbox", () => {
       let echoStored!: () => void;
       const stored = new Promise<void>((resolve) => (echoStored = resolve));
       const echo = app.deps.db.transaction(async (tx) => {
-        await tx
-          .insert(messages)
-          .values({
-            instanceId,
-            chatId: queued.chatId,
-            idMessage: "BAE5ECHORACE0001",
-            direction: "out",
-            type: "textMessage",
-            via: "api",
-            text: "echo race",
-            status: "sent",
-          });
+        await tx.insert(messages).values({
+          instanceId,
+          chatId: queued.chatId,
+          idMessage: "BAE5ECHORACE0001",
+          direction: "out",
+          type: "textMessage",
+          via: "api",
+          text: "echo race",
+          status: "sent",
+        });
         echoStored();
         await new Promise<void>((resolve) => (commitEcho = resolve));
       });
@@ -317,6 +298,35 @@ describe("outbox", () => {
         expect(calls.filter((method) => method === "sendMessage")).toHaveLength(1);
       } finally {
         unsubscribe();
+        await outbox.stop();
+        app.deps.outbox.start();
+      }
+    });
+
+    test("a noAccount status that came through the echo's id before the answer stands: the send ends failed", async () => {
+      const { outbox, queued, answer } = await inFlight("anyone there?", "79001230046@c.us");
+      try {
+        await echo("79001230046@c.us", "BAE5NOACCOUNT001", "anyone there?");
+        const status = {
+          typeWebhook: "outgoingMessageStatus",
+          instanceData: { idInstance: ID, wid: "79990000000@c.us", typeInstance: "whatsapp" },
+          timestamp: Math.floor(Date.now() / 1000),
+          idMessage: "BAE5NOACCOUNT001",
+          chatId: "79001230046@c.us",
+          status: "noAccount",
+          sendByApi: true,
+        };
+        expect((await app.deps.intake.accept(instanceId, ID, status, "webhook")).ok).toBe(true);
+        await app.deps.intake.idle();
+        answer("BAE5NOACCOUNT001");
+        expect(await outbox.idle(10_000)).toBe(true);
+        const [row] = await app.deps.db.select().from(messages).where(eq(messages.id, queued.id));
+        expect({ idMessage: row!.idMessage, status: row!.status, failReason: row!.failReason }).toEqual({
+          idMessage: "BAE5NOACCOUNT001",
+          status: "failed",
+          failReason: "this number has no WhatsApp account",
+        });
+      } finally {
         await outbox.stop();
         app.deps.outbox.start();
       }

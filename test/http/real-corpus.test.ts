@@ -5,11 +5,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, desc, eq, gt, isNotNull } from "drizzle-orm";
-import { chats, instances, messages, notifications } from "../../src/db/schema/index.ts";
+import { chats, messages, notifications } from "../../src/db/schema/index.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
-import { ALL_WEBHOOKS, waitFor } from "../fakes/green-api/testkit.ts";
+import { ALL_WEBHOOKS } from "../fakes/green-api/testkit.ts";
+import { waitFor } from "../support/wait.ts";
 import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
+import { insertFakeInstance } from "../support/fixtures.ts";
 
 const DIR = join(import.meta.dir, "../fixtures/green-api/real");
 /** Stands for the instance's own chat id (the fixture's own number is rewritten to the test instance's). */
@@ -204,20 +206,14 @@ beforeAll(async () => {
       phone: rig.wid.split("@")[0],
       settings: ALL_WEBHOOKS,
     });
-    const [row] = await app.deps.db
-      .insert(instances)
-      .values({
-        name: `Corpus ${rig.mode}`,
-        idInstance: rig.idInstance,
-        apiToken: apiTokenInstance,
-        apiUrl: fake.url,
-        mediaUrl: fake.mediaUrl,
-        webhookToken: WEBHOOK_TOKEN,
-        intakeMode: rig.mode,
-        state: "authorized",
-        wid: rig.wid,
-      })
-      .returning({ id: instances.id });
+    const row = await insertFakeInstance(app.deps.db, fake, {
+      name: `Corpus ${rig.mode}`,
+      idInstance: rig.idInstance,
+      apiToken: apiTokenInstance,
+      webhookToken: WEBHOOK_TOKEN,
+      intakeMode: rig.mode,
+      wid: rig.wid,
+    });
     rig.id = row!.id;
   }
   await app.deps.users.create({ username: "admin", password: "password-1", isAdmin: true });
@@ -312,57 +308,53 @@ async function conversation(rig: Rig, chatId: number): Promise<string> {
 const escapeHtml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
-/** Waits for `check` to hold; on timeout runs it once more so the failing expect() names what is missing. */
-async function eventually(check: () => Promise<void>): Promise<void> {
-  await waitFor(
-    async () =>
-      check().then(
-        () => true,
-        () => false,
-      ),
-    WAIT_MS,
-  ).catch(() => {});
-  await check();
-}
-
 /** downloadFile calls the fake answered for this rig so far. */
 const downloads = (rig: Rig) =>
   fake.control.requests(rig.idInstance).filter((r) => r.method === "downloadFile" && r.status === 200).length;
 
 async function expectChat(rig: Rig, e: Extract<Expectation, { kind: "chat" }>, downloadsBefore: number): Promise<void> {
-  await eventually(async () => {
-    const chat = await chatRow(rig, e.chat);
-    expect(chat, `chat ${e.chat}`).toBeDefined();
-    const pane = await conversation(rig, chat!.id);
-    for (const s of e.shows) expect(pane).toContain(escapeHtml(s));
-    if (e.file) {
-      // Its own URL (a real storage host, unreachable here, or no URL at all) fails: the file comes via downloadFile.
-      expect(downloads(rig), "downloadFile answered").toBeGreaterThan(downloadsBefore);
-      const [file] = await app.deps.db
-        .select({ id: messages.id, media: messages.media })
-        .from(messages)
-        .where(and(eq(messages.chatId, chat!.id), isNotNull(messages.media)))
-        .orderBy(desc(messages.id))
-        .limit(1);
-      expect(file?.media?.state, "media state").toBe("ready");
-      expect(pane).toContain(`/instances/${rig.id}/media/${file!.id}`);
-    }
-  });
+  await waitFor(
+    async () => {
+      const chat = await chatRow(rig, e.chat);
+      expect(chat, `chat ${e.chat}`).toBeDefined();
+      const pane = await conversation(rig, chat!.id);
+      for (const s of e.shows) expect(pane).toContain(escapeHtml(s));
+      if (e.file) {
+        // Its own URL (a real storage host, unreachable here, or no URL at all) fails: the file comes via downloadFile.
+        expect(downloads(rig), "downloadFile answered").toBeGreaterThan(downloadsBefore);
+        const [file] = await app.deps.db
+          .select({ id: messages.id, media: messages.media })
+          .from(messages)
+          .where(and(eq(messages.chatId, chat!.id), isNotNull(messages.media)))
+          .orderBy(desc(messages.id))
+          .limit(1);
+        expect(file?.media?.state, "media state").toBe("ready");
+        expect(pane).toContain(`/instances/${rig.id}/media/${file!.id}`);
+      }
+    },
+    { timeout: WAIT_MS, assertion: true },
+  );
 }
 
 async function expectStatus(rig: Rig, e: Extract<Expectation, { kind: "status" }>): Promise<void> {
-  await eventually(async () => {
-    const row = await messageRow(rig, e.idMessage);
-    expect(row, `message ${e.idMessage}`).toBeDefined();
-    expect(row!.status as string | null).toBe(e.status);
-  });
+  await waitFor(
+    async () => {
+      const row = await messageRow(rig, e.idMessage);
+      expect(row, `message ${e.idMessage}`).toBeDefined();
+      expect(row!.status as string | null).toBe(e.status);
+    },
+    { timeout: WAIT_MS, assertion: true },
+  );
 }
 
 async function expectInstance(rig: Rig, e: Extract<Expectation, { kind: "instance" }>): Promise<void> {
-  await eventually(async () => {
-    const html = await (await admin.get(`/instances/${rig.id}/card`)).text();
-    for (const s of e.shows) expect(html).toContain(escapeHtml(s));
-  });
+  await waitFor(
+    async () => {
+      const html = await (await admin.get(`/instances/${rig.id}/card`)).text();
+      for (const s of e.shows) expect(html).toContain(escapeHtml(s));
+    },
+    { timeout: WAIT_MS, assertion: true },
+  );
 }
 
 test("every fixture has an expectation and every expectation a fixture", () => {

@@ -5,6 +5,7 @@ import { EVENTS } from "../../src/events/names.ts";
 import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
 import { grant, insertInstance } from "../support/fixtures.ts";
+import { waitFor } from "../support/wait.ts";
 
 let app: TestApp;
 let sales: number;
@@ -218,8 +219,7 @@ describe("live events", () => {
       expect(await laptopStream.until("event: reload", 300)).not.toContain("event: reload");
       expect((await laptop.post("/logout")).status).toBe(303);
       expect(await laptopStream.until("event: reload")).toContain("event: reload");
-      const deadline = Date.now() + 2000;
-      while (app.deps.bus.size > services && Date.now() < deadline) await Bun.sleep(20);
+      await waitFor(() => app.deps.bus.size <= services, 2000);
       expect(app.deps.bus.size).toBe(services);
     } finally {
       phoneStream.close();

@@ -1,7 +1,7 @@
 // The chat list's tab counts stop at TAB_COUNT_CAP ("999+"), like unread counts stop at "99+"; smaller tabs stay exact.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chats } from "../../src/db/schema/index.ts";
-import { TAB_COUNT_CAP } from "../../src/team/filters.ts";
+import { TAB_COUNT_CAP } from "../../src/lib/count-caps.ts";
 import { Agent, startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
 import { insertInstance } from "../support/fixtures.ts";

@@ -8,7 +8,8 @@ import { teamOf } from "../../src/team/index.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { resetDatabase } from "../support/db.ts";
 import { grant, insertChat } from "../support/fixtures.ts";
-import { eventually, incoming, startTelegramRig, type TelegramRig } from "../support/telegram.ts";
+import { incoming, startTelegramRig, type TelegramRig } from "../support/telegram.ts";
+import { waitFor } from "../support/wait.ts";
 
 const ID = 7103777101;
 const TOKEN = "fedcba9876543210fedcba9876543210fedcba9876543210fd";
@@ -72,10 +73,10 @@ const team = () => teamOf(rig.deps);
 describe("team workflow with Telegram", () => {
   test("`/q price` as a reply sends the quick reply with {name} and {manager} filled in; an unknown code is explained", async () => {
     await incoming(rig.deps, { instanceId, chatId, text: "How much?", senderName: "Katya" });
-    const post = await eventually(() => rig.fake.control.sent(group).find((s) => s.text?.endsWith("How much?")));
+    const post = await waitFor(() => rig.fake.control.sent(group).find((s) => s.text?.endsWith("How much?")));
     await rig.telegram.poster.idle();
     rig.fake.control.userMessage({ chatId: group, userId: manager.tg, text: "/q price", replyTo: post.messageId });
-    const out = await eventually(() => ga.control.sentMessages(ID).find((s) => s.chatId === CUSTOMER));
+    const out = await waitFor(() => ga.control.sentMessages(ID).find((s) => s.chatId === CUSTOMER));
     expect(out.text).toBe("Dear Katya, it is 500 €. — Max");
     const unknown = rig.fake.control.userMessage({
       chatId: group,
@@ -83,7 +84,7 @@ describe("team workflow with Telegram", () => {
       text: "/q nothing",
       replyTo: post.messageId,
     });
-    const answer = await eventually(() => rig.fake.control.sent(group).find((s) => s.replyTo === unknown.message_id));
+    const answer = await waitFor(() => rig.fake.control.sent(group).find((s) => s.replyTo === unknown.message_id));
     expect(answer.text).toContain("No quick reply “nothing”");
     expect(ga.control.sentMessages(ID).filter((s) => String(s.text).includes("nothing"))).toEqual([]);
   });
@@ -106,7 +107,7 @@ describe("team workflow with Telegram", () => {
       "note two: for the channel",
       "note-key-1002",
     );
-    const posted = await eventually(() =>
+    const posted = await waitFor(() =>
       rig.fake.control.sent(group).find((s) => s.text?.includes("note two: for the channel")),
     );
     expect(posted.text).toContain("Note by Max");
@@ -119,7 +120,7 @@ describe("team workflow with Telegram", () => {
       idempotencyKey: "team-tg-after",
       via: "web",
     });
-    await eventually(() => ga.control.sentMessages(ID).some((s) => s.text === "after the notes"));
+    await waitFor(() => ga.control.sentMessages(ID).some((s) => s.text === "after the notes"));
     expect(
       ga.control
         .sentMessages(ID)
@@ -137,7 +138,7 @@ describe("team workflow with Telegram", () => {
     expect(
       await team().state.assign(chatId, manager.userId, { id: admin!.id, displayName: "Boss" }, "call her"),
     ).toMatchObject({ kind: "assigned", to: manager.userId });
-    const dm = await eventually(() =>
+    const dm = await waitFor(() =>
       rig.fake.control.sent(manager.tg).find((s) => s.text?.includes("Boss assigned you")),
     );
     expect(dm.text).toContain("Note: call her");

@@ -92,17 +92,15 @@ beforeAll(async () => {
     .values({ instanceId: support, waChatId: "79005556677@c.us", name: "Support Sam", lastMessageAt: new Date() })
     .returning();
   supportChat = sc!.id;
-  await db
-    .insert(messages)
-    .values({
-      instanceId: support,
-      chatId: supportChat,
-      direction: "in",
-      type: "textMessage",
-      via: "whatsapp",
-      text: "secret delivery question",
-      idMessage: "S1",
-    });
+  await db.insert(messages).values({
+    instanceId: support,
+    chatId: supportChat,
+    direction: "in",
+    type: "textMessage",
+    via: "whatsapp",
+    text: "secret delivery question",
+    idMessage: "S1",
+  });
   await db.insert(contacts).values({ phone: "79005556677", waName: "Support Sam", notes: "supportonly vip" });
   anna = await login("anna");
   boris = await login("boris");

@@ -13,11 +13,12 @@ import type { Db } from "../../src/db/client.ts";
 import * as schema from "../../src/db/schema/index.ts";
 import { createDeps } from "../../src/deps.ts";
 import { EVENTS } from "../../src/events/names.ts";
-import type { AppDeps } from "../../src/lib/context.ts";
+import type { AppDeps } from "../../src/env.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/index.ts";
 import { resetDatabase, testDatabase, testLog } from "../support/db.ts";
 import { insertChat, insertInstance } from "../support/fixtures.ts";
-import { eventually, storedIncoming, TIME_SCALE } from "../support/telegram.ts";
+import { storedIncoming, TIME_SCALE } from "../support/telegram.ts";
+import { waitFor } from "../support/wait.ts";
 
 const { messages, instances, telegramPosts } = schema;
 let fake: FakeTelegram;
@@ -32,8 +33,12 @@ beforeAll(async () => {
   // The app's database with every statement recorded: the same client under a drizzle instance with a logger.
   const logger = { logQuery: (query: string) => void (counting && statements.push(query)) };
   const db = (database.postgres
-    ? drizzlePostgres(database.postgres.sql, { schema, logger })
-    : drizzlePglite((database.db as unknown as { $client: never }).$client, { schema, logger })) as unknown as Db;
+    ? drizzlePostgres(database.postgres.sql, { schema, logger, casing: "snake_case" })
+    : drizzlePglite((database.db as unknown as { $client: never }).$client, {
+        schema,
+        logger,
+        casing: "snake_case",
+      })) as unknown as Db;
   fake = startFakeTelegram({ timeScale: TIME_SCALE });
   dataDir = mkdtempSync(join(tmpdir(), "gi-tg-batch-"));
   mkdirSync(join(dataDir, "media"));
@@ -162,7 +167,7 @@ test("50 messages in one burst: 50 posts in order, a state change between them k
 
   // And the channels receive them in that order.
   expect(await deps.telegram!.poster.idle(20_000)).toBe(true);
-  await eventually(() => fake.control.sent(feeds[1]!.channel).length === 25);
+  await waitFor(() => fake.control.sent(feeds[1]!.channel).length === 25);
   const sent = fake.control.sent(feeds[1]!.channel).map((s) => s.text!.split("\n\n").at(-1));
   expect(sent).toEqual(rows.flatMap((_, i) => (i % 2 === 1 ? [`burst ${i}`] : [])));
 }, 60_000);

@@ -5,7 +5,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { auditLog, telegramCodes, users } from "../../src/db/schema/index.ts";
 import { TelegramNotLinkedError, TelegramSendError } from "../../src/telegram/index.ts";
 import { resetDatabase } from "../support/db.ts";
-import { eventually, startTelegramRig, type TelegramRig } from "../support/telegram.ts";
+import { startTelegramRig, type TelegramRig } from "../support/telegram.ts";
+import { waitFor } from "../support/wait.ts";
 
 let rig: TelegramRig;
 let userId: number;
@@ -35,7 +36,7 @@ describe("linking", () => {
     expect(JSON.stringify(stored)).not.toContain(token);
 
     rig.fake.control.start(tgUser, token);
-    await eventually(() => dm().find((t) => t.includes("now linked to Vera")));
+    await waitFor(() => dm().find((t) => t.includes("now linked to Vera")));
     expect(await linkedTo()).toBe(tgUser);
     // A first link needs no question, and is audited with ids only.
     expect(rig.fake.control.sent(tgUser).some((s) => s.replyMarkup)).toBe(false);
@@ -45,7 +46,7 @@ describe("linking", () => {
 
     const other = rig.fake.control.createUser({ firstName: "Eve" }).id;
     rig.fake.control.start(other, token);
-    await eventually(() => rig.fake.control.sent(other).find((s) => s.text?.includes("invalid or has expired")));
+    await waitFor(() => rig.fake.control.sent(other).find((s) => s.text?.includes("invalid or has expired")));
     expect(await linkedTo()).toBe(tgUser);
   });
 
@@ -57,9 +58,9 @@ describe("linking", () => {
       .where(eq(telegramCodes.purpose, "link"));
     const late = rig.fake.control.createUser({ firstName: "Late", languageCode: "ru" }).id;
     rig.fake.control.start(late, new URL(url).searchParams.get("start")!);
-    await eventually(() => rig.fake.control.sent(late).find((s) => s.text?.includes("Ссылка недействительна")));
+    await waitFor(() => rig.fake.control.sent(late).find((s) => s.text?.includes("Ссылка недействительна")));
     rig.fake.control.start(late);
-    await eventually(() => rig.fake.control.sent(late).find((s) => s.text?.startsWith("Здравствуйте")));
+    await waitFor(() => rig.fake.control.sent(late).find((s) => s.text?.startsWith("Здравствуйте")));
   });
 });
 
@@ -76,7 +77,7 @@ describe("linking asks first", () => {
     annaTg = rig.fake.control.createUser({ firstName: "Anna", languageCode: "en" }).id;
     borisTg = rig.fake.control.createUser({ firstName: "Boris", languageCode: "ru" }).id;
     rig.fake.control.start(annaTg, linkToken((await rig.telegram.codes.createLinkToken(anna)).url));
-    await eventually(async () => (await link(anna)) === annaTg);
+    await waitFor(async () => (await link(anna)) === annaTg);
   });
 
   const linkToken = (url: string) => new URL(url).searchParams.get("start")!;
@@ -91,7 +92,7 @@ describe("linking asks first", () => {
   async function ask(user: number, tg: number) {
     const before = rig.fake.control.sent(tg).length;
     rig.fake.control.start(tg, linkToken((await rig.telegram.codes.createLinkToken(user)).url));
-    return eventually(() =>
+    return waitFor(() =>
       rig.fake.control
         .sent(tg)
         .slice(before)
@@ -113,13 +114,13 @@ describe("linking asks first", () => {
     expect([await link(anna), await link(boris)]).toEqual([annaTg, null]);
 
     const press = rig.fake.control.pressButton(annaTg, question.messageId, "No");
-    await eventually(() => messageText(annaTg, question.messageId).text === "Nothing was changed.");
+    await waitFor(() => messageText(annaTg, question.messageId).text === "Nothing was changed.");
     expect(messageText(annaTg, question.messageId).reply_markup).toBeUndefined();
     expect(rig.fake.control.callbackAnswers().some((a) => a.queryId === press)).toBe(true);
     expect([await link(anna), await link(boris)]).toEqual([annaTg, null]);
     // After No, the same question's Yes does nothing.
     rig.fake.control.sendCallback({ chatId: annaTg, messageId: question.messageId, userId: annaTg, data: data[0]! });
-    await eventually(() => messageText(annaTg, question.messageId).text?.startsWith("This question has expired"));
+    await waitFor(() => messageText(annaTg, question.messageId).text?.startsWith("This question has expired"));
     expect([await link(anna), await link(boris)]).toEqual([annaTg, null]);
     expect(await moves()).toEqual([]);
   });
@@ -130,19 +131,19 @@ describe("linking asks first", () => {
     // Another Telegram user sends the same Yes from their own chat with the bot: nothing happens.
     const eve = rig.fake.control.createUser({ firstName: "Eve" }).id;
     rig.fake.control.start(eve);
-    const eveMessage = await eventually(() => rig.fake.control.sent(eve).at(-1));
+    const eveMessage = await waitFor(() => rig.fake.control.sent(eve).at(-1));
     rig.fake.control.sendCallback({
       chatId: eve,
       messageId: eveMessage.messageId,
       userId: eve,
       data: "callback_data" in yes ? yes.callback_data : "",
     });
-    await eventually(() => messageText(eve, eveMessage.messageId).text?.startsWith("This question has expired"));
+    await waitFor(() => messageText(eve, eveMessage.messageId).text?.startsWith("This question has expired"));
     expect([await link(anna), await link(boris)]).toEqual([annaTg, null]);
 
     rig.fake.control.pressButton(annaTg, question.messageId, "Yes, link");
     // Told in Борис's language: the link is his now.
-    await eventually(
+    await waitFor(
       () =>
         messageText(annaTg, question.messageId).text ===
         "Ваш Telegram теперь привязан к пользователю Борис в GreenInbox, а не к Anna.",
@@ -164,12 +165,12 @@ describe("linking asks first", () => {
     );
     expect(await link(boris)).toBe(annaTg);
     rig.fake.control.pressButton(borisTg, question.messageId, "Да, привязать");
-    await eventually(
+    await waitFor(
       () =>
         messageText(borisTg, question.messageId).text ===
         "Ваш Telegram теперь привязан к пользователю Борис в GreenInbox.",
     );
-    await eventually(() =>
+    await waitFor(() =>
       texts(annaTg).includes(
         "Ваш Telegram больше не привязан к пользователю Борис в GreenInbox: привязку перенесли на другой аккаунт Telegram. Если это были не вы, войдите, проверьте профиль и сообщите администратору.",
       ),
@@ -184,7 +185,7 @@ describe("linking asks first", () => {
   test("a link from the sign-in step never moves an existing link; an already linked pair is only told so", async () => {
     const before = rig.fake.control.sent(annaTg).length;
     rig.fake.control.start(annaTg, linkToken((await rig.telegram.codes.createLinkToken(boris, "enrol")).url));
-    await eventually(() =>
+    await waitFor(() =>
       rig.fake.control
         .sent(annaTg)
         .slice(before)
@@ -192,7 +193,7 @@ describe("linking asks first", () => {
     );
     expect(await link(boris)).toBe(borisTg);
     rig.fake.control.start(borisTg, linkToken((await rig.telegram.codes.createLinkToken(boris)).url));
-    await eventually(() => texts(borisTg).includes("Этот Telegram уже привязан к пользователю Борис в GreenInbox."));
+    await waitFor(() => texts(borisTg).includes("Этот Telegram уже привязан к пользователю Борис в GreenInbox."));
     const pending = await rig.deps.db
       .select()
       .from(telegramCodes)
@@ -205,7 +206,7 @@ describe("2FA codes", () => {
   async function freshCode(): Promise<string> {
     const before = dm().length;
     await rig.telegram.codes.sendLoginCode(userId);
-    const text = await eventually(() => dm().length > before && dm().at(-1));
+    const text = await waitFor(() => dm().length > before && dm().at(-1));
     return /^(\d{6}) is your GreenInbox sign-in code/.exec(text)![1]!;
   }
 

@@ -8,7 +8,8 @@ import { EVENTS } from "../../src/events/names.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { resetDatabase } from "../support/db.ts";
 import { grant, insertChat } from "../support/fixtures.ts";
-import { eventually, incoming, startTelegramRig, type TelegramRig } from "../support/telegram.ts";
+import { incoming, startTelegramRig, type TelegramRig } from "../support/telegram.ts";
+import { waitFor } from "../support/wait.ts";
 
 const ID = 7103777001;
 const TOKEN = "fedcba9876543210fedcba9876543210fedcba9876543210fe";
@@ -80,7 +81,7 @@ describe("channel binding", () => {
   test("the bot added as admin to a channel and a group is recorded with its rights; removal is recorded", async () => {
     rig.fake.control.addBot(channel);
     rig.fake.control.addBot(group);
-    const row = await eventually(() => chatRow(channel));
+    const row = await waitFor(() => chatRow(channel));
     expect(row).toMatchObject({
       type: "channel",
       title: "Sales feed",
@@ -89,14 +90,14 @@ describe("channel binding", () => {
       canPost: true,
     });
     expect((row!.rights as { can_post_messages?: boolean }).can_post_messages).toBe(true);
-    await eventually(() => chatRow(group));
+    await waitFor(() => chatRow(group));
     expect((await rig.telegram.chats.listPostable()).map((c) => c.id).sort()).toEqual([channel, group].sort());
 
     const spare = rig.fake.control.createChat({ type: "channel", title: "Old feed" });
     rig.fake.control.addBot(spare);
-    await eventually(() => chatRow(spare));
+    await waitFor(() => chatRow(spare));
     rig.fake.control.removeBot(spare);
-    await eventually(async () => (await chatRow(spare))?.botStatus === "left");
+    await waitFor(async () => (await chatRow(spare))?.botStatus === "left");
     expect((await chatRow(spare))!.canPost).toBe(false);
     expect((await rig.telegram.chats.listPostable()).map((c) => c.id)).not.toContain(spare);
   });
@@ -109,7 +110,7 @@ describe("notifications", () => {
     await link(channel);
     const started = Date.now();
     await incoming(rig.deps, { instanceId, chatId, text: "Hello, is the sofa available?", senderName: "Anna K" });
-    const sent = await eventually(() => rig.fake.control.sent(channel).find((s) => s.text?.includes("sofa")), 1000);
+    const sent = await waitFor(() => rig.fake.control.sent(channel).find((s) => s.text?.includes("sofa")), 1000);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(sent.text).toBe("Anna K · +79001112233\n📱 Sales\n\nHello, is the sofa available?");
     expect(sent.entities).toEqual([{ type: "bold", offset: 0, length: "Anna K · +79001112233".length }]);
@@ -134,7 +135,7 @@ describe("notifications", () => {
         state: "ready",
       },
     });
-    const photo = await eventually(() => rig.fake.control.sent(channel).find((s) => s.method === "sendPhoto"), 1000);
+    const photo = await waitFor(() => rig.fake.control.sent(channel).find((s) => s.method === "sendPhoto"), 1000);
     expect(photo.caption).toBe("Anna K · +79001112233\n📱 Sales\n\nthis one");
     expect(photo.file).toMatchObject({ kind: "photo", uploaded: true });
     expect(rig.fake.control.fileBytes(photo.file!.fileId)).toEqual(bytes);
@@ -148,11 +149,11 @@ describe("notifications", () => {
       media: { kind: "voice", state: "failed", error: "gone" },
       type: "audioMessage",
     });
-    await eventually(() =>
+    await waitFor(() =>
       rig.fake.control.sent(channel).find((s) => s.text?.includes("Voice message: the file is not available")),
     );
     await incoming(rig.deps, { instanceId, chatId, text: "word ".repeat(1700), senderName: "Anna K" });
-    const parts = await eventually(() => {
+    const parts = await waitFor(() => {
       const found = rig.fake.control.sent(channel).filter((s) => s.text?.includes("word word"));
       return found.length === 3 && found;
     });
@@ -173,7 +174,7 @@ describe("replies", () => {
   test("a linked manager's reply in the group reaches WhatsApp; 👍 when accepted, then 👌 when delivered", async () => {
     await link(group);
     const messageId = await incoming(rig.deps, { instanceId, chatId, text: "Price?", senderName: "Anna K" });
-    const post = await eventually(() => rig.fake.control.sent(group).find((s) => s.text?.endsWith("Price?")));
+    const post = await waitFor(() => rig.fake.control.sent(group).find((s) => s.text?.endsWith("Price?")));
     await rig.telegram.poster.idle();
     const reply = rig.fake.control.userMessage({
       chatId: group,
@@ -181,14 +182,14 @@ describe("replies", () => {
       text: "It is 500 €",
       replyTo: post.messageId,
     });
-    const out = await eventually(() => ga.control.sentMessages(ID).find((s) => s.text === "It is 500 €"));
+    const out = await waitFor(() => ga.control.sentMessages(ID).find((s) => s.text === "It is 500 €"));
     expect(out.chatId).toBe(CUSTOMER);
     const reactions = () =>
       rig.fake.control
         .reactions(group)
         .filter((r) => r.messageId === reply.message_id)
         .map((r) => r.emojis[0]);
-    await eventually(() => reactions().includes("👌"), 10_000);
+    await waitFor(() => reactions().includes("👌"), 10_000);
     expect(reactions()).toEqual(["👍", "👌"]);
     const [stored] = await rig.deps.db
       .select()
@@ -207,7 +208,7 @@ describe("replies", () => {
       replyTo: post.messageId,
       file: { kind: "voice", bytes: voice, mimeType: "audio/ogg" },
     });
-    const out = await eventually(
+    const out = await waitFor(
       () => ga.control.sentMessages(ID).find((s) => s.method === "sendFileByUpload" && s.fileName === "voice.ogg"),
       10_000,
     );
@@ -229,7 +230,7 @@ describe("replies", () => {
       text: "I am not staff",
       replyTo: post.messageId,
     });
-    const refusal = await eventually(() => rig.fake.control.sent(group).find((s) => s.replyTo === reply.message_id));
+    const refusal = await waitFor(() => rig.fake.control.sent(group).find((s) => s.replyTo === reply.message_id));
     expect(refusal.text).toContain("only team members linked to GreenInbox");
     await Bun.sleep(300);
     expect(ga.control.sentMessages(ID).length).toBe(before);
@@ -239,7 +240,7 @@ describe("replies", () => {
   test("a channel admin's reply to a post (no sender) goes out under the channel signature", async () => {
     await link(channel);
     await incoming(rig.deps, { instanceId, chatId, text: "Delivery?", senderName: "Anna K" });
-    const post = await eventually(() => rig.fake.control.sent(channel).find((s) => s.text?.endsWith("Delivery?")));
+    const post = await waitFor(() => rig.fake.control.sent(channel).find((s) => s.text?.endsWith("Delivery?")));
     await rig.telegram.poster.idle();
     rig.fake.control.channelPost({
       chatId: channel,
@@ -247,7 +248,7 @@ describe("replies", () => {
       replyTo: post.messageId,
       authorSignature: "Olga",
     });
-    await eventually(() => ga.control.sentMessages(ID).find((s) => s.text === "Tomorrow"));
+    await waitFor(() => ga.control.sentMessages(ID).find((s) => s.text === "Tomorrow"));
     const [stored] = await rig.deps.db.select().from(messages).where(eq(messages.text, "Tomorrow"));
     expect(stored).toMatchObject({ via: "telegram", senderName: "Olga", senderUserId: null });
   });
@@ -261,7 +262,7 @@ describe("replies", () => {
       text: "Still here?",
       replyTo: post.messageId,
     });
-    const refusal = await eventually(() => rig.fake.control.sent(group).find((s) => s.replyTo === reply.message_id));
+    const refusal = await waitFor(() => rig.fake.control.sent(group).find((s) => s.replyTo === reply.message_id));
     expect(refusal.text).toContain("no longer posts to this chat");
     expect(
       await rig.deps.db
@@ -290,7 +291,7 @@ describe("outages", () => {
     expect(posted).toEqual(texts);
     rig.fake.control.faults({ next500: 3 });
     await incoming(rig.deps, { instanceId, chatId, text: "after 500s", senderName: "Anna K" });
-    await eventually(() => rig.fake.control.sent(channel).find((s) => s.text?.endsWith("after 500s")), 5000);
+    await waitFor(() => rig.fake.control.sent(channel).find((s) => s.text?.endsWith("after 500s")), 5000);
     expect(rig.fake.control.violations()).toBe(0);
   });
 });

@@ -6,7 +6,8 @@ import { createApp } from "../../src/app.tsx";
 import { auditLog, telegramCodes, users } from "../../src/db/schema/index.ts";
 import { Agent } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
-import { eventually, startTelegramRig, type TelegramRig } from "../support/telegram.ts";
+import { startTelegramRig, type TelegramRig } from "../support/telegram.ts";
+import { waitFor } from "../support/wait.ts";
 
 let rig: TelegramRig;
 let server: ReturnType<typeof Bun.serve>;
@@ -46,7 +47,7 @@ async function passwordStep(agent: Agent): Promise<string> {
   expect(res.status).toBe(303);
   expect(res.headers.get("location")).toBe("/login/code");
   expect(agent.cookies.has("gi_session")).toBe(false);
-  return eventually(() => codes().length > before && codes().at(-1));
+  return waitFor(() => codes().length > before && codes().at(-1));
 }
 
 describe("2FA sign-in", () => {
@@ -112,12 +113,12 @@ describe("codes required, no Telegram linked yet", () => {
     expect(stored!.codeHash).not.toContain(token);
     const olgaTg = rig.fake.control.createUser({ firstName: "Olga", languageCode: "en" }).id;
     rig.fake.control.start(olgaTg, token);
-    await eventually(async () => (await rig.deps.users.findByUsername("olga"))!.telegramUserId === olgaTg);
+    await waitFor(async () => (await rig.deps.users.findByUsername("olga"))!.telegramUserId === olgaTg);
 
     const done = await agent.post("/login/link/done");
     expect(done.status).toBe(303);
     expect(done.headers.get("location")).toBe("/login/code");
-    const code = await eventually(() =>
+    const code = await waitFor(() =>
       rig.fake.control
         .sent(olgaTg)
         .map((m) => /\b(\d{6})\b/.exec(m.text ?? "")?.[1])
@@ -184,7 +185,7 @@ describe("linking from the profile", () => {
     const link = page.match(/https:\/\/t\.me\/[\w]+\?start=([a-z2-7]{24})/)!;
     const petrTg = rig.fake.control.createUser({ firstName: "Petr" }).id;
     rig.fake.control.start(petrTg, link[1]!);
-    await eventually(async () => (await rig.deps.users.findByUsername("petr"))!.telegramUserId === petrTg);
+    await waitFor(async () => (await rig.deps.users.findByUsername("petr"))!.telegramUserId === petrTg);
     expect(await (await agent.get("/settings")).text()).toContain("Your Telegram account is linked");
     expect((await agent.post("/settings/telegram/2fa")).status).toBe(303);
     expect((await rig.deps.users.findByUsername("petr"))!.require2fa).toBe(true);

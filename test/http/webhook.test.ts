@@ -3,16 +3,17 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { instances, messages, notifications } from "../../src/db/schema/index.ts";
-import { startWebhookApp, type TestApp } from "../support/app.ts";
+import { startAppWithInstance, type TestApp } from "../support/app.ts";
 import { sqlState } from "../../src/db/errors.ts";
 import { insertInstance, WEBHOOK_TOKEN } from "../support/fixtures.ts";
+import { waitFor } from "../support/wait.ts";
 
 let app: TestApp;
 let instanceId: number;
 let idInstance: number;
 const TOKEN = WEBHOOK_TOKEN;
 
-beforeAll(async () => void ({ app, instanceId, idInstance } = await startWebhookApp("Sales")), 30_000);
+beforeAll(async () => void ({ app, instanceId, idInstance } = await startAppWithInstance("Sales")), 30_000);
 afterAll(() => app.stop());
 
 function post(
@@ -222,7 +223,7 @@ describe("fuzzing", () => {
       if (value && typeof value === "object" && !Array.isArray(value)) {
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(value))
-          if (random() > 0.1) out[random() < 0.05 ? k + "_" : k] = random() < 0.3 ? mutate(v, depth + 1) : v;
+          if (random() > 0.1) out[random() < 0.05 ? `${k}_` : k] = random() < 0.3 ? mutate(v, depth + 1) : v;
         if (random() < 0.3)
           out.typeWebhook = ["incomingMessageReceived", "outgoingMessageStatus", "incomingCall", 7, "??"][
             Math.floor(random() * 5)
@@ -327,15 +328,15 @@ describe("end to end with the fake Green-API", () => {
         text: "via webhook",
       });
       const deadline = Date.now() + 5000;
-      let rows: Awaited<ReturnType<typeof journal>> = [];
-      while (Date.now() < deadline) {
-        rows = (await journal()).filter((r) => r.dedupeKey.includes(idMessage));
-        if (rows.length) break;
-        await Bun.sleep(20);
-      }
+      const rows = await waitFor(async () => {
+        const found = (await journal()).filter((r) => r.dedupeKey.includes(idMessage));
+        return found.length > 0 && found;
+      }, 5000);
       expect(rows).toHaveLength(1);
-      while (Date.now() < deadline && !fake.control.webhookLog(idInstance).some((d) => d.status === 200))
-        await Bun.sleep(20);
+      await waitFor(
+        () => fake.control.webhookLog(idInstance).some((d) => d.status === 200),
+        Math.max(0, deadline - Date.now()),
+      );
       const delivered = fake.control.webhookLog(idInstance).filter((d) => d.status === 200);
       expect(delivered.map((d) => d.authorization)).toEqual([`Bearer ${TOKEN}`]);
     } finally {
@@ -352,12 +353,7 @@ describe("end to end with the fake Green-API", () => {
       fake.control.createInstance({ idInstance: row.idInstance, apiTokenInstance: row.apiToken, state: "authorized" });
       fake.control.setSettings(row.idInstance, { webhookUrl: "https://elsewhere.example/hook" });
       app.deps.poller.start({ ...row, apiUrl: fake.url, mediaUrl: fake.mediaUrl });
-      const deadline = Date.now() + 5000;
-      let error: string | null = null;
-      while (Date.now() < deadline && !error) {
-        error = (await app.deps.instances.getRow(polled))!.intakeError;
-        await Bun.sleep(50);
-      }
+      const error = await waitFor(async () => (await app.deps.instances.getRow(polled))!.intakeError, 5000);
       expect(error).toContain("webhook");
       expect(error).not.toContain(row.apiToken);
     } finally {

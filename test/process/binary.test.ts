@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { copyFileSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
+import { waitFor } from "../support/wait.ts";
 import { freePort, ROOT, tempDir } from "./support.ts";
 
 let dir: string;
@@ -75,8 +76,11 @@ test("started alone with no configuration, it serves the login page and its stat
     for await (const chunk of proc.stderr) errors += new TextDecoder().decode(chunk);
   })();
   try {
-    const deadline = Date.now() + 60_000;
-    while (!output.includes('"msg":"ready"') && Date.now() < deadline && proc.exitCode === null) await Bun.sleep(50);
+    await waitFor(() => output.includes('"msg":"ready"'), {
+      timeout: 60_000,
+      stopIf: () => proc.exitCode !== null,
+      message: () => `"ready" from the binary; output:\n${output}${errors}`,
+    });
     expect(output).toContain('"msg":"ready"');
     const login = await fetch(`http://127.0.0.1:${port}/login`);
     expect(login.status).toBe(200);

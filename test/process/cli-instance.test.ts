@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { createFreshDatabase, type FreshDatabase } from "../support/db.ts";
+import { waitFor } from "../support/wait.ts";
 import { run, tempDir } from "./support.ts";
 
 const ID = 7103555001;
@@ -32,12 +33,6 @@ afterAll(async () => {
   await fresh.dropDb();
   await fake.stop();
 });
-
-/** Waits (up to 3 s) for the fake to reach a condition. */
-async function settled(check: () => boolean): Promise<boolean> {
-  for (let i = 0; i < 60 && !check(); i++) await Bun.sleep(50);
-  return check();
-}
 
 const hosts = () => ["--api-url", fake.url, "--media-url", fake.mediaUrl];
 
@@ -76,7 +71,7 @@ test("add with the token on stdin verifies it and applies the webhook settings a
   expect(out.stderr).toBe("");
   expect(out.code).toBe(0);
   expect(out.stdout).toMatch(/created instance 1 "Sales" \(idInstance 7103555001, webhook, state starting\)/);
-  expect(await settled(() => fake.control.inspect(ID).settings.webhookUrl !== "")).toBe(true);
+  expect(await waitFor(() => fake.control.inspect(ID).settings.webhookUrl !== "", 3000).catch(() => false)).toBe(true);
   const applied = fake.control.inspect(ID).settings;
   expect(applied.webhookUrl).toBe("https://inbox.example.com/webhooks/green-api/1");
   expect(String(applied.webhookUrlToken)).toMatch(/^[A-Za-z0-9_-]{20,}$/);
@@ -110,7 +105,9 @@ test("the same id twice is refused; a token file and polling mode work for anoth
     ...hosts(),
   ]);
   expect(out.code).toBe(0);
-  expect(await settled(() => fake.control.inspect(ID2).settings.incomingWebhook === "yes")).toBe(true);
+  expect(
+    await waitFor(() => fake.control.inspect(ID2).settings.incomingWebhook === "yes", 3000).catch(() => false),
+  ).toBe(true);
   expect(fake.control.inspect(ID2).settings.webhookUrl).toBe("");
   expect(fake.control.inspect(ID2).settings.incomingWebhook).toBe("yes");
   const list = await cli(["instance", "list"]);
@@ -132,7 +129,7 @@ test("remove --keep-history disables the number; remove deletes it and switches 
   const removed = await cli(["instance", "remove", String(ID)]);
   expect(removed.code).toBe(0);
   // setSettings applies after the fake's restart (50 ms).
-  expect(await settled(() => fake.control.inspect(ID).settings.webhookUrl === "")).toBe(true);
+  expect(await waitFor(() => fake.control.inspect(ID).settings.webhookUrl === "", 3000).catch(() => false)).toBe(true);
   const list = await cli(["instance", "list"]);
   const lines = list.stdout
     .trim()

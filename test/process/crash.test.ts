@@ -5,6 +5,7 @@ import { parseConfig } from "../../src/config.ts";
 import { createDeps } from "../../src/deps.ts";
 import { startFakeGreenApi } from "../fakes/green-api/index.ts";
 import { createFreshDatabase, testLog } from "../support/db.ts";
+import { waitFor } from "../support/wait.ts";
 import { freePort, start } from "./support.ts";
 
 const ID = 7103777001;
@@ -60,7 +61,8 @@ test("kill -9 with 500 queued sends: after restart each is delivered exactly onc
   try {
     // Kill it in the middle of sending (Green-API allows 50 sends/s, so 500 take ~10 s).
     const sentBefore = () => fake.control.sentMessages(ID).length;
-    for (let i = 0; i < 200 && sentBefore() < 100; i++) await Bun.sleep(25);
+    // At the 100th send, or after 5 s whichever comes first.
+    await waitFor(() => sentBefore() >= 100, { timeout: 5000, interval: 25 }).catch(() => {});
     app.proc.kill("SIGKILL");
     await app.proc.exited;
     const atKill = sentBefore();

@@ -2,6 +2,7 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { Agent } from "../support/app.ts";
+import { waitFor } from "../support/wait.ts";
 import { cleanEnv, freePort, ROOT, tempDir } from "./support.ts";
 
 const chatRows = (html: string) =>
@@ -26,20 +27,14 @@ test("npm run demo: sign in as the printed admin, chats appear and grow live, re
   void pump(proc.stdout);
   void pump(proc.stderr);
   const started = Date.now();
-  const until = async <T>(
-    what: string,
-    probe: () => Promise<T | null | undefined | false>,
-    ms = 60_000,
-  ): Promise<T> => {
-    const deadline = started + ms;
-    while (Date.now() < deadline) {
-      const got = await probe();
-      if (got) return got;
-      if (proc.exitCode !== null) break;
-      await Bun.sleep(250);
-    }
-    throw new Error(`demo: timed out waiting for ${what}; output:\n${out}`);
-  };
+  /** Waits for `probe` until `ms` after the start, or until the demo exits; the failure shows the demo's output. */
+  const until = <T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 60_000) =>
+    waitFor(probe, {
+      timeout: started + ms - Date.now(),
+      interval: 250,
+      stopIf: () => proc.exitCode !== null,
+      message: () => `demo: ${what}; output:\n${out}`,
+    });
 
   try {
     const [, url, password] = await until("the banner", async () =>

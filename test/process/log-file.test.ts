@@ -2,6 +2,7 @@
 import { expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { waitFor } from "../support/wait.ts";
 import { freePort, start, tempDir } from "./support.ts";
 
 test("with LOG_FILE the server writes JSON lines there and not to stdout", async () => {
@@ -22,9 +23,12 @@ test("with LOG_FILE the server writes JSON lines there and not to stdout", async
           .join("")
       : "";
   try {
-    const deadline = Date.now() + 30_000;
-    while (!read().includes('"msg":"ready"') && Date.now() < deadline && app.proc.exitCode === null)
-      await Bun.sleep(100);
+    await waitFor(() => read().includes('"msg":"ready"'), {
+      timeout: 30_000,
+      interval: 100,
+      stopIf: () => app.proc.exitCode !== null,
+      message: '"ready" in the log file',
+    });
     expect((await fetch(`http://127.0.0.1:${port}/login`)).status).toBe(200);
   } finally {
     app.proc.kill("SIGTERM");

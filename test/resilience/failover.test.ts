@@ -1,7 +1,8 @@
 // Two processes, polling intake: kill -9 the leader; the other takes over polling and sending within 10 s, and no
 // send reaches Green-API twice.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { sendReply, signIn, startCluster, until, type App, type Cluster } from "./support.ts";
+import { sendReply, signIn, startCluster, type App, type Cluster } from "./support.ts";
+import { waitFor } from "../support/wait.ts";
 
 let cluster: Cluster;
 let first: App;
@@ -32,9 +33,9 @@ test("kill -9 the leader: the follower polls and sends within 10 s, each send on
     chatId: cluster.waChatId,
     text: "before the crash",
   });
-  await until("the polled message stored", () => storedIn(before.idMessage), 10_000);
+  await waitFor(() => storedIn(before.idMessage), { timeout: 10_000, message: "the polled message stored" });
   expect(await sendReply(agent, cluster.instanceId, cluster.chatId, "reply 1", "key-one-1")).toBe(true);
-  await until("reply 1 sent", () => sentTexts().includes("reply 1"), 10_000);
+  await waitFor(() => sentTexts().includes("reply 1"), { timeout: 10_000, message: "reply 1 sent" });
 
   // A burst of replies, then the leader dies in the middle of sending them.
   const burst = Array.from({ length: 40 }, (_, i) => `burst ${i}`);
@@ -50,21 +51,22 @@ test("kill -9 the leader: the follower polls and sends within 10 s, each send on
     text: "after the crash",
   });
   expect(await sendReply(agent, cluster.instanceId, cluster.chatId, "reply 2", "key-two-2")).toBe(true);
-  await until("the follower to lead", () => second.isLeader(), 10_000);
-  await until(
-    "the message polled by the new leader",
-    () => storedIn(after.idMessage),
-    10_000 - (Date.now() - killedAt),
-  );
-  await until(
-    "reply 2 sent by the new leader",
-    () => sentTexts().includes("reply 2"),
-    10_000 - (Date.now() - killedAt),
-  );
+  await waitFor(() => second.isLeader(), { timeout: 10_000, message: "the follower to lead" });
+  await waitFor(() => storedIn(after.idMessage), {
+    timeout: 10_000 - (Date.now() - killedAt),
+    message: "the message polled by the new leader",
+  });
+  await waitFor(() => sentTexts().includes("reply 2"), {
+    timeout: 10_000 - (Date.now() - killedAt),
+    message: "reply 2 sent by the new leader",
+  });
   console.log(`failover: new leader polled and sent ${Date.now() - killedAt} ms after kill -9`);
 
   // Every burst send arrives, none twice (in-flight ones are settled from Green-API's journal, not resent blindly).
-  await until("every burst reply sent", () => burst.every((t) => sentTexts().includes(t)), 20_000);
+  await waitFor(() => burst.every((t) => sentTexts().includes(t)), {
+    timeout: 20_000,
+    message: "every burst reply sent",
+  });
   await Bun.sleep(3000);
   const counts = new Map<string, number>();
   for (const t of sentTexts()) counts.set(t, (counts.get(t) ?? 0) + 1);

@@ -10,10 +10,10 @@ import {
   sendReply,
   signIn,
   startCluster,
-  until,
   type App,
   type Cluster,
 } from "./support.ts";
+import { waitFor } from "../support/wait.ts";
 
 const LOAD_MS = 9_000;
 const KILLS = 3;
@@ -121,15 +121,14 @@ test("kill -9 under load loses nothing and duplicates nothing", async () => {
 
   // Settle: the leader processes the journal and the outbox.
   const { sql } = cluster;
-  await until(
-    "journal processed and outbox empty",
+  await waitFor(
     async () => {
       const [row] = await sql<{ open: number; pending: number }[]>`
         select (select count(*)::int from notifications where processed_at is null) as open,
                (select count(*)::int from messages where status in ('queued', 'sending')) as pending`;
       return row!.open === 0 && row!.pending === 0;
     },
-    30_000,
+    { timeout: 30_000, message: "journal processed and outbox empty" },
   ).catch(async (err) => {
     const notes =
       await sql`select count(*)::int as n, max(error) as error from notifications where processed_at is null`;

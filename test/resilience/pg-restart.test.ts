@@ -10,10 +10,10 @@ import {
   sendReply,
   signIn,
   startCluster,
-  until,
   type App,
   type Cluster,
 } from "./support.ts";
+import { waitFor } from "../support/wait.ts";
 
 let cluster: Cluster;
 let apps: App[];
@@ -85,25 +85,23 @@ test("PostgreSQL restart under load: outage reported, reconnects, nothing acknow
   await cluster.haltDatabase();
   try {
     // Every running process says so (one the driver crashed is started again once PostgreSQL is back).
-    await until(
-      "the processes to report the outage on /readyz",
+    await waitFor(
       async () => {
         const running = apps.filter((a) => a.proc.proc.exitCode === null);
         const s = await Promise.all(running.map(ready));
         if (process.env.DEBUG_RESILIENCE) console.log("readyz", s);
         return s.length > 0 && s.every((x) => x === 503);
       },
-      20_000,
+      { timeout: 20_000, message: "the processes to report the outage on /readyz" },
     );
     await Bun.sleep(1000);
   } finally {
     await cluster.resumeDatabase();
   }
-  await until(
-    "both processes ready again",
-    async () => (await Promise.all(apps.map(ready))).every((s) => s === 200),
-    30_000,
-  ).catch((err) => {
+  await waitFor(async () => (await Promise.all(apps.map(ready))).every((s) => s === 200), {
+    timeout: 30_000,
+    message: "both processes ready again",
+  }).catch((err) => {
     for (const a of apps)
       console.log(
         "exit",
@@ -118,7 +116,10 @@ test("PostgreSQL restart under load: outage reported, reconnects, nothing acknow
       );
     throw err;
   });
-  await until("exactly one leader again", () => apps.filter((a) => a.isLeader()).length === 1, 15_000);
+  await waitFor(() => apps.filter((a) => a.isLeader()).length === 1, {
+    timeout: 15_000,
+    message: "exactly one leader again",
+  });
   supervising = false;
   await supervisor;
   await Bun.sleep(1500);
@@ -131,21 +132,20 @@ test("PostgreSQL restart under load: outage reported, reconnects, nothing acknow
   expect(answered200.length).toBeGreaterThan(50);
 
   const { sql } = cluster;
-  await until(
-    "journal processed and outbox empty",
+  await waitFor(
     async () => {
       const [row] = await sql<{ open: number; pending: number }[]>`
         select (select count(*)::int from notifications where processed_at is null) as open,
                (select count(*)::int from messages where status in ('queued', 'sending')) as pending`;
       return row!.open === 0 && row!.pending === 0;
     },
-    30_000,
+    { timeout: 30_000, message: "journal processed and outbox empty" },
   );
   // Events cross processes again: LISTEN reconnected in the follower.
   const follower = apps.find((a) => !a.isLeader())!;
   const stream = openStream(await signIn(follower));
   try {
-    await until("stream connected", () => stream.text().includes(": connected"), 10_000);
+    await waitFor(() => stream.text().includes(": connected"), { timeout: 10_000, message: "stream connected" });
     // An event published while a process is still re-subscribing (LISTEN) is not replayed to it, so the check posts a new
     // message every 5 s until one crosses over: reconnection must happen by itself within 30 s.
     let attempt = 0;
@@ -155,7 +155,10 @@ test("PostgreSQL restart under load: outage reported, reconnects, nothing acknow
       ).toBe(200);
     await post();
     const reposting = setInterval(() => void post(), 5_000);
-    await until("the follower's stream to show a message", () => stream.text().includes("after the restart"), 30_000)
+    await waitFor(() => stream.text().includes("after the restart"), {
+      timeout: 30_000,
+      message: "the follower's stream to show a message",
+    })
       .finally(() => clearInterval(reposting))
       .catch(async (err) => {
         const stored = await cluster.sql`select id, status from messages where id_message like 'AFTER%'`;

@@ -15,8 +15,8 @@ import { testLog } from "../support/db.ts";
 import { freePort, start, type Proc } from "../process/support.ts";
 
 export const ID_INSTANCE = 7103888001;
-export const API_TOKEN = "abcdef0123456789abcdef0123456789abcdef0123456789ab";
-export const WEBHOOK_TOKEN = "w".repeat(32);
+const API_TOKEN = "abcdef0123456789abcdef0123456789abcdef0123456789ab";
+const WEBHOOK_TOKEN = "w".repeat(32);
 export const ADMIN = { username: "boss", password: "boss-password" };
 
 /** A throwaway PostgreSQL server (initdb + pg_ctl as the postgres user when running as root). */
@@ -253,13 +253,4 @@ export function openStream(agent: Agent): { text(): string; close(): void } {
       text += decoder.decode(chunk, { stream: true });
   })().catch(() => {});
   return { text: () => text, close: () => controller.abort() };
-}
-
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (await check()) return Date.now() - started;
-    await Bun.sleep(50);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }

@@ -1,7 +1,6 @@
 // The access matrix as a check over any app's routing table: (admin, user manager of A, manager of A, agent of A,
 // manager of B, user with no instances, signed out) × every page, partial, media file and action. Returns the cells
 // that are wrong. (Who may change what, between rights rather than numbers: rights.ts.)
-import type { Hono } from "hono";
 import { INSTANCE_SCOPE } from "../../src/auth/instance-gate.ts";
 import type { Agent } from "../support/app.ts";
 import { ACCESS, MARKERS, type Role, type Side, type World } from "./world.ts";
@@ -19,7 +18,8 @@ export function isPublic(path: string): boolean {
   );
 }
 
-export function routesOf(app: Hono<any>): Route[] {
+/** The routes of an app (a Hono app's `routes`), each method and path once. */
+export function routesOf(app: { routes: readonly Route[] }): Route[] {
   const seen = new Set<string>();
   return app.routes
     .filter((r) => r.method !== "ALL" && !r.path.endsWith("*"))
@@ -29,10 +29,10 @@ export function routesOf(app: Hono<any>): Route[] {
 
 export const isScoped = (path: string) => path.startsWith(INSTANCE_SCOPE);
 /** Route parameters other than the instance (a chat, a message, a contact…). */
-export const hasObjectParams = (path: string) => /:(?!instanceId\b)\w+/.test(path);
+const hasObjectParams = (path: string) => /:(?!instanceId\b)\w+/.test(path);
 
 /** Fills the parameters: the instance of `instanceSide`, the objects (chat, message, contact, reply) of `objectSide`. */
-export function fill(path: string, w: World, instanceSide: Side, objectSide: Side = instanceSide): string {
+function fill(path: string, w: World, instanceSide: Side, objectSide: Side = instanceSide): string {
   const o = w[objectSide];
   return path
     .replace(/:instanceId(\{[^}]*\})?/, String(w[instanceSide].instanceId))
@@ -49,7 +49,7 @@ export function fill(path: string, w: World, instanceSide: Side, objectSide: Sid
 }
 
 /** Account-wide pages and actions that need a capability (the rest of the account-wide pages are open to every user). */
-export const CAPABILITY: Record<string, "admin" | "manageUsers" | "manageInstances"> = {
+const CAPABILITY: Record<string, "admin" | "manageUsers" | "manageInstances"> = {
   "GET /users": "manageUsers",
   "GET /users/list": "manageUsers",
   "GET /users/new": "manageUsers",
@@ -74,7 +74,7 @@ export const CAPABILITY: Record<string, "admin" | "manageUsers" | "manageInstanc
  * Instance actions that also need "manage instances" (an agent of A gets 403). The matching pages (edit, connect)
  * open read-only for agents: no token, no QR code.
  */
-export const MANAGE_ONLY = new Set<string>([
+const MANAGE_ONLY = new Set<string>([
   "POST /instances/:instanceId{[0-9]+}/edit",
   "POST /instances/:instanceId{[0-9]+}/delete",
   "POST /instances/:instanceId{[0-9]+}/logout",
@@ -96,7 +96,7 @@ const HOLDS: Record<Role, Set<string>> = {
 const ROLES: Role[] = ["admin", "userManagerA", "managerA", "agentA", "managerB", "nobody", "anon"];
 const SIDES: Side[] = ["A", "B"];
 /** A body for refused actions: if any of it lands, the state check after the matrix notices. */
-export const PROBE_BODY = {
+const PROBE_BODY = {
   text: "matrix-should-never-land",
   caption: "matrix-should-never-land",
   name: "matrix-should-never-land",

@@ -3,9 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createApp } from "../../src/app.tsx";
 import { INSTANCE_SCOPE } from "../../src/auth/instance-gate.ts";
-import { Agent, startTestApp, type TestApp } from "../support/app.ts";
-import { resetDatabase } from "../support/db.ts";
-import { insertInstance } from "../support/fixtures.ts";
+import { Agent, startAppWithInstance, type TestApp } from "../support/app.ts";
 
 /** Routes anyone may call, and what they answer an anonymous caller with. */
 const PUBLIC: Record<string, number[]> = {
@@ -35,9 +33,7 @@ let app: TestApp;
 let instanceId: number;
 
 beforeAll(async () => {
-  await resetDatabase();
-  app = await startTestApp();
-  instanceId = await insertInstance(app.deps.db, "Inventory");
+  ({ app, instanceId } = await startAppWithInstance("Inventory"));
 }, 30_000);
 afterAll(() => app.stop());
 

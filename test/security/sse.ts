@@ -1,5 +1,6 @@
 // A user's open SSE stream in tests: reads in the background, waits for a pattern, and shows everything received.
 import type { Agent } from "../support/app.ts";
+import { waitFor } from "../support/wait.ts";
 
 export interface OpenStream {
   /** Everything received so far. */
@@ -33,12 +34,12 @@ export async function openStream(agent: Agent): Promise<OpenStream> {
       return text;
     },
     async until(match, ms = 8000) {
-      const deadline = Date.now() + ms;
-      while (!match.test(text)) {
-        if (Date.now() > deadline || ended)
-          throw new Error(`no ${match} in SSE stream${ended ? " (ended)" : ""}: ${text.slice(-800)}`);
-        await Bun.sleep(10);
-      }
+      await waitFor(() => match.test(text), {
+        timeout: ms,
+        interval: 10,
+        stopIf: () => ended,
+        message: () => `${match} in SSE stream${ended ? " (ended)" : ""}: ${text.slice(-800)}`,
+      });
       return text;
     },
     async close() {

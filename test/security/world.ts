@@ -3,7 +3,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eq } from "drizzle-orm";
 import { chats, contacts, instances, messages, quickReplies, labels } from "../../src/db/schema/index.ts";
 import { startFastFake, newInstance } from "../fakes/green-api/testkit.ts";
 import type { FakeGreenApi } from "../fakes/green-api/index.ts";
@@ -13,7 +12,7 @@ import { resetDatabase } from "../support/db.ts";
 import { grant, WEBHOOK_TOKEN } from "../support/fixtures.ts";
 
 export const PASSWORD = "password-1";
-/** Every Green-API limit × this, in the fake and in the app's scheduler alike (permitted probes call Green-API). */
+/** Every Green-API limit × this, in the fake and in the app's rate limiter alike (permitted probes call Green-API). */
 const RATE_SCALE = 20;
 export type Role = "admin" | "userManagerA" | "managerA" | "agentA" | "managerB" | "nobody" | "anon";
 export type Side = "A" | "B";
@@ -141,17 +140,15 @@ async function side(
     .returning();
   const chatId = chat!.id;
   const tag = name.toUpperCase();
-  await db
-    .insert(messages)
-    .values({
-      instanceId,
-      chatId,
-      idMessage: `${tag}TEXT1`,
-      direction: "in",
-      via: "whatsapp",
-      type: "textMessage",
-      text: `${name}SecretMessage`,
-    });
+  await db.insert(messages).values({
+    instanceId,
+    chatId,
+    idMessage: `${tag}TEXT1`,
+    direction: "in",
+    via: "whatsapp",
+    type: "textMessage",
+    text: `${name}SecretMessage`,
+  });
   // Bytes unique to the side, so each file has its own sha256.
   const stored = await app.deps.media.store.store(Buffer.concat([PNG, Buffer.from(name)]), {
     fileName: "x.png",

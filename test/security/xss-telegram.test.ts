@@ -5,7 +5,8 @@ import { eq } from "drizzle-orm";
 import { instances } from "../../src/db/schema/index.ts";
 import { resetDatabase } from "../support/db.ts";
 import { insertChat, insertInstance } from "../support/fixtures.ts";
-import { eventually, incoming, startTelegramRig, type TelegramRig } from "../support/telegram.ts";
+import { incoming, startTelegramRig, type TelegramRig } from "../support/telegram.ts";
+import { waitFor } from "../support/wait.ts";
 
 const HOSTILE = `<script>alert(1)</script>"><img src=x onerror=alert(1)><b>*bold*</b> _x_ [l](javascript:alert(1)) &amp;`;
 let rig: TelegramRig;
@@ -20,7 +21,7 @@ beforeAll(async () => {
   chatId = await insertChat(rig.deps.db, instanceId, "79001112233@c.us", `Chat ${HOSTILE}`);
   channel = rig.fake.control.createChat({ type: "channel", title: "Feed" });
   rig.fake.control.addBot(channel);
-  await eventually(async () => (await rig.telegram.chats.listPostable()).some((c) => c.id === channel));
+  await waitFor(async () => (await rig.telegram.chats.listPostable()).some((c) => c.id === channel));
   await rig.deps.db.update(instances).set({ telegramChatId: channel }).where(eq(instances.id, instanceId));
 }, 30_000);
 afterAll(() => rig.stop());
@@ -28,7 +29,7 @@ afterAll(() => rig.stop());
 describe("Telegram posts", () => {
   test("hostile sender, instance and text arrive verbatim, without a parse mode, with only the header in bold", async () => {
     await incoming(rig.deps, { instanceId, chatId, text: `Text ${HOSTILE}`, senderName: `Sender ${HOSTILE}` });
-    const sent = await eventually(() => rig.fake.control.sent(channel).find((s) => s.text?.includes("Text <script>")));
+    const sent = await waitFor(() => rig.fake.control.sent(channel).find((s) => s.text?.includes("Text <script>")));
     // The sender's name is cut to 64 characters in the header, the rest verbatim.
     const head = sent.text!.split("\n")[0]!;
     expect(head).toMatch(/^Sender <script>alert\(1\)<\/script>"><img src=x onerror=alert\(1\)><.*… · \+79001112233$/);
@@ -45,7 +46,7 @@ describe("Telegram posts", () => {
       type: "documentMessage",
       media: { kind: "document", state: "failed", error: "gone", fileName: `${HOSTILE}.pdf` },
     });
-    const sent = await eventually(() =>
+    const sent = await waitFor(() =>
       rig.fake.control
         .sent(channel)
         .find((s) => s.text?.includes("S · +79001112233") && s !== undefined && !s.text.includes("Text <script>")),

@@ -2,7 +2,7 @@
 import { parseConfig, type Config } from "../../src/config.ts";
 import { createApp } from "../../src/app.tsx";
 import { createDeps, type DepsOptions } from "../../src/deps.ts";
-import type { AppDeps } from "../../src/lib/context.ts";
+import type { AppDeps } from "../../src/env.ts";
 import type { Logger } from "../../src/lib/log.ts";
 import { resetDatabase, testDatabase, testLog } from "./db.ts";
 import { insertInstance } from "./fixtures.ts";
@@ -39,8 +39,11 @@ export async function startTestApp(
   return { url: `http://127.0.0.1:${server.port}`, deps, config, stop: () => server.stop(true) };
 }
 
-/** A fresh database and app with one authorized instance taking webhooks (token WEBHOOK_TOKEN of ./fixtures.ts). */
-export async function startWebhookApp(
+/**
+ * A fresh database and the app with one authorized instance (`insertInstance`: it takes webhooks with WEBHOOK_TOKEN of
+ * ./fixtures.ts; its Green-API host is unreachable).
+ */
+export async function startAppWithInstance(
   name: string,
   env: Record<string, string> = {},
 ): Promise<{ app: TestApp; instanceId: number; idInstance: number }> {

@@ -25,6 +25,31 @@ export async function insertInstance(db: Db, name: string): Promise<number> {
   return row!.id;
 }
 
+/**
+ * An instance row on the fake Green-API (its URLs): polling, authorized and taking webhooks with WEBHOOK_TOKEN unless
+ * `values` says otherwise. The whole row.
+ */
+export async function insertFakeInstance(
+  db: Db,
+  fake: { url: string; mediaUrl: string },
+  values: Pick<NewInstance, "name" | "idInstance" | "apiToken"> & Partial<NewInstance>,
+): Promise<typeof instances.$inferSelect> {
+  const [row] = await db
+    .insert(instances)
+    .values({
+      apiUrl: fake.url,
+      mediaUrl: fake.mediaUrl,
+      webhookToken: WEBHOOK_TOKEN,
+      intakeMode: "polling",
+      state: "authorized",
+      ...values,
+    })
+    .returning();
+  return row!;
+}
+
+type NewInstance = typeof instances.$inferInsert;
+
 export async function insertChat(db: Db, instanceId: number, waChatId: string, name: string): Promise<number> {
   const [row] = await db
     .insert(chats)

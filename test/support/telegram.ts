@@ -9,8 +9,8 @@ import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../src/db/client.ts";
 import { chats, messages } from "../../src/db/schema/index.ts";
 import { EVENTS } from "../../src/events/names.ts";
-import type { StoredIncoming } from "../../src/inbox/ingest.ts";
-import type { AppDeps } from "../../src/lib/context.ts";
+import type { StoredIncoming } from "../../src/conversations/index.ts";
+import type { AppDeps } from "../../src/env.ts";
 import type { Telegram } from "../../src/telegram/index.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/index.ts";
 import { testDatabase, testLog } from "./db.ts";
@@ -118,19 +118,4 @@ export async function storedIncoming(db: Db, ids: number[]): Promise<StoredIncom
     .where(inArray(messages.id, ids));
   const byId = new Map(rows.map((r) => [r.id, { ...r, senderId: null }]));
   return ids.map((id) => byId.get(id)!);
-}
-
-/** Polls until `check` returns a truthy value (or fails after `ms`). */
-export async function eventually<T>(
-  check: () => T | Promise<T>,
-  ms = 5000,
-): Promise<Exclude<T, false | null | undefined | 0 | "">> {
-  const deadline = Date.now() + ms;
-  let last: T;
-  do {
-    last = await check();
-    if (last) return last as Exclude<T, false | null | undefined | 0 | "">;
-    await Bun.sleep(20);
-  } while (Date.now() < deadline);
-  throw new Error(`not true within ${ms} ms: ${JSON.stringify(last)}`);
 }

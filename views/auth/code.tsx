@@ -1,7 +1,7 @@
 // The second sign-in step: the 6-digit code the Telegram bot sent.
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../../src/lib/context.ts";
+import type { AppEnv } from "../../src/env.ts";
 import { CsrfField } from "../components/csrf.tsx";
 
 export const CodePage: FC<{ error?: string }> = ({ error }) => {

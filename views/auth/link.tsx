@@ -1,7 +1,7 @@
 // The sign-in step before the code for a user who must use codes but has no Telegram yet: a one-time link, then "I have linked it".
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../../src/lib/context.ts";
+import type { AppEnv } from "../../src/env.ts";
 import { CsrfField } from "../components/csrf.tsx";
 
 export const LinkPage: FC<{ linkUrl?: string; error?: string }> = ({ linkUrl, error }) => {

@@ -1,20 +1,20 @@
 // Sign-in and first-admin setup pages.
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../../src/lib/context.ts";
+import type { AppEnv } from "../../src/env.ts";
 import { CsrfField } from "../components/csrf.tsx";
-import { signInLinks } from "../../src/auth/oauth/providers.ts";
 
 export interface LoginProps {
   username?: string;
   next?: string;
   error?: string;
   setupPending: boolean;
+  /** One sign-in button per configured OAuth provider. */
+  providers: { href: string; label: string }[];
 }
 
-export const LoginPage: FC<LoginProps> = ({ username, next, error, setupPending }) => {
-  const { t, deps } = useRequestContext<AppEnv>().var;
-  const providers = signInLinks(deps.config);
+export const LoginPage: FC<LoginProps> = ({ username, next, error, setupPending, providers }) => {
+  const { t } = useRequestContext<AppEnv>().var;
   return (
     <section class="card auth-card" aria-labelledby="login-title">
       <h1 id="login-title" class="brand-title">

@@ -1,11 +1,10 @@
 // One message as WhatsApp shows it: bubble by direction, sender, quote strip, media, text, time, ticks, reactions, actions.
 import type { FC } from "hono/jsx";
 import type { MessageView } from "../../src/inbox/service.ts";
-import { MoreIcon } from "../components/icons.tsx";
 import { dayKey, dayLabel, phoneOf, timeOf, type Ui } from "./format.ts";
 import { shorten } from "../../src/lib/names.ts";
 import { Media, mediaLabel } from "./media.tsx";
-import { deleteRefusal, editRefusal } from "../../src/inbox/own-messages.ts";
+import { Actions } from "./bubble-menu.tsx";
 
 /** What a bubble needs to know about its chat. */
 export interface ChatContext {
@@ -32,7 +31,7 @@ const TICKS: Record<Status, [keyof typeof PATHS, "pending" | "sent" | "delivered
   unknown: ["warn", "unknown"],
 };
 
-export const Ticks: FC<{ ui: Ui; status: Status }> = ({ ui, status }) => {
+const Ticks: FC<{ ui: Ui; status: Status }> = ({ ui, status }) => {
   const [icon, name] = TICKS[status];
   return (
     <span
@@ -56,7 +55,7 @@ export const Ticks: FC<{ ui: Ui; status: Status }> = ({ ui, status }) => {
 };
 
 /** Who sent an outgoing message (which manager, "via Telegram", "from the phone"), or a group member for incoming. */
-export function senderLabel(ui: Ui, m: MessageView, chat: ChatContext): string | null {
+function senderLabel(ui: Ui, m: MessageView, chat: ChatContext): string | null {
   if (m.direction === "in") return chat.group ? memberLabel(ui, m) : null;
   if (m.direction !== "out") return null;
   switch (m.via) {
@@ -92,77 +91,6 @@ const Quote: FC<{ ui: Ui; m: MessageView; chat: ChatContext }> = ({ ui, m, chat 
       <b>{who}</b>
       <span>{q.deleted && !ui.isAdmin ? ui.t("inbox.deleted") : snippet(ui, q)}</span>
     </div>
-  );
-};
-
-/** Edit / delete for one's own sent messages; past WhatsApp's window the item stays, disabled, saying why. */
-const OwnActions: FC<{ ui: Ui; m: MessageView; base: string }> = ({ ui, m, base }) => {
-  if (ui.userId === null) return null;
-  const edit = editRefusal(m, ui.userId, ui.now);
-  const del = deleteRefusal(m, ui.userId, ui.now);
-  if (edit === "notOwn") return null;
-  return (
-    <>
-      {edit === null ? (
-        <button type="button" hx-get={`${base}/edit`} hx-target={`#m-${m.id}`} hx-swap="outerHTML">
-          {ui.t("inbox.edit")}
-        </button>
-      ) : (
-        <button type="button" disabled aria-disabled="true" title={ui.t(`inbox.change.${edit}`)}>
-          {ui.t("inbox.edit")}
-          <small class="menu-hint">{ui.t(`inbox.change.${edit}`)}</small>
-        </button>
-      )}
-      {del === null ? (
-        <button
-          type="button"
-          class="danger"
-          hx-post={`${base}/delete`}
-          hx-confirm={ui.t("inbox.deleteConfirm")}
-          hx-target={`#m-${m.id}`}
-          hx-swap="outerHTML"
-        >
-          {ui.t("inbox.deleteForAll")}
-        </button>
-      ) : (
-        <button type="button" disabled aria-disabled="true" title={ui.t(`inbox.change.${del}`)}>
-          {ui.t("inbox.deleteForAll")}
-          <small class="menu-hint">{ui.t(`inbox.change.${del}`)}</small>
-        </button>
-      )}
-    </>
-  );
-};
-
-const Actions: FC<{ ui: Ui; m: MessageView; who: string; base: string }> = ({ ui, m, who, base }) => {
-  const canReply = m.idMessage !== null && !m.deletedAt;
-  const canCopy = !!m.text && !m.deletedAt;
-  const own = m.direction === "out" && ui.userId !== null && m.senderUserId === ui.userId && !m.deletedAt;
-  if (!canReply && !canCopy && !own) return null;
-  return (
-    <details class="msg-actions">
-      <summary class="icon-button" aria-label={ui.t("inbox.actions")} title={ui.t("inbox.actions")}>
-        <MoreIcon />
-      </summary>
-      <div class="menu">
-        {canReply && (
-          <button
-            type="button"
-            data-reply={m.idMessage}
-            data-reply-who={who}
-            data-reply-text={snippet(ui, { text: m.text, mediaKind: m.media?.kind ?? null })}
-          >
-            {ui.t("inbox.reply")}
-          </button>
-        )}
-        {canCopy && (
-          <button type="button" data-copy="">
-            {ui.t("inbox.copy")}
-          </button>
-        )}
-        {own && <OwnActions ui={ui} m={m} base={base} />}
-      </div>
-    </details>
   );
 };
 
@@ -244,7 +172,13 @@ export const Bubble: FC<{ ui: Ui; m: MessageView; chat: ChatContext; oob?: boole
           ))}
         </ul>
       )}
-      <Actions ui={ui} m={m} who={who} base={base} />
+      <Actions
+        ui={ui}
+        m={m}
+        who={who}
+        replyText={snippet(ui, { text: m.text, mediaKind: m.media?.kind ?? null })}
+        base={base}
+      />
     </li>
   );
 };

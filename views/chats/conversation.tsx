@@ -1,6 +1,5 @@
 // The conversation pane: header with back arrow, live message list with upward infinite scroll, read marker, composer.
 import type { FC } from "hono/jsx";
-import { VIEWING_PING_MS } from "../../src/inbox/presence.ts";
 import type { MessageView } from "../../src/inbox/service.ts";
 import { BackIcon } from "../components/icons.tsx";
 import { EmptyState } from "../components/empty.tsx";
@@ -27,7 +26,7 @@ export function chatContext(ui: Ui, chat: { name: string | null; waChatId: strin
 }
 
 export const chatBase = (chat: { instanceId: number; id: number }) => `/instances/${chat.instanceId}/chats/${chat.id}`;
-export const messageListId = (chatId: number) => `msgs-${chatId}`;
+const messageListId = (chatId: number) => `msgs-${chatId}`;
 
 /** Top of the loaded messages: loads the previous page when scrolled into view (or clicked), or marks the start. */
 const Older: FC<{ ui: Ui; chat: ConversationChat; first: MessageView | undefined; more: boolean }> = ({
@@ -81,7 +80,9 @@ export const ConversationPane: FC<{
   messages: MessageView[];
   more: boolean;
   csrf: string;
-}> = ({ ui, chat, messages, more, csrf }) => {
+  /** How often the open conversation says "I am viewing" (the presence service's interval). */
+  pingMs: number;
+}> = ({ ui, chat, messages, more, csrf, pingMs }) => {
   const ctx = chatContext(ui, chat);
   const base = chatBase(chat);
   const listId = messageListId(chat.id);
@@ -118,7 +119,7 @@ export const ConversationPane: FC<{
             class="viewers small"
             aria-live="polite"
             hx-post={`${base}/viewing`}
-            hx-trigger={`load, every ${VIEWING_PING_MS / 1000}s`}
+            hx-trigger={`load, every ${pingMs / 1000}s`}
             hx-swap="innerHTML"
           ></p>
         </div>

@@ -1,7 +1,7 @@
 // What inbox fragments need to speak to one user: language, time zone, role; and WhatsApp-style dates (Today, 12 March).
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
-import type { AppEnv } from "../../src/lib/context.ts";
+import type { AppEnv } from "../../src/env.ts";
 import type { Locale, Translate } from "../../src/lib/i18n.ts";
 
 /** Rendering context of inbox fragments (pages, htmx answers and SSE events alike). */
@@ -16,7 +16,7 @@ export interface Ui {
   now: Date;
 }
 
-export const TZ_COOKIE = "gi_tz";
+const TZ_COOKIE = "gi_tz";
 const SERVER_TZ = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function validTimeZone(tz: string | undefined): string {
@@ -29,7 +29,8 @@ function validTimeZone(tz: string | undefined): string {
   }
 }
 
-export function uiFor(c: Context<AppEnv>): Ui {
+/** The rendering context of the signed-in user's request (any env carrying the app's request variables). */
+export function uiFor<E extends AppEnv>(c: Context<E>): Ui {
   return {
     t: c.var.t,
     locale: c.var.locale,

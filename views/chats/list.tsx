@@ -1,7 +1,7 @@
 // The inbox page: chat list (filter, search, live rows, more on scroll) beside the conversation pane.
 import type { Child, FC } from "hono/jsx";
 import type { ChatListItem } from "../../src/inbox/service.ts";
-import { UNREAD_CAP } from "../../src/inbox/chat-list.ts";
+import { UNREAD_CAP } from "../../src/lib/count-caps.ts";
 import { BellIcon, SoundIcon } from "../components/icons.tsx";
 import { EmptyState } from "../components/empty.tsx";
 import { mediaLabel } from "./media.tsx";
@@ -9,8 +9,8 @@ import { contactLabel, listTime, type Ui } from "./format.ts";
 import { initial } from "../../src/lib/names.ts";
 import { NewChat } from "./new-chat.tsx";
 import { RowChips } from "../team/chips.tsx";
-import { ChatTabs, ListFilters } from "../team/list-filters.tsx";
-import { teamParams, type TeamFilter, type TeamListData } from "../../src/team/list-data.ts";
+import { ChatTabs, ListFilters, teamParams } from "../team/list-filters.tsx";
+import type { TeamFilter, TeamListData } from "../../src/team/list-data.ts";
 
 export interface ListState {
   q: string;
@@ -70,6 +70,7 @@ export const ChatRow: FC<{ ui: Ui; chat: ChatListItem; oob?: boolean }> = ({ ui,
             {chat.unread > 0 && (
               <span
                 class="unread"
+                role="img"
                 aria-label={many ? ui.t("inbox.unreadMany") : ui.t("chats.unread", { count: chat.unread })}
               >
                 {many ? "99+" : chat.unread}
@@ -83,7 +84,7 @@ export const ChatRow: FC<{ ui: Ui; chat: ChatListItem; oob?: boolean }> = ({ ui,
 };
 
 /** The next page of chats, loaded when it scrolls into view; swapped out for the rows. */
-export const MoreChats: FC<{ ui: Ui; state: ListState; next: string | null }> = ({ ui, state, next }) =>
+const MoreChats: FC<{ ui: Ui; state: ListState; next: string | null }> = ({ ui, state, next }) =>
   next ? (
     <li class="more-chats">
       <a
@@ -198,54 +199,49 @@ export const InboxPage: FC<InboxPageProps> = ({ ui, chats, next, state, instance
         </button>
         <NewChat ui={ui} instances={instances} state={state} csrf={csrf} />
       </header>
-      <form
-        class="list-filters"
-        role="search"
-        action={searchPath}
-        hx-get={searchPath}
-        hx-target="#chat-results"
-        hx-push-url="true"
-      >
-        <input
-          type="search"
-          name="q"
-          value={state.q}
-          placeholder={ui.t("inbox.search")}
-          aria-label={ui.t("inbox.search")}
-          autocomplete="off"
-          hx-get={searchPath}
-          hx-trigger="input changed delay:300ms, search"
-          hx-include="closest form"
-        />
-        {instances.length > 1 && (
-          <select
-            name="instance"
-            aria-label={ui.t("inbox.filter")}
+      <search>
+        <form class="list-filters" action={searchPath} hx-get={searchPath} hx-target="#chat-results" hx-push-url="true">
+          <input
+            type="search"
+            name="q"
+            value={state.q}
+            placeholder={ui.t("inbox.search")}
+            aria-label={ui.t("inbox.search")}
+            autocomplete="off"
             hx-get={searchPath}
-            hx-trigger="change"
+            hx-trigger="input changed delay:300ms, search"
             hx-include="closest form"
-          >
-            <option value="">{ui.t("inbox.allNumbers")}</option>
-            {instances.map((i) => (
-              <option value={String(i.id)} selected={i.id === state.instanceId}>
-                {i.name}
-              </option>
-            ))}
-          </select>
-        )}
-        {team && state.team && <ChatTabs ui={ui} filter={state.team} counts={team.counts} searchPath={searchPath} />}
-        {team && state.team && (
-          <ListFilters
-            ui={ui}
-            filter={state.team}
-            labels={team.labels}
-            people={team.people}
-            searchPath={searchPath}
-            links={team.links}
-            available={team.available}
           />
-        )}
-      </form>
+          {instances.length > 1 && (
+            <select
+              name="instance"
+              aria-label={ui.t("inbox.filter")}
+              hx-get={searchPath}
+              hx-trigger="change"
+              hx-include="closest form"
+            >
+              <option value="">{ui.t("inbox.allNumbers")}</option>
+              {instances.map((i) => (
+                <option value={String(i.id)} selected={i.id === state.instanceId}>
+                  {i.name}
+                </option>
+              ))}
+            </select>
+          )}
+          {team && state.team && <ChatTabs ui={ui} filter={state.team} counts={team.counts} searchPath={searchPath} />}
+          {team && state.team && (
+            <ListFilters
+              ui={ui}
+              filter={state.team}
+              labels={team.labels}
+              people={team.people}
+              searchPath={searchPath}
+              links={team.links}
+              available={team.available}
+            />
+          )}
+        </form>
+      </search>
       <div id="chat-results" class="chat-results">
         <ChatResults ui={ui} chats={chats} state={state} next={next} />
       </div>

@@ -1,9 +1,16 @@
 // Media inside a bubble: thumbnail while downloading, then the file from the gated media route; retry when it failed.
 import type { FC } from "hono/jsx";
-import { mediaFailure } from "../../src/inbox/media.ts";
 import type { MessageView } from "../../src/inbox/service.ts";
-import type { MessageKey } from "../../src/lib/i18n.ts";
+import { isMessageKey, type MessageKey, type Translate } from "../../src/lib/i18n.ts";
 import { fileSize, type Ui } from "./format.ts";
+
+type MessageMedia = NonNullable<MessageView["media"]>;
+
+/** Why a download failed, in the reader's language (rows from before `reason` carry only the stored text). */
+function mediaFailure(t: Translate, media: MessageMedia): string {
+  const key = media.reason?.key;
+  return key && isMessageKey(key) ? t(key, media.reason?.params) : (media.error ?? "?");
+}
 
 const LABELS: Record<string, MessageKey> = {
   image: "msg.photo",
@@ -62,9 +69,11 @@ export const Media: FC<{ ui: Ui; m: MessageView }> = ({ ui, m }) => {
         </a>
       );
     case "video":
+      // biome-ignore lint/a11y/useMediaCaption: customers' WhatsApp videos come without captions; there is no track to offer.
       return <video class="media media-video" src={src} controls preload="metadata" />;
     case "audio":
     case "voice":
+      // biome-ignore lint/a11y/useMediaCaption: customers' voice notes and audio come without captions; there is no track to offer.
       return <audio class="media media-audio" src={src} controls preload="none" aria-label={label} />;
     default: {
       const name = media.fileName ?? label;

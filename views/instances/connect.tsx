@@ -1,7 +1,7 @@
 // Linking a phone: the live QR panel ("Connected as +7…" once linked), the phone-code alternative, logout and restart.
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../../src/lib/context.ts";
+import type { AppEnv } from "../../src/env.ts";
 import type { InstanceView } from "../../src/instances/service.ts";
 import type { QrSnapshot } from "../../src/instances/qr.ts";
 import { CsrfField } from "../components/csrf.tsx";

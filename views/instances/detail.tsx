@@ -1,7 +1,7 @@
 // One number's page: live status and facts, linking the phone (managers), logout/restart and a link to its chats.
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../../src/lib/context.ts";
+import type { AppEnv } from "../../src/env.ts";
 import type { InstanceView } from "../../src/instances/service.ts";
 import { formatDateTime } from "../../src/lib/i18n.ts";
 

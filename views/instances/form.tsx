@@ -1,9 +1,8 @@
 // Create / edit an instance: fields with their errors, the write-only token, and removing the number (with what is lost).
 import type { FC, PropsWithChildren } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../../src/lib/context.ts";
+import type { AppEnv } from "../../src/env.ts";
 import type { FieldErrors, FormValues, InstanceForm } from "../../src/instances/form.ts";
-import { defaultHosts } from "../../src/greenapi/hosts.ts";
 import { CsrfField } from "../components/csrf.tsx";
 
 export interface InstanceFormProps {
@@ -17,6 +16,10 @@ export interface InstanceFormProps {
   /** `••••••••cdef` of the stored token (edit only). */
   maskedToken?: string;
   webhookAllowed: boolean;
+  /** Green-API's default hosts for the id typed so far, shown as placeholders. */
+  hosts: { apiUrl: string; mediaUrl: string };
+  /** The auto-reply interval a new number starts with (AUTO_REPLY_INTERVAL_HOURS). */
+  defaultAutoReplyHours: number;
   telegram: { id: number; title: string }[];
   /** False: everything shown read-only. */
   mayManage: boolean;
@@ -63,12 +66,11 @@ function aria(name: keyof InstanceForm, errors: FieldErrors, hint = false) {
 }
 
 export const InstanceFormPage: FC<InstanceFormProps> = (p) => {
-  const { t, deps } = useRequestContext<AppEnv>().var;
-  const config = deps.config;
+  const { t } = useRequestContext<AppEnv>().var;
   const v = p.values;
   const e = p.errors;
   const creating = p.instanceId === undefined;
-  const hosts = defaultHosts(v.idInstance ?? "");
+  const hosts = p.hosts;
   const action = creating ? "/instances/new" : `/instances/${p.instanceId}/edit`;
   const mode = p.webhookAllowed ? (v.intakeMode ?? "webhook") : "polling";
   return (
@@ -192,7 +194,7 @@ export const InstanceFormPage: FC<InstanceFormProps> = (p) => {
                 min={1}
                 max={720}
                 step={1}
-                value={v.autoReplyIntervalHours ?? String(config.AUTO_REPLY_INTERVAL_HOURS)}
+                value={v.autoReplyIntervalHours ?? String(p.defaultAutoReplyHours)}
               />
             </Field>
           </fieldset>

@@ -2,7 +2,7 @@
 // and the chats that had more messages than the per-chat cap.
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../../src/lib/context.ts";
+import type { AppEnv } from "../../src/env.ts";
 import type { Translate } from "../../src/lib/i18n.ts";
 import type { ImportProgress } from "../../src/instances/history/service.ts";
 import { CsrfField } from "../components/csrf.tsx";

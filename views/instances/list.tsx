@@ -1,7 +1,7 @@
 // Instances: the list of WhatsApp numbers as live cards (state badge, number, intake health, channel, auto-reply, counts).
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../../src/lib/context.ts";
+import type { AppEnv } from "../../src/env.ts";
 import type { InstanceView } from "../../src/instances/service.ts";
 import { formatDateTime, formatRelative, type MessageKey } from "../../src/lib/i18n.ts";
 import { EmptyState } from "../components/empty.tsx";

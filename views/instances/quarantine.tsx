@@ -1,7 +1,7 @@
 // The quarantine panel of a number's page (its managers): notifications that could not be read, and "Process again".
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../../src/lib/context.ts";
+import type { AppEnv } from "../../src/env.ts";
 import { formatDateTime } from "../../src/lib/i18n.ts";
 import type { QuarantinedRow } from "../../src/greenapi/quarantine.ts";
 import type { ReplayResult } from "../../src/greenapi/replay.ts";

@@ -17,7 +17,7 @@ export const LabelChip: FC<{ label: { name: string; color: string } }> = ({ labe
 );
 
 /** Data attributes that let the page decide live whether a row belongs to the shown tab and label filter. */
-export function rowData(chat: Pick<ChatListItem, "status" | "assigneeId" | "labels">) {
+function rowData(chat: Pick<ChatListItem, "status" | "assigneeId" | "labels">) {
   return {
     "data-status": chat.status,
     "data-assignee": chat.assigneeId === null ? "" : String(chat.assigneeId),

@@ -24,15 +24,17 @@ export const ContactsPage: FC<{
         {links.quickReplies && <a href="/quick-replies">{t("team.qr.title")}</a>}
       </p>
     )}
-    <form method="get" action="/contacts" role="search" class="list-filters">
-      <input
-        type="search"
-        name="q"
-        value={q}
-        placeholder={t("team.contacts.search")}
-        aria-label={t("team.contacts.search")}
-      />
-    </form>
+    <search>
+      <form method="get" action="/contacts" class="list-filters">
+        <input
+          type="search"
+          name="q"
+          value={q}
+          placeholder={t("team.contacts.search")}
+          aria-label={t("team.contacts.search")}
+        />
+      </form>
+    </search>
     {contacts.length === 0 ? (
       <EmptyState
         title={q ? t("team.contacts.none", { q }) : t("team.contacts.empty")}

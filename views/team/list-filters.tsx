@@ -1,8 +1,31 @@
 // The chat list's team controls inside the search form: tabs with live counts, label filter and further filters.
 import type { FC } from "hono/jsx";
 import type { Label } from "../../src/team/labels.ts";
-import { isFiltered, TAB_COUNT_CAP, TABS, type TabCounts, type TeamFilter } from "../../src/team/filters.ts";
+import type { Tab, TabCounts, TeamFilter } from "../../src/team/filters.ts";
+import { TAB_COUNT_CAP } from "../../src/lib/count-caps.ts";
 import type { Ui } from "../chats/format.ts";
+
+/** Every tab (a record, so a tab added to the filter and missing here fails to compile), in the order shown. */
+const SHOWN: Record<Tab, true> = { mine: true, unassigned: true, all: true, resolved: true };
+const TABS = Object.keys(SHOWN) as Tab[];
+
+/** True when the filter shows something other than the default tab. */
+function isFiltered(f: TeamFilter): boolean {
+  return (
+    f.label !== undefined ||
+    f.status !== undefined ||
+    f.assignee !== undefined ||
+    f.from !== undefined ||
+    f.to !== undefined
+  );
+}
+
+/** Adds the filter to a list URL's parameters (the default tab is left out). */
+export function teamParams(f: TeamFilter, params: URLSearchParams): void {
+  if (f.tab !== "all") params.set("tab", f.tab);
+  for (const key of ["label", "status", "assignee", "from", "to"] as const)
+    if (f[key] !== undefined) params.set(key, String(f[key]));
+}
 
 /** Tabs as radio buttons of the list form: choosing one asks for the list with every other filter kept. */
 export const ChatTabs: FC<{ ui: Ui; filter: TeamFilter; counts: TabCounts; searchPath: string }> = ({

@@ -1,7 +1,7 @@
 // The create/edit user form: identity, password, rights, allowed numbers.
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../../src/lib/context.ts";
+import type { AppEnv } from "../../src/env.ts";
 import type { EditableUser } from "../../src/users/manage.ts";
 import { CsrfField } from "../components/csrf.tsx";
 

@@ -5,14 +5,14 @@ import { users } from "./users.ts";
 export const auditLog = pgTable(
   "audit_log",
   {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
-    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
-    actor: text("actor"),
-    action: text("action").notNull(),
-    target: text("target"),
-    ip: text("ip"),
-    details: jsonb("details"),
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    userId: integer().references(() => users.id, { onDelete: "set null" }),
+    actor: text(),
+    action: text().notNull(),
+    target: text(),
+    ip: text(),
+    details: jsonb(),
   },
   (t) => [
     index("audit_log_at_idx").on(t.at.desc(), t.id.desc()),

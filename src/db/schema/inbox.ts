@@ -42,28 +42,28 @@ export interface MessageMedia {
 export const chats = pgTable(
   "chats",
   {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    instanceId: integer("instance_id")
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    instanceId: integer()
       .notNull()
       .references(() => instances.id, { onDelete: "cascade" }),
     /** WhatsApp chat id: `79001234567@c.us`, `…@g.us` or `…@lid`. */
-    waChatId: text("wa_chat_id").notNull(),
-    name: text("name"),
+    waChatId: text().notNull(),
+    name: text(),
     /** Short text of the newest message, for the chat list. */
-    lastMessagePreview: text("last_message_preview"),
-    status: text("status", { enum: ["open", "pending", "resolved"] })
+    lastMessagePreview: text(),
+    status: text({ enum: ["open", "pending", "resolved"] })
       .notNull()
       .default("open"),
-    assigneeId: integer("assignee_id").references(() => users.id, { onDelete: "set null" }),
-    unreadCount: integer("unread_count").notNull().default(0),
-    lastMessageAt: timestamp("last_message_at", { withTimezone: true }),
-    lastAutoReplyAt: timestamp("last_auto_reply_at", { withTimezone: true }),
+    assigneeId: integer().references(() => users.id, { onDelete: "set null" }),
+    unreadCount: integer().notNull().default(0),
+    lastMessageAt: timestamp({ withTimezone: true }),
+    lastAutoReplyAt: timestamp({ withTimezone: true }),
     /** The same person's other id: `…@c.us` of a `…@lid` chat or the reverse (LID mode), when Green-API told both. */
-    altWaChatId: text("alt_wa_chat_id"),
+    altWaChatId: text(),
     /** The instance's own number (`wid`) when the chat was created: chats of an earlier number are marked as such. */
-    ownerWid: text("owner_wid"),
+    ownerWid: text(),
     /** When a group's subject was last asked of Green-API (getGroupData), to ask at most that often. */
-    subjectFetchedAt: timestamp("subject_fetched_at", { withTimezone: true }),
+    subjectFetchedAt: timestamp({ withTimezone: true }),
     ...timestamps,
   },
   (t) => [
@@ -91,38 +91,39 @@ export const messageStatuses = [
 export const messages = pgTable(
   "messages",
   {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     /** Always its chat's instance (one reference below, not one to each). */
-    instanceId: integer("instance_id").notNull(),
-    chatId: bigint("chat_id", { mode: "number" }).notNull(),
+    instanceId: integer().notNull(),
+    chatId: bigint({ mode: "number" }).notNull(),
     /** Green-API message id; null while an outgoing send is still queued. Unique only inside a chat. */
-    idMessage: text("id_message"),
-    direction: text("direction", { enum: ["in", "out", "system", "note"] }).notNull(),
-    type: text("type").notNull(),
-    text: text("text"),
-    senderName: text("sender_name"),
+    idMessage: text(),
+    direction: text({ enum: ["in", "out", "system", "note"] }).notNull(),
+    type: text().notNull(),
+    text: text(),
+    senderName: text(),
     /** WhatsApp id of who wrote (`…@c.us`/`…@lid`): in a group, the member. */
-    senderId: text("sender_id"),
-    senderUserId: integer("sender_user_id").references(() => users.id, { onDelete: "set null" }),
-    via: text("via", { enum: ["whatsapp", "phone", "api", "web", "telegram", "auto"] }).notNull(),
-    quotedIdMessage: text("quoted_id_message"),
-    status: text("status", { enum: messageStatuses }),
-    failReason: text("fail_reason"),
-    media: jsonb("media").$type<MessageMedia>(),
-    raw: jsonb("raw"),
-    /** Outbox: a send is written first with this key, then delivered by the scheduler exactly once. */
-    idempotencyKey: text("idempotency_key").unique(),
-    attempts: integer("attempts").notNull().default(0),
-    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    senderId: text(),
+    senderUserId: integer().references(() => users.id, { onDelete: "set null" }),
+    via: text({ enum: ["whatsapp", "phone", "api", "web", "telegram", "auto"] }).notNull(),
+    quotedIdMessage: text(),
+    status: text({ enum: messageStatuses }),
+    failReason: text(),
+    media: jsonb().$type<MessageMedia>(),
+    raw: jsonb(),
+    /** Outbox: a send is written first with this key, then sent through the rate limiter exactly once. */
+    // The constraint named as before casing: drizzle would derive it from the property (`idempotencyKey`).
+    idempotencyKey: text().unique("messages_idempotency_key_unique"),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }),
     /** When the last send attempt went out; a crash mid-send is reconciled against Green-API's journal from here. */
-    sendStartedAt: timestamp("send_started_at", { withTimezone: true }),
-    sentAt: timestamp("sent_at", { withTimezone: true }).notNull().defaultNow(),
-    editedAt: timestamp("edited_at", { withTimezone: true }),
+    sendStartedAt: timestamp({ withTimezone: true }),
+    sentAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    editedAt: timestamp({ withTimezone: true }),
     /** The text before the first edit (the shown text is `text`). */
-    originalText: text("original_text"),
+    originalText: text(),
     /** Full-text search over the shown text. */
-    searchVector: tsvector("search_vector").generatedAlwaysAs(sql`to_tsvector('simple', coalesce(text, ''))`),
-    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    searchVector: tsvector().generatedAlwaysAs(sql`to_tsvector('simple', coalesce(text, ''))`),
+    deletedAt: timestamp({ withTimezone: true }),
     ...timestamps,
   },
   (t) => [
@@ -146,12 +147,12 @@ export const messages = pgTable(
 export const reactions = pgTable(
   "reactions",
   {
-    messageId: bigint("message_id", { mode: "number" })
+    messageId: bigint({ mode: "number" })
       .notNull()
       .references(() => messages.id, { onDelete: "cascade" }),
     /** WhatsApp id of who reacted (the customer, or the instance's own number). */
-    reactor: text("reactor").notNull(),
-    emoji: text("emoji").notNull(),
+    reactor: text().notNull(),
+    emoji: text().notNull(),
     ...timestamps,
   },
   (t) => [primaryKey({ columns: [t.messageId, t.reactor] })],
@@ -161,14 +162,14 @@ export const reactions = pgTable(
 export const chatReads = pgTable(
   "chat_reads",
   {
-    userId: integer("user_id")
+    userId: integer()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    chatId: bigint("chat_id", { mode: "number" })
+    chatId: bigint({ mode: "number" })
       .notNull()
       .references(() => chats.id, { onDelete: "cascade" }),
-    lastReadMessageId: bigint("last_read_message_id", { mode: "number" }).notNull(),
-    readAt: timestamp("read_at", { withTimezone: true }).notNull().defaultNow(),
+    lastReadMessageId: bigint({ mode: "number" }).notNull(),
+    readAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.chatId] })],
 );

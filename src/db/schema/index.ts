@@ -6,3 +6,4 @@ export * from "./audit.ts";
 export * from "./intake.ts";
 export * from "./telegram.ts";
 export * from "./team.ts";
+export * from "./relations.ts";

@@ -6,24 +6,24 @@ import { instances } from "./instances.ts";
 export const notifications = pgTable(
   "notifications",
   {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    instanceId: integer("instance_id")
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    instanceId: integer()
       .notNull()
       .references(() => instances.id, { onDelete: "cascade" }),
     /** Identifies one notification across re-deliveries (see greenapi/intake.ts). */
-    dedupeKey: text("dedupe_key").notNull(),
-    typeWebhook: text("type_webhook").notNull(),
-    body: jsonb("body").notNull(),
-    via: text("via", { enum: ["webhook", "polling"] }).notNull(),
-    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
-    processedAt: timestamp("processed_at", { withTimezone: true }),
-    error: text("error"),
+    dedupeKey: text().notNull(),
+    typeWebhook: text().notNull(),
+    body: jsonb().notNull(),
+    via: text({ enum: ["webhook", "polling"] }).notNull(),
+    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp({ withTimezone: true }),
+    error: text(),
     /** Failed processing attempts; past the limit the row is quarantined instead of retried. */
-    attempts: integer("attempts").notNull().default(0),
+    attempts: integer().notNull().default(0),
     /** Set when the notification could not be read or processed (reason in `error`): kept for admins and `intake replay`. */
-    quarantinedAt: timestamp("quarantined_at", { withTimezone: true }),
+    quarantinedAt: timestamp({ withTimezone: true }),
     /** The body exactly as received (JSON text), kept only when storing it needed changes (NUL bytes, bad timestamps). */
-    original: text("original"),
+    original: text(),
   },
   (t) => [
     uniqueIndex("notifications_instance_dedupe_idx").on(t.instanceId, t.dedupeKey),

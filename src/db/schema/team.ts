@@ -9,15 +9,15 @@ import { instances } from "./instances.ts";
 export const contacts = pgTable(
   "contacts",
   {
-    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
     /** Digits only, e.g. `79001234567`. */
-    phone: text("phone").notNull(),
+    phone: text().notNull(),
     /** The name WhatsApp reported; `name` is the team's own, editable one. */
-    waName: text("wa_name"),
-    name: text("name"),
-    avatarUrl: text("avatar_url"),
-    notes: text("notes"),
-    fields: jsonb("fields").$type<Record<string, string>>().notNull().default({}),
+    waName: text(),
+    name: text(),
+    avatarUrl: text(),
+    notes: text(),
+    fields: jsonb().$type<Record<string, string>>().notNull().default({}),
     ...timestamps,
   },
   (t) => [uniqueIndex("contacts_phone_idx").on(t.phone)],
@@ -26,10 +26,10 @@ export const contacts = pgTable(
 export const labels = pgTable(
   "labels",
   {
-    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    name: text("name").notNull(),
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    name: text().notNull(),
     /** `#rrggbb`. */
-    color: text("color").notNull(),
+    color: text().notNull(),
     ...timestamps,
   },
   (t) => [uniqueIndex("labels_name_lower_idx").on(sql`lower(${t.name})`)],
@@ -38,10 +38,10 @@ export const labels = pgTable(
 export const chatLabels = pgTable(
   "chat_labels",
   {
-    chatId: bigint("chat_id", { mode: "number" })
+    chatId: bigint({ mode: "number" })
       .notNull()
       .references(() => chats.id, { onDelete: "cascade" }),
-    labelId: integer("label_id")
+    labelId: integer()
       .notNull()
       .references(() => labels.id, { onDelete: "cascade" }),
   },
@@ -52,10 +52,10 @@ export const chatLabels = pgTable(
 export const quickReplies = pgTable(
   "quick_replies",
   {
-    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    instanceId: integer("instance_id").references(() => instances.id, { onDelete: "cascade" }),
-    code: text("code").notNull(),
-    text: text("text").notNull(),
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    instanceId: integer().references(() => instances.id, { onDelete: "cascade" }),
+    code: text().notNull(),
+    text: text().notNull(),
     ...timestamps,
   },
   (t) => [uniqueIndex("quick_replies_scope_code_idx").on(sql`coalesce(${t.instanceId}, 0)`, sql`lower(${t.code})`)],

@@ -8,14 +8,14 @@ import { users } from "./users.ts";
 
 /** Channels and groups the bot was added to (from my_chat_member updates); removal is recorded, not deleted. */
 export const telegramChats = pgTable("telegram_chats", {
-  id: bigint("id", { mode: "number" }).primaryKey(),
-  type: text("type", { enum: ["channel", "group", "supergroup", "private"] }).notNull(),
-  title: text("title"),
-  username: text("username"),
+  id: bigint({ mode: "number" }).primaryKey(),
+  type: text({ enum: ["channel", "group", "supergroup", "private"] }).notNull(),
+  title: text(),
+  username: text(),
   /** The bot's membership status: administrator, member, left, kicked… */
-  botStatus: text("bot_status").notNull(),
-  canPost: boolean("can_post").notNull().default(false),
-  rights: jsonb("rights"),
+  botStatus: text().notNull(),
+  canPost: boolean().notNull().default(false),
+  rights: jsonb(),
   ...timestamps,
 });
 
@@ -26,20 +26,20 @@ export const telegramChats = pgTable("telegram_chats", {
 export const telegramPosts = pgTable(
   "telegram_posts",
   {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    tgChatId: bigint("tg_chat_id", { mode: "number" }).notNull(),
-    instanceId: integer("instance_id").references(() => instances.id, { onDelete: "cascade" }),
-    messageId: bigint("message_id", { mode: "number" }).references(() => messages.id, { onDelete: "cascade" }),
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    tgChatId: bigint({ mode: "number" }).notNull(),
+    instanceId: integer().references(() => instances.id, { onDelete: "cascade" }),
+    messageId: bigint({ mode: "number" }).references(() => messages.id, { onDelete: "cascade" }),
     /** What to call: sendMessage, sendPhoto, …; `payload` holds its parameters (files by reference). */
-    method: text("method").notNull(),
-    payload: jsonb("payload").notNull(),
-    status: text("status", { enum: ["queued", "sent", "failed"] })
+    method: text().notNull(),
+    payload: jsonb().notNull(),
+    status: text({ enum: ["queued", "sent", "failed"] })
       .notNull()
       .default("queued"),
-    attempts: integer("attempts").notNull().default(0),
-    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
-    lastError: text("last_error"),
-    tgMessageId: bigint("tg_message_id", { mode: "number" }),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }),
+    lastError: text(),
+    tgMessageId: bigint({ mode: "number" }),
     ...timestamps,
   },
   (t) => [
@@ -56,16 +56,16 @@ export const telegramPosts = pgTable(
 export const telegramCodes = pgTable(
   "telegram_codes",
   {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    userId: integer("user_id")
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    purpose: text("purpose", { enum: ["link", "enrol", "confirm", "login"] }).notNull(),
-    codeHash: text("code_hash").notNull(),
-    attempts: integer("attempts").notNull().default(0),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    usedAt: timestamp("used_at", { withTimezone: true }),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    purpose: text({ enum: ["link", "enrol", "confirm", "login"] }).notNull(),
+    codeHash: text().notNull(),
+    attempts: integer().notNull().default(0),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("telegram_codes_user_idx").on(t.userId, t.purpose)],
 );

@@ -17,20 +17,21 @@ import { instances } from "./instances.ts";
 export const users = pgTable(
   "users",
   {
-    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    username: text("username").notNull(),
-    displayName: text("display_name").notNull(),
-    email: text("email"),
-    passwordHash: text("password_hash"),
-    isAdmin: boolean("is_admin").notNull().default(false),
-    canManageUsers: boolean("can_manage_users").notNull().default(false),
-    canManageInstances: boolean("can_manage_instances").notNull().default(false),
-    locale: text("locale", { enum: ["en", "ru"] }),
-    disabled: boolean("disabled").notNull().default(false),
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    username: text().notNull(),
+    displayName: text().notNull(),
+    email: text(),
+    passwordHash: text(),
+    isAdmin: boolean().notNull().default(false),
+    canManageUsers: boolean().notNull().default(false),
+    canManageInstances: boolean().notNull().default(false),
+    locale: text({ enum: ["en", "ru"] }),
+    disabled: boolean().notNull().default(false),
+    // Named: snake_case of `require2fa` is `require2fa`.
     require2fa: boolean("require_2fa").notNull().default(false),
-    telegramUserId: bigint("telegram_user_id", { mode: "number" }),
-    available: boolean("available").notNull().default(true),
-    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
+    telegramUserId: bigint({ mode: "number" }),
+    available: boolean().notNull().default(true),
+    lastSeenAt: timestamp({ withTimezone: true }),
     ...timestamps,
   },
   (t) => [
@@ -43,15 +44,15 @@ export const users = pgTable(
 export const sessions = pgTable(
   "sessions",
   {
-    id: text("id").primaryKey(),
-    secretHash: text("secret_hash").notNull(),
-    userId: integer("user_id")
+    id: text().primaryKey(),
+    secretHash: text().notNull(),
+    userId: integer()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    userAgent: text("user_agent"),
-    ip: text("ip"),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    lastVerifiedAt: timestamp("last_verified_at", { withTimezone: true }).notNull().defaultNow(),
+    userAgent: text(),
+    ip: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastVerifiedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("sessions_user_id_idx").on(t.userId)],
 );
@@ -59,10 +60,10 @@ export const sessions = pgTable(
 export const userInstances = pgTable(
   "user_instances",
   {
-    userId: integer("user_id")
+    userId: integer()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    instanceId: integer("instance_id")
+    instanceId: integer()
       .notNull()
       .references(() => instances.id, { onDelete: "cascade" }),
   },
@@ -71,23 +72,23 @@ export const userInstances = pgTable(
 
 /** Failed sign-in counters keyed by `user:<name>` or `ip:<addr>`; persisted so a restart does not reset them. */
 export const loginThrottle = pgTable("login_throttle", {
-  key: text("key").primaryKey(),
-  failures: integer("failures").notNull().default(0),
-  lockedUntil: timestamp("locked_until", { withTimezone: true }),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  key: text().primaryKey(),
+  failures: integer().notNull().default(0),
+  lockedUntil: timestamp({ withTimezone: true }),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
 /** External identities (OAuth/OpenID) linked to a user; sign-in never creates users. */
 export const oauthAccounts = pgTable(
   "oauth_accounts",
   {
-    provider: text("provider").notNull(),
-    subject: text("subject").notNull(),
-    userId: integer("user_id")
+    provider: text().notNull(),
+    subject: text().notNull(),
+    userId: integer()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    email: text("email"),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    email: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.provider, t.subject] }), index("oauth_accounts_user_idx").on(t.userId)],
 );

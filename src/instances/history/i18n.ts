@@ -1,6 +1,7 @@
-// UI strings of the history import and of a number's change of phone (English and Russian); merged into the app
-// dictionary by src/lib/i18n.ts.
+// UI strings of the history import and of a number's change of phone (English and Russian); registered by
+// src/i18n.ts.
 import type { Entry } from "../../lib/i18n/entry.ts";
+import type { Dictionary } from "../../lib/i18n.ts";
 
 export const en = {
   "history.title": "History import",
@@ -97,3 +98,7 @@ export const ru: Record<keyof typeof en, Entry> = {
   "history.numberChanged": "Номер сменился с {from} на {to} {date}; чаты, начатые раньше, остались как были.",
   "history.earlierNumber": "Этот чат относится к прежнему номеру {number}.",
 };
+
+declare module "../../lib/i18n.ts" {
+  interface Messages extends Dictionary<typeof en> {}
+}

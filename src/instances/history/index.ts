@@ -3,7 +3,7 @@
 import type { Db } from "../../db/client.ts";
 import type { EventBus } from "../../events/bus.ts";
 import type { Gateway } from "../../greenapi/gateway.ts";
-import type { Ingest } from "../../inbox/ingest.ts";
+import type { Ingest } from "../../conversations/index.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { InstanceRow } from "../service.ts";
 import { announceInstance } from "../live.ts";

@@ -1,6 +1,6 @@
 // Merges Green-API journal items into the inbox through the same ingest path as live notifications, idempotently.
 import type { InstanceRow } from "../service.ts";
-import type { Ingest } from "../../inbox/ingest.ts";
+import type { Ingest } from "../../conversations/index.ts";
 import type { Logger } from "../../lib/log.ts";
 import { journalDeletion, journalToNotification } from "../../greenapi/journal.ts";
 import { isMessageNotification, parseNotification, type MessageNotification } from "../../greenapi/notifications.ts";

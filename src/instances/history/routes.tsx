@@ -1,13 +1,14 @@
-// History import routes of one number: the live panel, start and cancel (people who may manage the number).
+// History import routes of one number, mounted at /instances/:instanceId/history: the live panel (anyone who may see
+// the number), start and cancel (people who may manage it).
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { RequestContext } from "hono/jsx-renderer";
-import type { AppEnv } from "../../lib/context.ts";
-import { INSTANCE_SCOPE } from "../../auth/instance-gate.ts";
+import type { AppEnv } from "../../env.ts";
 import { flash } from "../../auth/cookies.ts";
 import { HistoryPanel } from "../../../views/instances/history.tsx";
 import { CHAT_CAP } from "./paging.ts";
 import { createHistoryStore, progressOf } from "./service.ts";
+import { managersOnly } from "../manager-gate.ts";
 
 const LINKED = new Set(["authorized", "yellowCard"]);
 
@@ -33,10 +34,6 @@ async function panel(c: Context<AppEnv>) {
   );
 }
 
-function requireManage(c: Context<AppEnv>): void {
-  if (!c.var.mayManageInstance) throw new HTTPException(403, { message: "forbidden" });
-}
-
 /** The panel's own htmx posts get it back to swap in place; a plain (or boosted) form post goes back to the page. */
 async function answer(c: Context<AppEnv>, message: "history.started" | "history.stopped") {
   if (c.req.header("hx-request") === "true" && c.req.header("hx-boosted") !== "true") return panel(c);
@@ -45,16 +42,14 @@ async function answer(c: Context<AppEnv>, message: "history.started" | "history.
 }
 
 export const historyRoutes = new Hono<AppEnv>()
-  .get(`${INSTANCE_SCOPE}/history`, (c) => panel(c))
+  .get("/", (c) => panel(c))
 
-  .post(`${INSTANCE_SCOPE}/history/start`, async (c) => {
-    requireManage(c);
+  .post("/start", managersOnly, async (c) => {
     await c.var.deps.history.start(c.var.instanceId);
     return answer(c, "history.started");
   })
 
-  .post(`${INSTANCE_SCOPE}/history/cancel`, async (c) => {
-    requireManage(c);
+  .post("/cancel", managersOnly, async (c) => {
     await c.var.deps.history.cancel(c.var.instanceId);
     return answer(c, "history.stopped");
   });

@@ -1,11 +1,11 @@
 // Runs history imports in the background (leader only): list the chats, then read each one with getChatHistory in the
-// scheduler's background lane (asked again with a larger count while answers come back full: ./paging.ts), progress
+// rate limiter's background lane (asked again with a larger count while answers come back full: ./paging.ts), progress
 // saved after every call. Rows left `running` (restart, another process) resume, the head chat at its next count.
 import type { EventBus } from "../../events/bus.ts";
 import { EVENTS } from "../../events/names.ts";
 import type { Gateway } from "../../greenapi/gateway.ts";
 import { GreenApiError } from "../../greenapi/errors.ts";
-import { SchedulerStoppedError } from "../../greenapi/scheduler.ts";
+import { RateLimiterStoppedError } from "../../greenapi/rate-limiter.ts";
 import { chatIdSchema, type Contact, type JournalMessage } from "../../greenapi/schemas.ts";
 import type { InstanceRow } from "../service.ts";
 import { announceInstance } from "../live.ts";
@@ -163,7 +163,7 @@ export function createHistoryRunner(opts: HistoryRunnerOptions): HistoryRunner {
         failures = 0;
         more = hasMore(count, items.length);
       } catch (err) {
-        if (err instanceof SchedulerStoppedError || run.halt || !(err instanceof GreenApiError)) throw err;
+        if (err instanceof RateLimiterStoppedError || run.halt || !(err instanceof GreenApiError)) throw err;
         if (++failures >= MAX_FAILURES_IN_A_ROW) throw err;
         log.warn(
           { instanceId: instance.id, err: err.message, count, kept: newest?.length ?? 0 },
@@ -198,7 +198,7 @@ export function createHistoryRunner(opts: HistoryRunnerOptions): HistoryRunner {
     const run: Run = { halt: false, wake: null, done: Promise.resolve() };
     run.done = execute(run, row)
       .catch(async (err: unknown) => {
-        if (err instanceof Halted || err instanceof SchedulerStoppedError || run.halt) return;
+        if (err instanceof Halted || err instanceof RateLimiterStoppedError || run.halt) return;
         log.error({ err, importId: row.id, instanceId: row.instanceId }, "history import failed");
         const reason = err instanceof GreenApiError ? err.reason : "unexpected error";
         await store.finish(row.id, "failed", reason.slice(0, 500)).catch(() => {});

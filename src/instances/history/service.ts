@@ -90,6 +90,7 @@ export function createHistoryStore(db: Db) {
      */
     async create(instanceId: number): Promise<{ row: ImportRow; created: boolean }> {
       return db.transaction(async (tx) => {
+        // Hand-written: an advisory lock (a PostgreSQL function, no table to build a query on).
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext('history_import'), ${instanceId})`);
         const [running] = await tx
           .select()
@@ -196,6 +197,8 @@ export function createHistoryStore(db: Db) {
      * Reads at most CHAT_CAP index entries per chat (messages_chat_sent_idx).
      */
     async cappedChats(instanceId: number, before: Date, limit = 5): Promise<{ total: number; names: string[] }> {
+      // Hand-written: count(*) over () brings the total with the page, and the exists probe with OFFSET stops after
+      // CHAT_CAP index entries; in the builder both would be sql fragments anyway.
       const rows = await queryRows<{ label: string; total: number }>(
         db,
         sql`

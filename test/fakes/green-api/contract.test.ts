@@ -1,7 +1,8 @@
 // Contract: every client method against the fake; the client validates each answer with its zod schemas.
 import { afterAll, describe, expect, test } from "bun:test";
-import { GreenApiError, isMessageNotification, type GreenApiClient } from "../../../src/greenapi/index.ts";
-import { ALL_WEBHOOKS, newInstance, startFastFake, waitFor } from "./testkit.ts";
+import { type GreenApiError, isMessageNotification, type GreenApiClient } from "../../../src/greenapi/index.ts";
+import { ALL_WEBHOOKS, newInstance, startFastFake } from "./testkit.ts";
+import { waitFor } from "../../support/wait.ts";
 import { storageHost } from "./media.ts";
 
 const fake = startFastFake({ rateLimits: false });
@@ -65,7 +66,7 @@ describe("account", () => {
     });
     expect(await api.getStateInstance()).toEqual({ stateInstance: "starting" });
     expect((await api.getSettings()).incomingWebhook).toBe("no");
-    await waitFor(async () => (await api.getStateInstance())?.stateInstance === "authorized");
+    await waitFor(async () => (await api.getStateInstance())?.stateInstance === "authorized", 2000);
     const after = await api.getSettings();
     expect(after.incomingWebhook).toBe("yes");
     expect(after.delaySendMessagesMilliseconds).toBe(500);
@@ -83,7 +84,7 @@ describe("account", () => {
     const { api } = instance();
     expect(await api.reboot()).toEqual({ isReboot: true });
     expect((await api.getStateInstance())?.stateInstance).toBe("starting");
-    await waitFor(async () => (await api.getStateInstance())?.stateInstance === "authorized");
+    await waitFor(async () => (await api.getStateInstance())?.stateInstance === "authorized", 2000);
     expect(await api.logout()).toEqual({ isLogout: true });
     expect((await api.getStateInstance())?.stateInstance).toBe("notAuthorized");
     expect((await api.getSettings()).wid).toBe("");
@@ -106,7 +107,7 @@ describe("sending and journals", () => {
     const first = await api.sendMessage({ chatId: CHAT, message: "one" });
     const second = await api.sendMessage({ chatId: CHAT, message: "two", quotedMessageId: first.idMessage });
     expect(first.idMessage).toMatch(/^BAE5[0-9A-F]{12}$/);
-    await waitFor(async () => (await api.getChatHistory({ chatId: CHAT })).length === 2);
+    await waitFor(async () => (await api.getChatHistory({ chatId: CHAT })).length === 2, 2000);
     const history = await api.getChatHistory({ chatId: CHAT, count: 10 });
     expect(history.map((m) => m.idMessage)).toEqual([second.idMessage, first.idMessage]);
     expect(history[0]).toMatchObject({
@@ -117,6 +118,7 @@ describe("sending and journals", () => {
     });
     await waitFor(
       async () => (await api.getMessage({ chatId: CHAT, idMessage: first.idMessage })).statusMessage === "read",
+      2000,
     );
     expect((await api.lastOutgoingMessages(5)).map((m) => m.idMessage)).toContain(first.idMessage);
     expect(fake.control.sentMessages(idInstance).map((s) => s.text)).toEqual(["one", "two"]);
@@ -125,7 +127,10 @@ describe("sending and journals", () => {
   test("editMessage changes an API-sent message; deleteMessage answers an empty 200; unknown ids are the documented 400", async () => {
     const { api, idInstance } = instance();
     const { idMessage } = await api.sendMessage({ chatId: CHAT, message: "draft" });
-    await waitFor(async () => (await api.getChatHistory({ chatId: CHAT })).some((m) => m.idMessage === idMessage));
+    await waitFor(
+      async () => (await api.getChatHistory({ chatId: CHAT })).some((m) => m.idMessage === idMessage),
+      2000,
+    );
     expect(await api.editMessage({ chatId: CHAT, idMessage, message: "final" })).toEqual({ idMessage });
     expect((await api.getMessage({ chatId: CHAT, idMessage })).textMessage).toBe("final");
     expect(await api.deleteMessage({ chatId: CHAT, idMessage })).toEqual({});
@@ -142,7 +147,7 @@ describe("sending and journals", () => {
     const started = Date.now();
     for (const message of ["a", "b", "c"]) await api.sendMessage({ chatId: CHAT, message });
     expect(fake.control.inspect(idInstance).queuedSends).toBeGreaterThanOrEqual(2);
-    await waitFor(() => fake.control.inspect(idInstance).queuedSends === 0);
+    await waitFor(() => fake.control.inspect(idInstance).queuedSends === 0, 2000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
   });
 
@@ -172,7 +177,7 @@ describe("sending and journals", () => {
       { host: "media", method: "sendFileByUpload", status: 200 },
       { host: "api", method: "sendFileByUrl", status: 200 },
     ]);
-    await waitFor(async () => (await api.getChatHistory({ chatId: CHAT })).length === 2);
+    await waitFor(async () => (await api.getChatHistory({ chatId: CHAT })).length === 2, 2000);
     const [img, doc] = await api.getChatHistory({ chatId: CHAT });
     expect(img).toMatchObject({ idMessage: byUrl.idMessage, typeMessage: "imageMessage", downloadUrl: up.urlFile });
     expect(doc).toMatchObject({

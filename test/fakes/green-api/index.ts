@@ -3,11 +3,9 @@ import { createControl, createControlRoute, type FakeControl } from "./control.t
 import { createFetchHandler } from "./router.ts";
 import { createWorld, type FakeOptions } from "./world.ts";
 
-export type { FakeControl, InstanceSnapshot } from "./control.ts";
+export type { FakeControl } from "./control.ts";
 export type { InjectMessageInput } from "./incoming.ts";
-export type { CreateInstanceInput } from "./instances.ts";
-export { FAKE_METHODS } from "./router.ts";
-export type { DeliveryRecord, FakeOptions, FakeTimings, Faults, RequestRecord, SentRecord } from "./world.ts";
+export type { FakeOptions } from "./world.ts";
 
 export interface FakeGreenApi {
   /** API origin (use as apiUrl); also serves POST /__control/<name>. */

@@ -12,7 +12,7 @@ import { PLAIN_FORMS } from "./wire-ids.ts";
 import type { FakeInstance, World } from "./world.ts";
 
 /** Settings of a brand-new instance: every webhook flag "no" (shared/green-api.md §2). */
-export function defaultSettings(sendDelayMs: number): Settings {
+function defaultSettings(sendDelayMs: number): Settings {
   return {
     wid: "",
     countryInstance: "",

@@ -17,7 +17,7 @@ export interface Limiter {
 /**
  * Token bucket like Green-API's gateway (X-RateLimit-Replenish-Rate): capacity = rps (at least 1),
  * refilled by rps tokens per whole second elapsed, so at most `rps` calls pass in one second. `rateScale` multiplies
- * every documented limit (tests that cannot wait minutes; the app's scheduler is given the same factor).
+ * every documented limit (tests that cannot wait minutes; the app's rate limiter is given the same factor).
  */
 export function createLimiter(now: () => number = Date.now, rateScale = 1): Limiter {
   const buckets = new Map<string, { tokens: number; second: number }>();

@@ -1,9 +1,9 @@
-// Fake rate limits and faults, and the scheduler + client keeping to the limits and recovering from errors.
+// Fake rate limits and faults, and the rate limiter + client keeping to the limits and recovering from errors.
 import { afterAll, describe, expect, test } from "bun:test";
 import { Writable } from "node:stream";
 import {
   createGreenApiClient,
-  createScheduler,
+  createRateLimiter,
   GreenApiError,
   type GreenApiClient,
   type GreenApiErrorKind,
@@ -86,22 +86,50 @@ describe("errors over HTTP never show the token", () => {
     [
       "466",
       "quotaExceeded",
-      (a) => (fake.control.setQuotaExceeded(a.idInstance, true), a.client.sendMessage({ chatId: CHAT, message: "x" })),
+      (a) => {
+        fake.control.setQuotaExceeded(a.idInstance, true);
+        return a.client.sendMessage({ chatId: CHAT, message: "x" });
+      },
     ],
-    ["502", "server", (a) => (fake.control.faults({ next5xx: 1 }), a.client.getWaSettings())],
+    [
+      "502",
+      "server",
+      (a) => {
+        fake.control.faults({ next5xx: 1 });
+        return a.client.getWaSettings();
+      },
+    ],
     // A POST: Bun's fetch transparently re-sends a GET whose pooled connection was reset.
     [
       "dropped connection",
       "network",
-      (a) => (fake.control.faults({ dropNextConnections: 1 }), a.client.getContactInfo(CHAT)),
+      (a) => {
+        fake.control.faults({ dropNextConnections: 1 });
+        return a.client.getContactInfo(CHAT);
+      },
     ],
-    ["timeout", "network", (a) => (fake.control.faults({ latencyMs: 400 }), a.client.getWaSettings())],
+    [
+      "timeout",
+      "network",
+      (a) => {
+        fake.control.faults({ latencyMs: 400 });
+        return a.client.getWaSettings();
+      },
+    ],
   ];
 
   for (const [name, kind, act] of cases) {
     test(`${name} → ${kind}`, async () => {
       const lines: string[] = [];
-      const log = createLogger("trace", new Writable({ write: (c, _e, cb) => void (lines.push(String(c)), cb()) }));
+      const log = createLogger(
+        "trace",
+        new Writable({
+          write: (c, _e, cb) => {
+            lines.push(String(c));
+            cb();
+          },
+        }),
+      );
       const { idInstance, apiTokenInstance: token, client } = newInstance(fake, { client: { log, timeoutMs: 200 } });
       const variant = (t: string, prefix = "") =>
         createGreenApiClient({
@@ -126,14 +154,14 @@ describe("errors over HTTP never show the token", () => {
   }
 });
 
-describe("scheduler against the fake", () => {
-  test("75 sendMessage through the scheduler: no 429, paced at just under 50/s", async () => {
+describe("rate limiter against the fake", () => {
+  test("75 sendMessage through the rate limiter: no 429, paced at just under 50/s", async () => {
     const { client, idInstance } = newInstance(fake);
-    const scheduler = createScheduler();
+    const limiter = createRateLimiter();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: 75 }, (_, i) =>
-        scheduler.schedule("a", "sendMessage", "normal", () => client.sendMessage({ chatId: CHAT, message: `n${i}` })),
+        limiter.schedule("a", "sendMessage", "normal", () => client.sendMessage({ chatId: CHAT, message: `n${i}` })),
       ),
     );
     const seconds = (performance.now() - started) / 1000;
@@ -141,30 +169,30 @@ describe("scheduler against the fake", () => {
     expect(fake.control.sentMessages(idInstance)).toHaveLength(75);
     expect(seconds).toBeGreaterThan(74 / 50);
     expect(seconds).toBeLessThan(74 / 48 + 0.6);
-    expect(scheduler.stats()[0]).toMatchObject({ sent: 75, succeeded: 75, rateLimited: 0 });
+    expect(limiter.stats()[0]).toMatchObject({ sent: 75, succeeded: 75, rateLimited: 0 });
   });
 
-  test("a 429 caused by someone else: the scheduler backs off ≥ 1 s and the call still succeeds", async () => {
-    const scheduler = createScheduler();
+  test("a 429 caused by someone else: the rate limiter backs off ≥ 1 s and the call still succeeds", async () => {
+    const limiter = createRateLimiter();
     const { client, idInstance, apiTokenInstance } = newInstance(fake, {
-      client: { onRateLimit: ({ method, remaining }) => scheduler.observeRateLimit("k", method, remaining) },
+      client: { onRateLimit: ({ method, remaining }) => limiter.observeRateLimit("k", method, remaining) },
     });
     await raw(idInstance, apiTokenInstance, "getSettings");
     const started = performance.now();
-    const settings = await scheduler.schedule("k", "getSettings", "reply", () => client.getSettings());
+    const settings = await limiter.schedule("k", "getSettings", "reply", () => client.getSettings());
     expect(settings.webhookUrl).toBe("");
     expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
-    expect(scheduler.stats()[0]).toMatchObject({ rateLimited: 1, succeeded: 1 });
+    expect(limiter.stats()[0]).toMatchObject({ rateLimited: 1, succeeded: 1 });
     expect(fake.control.violations(idInstance)).toBe(1);
   });
 
   test("5xx and dropped connections are retried until the call succeeds; 400 is not retried", async () => {
-    const scheduler = createScheduler({ retryBaseMs: 20 });
+    const limiter = createRateLimiter({ retryBaseMs: 20 });
     const { client, idInstance } = newInstance(fake);
     fake.control.faults({ next5xx: 2 });
     expect(
       (
-        await scheduler.schedule("k", "sendMessage", "reply", () =>
+        await limiter.schedule("k", "sendMessage", "reply", () =>
           client.sendMessage({ chatId: CHAT, message: "retry" }),
         )
       ).idMessage,
@@ -172,16 +200,16 @@ describe("scheduler against the fake", () => {
     fake.control.faults({ dropNextConnections: 1 });
     expect(
       (
-        await scheduler.schedule("k", "sendMessage", "reply", () =>
+        await limiter.schedule("k", "sendMessage", "reply", () =>
           client.sendMessage({ chatId: CHAT, message: "again" }),
         )
       ).idMessage,
     ).toMatch(/^BAE5/);
-    const bad = await scheduler
+    const bad = await limiter
       .schedule("k", "sendMessage", "reply", () => client.sendMessage({ chatId: "x", message: "no" }))
       .catch((e: GreenApiError) => e);
     expect(bad).toMatchObject({ kind: "badRequest" });
-    expect(scheduler.stats()[0]).toMatchObject({ retries: 3, failed: 1, succeeded: 2 });
+    expect(limiter.stats()[0]).toMatchObject({ retries: 3, failed: 1, succeeded: 2 });
     expect(fake.control.sentMessages(idInstance).map((s) => s.text)).toEqual(["retry", "again"]);
   });
 });

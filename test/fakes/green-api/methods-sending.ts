@@ -30,7 +30,7 @@ const sendFileByUrlBody = z.object({
 });
 
 /** `BAE5` + 12 hex, like API-sent ids. */
-export function apiMessageId(): string {
+function apiMessageId(): string {
   return `BAE5${hexId(12)}`;
 }
 
@@ -112,7 +112,7 @@ const DELETE_FOR_ALL_WINDOW_MS = 72 * 3600_000;
 async function editMessage(ctx: Ctx): Promise<Response> {
   const body = validate(ctx, editMessageBody, await readJson(ctx));
   const item = findMessage(ctx.inst, body.chatId, body.idMessage);
-  if (!item || item.type !== "outgoing" || !item.sendByApi) return badRequest(ctx, "Message by id not found");
+  if (item?.type !== "outgoing" || !item.sendByApi) return badRequest(ctx, "Message by id not found");
   const applied = Date.now() - item.timestamp * 1000 <= EDIT_WINDOW_MS;
   if (applied) Object.assign(item, { textMessage: body.message, isEdited: true });
   ctx.inst.changes.push({

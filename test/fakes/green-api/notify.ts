@@ -3,7 +3,7 @@ import type { FakeInstance, World } from "./world.ts";
 import { nowSeconds } from "./world.ts";
 
 /** `instanceData` block of every notification. */
-export function instanceData(inst: FakeInstance) {
+function instanceData(inst: FakeInstance) {
   return { idInstance: inst.idInstance, wid: inst.linked ? `${inst.phone}@c.us` : "", typeInstance: "whatsapp" };
 }
 

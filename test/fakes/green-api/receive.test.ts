@@ -1,7 +1,8 @@
 // Fake polling flow: receiveNotification long-poll and deleteNotification, and which events reach the queue.
 import { afterAll, describe, expect, test } from "bun:test";
 import { isMessageNotification, type NotificationEvent } from "../../../src/greenapi/index.ts";
-import { ALL_WEBHOOKS, newInstance, startFastFake, waitFor } from "./testkit.ts";
+import { ALL_WEBHOOKS, newInstance, startFastFake } from "./testkit.ts";
+import { waitFor } from "../../support/wait.ts";
 
 const fake = startFastFake({ rateLimits: false });
 afterAll(() => fake.stop());
@@ -74,6 +75,7 @@ describe("what gets notified", () => {
       () =>
         fake.control.inspect(idInstance).queuedSends === 0 &&
         fake.control.inspect(idInstance).pendingNotifications >= 5,
+      2000,
     );
   });
 

@@ -20,9 +20,6 @@ const METHODS = new Map<string, MethodDef & { name: string }>(
   }).map(([name, def]) => [name.toLowerCase(), { ...def, name }]),
 );
 
-/** Names of the Green-API methods the fake implements. */
-export const FAKE_METHODS: readonly string[] = [...METHODS.values()].map((m) => m.name);
-
 const PATH = /^\/waInstance(\d+)\/([^/]+)\/([^/]+)(?:\/([^/]+))?\/?$/i;
 const MAX_REQUEST_LOG = 1000;
 

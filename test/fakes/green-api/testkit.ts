@@ -3,7 +3,7 @@ import { createGreenApiClient, type GreenApiClientOptions } from "../../../src/g
 import type { SettingsUpdate, StateInstance } from "../../../src/greenapi/schemas.ts";
 import { startFakeGreenApi, type FakeGreenApi, type FakeOptions } from "./index.ts";
 
-export const FAST_TIMINGS = {
+const FAST_TIMINGS = {
   startingMs: 40,
   statusStepMs: 5,
   maxReceiveWaitMs: 250,
@@ -58,15 +58,4 @@ export function newInstance(
     ...opts.client,
   });
   return { idInstance, apiTokenInstance, client };
-}
-
-/** Polls `check` every 5 ms until it returns a truthy value (or throws after `ms`). */
-export async function waitFor<T>(check: () => T | Promise<T>, ms = 2000): Promise<NonNullable<T>> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > until) throw new Error("waitFor timed out");
-    await Bun.sleep(5);
-  }
 }

@@ -1,7 +1,8 @@
 // Fake webhook delivery: POST order, Bearer webhookUrlToken, retries, and the switch from polling after setSettings.
 import { afterAll, describe, expect, test } from "bun:test";
 import { parseNotification, type NotificationEvent } from "../../../src/greenapi/index.ts";
-import { ALL_WEBHOOKS, newInstance, startFastFake, waitFor } from "./testkit.ts";
+import { ALL_WEBHOOKS, newInstance, startFastFake } from "./testkit.ts";
+import { waitFor } from "../../support/wait.ts";
 
 const fake = startFastFake({ rateLimits: false });
 afterAll(() => fake.stop());
@@ -39,7 +40,7 @@ describe("webhook delivery", () => {
       settings: { ...ALL_WEBHOOKS, webhookUrl: hook.url, webhookUrlToken: "hook-secret" },
     });
     const { idMessage } = await client.sendMessage({ chatId: CHAT, message: "hello" });
-    await waitFor(() => fake.control.webhookLog(idInstance).length === 4);
+    await waitFor(() => fake.control.webhookLog(idInstance).length === 4, 2000);
     const list = events(hook.hits.map((h) => h.body));
     expect(list.map((e) => (e.typeWebhook === "outgoingMessageStatus" ? e.status : e.typeWebhook))).toEqual([
       "outgoingAPIMessageReceived",
@@ -58,7 +59,7 @@ describe("webhook delivery", () => {
     const { idInstance } = newInstance(fake, { settings: { ...ALL_WEBHOOKS, webhookUrl: hook.url } });
     fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: CHAT, text: "first" });
     fake.control.injectIncoming(idInstance, { type: "textMessage", chatId: CHAT, text: "second" });
-    await waitFor(() => fake.control.webhookLog(idInstance).filter((d) => d.status === 200).length === 2);
+    await waitFor(() => fake.control.webhookLog(idInstance).filter((d) => d.status === 200).length === 2, 2000);
     const texts = hook.hits.map(
       (h) =>
         (h.body as { messageData: { textMessageData: { textMessage: string } } }).messageData.textMessageData
@@ -81,7 +82,7 @@ describe("webhook delivery", () => {
         queued.parsed.event.typeWebhook === "stateInstanceChanged" &&
         queued.parsed.event.stateInstance,
     ).toBe("starting");
-    await waitFor(() => hook.hits.length === 1);
+    await waitFor(() => hook.hits.length === 1, 2000);
     const [back] = events(hook.hits.map((h) => h.body));
     expect(back?.typeWebhook === "stateInstanceChanged" && back.stateInstance).toBe("authorized");
     hook.stop();

@@ -27,12 +27,12 @@ export interface FakeOptions {
   webhookDelivery?: boolean;
   /** Enforce per-method rate limits (default true). */
   rateLimits?: boolean;
-  /** Multiplies every per-method limit (default 1 = Green-API's documented rps); tests scale the app's scheduler alike. */
+  /** Multiplies every per-method limit (default 1 = Green-API's documented rps); the app's limiter is scaled alike. */
   rateScale?: number;
   timings?: Partial<FakeTimings>;
 }
 
-export const DEFAULT_TIMINGS: FakeTimings = {
+const DEFAULT_TIMINGS: FakeTimings = {
   startingMs: 50,
   qrRotateMs: 20_000,
   statusStepMs: 10,

@@ -1,9 +1,9 @@
 // The fake's inline keyboards over real HTTP: keyboards stored on messages, button presses as callback_query updates,
 // answerCallbackQuery and editMessageText with Telegram's refusals; then grammY's own handlers against it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Api, Bot, GrammyError, InlineKeyboard } from "grammy";
+import { Api, Bot, type GrammyError, InlineKeyboard } from "grammy";
 import type { Update } from "grammy/types";
-import { waitFor } from "../green-api/testkit.ts";
+import { waitFor } from "../../support/wait.ts";
 import { startFakeTelegram, type FakeTelegram } from "./index.ts";
 
 let fake: FakeTelegram;

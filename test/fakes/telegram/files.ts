@@ -76,12 +76,10 @@ export function resolveInputFile(
   if (upload) {
     if (upload.size > (kind === "photo" ? 10 : 50) * MB) throw new BotApiError(413, "Request Entity Too Large");
     if (upload.size === 0) throw badRequest("file must be non-empty");
-    return upload
-      .arrayBuffer()
-      .then((buf) => ({
-        file: storeFile(world, kind, new Uint8Array(buf), upload.type.split(";")[0], upload.name || undefined),
-        uploaded: true,
-      }));
+    return upload.arrayBuffer().then((buf) => ({
+      file: storeFile(world, kind, new Uint8Array(buf), upload.type.split(";")[0], upload.name || undefined),
+      uploaded: true,
+    }));
   }
   if (typeof value !== "string" || value === "") throw badRequest(`there is no ${kind} in the request`);
   if (/^https?:\/\//.test(value)) throw badRequest("wrong file identifier/HTTP URL specified");

@@ -5,17 +5,7 @@ import { createFetchHandler } from "./router.ts";
 import { createWorld, type FakeTelegramOptions } from "./world.ts";
 
 export type { FakeTelegramControl } from "./control.ts";
-export type { UserMessageInput } from "./inputs.ts";
-export { FAKE_METHODS } from "./router.ts";
-export { DEFAULT_LIMITS, type Limits } from "./limiter.ts";
-export type {
-  CallbackAnswerRecord,
-  EditRecord,
-  FakeTelegramOptions,
-  ReactionRecord,
-  RequestRecord,
-  SentRecord,
-} from "./world.ts";
+export type { FakeTelegramOptions } from "./world.ts";
 
 export interface FakeTelegram {
   /** Use as TELEGRAM_API_ROOT (no trailing slash); also serves POST /__control/<name>. */

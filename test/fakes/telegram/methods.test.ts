@@ -1,6 +1,6 @@
 // The fake Bot API over real HTTP: envelopes, both body forms, refusals, uploads and downloads, reactions, chat info.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Api, GrammyError, InputFile } from "grammy";
+import { Api, type GrammyError, InputFile } from "grammy";
 import { startFakeTelegram, type FakeTelegram } from "./index.ts";
 
 let fake: FakeTelegram;

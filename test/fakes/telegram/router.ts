@@ -15,9 +15,6 @@ const METHODS = new Map<string, MethodDef & { name: string }>(
   ]),
 );
 
-/** Names of the Bot API methods the fake implements. */
-export const FAKE_METHODS: readonly string[] = [...METHODS.values()].map((m) => m.name);
-
 const API_PATH = /^\/bot([^/]+)\/([A-Za-z]+)\/?$/;
 const FILE_PATH = /^\/file\/bot([^/]+)\/(.+)$/;
 const MAX_REQUEST_LOG = 5000;
@@ -26,7 +23,7 @@ function envelope(body: Record<string, unknown>, status: number, headers: Record
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
 }
 
-export function failure(err: BotApiError): Response {
+function failure(err: BotApiError): Response {
   const headers: Record<string, string> =
     err.parameters?.retry_after !== undefined ? { "Retry-After": String(err.parameters.retry_after) } : {};
   return envelope(

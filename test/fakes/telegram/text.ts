@@ -24,7 +24,7 @@ const TAGS: Record<string, string> = {
 const NAMED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"' };
 
 /** Parses Telegram's HTML subset into plain text and entities; unknown tags fail like the real server. */
-export function parseHtml(html: string): { text: string; entities: MessageEntity[] } {
+function parseHtml(html: string): { text: string; entities: MessageEntity[] } {
   let text = "";
   const entities: MessageEntity[] = [];
   const open: Array<{ tag: string; offset: number; url?: string }> = [];

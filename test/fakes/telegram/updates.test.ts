@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { Api, Bot, GrammyError } from "grammy";
 import type { Update } from "grammy/types";
+import { waitFor } from "../../support/wait.ts";
 import { startFakeTelegram, type FakeTelegram } from "./index.ts";
 
 let fake: FakeTelegram;
@@ -90,9 +91,11 @@ describe("getUpdates", () => {
       replyTo: copy.message_id,
       threadId: copy.message_id,
     });
-    const deadline = Date.now() + 3000;
-    while (seen.length < 4 && Date.now() < deadline) await Bun.sleep(20);
-    await bot.stop();
+    try {
+      await waitFor(() => seen.length >= 4, 3000);
+    } finally {
+      await bot.stop();
+    }
     expect(seen.map((u) => Object.keys(u)[1])).toEqual(["my_chat_member", "my_chat_member", "message", "message"]);
     expect(seen[2]!.message).toMatchObject({
       is_automatic_forward: true,

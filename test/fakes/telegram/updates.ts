@@ -54,7 +54,13 @@ export const getUpdates: MethodDef = {
         if (world.poll === me) world.poll = null;
         resolve();
       };
-      const me = { wake: done, conflict: () => ((conflicted = true), done()) };
+      const me = {
+        wake: done,
+        conflict: () => {
+          conflicted = true;
+          done();
+        },
+      };
       const timer = setTimeout(done, timeout * 1000);
       req.signal.addEventListener("abort", done);
       world.poll = me;
