@@ -16,6 +16,7 @@ const CAPABILITIES = [
   "team",
   "inbox", // web chat pages, chat list reads, media, presence
   "telegram",
+  "push", // Web Push: VAPID keys, device subscriptions, a push per new customer message; the service worker route
   "live", // SSE routes and rendering of live fragments
   "signin", // sign-in, OAuth, 2FA and link routes (they need users)
   "backups",

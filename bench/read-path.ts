@@ -167,7 +167,7 @@ try {
     return { server: Number(/dur=([\d.]+)/.exec(res.headers.get("server-timing") ?? "")?.[1]), bytes: text.length };
   };
 
-  // The cards' chat and message counts are a per-process snapshot (src/instances/service.ts, COUNTS_TTL_MS): the first
+  // The cards' chat and message counts are a per-process snapshot (src/instances/counts.ts, COUNTS_TTL_MS): the first
   // page that shows them computes it (one grouped pass over chats and messages), later ones read it.
   const cold = await get("/", "admin");
   console.log(`dashboard / first request (computes the counts snapshot): ${ms(cold.server)}\n`);

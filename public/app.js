@@ -294,6 +294,9 @@
   });
 })();
 
+// The service worker (public/sw.js, served at /sw.js): the offline page, the static shell, Web Push notifications.
+if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+
 // Instance pages: the SSE marker of an instance change (<template data-instance data-part>) makes the matching elements
 // re-fetch themselves over HTTP (their hx-trigger is "instance-changed"); nothing is swapped from the event itself.
 document.addEventListener("htmx:sseBeforeMessage", (event) => {

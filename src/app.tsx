@@ -35,6 +35,7 @@ import { Dashboard } from "../views/dashboard.tsx";
 import { renderError } from "./errors.tsx";
 import { httpMetrics } from "./metrics/http.ts";
 import { healthRoutes, metricsRoutes } from "./metrics/routes.ts";
+import { pushRoutes, serviceWorkerRoutes } from "./push/routes.ts";
 
 /** Paths that anonymous visitors may open. */
 const PUBLIC_PATHS = new Set(["/login", "/setup", "/healthz"]);
@@ -89,6 +90,7 @@ export function createApp(deps: AppDeps) {
     )),
   );
   app.get("/public/*", staticFiles());
+  app.route("/", serviceWorkerRoutes);
   app.route("/", healthRoutes);
   app.use(csrf({ exempt: (path) => path.startsWith("/webhooks/") }));
   app.use(sessionLoader());
@@ -118,6 +120,7 @@ export function createApp(deps: AppDeps) {
   app.route("/logout", logoutRoutes);
   app.route("/setup", setupRoutes);
   app.route("/users", usersRoutes);
+  app.route("/push", pushRoutes);
   app.route("/settings", settingsRoutes);
   app.route("/audit", auditRoutes);
   app.route("/backups", backupRoutes);

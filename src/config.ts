@@ -1,4 +1,5 @@
 // The only module that reads the environment: parses it once with zod into a typed, frozen Config.
+// Over 250 lines for a reason: one zod schema by design — docs/CONFIGURATION.md is generated from it.
 import { isIP } from "node:net";
 import { z } from "zod";
 
@@ -63,6 +64,15 @@ export const configSchema = z.object({
     .describe(
       "Base URL of the Telegram Bot API: change it only for a self-hosted Bot API server (or a fake in tests).",
     ),
+  VAPID_PUBLIC_KEY: optional(z.string().regex(/^[\w-]{80,100}$/, "a base64url P-256 public key")).describe(
+    "Web Push: the VAPID public key (base64url, from `npx web-push generate-vapid-keys`), set with `VAPID_PRIVATE_KEY`. Unset: a key pair is made on the first start and kept in the database.",
+  ),
+  VAPID_PRIVATE_KEY: optional(z.string().regex(/^[\w-]{40,50}$/, "a base64url P-256 private key")).describe(
+    "Web Push: the VAPID private key matching `VAPID_PUBLIC_KEY`.",
+  ),
+  VAPID_SUBJECT: optional(z.string().regex(/^(mailto:|https:\/\/)\S+$/, "a mailto: or https:// address")).describe(
+    "Web Push: the contact push services are given (`mailto:admin@example.com` or an https:// address). Unset: `PUBLIC_URL`, or `mailto:admin@localhost`.",
+  ),
   ADMIN_USERNAME: optional(
     z.string().regex(/^[a-z0-9._-]{2,32}$/i, "2-32 letters, digits, dot, dash or underscore"),
   ).describe(
@@ -138,7 +148,7 @@ export const configSchema = z.object({
   GREEN_API_ALLOW_PRIVATE_HOSTS: optional(bool)
     .transform((v) => v ?? false)
     .describe(
-      "Lets a number's API and media URLs be plain `http` or private addresses (a self-hosted gateway on your network). Off, they must be public `https` hosts, so a typed URL cannot send the token, or the server's requests, inside your network.",
+      "Lets a number's API and media URLs be plain `http` or private addresses (a self-hosted gateway on your network). Off, they must be public `https` hosts, so a typed URL cannot send the token, or the server's requests, inside your network. The same holds for Web Push endpoints browsers register.",
     ),
   OAUTH_GITHUB_CLIENT_ID: optional(z.string().min(1)).describe(
     'Optional "Sign in with GitHub" (set with the secret). Invite-only: signs in an existing user whose e-mail matches the verified primary GitHub e-mail; never creates accounts. Callback: `<PUBLIC_URL>/login/github/callback`.',
@@ -174,7 +184,7 @@ export const configSchema = z.object({
     .max(3600)
     .default(150)
     .describe(
-      "When the answer to a message send was lost, the send is looked up in Green-API's journal; still absent after this many seconds, it is sent again.",
+      "When a message send got no answer at all (a timeout, a dropped connection), the send is looked up in Green-API's journal; still absent after this many seconds (the journal can lag), it is sent again. Sends Green-API answered with 5xx are retried sooner (after 5 s, 15 s, 40 s, 2 min, 5 min), also only when absent from the journal.",
     ),
   POLL_TIMEOUT_SECONDS: z.coerce
     .number({ error: "a number of seconds 5-60" })
@@ -254,7 +264,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? "environment");
-      const shown = /PASSWORD|TOKEN|SECRET/.test(name) ? "(hidden)" : JSON.stringify(env[name]);
+      const shown = /PASSWORD|TOKEN|SECRET|PRIVATE/.test(name) ? "(hidden)" : JSON.stringify(env[name]);
       return `config: ${name}=${shown} is invalid: expected ${issue.message.replace(/^Invalid (input|option): (expected )?/, "")}`;
     });
     throw new ConfigError(lines);
@@ -262,6 +272,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const c = result.data;
   const pairs: [string, unknown, string, unknown][] = [
     ["ADMIN_USERNAME", c.ADMIN_USERNAME, "ADMIN_PASSWORD", c.ADMIN_PASSWORD],
+    ["VAPID_PUBLIC_KEY", c.VAPID_PUBLIC_KEY, "VAPID_PRIVATE_KEY", c.VAPID_PRIVATE_KEY],
     ["OAUTH_GITHUB_CLIENT_ID", c.OAUTH_GITHUB_CLIENT_ID, "OAUTH_GITHUB_CLIENT_SECRET", c.OAUTH_GITHUB_CLIENT_SECRET],
     ["OAUTH_GOOGLE_CLIENT_ID", c.OAUTH_GOOGLE_CLIENT_ID, "OAUTH_GOOGLE_CLIENT_SECRET", c.OAUTH_GOOGLE_CLIENT_SECRET],
     ["OAUTH_OIDC_URL", c.OAUTH_OIDC_URL, "OAUTH_OIDC_CLIENT_ID", c.OAUTH_OIDC_CLIENT_ID],

@@ -25,6 +25,7 @@ import {
   createConversationHooks,
   createGroupSubjects,
   createOutbox,
+  react,
   registerIngestHandlers,
   registerStatusHandler,
 } from "./conversations/index.ts";
@@ -41,6 +42,7 @@ import { createMediaService } from "./inbox/media.ts";
 import { createMediaStore } from "./inbox/media-store.ts";
 import { createTelegram, subscribeTeamPosts, type TelegramOptions } from "./telegram/index.ts";
 import { translator } from "./lib/i18n.ts";
+import { createPushService } from "./push/service.ts";
 
 export interface DepsOptions {
   /** The fetch used for Green-API (tests may count requests; default global fetch). */
@@ -123,6 +125,9 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
     for (const id of e.messageIds) media.enqueue(id);
   });
   conversations.afterCommit("namelessGroups", (e) => groupSubjects.request(e.chatIds));
+  // Web Push to managers' devices, after the commit, in the background (never holds up the intake).
+  const push = createPushService({ db, config, log: log.child({ module: "push" }) });
+  conversations.afterCommit("messagesReceived", (e) => push.messagesReceived(e.messages));
   const ingest = registerIngestHandlers(intake, { db, bus, hooks: conversations, locale: config.DEFAULT_LOCALE });
   registerAutoReply(intake, {
     db,
@@ -179,13 +184,23 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
     historyRunner,
     jobs: createJobs({ instances, gateway, bus, audit, config, log: instanceLog, history, poller: () => deps.poller }),
     backups: createBackupService({ config, database, log: log.child({ module: "backups" }), audit }),
+    push,
     ping: database.ping,
     setup: { token: null },
     challenges: createChallengeStore(),
     telegram: null,
   };
   deps.telegram = createTelegram(
-    { config, db, bus, log, outbox: deps.outbox, audit, mediaStore: media.store },
+    {
+      config,
+      db,
+      bus,
+      log,
+      outbox: deps.outbox,
+      audit,
+      mediaStore: media.store,
+      react: (input) => react({ db, bus, gateway, log, loadInstance: (id) => instances.getRow(id) }, input),
+    },
     options.telegram,
   );
   wireCluster(deps, cluster);

@@ -22,6 +22,7 @@ import type { HistoryRunner } from "./instances/history/runner.ts";
 import type { BackupService } from "./backups/service.ts";
 import type { MediaService } from "./inbox/media.ts";
 import type { Telegram } from "./telegram/index.ts";
+import type { PushService } from "./push/service.ts";
 import type { Cluster } from "./cluster/index.ts";
 import type { RequestVars } from "./lib/context.ts";
 import type { Logger } from "./lib/log.ts";
@@ -56,6 +57,8 @@ export interface AppDeps {
   historyRunner: HistoryRunner;
   /** Database backups into DATA_DIR/backups (schedule, "back up now", list, download). */
   backups: BackupService;
+  /** Web Push: VAPID keys, users' device subscriptions, a push for each new customer message. */
+  push: PushService;
   /** Checks the database; throws when it is down. */
   ping(): Promise<void>;
   /** One-time first-admin setup token while no user exists, else null. */

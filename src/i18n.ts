@@ -9,6 +9,7 @@ import * as instances from "./instances/i18n.ts";
 import * as history from "./instances/history/i18n.ts";
 import * as team from "./team/i18n.ts";
 import * as telegram from "./telegram/i18n.ts";
+import * as push from "./push/i18n.ts";
 import * as users from "./users/i18n.ts";
 
 let registered = false;
@@ -27,4 +28,5 @@ export function registerAppMessages(): void {
   registerMessages("src/audit/i18n.ts", audit);
   registerMessages("src/backups/i18n.ts", backups);
   registerMessages("src/team/i18n.ts", team);
+  registerMessages("src/push/i18n.ts", push);
 }

@@ -46,6 +46,14 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, showU
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <title>{`${title} · GreenInbox`}</title>
         <link rel="icon" href={assetUrl("icon.svg")} type="image/svg+xml" />
+        <link rel="manifest" href={assetUrl("manifest.webmanifest")} />
+        {/* The top bar's colour (app.css: --accent-strong, and --surface in the dark theme). */}
+        <meta name="theme-color" content="#075e54" media="(prefers-color-scheme: light)" />
+        <meta name="theme-color" content="#111b21" media="(prefers-color-scheme: dark)" />
+        <link rel="apple-touch-icon" href={assetUrl("icons/apple-touch-icon.png")} />
+        <meta name="apple-mobile-web-app-capable" content="yes" />
+        <meta name="mobile-web-app-capable" content="yes" />
+        <meta name="apple-mobile-web-app-title" content="GreenInbox" />
         <link rel="stylesheet" href={assetUrl("app.css")} />
         <link rel="stylesheet" href={assetUrl("inbox.css")} />
         <link rel="stylesheet" href={assetUrl("team.css")} />
@@ -53,6 +61,7 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, showU
         <script src={assetUrl("vendor/htmx-ext-sse.js")} defer></script>
         <script src={assetUrl("app.js")} defer></script>
         <script src={assetUrl("team.js")} defer></script>
+        <script src={assetUrl("push.js")} defer></script>
       </head>
       <body
         hx-boost="true"

@@ -6,15 +6,18 @@ import { formatRelative } from "../src/lib/i18n.ts";
 import { describeUserAgent } from "../src/lib/user-agent.ts";
 import type { SessionRow } from "../src/auth/sessions.ts";
 import { CsrfField } from "./components/csrf.tsx";
+import { PushSettings, type PushSettingsProps } from "./push-settings.tsx";
 
 export interface SettingsProps {
   sessions: Pick<SessionRow, "id" | "userAgent" | "ip" | "createdAt" | "lastVerifiedAt">[];
   error?: { section: "profile" | "password"; text: string };
   /** Null when the Telegram bot is off. */
   telegram: { linked: boolean; require2fa: boolean; linkUrl?: string } | null;
+  /** Notifications on this device (Web Push). */
+  push: PushSettingsProps;
 }
 
-export const SettingsPage: FC<SettingsProps> = ({ sessions, error, telegram }) => {
+export const SettingsPage: FC<SettingsProps> = ({ sessions, error, telegram, push }) => {
   const { t, user, locale, session } = useRequestContext<AppEnv>().var;
   const others = sessions.filter((s) => s.id !== session!.id);
   const problem = (section: "profile" | "password") =>
@@ -113,6 +116,7 @@ export const SettingsPage: FC<SettingsProps> = ({ sessions, error, telegram }) =
           {telegram.require2fa && <p class="muted small">{t("settings.tg2faIsOn")}</p>}
         </section>
       )}
+      <PushSettings {...push} />
       <section class="card">
         <h2>{t("settings.language")}</h2>
         <form method="post" action="/settings/locale" class="stack">

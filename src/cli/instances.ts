@@ -8,7 +8,8 @@ import type { AppDeps } from "../env.ts";
 import { translator } from "../lib/i18n.ts";
 import type { Logger } from "../lib/log.ts";
 import { parseInstanceForm } from "../instances/form.ts";
-import { createInstance, deleteInstance, retireInstance, type Actor } from "../instances/manage.ts";
+import { createInstance, type Actor } from "../instances/manage.ts";
+import { deleteInstance, retireInstance } from "../instances/retire.ts";
 import type { InstanceRow } from "../instances/service.ts";
 import { usageOf } from "./usage.ts";
 

@@ -10,7 +10,7 @@ describe("conversation hooks", () => {
     hooks.withinTransaction("namelessGroups", async (_ctx, e) => void seen.push(`telegram ${e.chatIds}`));
     hooks.afterCommit("namelessGroups", (e) => seen.push(`after ${e.chatIds}`));
     const deferred: Array<() => unknown> = [];
-    const ctx = { db: {} as Db, tx: true, defer: (effect: () => unknown) => void deferred.push(effect) };
+    const ctx = { db: {} as Db, inTransaction: true, defer: (effect: () => unknown) => void deferred.push(effect) };
     await hooks.publish(ctx, "namelessGroups", { chatIds: [7] });
     expect(seen).toEqual(["team 7", "telegram 7"]);
     for (const effect of deferred) effect();

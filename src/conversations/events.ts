@@ -71,5 +71,5 @@ export function createConversationHooks(): ConversationHooks {
 
 /** The context of work outside any transaction: writes go straight to `db`, effects run at once. */
 export function directContext(db: HandlerContext["db"]): HandlerContext {
-  return { db, tx: false, defer: (effect) => void effect() };
+  return { db, inTransaction: false, defer: (effect) => void effect() };
 }

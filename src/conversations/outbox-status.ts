@@ -5,13 +5,15 @@ import { chats, messages } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
 import type { Logger } from "../lib/log.ts";
+import { sendFailure, type SendFailure } from "../lib/sending.ts";
 import type { Intake } from "../greenapi/intake.ts";
 
-const FAILED_STATUSES: Record<string, string> = {
-  failed: "WhatsApp could not deliver the message",
-  noAccount: "this number has no WhatsApp account",
-  notInGroup: "the number is not in this group",
-  yellowCard: "sending is suspended for this number (yellow card)",
+/** The failing delivery statuses and the failure each one is stored as (rendered in the reader's language). */
+const FAILED_STATUSES: Record<string, SendFailure> = {
+  failed: "notDelivered",
+  noAccount: "noAccount",
+  notInGroup: "notInGroup",
+  yellowCard: "yellowCard",
 };
 
 /** The statuses a message may have before moving to each status. */
@@ -64,7 +66,10 @@ export function registerStatusHandler(intake: Intake, db: Db, bus: EventBus, log
     if (!target) return;
     const updated = await db
       .update(messages)
-      .set({ status, failReason: status === "failed" ? (event.description ?? FAILED_STATUSES[event.status]!) : null })
+      .set({
+        status,
+        failReason: status === "failed" ? sendFailure(FAILED_STATUSES[event.status]!, event.description) : null,
+      })
       .where(and(target, inArray(messages.status, BEFORE[status]! as never)))
       .returning({ id: messages.id, chatId: messages.chatId });
     for (const row of updated)

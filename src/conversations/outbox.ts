@@ -7,6 +7,7 @@ import { chats, messages, type MessageMedia } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
 import type { Logger } from "../lib/log.ts";
+import { SEND_RETRY_DELAYS_MS, SEND_TIMEOUT_MS, sendFailure, type SendFailure } from "../lib/sending.ts";
 import { GreenApiError } from "../greenapi/errors.ts";
 import type { Gateway, InstanceCredentials } from "../greenapi/gateway.ts";
 import type { HandlerContext } from "../greenapi/intake.ts";
@@ -22,6 +23,15 @@ export type { SendFileInput, SendTextInput };
 /** sendFileByUpload answers 500 past this caption length (shared/green-api.md §1). */
 const MAX_CAPTION = 1024;
 
+/** The stored failure of a Green-API refusal by its kind; the detailed kinds keep Green-API's own description. */
+const FAILURE_OF: Partial<Record<GreenApiError["kind"], SendFailure>> = {
+  badRequest: "badRequest",
+  quotaExceeded: "quota",
+  unauthorized: "unauthorized",
+  notFound: "notFound",
+};
+const DETAILED = new Set<GreenApiError["kind"]>(["badRequest", "quotaExceeded"]);
+
 export interface OutboxOptions {
   db: Db;
   gateway: Gateway;
@@ -30,8 +40,13 @@ export interface OutboxOptions {
   loadInstance: (id: number) => Promise<InstanceCredentials | undefined>;
   /** Reads a stored file of a file send (null when it is gone). */
   readFile: (sha256: string) => Promise<Blob | null>;
-  /** Ambiguous sends absent from the journal this long are sent again. */
+  /**
+   * Sends left in doubt with no answer at all (a timeout, a dropped connection) absent from the journal this long are
+   * sent again (the journal can lag); also the wait before a send in doubt after its last try is marked failed.
+   */
   reconcileAfterMs: number;
+  /** Delays between tries of a send Green-API did not take (tests shorten them). Default SEND_RETRY_DELAYS_MS. */
+  retryDelaysMs?: readonly number[];
   /** Most sends waiting in the rate limiter at once (the rest stay queued in the database). */
   window?: number;
 }
@@ -61,11 +76,13 @@ type Claimed = {
   media: MessageMedia | null;
   quotedIdMessage: string | null;
   sendStartedAt: Date | null;
+  attempts: number;
 };
 
 export function createOutbox(opts: OutboxOptions): Outbox {
   const { db, gateway, bus, log } = opts;
   const window = opts.window ?? 100;
+  const retryDelays = opts.retryDelaysMs ?? SEND_RETRY_DELAYS_MS;
   const inFlight = new Set<number>();
   let running = false;
   let wake: (() => void) | null = null;
@@ -108,7 +125,12 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     return (
       db
         .update(messages)
-        .set({ status: "sending", attempts: sql`${messages.attempts} + 1`, sendStartedAt: sql`now()` })
+        .set({
+          status: "sending",
+          attempts: sql`${messages.attempts} + 1`,
+          sendStartedAt: sql`now()`,
+          nextAttemptAt: null,
+        })
         .where(inArray(messages.id, due))
         .returning({
           id: messages.id,
@@ -118,6 +140,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
           media: messages.media,
           quotedIdMessage: messages.quotedIdMessage,
           sendStartedAt: messages.sendStartedAt,
+          attempts: messages.attempts,
         })
         // RETURNING follows the table's physical order, not the id: sends go out oldest first.
         .then((rows) => rows.sort((a, b) => a.id - b.id))
@@ -142,18 +165,26 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     announce(row, reached);
   }
 
-  async function requeue(row: Claimed, delayMs: number, reason: string | null = null) {
-    await db
+  /** Back in the queue; `uncounted` when the try never reached Green-API (rate limit, shutdown). */
+  async function requeue(row: Claimed, delayMs: number, uncounted = false) {
+    const [queued] = await db
       .update(messages)
-      .set({ status: "queued", nextAttemptAt: new Date(Date.now() + delayMs), failReason: reason })
-      .where(and(eq(messages.id, row.id), eq(messages.status, "sending")));
+      .set({
+        status: "queued",
+        nextAttemptAt: new Date(Date.now() + delayMs),
+        failReason: null,
+        ...(uncounted ? { attempts: sql`greatest(${messages.attempts} - 1, 0)` } : {}),
+      })
+      .where(and(eq(messages.id, row.id), eq(messages.status, "sending")))
+      .returning({ id: messages.id });
+    if (queued && !uncounted) announce(row, "queued");
   }
 
-  async function fail(row: Claimed, reason: string) {
+  async function fail(row: Claimed, code: SendFailure, detail?: string) {
     // Not a send whose webhook echo already showed it went out (echoes.ts).
     const [failed] = await db
       .update(messages)
-      .set({ status: "failed", failReason: reason.slice(0, 500) })
+      .set({ status: "failed", failReason: sendFailure(code, detail) })
       .where(and(eq(messages.id, row.id), eq(messages.status, "sending")))
       .returning({ id: messages.id });
     if (failed) announce(row, "failed");
@@ -162,17 +193,17 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   async function send(row: Claimed, waChatId: string, instance: InstanceCredentials | undefined) {
     inFlight.add(row.id);
     try {
-      if (!instance) return await fail(row, "the WhatsApp number was removed");
+      if (!instance) return await fail(row, "instanceGone");
       const quoted = row.quotedIdMessage ? { quotedMessageId: row.quotedIdMessage } : {};
       let result: { idMessage: string };
       if (row.media?.sha256) {
         const file = row.media;
-        if ((row.text ?? "").length > MAX_CAPTION)
-          return await fail(row, `a caption can have at most ${MAX_CAPTION} characters`);
+        if ((row.text ?? "").length > MAX_CAPTION) return await fail(row, "captionTooLong");
         const blob = await opts.readFile(file.sha256!);
-        if (!blob) return await fail(row, "the file is no longer stored");
+        if (!blob) return await fail(row, "fileGone");
         const fileName = file.fileName ?? "file";
         const caption = row.text ? { caption: row.text } : {};
+        // The client's own timeout (30 s), not SEND_TIMEOUT_MS: an upload takes longer than a text.
         result = await gateway.call(
           instance,
           "sendFileByUpload",
@@ -181,30 +212,43 @@ export function createOutbox(opts: OutboxOptions): Outbox {
           { maxAttempts: 1 },
         );
       } else {
-        if (!row.text) return await fail(row, "nothing to send");
+        if (!row.text) return await fail(row, "empty");
         result = await gateway.call(
           instance,
           "sendMessage",
           "reply",
-          (client) => client.sendMessage({ chatId: waChatId, message: row.text!, ...quoted }),
+          (client) => client.sendMessage({ chatId: waChatId, message: row.text!, ...quoted }, SEND_TIMEOUT_MS),
           { maxAttempts: 1 },
         );
       }
       await markAccepted(row, result.idMessage);
     } catch (err) {
-      if (err instanceof RateLimiterStoppedError) return await requeue(row, 0);
-      if (err instanceof GreenApiError && err.kind === "rateLimited") return await requeue(row, 1000);
+      if (err instanceof RateLimiterStoppedError) return await requeue(row, 0, true);
+      if (err instanceof GreenApiError && err.kind === "rateLimited") return await requeue(row, 1000, true);
       if (err instanceof GreenApiError && !err.retryable && err.kind !== "invalidResponse")
-        return await fail(row, err.reason);
-      // No clear answer: Green-API may or may not have queued it. The reconciler decides from the journal.
+        return await fail(row, FAILURE_OF[err.kind] ?? "badRequest", DETAILED.has(err.kind) ? err.reason : undefined);
+      // No clear answer: Green-API may or may not have queued it. The reconciler looks for it in the journal and, when
+      // it is absent at the next try's time, sends it again. Green-API answered 5xx: the retry schedule's short wait.
+      // No answer at all (it may be in Green-API's queue, and the journal can lag): at least reconcileAfterMs.
+      const answered = err instanceof GreenApiError && err.kind === "server";
+      const scheduled = retryDelays[row.attempts - 1] ?? opts.reconcileAfterMs;
+      const delayMs = answered ? scheduled : Math.max(scheduled, opts.reconcileAfterMs);
       log.warn(
-        { messageId: row.id, err: err instanceof GreenApiError ? err.message : String(err) },
+        {
+          messageId: row.id,
+          attempt: row.attempts,
+          delayMs,
+          err: err instanceof GreenApiError ? err.message : String(err),
+        },
         "send outcome unknown; will reconcile",
       );
-      await db
+      const [waiting] = await db
         .update(messages)
-        .set({ failReason: "no answer from Green-API yet; checking" })
-        .where(and(eq(messages.id, row.id), eq(messages.status, "sending")));
+        .set({ failReason: sendFailure("greenApiDown"), nextAttemptAt: new Date(Date.now() + delayMs) })
+        .where(and(eq(messages.id, row.id), eq(messages.status, "sending")))
+        .returning({ id: messages.id });
+      // The bubble says so ("retrying in 5 s").
+      if (waiting) announce(row, "sending");
     } finally {
       inFlight.delete(row.id);
       kick();
@@ -248,6 +292,8 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         media: messages.media,
         quotedIdMessage: messages.quotedIdMessage,
         sendStartedAt: messages.sendStartedAt,
+        attempts: messages.attempts,
+        nextAttemptAt: messages.nextAttemptAt,
         waChatId: chats.waChatId,
       })
       .from(messages)
@@ -259,7 +305,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     for (const [instanceId, rows] of byInstance) {
       const instance = await opts.loadInstance(instanceId);
       if (!instance) {
-        for (const row of rows) await fail(row, "the WhatsApp number was removed");
+        for (const row of rows) await fail(row, "instanceGone");
         continue;
       }
       const oldest = Math.min(...rows.map((r) => r.sendStartedAt?.getTime() ?? Date.now()));
@@ -301,7 +347,17 @@ export function createOutbox(opts: OutboxOptions): Outbox {
           known.add(match.idMessage);
           log.info({ messageId: row.id, idMessage: match.idMessage }, "reconcile: send found in the journal");
           await markAccepted(row, match.idMessage, journalStatus(match));
-        } else if (Date.now() - startedAt >= opts.reconcileAfterMs) {
+        } else if (
+          row.nextAttemptAt
+            ? row.nextAttemptAt.getTime() <= Date.now()
+            : Date.now() - startedAt >= opts.reconcileAfterMs
+        ) {
+          // Its time is up (the retry schedule's, or without one, e.g. after a crash, reconcileAfterMs).
+          if (row.attempts > retryDelays.length) {
+            log.warn({ messageId: row.id, attempts: row.attempts }, "reconcile: send not in the journal; giving up");
+            await fail(row, "greenApiDown");
+            continue;
+          }
           log.info({ messageId: row.id }, "reconcile: send not in the journal; sending again");
           await requeue(row, 0);
           kick();
@@ -310,14 +366,14 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     }
   }
 
-  /** Ends the reconciler's wait between rounds (stop() does not wait out up to 5 s). */
+  /** Ends the reconciler's wait between rounds (stop() does not wait out up to 2 s). */
   let endReconcileWait: (() => void) | null = null;
 
   async function reconcileLoop() {
     while (running) {
       await reconcile().catch((err) => log.error({ err }, "outbox reconcile failed"));
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(5000, Math.max(250, opts.reconcileAfterMs / 2)));
+        const timer = setTimeout(resolve, Math.min(2000, Math.max(250, opts.reconcileAfterMs / 2)));
         endReconcileWait = () => {
           clearTimeout(timer);
           resolve();

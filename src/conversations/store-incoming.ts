@@ -55,7 +55,7 @@ export type NewMessage = MessageContent & {
 
 /** The work inside one transaction: the intake's batch, or one of its own (its effects run after its commit). */
 export function inTransaction<T>(ctx: HandlerContext, work: (ctx: HandlerContext) => Promise<T>): Promise<T> {
-  return ctx.tx ? work(ctx) : runInTransaction(ctx.db, work);
+  return ctx.inTransaction ? work(ctx) : runInTransaction(ctx.db, work);
 }
 
 export interface IncomingStoreOptions {

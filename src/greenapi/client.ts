@@ -98,8 +98,10 @@ export function createGreenApiClient(options: GreenApiClientOptions) {
       post("getAuthorizationCode", authorizationCodeResponseSchema, { phoneNumber }),
     logout: () => get("logout", logoutResponseSchema),
     reboot: () => get("reboot", rebootResponseSchema),
-    /** Queues a text message; 200 means accepted, delivery arrives as outgoingMessageStatus. */
-    sendMessage: (input: SendMessageInput) => post("sendMessage", sendResponseSchema, input),
+    /** Queues a text message; 200 means accepted, delivery arrives as outgoingMessageStatus. `timeoutMs` replaces
+     * the client's request timeout (a send in doubt is better retried soon than waited on). */
+    sendMessage: (input: SendMessageInput, timeoutMs?: number) =>
+      call({ method: "sendMessage", verb: "POST", schema: sendResponseSchema, json: input, timeoutMs }),
     /** Multipart upload to mediaUrl. */
     sendFileByUpload: (input: SendFileByUploadInput) => {
       const form = new FormData();
@@ -127,6 +129,8 @@ export function createGreenApiClient(options: GreenApiClientOptions) {
       call({ method: "lastOutgoingMessages", verb: "GET", query: { minutes }, schema: journalSchema }),
     /** Replaces the text of an API-sent message; past WhatsApp's 15-minute window it answers 200 and changes nothing. */
     editMessage: (input: MessageRef & { message: string }) => post("editMessage", sendResponseSchema, input),
+    /** Reacts to a message with one emoji (`""` takes the reaction back); answers the reaction's own idMessage. */
+    sendReaction: (input: MessageRef & { reaction: string }) => post("sendReaction", sendResponseSchema, input),
     /** Deletes a message (for everyone within 72 h unless `onlySenderDelete`). */
     deleteMessage: (input: MessageRef & { onlySenderDelete?: boolean }) =>
       call({

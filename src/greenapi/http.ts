@@ -37,6 +37,8 @@ export interface CallSpec<S extends z.ZodType> {
   json?: unknown;
   form?: FormData;
   extraTimeoutMs?: number;
+  /** Replaces the client's timeout for this call. */
+  timeoutMs?: number;
   /** The method answers 200 with an empty body on success (deleteMessage): read it as `{}`. */
   emptyBody?: boolean;
 }
@@ -80,7 +82,7 @@ export function createTransport(options: TransportOptions): Call {
         method: spec.verb,
         headers: spec.json === undefined ? undefined : { "Content-Type": "application/json" },
         body: spec.form ?? (spec.json === undefined ? undefined : JSON.stringify(spec.json)),
-        signal: AbortSignal.timeout(timeoutMs + (spec.extraTimeoutMs ?? 0)),
+        signal: AbortSignal.timeout((spec.timeoutMs ?? timeoutMs) + (spec.extraTimeoutMs ?? 0)),
       });
       text = await res.text();
     } catch (e) {

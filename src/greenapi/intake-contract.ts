@@ -14,7 +14,7 @@ import type { NotificationEvent } from "./notifications.ts";
 export interface HandlerContext {
   db: Db;
   /** True inside the intake's batch transaction (no need for a transaction of one's own). */
-  tx: boolean;
+  inTransaction: boolean;
   /** Runs after the notification's work is committed (at once outside a batch). */
   defer(effect: () => unknown): void;
 }
@@ -31,7 +31,7 @@ export async function runInTransaction<T>(
 ): Promise<T> {
   const effects: Array<() => unknown> = [];
   const result = await db.transaction((tx) =>
-    work({ db: tx as unknown as Db, tx: true, defer: (effect) => void effects.push(effect) }),
+    work({ db: tx as unknown as Db, inTransaction: true, defer: (effect) => void effects.push(effect) }),
   );
   for (const effect of effects) {
     try {

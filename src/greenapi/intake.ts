@@ -165,13 +165,13 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
    * Whether the row is settled: processed, or quarantined after its last attempt (false: kept for a retry). Never
    * throws, even with the database gone.
    */
-  async function process(row: Row, together: boolean): Promise<boolean> {
+  async function handleRow(row: Row, together: boolean): Promise<boolean> {
     try {
       if (together) {
         await processTogether([row]);
       } else {
         // Handlers not made for batches: each writes (and announces) on its own, as it goes.
-        const ctx: HandlerContext = { db, tx: false, defer: (effect) => void runEffects([effect]) };
+        const ctx: HandlerContext = { db, inTransaction: false, defer: (effect) => void runEffects([effect]) };
         await runHandlers(row, ctx);
         await db
           .update(notifications)
@@ -232,7 +232,7 @@ export function createIntake(db: Db, log: Logger, opts: IntakeOptions = {}): Int
             );
           }
         }
-        for (const row of rows) settle(row, await process(row, together));
+        for (const row of rows) settle(row, await handleRow(row, together));
       }
     })();
     chains.set(instanceId, run);

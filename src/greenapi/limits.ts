@@ -47,6 +47,7 @@ const GROUPS: ReadonlyArray<readonly [number, readonly string[]]> = [
       "forwardMessages",
       "sendInteractiveButtons",
       "sendInteractiveButtonsReply",
+      "sendReaction",
     ],
   ],
   [100, ["receiveNotification", "deleteNotification"]],

@@ -1,4 +1,5 @@
 // Paces Green-API calls per (instance, method): token bucket (GCRA form), priority queues, 429/5xx retries.
+// Over 250 lines for a reason: one algorithm — the buckets, queues and retries share the per-key state.
 import type { Logger } from "../lib/log.ts";
 import { GreenApiError } from "./errors.ts";
 import { rateLimitFor } from "./limits.ts";

@@ -1,37 +1,13 @@
 // Chat-list queries: newest activity first with keyset pages, search (name, number, full text), per-user unread counts.
+// Apart: what one row shows and how unread is counted (chat-rows.ts).
 import { and, eq, ilike, inArray, isNotNull, like, or, sql, type SQL } from "drizzle-orm";
 import { newestFirst } from "./order.ts";
-import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client.ts";
-import { chatReads, chats, instances, messages, type MessageMedia } from "../db/schema/index.ts";
+import { chats, instances } from "../db/schema/index.ts";
 import { visibleInstances } from "../auth/permissions.ts";
 import type { SessionUser } from "../auth/sessions.ts";
 import { UNREAD_CAP } from "../lib/count-caps.ts";
-
-export interface ChatListItem {
-  id: number;
-  instanceId: number;
-  instanceName: string;
-  waChatId: string;
-  name: string | null;
-  lastMessageAt: Date | null;
-  /** Incoming messages this user has not read, up to UNREAD_CAP. */
-  unread: number;
-  last: {
-    text: string | null;
-    type: string;
-    direction: "in" | "out" | "system" | "note";
-    mediaKind: MessageMedia["kind"] | null;
-    deleted: boolean;
-  } | null;
-  /** Text of the newest message matching the search, when the chat was found by its messages. */
-  match: string | null;
-  /** Team workflow: state, assignee and labels (chips on the row, live tab membership). */
-  status: "open" | "pending" | "resolved";
-  assigneeId: number | null;
-  assigneeName: string | null;
-  labels: { id: number; name: string; color: string }[];
-}
+import { afterReadMarker, type ChatListItem, chatRowDetails, reads } from "./chat-rows.ts";
 
 export interface ChatListQuery {
   instanceId?: number;
@@ -45,8 +21,6 @@ export interface ChatListQuery {
   searchAlso?: SQL;
 }
 
-const reads = alias(chatReads, "r");
-
 /**
  * `to_tsquery('simple', …)` text for search as you type: every word, the last one (still being typed) as a prefix when it
  * has 3 letters or more; null when the query has no words.
@@ -58,17 +32,6 @@ export function prefixQuery(q: string): string | null {
   const typing = !/[\p{L}\p{N}]$/u.test(q) ? -1 : last;
   return words.map((w, i) => (i === typing && w.length >= 3 ? `${w}:*` : w)).join(" & ");
 }
-
-/**
- * A message of the chat counts as unread when it came in after the user's read marker (ordered by sentAt, id); without a
- * marker, when it came in after the user's account was created (a new colleague does not start with years of "unread").
- * Written as one range so it reads the (chat, sentAt, id) index.
- */
-const afterReadMarker = (userId: number) =>
-  sql`(m.sent_at, m.id) > (coalesce((select rm.sent_at from messages rm where rm.id = ${reads.lastReadMessageId}), (select nu.created_at from users nu where nu.id = ${userId})), coalesce(${reads.lastReadMessageId}, 0))`;
-
-const unreadCount = (userId: number) =>
-  sql<number>`(select count(*)::int from (select 1 from messages m where m.chat_id = ${chats.id} and m.direction = 'in' and ${afterReadMarker(userId)} limit ${sql.raw(String(UNREAD_CAP))}) u)`;
 
 function scopeOf(user: SessionUser): SQL | undefined | false {
   const scope = visibleInstances(user);
@@ -91,85 +54,6 @@ function decodeCursor(cursor: string): { micros: string; id: number } | null {
 }
 
 export function chatListQueries(db: Db) {
-  /** Row details for chat ids already chosen and ordered by the page query. */
-  async function details(user: SessionUser, ids: number[], tsq: string | null, scope?: SQL): Promise<ChatListItem[]> {
-    if (ids.length === 0) return [];
-    const last = db
-      .select({
-        text: messages.text,
-        type: messages.type,
-        direction: messages.direction,
-        mediaKind: sql<MessageMedia["kind"] | null>`${messages.media}->>'kind'`.as("media_kind"),
-        deleted: sql<boolean>`${messages.deletedAt} is not null`.as("deleted"),
-      })
-      .from(messages)
-      // Team system lines (taken, transferred, resolved) are not the conversation's last message.
-      .where(and(eq(messages.chatId, chats.id), sql`${messages.type} <> 'teamEvent'`))
-      .orderBy(...newestFirst(messages.sentAt, messages.id))
-      .limit(1)
-      .as("last");
-    const match = tsq
-      ? sql<
-          string | null
-        >`(select m.text from messages m where m.chat_id = ${chats.id} and m.deleted_at is null and m.search_vector @@ to_tsquery('simple', ${tsq}) order by m.sent_at desc nulls last, m.id desc nulls last limit 1)`
-      : sql<null>`null`;
-    const rows = await db
-      .select({
-        id: chats.id,
-        instanceId: chats.instanceId,
-        instanceName: instances.name,
-        waChatId: chats.waChatId,
-        name: chats.name,
-        lastMessageAt: chats.lastMessageAt,
-        unread: unreadCount(user.id),
-        lastText: last.text,
-        lastType: last.type,
-        lastDirection: last.direction,
-        lastMediaKind: last.mediaKind,
-        lastDeleted: last.deleted,
-        match,
-        status: chats.status,
-        assigneeId: chats.assigneeId,
-        assigneeName: sql<string | null>`(select u.display_name from users u where u.id = ${chats.assigneeId})`,
-        labels: sql<unknown>`(select coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) order by lower(l.name)), '[]'::json) from chat_labels cl join labels l on l.id = cl.label_id where cl.chat_id = ${chats.id})`,
-      })
-      .from(chats)
-      .innerJoin(instances, eq(instances.id, chats.instanceId))
-      .leftJoin(reads, and(eq(reads.chatId, chats.id), eq(reads.userId, user.id)))
-      .leftJoinLateral(last, sql`true`)
-      .where(and(inArray(chats.id, ids), scope));
-    const byId = new Map(
-      rows.map((r) => [
-        r.id,
-        {
-          id: r.id,
-          instanceId: r.instanceId,
-          instanceName: r.instanceName,
-          waChatId: r.waChatId,
-          name: r.name,
-          lastMessageAt: r.lastMessageAt,
-          unread: r.unread,
-          last:
-            r.lastType === null
-              ? null
-              : {
-                  text: r.lastText,
-                  type: r.lastType,
-                  direction: r.lastDirection!,
-                  mediaKind: r.lastMediaKind,
-                  deleted: r.lastDeleted!,
-                },
-          match: r.match,
-          status: r.status,
-          assigneeId: r.assigneeId,
-          assigneeName: r.assigneeName,
-          labels: (typeof r.labels === "string" ? JSON.parse(r.labels) : (r.labels ?? [])) as ChatListItem["labels"],
-        } satisfies ChatListItem,
-      ]),
-    );
-    return ids.map((id) => byId.get(id)).filter((r): r is ChatListItem => r !== undefined);
-  }
-
   return {
     /**
      * One page of the user's chats, newest activity first (keyset on lastMessageAt, id — no OFFSET). Chats without any
@@ -231,7 +115,8 @@ export function chatListQueries(db: Db) {
       const shown = page.slice(0, limit);
       const lastRow = shown.at(-1);
       return {
-        items: await details(
+        items: await chatRowDetails(
+          db,
           user,
           shown.map((r) => r.id),
           tsq,
@@ -245,7 +130,7 @@ export function chatListQueries(db: Db) {
       const scope = scopeOf(user);
       if (scope === false) return undefined;
       // One query: live updates ask this for every connected user on every message.
-      return (await details(user, [chatId], null, scope))[0];
+      return (await chatRowDetails(db, user, [chatId], null, scope))[0];
     },
 
     /** How many of the user's chats have unread incoming messages (up to UNREAD_CAP), for the tab title. */

@@ -14,7 +14,7 @@ export async function markRead(
   moment: "open" | "reply",
 ): Promise<void> {
   const { deps, user } = c.var;
-  const hadUnread = await deps.inbox.markRead(user!.id, chat.id);
+  const hadUnread = await deps.inbox.moveReadMarker(user!.id, chat.id);
   if (hadUnread)
     deps.bus.publish({
       name: EVENTS.chatUpdated,

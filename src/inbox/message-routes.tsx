@@ -1,4 +1,4 @@
-// One message of a chat: its bubble, resending a failed send, editing and deleting one's own (htmx swaps the bubble).
+// One message of a chat: its bubble, resending a failed send, editing and deleting one's own, reacting (htmx swaps the bubble).
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { zValidator } from "@hono/zod-validator";
@@ -9,6 +9,8 @@ import { failWith, ID_MAX } from "../lib/validate.ts";
 import { answerInvalid } from "../lib/validate-page.ts";
 import { instanceGate } from "../auth/instance-gate.ts";
 import { EVENTS } from "../events/names.ts";
+import { react } from "../conversations/index.ts";
+import { QUICK_REACTIONS } from "../lib/reactions.ts";
 import { chatOfUrl, type ChatEnv, type RouteChat } from "./chat-route.ts";
 import { deleteOwnMessage, editOwnMessage, type ChangeResult } from "./own-messages.ts";
 import { Bubble, EditBubble } from "../../views/chats/bubble.tsx";
@@ -19,6 +21,8 @@ import { uiFor } from "../../views/chats/format.ts";
 type C = Context<ChatEnv, string, any>;
 const messageParam = z.object({ messageId: z.coerce.number().int().positive().max(ID_MAX) });
 const editForm = z.object({ text: z.string().trim().min(1).max(20_000) });
+/** One of the quick reactions, or empty to take one's reaction back. */
+const reactForm = z.object({ emoji: z.union([z.enum(QUICK_REACTIONS), z.literal("")]) });
 
 /** The message of the URL, in the chat of the URL (404 otherwise), and what the change services need to know. */
 async function target(c: C) {
@@ -136,6 +140,33 @@ export const messageRoutes = new Hono<ChatEnv>()
       return c.html(<EditBubble ui={uiFor(c)} m={message} error={reason(c, result)} />, statusOf(result));
     },
   )
+
+  // React as the number (one of the quick reactions; empty takes the reaction back): sent to WhatsApp, then shown.
+  .post("/react", zValidator("form", reactForm, failWith(400, "no such reaction")), async (c) => {
+    const { chat, message } = await target(c);
+    const { deps } = c.var;
+    const emoji = c.req.valid("form").emoji || null;
+    const result = await react(
+      {
+        db: deps.db,
+        bus: deps.bus,
+        gateway: deps.gateway,
+        log: c.var.log,
+        loadInstance: (id) => deps.instances.getRow(id),
+      },
+      {
+        instanceId: chat.instanceId,
+        chatId: chat.id,
+        messageId: message.id,
+        emoji,
+        actor: { userId: c.var.user!.id, via: "web" },
+      },
+    );
+    if (!result) throw new HTTPException(404, { message: "no such message" });
+    if (!result.ok)
+      return bubble(c, chat, message.id, { status: 502, text: c.var.t("inbox.reactFailed", { reason: result.error }) });
+    return bubble(c, chat, message.id);
+  })
 
   .post("/delete", async (c) => {
     const { chat, message, ref } = await target(c);

@@ -30,6 +30,9 @@ export interface MessageView {
   via: "whatsapp" | "phone" | "api" | "web" | "telegram" | "auto";
   status: (typeof messages.$inferSelect)["status"];
   failReason: string | null;
+  /** Tries of a send so far, and when the next one is due (a send waiting to retry). */
+  attempts: number;
+  nextAttemptAt: Date | null;
   media: MessageMedia | null;
   sentAt: Date;
   editedAt: Date | null;
@@ -53,6 +56,8 @@ const columns = {
   via: messages.via,
   status: messages.status,
   failReason: messages.failReason,
+  attempts: messages.attempts,
+  nextAttemptAt: messages.nextAttemptAt,
   media: messages.media,
   sentAt: messages.sentAt,
   editedAt: messages.editedAt,

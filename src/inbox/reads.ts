@@ -10,7 +10,7 @@ export function readQueries(db: Db) {
      * Moves the user's read marker of a chat to its newest message. Returns whether incoming messages were unread
      * before (so callers only announce or tell WhatsApp when something changed).
      */
-    async markRead(userId: number, chatId: number): Promise<boolean> {
+    async moveReadMarker(userId: number, chatId: number): Promise<boolean> {
       const [newest] = await db
         .select({ id: messages.id })
         .from(messages)

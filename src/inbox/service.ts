@@ -4,7 +4,7 @@ import { chatListQueries } from "./chat-list.ts";
 import { messageQueries } from "./messages.ts";
 import { readQueries } from "./reads.ts";
 
-export type { ChatListItem } from "./chat-list.ts";
+export type { ChatListItem } from "./chat-rows.ts";
 export type { MessageView } from "./messages.ts";
 
 export function createInboxService(db: Db) {

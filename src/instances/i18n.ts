@@ -1,4 +1,5 @@
 // UI strings of the instances capability (English and Russian); registered by src/i18n.ts.
+// Over 250 lines for a reason: a dictionary, one entry per string, in two languages.
 import type { Entry } from "../lib/i18n/entry.ts";
 import type { Dictionary } from "../lib/i18n.ts";
 

@@ -20,14 +20,8 @@ import {
   type FormValues,
   type InstanceForm,
 } from "./form.ts";
-import {
-  createInstance,
-  deleteInstance,
-  retireInstance,
-  updateInstance,
-  type Actor,
-  type SaveResult,
-} from "./manage.ts";
+import { createInstance, updateInstance, type Actor, type SaveResult } from "./manage.ts";
+import { deleteInstance, retireInstance } from "./retire.ts";
 import { managersOnly } from "./manager-gate.ts";
 import type { InstanceRow } from "./service.ts";
 

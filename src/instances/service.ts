@@ -1,11 +1,12 @@
-// Instances: reading them within what a user may see, and the writes behind managing them.
+// Instances: reading them within what a user may see, and the writes behind managing them. Apart: the counts snapshot
+// (counts.ts) and recording a state change (state-log.ts).
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { chats, instanceStateLog, instances, messages, telegramChats } from "../db/schema/index.ts";
 import { visibleInstances } from "../auth/permissions.ts";
-import { normalizeChatId } from "../greenapi/ids.ts";
-import { assignOwnerlessChats } from "../conversations/index.ts";
 import type { SessionUser } from "../auth/sessions.ts";
+import { type CountsOptions, createCountsSnapshot, type InstanceCounts, NO_COUNTS } from "./counts.ts";
+import { recordState, type StateTransition } from "./state-log.ts";
 
 export type InstanceRow = typeof instances.$inferSelect;
 /** An instance as pages show it: never carries the API token. */
@@ -56,21 +57,6 @@ const viewColumns = {
   >`coalesce("instances"."quota_description", (select n.body->'quotaData'->>'description' from notifications n where n.instance_id = "instances"."id" and n.type_webhook = 'quotaExceeded' order by n.id desc limit 1))`,
 };
 
-/** Per-instance counts for cards and the dashboard. */
-export interface InstanceCounts {
-  chats: number;
-  messages: number;
-  /** Messages sent since midnight (database time zone). */
-  messagesToday: number;
-}
-
-/**
- * How old the counts may get. Counting every message of a number reads the whole messages table (there is no index on
- * messages.instance_id alone): ~1 s at 1 000 000 messages. Pages show a snapshot instead, recomputed in the background
- * once it is older than this; nothing invalidates it, so a new message shows up in the counts within this time.
- */
-const COUNTS_TTL_MS = 60_000;
-
 /**
  * A webhook check reads the instance's token from memory for up to this long: a change made by this process is seen at
  * once, one made by another process (several processes, src/cluster/) within this time.
@@ -79,91 +65,9 @@ const WEBHOOK_AUTH_TTL_MS = 2000;
 
 export type WebhookAuth = Pick<InstanceRow, "id" | "idInstance" | "webhookToken">;
 
-const NO_COUNTS: InstanceCounts = { chats: 0, messages: 0, messagesToday: 0 };
-
-/** A committed change of an instance's state; `offlineSince` is the value before the change. */
-export interface StateTransition {
-  instanceId: number;
-  from: InstanceState;
-  to: InstanceState;
-  offlineSince: Date | null;
-  /** The first time ever this number reports authorized (no earlier authorized in the state log). */
-  firstAuthorized: boolean;
-  /** The change ends (or happens during) the restart that applies new settings. */
-  settingsPending: boolean;
-}
-
-/** The instance's own number as `NNN@c.us`, whatever spelling Green-API used (`NNN:8@s.whatsapp.net`…); null for "" or a non-number. */
-function ownNumber(wid: string | null | undefined): string | null {
-  const n = wid ? normalizeChatId(wid) : null;
-  return n?.kind === "user" ? n.id : null;
-}
-
-export function createInstanceService(
-  db: Db,
-  opts: { countsTtlMs?: number; now?: () => number; onCountsError?: (err: unknown) => void } = {},
-) {
+export function createInstanceService(db: Db, opts: CountsOptions = {}) {
   const stateListeners: ((t: StateTransition) => void)[] = [];
-  const ttl = opts.countsTtlMs ?? COUNTS_TTL_MS;
-  const now = opts.now ?? Date.now;
-  let snapshot: { at: number; byInstance: Map<number, InstanceCounts> } | undefined;
-  let refreshing: Promise<Map<number, InstanceCounts>> | undefined;
-
-  /** One pass over chats and one over messages, grouped by instance (every instance at once). */
-  async function countAll(): Promise<Map<number, InstanceCounts>> {
-    const [chatRows, messageRows] = await Promise.all([
-      db.select({ id: chats.instanceId, n: sql<number>`count(*)::int` }).from(chats).groupBy(chats.instanceId),
-      db
-        .select({
-          id: messages.instanceId,
-          n: sql<number>`count(*)::int`,
-          today: sql<number>`(count(*) filter (where ${messages.sentAt} >= date_trunc('day', now())))::int`,
-        })
-        .from(messages)
-        .groupBy(messages.instanceId),
-    ]);
-    const byInstance = new Map<number, InstanceCounts>();
-    for (const r of chatRows) byInstance.set(r.id, { ...NO_COUNTS, chats: r.n });
-    for (const r of messageRows)
-      byInstance.set(r.id, { chats: byInstance.get(r.id)?.chats ?? 0, messages: r.n, messagesToday: r.today });
-    return byInstance;
-  }
-
-  function refresh(): Promise<Map<number, InstanceCounts>> {
-    refreshing ??= (async () => {
-      const started = now();
-      try {
-        const byInstance = await countAll();
-        snapshot = { at: started, byInstance };
-        return byInstance;
-      } finally {
-        refreshing = undefined;
-      }
-    })();
-    return refreshing;
-  }
-
-  /**
-   * Counts of every instance, at most `ttl` old: the first call waits for them; later, a stale snapshot is served while
-   * one refresh runs in the background (concurrent callers share it).
-   */
-  async function counts(): Promise<Map<number, InstanceCounts>> {
-    if (!snapshot) return refresh();
-    if (now() - snapshot.at >= ttl && !refreshing) refresh().catch((err) => opts.onCountsError?.(err));
-    return snapshot.byInstance;
-  }
-
-  async function withCounts<T extends { id: number }>(
-    rows: T[],
-  ): Promise<(T & { chatCount: number; messageCount: number })[]> {
-    if (rows.length === 0) return [];
-    const byInstance = await counts();
-    return rows.map((r) => {
-      const c = byInstance.get(r.id) ?? NO_COUNTS;
-      return { ...r, chatCount: c.chats, messageCount: c.messages };
-    });
-  }
-
+  const { counts, withCounts } = createCountsSnapshot(db, opts);
   // Only existing instances are remembered (probing unknown ids cannot grow it).
   const webhookAuths = new Map<number, { until: number; row: WebhookAuth }>();
 
@@ -228,70 +132,11 @@ export function createInstanceService(
     },
 
     /**
-     * Records a state seen at Green-API; null when nothing changed. One transaction (row locked): the state log gets
-     * the change, `offline_since` is set when the number leaves authorized and cleared when it returns, and
-     * "applying settings" ends once the instance reports authorized or notAuthorized. A different number (`wid`, a
-     * re-scan with another phone) keeps the old one as `previous_wid`, and the chats it had stay marked as its own
-     * (`chats.owner_wid`). Listeners run only for real state changes, once, in the process that made them.
+     * Records a state seen at Green-API (state-log.ts); null when nothing changed. Listeners run only for real state
+     * changes, once, in the process that made them.
      */
     async setState(id: number, state: InstanceState, reportedWid?: string | null): Promise<StateTransition | null> {
-      const wid = ownNumber(reportedWid);
-      let replaced: string | null = null;
-      const transition = await db.transaction(async (tx) => {
-        const [old] = await tx
-          .select({
-            state: instances.state,
-            wid: instances.wid,
-            offlineSince: instances.offlineSince,
-            settingsPendingSince: instances.settingsPendingSince,
-          })
-          .from(instances)
-          .where(eq(instances.id, id))
-          .for("update");
-        if (!old) return null;
-        const widChanged = wid !== null && wid !== old.wid;
-        if (old.state === state && !widChanged) return null;
-        // Another phone was linked: its predecessor is remembered.
-        const before = ownNumber(old.wid);
-        replaced = wid !== null && before !== null && before !== wid ? before : null;
-        const online = state === "authorized";
-        const settled = state === "authorized" || state === "notAuthorized";
-        await tx
-          .update(instances)
-          .set({
-            state,
-            ...(wid ? { wid } : {}),
-            ...(replaced ? { previousWid: replaced, widChangedAt: sql`now()` } : {}),
-            offlineSince: online ? null : (old.offlineSince ?? sql`now()`),
-            ...(settled ? { settingsPendingSince: null } : {}),
-          })
-          .where(eq(instances.id, id));
-        let firstAuthorized = false;
-        if (old.state !== state) {
-          const [seen] = await tx
-            .select({
-              n: sql<number>`count(*)::int`,
-              authorized: sql<number>`count(*) filter (where ${instanceStateLog.state} = 'authorized')::int`,
-            })
-            .from(instanceStateLog)
-            .where(eq(instanceStateLog.instanceId, id));
-          // A number tracked before the log existed: its stored state counts as the first entry.
-          if (!seen?.n && old.state !== "unknown")
-            await tx.insert(instanceStateLog).values({ instanceId: id, state: old.state });
-          firstAuthorized = online && !seen?.authorized && old.state !== "authorized";
-          await tx.insert(instanceStateLog).values({ instanceId: id, state });
-        }
-        return {
-          instanceId: id,
-          from: old.state,
-          to: state,
-          offlineSince: old.offlineSince,
-          firstAuthorized,
-          settingsPending: old.settingsPendingSince !== null,
-        };
-      });
-      // Chats that never recorded a number were the predecessor's (after the commit: no chat row locks under the instance's).
-      if (replaced) await assignOwnerlessChats(db, id, replaced);
+      const transition = await recordState(db, id, state, reportedWid);
       if (transition && transition.from !== transition.to) for (const listener of stateListeners) listener(transition);
       return transition;
     },

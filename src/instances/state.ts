@@ -8,7 +8,8 @@ import { EVENTS } from "../events/names.ts";
 import type { Intake } from "../greenapi/intake.ts";
 import type { Logger } from "../lib/log.ts";
 import { announceInstance } from "./live.ts";
-import type { InstanceService, StateTransition } from "./service.ts";
+import type { InstanceService } from "./service.ts";
+import type { StateTransition } from "./state-log.ts";
 
 /** What the history capability offers (src/instances/history/); absent until it is wired. */
 export interface HistoryHooks {

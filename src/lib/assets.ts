@@ -15,6 +15,7 @@ const TYPES: Record<string, string> = {
   png: "image/png",
   ico: "image/x-icon",
   webmanifest: "application/manifest+json",
+  html: "text/html; charset=utf-8",
 };
 
 export interface Asset {

@@ -10,7 +10,7 @@ import { sseBytes, type Frame } from "./sse.ts";
 import { Bubble, Bubbles } from "../../views/chats/bubble.tsx";
 import { chatContext } from "../../views/chats/conversation.tsx";
 import { contactLabel, dayKey, type Ui } from "../../views/chats/format.ts";
-import { ChatRow } from "../../views/chats/list.tsx";
+import { ChatRow } from "../../views/chats/chat-row.tsx";
 import { mediaLabel } from "../../views/chats/media.tsx";
 import { shorten } from "../lib/names.ts";
 

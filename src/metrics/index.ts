@@ -104,6 +104,12 @@ export const metrics = {
     help: "BACKUP_INTERVAL_HOURS in seconds (0: scheduled backups off)",
     registers,
   }),
+  pushes: new Counter({
+    name: "greeninbox_pushes_total",
+    help: "Web Push notifications sent to push services, by result: sent, expired (404/410: the subscription is removed) or failed",
+    labelNames: ["result"] as const,
+    registers,
+  }),
 };
 
 for (const reason of ["invalid", "failed"]) metrics.notificationsQuarantined.inc({ reason }, 0);

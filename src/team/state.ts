@@ -1,5 +1,6 @@
 // Conversation state and assignment: open / pending / resolved, take, assign or transfer (with a note), round-robin.
-// Every change writes a system line into the conversation, tells open pages (chatUpdated, team.tabs) and the assignee.
+// Every change writes a system line into the conversation, tells open pages (chatUpdated, team.tabs) and the assignee
+// (notify.ts).
 import { and, asc, eq, or, sql } from "drizzle-orm";
 import {
   assignChat,
@@ -16,6 +17,7 @@ import { chats, instances, userInstances, users } from "../db/schema/index.ts";
 import type { AppEvent, EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
 import { translator, type Locale } from "../lib/i18n.ts";
+import { notifyAssignee as notifyAssigneeOf } from "./notify.ts";
 
 export const STATUSES = ["open", "pending", "resolved"] as const;
 export type ChatStatus = (typeof STATUSES)[number];
@@ -75,48 +77,13 @@ export function createTeamState(opts: TeamStateOptions) {
     publish({ name: EVENTS.teamTabs, instanceId: chat.instanceId, data: { chatId: chat.id } });
   }
 
-  /** Tells the new assignee: a notice on their open pages; chatAssigned (Telegram DMs their linked account). */
-  async function notifyAssignee(
+  const tell = { ctx, hooks: opts.hooks, locale: opts.locale, publish };
+  const notifyAssignee = (
     chat: { id: number; instanceId: number },
     assigneeId: number,
     by: Actor | null,
     note: string | null,
-  ): Promise<void> {
-    const [row] = await db
-      .select({
-        locale: users.locale,
-        chatName: chats.name,
-        waChatId: chats.waChatId,
-        instanceName: instances.name,
-      })
-      .from(users)
-      .innerJoin(chats, eq(chats.id, chat.id))
-      .innerJoin(instances, eq(instances.id, chats.instanceId))
-      .where(eq(users.id, assigneeId));
-    if (!row) return;
-    const tu = translator(row.locale ?? opts.locale);
-    const who = row.chatName ?? (row.waChatId.endsWith("@c.us") ? `+${row.waChatId.slice(0, -5)}` : row.waChatId);
-    const text =
-      by && by.id !== assigneeId
-        ? tu("team.notify.assignedBy", { chat: who, instance: row.instanceName, by: by.displayName })
-        : tu("team.notify.assigned", { chat: who, instance: row.instanceName });
-    const full = note ? `${text}\n${tu("team.notify.note", { note })}` : text;
-    if (by?.id !== assigneeId) {
-      publish({
-        name: EVENTS.notice,
-        userId: assigneeId,
-        data: { html: noticeHtml(full, `/instances/${chat.instanceId}/chats/${chat.id}`, tu("team.open")) },
-      });
-    }
-    const byActor = by ? { id: by.id, displayName: by.displayName } : null;
-    await opts.hooks.publish(ctx, "chatAssigned", {
-      instanceId: chat.instanceId,
-      chatId: chat.id,
-      assigneeId,
-      by: byActor,
-      notice: full,
-    });
-  }
+  ) => notifyAssigneeOf(tell, chat, assigneeId, by, note);
 
   async function chatOf(chatId: number) {
     const [row] = await db
@@ -269,11 +236,4 @@ export function createTeamState(opts: TeamStateOptions) {
       }
     },
   };
-}
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-
-/** The flash shown on the assignee's pages (the notice event carries HTML; every part is escaped here). */
-function noticeHtml(text: string, url: string, open: string): string {
-  return `<p class="flash flash-ok" role="status">${escapeHtml(text)} <a href="${escapeHtml(url)}">${escapeHtml(open)}</a></p>`;
 }

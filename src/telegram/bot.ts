@@ -6,7 +6,7 @@ import { Bot, GrammyError, HttpError, type Api } from "grammy";
 import type { AuditService } from "../audit/service.ts";
 import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
-import type { Outbox } from "../conversations/index.ts";
+import type { Outbox, ReactInput, ReactResult } from "../conversations/index.ts";
 import type { Locale, Translate } from "../lib/i18n.ts";
 import type { Logger } from "../lib/log.ts";
 import { countCalls } from "./api-metrics.ts";
@@ -14,6 +14,7 @@ import type { ChatDirectory } from "./chats.ts";
 import type { CodeService } from "./codes.ts";
 import { channels } from "./features/channels.ts";
 import { linking } from "./features/linking.ts";
+import { reactions } from "./features/reactions.ts";
 import { replies } from "./features/replies.ts";
 import { unhandled } from "./features/unhandled.ts";
 import { throttlerOptions } from "./limits.ts";
@@ -37,6 +38,8 @@ export interface FeatureDeps {
   defaultLocale: Locale;
   /** Something was queued for posting. */
   queued(): void;
+  /** Reacts in WhatsApp as the number (absent: Telegram reactions are not passed on). */
+  react?: (input: ReactInput) => Promise<ReactResult | undefined>;
   /** Downloads a replied file into the media store (absent when there is no store). */
   fetchFile?: (
     api: Api,
@@ -45,7 +48,13 @@ export interface FeatureDeps {
 }
 
 /** The updates the features handle (a list replaces Telegram's default set: each kind must be named). */
-export const ALLOWED_UPDATES = ["message", "channel_post", "my_chat_member", "callback_query"] as const;
+export const ALLOWED_UPDATES = [
+  "message",
+  "channel_post",
+  "my_chat_member",
+  "callback_query",
+  "message_reaction",
+] as const;
 
 /** A bot without features: the API client with flood control (429 waits, pacing to Telegram's limits). */
 export function createApiBot(token: string, apiRoot: string, timeScale = 1): Bot {
@@ -72,6 +81,7 @@ export function installFeatures(bot: Bot, deps: FeatureDeps): Bot {
     channels(deps),
     linking(deps),
     replies(deps),
+    reactions(deps),
     unhandled(deps),
   );
   bot.catch((err) => {

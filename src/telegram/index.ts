@@ -7,7 +7,7 @@ import type { AuditService } from "../audit/service.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
-import type { EventContext, Outbox, StoredIncoming } from "../conversations/index.ts";
+import type { EventContext, Outbox, ReactInput, ReactResult, StoredIncoming } from "../conversations/index.ts";
 import { translator } from "../lib/i18n.ts";
 import type { Logger } from "../lib/log.ts";
 import { ALLOWED_UPDATES, createApiBot, installFeatures } from "./bot.ts";
@@ -29,6 +29,8 @@ export interface TelegramDeps {
   audit: AuditService;
   /** Where files from Telegram replies are stored before they are sent to WhatsApp. */
   mediaStore?: MediaStore;
+  /** Reacts in WhatsApp as the number (Telegram reactions on customers' posts go there). */
+  react?: (input: ReactInput) => Promise<ReactResult | undefined>;
 }
 
 /** Knobs for tests: faster flood-control windows and retries. */
@@ -105,6 +107,7 @@ export function createTelegram(deps: TelegramDeps, options: TelegramOptions = {}
     defaultLocale: config.DEFAULT_LOCALE,
     queued: poster.kick,
     fetchFile,
+    react: deps.react,
   });
 
   let polling: Promise<void> | null = null;

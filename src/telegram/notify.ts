@@ -10,6 +10,8 @@ import { EVENTS } from "../events/names.ts";
 import type { Translate } from "../lib/i18n.ts";
 import type { StoredIncoming } from "../conversations/index.ts";
 import type { Logger } from "../lib/log.ts";
+import { sendFailureText } from "../lib/sending.ts";
+import { mirrorCustomerReaction } from "./customer-reactions.ts";
 import type { PostStore } from "./posts.ts";
 import { notificationPosts } from "./render.ts";
 
@@ -171,7 +173,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       link,
     );
     if (m.status === "failed") {
-      const text = t("tg.failed", { reason: m.failReason ?? "?" });
+      const text = t("tg.failed", { reason: sendFailureText(t, m.failReason) });
       await posts.enqueue(
         where.tgChatId,
         [
@@ -191,6 +193,8 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       const data = eventData.safeParse(event.data);
       if (event.name === EVENTS.messageUpdated && data.success && typeof event.data.status === "string")
         void later(() => syncReaction(data.data.messageId));
+      else if (event.name === EVENTS.messageUpdated && data.success && event.data.change === "reaction")
+        void later(() => mirrorCustomerReaction({ db, posts, log, queued: opts.queued }, data.data.messageId));
       else if (event.name === EVENTS.instanceChanged) void later(() => onInstance(event));
       // Posts are written once, by the process that published the event (several processes: src/cluster/).
     },

@@ -29,10 +29,15 @@ async function renderSettings(
   linkUrl?: string,
 ) {
   c.status(status);
-  const { sessions, users, telegram } = c.var.deps;
+  const { sessions, users, telegram, push } = c.var.deps;
   const me = await users.findByUsername(c.var.user!.username);
   const tg = telegram && me ? { linked: me.telegramUserId !== null, require2fa: me.require2fa, linkUrl } : null;
-  return c.render(<SettingsPage sessions={await sessions.listForUser(c.var.user!.id)} error={error} telegram={tg} />, {
+  const [list, publicKey, devices] = await Promise.all([
+    sessions.listForUser(c.var.user!.id),
+    push.publicKey(),
+    push.devices(c.var.user!.id),
+  ]);
+  return c.render(<SettingsPage sessions={list} error={error} telegram={tg} push={{ publicKey, devices }} />, {
     title: c.var.t("settings.title"),
   });
 }

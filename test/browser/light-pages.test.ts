@@ -89,7 +89,7 @@ test("a reload of /chats is a 304 with styles and scripts from the cache, and th
   const requests = [...seen.values()];
   expect(requests.find((r) => r.path === "/chats")?.wire).toBe(304);
   const assets = requests.filter((r) => /^\/public\/.+\.(css|js)$/.test(r.path));
-  expect(assets).toHaveLength(7);
+  expect(assets).toHaveLength(8);
   expect(assets.filter((r) => !r.cache || r.wire !== undefined)).toEqual([]);
 });
 

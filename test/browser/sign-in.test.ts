@@ -86,6 +86,7 @@ for (const vp of viewports) {
         "/public/vendor/htmx-ext-sse.js",
         "/public/app.js",
         "/public/team.js",
+        "/public/push.js",
       ]);
       const version = await w.page.evaluate(() => (window as unknown as { htmx?: { version: string } }).htmx?.version);
       expect(version).toMatch(/^2\.0\./);

@@ -35,7 +35,15 @@ export async function openWatched(
   name: string,
   options: BrowserContextOptions,
 ): Promise<Watched> {
-  const context = await browser.newContext({ baseURL, locale: "en-US", timezoneId: "Europe/Berlin", ...options });
+  // Service workers only where a test asks for them (test/browser/pwa.test.ts): elsewhere the page's own requests are
+  // what is watched, as a first visit makes them.
+  const context = await browser.newContext({
+    baseURL,
+    locale: "en-US",
+    timezoneId: "Europe/Berlin",
+    serviceWorkers: "block",
+    ...options,
+  });
   let problems: string[] = [];
   // CSP violations are reported from inside the page through a binding, so none can go unnoticed.
   await context.exposeBinding("__reportCspViolation", (_source, text: string) => {

@@ -83,7 +83,8 @@ for (const mode of MODES) {
       await waitFor(async () => (await statusOf(lost.id)).status === "failed", WAIT);
       expect(await statusOf(lost.id)).toEqual({
         status: "failed",
-        failReason: "SWE003: the message could not be delivered",
+        // The failure's code with Green-API's own description (shown translated, the description as it is).
+        failReason: "notDelivered:SWE003: the message could not be delivered",
       });
       fake.control.setWireForms(n().idInstance, { statusWithoutChatId: false });
     });

@@ -120,7 +120,7 @@ describe("caching", () => {
     const html = await (await admin.get("/chats")).text();
     const urls = publicUrls(html);
     expect(urls.filter((u) => /\.css\?/.test(u))).toHaveLength(3);
-    expect(urls.filter((u) => /\.js\?/.test(u))).toHaveLength(4);
+    expect(urls.filter((u) => /\.js\?/.test(u))).toHaveLength(5);
     for (const url of urls) {
       expect(url).toMatch(/^\/public\/[\w./-]+\?v=[0-9a-f]{16}$/);
       const res = await raw(url, "br");

@@ -426,7 +426,7 @@ describe("file sends", () => {
     expect(row).toMatchObject({
       type: "documentMessage",
       status: "failed",
-      failReason: "a caption can have at most 1024 characters",
+      failReason: "captionTooLong",
     });
   });
 });

@@ -114,7 +114,7 @@ test("50 messages in one burst: 50 posts in order, a state change between them k
   const queue = (ids: number[]) =>
     db.transaction(async (tx) =>
       deps.telegram!.queueIncoming(
-        { db: tx as unknown as Db, tx: true, defer: () => void kicks.push(ids) },
+        { db: tx as unknown as Db, inTransaction: true, defer: () => void kicks.push(ids) },
         await storedIncoming(tx as unknown as Db, ids),
       ),
     );
@@ -193,7 +193,7 @@ test("posts queued in a storing transaction that rolls back are gone with its me
       })
       .returning({ id: messages.id });
     await deps.telegram!.queueIncoming(
-      { db: tx as unknown as Db, tx: true, defer: () => {} },
+      { db: tx as unknown as Db, inTransaction: true, defer: () => {} },
       await storedIncoming(tx as unknown as Db, [row!.id]),
     );
     // Queued within the transaction…

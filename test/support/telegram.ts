@@ -87,7 +87,7 @@ export async function incoming(
     })
     .returning({ id: messages.id });
   await deps.telegram?.queueIncoming(
-    { db: deps.db, tx: false, defer: (effect) => void effect() },
+    { db: deps.db, inTransaction: false, defer: (effect) => void effect() },
     await storedIncoming(deps.db, [row!.id]),
   );
   deps.bus.publish({

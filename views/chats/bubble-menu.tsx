@@ -2,6 +2,7 @@
 import type { FC } from "hono/jsx";
 import type { MessageView } from "../../src/inbox/service.ts";
 import { deleteRefusal, editRefusal } from "../../src/lib/message-windows.ts";
+import { QUICK_REACTIONS } from "../../src/lib/reactions.ts";
 import { MoreIcon } from "../components/icons.tsx";
 import type { Ui } from "./format.ts";
 
@@ -44,6 +45,35 @@ const OwnActions: FC<{ ui: Ui; m: MessageView; base: string }> = ({ ui, m, base 
   );
 };
 
+/** WhatsApp's row of quick reactions (and taking one's reaction back when the message has reactions). */
+const Reactions: FC<{ ui: Ui; m: MessageView; base: string }> = ({ ui, m, base }) => {
+  const post = (emoji: string) => ({
+    "hx-post": `${base}/react`,
+    "hx-vals": JSON.stringify({ emoji }),
+    "hx-target": `#m-${m.id}`,
+    "hx-swap": "outerHTML",
+  });
+  return (
+    <div class="menu-reactions">
+      {QUICK_REACTIONS.map((emoji) => (
+        <button
+          type="button"
+          aria-label={ui.t("inbox.react", { emoji })}
+          title={ui.t("inbox.react", { emoji })}
+          {...post(emoji)}
+        >
+          {emoji}
+        </button>
+      ))}
+      {m.reactions.length > 0 && (
+        <button type="button" aria-label={ui.t("inbox.reactRemove")} title={ui.t("inbox.reactRemove")} {...post("")}>
+          ✕
+        </button>
+      )}
+    </div>
+  );
+};
+
 /** The bubble's menu: reply (`replyText`: the quote strip's text), copy, and one's own edit and delete. */
 export const Actions: FC<{ ui: Ui; m: MessageView; who: string; replyText: string; base: string }> = ({
   ui,
@@ -53,6 +83,7 @@ export const Actions: FC<{ ui: Ui; m: MessageView; who: string; replyText: strin
   base,
 }) => {
   const canReply = m.idMessage !== null && !m.deletedAt;
+  const canReact = canReply && ui.userId !== null;
   const canCopy = !!m.text && !m.deletedAt;
   const own = m.direction === "out" && ui.userId !== null && m.senderUserId === ui.userId && !m.deletedAt;
   if (!canReply && !canCopy && !own) return null;
@@ -62,6 +93,7 @@ export const Actions: FC<{ ui: Ui; m: MessageView; who: string; replyText: strin
         <MoreIcon />
       </summary>
       <div class="menu">
+        {canReact && <Reactions ui={ui} m={m} base={base} />}
         {canReply && (
           <button type="button" data-reply={m.idMessage} data-reply-who={who} data-reply-text={replyText}>
             {ui.t("inbox.reply")}

@@ -3,56 +3,16 @@ import type { FC } from "hono/jsx";
 import type { MessageView } from "../../src/inbox/service.ts";
 import { dayKey, dayLabel, phoneOf, timeOf, type Ui } from "./format.ts";
 import { shorten } from "../../src/lib/names.ts";
+import { sendFailureText } from "../../src/lib/sending.ts";
 import { Media, mediaLabel } from "./media.tsx";
 import { Actions } from "./bubble-menu.tsx";
+import { SendProgress, Ticks } from "./bubble-status.tsx";
 
 /** What a bubble needs to know about its chat. */
 export interface ChatContext {
   label: string;
   group: boolean;
 }
-
-const PATHS = {
-  clock: "M12 7v5l3 2M21 12a9 9 0 1 1-18 0 9 9 0 0 1 18 0z",
-  one: "M4 12.5 9 17.5 20 6.5",
-  two: "M1.5 12.5 6.5 17.5 17.5 6.5M11 16l1.5 1.5 11-11",
-  warn: "M12 9v4M12 17h.01M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z",
-};
-
-type Status = NonNullable<MessageView["status"]>;
-const TICKS: Record<Status, [keyof typeof PATHS, "pending" | "sent" | "delivered" | "read" | "failed" | "unknown"]> = {
-  queued: ["clock", "pending"],
-  sending: ["clock", "pending"],
-  accepted: ["clock", "pending"],
-  sent: ["one", "sent"],
-  delivered: ["two", "delivered"],
-  read: ["two", "read"],
-  failed: ["warn", "failed"],
-  unknown: ["warn", "unknown"],
-};
-
-const Ticks: FC<{ ui: Ui; status: Status }> = ({ ui, status }) => {
-  const [icon, name] = TICKS[status];
-  return (
-    <span
-      class={`ticks ticks-${name}`}
-      role="img"
-      aria-label={ui.t(`inbox.status.${name}`)}
-      title={ui.t(`inbox.status.${name}`)}
-    >
-      <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
-        <path
-          d={PATHS[icon]}
-          fill="none"
-          stroke="currentColor"
-          stroke-width="2"
-          stroke-linecap="round"
-          stroke-linejoin="round"
-        />
-      </svg>
-    </span>
-  );
-};
 
 /** Who sent an outgoing message (which manager, "via Telegram", "from the phone"), or a group member for incoming. */
 function senderLabel(ui: Ui, m: MessageView, chat: ChatContext): string | null {
@@ -144,11 +104,12 @@ export const Bubble: FC<{ ui: Ui; m: MessageView; chat: ChatContext; oob?: boole
         <p class="msg-meta">
           {m.editedAt && !m.deletedAt && <span class="edited">{ui.t("inbox.edited")}</span>}
           <time datetime={m.sentAt.toISOString()}>{timeOf(ui, m.sentAt)}</time>
+          {m.direction === "out" && <SendProgress ui={ui} m={m} />}
           {m.direction === "out" && m.status && <Ticks ui={ui} status={m.status} />}
         </p>
         {m.status === "failed" && (
           <p class="msg-error">
-            {ui.t("inbox.failed", { reason: m.failReason ?? "?" })}{" "}
+            {ui.t("inbox.failed", { reason: sendFailureText(ui.t, m.failReason) })}{" "}
             <button
               type="button"
               class="link-button"

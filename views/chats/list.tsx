@@ -1,14 +1,11 @@
-// The inbox page: chat list (filter, search, live rows, more on scroll) beside the conversation pane.
+// The inbox page: chat list (filter, search, live rows, more on scroll) beside the conversation pane. One row: chat-row.tsx.
 import type { Child, FC } from "hono/jsx";
 import type { ChatListItem } from "../../src/inbox/service.ts";
-import { UNREAD_CAP } from "../../src/lib/count-caps.ts";
 import { BellIcon, SoundIcon } from "../components/icons.tsx";
 import { EmptyState } from "../components/empty.tsx";
-import { mediaLabel } from "./media.tsx";
-import { contactLabel, listTime, type Ui } from "./format.ts";
-import { initial } from "../../src/lib/names.ts";
+import type { Ui } from "./format.ts";
+import { ChatRow } from "./chat-row.tsx";
 import { NewChat } from "./new-chat.tsx";
-import { RowChips } from "../team/chips.tsx";
 import { ChatTabs, ListFilters, teamParams } from "../team/list-filters.tsx";
 import type { TeamFilter, TeamListData } from "../../src/team/list-data.ts";
 
@@ -30,58 +27,6 @@ function listUrl(state: ListState, before?: string): string {
   const query = params.toString();
   return query ? `/chats?${query}` : "/chats";
 }
-
-function preview(ui: Ui, chat: ChatListItem): string {
-  if (chat.match) return chat.match;
-  const last = chat.last;
-  if (!last) return "";
-  if (last.deleted) return ui.t("inbox.deleted");
-  return last.text || (last.mediaKind ? mediaLabel(ui, last.mediaKind) : "");
-}
-
-/** One chat in the list. `oob` replaces the row already shown (live updates keep its place). */
-export const ChatRow: FC<{ ui: Ui; chat: ChatListItem; oob?: boolean }> = ({ ui, chat, oob }) => {
-  const label = contactLabel(ui, chat);
-  const url = `/instances/${chat.instanceId}/chats/${chat.id}`;
-  const many = chat.unread >= UNREAD_CAP;
-  return (
-    <li
-      id={`chat-${chat.id}`}
-      class={chat.unread > 0 ? "chat-row has-unread" : "chat-row"}
-      hx-swap-oob={oob ? "true" : undefined}
-    >
-      <a class="chat-link" href={url} hx-get={url} hx-target="#chat-pane" hx-swap="outerHTML" hx-push-url="true">
-        <span class="avatar" aria-hidden="true">
-          {initial(label)}
-        </span>
-        <span class="chat-main">
-          <span class="chat-top">
-            <span class="chat-name">{label}</span>
-            {chat.lastMessageAt && (
-              <time datetime={chat.lastMessageAt.toISOString()}>{listTime(ui, chat.lastMessageAt)}</time>
-            )}
-          </span>
-          <span class="chat-bottom">
-            <span class="chat-preview" dir="auto">
-              {preview(ui, chat)}
-            </span>
-            <RowChips ui={ui} chat={chat} />
-            <span class="instance-badge">{chat.instanceName}</span>
-            {chat.unread > 0 && (
-              <span
-                class="unread"
-                role="img"
-                aria-label={many ? ui.t("inbox.unreadMany") : ui.t("chats.unread", { count: chat.unread })}
-              >
-                {many ? "99+" : chat.unread}
-              </span>
-            )}
-          </span>
-        </span>
-      </a>
-    </li>
-  );
-};
 
 /** The next page of chats, loaded when it scrolls into view; swapped out for the rows. */
 const MoreChats: FC<{ ui: Ui; state: ListState; next: string | null }> = ({ ui, state, next }) =>

@@ -1,9 +1,12 @@
 // Create / edit an instance: fields with their errors, the write-only token, and removing the number (with what is lost).
-import type { FC, PropsWithChildren } from "hono/jsx";
+// Apart: a labelled field with its hint and error (form-field.tsx), the removal form (delete-section.tsx).
+import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../../src/env.ts";
-import type { FieldErrors, FormValues, InstanceForm } from "../../src/instances/form.ts";
+import type { FieldErrors, FormValues } from "../../src/instances/form.ts";
 import { CsrfField } from "../components/csrf.tsx";
+import { DeleteSection } from "./delete-section.tsx";
+import { aria, Field } from "./form-field.tsx";
 
 export interface InstanceFormProps {
   /** Undefined when creating. */
@@ -25,44 +28,6 @@ export interface InstanceFormProps {
   mayManage: boolean;
   /** Edit only: what removing the number deletes. */
   impact?: { chats: number; messages: number };
-}
-
-const Field: FC<PropsWithChildren<{ name: keyof InstanceForm; label: string; hint?: string; errors: FieldErrors }>> = ({
-  name,
-  label,
-  hint,
-  errors,
-  children,
-}) => {
-  const { t } = useRequestContext<AppEnv>().var;
-  const error = errors[name];
-  return (
-    <div class={error ? "field field-error" : "field"}>
-      <label for={`f-${name}`}>{label}</label>
-      {children}
-      {hint && (
-        <p class="hint small muted" id={`f-${name}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p class="field-message small" id={`f-${name}-error`} role="alert">
-          {t(error)}
-        </p>
-      )}
-    </div>
-  );
-};
-
-/** aria attributes tying an input to its hint and error. */
-function aria(name: keyof InstanceForm, errors: FieldErrors, hint = false) {
-  const ids = [hint ? `f-${name}-hint` : "", errors[name] ? `f-${name}-error` : ""].filter(Boolean).join(" ");
-  return {
-    id: `f-${name}`,
-    name,
-    "aria-invalid": errors[name] ? "true" : undefined,
-    "aria-describedby": ids || undefined,
-  };
 }
 
 export const InstanceFormPage: FC<InstanceFormProps> = (p) => {
@@ -242,48 +207,5 @@ export const InstanceFormPage: FC<InstanceFormProps> = (p) => {
         <DeleteSection id={p.instanceId} name={p.name ?? ""} impact={p.impact} />
       )}
     </>
-  );
-};
-
-const DeleteSection: FC<{ id: number; name: string; impact: { chats: number; messages: number } }> = ({
-  id,
-  name,
-  impact,
-}) => {
-  const { t } = useRequestContext<AppEnv>().var;
-  return (
-    <section class="card danger-zone">
-      <h2>{t("instances.deleteTitle", { name })}</h2>
-      <p>
-        {t("instances.deleteLoses", {
-          chats: t("instances.chatCount", { count: impact.chats }),
-          messages: t("instances.messageCount", { count: impact.messages }),
-        })}
-      </p>
-      <form
-        method="post"
-        action={`/instances/${id}/delete`}
-        class="stack"
-        hx-confirm={t("instances.deleteTitle", { name })}
-      >
-        <CsrfField />
-        <fieldset class="stack">
-          <legend>{t("instances.deleteHistory")}</legend>
-          <label class="check">
-            <input type="radio" name="history" value="keep" checked /> {t("instances.deleteKeep")}
-          </label>
-          <label class="check">
-            <input type="radio" name="history" value="remove" /> {t("instances.deleteRemove")}
-          </label>
-        </fieldset>
-        <label>
-          {t("instances.deleteConfirm")}
-          <input name="confirm" autocomplete="off" required />
-        </label>
-        <button type="submit" class="button danger">
-          {t("instances.deleteButton")}
-        </button>
-      </form>
-    </section>
   );
 };

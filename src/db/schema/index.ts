@@ -6,4 +6,5 @@ export * from "./audit.ts";
 export * from "./intake.ts";
 export * from "./telegram.ts";
 export * from "./team.ts";
+export * from "./push.ts";
 export * from "./relations.ts";

@@ -124,7 +124,7 @@ describe("sending and journals", () => {
     expect(fake.control.sentMessages(idInstance).map((s) => s.text)).toEqual(["one", "two"]);
   });
 
-  test("editMessage changes an API-sent message; deleteMessage answers an empty 200; unknown ids are the documented 400", async () => {
+  test("editMessage changes an API-sent message; sendReaction answers an id; deleteMessage answers an empty 200; unknown ids are the documented 400", async () => {
     const { api, idInstance } = instance();
     const { idMessage } = await api.sendMessage({ chatId: CHAT, message: "draft" });
     await waitFor(
@@ -133,11 +133,13 @@ describe("sending and journals", () => {
     );
     expect(await api.editMessage({ chatId: CHAT, idMessage, message: "final" })).toEqual({ idMessage });
     expect((await api.getMessage({ chatId: CHAT, idMessage })).textMessage).toBe("final");
+    expect((await api.sendReaction({ chatId: CHAT, idMessage, reaction: "👍" })).idMessage).toMatch(/^BAE5/);
     expect(await api.deleteMessage({ chatId: CHAT, idMessage })).toEqual({});
     const err = await api.deleteMessage({ chatId: CHAT, idMessage: "BAE5FFFFFFFFFFFF" }).catch((e: GreenApiError) => e);
     expect(err).toMatchObject({ kind: "badRequest", reason: "Message by id not found" });
     expect(fake.control.messageChanges(idInstance).map((c) => [c.method, c.applied])).toEqual([
       ["editMessage", true],
+      ["sendReaction", true],
       ["deleteMessage", true],
     ]);
   });

@@ -237,7 +237,7 @@ export function createControl(world: World) {
     },
     /** Every accepted send, in order. */
     sentMessages: (idInstance: number): SentRecord[] => [...mustGet(world, idInstance).sent],
-    /** editMessage and deleteMessage calls, oldest first. */
+    /** editMessage, deleteMessage and sendReaction calls, oldest first. */
     messageChanges: (idInstance: number): MessageChange[] => [...mustGet(world, idInstance).changes],
     /** 429s answered (rate-limit violations), for one instance or all. */
     violations: (idInstance?: number): number => world.limiter.violations(idInstance),

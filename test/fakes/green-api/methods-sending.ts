@@ -1,4 +1,5 @@
-// Sending methods of the fake: sendMessage, sendFileByUrl (JSON) and sendFileByUpload (multipart on the media host).
+// Sending methods of the fake: sendMessage, sendFileByUrl (JSON), sendFileByUpload (multipart on the media host),
+// editMessage, deleteMessage and sendReaction.
 import { z } from "zod";
 import { fileKind, storeMedia } from "./media.ts";
 import { findMessage } from "./journal.ts";
@@ -136,10 +137,31 @@ async function deleteMessage(ctx: Ctx): Promise<Response> {
   return new Response(null, { status: 200 });
 }
 
+const sendReactionBody = messageRefBody.extend({
+  // One emoji; "" takes one's reaction back.
+  reaction: z.string(field("reaction")).max(32, "'reaction' must be a single emoji"),
+});
+
+/** Reacts to a message of the chat (`""` removes the reaction); answers the reaction's own idMessage. */
+async function sendReaction(ctx: Ctx): Promise<Response> {
+  const body = validate(ctx, sendReactionBody, await readJson(ctx));
+  if (!findMessage(ctx.inst, body.chatId, body.idMessage)) return badRequest(ctx, "Message by id not found");
+  const idMessage = apiMessageId();
+  ctx.inst.changes.push({
+    method: "sendReaction",
+    chatId: body.chatId,
+    idMessage: body.idMessage,
+    reaction: body.reaction,
+    applied: true,
+  });
+  return json({ idMessage });
+}
+
 export const sendingMethods: Record<string, MethodDef> = {
   sendMessage: { verb: "POST", handler: sendMessage, quota: true },
   sendFileByUpload: { verb: "POST", handler: sendFileByUpload, quota: true },
   sendFileByUrl: { verb: "POST", handler: sendFileByUrl, quota: true },
   editMessage: { verb: "POST", handler: editMessage, quota: true },
   deleteMessage: { verb: "POST", handler: deleteMessage },
+  sendReaction: { verb: "POST", handler: sendReaction, quota: true },
 };

@@ -60,10 +60,12 @@ export interface SentRecord {
 }
 
 export interface MessageChange {
-  method: "editMessage" | "deleteMessage";
+  method: "editMessage" | "deleteMessage" | "sendReaction";
   chatId: string;
   idMessage: string;
   text?: string;
+  /** sendReaction: the emoji ("" removes it). */
+  reaction?: string;
   applied: boolean;
 }
 
@@ -120,7 +122,7 @@ export interface FakeInstance {
   sendTimer: Timer | null;
   lastSendAt: number;
   sent: SentRecord[];
-  /** editMessage / deleteMessage calls; `applied` is false when WhatsApp's window had passed (200 anyway). */
+  /** editMessage / deleteMessage / sendReaction calls; `applied` is false when WhatsApp's window had passed (200 anyway). */
   changes: MessageChange[];
   quota: false | "method" | "correspondents";
   noAccount: Set<string>;

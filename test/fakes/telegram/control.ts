@@ -1,5 +1,5 @@
 // Control API of the fake (in-process object, mirrored as POST /__control/<name> with a JSON array of arguments).
-import type { Chat, ChatMember, Message, Update, User } from "grammy/types";
+import type { Chat, ChatMember, Message, ReactionTypeEmoji, Update, User } from "grammy/types";
 import type { z } from "zod";
 import { chatInput, messageInput, type UserMessageInput } from "./inputs.ts";
 import { buttonData, sendCallback } from "./callbacks.ts";
@@ -213,6 +213,34 @@ export function createControl(world: World) {
       } as Omit<Message, "message_id" | "date" | "chat">);
       pushUpdate(world, { message });
       return message;
+    },
+    /**
+     * A member changes their reaction to a message of a group (`emojis`: the reactions now set; `[]` takes them back): a
+     * `message_reaction` update, delivered only when the bot asked for it in allowed_updates (as Telegram does).
+     */
+    userReaction(input: {
+      chatId: number;
+      userId: number;
+      messageId: number;
+      emojis: string[];
+      old?: string[];
+    }): Update {
+      const chat = findChat(world, input.chatId);
+      if (chat.chat.type === "channel") throw new Error("reactions in a channel are anonymous: no message_reaction");
+      if (!chat.messages.has(input.messageId)) throw new Error(`no message ${input.messageId} in chat ${input.chatId}`);
+      const user = world.users.get(input.userId);
+      if (!user) throw new Error(`unknown user ${input.userId}`);
+      const emoji = (e: string) => ({ type: "emoji" as const, emoji: e }) as ReactionTypeEmoji;
+      return pushUpdate(world, {
+        message_reaction: {
+          chat: chat.chat,
+          message_id: input.messageId,
+          user,
+          date: Math.floor(Date.now() / 1000),
+          old_reaction: (input.old ?? []).map(emoji),
+          new_reaction: input.emojis.map(emoji),
+        },
+      });
     },
     /** An admin posts in a channel (optionally replying to an earlier post): a `channel_post` update, copied to the discussion group. */
     channelPost(input: { chatId: number; text: string; replyTo?: number; authorSignature?: string }): Message {
