@@ -174,6 +174,21 @@
       if (!menu.contains(except)) menu.open = false;
   };
 
+  // A bubble's menu, when it opens, gets the quick reactions from the pane's one template (views/chats/bubble-menu.tsx).
+  document.addEventListener(
+    "toggle",
+    (event) => {
+      const menu = event.target;
+      if (!(menu instanceof HTMLDetailsElement) || !menu.open || !menu.matches("details.msg-actions")) return;
+      const form = $("form[data-reactions]:not([data-filled])", menu);
+      const buttons = document.getElementById("reaction-buttons");
+      if (!form || !buttons) return;
+      form.prepend(buttons.content.cloneNode(true));
+      form.setAttribute("data-filled", "");
+    },
+    true,
+  );
+
   // File panel: shows the chosen file (and a preview of images), refuses files over the limit, shows upload progress.
   const MAX_FILE = 100 * 1024 * 1024;
   const closeAttach = (form) => {

@@ -284,6 +284,21 @@ for (const vp of viewports) {
       await w.shot("03-reply-read");
     });
 
+    test("a reaction from the message menu reaches the fake as sendReaction and shows under the bubble", async () => {
+      const customerBubble = page.locator(".msg-in").last();
+      await customerBubble.locator(".msg-actions summary").click();
+      const thumbs = customerBubble.locator('.menu-reactions button[value="👍"]');
+      await within(2000, async () => (await thumbs.count()) === 1, "the menu's quick reactions");
+      await thumbs.click();
+      await within(
+        5000,
+        async () => (await page.locator(".msg-in").last().locator(".reactions li").allTextContents()).includes("👍"),
+        "the reaction under the bubble",
+      );
+      const sent = fake.control.messageChanges(ID).filter((c) => c.method === "sendReaction");
+      expect(sent.at(-1)).toMatchObject({ chatId: vp.customer, idMessage: customerMessageId, reaction: "👍" });
+    });
+
     test("the author edits that reply in place (editMessage at the fake), then deletes it for everyone", async () => {
       const bubble = page.locator(".msg-out").last();
       const idMessage = fake.control.sentMessages(ID).at(-1)!.idMessage;

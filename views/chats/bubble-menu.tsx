@@ -46,33 +46,30 @@ const OwnActions: FC<{ ui: Ui; m: MessageView; base: string }> = ({ ui, m, base 
 };
 
 /** WhatsApp's row of quick reactions (and taking one's reaction back when the message has reactions). */
-const Reactions: FC<{ ui: Ui; m: MessageView; base: string }> = ({ ui, m, base }) => {
-  const post = (emoji: string) => ({
-    "hx-post": `${base}/react`,
-    "hx-vals": JSON.stringify({ emoji }),
-    "hx-target": `#m-${m.id}`,
-    "hx-swap": "outerHTML",
-  });
-  return (
-    <div class="menu-reactions">
-      {QUICK_REACTIONS.map((emoji) => (
-        <button
-          type="button"
-          aria-label={ui.t("inbox.react", { emoji })}
-          title={ui.t("inbox.react", { emoji })}
-          {...post(emoji)}
-        >
-          {emoji}
-        </button>
-      ))}
-      {m.reactions.length > 0 && (
-        <button type="button" aria-label={ui.t("inbox.reactRemove")} title={ui.t("inbox.reactRemove")} {...post("")}>
-          ✕
-        </button>
-      )}
-    </div>
-  );
-};
+/**
+ * The bubble's reaction form: empty in the page, filled from the pane's one `#reaction-buttons` template when its menu
+ * opens (public/app.js), so fifty bubbles do not each carry six labelled buttons. The clicked button's emoji is sent.
+ */
+const Reactions: FC<{ ui: Ui; m: MessageView; base: string }> = ({ ui, m, base }) => (
+  <form class="menu-reactions" hx-post={`${base}/react`} hx-target={`#m-${m.id}`} hx-swap="outerHTML" data-reactions="">
+    {m.reactions.length > 0 && (
+      <button type="submit" name="emoji" value="" aria-label={ui.t("inbox.reactRemove")}>
+        ✕
+      </button>
+    )}
+  </form>
+);
+
+/** The quick reactions, once per conversation pane, for the bubbles' menus. */
+export const ReactionButtons: FC<{ ui: Ui }> = ({ ui }) => (
+  <template id="reaction-buttons">
+    {QUICK_REACTIONS.map((emoji) => (
+      <button type="submit" name="emoji" value={emoji} aria-label={ui.t("inbox.react", { emoji })}>
+        {emoji}
+      </button>
+    ))}
+  </template>
+);
 
 /** The bubble's menu: reply (`replyText`: the quote strip's text), copy, and one's own edit and delete. */
 export const Actions: FC<{ ui: Ui; m: MessageView; who: string; replyText: string; base: string }> = ({

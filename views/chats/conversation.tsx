@@ -4,6 +4,7 @@ import type { MessageView } from "../../src/inbox/service.ts";
 import { BackIcon } from "../components/icons.tsx";
 import { EmptyState } from "../components/empty.tsx";
 import { Bubbles, DaySeparator, type ChatContext } from "./bubble.tsx";
+import { ReactionButtons } from "./bubble-menu.tsx";
 import { Composer } from "./composer.tsx";
 import { TeamBarSlot } from "../team/bar.tsx";
 import { contactLabel, dayKey, phoneOf, type Ui } from "./format.ts";
@@ -146,6 +147,7 @@ export const ConversationPane: FC<{
         </p>
       )}
       <Composer ui={ui} base={base} listId={listId} csrf={csrf} />
+      <ReactionButtons ui={ui} />
     </section>
   );
 };
