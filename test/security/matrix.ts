@@ -13,7 +13,7 @@ export interface Route {
 /** Routes anyone may call (tested by routes.test.ts), and the SSE stream (tested on its own). */
 export function isPublic(path: string): boolean {
   return (
-    ["/login", "/setup", "/healthz", "/readyz", "/metrics", "/events"].includes(path) ||
+    ["/login", "/setup", "/healthz", "/readyz", "/metrics", "/events", "/sw.js"].includes(path) ||
     /^\/(login|public|webhooks)\//.test(path)
   );
 }

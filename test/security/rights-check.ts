@@ -155,7 +155,7 @@ export async function checkRights(
     const made = await c.target.fresh?.();
     if (made) before = await digest(db);
     const { res, path } = await call(c, false, { ...c.target.params, ...made });
-    const want = c.refusal === "ignored" ? ok.status : c.refusal!;
+    const want = c.refusal === "ignored" ? (ok.status as number) : c.refusal!;
     if (res.status !== want) wrong.push(`${cellName(c, path)}: ${res.status}, want ${want} (refused)`);
     const after = await digest(db);
     const changed = changedTables(before, after);
@@ -170,8 +170,9 @@ export async function checkRights(
     const { res, path } = await call(c, true, params);
     const to = probe.ok.to?.(params);
     const location = res.headers.get("location") ?? "";
-    if (res.status !== probe.ok.status)
-      wrong.push(`${cellName(c, path)}: ${res.status}, want ${probe.ok.status} (permitted)`);
+    const statuses: readonly number[] = Array.isArray(probe.ok.status) ? probe.ok.status : [probe.ok.status];
+    if (!statuses.includes(res.status))
+      wrong.push(`${cellName(c, path)}: ${res.status}, want ${statuses.join(" or ")} (permitted)`);
     else if (to !== undefined && !(typeof to === "string" ? location === to : to.test(location)))
       wrong.push(`${cellName(c, path)}: to ${location}, want ${to}`);
     await probe.after?.(c.target, c.actor, rw);

@@ -17,8 +17,11 @@ let nextIdInstance = 7109000001;
 export interface Probe {
   /** The posted body; `permitted` says whether the rules allow this cell. */
   body?: (c: Case, permitted: boolean, actor: Actor, rw: RightsWorld) => Body;
-  /** What a permitted call answers: status, and where it redirects (from the route params). */
-  ok: { status: number; to?: (p: Record<string, string>) => string | RegExp };
+  /**
+   * What a permitted call answers: status (one, or the statuses the outside world decides between), and where it
+   * redirects (from the route params).
+   */
+  ok: { status: number | readonly number[]; to?: (p: Record<string, string>) => string | RegExp };
   /** Call from a session made for this probe alone (the call ends it). */
   freshSession?: true;
   /** After a permitted call: put back what it changed that later probes rely on. */
@@ -89,6 +92,13 @@ export const PROBES: Record<string, Probe> = {
   "POST /settings/telegram/unlink": { ok: { status: 404 } },
   "POST /settings/locale": { body: () => ({ locale: "" }), ok: { status: 303, to: () => "/settings" } },
   "POST /settings/logout-others": { ok: { status: 303, to: () => "/settings" } },
+  // The matrix posts forms without a device: the JSON routes refuse the shape (400), the settings form without an
+  // endpoint too, and nothing changes; the test button with no device says so on /settings.
+  // test/http/push.test.ts covers them with real subscriptions (and another user's device: 404).
+  "POST /push/subscriptions": { ok: { status: 400 } },
+  "POST /push/subscriptions/remove": { ok: { status: 400 } },
+  "POST /push/settings": { ok: { status: 400 } },
+  "POST /push/test": { ok: { status: 303, to: () => "/settings#push" } },
   "POST /settings/sessions/:sessionId{[a-z0-9]{8,64}}/end": { ok: { status: 303, to: () => "/settings" } },
   "POST /team/availability": { body: () => ({ available: "1" }), ok: { status: 303, to: () => "/chats" } },
 
@@ -222,5 +232,8 @@ export const PROBES: Record<string, Probe> = {
     ok: { status: 303, to: chatUrl },
   },
   [`POST ${CHAT}/messages/:messageId{[0-9]+}/delete`]: { ok: { status: 303, to: chatUrl } },
+  // Green-API (the fake) decides: it knows the messages sent through it (303 back to the chat) but not those the
+  // matrix's world stored directly (502, nothing stored); test/http/reactions.test.ts covers both on purpose.
+  [`POST ${CHAT}/messages/:messageId{[0-9]+}/react`]: { body: () => ({ emoji: "👍" }), ok: { status: [303, 502] } },
   [`POST ${I}/media/:messageId{[0-9]+}/retry`]: { ok: { status: 303, to: (p) => `/instances/${p.instanceId}/chats` } },
 };

@@ -129,6 +129,11 @@ export const RIGHTS: Record<string, { target: TargetKind; who: Who }> = {
   "POST /settings/telegram/unlink": { target: "self", who: "anyone" },
   "POST /settings/locale": { target: "self", who: "anyone" },
   "POST /settings/logout-others": { target: "self", who: "anyone" },
+  // Web Push: one's own devices only (a device of someone else's is not found).
+  "POST /push/subscriptions": { target: "self", who: "anyone" },
+  "POST /push/subscriptions/remove": { target: "self", who: "anyone" },
+  "POST /push/settings": { target: "self", who: "anyone" },
+  "POST /push/test": { target: "self", who: "anyone" },
   "POST /settings/sessions/:sessionId{[a-z0-9]{8,64}}/end": { target: "session", who: "ownSession" },
   "POST /team/availability": { target: "self", who: "anyone" },
 
@@ -167,6 +172,7 @@ export const RIGHTS: Record<string, { target: TargetKind; who: Who }> = {
   [`POST ${CHAT}/notes`]: { target: "chat", who: "seesNumber" },
   [`POST ${CHAT}/messages/:messageId{[0-9]+}/resend`]: { target: "failedSend", who: "seesNumber" },
   [`POST ${CHAT}/messages/:messageId{[0-9]+}/edit`]: { target: "sentMessage", who: "authorOnly" },
+  [`POST ${CHAT}/messages/:messageId{[0-9]+}/react`]: { target: "sentMessage", who: "seesNumber" },
   [`POST ${CHAT}/messages/:messageId{[0-9]+}/delete`]: { target: "sentMessage", who: "authorOnly" },
   [`POST ${I}/media/:messageId{[0-9]+}/retry`]: { target: "failedMedia", who: "seesNumber" },
 };

@@ -12,6 +12,8 @@ const PUBLIC: Record<string, number[]> = {
   "GET /setup": [404],
   "POST /setup": [404],
   "GET /healthz": [200],
+  // The service worker: public asset URLs and the offline page only (public/sw.js), loaded before any sign-in.
+  "GET /sw.js": [200],
   "GET /readyz": [200],
   // Prometheus scrapes with a Bearer token (or an admin session): anonymous callers get 401, not the sign-in page.
   "GET /metrics": [401],
