@@ -1,9 +1,10 @@
 // Feature: a linked user's reaction in Telegram on the post of a customer's message becomes the number's WhatsApp reaction.
-import { and, eq, or, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { Composer, type Context } from "grammy";
 import type { ReactionType } from "grammy/types";
-import { chats, instances, messages, userInstances, users } from "../../db/schema/index.ts";
+import { chats, instances, messages } from "../../db/schema/index.ts";
 import type { FeatureDeps } from "../bot.ts";
+import { linkedUser } from "../linked-user.ts";
 
 /** Telegram's emoji drop U+FE0F; WhatsApp's own reactions carry it (❤ → ❤️). */
 const TO_WHATSAPP: Record<string, string> = { "❤": "❤️", "☃": "☃️", "✍": "✍️", "🕊": "🕊️" };
@@ -16,18 +17,6 @@ function chosenEmoji(reactions: ReactionType[]): string | null {
 
 export function reactions(deps: FeatureDeps): Composer<Context> {
   const { db, posts, log } = deps;
-
-  /** The enabled user linked to this Telegram account who may work this instance. */
-  async function linkedUser(telegramUserId: number, instanceId: number) {
-    const access = sql`exists (select 1 from ${userInstances} ui where ui.user_id = ${users.id} and ui.instance_id = ${instanceId})`;
-    const [user] = await db
-      .select({ id: users.id })
-      .from(users)
-      .where(
-        and(eq(users.telegramUserId, telegramUserId), eq(users.disabled, false), or(eq(users.isAdmin, true), access)),
-      );
-    return user;
-  }
 
   const feature = new Composer<Context>();
   feature.on("message_reaction", async (ctx) => {
@@ -51,7 +40,7 @@ export function reactions(deps: FeatureDeps): Composer<Context> {
     // Only on the post of a customer's message, where the number posts now.
     if (row?.direction !== "in" || row.linked !== update.chat.id) return;
     // Anonymous reactions (channel admins, `actor_chat`) have no app user behind them.
-    const user = update.user && !update.user.is_bot ? await linkedUser(update.user.id, row.instanceId) : undefined;
+    const user = update.user && !update.user.is_bot ? await linkedUser(db, update.user.id, row.instanceId) : undefined;
     if (!user) {
       log.info(
         { ...where, telegramUserId: update.user?.id, instanceId: row.instanceId },

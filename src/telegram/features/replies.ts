@@ -1,9 +1,10 @@
 // Feature: a reply to one of our posts (in the channel, its discussion group or a linked group) is sent to that WhatsApp chat.
-import { and, eq, or, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { Composer, type Context } from "grammy";
 import type { Message } from "grammy/types";
-import { chats, instances, messages, userInstances, users } from "../../db/schema/index.ts";
+import { chats, instances, messages } from "../../db/schema/index.ts";
 import type { FeatureDeps } from "../bot.ts";
+import { linkedUser } from "../linked-user.ts";
 import { replyFile } from "../download.ts";
 import { quickReplyText } from "../../team/telegram.ts";
 
@@ -19,18 +20,6 @@ function repliedPost(msg: Message): { chatId: number; messageId: number } | unde
 
 export function replies(deps: FeatureDeps): Composer<Context> {
   const { db, posts, outbox, t } = deps;
-
-  /** The enabled user linked to this Telegram account who may work this instance. */
-  async function linkedUser(telegramUserId: number, instanceId: number) {
-    const access = sql`exists (select 1 from ${userInstances} ui where ui.user_id = ${users.id} and ui.instance_id = ${instanceId})`;
-    const [user] = await db
-      .select({ id: users.id })
-      .from(users)
-      .where(
-        and(eq(users.telegramUserId, telegramUserId), eq(users.disabled, false), or(eq(users.isAdmin, true), access)),
-      );
-    return user;
-  }
 
   async function answer(ctx: Context, target: { chatId: number; messageId: number }) {
     const msg = ctx.msg!;
@@ -76,7 +65,7 @@ export function replies(deps: FeatureDeps): Composer<Context> {
     if (msg.chat.type === "channel") {
       senderName = msg.author_signature ?? msg.chat.title;
     } else {
-      const user = ctx.from && !ctx.from.is_bot ? await linkedUser(ctx.from.id, row.instanceId) : undefined;
+      const user = ctx.from && !ctx.from.is_bot ? await linkedUser(db, ctx.from.id, row.instanceId) : undefined;
       if (!user) {
         deps.log.info(
           { tgChatId: msg.chat.id, telegramUserId: ctx.from?.id, instanceId: row.instanceId },
