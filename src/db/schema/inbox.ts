@@ -23,6 +23,12 @@ const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
  * Media of a message, stored in `messages.media`. `state` follows the background download:
  * pending (thumbnail only) → ready (file at DATA_DIR/media/<sha256>) | failed (error shown, retry possible).
  */
+/** A system line stored as a code: `key` is a message key, `params` its values (names, never translated text). */
+export interface SystemEvent {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
 export interface MessageMedia {
   kind: "image" | "video" | "audio" | "voice" | "sticker" | "document";
   mimeType?: string;
@@ -108,6 +114,9 @@ export const messages = pgTable(
     quotedIdMessage: text(),
     status: text({ enum: messageStatuses }),
     failReason: text(),
+    /** A system line as a message key and its parameters, rendered in the reader's language (`text` keeps the
+     * DEFAULT_LOCALE rendering for search and for lines written before this column). */
+    event: jsonb().$type<SystemEvent>(),
     media: jsonb().$type<MessageMedia>(),
     raw: jsonb(),
     /** Outbox: a send is written first with this key, then sent through the rate limiter exactly once. */

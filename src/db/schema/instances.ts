@@ -38,6 +38,8 @@ export const instances = pgTable("instances", {
   /** Why intake (polling) last failed, shown on the instance card; null when healthy. */
   intakeError: text(),
   telegramChatId: bigint({ mode: "number" }),
+  /** Language of the posts in this number's Telegram channel; null = the app's DEFAULT_LOCALE. */
+  telegramLocale: text({ enum: ["en", "ru"] }),
   autoReplyEnabled: boolean().notNull().default(false),
   autoReplyText: text(),
   autoReplyIntervalHours: integer().notNull().default(12),
