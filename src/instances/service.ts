@@ -36,6 +36,7 @@ const viewColumns = {
   lastNotificationAt: instances.lastNotificationAt,
   intakeError: instances.intakeError,
   telegramChatId: instances.telegramChatId,
+  telegramLocale: instances.telegramLocale,
   autoReplyEnabled: instances.autoReplyEnabled,
   autoReplyText: instances.autoReplyText,
   autoReplyIntervalHours: instances.autoReplyIntervalHours,
