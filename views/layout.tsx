@@ -5,6 +5,7 @@ import type { AppEnv } from "../src/env.ts";
 import { assetUrl } from "../src/lib/assets.ts";
 import { ChatsIcon, LogoutIcon, PhoneIcon, SettingsIcon, UsersIcon } from "./components/icons.tsx";
 import { CsrfField } from "./components/csrf.tsx";
+import { InstallBanner } from "./components/install-banner.tsx";
 
 export interface LayoutProps {
   title: string;
@@ -62,6 +63,7 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, showU
         <script src={assetUrl("app.js")} defer></script>
         <script src={assetUrl("team.js")} defer></script>
         <script src={assetUrl("push.js")} defer></script>
+        <script src={assetUrl("install.js")} defer></script>
       </head>
       <body
         hx-boost="true"
@@ -98,6 +100,7 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, showU
               </p>
             )}
           </div>
+          {user && (path === "/" || path === "/chats") && <InstallBanner t={t} />}
           {user && <div id="live" sse-swap="notice" hx-swap="innerHTML" aria-live="polite"></div>}
           {user && <div sse-swap="reload" hidden></div>}
           {user && <div sse-swap="notify,unread" hx-swap="none" hidden></div>}

@@ -28,6 +28,11 @@ export const en = {
   "push.testBody": "Notifications work on this device.",
   "push.newMessage": "New message",
   "push.media": "📎 Attachment",
+  "install.title": "Install GreenInbox",
+  "install.why": "Open it from the home screen like an app, with notifications.",
+  "install.ios": "Tap Share, then “Add to Home Screen”.",
+  "install.accept": "Install",
+  "install.dismiss": "Not now",
 };
 
 export const ru: Record<keyof typeof en, Entry> = {
@@ -61,6 +66,11 @@ export const ru: Record<keyof typeof en, Entry> = {
   "push.testBody": "Уведомления на этом устройстве работают.",
   "push.newMessage": "Новое сообщение",
   "push.media": "📎 Вложение",
+  "install.title": "Установите GreenInbox",
+  "install.why": "Открывайте его с экрана «Домой», как приложение, с уведомлениями.",
+  "install.ios": "Нажмите «Поделиться», затем «На экран „Домой“».",
+  "install.accept": "Установить",
+  "install.dismiss": "Не сейчас",
 };
 
 declare module "../lib/i18n.ts" {

@@ -93,6 +93,7 @@ const SHELL_FILES = [
   "app.js",
   "team.js",
   "push.js",
+  "install.js",
   "vendor/htmx.min.js",
   "vendor/htmx-ext-sse.js",
   "icon.svg",

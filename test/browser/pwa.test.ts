@@ -35,6 +35,45 @@ afterAll(async () => {
   await fake?.stop();
 }, 20_000);
 
+test("phone: the inbox offers installation when the browser can install, and 'Not now' keeps it away", async () => {
+  const w = await openWatched(browser, app.url, "pwa-install", PHONE);
+  const { page, context } = w;
+  await signIn(page, "anna", "anna-password");
+  await page.goto("/chats");
+  const banner = page.locator("#install");
+  expect(await banner.isHidden()).toBe(true);
+  // What Chrome does once the app is installable (headless Chromium never decides so by itself).
+  const fireInstallable = () =>
+    page.evaluate(() => {
+      const event = new Event("beforeinstallprompt", { cancelable: true }) as Event & { prompt(): Promise<void> };
+      event.prompt = async () => {
+        (window as unknown as { prompted: number }).prompted = 1;
+      };
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    });
+  expect(await fireInstallable()).toBe(true);
+  await banner.waitFor({ state: "visible" });
+  expect(await banner.locator("strong").textContent()).toBe("Install GreenInbox");
+  await w.shot("install-banner");
+  await banner.locator("[data-install-accept]").click();
+  await waitFor(() => page.evaluate(() => (window as unknown as { prompted?: number }).prompted === 1));
+  expect(await banner.isHidden()).toBe(true);
+
+  // Offered again on another visit; "Not now" hides it, and it stays hidden on the next page load.
+  await page.reload();
+  await fireInstallable();
+  await banner.waitFor({ state: "visible" });
+  await banner.locator("[data-install-dismiss]").click();
+  expect(await banner.isHidden()).toBe(true);
+  await page.reload();
+  await fireInstallable();
+  await page.locator("#install[hidden]").waitFor({ state: "attached" });
+  expect(await banner.isHidden()).toBe(true);
+  expect(w.problems).toEqual([]);
+  await context.close();
+}, 60_000);
+
 test("phone: installable, notifications on for this device, a push for a customer message, offline page", async () => {
   const w = await openWatched(browser, app.url, "pwa-phone", { ...PHONE, serviceWorkers: "allow" });
   const { page, context } = w;
