@@ -146,6 +146,17 @@
     if (event.target.id === "chat-pane") searchFromPane();
   });
   window.addEventListener("popstate", markCurrent);
+  // A chat opened from the list with the keyboard (Enter on its row: a click without a pointer) hands the focus to its
+  // composer once it has loaded, as WhatsApp Web does; a tap leaves the phone's keyboard closed.
+  let focusComposer = false;
+  document.addEventListener("click", (event) => {
+    if (event.target.closest?.("#chat-list .chat-link")) focusComposer = event.detail === 0;
+  });
+  document.addEventListener("htmx:load", (event) => {
+    if (event.target.id !== "chat-pane") return;
+    if (focusComposer) $("#composer textarea", event.target)?.focus();
+    focusComposer = false;
+  });
 
   // Reply-to: fills the strip above the composer; the quoted id is posted with the text.
   const replyParts = () => {

@@ -22,6 +22,16 @@
     if (d.label && !(r.labels || "").includes(` ${d.label} `)) return false;
     return true;
   };
+  // The open conversation's row stays while it is open (e.g. just resolved under "All"): it would jump away under the
+  // user. Leaving the conversation drops the rows that no longer belong.
+  const isOpen = (row) =>
+    row.querySelector(".chat-link")?.getAttribute("href") === document.getElementById("chat-pane")?.dataset.chatUrl;
+  document.addEventListener("htmx:load", (event) => {
+    const list = document.getElementById("chat-list");
+    if (event.target.id !== "chat-pane" || list?.dataset.tab === undefined) return;
+    for (const row of list.querySelectorAll(":scope > li.chat-row"))
+      if (!belongs(list, row) && !isOpen(row)) row.remove();
+  });
   const parseRow = (html) => {
     const template = document.createElement("template");
     template.innerHTML = html;
@@ -52,7 +62,7 @@
     const row = parseRow(String(data || ""));
     if (!row) return;
     const existing = document.getElementById(row.id);
-    if (belongs(list, row)) {
+    if (belongs(list, row) || isOpen(row)) {
       // A row updated in place that was not shown (it just joined this tab) is placed by time.
       if (type === "chat" && !existing && !list.dataset.search) place(list, row);
       return;
@@ -76,8 +86,25 @@
       if (textarea.dataset.placeholder !== undefined) textarea.placeholder = textarea.dataset.placeholder;
     }
     button.setAttribute("aria-pressed", on ? "true" : "false");
+    // Notes are text only: the attach button stays in its place, unavailable, and says why.
+    const attach = $(".attach-button", form);
+    const file = document.getElementById("attach-file");
+    if (!attach || !file) return;
+    file.disabled = on;
+    attach.dataset.title ??= attach.title;
+    attach.title = on ? (attach.dataset.noteOff ?? "") : attach.dataset.title;
+    attach.setAttribute("aria-disabled", on ? "true" : "false");
   };
   document.addEventListener("click", (event) => {
+    const attach = event.target.closest?.("#composer[data-note] .attach-button");
+    const flash = document.getElementById("flash");
+    if (attach && flash) {
+      const why = document.createElement("p");
+      why.className = "flash flash-info";
+      why.setAttribute("role", "status");
+      why.textContent = attach.dataset.noteOff ?? "";
+      flash.replaceChildren(why);
+    }
     const button = event.target.closest?.("[data-note-toggle]");
     if (!button) return;
     const form = composerOf(button);
@@ -92,6 +119,12 @@
       const value = params[key];
       if (value === "" || (key === "tab" && value === "all")) delete params[key];
     }
+  });
+  // A note sent: the composer is back to messages (the next thing typed goes to the customer, as the placeholder says).
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const form = composerOf(event.detail.elt);
+    const status = event.detail.xhr?.status ?? 0;
+    if (form?.dataset.note === "1" && status >= 200 && status < 400) setNoteMode(form, false);
   });
   document.addEventListener("htmx:configRequest", (event) => {
     const form = composerOf(event.detail.elt);
@@ -210,11 +243,12 @@
     if (event.detail.target?.id === "chat-pane") closePop();
   });
 
-  // A live refresh of the team bar waits while one of its menus is open (it would close under the user's fingers).
+  // A live refresh of the team bar waits while a menu or the ⋮ popover in it is open (it would close under the fingers).
   // Live refreshes (team bar, tab counts) also wait while the browser is offline; the next event brings them up to date.
   document.addEventListener("htmx:beforeRequest", (event) => {
     const elt = event.detail.elt;
     if (event.detail.requestConfig?.verb !== "get" || (elt?.id !== "team-bar" && elt?.id !== "chat-tabs")) return;
-    if (!navigator.onLine || (elt.id === "team-bar" && elt.querySelector("details[open]"))) event.preventDefault();
+    if (!navigator.onLine || (elt.id === "team-bar" && elt.querySelector("details[open], :popover-open")))
+      event.preventDefault();
   });
 })();

@@ -1,5 +1,6 @@
 // `npm run screenshots`: starts the demo, signs in with a real browser and saves the README screenshots under
-// docs/screenshots/ (desktop 1280×800 and phone 390×844): chat list, a conversation, numbers, a QR code, users.
+// docs/screenshots/ (desktop 1280×800 and phone 390×844): chat list, a conversation, numbers, a QR code, users; on the
+// phone also the install offer, the notification settings and a conversation in Russian.
 // Chromium: /usr/bin/chromium (CHROMIUM_PATH overrides).
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -79,7 +80,7 @@ async function capture(
   base: string,
   password: string,
   kind: string,
-  conversation: { reply: boolean },
+  conversation: { reply: boolean; phoneExtras?: boolean },
 ): Promise<void> {
   const context = await browser.newContext({
     baseURL: base,
@@ -122,7 +123,43 @@ async function capture(
 
   await page.goto("/users");
   await shot(page, `${kind}-users`);
+  if (conversation.phoneExtras) await capturePhoneExtras(page, kind);
   await context.close();
+}
+
+/** The install offer (Chrome's `beforeinstallprompt`, fired by hand: headless Chromium never fires it), the device's
+ * notification settings (the push itself is drawn by the phone's system, out of a page's reach), and a conversation
+ * in Russian. */
+async function capturePhoneExtras(page: Page, kind: string): Promise<void> {
+  await page.goto("/chats");
+  await page.waitForSelector(".chat-row");
+  await page.evaluate(() => {
+    const event = new Event("beforeinstallprompt", { cancelable: true }) as Event & { prompt(): Promise<void> };
+    event.prompt = async () => {};
+    window.dispatchEvent(event);
+  });
+  await page.waitForSelector("#install:not([hidden])");
+  await shot(page, `${kind}-install`);
+
+  await page.context().grantPermissions(["notifications"]);
+  await page.goto("/settings#push");
+  await page.waitForSelector("#push [data-push-enable]:not([hidden])");
+  await page.locator("#push").evaluate((el) => el.scrollIntoView({ block: "start" }));
+  await shot(page, `${kind}-push`);
+
+  await page.goto("/settings");
+  await page.selectOption('select[name="locale"]', "ru");
+  await Promise.all([
+    page.waitForURL("**/settings**"),
+    page.click('form:has(select[name="locale"]) button[type="submit"]'),
+  ]);
+  await page.goto("/chats");
+  await page.click('.chat-row .chat-name:text-is("Emma Johnson")');
+  await page.waitForSelector("#composer textarea");
+  await shot(page, `${kind}-conversation-ru`);
+  await page.goto("/settings");
+  await page.selectOption('select[name="locale"]', "en");
+  await page.click('form:has(select[name="locale"]) button[type="submit"]');
 }
 
 mkdirSync(OUT, { recursive: true });
@@ -138,7 +175,7 @@ try {
   console.log(`demo at ${demo.url}; letting customers write for 40 s…`);
   await Bun.sleep(40_000);
   await capture(browser, demo.url, demo.password, "desktop", { reply: true });
-  await capture(browser, demo.url, demo.password, "phone", { reply: false });
+  await capture(browser, demo.url, demo.password, "phone", { reply: false, phoneExtras: true });
 } finally {
   await browser.close();
   await demo.stop();

@@ -88,7 +88,9 @@ export const configSchema = z.object({
   DEFAULT_LOCALE: z
     .enum(["en", "ru"])
     .default("en")
-    .describe("Interface language when neither the user's setting nor the browser's `Accept-Language` picks one."),
+    .describe(
+      "Interface language when neither the user's setting nor the browser's `Accept-Language` picks one; also the language of a number's Telegram channel until its settings choose one.",
+    ),
   LOGIN_MAX_FAILURES: z.coerce
     .number()
     .int()

@@ -22,6 +22,7 @@ import { createIntake } from "./greenapi/intake.ts";
 import { createRateLimiter } from "./greenapi/rate-limiter.ts";
 import { createGateway } from "./greenapi/gateway.ts";
 import {
+  changeSentMessage,
   createConversationHooks,
   createGroupSubjects,
   createOutbox,
@@ -41,7 +42,6 @@ import { rateLimitFor } from "./greenapi/limits.ts";
 import { createMediaService } from "./inbox/media.ts";
 import { createMediaStore } from "./inbox/media-store.ts";
 import { createTelegram, subscribeTeamPosts, type TelegramOptions } from "./telegram/index.ts";
-import { translator } from "./lib/i18n.ts";
 import { createPushService } from "./push/service.ts";
 
 export interface DepsOptions {
@@ -118,7 +118,7 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
   subscribeTeamWorkflow({ bus, hooks: conversations, locale: config.DEFAULT_LOCALE });
   conversations.withinTransaction("messagesReceived", async (ctx, e) => deps.telegram?.queueIncoming(ctx, e.messages));
   // Team events (noteAdded, chatAssigned) queued for Telegram in the publisher's transaction, bot token or not.
-  subscribeTeamPosts(conversations, { db, t: translator(config.DEFAULT_LOCALE) });
+  subscribeTeamPosts(conversations, { db, defaultLocale: config.DEFAULT_LOCALE });
   // After the commit, in memory (media.start() resumes pending downloads after a restart; an unnamed group is asked
   // again at its next message): media downloads, unnamed groups' subjects.
   conversations.afterCommit("mediaPending", (e) => {
@@ -200,6 +200,8 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
       audit,
       mediaStore: media.store,
       react: (input) => react({ db, bus, gateway, log, loadInstance: (id) => instances.getRow(id) }, input),
+      changeSent: (messageId, change) =>
+        changeSentMessage({ db, bus, gateway, log, loadInstance: (id) => instances.getRow(id) }, messageId, change),
     },
     options.telegram,
   );

@@ -1,26 +1,47 @@
-// The audit log page: filter by kind of action and by who, newest first, keyset "older" link.
+// The audit log page: entries as sentences, newest first, filtered by kind of action and by who, keyset "older" link.
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../src/env.ts";
-import { formatDateTime, type MessageKey } from "../src/lib/i18n.ts";
-import type { auditLog } from "../src/db/schema/index.ts";
+import { formatDateTime, type MessageKey, type Translate } from "../src/lib/i18n.ts";
+import type { AUDIT_GROUPS, AuditAction, AuditGroup } from "../src/audit/actions.ts";
+import type { AuditPart } from "../src/audit/sentences.ts";
 import { EmptyState } from "./components/empty.tsx";
 
-type Row = typeof auditLog.$inferSelect;
-const GROUPS = ["auth", "user", "sessions", "instance", "chat", "message", "backup"] as const;
+export interface AuditEntryView {
+  id: number;
+  at: Date;
+  ip: string | null;
+  sentence: AuditPart[];
+}
 
 export interface AuditProps {
-  rows: Row[];
+  entries: AuditEntryView[];
   more: boolean;
-  filter: { action?: string; actor?: string };
+  groups: typeof AUDIT_GROUPS;
+  people: { username: string; displayName: string }[];
+  filter: { action?: AuditGroup | AuditAction; actor?: string };
   retentionDays: number;
 }
 
-export const AuditPage: FC<AuditProps> = ({ rows, more, filter, retentionDays }) => {
+const groupName = (t: Translate, g: string) => t(`audit.group.${g}` as MessageKey);
+const actionName = (t: Translate, a: string) => t(`audit.kind.${a}` as MessageKey);
+
+/** A person as the "who" filter shows them: the display name, with the username when it differs. */
+const personName = (p: { username: string; displayName: string }) =>
+  p.displayName.toLowerCase() === p.username.toLowerCase() ? p.displayName : `${p.displayName} (${p.username})`;
+
+export const AuditPage: FC<AuditProps> = ({ entries, more, groups, people, filter, retentionDays }) => {
   const { t, locale } = useRequestContext<AppEnv>().var;
-  const last = rows.at(-1);
+  const last = entries.at(-1);
   const query = (extra: Record<string, string>) =>
     `/audit?${new URLSearchParams({ ...(filter.action ? { action: filter.action } : {}), ...(filter.actor ? { actor: filter.actor } : {}), ...extra })}`;
+  const person = filter.actor
+    ? people.find((p) => p.username.toLowerCase() === filter.actor!.toLowerCase())
+    : undefined;
+  const shown = [
+    filter.action && (filter.action in groups ? groupName(t, filter.action) : actionName(t, filter.action)),
+    filter.actor && t("audit.by", { name: person ? person.displayName : filter.actor }),
+  ].filter(Boolean);
   return (
     <>
       <h1>{t("audit.title")}</h1>
@@ -29,35 +50,58 @@ export const AuditPage: FC<AuditProps> = ({ rows, more, filter, retentionDays })
           {t("audit.action")}
           <select name="action">
             <option value="">{t("audit.all")}</option>
-            {GROUPS.map((g) => (
-              <option value={g} selected={filter.action === g}>
-                {t(`audit.group.${g}` as MessageKey)}
-              </option>
+            {Object.entries(groups).map(([g, actions]) => (
+              <optgroup label={groupName(t, g)}>
+                <option value={g} selected={filter.action === g}>
+                  {t("audit.groupAll", { group: groupName(t, g) })}
+                </option>
+                {actions.map((a) => (
+                  <option value={a} selected={filter.action === a}>
+                    {actionName(t, a)}
+                  </option>
+                ))}
+              </optgroup>
             ))}
           </select>
         </label>
         <label>
           {t("audit.actor")}
-          <input name="actor" value={filter.actor ?? ""} maxlength={64} />
+          <select name="actor">
+            <option value="">{t("audit.anyone")}</option>
+            {people.map((p) => (
+              <option value={p.username} selected={p === person}>
+                {personName(p)}
+              </option>
+            ))}
+            {filter.actor && !person && (
+              <option value={filter.actor} selected>
+                {filter.actor}
+              </option>
+            )}
+          </select>
         </label>
         <button type="submit" class="button">
           {t("audit.filter")}
         </button>
       </form>
-      {rows.length === 0 ? (
+      <p class="muted" role="status">
+        {shown.length ? (
+          <>
+            {t("audit.showing", { filter: shown.join(" · ") })} · <a href="/audit">{t("audit.clear")}</a>
+          </>
+        ) : (
+          t("audit.showingAll")
+        )}
+      </p>
+      {entries.length === 0 ? (
         <EmptyState title={t("audit.empty")} />
       ) : (
         <ul class="audit-list">
-          {rows.map((r) => (
+          {entries.map((e) => (
             <li>
-              <time datetime={r.at.toISOString()}>{formatDateTime(locale, r.at)}</time>
-              <span>
-                <strong>{r.actor ?? "—"}</strong> <code>{r.action}</code>{" "}
-                {r.target && <span class="muted">{r.target}</span>}
-              </span>
-              <small class="muted">
-                {[r.ip, r.details ? JSON.stringify(r.details) : null].filter(Boolean).join(" · ")}
-              </small>
+              <time datetime={e.at.toISOString()}>{formatDateTime(locale, e.at)}</time>
+              <span>{e.sentence.map((part) => (typeof part === "string" ? part : <strong>{part.name}</strong>))}</span>
+              {e.ip && <small class="muted">{t("audit.from", { ip: e.ip })}</small>}
             </li>
           ))}
         </ul>

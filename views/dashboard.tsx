@@ -3,7 +3,7 @@ import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../src/env.ts";
 import type { InstanceView } from "../src/instances/service.ts";
-import { EmptyState } from "./components/empty.tsx";
+import { NoNumbers } from "./components/no-numbers.tsx";
 import { InstanceCard } from "./instances/list.tsx";
 
 export interface DashboardProps {
@@ -37,10 +37,7 @@ export const Dashboard: FC<DashboardProps> = ({ totals, instances, mayManage }) 
       </ul>
       <h2>{t("instances.title")}</h2>
       {instances.length === 0 ? (
-        <EmptyState
-          title={t("instances.empty")}
-          hint={mayManage ? t("instances.emptyManage") : t("instances.emptyAsk")}
-        />
+        <NoNumbers t={t} mayManage={mayManage} />
       ) : (
         <ul class="cards">
           {instances.map((i) => (

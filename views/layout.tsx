@@ -2,8 +2,8 @@
 import type { FC, PropsWithChildren } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../src/env.ts";
-import { assetUrl } from "../src/lib/assets.ts";
-import { ChatsIcon, LogoutIcon, PhoneIcon, SettingsIcon, UsersIcon } from "./components/icons.tsx";
+import { assetUrl, PAGE_SCRIPTS, PAGE_STYLES } from "../src/lib/assets.ts";
+import { ChatsIcon, LogoutIcon, OverviewIcon, PhoneIcon, SettingsIcon, UsersIcon } from "./components/icons.tsx";
 import { CsrfField } from "./components/csrf.tsx";
 import { InstallBanner } from "./components/install-banner.tsx";
 
@@ -34,7 +34,7 @@ const HTMX_CONFIG = JSON.stringify({
 export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, showUsers, children }) => {
   const c = useRequestContext<AppEnv>();
   const { t, user, locale, csrfToken } = c.var;
-  const path = c.req.path;
+  const path = navSection(c.req.path);
   return (
     <html lang={locale}>
       <head>
@@ -55,15 +55,12 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, showU
         <meta name="apple-mobile-web-app-capable" content="yes" />
         <meta name="mobile-web-app-capable" content="yes" />
         <meta name="apple-mobile-web-app-title" content="GreenInbox" />
-        <link rel="stylesheet" href={assetUrl("app.css")} />
-        <link rel="stylesheet" href={assetUrl("inbox.css")} />
-        <link rel="stylesheet" href={assetUrl("team.css")} />
-        <script src={assetUrl("vendor/htmx.min.js")} defer></script>
-        <script src={assetUrl("vendor/htmx-ext-sse.js")} defer></script>
-        <script src={assetUrl("app.js")} defer></script>
-        <script src={assetUrl("team.js")} defer></script>
-        <script src={assetUrl("push.js")} defer></script>
-        <script src={assetUrl("install.js")} defer></script>
+        {PAGE_STYLES.map((name) => (
+          <link rel="stylesheet" href={assetUrl(name)} />
+        ))}
+        {PAGE_SCRIPTS.map((name) => (
+          <script src={assetUrl(name)} defer></script>
+        ))}
       </head>
       <body
         hx-boost="true"
@@ -80,6 +77,7 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, showU
             </a>
             <nav class="nav" aria-label={t("nav.label")}>
               <NavLink href="/chats" current={path} icon={<ChatsIcon />} label={t("nav.chats")} />
+              <NavLink href="/overview" current={path} icon={<OverviewIcon />} label={t("nav.overview")} />
               <NavLink href="/instances" current={path} icon={<PhoneIcon />} label={t("nav.instances")} />
               {showUsers && <NavLink href="/users" current={path} icon={<UsersIcon />} label={t("nav.users")} />}
               <NavLink href="/settings" current={path} icon={<SettingsIcon />} label={t("nav.settings")} />
@@ -111,13 +109,19 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, flash, showU
   );
 };
 
+/** The navigation item a page belongs to: the inbox home, a number's chats and a conversation are "Chats". */
+function navSection(path: string): string {
+  if (path === "/" || /^\/instances\/\d+\/chats(\/|$)/.test(path)) return "/chats";
+  return `/${path.split("/")[1]}`;
+}
+
 const NavLink: FC<{ href: string; current: string; icon: unknown; label: string }> = ({
   href,
   current,
   icon,
   label,
 }) => {
-  const active = current === href || current.startsWith(`${href}/`);
+  const active = current === href;
   return (
     <a href={href} class={active ? "nav-link active" : "nav-link"} aria-current={active ? "page" : undefined}>
       {icon}

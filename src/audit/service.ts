@@ -1,43 +1,9 @@
 // The audit log: records who did what; callers pass no secrets.
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { isIP } from "node:net";
 import type { Db } from "../db/client.ts";
 import { auditLog } from "../db/schema/index.ts";
-
-export type AuditAction =
-  | "auth.login"
-  | "auth.loginFailed"
-  | "auth.loginLocked"
-  | "auth.logout"
-  | "auth.setup"
-  | "auth.codeSent"
-  | "auth.codeFailed"
-  | "auth.linkRequired"
-  | "sessions.endedOthers"
-  | "sessions.endedAllForUser"
-  | "user.created"
-  | "user.updated"
-  | "user.passwordChanged"
-  | "user.passwordChangeFailed"
-  | "sessions.endedOne"
-  | "user.localeChanged"
-  | "user.telegramUnlinked"
-  | "user.telegramLinked"
-  | "user.telegramMoved"
-  | "instance.created"
-  | "instance.updated"
-  | "instance.deleted"
-  | "instance.loggedOut"
-  | "instance.rebooted"
-  | "backup.created"
-  | "backup.restored"
-  | "backup.downloaded"
-  | "message.edited"
-  | "message.deleted"
-  | "chat.taken"
-  | "chat.assigned"
-  | "chat.transferred"
-  | "chat.unassigned";
+import type { AuditAction } from "./actions.ts";
 
 export interface AuditEntry {
   action: AuditAction;
@@ -52,22 +18,24 @@ export interface AuditEntry {
 export function createAuditService(db: Db, onRecord: (entry: AuditEntry) => void = () => {}) {
   return {
     /**
-     * Newest first, filtered by action prefix ("auth", "user.created") and actor; keyset pagination by (at, id):
-     * pass the last row's cursor to get the next page.
+     * Newest first, filtered by actions and actor (a username); keyset pagination by (at, id): pass the last row's
+     * cursor to get the next page.
      */
-    async list(opts: { action?: string; actor?: string; before?: { at: Date; id: number }; limit?: number } = {}) {
+    async list(
+      opts: {
+        actions?: readonly AuditAction[];
+        actor?: string;
+        before?: { at: Date; id: number };
+        limit?: number;
+      } = {},
+    ) {
       const limit = opts.limit ?? 50;
       const rows = await db
         .select()
         .from(auditLog)
         .where(
           and(
-            opts.action
-              ? or(
-                  eq(auditLog.action, opts.action),
-                  sql`${auditLog.action} like ${`${opts.action.replace(/[%_\\]/g, "")}.%`}`,
-                )
-              : undefined,
+            opts.actions ? inArray(auditLog.action, [...opts.actions]) : undefined,
             opts.actor ? sql`lower(${auditLog.actor}) = ${opts.actor.toLowerCase()}` : undefined,
             opts.before
               ? or(

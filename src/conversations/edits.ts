@@ -1,7 +1,7 @@
 // Edits, deletes and reactions on stored messages: from WhatsApp (notifications) and from one's own changes on the web.
 import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { chats, messages, reactions } from "../db/schema/index.ts";
+import { chats, messages, reactions, type SystemEvent } from "../db/schema/index.ts";
 import { chatWithId } from "./chat-ids.ts";
 import type { Effect } from "./extract.ts";
 
@@ -45,9 +45,15 @@ export async function applyEffect(db: Db, targetId: number, effect: Effect, reac
   }
 }
 
-/** A call's later notification fills in its system line's outcome. */
-export async function updateCallLine(db: Db, messageId: number, text: string, raw: unknown): Promise<void> {
-  await db.update(messages).set({ text, raw }).where(eq(messages.id, messageId));
+/** A call's later notification fills in its system line's outcome (`event`: the same as a code, shown per reader). */
+export async function updateCallLine(
+  db: Db,
+  messageId: number,
+  text: string,
+  raw: unknown,
+  event: SystemEvent,
+): Promise<void> {
+  await db.update(messages).set({ text, raw, event }).where(eq(messages.id, messageId));
 }
 
 /** One's own edit, accepted by WhatsApp: the new text (the original stays in history). */

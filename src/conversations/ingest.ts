@@ -7,9 +7,10 @@ import { ignoredReason } from "../greenapi/ignored.ts";
 import type { HandlerContext, Intake } from "../greenapi/intake.ts";
 import { isMessageNotification, type MessageNotification } from "../greenapi/notifications.ts";
 import { translator, type Locale } from "../lib/i18n.ts";
-import { CALL_TYPE, renderCall } from "./message-text.ts";
+import { CALL_TYPE, callLineKey, renderCall } from "./message-text.ts";
 import { phoneChatOf } from "./chat-ids.ts";
 import { applyEffect, findMessage, updateCallLine } from "./edits.ts";
+import { setLineEvent } from "./system-lines.ts";
 import { directContext, type ConversationHooks } from "./events.ts";
 import { extractMessage, type Effect } from "./extract.ts";
 import { createIncomingStore, inTransaction, type NewMessage } from "./store-incoming.ts";
@@ -71,6 +72,8 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
     await applyEffect(ctx.db, target.id, effect, reactor, at);
     const change = effect.kind === "react" ? "reaction" : effect.kind === "edit" ? "edited" : "deleted";
     announce(ctx, EVENTS.messageUpdated, instanceId, { messageId: target.id, chatId: target.chatId, change });
+    // The chat's row shows its last message: an edit or delete of it changes the preview there too.
+    if (effect.kind !== "react") announce(ctx, EVENTS.chatUpdated, instanceId, { chatId: target.chatId });
     return true;
   }
 
@@ -162,10 +165,13 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
           raw: body,
         },
       ]);
-      if (created || event.status === "offer") return;
+      // Also as a code (messages.event): pages show the line in each reader's language.
+      const line = { key: callLineKey(event.status) };
+      if (created) return void (await setLineEvent(ctx.db, created.messageId, line));
+      if (event.status === "offer") return;
       const target = await findMessage(ctx.db, instanceId, event.from, event.idMessage);
       if (!target) return;
-      await updateCallLine(ctx.db, target.id, base.text, body);
+      await updateCallLine(ctx.db, target.id, base.text, body, line);
       announce(ctx, EVENTS.messageUpdated, instanceId, { messageId: target.id, chatId: target.chatId, change: "call" });
     },
     { batch: true },

@@ -36,9 +36,14 @@ const MEDIA_KEYS: Record<MessageMedia["kind"], MessageKey> = {
   document: "msg.document",
 };
 
-/** The system line of an incoming call in a given state (offer, missed, pickUp, hangUp, declined). */
+/** The message key of an incoming call's system line in a given state (offer, missed, pickUp, hangUp, declined). */
+export function callLineKey(status: string): MessageKey {
+  return CALL_KEYS[status] ?? "msg.call.offer";
+}
+
+/** The system line of an incoming call in a given state. */
 export function renderCall(status: string, t: Translate): string {
-  return t(CALL_KEYS[status] ?? "msg.call.offer");
+  return t(callLineKey(status));
 }
 
 /** Name and phone numbers of a vCard ("Ann, +79001112233"). */

@@ -17,7 +17,8 @@ export interface SendTextInput {
 
 /** A file already in the media store (`deps.media.store.store(...)`), sent with sendFileByUpload. */
 export interface SendFileInput extends Omit<SendTextInput, "text"> {
-  file: { sha256: string; fileName: string; mimeType: string; size: number };
+  /** `kind` "voice": a voice note recorded in the web (else the kind follows the mime type). */
+  file: { sha256: string; fileName: string; mimeType: string; size: number; kind?: "voice" };
   /** Shown under images and videos; at most 1024 characters. */
   caption?: string;
 }
@@ -30,7 +31,8 @@ export async function storeSend(
   let content: { type: string; text: string | null; media: MessageMedia | null };
   if ("file" in input) {
     const { type, kind } = fileKind(input.file.mimeType);
-    content = { type, text: input.caption || null, media: { kind, state: "ready", ...input.file } };
+    const media: MessageMedia = { ...input.file, kind: input.file.kind ?? kind, state: "ready" };
+    content = { type, text: input.caption || null, media };
   } else {
     content = { type: "textMessage", text: input.text, media: null };
   }

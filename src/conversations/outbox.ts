@@ -199,8 +199,10 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       if (row.media?.sha256) {
         const file = row.media;
         if ((row.text ?? "").length > MAX_CAPTION) return await fail(row, "captionTooLong");
-        const blob = await opts.readFile(file.sha256!);
-        if (!blob) return await fail(row, "fileGone");
+        const stored = await opts.readFile(file.sha256!);
+        if (!stored) return await fail(row, "fileGone");
+        // The upload's part carries the file's type (Green-API reads the kind from the name's extension).
+        const blob = file.mimeType ? stored.slice(0, stored.size, file.mimeType) : stored;
         const fileName = file.fileName ?? "file";
         const caption = row.text ? { caption: row.text } : {};
         // The client's own timeout (30 s), not SEND_TIMEOUT_MS: an upload takes longer than a text.

@@ -1,19 +1,25 @@
 // System lines and private notes: team-written lines in a conversation (never sent to WhatsApp).
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { messages } from "../db/schema/index.ts";
+import { messages, type SystemEvent } from "../db/schema/index.ts";
+import type { Translate } from "../lib/i18n.ts";
+import { systemLineText } from "../lib/system-lines.ts";
 
 export interface LineAuthor {
   id: number;
   displayName: string;
 }
 
-/** Writes a system line (a team event: assigned, resolved, …) into the chat; returns its message id. */
+/**
+ * Writes a system line (a team event: assigned, resolved, …) into the chat as a code (`event`, rendered in each reader's
+ * language), with its text in `t`'s language (the app's default: search and Telegram); returns its message id.
+ */
 export async function writeSystemLine(
   db: Db,
   chat: { id: number; instanceId: number },
-  text: string,
+  event: SystemEvent,
   actor: LineAuthor | null,
+  t: Translate,
 ): Promise<number> {
   const [row] = await db
     .insert(messages)
@@ -22,13 +28,19 @@ export async function writeSystemLine(
       chatId: chat.id,
       direction: "system",
       type: "teamEvent",
-      text,
+      text: systemLineText(t, { text: null, event }),
+      event,
       via: "web",
       senderUserId: actor?.id,
       senderName: actor?.displayName,
     })
     .returning({ id: messages.id });
   return row!.id;
+}
+
+/** Gives a system line written as text (an incoming call's) its code, so pages show it in the reader's language. */
+export async function setLineEvent(db: Db, messageId: number, event: SystemEvent): Promise<void> {
+  await db.update(messages).set({ event }).where(eq(messages.id, messageId));
 }
 
 /** Stores a private note (once per key: a retried post adds it once); `created` false when it existed already. */

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { newestFirst } from "./order.ts";
 import type { Db } from "../db/client.ts";
-import { chatReads, chats, instances, messages, type MessageMedia } from "../db/schema/index.ts";
+import { chatReads, chats, instances, messages, type MessageMedia, type SystemEvent } from "../db/schema/index.ts";
 import type { SessionUser } from "../auth/sessions.ts";
 import { UNREAD_CAP } from "../lib/count-caps.ts";
 
@@ -18,6 +18,8 @@ export interface ChatListItem {
   unread: number;
   last: {
     text: string | null;
+    /** A system line (an incoming call) as a code: the preview is rendered in the reader's language. */
+    event: SystemEvent | null;
     type: string;
     direction: "in" | "out" | "system" | "note";
     mediaKind: MessageMedia["kind"] | null;
@@ -57,14 +59,16 @@ export async function chatRowDetails(
   const last = db
     .select({
       text: messages.text,
+      event: messages.event,
       type: messages.type,
       direction: messages.direction,
       mediaKind: sql<MessageMedia["kind"] | null>`${messages.media}->>'kind'`.as("media_kind"),
       deleted: sql<boolean>`${messages.deletedAt} is not null`.as("deleted"),
     })
     .from(messages)
-    // Team system lines (taken, transferred, resolved) are not the conversation's last message.
-    .where(and(eq(messages.chatId, chats.id), sql`${messages.type} <> 'teamEvent'`))
+    // Team system lines (taken, transferred, resolved) are not the conversation's last message, nor is the auto-reply:
+    // it follows the customer's message at once and would hide what they asked.
+    .where(and(eq(messages.chatId, chats.id), sql`${messages.type} <> 'teamEvent'`, sql`${messages.via} <> 'auto'`))
     .orderBy(...newestFirst(messages.sentAt, messages.id))
     .limit(1)
     .as("last");
@@ -83,6 +87,7 @@ export async function chatRowDetails(
       lastMessageAt: chats.lastMessageAt,
       unread: unreadCount(user.id),
       lastText: last.text,
+      lastEvent: last.event,
       lastType: last.type,
       lastDirection: last.direction,
       lastMediaKind: last.mediaKind,
@@ -114,6 +119,7 @@ export async function chatRowDetails(
             ? null
             : {
                 text: r.lastText,
+                event: r.lastEvent,
                 type: r.lastType,
                 direction: r.lastDirection!,
                 mediaKind: r.lastMediaKind,

@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { requeueFailedSend } from "../conversations/index.ts";
 import { newestFirst } from "./order.ts";
 import type { Db } from "../db/client.ts";
-import { messages, reactions, type MessageMedia } from "../db/schema/index.ts";
+import { messages, reactions, type MessageMedia, type SystemEvent } from "../db/schema/index.ts";
 
 const PAGE_SIZE = 50;
 
@@ -23,6 +23,8 @@ export interface MessageView {
   direction: "in" | "out" | "system" | "note";
   type: string;
   text: string | null;
+  /** A system line as a code, rendered in the reader's language (null: a message, or a line stored as text only). */
+  event: SystemEvent | null;
   senderName: string | null;
   /** WhatsApp id of who wrote (`…@c.us`/`…@lid`): in a group, the member. */
   senderId: string | null;
@@ -50,6 +52,7 @@ const columns = {
   direction: messages.direction,
   type: messages.type,
   text: messages.text,
+  event: messages.event,
   senderName: messages.senderName,
   senderId: messages.senderId,
   senderUserId: messages.senderUserId,

@@ -49,6 +49,8 @@ function announce(deps: Deps, t: Target, change: "edited" | "deleted") {
     instanceId: t.instanceId,
     data: { messageId: t.messageId, chatId: t.chatId, change },
   });
+  // The chat's row previews its last message, which this may have been.
+  deps.bus.publish({ name: EVENTS.chatUpdated, instanceId: t.instanceId, data: { chatId: t.chatId } });
 }
 
 /** Replaces the text of one's own message in WhatsApp and here (the original stays in history). */

@@ -8,6 +8,7 @@ import { htmxTarget } from "../lib/htmx.ts";
 import { chatOfUrl, type ChatEnv } from "./chat-route.ts";
 import { failWith } from "../lib/validate.ts";
 import { instanceGate } from "../auth/instance-gate.ts";
+import { can } from "../auth/permissions.ts";
 import { markRead } from "./mark-read.ts";
 import { VIEWING_PING_MS } from "./presence.ts";
 import { ChatResults, ChatRows, InboxPage, type ListState } from "../../views/chats/list.tsx";
@@ -94,6 +95,7 @@ async function inboxPage<E extends AppEnv>(
       searchPath={searchPath}
       pane={node}
       team={team}
+      mayManage={can(c.var.user, "manageInstances")}
     />,
     { title },
   );

@@ -14,6 +14,7 @@ import { newChatForm, sendFileUpload, sendTextForm } from "./send.ts";
 import { linkStartedChat, recipientOf } from "../conversations/index.ts";
 import { MAX_MEDIA_BYTES } from "./media-store.ts";
 import { markRead } from "./mark-read.ts";
+import { fileToSend } from "./voice.ts";
 import { appContext, chatOfUrl, type ChatEnv, type RouteChat } from "./chat-route.ts";
 import { Bubbles } from "../../views/chats/bubble.tsx";
 import { chatBase, chatContext } from "../../views/chats/conversation.tsx";
@@ -99,7 +100,7 @@ export const sendRoutes = new Hono<ChatEnv>()
     },
   )
 
-  // Files (image, video, audio, document) through sendFileByUpload.
+  // Files (image, video, audio, document, a recorded voice note) through sendFileByUpload.
   .post(
     "/files",
     zValidator("form", sendFileUpload, (r, c) => {
@@ -113,13 +114,14 @@ export const sendRoutes = new Hono<ChatEnv>()
     }),
     async (c) => {
       const { chat } = c.var;
-      const { file, ...form } = c.req.valid("form");
-      const meta = { fileName: file.name || "file", mimeType: file.type || "application/octet-stream" };
-      const stored = await c.var.deps.media.store.store(file, meta);
+      const { file, voice, ...form } = c.req.valid("form");
+      const upload = await fileToSend(file, voice === "1");
+      if (!upload) return refuse(appContext(c), "voice.unreadable", 400, "#voice-error");
+      const stored = await c.var.deps.media.store.store(upload.body, upload.meta);
       const result = await c.var.deps.outbox.enqueue({
         ...sender(c, form),
         waChatId: chat.waChatId,
-        file: { ...stored, ...meta },
+        file: { ...stored, ...upload.meta },
         caption: form.caption,
       });
       await markRead(c, chat, "reply");

@@ -40,4 +40,6 @@ export const sendFileUpload = z.object({
   caption: z.preprocess(blankIsAbsent, z.string().trim().max(1024, "at most 1024 characters").optional()),
   key: z.preprocess(blankIsAbsent, keySchema),
   quoted: z.preprocess(blankIsAbsent, sendTextForm.shape.quoted),
+  /** "1": a voice note recorded in the composer (src/inbox/voice.ts). */
+  voice: z.preprocess(blankIsAbsent, z.literal("1").optional()),
 });

@@ -20,6 +20,10 @@ const instanceFields = z.object({
   telegramChatId: trimmed
     .refine((v) => v === "" || /^-?\d{1,20}$/.test(v), "instances.err.telegram")
     .transform((v) => (v === "" ? null : Number(v))),
+  /** Language of the channel's posts; "" = the app's DEFAULT_LOCALE. */
+  telegramLocale: z
+    .enum(["", "en", "ru"], { error: "instances.err.telegramLocale" })
+    .transform((v) => (v === "" ? null : v)),
   autoReplyEnabled: z
     .literal("on")
     .optional()
@@ -129,6 +133,7 @@ function fallbackKey(field: keyof InstanceForm): MessageKey {
     mediaUrl: "instances.err.url",
     intakeMode: "instances.err.intake",
     telegramChatId: "instances.err.telegram",
+    telegramLocale: "instances.err.telegramLocale",
     autoReplyEnabled: "instances.err.autoReplyText",
     autoReplyText: "instances.err.autoReplyText",
     autoReplyIntervalHours: "instances.err.autoReplyInterval",

@@ -41,6 +41,10 @@ export const en = {
     "Webhooks need PUBLIC_URL (the address Green-API can reach) in the server's settings; until then the number receives by polling.",
   "instances.f.telegram": "Telegram channel",
   "instances.f.telegramNone": "None",
+  "instances.f.telegramLocale": "Channel language",
+  "instances.f.telegramLocaleDefault": "The server's default",
+  "instances.f.telegramLocaleHint": "Posts and the bot's answers in the channel use this language.",
+  "instances.err.telegramLocale": "Choose a language from the list.",
   "instances.f.telegramEmpty":
     "The bot is not an admin of any channel yet. Add it to a channel as an admin, then come back.",
   "instances.f.autoReplyEnabled": "Send an auto-reply to customers who write",
@@ -173,6 +177,10 @@ export const ru: Record<keyof typeof en, Entry> = {
     "Для вебхуков в настройках сервера нужен PUBLIC_URL (адрес, доступный Green-API); пока его нет, номер получает сообщения опросом.",
   "instances.f.telegram": "Канал Telegram",
   "instances.f.telegramNone": "Нет",
+  "instances.f.telegramLocale": "Язык канала",
+  "instances.f.telegramLocaleDefault": "Как по умолчанию на сервере",
+  "instances.f.telegramLocaleHint": "На этом языке пишутся посты и ответы бота в канале.",
+  "instances.err.telegramLocale": "Выберите язык из списка.",
   "instances.f.telegramEmpty":
     "Бот пока не администратор ни одного канала. Добавьте его в канал администратором и вернитесь сюда.",
   "instances.f.autoReplyEnabled": "Отправлять автоответ написавшим клиентам",

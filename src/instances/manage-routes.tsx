@@ -37,6 +37,7 @@ function valuesOf(row: InstanceRow): FormValues {
     mediaUrl: row.mediaUrl,
     intakeMode: row.intakeMode,
     telegramChatId: row.telegramChatId === null ? "" : String(row.telegramChatId),
+    telegramLocale: row.telegramLocale ?? "",
     autoReplyEnabled: row.autoReplyEnabled ? "on" : "",
     autoReplyText: row.autoReplyText ?? "",
     autoReplyIntervalHours: String(row.autoReplyIntervalHours),

@@ -89,6 +89,7 @@ function columns(form: InstanceForm) {
     mediaUrl: form.mediaUrl || hosts.mediaUrl,
     intakeMode: form.intakeMode,
     telegramChatId: form.telegramChatId,
+    telegramLocale: form.telegramLocale,
     autoReplyEnabled: form.autoReplyEnabled,
     autoReplyText: form.autoReplyText || null,
     autoReplyIntervalHours: form.autoReplyIntervalHours,
@@ -213,7 +214,7 @@ export async function updateInstance(
     actor: actor.username,
     ip: actor.ip,
     target: `instance:${row.id}`,
-    details: { changed },
+    details: { changed, name: row.name },
   });
   if (credsChanged || next.intakeMode !== existing.intakeMode) {
     if (credsChanged) deps.gateway.forget(row.id);

@@ -1,6 +1,8 @@
 // QR login: while a manager looks at an unlinked instance, fetch its QR (and state) through the gateway and push changes.
 import { GreenApiError } from "../greenapi/errors.ts";
 import type { AppDeps } from "../env.ts";
+import { isMessageKey, type MessageKey, type Params } from "../lib/i18n.ts";
+import { describeFailure } from "./manage.ts";
 import { announceInstance } from "./live.ts";
 import type { InstanceRow } from "./service.ts";
 
@@ -10,7 +12,8 @@ export type QrSnapshot =
   | { kind: "qr"; image: string }
   | { kind: "starting" }
   | { kind: "authorized" }
-  | { kind: "error"; reason: string };
+  /** Why there is none: a message key rendered in the reader's language, or Green-API's own words. */
+  | { kind: "error"; reason: { key: MessageKey; params?: Params } | { text: string } };
 
 export interface QrWatcher {
   /**
@@ -68,12 +71,14 @@ export function createQrWatcher(
     }
     if (await deps.instances.setState(row.id, state)) announceInstance(deps.bus, row.id, "state", { state });
     if (state !== "notAuthorized") {
-      set(row.id, r, state === "starting" ? { kind: "starting" } : { kind: "error", reason: state });
+      const key = `state.${state}`;
+      const reason = { key: isMessageKey(key) ? key : ("state.unknown" as const) };
+      set(row.id, r, state === "starting" ? { kind: "starting" } : { kind: "error", reason });
       return true;
     }
     const qr = await deps.gateway.call(row, "qr", "normal", (c) => c.qr(), { maxAttempts: 1 });
     if (qr.type === "qrCode") set(row.id, r, { kind: "qr", image: qr.message });
-    else if (qr.type === "error") set(row.id, r, { kind: "error", reason: qr.message });
+    else if (qr.type === "error") set(row.id, r, { kind: "error", reason: { text: qr.message } });
     return true; // alreadyLogged: the next round's state check sees it
   }
 
@@ -88,9 +93,9 @@ export function createQrWatcher(
         if (!row || r.stopped || !(await round(row, r))) break;
       } catch (err) {
         if (r.stopped) break;
-        const reason = err instanceof GreenApiError ? err.reason : "unexpected error";
-        log.info({ reason }, "QR refresh failed");
-        set(id, r, { kind: "error", reason });
+        log.info({ reason: err instanceof GreenApiError ? err.reason : String(err) }, "QR refresh failed");
+        const row = await deps.instances.getRow(id).catch(() => undefined);
+        set(id, r, { kind: "error", reason: describeFailure(err, row?.apiUrl ?? "") });
       }
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }

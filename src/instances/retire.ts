@@ -32,7 +32,7 @@ export async function retireInstance(deps: AppDeps, actor: Actor, row: InstanceR
     actor: actor.username,
     ip: actor.ip,
     target: `instance:${row.id}`,
-    details: { changed: ["enabled"], retired: true, keptHistory: true },
+    details: { changed: ["enabled"], retired: true, keptHistory: true, name: row.name },
   });
   announceInstance(deps.bus, row.id, "state", {});
 }

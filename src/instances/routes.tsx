@@ -111,7 +111,10 @@ const numberRoutes = new Hono<AppEnv>()
         { maxAttempts: 1 },
       );
       if (!answer.status || !answer.code)
-        return fragment(c, <CodeResult error={c.var.t("instances.codeFailed", { reason: row.state })} />);
+        return fragment(
+          c,
+          <CodeResult error={c.var.t("instances.codeFailed", { reason: c.var.t(`state.${row.state}`) })} />,
+        );
       c.var.deps.qr.watch(row.id, c.var.user!.id).catch(() => {}); // keep checking the state while the code is typed
       return fragment(c, <CodeResult code={answer.code} />);
     } catch (err) {
@@ -166,6 +169,7 @@ async function action(c: Context<AppEnv>, what: "logout" | "reboot") {
       actor: user!.username,
       ip: clientIp(c),
       target: `instance:${row.id}`,
+      details: { name: row.name },
     });
     flash(c, "ok", t(what === "logout" ? "instances.loggedOut" : "instances.rebooted"));
   } catch (err) {

@@ -11,6 +11,7 @@ const PUBLIC_DIR = fileURLToPath(new URL("../../public", import.meta.url));
 const TYPES: Record<string, string> = {
   css: "text/css; charset=utf-8",
   js: "text/javascript; charset=utf-8",
+  json: "application/json",
   svg: "image/svg+xml",
   png: "image/png",
   ico: "image/x-icon",
@@ -90,3 +91,20 @@ export function compressedAsset(name: string, file: Asset, encoding: Encoding): 
   }
   return copy;
 }
+
+/** The stylesheets every page links, in order (views/layout.tsx; the service worker keeps them too). */
+export const PAGE_STYLES = ["app.css", "inbox.css", "team.css", "viewer.css", "phone.css"] as const;
+
+/** The scripts every page loads, deferred, in order (views/layout.tsx; the service worker keeps them too). */
+export const PAGE_SCRIPTS = [
+  "vendor/htmx.min.js",
+  "vendor/htmx-ext-sse.js",
+  "app.js",
+  "team.js",
+  "emoji.js",
+  "viewer.js",
+  "voice.js",
+  "gestures.js",
+  "push.js",
+  "install.js",
+] as const;

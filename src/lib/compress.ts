@@ -36,12 +36,16 @@ export function negotiate(acceptEncoding: string | null | undefined): Encoding |
 const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
-/** Best compression, off the event loop: for static files, compressed once and kept. */
+/**
+ * Best compression, off the event loop: for static files, compressed once and kept. Past 256 KB (the emoji picker's
+ * 0.5 MB data) brotli's quality 11 takes seconds for 10 % less than quality 9 (4.2 s against 0.16 s, machine loaded).
+ */
 export async function compressOnce(bytes: Uint8Array, encoding: Encoding): Promise<Uint8Array<ArrayBuffer>> {
+  const quality = bytes.length > 256 * 1024 ? 9 : 11;
   const out =
     encoding === "br"
       ? await brotliAsync(bytes, {
-          params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+          params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
         })
       : await gzipAsync(bytes, { level: 9 });
   return new Uint8Array(out);

@@ -5,7 +5,7 @@ import { zValidator } from "@hono/zod-validator";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import type { AppEnv } from "../env.ts";
-import { asset, assetUrl } from "../lib/assets.ts";
+import { asset, assetUrl, PAGE_SCRIPTS, PAGE_STYLES } from "../lib/assets.ts";
 import { failWith } from "../lib/validate.ts";
 import { flash } from "../auth/cookies.ts";
 import { PUSH_SCOPES } from "./service.ts";
@@ -86,18 +86,7 @@ export const pushRoutes = new Hono<AppEnv>()
   });
 
 /** The static files the service worker keeps (their hashed URLs: a release changes them and so the worker). */
-const SHELL_FILES = [
-  "app.css",
-  "inbox.css",
-  "team.css",
-  "app.js",
-  "team.js",
-  "push.js",
-  "install.js",
-  "vendor/htmx.min.js",
-  "vendor/htmx-ext-sse.js",
-  "icon.svg",
-];
+const SHELL_FILES = [...PAGE_STYLES, ...PAGE_SCRIPTS, "icon.svg"];
 
 /** Mounted at / (before sign-in: the worker is fetched by the browser on its own, also on the sign-in page). */
 export const serviceWorkerRoutes = new Hono<AppEnv>().get("/sw.js", (c) => {

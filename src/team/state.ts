@@ -13,7 +13,7 @@ import {
 } from "../conversations/index.ts";
 import type { Db } from "../db/client.ts";
 import { idList, queryRows } from "../db/rows.ts";
-import { chats, instances, userInstances, users } from "../db/schema/index.ts";
+import { chats, instances, userInstances, users, type SystemEvent } from "../db/schema/index.ts";
 import type { AppEvent, EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
 import { translator, type Locale } from "../lib/i18n.ts";
@@ -39,7 +39,7 @@ export interface TeamStateOptions {
   bus: EventBus;
   /** Where chatAssigned is published (Telegram tells the assignee's linked account). */
   hooks: ConversationHooks;
-  /** Language of stored system lines (pages show them as written). */
+  /** Language of system lines' stored text (search, Telegram); pages render each line in the reader's language. */
   locale: Locale;
   /**
    * Inside a transaction (the intake's, for incoming messages): writes go through it and announcements wait for its
@@ -61,13 +61,13 @@ export function createTeamState(opts: TeamStateOptions) {
   /** Announces on the bus after the commit (at once outside a transaction). */
   const publish = (event: AppEvent) => ctx.defer(() => opts.bus.publish(event));
 
-  /** Writes a system line into the chat and announces it (bubble and row live). */
+  /** Writes a system line (a key and names, no words) into the chat and announces it (bubble and row live). */
   async function systemLine(
     chat: { id: number; instanceId: number },
-    text: string,
+    event: SystemEvent,
     actor: Actor | null,
   ): Promise<number> {
-    const id = await writeSystemLine(db, chat, text, actor);
+    const id = await writeSystemLine(db, chat, event, actor, t);
     publish({ name: EVENTS.messageCreated, instanceId: chat.instanceId, data: { messageId: id, chatId: chat.id } });
     return id;
   }
@@ -125,7 +125,7 @@ export function createTeamState(opts: TeamStateOptions) {
     });
     if (pick === null) return null;
     const name = (await displayName(pick)) ?? "?";
-    await systemLine(chat, t("team.line.autoAssigned", { to: name }), null);
+    await systemLine(chat, { key: "team.line.autoAssigned", params: { to: name } }, null);
     await notifyAssignee(chat, pick, null, null);
     return pick;
   }
@@ -165,7 +165,6 @@ export function createTeamState(opts: TeamStateOptions) {
       }
       const updated = await assignChat(db, chatId, assigneeId);
       if (!updated && !note) return null;
-      const by = actor?.displayName ?? t("team.system");
       const kind: Assignment["kind"] =
         assigneeId === null
           ? "unassigned"
@@ -176,9 +175,10 @@ export function createTeamState(opts: TeamStateOptions) {
               : actor
                 ? "assigned"
                 : "autoAssigned";
-      let line = t(`team.line.${kind}`, { by, to: assigneeName ?? "" });
-      if (note) line = `${line}: ${note}`;
-      await systemLine(chat, line, actor);
+      const params: NonNullable<SystemEvent["params"]> = { to: assigneeName ?? "" };
+      if (actor) params.by = actor.displayName;
+      if (note) params.note = note;
+      await systemLine(chat, { key: `team.line.${kind}`, params }, actor);
       changed(chat);
       if (assigneeId !== null) await notifyAssignee(chat, assigneeId, actor, note);
       return { kind, from: chat.assigneeId, to: assigneeId };
@@ -189,14 +189,13 @@ export function createTeamState(opts: TeamStateOptions) {
       const chat = await chatOf(chatId);
       if (!chat) return false;
       if (!(await setChatStatus(db, chatId, status))) return false;
-      const by = actor?.displayName ?? t("team.system");
       const key =
         status === "resolved"
           ? "team.line.resolved"
           : status === "pending"
             ? "team.line.pending"
             : "team.line.reopened";
-      await systemLine(chat, t(key, { by }), actor);
+      await systemLine(chat, { key, params: actor ? { by: actor.displayName } : {} }, actor);
       changed(chat);
       return true;
     },
@@ -226,7 +225,8 @@ export function createTeamState(opts: TeamStateOptions) {
         let changes = false;
         if (chat.status !== "open") {
           const reopened = await setChatStatus(db, chat.id, "open");
-          if (reopened && chat.status === "resolved") await systemLine(chat, t("team.line.reopenedByCustomer"), null);
+          if (reopened && chat.status === "resolved")
+            await systemLine(chat, { key: "team.line.reopenedByCustomer" }, null);
           changes = reopened;
         }
         if (chat.assigneeId === null && autoOn.has(chat.instanceId) && (await autoAssign(chat)) !== null)

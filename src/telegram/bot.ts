@@ -6,13 +6,14 @@ import { Bot, GrammyError, HttpError, type Api } from "grammy";
 import type { AuditService } from "../audit/service.ts";
 import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
-import type { Outbox, ReactInput, ReactResult } from "../conversations/index.ts";
-import type { Locale, Translate } from "../lib/i18n.ts";
+import type { Outbox, ReactInput, ReactResult, SentChange, SentChangeResult } from "../conversations/index.ts";
+import type { Locale } from "../lib/i18n.ts";
 import type { Logger } from "../lib/log.ts";
 import { countCalls } from "./api-metrics.ts";
 import type { ChatDirectory } from "./chats.ts";
 import type { CodeService } from "./codes.ts";
 import { channels } from "./features/channels.ts";
+import { edits } from "./features/edits.ts";
 import { linking } from "./features/linking.ts";
 import { reactions } from "./features/reactions.ts";
 import { replies } from "./features/replies.ts";
@@ -33,13 +34,14 @@ export interface FeatureDeps {
   notifier: Notifier;
   /** Links made or moved are recorded. */
   audit: AuditService;
-  /** Translator in the app's default locale (messages into shared chats). */
-  t: Translate;
+  /** Language of a channel whose number sets none, and of private chats with someone not linked. */
   defaultLocale: Locale;
   /** Something was queued for posting. */
   queued(): void;
   /** Reacts in WhatsApp as the number (absent: Telegram reactions are not passed on). */
   react?: (input: ReactInput) => Promise<ReactResult | undefined>;
+  /** Edits or deletes a sent message in WhatsApp (absent: edits and /delete of Telegram replies are not passed on). */
+  changeSent?: (messageId: number, change: SentChange) => Promise<SentChangeResult | undefined>;
   /** Downloads a replied file into the media store (absent when there is no store). */
   fetchFile?: (
     api: Api,
@@ -51,6 +53,8 @@ export interface FeatureDeps {
 export const ALLOWED_UPDATES = [
   "message",
   "channel_post",
+  "edited_message",
+  "edited_channel_post",
   "my_chat_member",
   "callback_query",
   "message_reaction",
@@ -80,6 +84,8 @@ export function installFeatures(bot: Bot, deps: FeatureDeps): Bot {
     (err) => deps.log.error({ err: err.error, updateId: err.ctx.update.update_id }, "telegram feature failed"),
     channels(deps),
     linking(deps),
+    // Before replies: "/delete" answering a reply is a command, not an answer to send.
+    edits(deps),
     replies(deps),
     reactions(deps),
     unhandled(deps),

@@ -63,6 +63,23 @@ export const en = {
     "Your Telegram account is no longer linked to {name} in GreenInbox: the link was moved to another Telegram account. If you did not do this, sign in, check your profile and tell an admin.",
   "tg.loginCode":
     "{code} is your GreenInbox sign-in code. It is valid for 5 minutes. If you did not try to sign in, change your password.",
+  "tg.edit.notSent": "Not edited in WhatsApp: the message is still being sent. Edit it again once it shows 👍.",
+  "tg.edit.notOwn": "Not edited in WhatsApp: the message did not reach WhatsApp or was deleted.",
+  "tg.edit.notText": "Not edited in WhatsApp: only text can be edited there, not files or their captions.",
+  "tg.edit.tooLate":
+    "Not edited in WhatsApp: a message can be edited only within 15 minutes of sending. Send a correction instead.",
+  "tg.edit.failed": "Not edited in WhatsApp: {reason}",
+  "tg.delete.notSent": "Not deleted in WhatsApp: the message is still being sent. Try again once it shows 👍.",
+  "tg.delete.notOwn": "Only your own replies that reached WhatsApp can be deleted.",
+  "tg.delete.tooLate":
+    "Not deleted in WhatsApp: a message can be deleted for everyone only within 72 hours of sending.",
+  "tg.delete.failed": "Not deleted in WhatsApp: {reason}",
+  "tg.delete.howTo": "To delete one of your replies in WhatsApp, answer that reply with /delete.",
+  "tg.deleted": "🗑 Deleted in WhatsApp for everyone. The web inbox keeps it, marked deleted.",
+  "tg.help":
+    "How this chat works with WhatsApp:\n• Reply to a customer’s post to answer in WhatsApp: text, a photo, a video, a voice note, audio or a document; “/q code” sends a quick reply.\n• Edit your reply within 15 minutes to edit it in WhatsApp (text only).\n• Answer your reply with /delete to delete it in WhatsApp for everyone (within 72 hours). Telegram does not tell bots about deleted messages: deleting it here changes nothing in WhatsApp.\n• React to a customer’s post to react in WhatsApp.\n• The customer’s edits, deletes and reactions show on their post.",
+  "tg.post.edited": "✏️ Edited by the customer:",
+  "tg.post.deleted": "🗑 Deleted by the customer",
 } as const satisfies Record<string, Entry>;
 
 export const ru: Record<keyof typeof en, Entry> = {
@@ -125,6 +142,23 @@ export const ru: Record<keyof typeof en, Entry> = {
   "tg.unlinkedElsewhere":
     "Ваш Telegram больше не привязан к пользователю {name} в GreenInbox: привязку перенесли на другой аккаунт Telegram. Если это были не вы, войдите, проверьте профиль и сообщите администратору.",
   "tg.loginCode": "{code} — ваш код входа в GreenInbox. Он действует 5 минут. Если вы не входили, смените пароль.",
+  "tg.edit.notSent": "Не изменено в WhatsApp: сообщение ещё отправляется. Измените его снова, когда появится 👍.",
+  "tg.edit.notOwn": "Не изменено в WhatsApp: сообщение не дошло до WhatsApp или удалено.",
+  "tg.edit.notText": "Не изменено в WhatsApp: там можно менять только текст, но не файлы и подписи к ним.",
+  "tg.edit.tooLate":
+    "Не изменено в WhatsApp: сообщение можно изменить только в течение 15 минут после отправки. Отправьте исправление.",
+  "tg.edit.failed": "Не изменено в WhatsApp: {reason}",
+  "tg.delete.notSent": "Не удалено в WhatsApp: сообщение ещё отправляется. Повторите, когда появится 👍.",
+  "tg.delete.notOwn": "Удалить можно только свои ответы, дошедшие до WhatsApp.",
+  "tg.delete.tooLate":
+    "Не удалено в WhatsApp: удалить сообщение у всех можно только в течение 72 часов после отправки.",
+  "tg.delete.failed": "Не удалено в WhatsApp: {reason}",
+  "tg.delete.howTo": "Чтобы удалить свой ответ в WhatsApp, ответьте на него командой /delete.",
+  "tg.deleted": "🗑 Удалено в WhatsApp у всех. В веб-инбоксе оно остаётся с пометкой «удалено».",
+  "tg.help":
+    "Как этот чат связан с WhatsApp:\n• Ответьте на сообщение клиента, чтобы ответить ему в WhatsApp: текстом, фото, видео, голосовым, аудио или документом; «/q код» отправляет быстрый ответ.\n• Измените свой ответ в течение 15 минут — он изменится и в WhatsApp (только текст).\n• Ответьте на свой ответ командой /delete, чтобы удалить его в WhatsApp у всех (в течение 72 часов). Telegram не сообщает ботам об удалённых сообщениях: удаление здесь ничего не меняет в WhatsApp.\n• Поставьте реакцию на сообщение клиента — она появится в WhatsApp.\n• Правки, удаления и реакции клиента видны на его сообщении.",
+  "tg.post.edited": "✏️ Клиент изменил сообщение:",
+  "tg.post.deleted": "🗑 Клиент удалил сообщение",
 };
 
 declare module "../lib/i18n.ts" {

@@ -7,8 +7,15 @@ import type { AuditService } from "../audit/service.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
-import type { EventContext, Outbox, ReactInput, ReactResult, StoredIncoming } from "../conversations/index.ts";
-import { translator } from "../lib/i18n.ts";
+import type {
+  EventContext,
+  Outbox,
+  ReactInput,
+  ReactResult,
+  SentChange,
+  SentChangeResult,
+  StoredIncoming,
+} from "../conversations/index.ts";
 import type { Logger } from "../lib/log.ts";
 import { ALLOWED_UPDATES, createApiBot, installFeatures } from "./bot.ts";
 import { createChatDirectory, type ChatDirectory } from "./chats.ts";
@@ -31,6 +38,8 @@ export interface TelegramDeps {
   mediaStore?: MediaStore;
   /** Reacts in WhatsApp as the number (Telegram reactions on customers' posts go there). */
   react?: (input: ReactInput) => Promise<ReactResult | undefined>;
+  /** Edits or deletes a sent message in WhatsApp (managers' edits and /delete of their Telegram replies go there). */
+  changeSent?: (messageId: number, change: SentChange) => Promise<SentChangeResult | undefined>;
 }
 
 /** Knobs for tests: faster flood-control windows and retries. */
@@ -68,7 +77,6 @@ export function createTelegram(deps: TelegramDeps, options: TelegramOptions = {}
   const bot = createApiBot(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT, options.timeScale);
   const posts = createPostStore(db);
   const chats = createChatDirectory(db);
-  const t = translator(config.DEFAULT_LOCALE);
   const poster = createPoster({
     db,
     api: bot.api,
@@ -79,7 +87,7 @@ export function createTelegram(deps: TelegramDeps, options: TelegramOptions = {}
     retryMaxMs: options.retryMaxMs,
     mediaWaitMs: options.mediaWaitMs,
   });
-  const notifier = createNotifier({ db, bus, posts, log, t, queued: poster.kick });
+  const notifier = createNotifier({ db, bus, posts, log, defaultLocale: config.DEFAULT_LOCALE, queued: poster.kick });
   const codes = createCodeService({
     db,
     api: bot.api,
@@ -103,11 +111,11 @@ export function createTelegram(deps: TelegramDeps, options: TelegramOptions = {}
     codes,
     notifier,
     audit: deps.audit,
-    t,
     defaultLocale: config.DEFAULT_LOCALE,
     queued: poster.kick,
     fetchFile,
     react: deps.react,
+    changeSent: deps.changeSent,
   });
 
   let polling: Promise<void> | null = null;

@@ -7,11 +7,12 @@ import { idList, queryRows } from "../db/rows.ts";
 import { instances, messages } from "../db/schema/index.ts";
 import type { AppEvent, EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
-import type { Translate } from "../lib/i18n.ts";
+import { translator, type Locale } from "../lib/i18n.ts";
 import type { StoredIncoming } from "../conversations/index.ts";
 import type { Logger } from "../lib/log.ts";
 import { sendFailureText } from "../lib/sending.ts";
 import { mirrorCustomerReaction } from "./customer-reactions.ts";
+import { markCustomerChange } from "./post-edits.ts";
 import type { PostStore } from "./posts.ts";
 import { notificationPosts } from "./render.ts";
 
@@ -20,7 +21,8 @@ export interface NotifierOptions {
   bus: EventBus;
   posts: PostStore;
   log: Logger;
-  t: Translate;
+  /** Language of a channel whose number has none set (instances.telegram_locale). */
+  defaultLocale: Locale;
   /** Called after a state post or a reaction was queued. */
   queued: () => void;
 }
@@ -55,10 +57,14 @@ const stateData = z.object({ state: z.enum(STATE_KEYS) });
 const utc = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 
 /** 👍 once WhatsApp accepted the send, 👌 once delivered or read, 👎 when it failed. */
+/** A customer's edit or delete: marked on the post of their message. */
+const CHANGES = new Set(["edited", "deleted"]);
 const REACTION: Record<string, string> = { accepted: "👍", sent: "👍", delivered: "👌", read: "👌", failed: "👎" };
 
 export function createNotifier(opts: NotifierOptions): Notifier {
-  const { db, bus, posts, log, t } = opts;
+  const { db, bus, posts, log } = opts;
+  /** Posts to a number's channel are in the channel's language. */
+  const channelT = (locale: Locale | null) => translator(locale ?? opts.defaultLocale);
   // One task at a time: state posts and reactions are queued in the order events happened.
   let chain: Promise<void> = Promise.resolve();
   const later = (work: () => Promise<void>) => {
@@ -73,19 +79,21 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     // 121–126 → 106–108 µs/webhook).
     const linked = new Map(
       (
-        await queryRows<{ id: number; name: string; tg_chat_id: string | number | null }>(
+        await queryRows<{ id: number; name: string; tg_chat_id: string | number | null; locale: Locale | null }>(
           tx,
           sql`
-          select id, name, telegram_chat_id as tg_chat_id from instances
+          select id, name, telegram_chat_id as tg_chat_id, telegram_locale as locale from instances
           where id in ${idList([...new Set(stored.map((m) => m.instanceId))])}`,
         )
       ).flatMap((r) =>
-        r.tg_chat_id === null ? [] : [[r.id, { name: r.name, tgChatId: Number(r.tg_chat_id) }] as const],
+        r.tg_chat_id === null
+          ? []
+          : [[r.id, { name: r.name, tgChatId: Number(r.tg_chat_id), t: channelT(r.locale) }] as const],
       ),
     );
     const wanted = stored.flatMap((m) => {
       const instance = linked.get(m.instanceId);
-      return instance ? [{ message: m, instanceName: instance.name, tgChatId: instance.tgChatId }] : [];
+      return instance ? [{ message: m, instanceName: instance.name, tgChatId: instance.tgChatId, t: instance.t }] : [];
     });
     const quoting = wanted.filter((r) => r.message.quotedIdMessage);
     const quotes = new Map<string, string | null>();
@@ -106,7 +114,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       const m = row.message;
       try {
         const quotedText = m.quotedIdMessage ? (quotes.get(`${m.chatId}:${m.quotedIdMessage}`) ?? null) : null;
-        const drafts = notificationPosts({ ...m, instanceName: row.instanceName, quotedText }, t);
+        const drafts = notificationPosts({ ...m, instanceName: row.instanceName, quotedText }, row.t);
         // The message names its instance (and takes its posts along when it goes): no second reference to check.
         return [{ tgChatId: row.tgChatId, drafts, link: { messageId: m.id } }];
       } catch (err) {
@@ -134,10 +142,11 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     const real = event.data.transition === true || silent !== null;
     if (!real && (before === what || (before === undefined && state.success && event.data.part !== undefined))) return;
     const [instance] = await db
-      .select({ name: instances.name, tgChatId: instances.telegramChatId })
+      .select({ name: instances.name, tgChatId: instances.telegramChatId, locale: instances.telegramLocale })
       .from(instances)
       .where(eq(instances.id, event.instanceId));
     if (!instance || instance.tgChatId === null) return;
+    const t = channelT(instance.locale);
     const offlineSince = typeof event.data.offlineSince === "string" ? event.data.offlineSince : null;
     const text = silent
       ? t("tg.intakeSilent", { instance: instance.name, since: utc(silent) })
@@ -156,8 +165,14 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     const where = await posts.replyOf(messageId);
     if (!where) return;
     const [m] = await db
-      .select({ status: messages.status, failReason: messages.failReason, instanceId: messages.instanceId })
+      .select({
+        status: messages.status,
+        failReason: messages.failReason,
+        instanceId: messages.instanceId,
+        locale: instances.telegramLocale,
+      })
       .from(messages)
+      .innerJoin(instances, eq(instances.id, messages.instanceId))
       .where(eq(messages.id, messageId));
     const emoji = REACTION[m?.status ?? ""];
     if (!m || !emoji || emoji === (await posts.lastReaction(messageId))) return;
@@ -173,6 +188,8 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       link,
     );
     if (m.status === "failed") {
+      // The reply was made in the number's channel (or its group): the answer is in the channel's language.
+      const t = channelT(m.locale);
       const text = t("tg.failed", { reason: sendFailureText(t, m.failReason) });
       await posts.enqueue(
         where.tgChatId,
@@ -195,6 +212,8 @@ export function createNotifier(opts: NotifierOptions): Notifier {
         void later(() => syncReaction(data.data.messageId));
       else if (event.name === EVENTS.messageUpdated && data.success && event.data.change === "reaction")
         void later(() => mirrorCustomerReaction({ db, posts, log, queued: opts.queued }, data.data.messageId));
+      else if (event.name === EVENTS.messageUpdated && data.success && CHANGES.has(`${event.data.change}`))
+        void later(() => markCustomerChange({ db, posts, log, channelT, queued: opts.queued }, data.data.messageId));
       else if (event.name === EVENTS.instanceChanged) void later(() => onInstance(event));
       // Posts are written once, by the process that published the event (several processes: src/cluster/).
     },

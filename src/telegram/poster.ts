@@ -5,6 +5,7 @@ import { GrammyError, HttpError, InputFile, type Api } from "grammy";
 import type { Db } from "../db/client.ts";
 import { messages } from "../db/schema/index.ts";
 import type { Logger } from "../lib/log.ts";
+import { editCall } from "./post-edits.ts";
 import { FILE_METHODS, payloadSchemas, type FileMethod, type PostRow, type PostStore } from "./posts.ts";
 
 export interface PosterOptions {
@@ -41,7 +42,7 @@ const FIELD: Record<FileMethod, string> = {
   sendSticker: "sticker",
 };
 const MB = 1024 * 1024;
-type Call = { method: string; params: Record<string, unknown> } | { waitMs: number };
+type Call = { method: string; params: Record<string, unknown> } | { waitMs: number } | { skip: string };
 
 /** Refusals that will not change on retry (bad request, no rights, chat gone); 401, 429 and 5xx are worth retrying. */
 function permanent(err: unknown): boolean {
@@ -69,6 +70,7 @@ export function createPoster(opts: PosterOptions): Poster {
   /** The Bot API call for a post; media posts read the file now (or wait for its download, or fall back to text). */
   async function prepare(post: PostRow): Promise<Call> {
     const chat_id = post.tgChatId;
+    if (post.method.startsWith("edit")) return editCall(db, post);
     if (!(FILE_METHODS as readonly string[]).includes(post.method)) {
       const schema =
         post.method === "setMessageReaction" ? payloadSchemas.setMessageReaction : payloadSchemas.sendMessage;
@@ -98,12 +100,19 @@ export function createPoster(opts: PosterOptions): Poster {
         await posts.retryLater(post.id, call.waitMs, "waiting for the media download", false);
         return false;
       }
+      if ("skip" in call) {
+        await posts.fail(post.id, call.skip);
+        return true;
+      }
       const send = (api.raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>)[
         call.method
       ]!;
       const result = await send(call.params);
+      // An edit answers the edited message: its id belongs to the post it edited.
       const tgMessageId =
-        typeof result === "object" && result && "message_id" in result ? Number(result.message_id) : null;
+        typeof result === "object" && result && "message_id" in result && !post.method.startsWith("edit")
+          ? Number(result.message_id)
+          : null;
       await posts.markSent(post.id, tgMessageId);
       return true;
     } catch (err) {

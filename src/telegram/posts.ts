@@ -32,6 +32,14 @@ export const payloadSchemas = {
     message_id: z.number().int(),
     reaction: z.array(z.object({ type: z.literal("emoji"), emoji: z.string() })),
   }),
+  /** A customer's edit or delete marked on notification post `post_id` (its Telegram id is read when sent). */
+  edit: z.object({
+    post_id: z.number().int(),
+    text: z.string().optional(),
+    entities: z.array(entity).optional(),
+    caption: z.string().optional(),
+    caption_entities: z.array(entity).optional(),
+  }),
 };
 export type TextPayload = z.infer<typeof payloadSchemas.sendMessage>;
 export type FilePayload = z.infer<typeof payloadSchemas.file>;
@@ -39,7 +47,8 @@ export type FilePayload = z.infer<typeof payloadSchemas.file>;
 export type PostDraft =
   | { method: "sendMessage"; payload: TextPayload }
   | { method: FileMethod; payload: FilePayload }
-  | { method: "setMessageReaction"; payload: z.infer<typeof payloadSchemas.setMessageReaction> };
+  | { method: "setMessageReaction"; payload: z.infer<typeof payloadSchemas.setMessageReaction> }
+  | { method: "editMessageText" | "editMessageCaption"; payload: z.infer<typeof payloadSchemas.edit> };
 
 export type PostRow = typeof telegramPosts.$inferSelect;
 

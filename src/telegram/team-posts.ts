@@ -5,11 +5,11 @@ import { eq } from "drizzle-orm";
 import type { ConversationEvents, ConversationHooks, EventContext } from "../conversations/index.ts";
 import type { Db } from "../db/client.ts";
 import { chats, instances, users } from "../db/schema/index.ts";
-import type { Translate } from "../lib/i18n.ts";
+import { translator, type Locale } from "../lib/i18n.ts";
 import { createPostStore, type PostStore } from "./posts.ts";
 
-function createTeamPosts(opts: { posts: PostStore; t: Translate }) {
-  const { posts, t } = opts;
+function createTeamPosts(opts: { posts: PostStore; defaultLocale: Locale }) {
+  const { posts } = opts;
   return {
     /** Posts a note to the instance's channel, when the instance has notesToTelegram on and a channel. */
     async noteAdded(ctx: EventContext, note: ConversationEvents["noteAdded"]): Promise<void> {
@@ -17,6 +17,7 @@ function createTeamPosts(opts: { posts: PostStore; t: Translate }) {
         .select({
           tgChatId: instances.telegramChatId,
           on: instances.notesToTelegram,
+          locale: instances.telegramLocale,
           instanceName: instances.name,
           chatName: chats.name,
           waChatId: chats.waChatId,
@@ -26,7 +27,7 @@ function createTeamPosts(opts: { posts: PostStore; t: Translate }) {
         .where(eq(instances.id, note.instanceId));
       if (!target?.on || target.tgChatId === null) return;
       const who = target.chatName ?? target.waChatId.replace(/@c\.us$/, "");
-      const text = t("team.tgNote", {
+      const text = translator(target.locale ?? opts.defaultLocale)("team.tgNote", {
         by: note.author.displayName,
         chat: who,
         instance: target.instanceName,
@@ -66,9 +67,12 @@ function createTeamPosts(opts: { posts: PostStore; t: Translate }) {
   };
 }
 
-/** Subscribes the team posts to noteAdded and chatAssigned, within the publisher's transaction. */
-export function subscribeTeamPosts(hooks: ConversationHooks, opts: { db: Db; t: Translate }): void {
-  const teamPosts = createTeamPosts({ posts: createPostStore(opts.db), t: opts.t });
+/**
+ * Subscribes the team posts to noteAdded and chatAssigned, within the publisher's transaction. Notes are posted in the
+ * channel's language (`defaultLocale` when the number sets none); assignment notices come in the assignee's.
+ */
+export function subscribeTeamPosts(hooks: ConversationHooks, opts: { db: Db; defaultLocale: Locale }): void {
+  const teamPosts = createTeamPosts({ posts: createPostStore(opts.db), defaultLocale: opts.defaultLocale });
   hooks.withinTransaction("noteAdded", (ctx, note) => teamPosts.noteAdded(ctx, note));
   hooks.withinTransaction("chatAssigned", (ctx, e) => teamPosts.chatAssigned(ctx, e));
 }

@@ -140,7 +140,13 @@ async function saveUser(c: Context<AppEnv>, id: number | null, form: UserForm) {
         actor: actor.username,
         target: `user:${id}`,
         ip: clientIp(c),
-        details: { changed },
+        // Each right or switch that changed is told with its new value: "administrator rights (on)".
+        details: {
+          changed,
+          set: Object.fromEntries(
+            changed.map((k) => [k, form[k as keyof UserForm]]).filter(([, v]) => typeof v === "boolean"),
+          ),
+        },
       });
       if (endSessions) {
         await sessions.invalidateAllForUser(id, id === actor.id ? c.var.session!.id : undefined);

@@ -96,7 +96,7 @@ export const settingsRoutes = new Hono<AppEnv>()
       userId: me.id,
       actor: me.username,
       target: `user:${me.id}`,
-      details: { changed: ["require2fa"] },
+      details: { changed: ["require2fa"], set: { require2fa: true } },
     });
     flash(c, "ok", c.var.t("settings.tg2faIsOn"));
     return c.redirect("/settings", 303);

@@ -2,7 +2,7 @@
 // older pages, image upload, notifications, phone layout — on a desktop (English) and a phone (Russian).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { chats, instances, messages, userInstances } from "../../src/db/schema/index.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
@@ -136,6 +136,13 @@ for (const vp of viewports) {
     let page: Page;
     let chatPath = "";
     let customerMessageId = "";
+    // A bubble's menu: its ⋮ on the desktop; on the touch phone the ⋮ shows only to the keyboard (long-press: phone.test.ts).
+    const openMenu = async (bubble: Locator) => {
+      const summary = bubble.locator(".msg-actions summary");
+      if (vp.name === "desktop") return summary.click();
+      await summary.focus();
+      await page.keyboard.press("Enter");
+    };
 
     beforeAll(async () => {
       w = await openWatched(browser, app.url, `inbox-${vp.name}`, { ...vp.options, locale: vp.locale });
@@ -228,7 +235,7 @@ for (const vp of viewports) {
 
     test("a reply to that message reaches the fake as sendMessage with the chatId and quotedMessageId; ticks advance to read", async () => {
       const customerBubble = page.locator(".msg-in").last();
-      await customerBubble.locator(".msg-actions summary").click();
+      await openMenu(customerBubble);
       await customerBubble.locator("[data-reply]").click();
       const strip = page.locator("[data-reply-strip]");
       expect(await strip.isVisible()).toBe(true);
@@ -286,7 +293,7 @@ for (const vp of viewports) {
 
     test("a reaction from the message menu reaches the fake as sendReaction and shows under the bubble", async () => {
       const customerBubble = page.locator(".msg-in").last();
-      await customerBubble.locator(".msg-actions summary").click();
+      await openMenu(customerBubble);
       const thumbs = customerBubble.locator('.menu-reactions button[value="👍"]');
       await within(2000, async () => (await thumbs.count()) === 1, "the menu's quick reactions");
       await thumbs.click();
@@ -302,7 +309,7 @@ for (const vp of viewports) {
     test("the author edits that reply in place (editMessage at the fake), then deletes it for everyone", async () => {
       const bubble = page.locator(".msg-out").last();
       const idMessage = fake.control.sentMessages(ID).at(-1)!.idMessage;
-      await bubble.locator(".msg-actions summary").click();
+      await openMenu(bubble);
       await bubble.locator('button[hx-get$="/edit"]').click();
       const editor = page.locator(".msg-editing textarea");
       await editor.waitFor();
@@ -323,7 +330,7 @@ for (const vp of viewports) {
         applied: true,
       });
       page.once("dialog", (d) => void d.accept());
-      await page.locator(".msg-out").last().locator(".msg-actions summary").click();
+      await openMenu(page.locator(".msg-out").last());
       await page.locator(".msg-out").last().locator('button[hx-post$="/delete"]').click();
       await within(
         5000,
@@ -438,10 +445,17 @@ for (const vp of viewports) {
 
     test("phone-first: tap targets are at least 44 px, nothing scrolls sideways, the composer sits at the bottom", async () => {
       const viewport = page.viewportSize()!;
-      for (const selector of [".send-button", ".attach-button", ".msg-actions summary", "#composer textarea"]) {
+      const menus = vp.name === "desktop" ? [".msg-actions summary"] : [];
+      // An empty box shows the mic where the send button is (WhatsApp's grammar); typing brings the send button back.
+      expect(await page.locator("#composer .send-button").isHidden()).toBe(true);
+      for (const selector of [".voice-button", ".attach-button", ...menus, "#composer textarea"]) {
         const box = (await page.locator(selector).last().boundingBox())!;
         expect(box.height).toBeGreaterThanOrEqual(44);
       }
+      await page.locator("#composer textarea").fill("x");
+      expect((await page.locator("#composer .send-button").boundingBox())!.height).toBeGreaterThanOrEqual(44);
+      expect(await page.locator("#composer .voice-button").isHidden()).toBe(true);
+      await page.locator("#composer textarea").fill("");
       const composer = (await page.locator(".composer-wrap").boundingBox())!;
       expect(Math.round(composer.y + composer.height)).toBe(viewport.height);
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);

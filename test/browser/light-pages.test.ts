@@ -1,5 +1,6 @@
 // Browser: a reload revalidates the page (304) and takes styles and scripts from the cache, and every page load still
 // gets fresh idempotency keys for its send forms (made in the browser, so a page shown again never reuses a sent key).
+import { PAGE_SCRIPTS, PAGE_STYLES } from "../../src/lib/assets.ts";
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
@@ -89,7 +90,7 @@ test("a reload of /chats is a 304 with styles and scripts from the cache, and th
   const requests = [...seen.values()];
   expect(requests.find((r) => r.path === "/chats")?.wire).toBe(304);
   const assets = requests.filter((r) => /^\/public\/.+\.(css|js)$/.test(r.path));
-  expect(assets).toHaveLength(8);
+  expect(assets).toHaveLength(PAGE_STYLES.length + PAGE_SCRIPTS.length);
   expect(assets.filter((r) => !r.cache || r.wire !== undefined)).toEqual([]);
 });
 

@@ -1,4 +1,5 @@
-// Browser end-to-end: sign in, dashboard, navigation, settings and log out in Chromium, on a desktop and a phone, plus the Russian login page.
+// Browser end-to-end: sign in to the inbox, the overview, navigation, settings and log out in Chromium, on a desktop and a phone, plus the Russian login page.
+import { PAGE_SCRIPTS } from "../../src/lib/assets.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
@@ -81,13 +82,8 @@ for (const vp of viewports) {
       const scripts = await w.page
         .locator("script[src]")
         .evaluateAll((els) => els.map((e) => (e as HTMLScriptElement).getAttribute("src")!.split("?")[0]));
-      expect(scripts).toEqual([
-        "/public/vendor/htmx.min.js",
-        "/public/vendor/htmx-ext-sse.js",
-        "/public/app.js",
-        "/public/team.js",
-        "/public/push.js",
-      ]);
+      expect(scripts.slice(0, 2)).toEqual(["/public/vendor/htmx.min.js", "/public/vendor/htmx-ext-sse.js"]);
+      expect(scripts).toEqual(PAGE_SCRIPTS.map((name) => `/public/${name}`));
       const version = await w.page.evaluate(() => (window as unknown as { htmx?: { version: string } }).htmx?.version);
       expect(version).toMatch(/^2\.0\./);
     });
@@ -113,13 +109,28 @@ for (const vp of viewports) {
       );
     });
 
-    test("signing in shows the dashboard with the greeting and the empty state", async () => {
+    test("signing in lands in the inbox; without numbers it offers to connect one", async () => {
       await w.page.getByLabel("Password").fill(PASSWORD);
       await Promise.all([
         w.page.waitForURL((u) => u.pathname === "/"),
         w.page.getByRole("button", { name: "Sign in" }).click(),
       ]);
       await w.page.waitForLoadState("load");
+      await expect(w.page.title()).resolves.toBe("Chats · GreenInbox");
+      expect(await w.page.getByRole("heading", { level: 1 }).textContent()).toBe("Chats");
+      const none = w.page.locator("#chat-results .empty");
+      expect(await none.locator(".empty-title").textContent()).toBe("No WhatsApp numbers yet");
+      expect(await none.getByRole("link", { name: "Connect a number" }).isVisible()).toBe(true);
+      expect(await w.page.locator(".nav-link.active").textContent()).toBe("Chats");
+      await noHorizontalScroll(w.page);
+      await w.shot("03-inbox-no-numbers");
+    });
+
+    test("the overview shows the greeting, the totals and the same empty state", async () => {
+      await Promise.all([
+        w.page.waitForURL((u) => u.pathname === "/overview"),
+        w.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" }).click(),
+      ]);
       await expect(w.page.title()).resolves.toBe("Overview · GreenInbox");
       expect(await w.page.getByRole("heading", { level: 1 }).textContent()).toBe(`Hello, ${vp.displayName}`);
       expect(await w.page.getByRole("heading", { name: "WhatsApp numbers" }).isVisible()).toBe(true);
@@ -127,6 +138,7 @@ for (const vp of viewports) {
       expect(await empty.isVisible()).toBe(true);
       expect(await empty.locator(".empty-title").textContent()).toBe("No WhatsApp numbers yet");
       expect(await empty.textContent()).toContain("Connect one with its Green-API instance id and token.");
+      expect(await empty.getByRole("link", { name: "Connect a number" }).isVisible()).toBe(true);
       const stats = await w.page.locator(".stats li").allTextContents();
       expect(stats).toEqual(["0numbers", "0chats", "0chats with unread messages", "0messages today"]);
       await noHorizontalScroll(w.page);
@@ -147,7 +159,7 @@ for (const vp of viewports) {
       const nav = w.page.getByRole("navigation", { name: "Main" });
       expect(await nav.isVisible()).toBe(true);
       const links = nav.getByRole("link");
-      expect(await links.allTextContents()).toEqual(["Chats", "Numbers", "Users", "Settings"]);
+      expect(await links.allTextContents()).toEqual(["Chats", "Overview", "Numbers", "Users", "Settings"]);
       for (const link of await links.all()) {
         expect(await link.isVisible()).toBe(true);
         const box = (await link.boundingBox())!;

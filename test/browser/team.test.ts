@@ -110,6 +110,10 @@ for (const vp of viewports) {
     let a: Watched;
     let b: Watched;
     const row = (page: Page) => page.locator("#chat-list > li.chat-row", { hasText: vp.customerName });
+    // On the phone the team bar's actions are behind its ⋮ (public/phone.css).
+    const teamMenu = async (page: Page) => {
+      if (vp.name === "phone") await page.locator("[data-team-more]").click();
+    };
 
     beforeAll(async () => {
       a = await openWatched(browser, app.url, `team-${vp.name}-a`, vp.options);
@@ -136,8 +140,9 @@ for (const vp of viewports) {
       await within(10_000, async () => (await row(b.page).count()) === 1, "the chat in B's Unassigned tab");
       await within(10_000, async () => (await count(b.page, "unassigned")) === "1", "B's unassigned count");
       await row(a.page).locator("a").click();
-      await a.page.locator("[data-team-take]").first().waitFor();
+      await a.page.locator("[data-team-take]").first().waitFor({ state: "attached" });
       await b.page.evaluate(() => ((window as unknown as { __samePage: boolean }).__samePage = true));
+      await teamMenu(a.page);
       await a.page.locator("[data-team-take]").click();
       await a.page.locator(".team-assignee", { hasText: `Assigned to ${vp.aName}` }).waitFor();
       await within(10_000, async () => (await row(b.page).count()) === 0, "the row leaves B's Unassigned tab");
@@ -164,8 +169,10 @@ for (const vp of viewports) {
 
     test("B takes it and transfers it back to A with a note: A sees the system line and a notice live", async () => {
       await row(b.page).locator("a").click();
+      await teamMenu(b.page);
       await b.page.locator("[data-team-take]").click();
       await b.page.locator(".team-assignee", { hasText: `Assigned to ${vp.bName}` }).waitFor();
+      await teamMenu(b.page);
       await b.page.locator(".team-assign summary").click();
       await b.page.locator(".team-assign select[name=assignee]").selectOption({ label: vp.aName });
       await b.page.locator(".team-assign input[name=note]").fill("Your customer, please call back");
@@ -211,8 +218,12 @@ for (const vp of viewports) {
             .catch(() => null)) === "internal: refund approved",
         "the note live in B's conversation",
       );
-      await a.page.locator("[data-note-toggle]").click();
-      expect(await a.page.locator("[data-note-toggle]").getAttribute("aria-pressed")).toBe("false");
+      // Sent: the composer is back to messages by itself.
+      await within(
+        2000,
+        async () => (await a.page.locator("[data-note-toggle]").getAttribute("aria-pressed")) === "false",
+        "message mode after the note",
+      );
     });
 
     test("'/' lists quick replies; choosing one fills {name} and {manager}; sending reaches the fake with that text", async () => {
@@ -244,6 +255,7 @@ for (const vp of viewports) {
     });
 
     test("resolved, then reopened live when the customer writes again", async () => {
+      await teamMenu(a.page);
       await a.page.locator('[data-team-status="resolved"]').click();
       await a.page.locator("#team-bar[data-status=resolved]").waitFor();
       await within(10_000, async () => (await count(b.page, "resolved").catch(() => null)) !== null, "tabs present");

@@ -5,10 +5,11 @@ import { waitFor } from "../support/wait.ts";
 
 export const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: more Chromium flags (e.g. the fake microphone of test/browser/voice.test.ts). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", ...extraArgs],
   });
 }
 
@@ -91,7 +92,7 @@ export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
-/** Signs in through the login form and waits for the dashboard. */
+/** Signs in through the login form and waits for the first page (the inbox). */
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
   await page.goto("/login");
   await page.locator("input[name=username]").fill(username);

@@ -34,7 +34,7 @@ describe("sign-in", () => {
     const [id, secret] = agent.cookies.get("gi_session")!.split(".");
     expect(id!.length).toBeGreaterThan(10);
     expect(secret!.length).toBeGreaterThan(20);
-    const page = await agent.get("/");
+    const page = await agent.get("/overview");
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Hello, admin");
   });

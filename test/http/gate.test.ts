@@ -103,7 +103,7 @@ describe("instance gate matrix", () => {
     expect(a).not.toContain("Boris from Support chat");
     const nobody = await (await agents.nobody!.get("/chats")).text();
     expect(nobody).not.toContain("Anna from Sales chat");
-    expect(nobody).toContain("No conversations yet");
+    expect(nobody).toContain("No WhatsApp numbers yet"); // no number at all: what to do next
     const admin = await (await agents.admin!.get("/chats")).text();
     expect(admin).toContain("Anna from Sales chat");
     expect(admin).toContain("Boris from Support chat");
@@ -116,7 +116,7 @@ describe("instance gate matrix", () => {
     const nobody = await (await agents.nobody!.get("/")).text();
     expect(nobody).toContain("No WhatsApp numbers yet");
     expect(nobody).toContain("Ask an admin");
-    const dashboard = await (await agents.admin!.get("/")).text();
+    const dashboard = await (await agents.admin!.get("/overview")).text();
     expect(dashboard).toContain("1 chat · 0 messages");
   });
 

@@ -130,7 +130,7 @@ describe("chat list", () => {
       const page = await html(await outsider.get(path));
       expect(page).not.toContain("Customer Carol");
     }
-    expect(await html(await outsider.get("/chats"))).toContain("No conversations yet");
+    expect(await html(await outsider.get("/chats"))).toContain("No WhatsApp numbers yet");
     expect((await outsider.get(`/instances/${sales}/chats`)).status).toBe(404);
   });
 

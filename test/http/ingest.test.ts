@@ -13,6 +13,7 @@ import { EVENTS } from "../../src/events/names.ts";
 import type { AppEvent } from "../../src/events/bus.ts";
 import { translator } from "../../src/lib/i18n.ts";
 import { messageBody } from "../../src/conversations/message-text.ts";
+import { systemLineText } from "../../src/lib/system-lines.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
 
@@ -205,11 +206,19 @@ describe("ingest of the reference examples", () => {
     for (const [, body] of OTHER_NOTIFICATION_EXAMPLES) await feed(body, String(body.idMessage ?? ""));
     const call = OTHER_NOTIFICATION_EXAMPLES.find(([type]) => type === "incomingCall")![1];
     let line = await message(String(call.idMessage));
-    expect(line).toMatchObject({ direction: "system", type: "incomingCall", text: "📞 Incoming call" });
+    expect(line).toMatchObject({
+      direction: "system",
+      type: "incomingCall",
+      text: "📞 Incoming call",
+      event: { key: "msg.call.offer" },
+    });
     await feed({ ...call, status: "missed" }, String(call.idMessage));
     line = await message(String(call.idMessage));
     expect(messageBody(line, en)).toBe("📞 Incoming call — missed");
     expect(messageBody(line, ru)).toBe("📞 Входящий звонок — пропущен");
+    // Pages render the line from its code, in the reader's language.
+    expect(line.event).toEqual({ key: "msg.call.missed" });
+    expect(systemLineText(ru, line)).toBe("📞 Входящий звонок — пропущен");
     expect((await app.deps.db.select().from(messages)).length).toBe(before + 1);
   });
 });

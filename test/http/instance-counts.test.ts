@@ -126,7 +126,7 @@ describe("pages", () => {
   test("the dashboard of a manager counts only their number; unread chats are their own", async () => {
     const agent = new Agent(app.url);
     await agent.login("manager", "password-1");
-    const html = await (await agent.get("/")).text();
+    const html = await (await agent.get("/overview")).text();
     const stats = [...html.matchAll(/<li><strong>(\d+)<\/strong><span>([^<]+)<\/span><\/li>/g)].map(
       (m) => `${m[1]} ${m[2]}`,
     );

@@ -154,6 +154,30 @@ describe("editing a number", () => {
     expect(fake.control.requests(ID).filter((r) => r.method.toLowerCase() === "setsettings")).toHaveLength(before);
   });
 
+  test("the channel language is chosen on the form, saved, audited and refused when unknown", async () => {
+    const row = await onlyRow();
+    const edit = await (await admin.get(`/instances/${row.id}/edit`)).text();
+    expect(edit).toContain('<select id="f-telegramLocale" name="telegramLocale"');
+    const res = await admin.post(
+      `/instances/${row.id}/edit`,
+      form({ name: "Sales team", apiToken: "", telegramLocale: "ru" }),
+    );
+    expect(res.status).toBe(303);
+    expect((await onlyRow()).telegramLocale).toBe("ru");
+    expect(await (await admin.get(`/instances/${row.id}/edit`)).text()).toContain('<option value="ru" selected="">');
+    const audits = await app.deps.db.select().from(auditLog).where(eq(auditLog.action, "instance.updated"));
+    expect(audits.some((a) => JSON.stringify(a.details).includes("telegramLocale"))).toBe(true);
+    const bad = await admin.post(
+      `/instances/${row.id}/edit`,
+      form({ name: "Sales team", apiToken: "", telegramLocale: "de" }),
+    );
+    expect(bad.status).toBe(200);
+    expect(await bad.text()).toContain("Choose a language from the list.");
+    expect((await onlyRow()).telegramLocale).toBe("ru");
+    await admin.post(`/instances/${row.id}/edit`, form({ name: "Sales team", apiToken: "" }));
+    expect((await onlyRow()).telegramLocale).toBeNull();
+  });
+
   test("switching to polling clears the webhook at Green-API and starts the poller", async () => {
     const row = await onlyRow();
     await Bun.sleep(1100); // setSettings allows 1 request per second

@@ -1,5 +1,6 @@
 // Pages that travel light, over real HTTP: brotli/gzip by Accept-Encoding (never for the live stream or files), hashed
 // static URLs cached as immutable, and HTML pages revalidated by ETag (304).
+import { PAGE_SCRIPTS, PAGE_STYLES } from "../../src/lib/assets.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
@@ -119,8 +120,8 @@ describe("caching", () => {
   test("the page links its CSS, JS and icon only by hashed URLs, each cached for a year as immutable", async () => {
     const html = await (await admin.get("/chats")).text();
     const urls = publicUrls(html);
-    expect(urls.filter((u) => /\.css\?/.test(u))).toHaveLength(3);
-    expect(urls.filter((u) => /\.js\?/.test(u))).toHaveLength(5);
+    expect(urls.filter((u) => /\.css\?/.test(u))).toHaveLength(PAGE_STYLES.length);
+    expect(urls.filter((u) => /\.js\?/.test(u))).toHaveLength(PAGE_SCRIPTS.length);
     for (const url of urls) {
       expect(url).toMatch(/^\/public\/[\w./-]+\?v=[0-9a-f]{16}$/);
       const res = await raw(url, "br");

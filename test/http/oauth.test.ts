@@ -48,7 +48,7 @@ describe("OAuth sign-in", () => {
     const agent = new Agent(app.url);
     const res = await signIn(agent);
     expect(res.status).toBe(303);
-    expect(await (await agent.get("/")).text()).toContain("Hello, Maria");
+    expect(await (await agent.get("/overview")).text()).toContain("Hello, Maria");
     // Linked: the same subject signs in even after the provider's e-mail changes.
     oidc.setUser({ sub: "kc-1", email: "maria.new@example.com", email_verified: true });
     expect((await signIn(new Agent(app.url))).status).toBe(303);

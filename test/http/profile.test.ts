@@ -69,7 +69,7 @@ test("the display name can be changed and is escaped when shown", async () => {
   const a = new Agent(app.url);
   await a.login("lena", "lena-new-password");
   expect((await a.post("/settings/profile", { displayName: "<script>alert(1)</script> Lena" })).status).toBe(303);
-  const html = await (await a.get("/")).text();
+  const html = await (await a.get("/overview")).text();
   expect(html).toContain("Hello, &lt;script&gt;alert(1)&lt;/script&gt; Lena");
   expect(html).not.toContain("<script>alert(1)</script>");
   expect((await a.post("/settings/profile", { displayName: "   " })).status).toBe(400);

@@ -196,6 +196,42 @@ describe("state and assignment", () => {
     ]);
   });
 
+  test("system lines are stored as codes and shown in the reader's language; old lines show their text", async () => {
+    const { db, users } = app.deps;
+    const stored = await db
+      .select({ event: messages.event })
+      .from(messages)
+      .where(and(eq(messages.chatId, salesChat), eq(messages.direction, "system")))
+      .orderBy(messages.id);
+    expect(stored.map((r) => r.event)).toEqual([
+      { key: "team.line.took", params: { by: "Anna", to: "Anna" } },
+      { key: "team.line.transferred", params: { by: "Anna", to: "Boris", note: "VIP, be quick" } },
+      { key: "team.line.resolved", params: { by: "Boris" } },
+      { key: "team.line.reopenedByCustomer" },
+      { key: "team.line.pending", params: { by: "Boris" } },
+      { key: "team.line.reopened", params: { by: "Boris" } },
+    ]);
+    await db.insert(messages).values({
+      instanceId: sales,
+      chatId: salesChat,
+      direction: "system",
+      type: "teamEvent",
+      via: "web",
+      text: "Legacy line kept as written",
+    });
+    await users.setLocale(borisId, "ru");
+    try {
+      const html = await (await boris.get(base())).text();
+      expect(html).toContain("Anna передал(а) диалог: Boris: VIP, be quick");
+      expect(html).toContain("Снова открыт: клиент написал ещё раз");
+      expect(html).toContain("Boris перевёл(а) диалог в ожидание");
+      expect(html).toContain("Legacy line kept as written");
+      expect(html).not.toContain("the conversation");
+    } finally {
+      await users.setLocale(borisId, null);
+    }
+  });
+
   test("round robin: new chats of an auto-assign instance go to available managers in turn", async () => {
     await app.deps.db.update(instances).set({ autoAssign: true }).where(eq(instances.id, sales));
     for (const n of [1, 2, 3]) await customerWrites(`7900999000${n}@c.us`, `hello ${n}`, `Auto ${n}`);

@@ -59,7 +59,7 @@ describe("2FA sign-in", () => {
     expect(JSON.stringify(stored)).not.toContain(code);
     const ok = await agent.post("/login/code", { code });
     expect(ok.status).toBe(303);
-    expect(await (await agent.get("/")).text()).toContain("Hello, Ivan");
+    expect(await (await agent.get("/overview")).text()).toContain("Hello, Ivan");
     // A used code does not work twice.
     const again = new Agent(base);
     await passwordStep(again);
@@ -125,7 +125,7 @@ describe("codes required, no Telegram linked yet", () => {
         .find(Boolean),
     );
     expect((await agent.post("/login/code", { code })).status).toBe(303);
-    expect(await (await agent.get("/")).text()).toContain("Hello, Olga");
+    expect(await (await agent.get("/overview")).text()).toContain("Hello, Olga");
     const actions = (await rig.deps.db.select().from(auditLog).where(eq(auditLog.userId, olga.id))).map(
       (e) => e.action,
     );

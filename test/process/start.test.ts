@@ -56,7 +56,7 @@ describe("first start on the embedded database", () => {
         confirm: "boss-password",
       });
       expect(created.status).toBe(303);
-      expect(await (await agent.get("/")).text()).toContain("Hello, The Boss");
+      expect(await (await agent.get("/overview")).text()).toContain("Hello, The Boss");
       // The link works once.
       expect((await new Agent(agent.base).get(`/setup?token=${token}`)).status).toBe(404);
 

@@ -105,8 +105,8 @@ describe("audit trail", () => {
     });
 
     const page = await (await boss.get("/audit?action=message")).text();
-    expect(page).toContain("message.edited");
-    expect(page).toContain("message.deleted");
+    expect(page).toContain("<strong>Anna</strong> edited a message in the conversation with <strong>Carol</strong>");
+    expect(page).toContain("<strong>Anna</strong> deleted a message in the conversation with <strong>Carol</strong>");
     expect(page).not.toContain(SECRET_TEXT);
     expect(JSON.stringify(await app.deps.db.select().from(auditLog))).not.toContain(SECRET_TEXT);
   });
@@ -175,9 +175,12 @@ describe("audit trail", () => {
       },
     ]);
     expect(JSON.stringify(rows)).not.toContain(NOTE);
-    const page = await (await boss.get("/audit?action=chat")).text();
-    expect(page).toContain("chat.transferred");
-    expect(page).not.toContain("message.edited");
+    const page = await (await boss.get("/audit?action=chat.transferred")).text();
+    expect(page).toContain(
+      "passed the conversation with <strong>Carol</strong> from <strong>Anna</strong> to <strong>Boris</strong>",
+    );
+    expect(page).not.toContain("edited a message");
+    expect(page).not.toContain("took the conversation");
   });
 
   test("downloading a backup is audited with the file's name", async () => {
@@ -195,9 +198,11 @@ describe("audit trail", () => {
 
   test("the audit page offers the new kinds by name, in English and Russian", async () => {
     const en = await (await boss.get("/audit")).text();
-    for (const label of ["Assignments", "Message edits and deletes", "Backups"]) expect(en).toContain(label);
+    for (const label of ["Conversations", "Message edited", "Backups"]) expect(en).toContain(label);
     const ru = await (await boss.get("/audit", { "accept-language": "ru" })).text();
-    for (const label of ["Назначения", "Правки и удаления сообщений", "Резервные копии"]) expect(ru).toContain(label);
-    expect(await (await boss.get("/audit?action=backup")).text()).toContain("backup.downloaded");
+    for (const label of ["Чаты", "Сообщение изменено", "Резервные копии"]) expect(ru).toContain(label);
+    expect(await (await boss.get("/audit?action=backup")).text()).toContain(
+      "<strong>Boss</strong> downloaded the backup",
+    );
   });
 });

@@ -86,6 +86,7 @@ test("every page and fragment of a saved number", async () => {
     `/instances/${id}/connect`,
     `/instances/${id}/connect/code`,
     "/",
+    "/overview",
     "/chats",
   ]) {
     await page(admin.get(path), path);

@@ -152,6 +152,7 @@ describe("stored XSS in web views", () => {
     const base = `/instances/${instanceId}`;
     const pages = [
       "/",
+      "/overview",
       "/instances",
       base,
       `${base}/card`,

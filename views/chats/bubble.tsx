@@ -4,6 +4,7 @@ import type { MessageView } from "../../src/inbox/service.ts";
 import { dayKey, dayLabel, phoneOf, timeOf, type Ui } from "./format.ts";
 import { shorten } from "../../src/lib/names.ts";
 import { sendFailureText } from "../../src/lib/sending.ts";
+import { systemLineText } from "../../src/lib/system-lines.ts";
 import { Media, mediaLabel } from "./media.tsx";
 import { Actions } from "./bubble-menu.tsx";
 import { SendProgress, Ticks } from "./bubble-status.tsx";
@@ -81,7 +82,7 @@ export const Bubble: FC<{ ui: Ui; m: MessageView; chat: ChatContext; oob?: boole
     return (
       <li id={id} class="msg msg-system" hx-swap-oob={swap}>
         <p class="system-line">
-          {m.text} · <time datetime={m.sentAt.toISOString()}>{timeOf(ui, m.sentAt)}</time>
+          {systemLineText(ui.t, m)} · <time datetime={m.sentAt.toISOString()}>{timeOf(ui, m.sentAt)}</time>
         </p>
       </li>
     );

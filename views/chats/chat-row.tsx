@@ -3,6 +3,7 @@ import type { FC } from "hono/jsx";
 import type { ChatListItem } from "../../src/inbox/service.ts";
 import { UNREAD_CAP } from "../../src/lib/count-caps.ts";
 import { initial } from "../../src/lib/names.ts";
+import { systemLineText } from "../../src/lib/system-lines.ts";
 import { RowChips } from "../team/chips.tsx";
 import { contactLabel, listTime, type Ui } from "./format.ts";
 import { mediaLabel } from "./media.tsx";
@@ -12,6 +13,7 @@ function preview(ui: Ui, chat: ChatListItem): string {
   const last = chat.last;
   if (!last) return "";
   if (last.deleted) return ui.t("inbox.deleted");
+  if (last.event) return systemLineText(ui.t, last);
   return last.text || (last.mediaKind ? mediaLabel(ui, last.mediaKind) : "");
 }
 

@@ -3,6 +3,8 @@ import type { FC } from "hono/jsx";
 import { AttachIcon, CloseIcon, SendIcon } from "../components/icons.tsx";
 import type { Ui } from "./format.ts";
 import { NoteToggle } from "../team/bar.tsx";
+import { VoiceBar, VoiceButton } from "./voice.tsx";
+import { EmojiButton } from "./emoji-button.tsx";
 
 export interface ComposerProps {
   ui: Ui;
@@ -85,8 +87,15 @@ export const Composer: FC<ComposerProps> = ({ ui, base, listId, csrf }) => (
       <input type="hidden" name="_csrf" value={csrf} />
       <input type="hidden" name="key" value="" data-send-key />
       <ReplyStrip ui={ui} />
+      <VoiceBar ui={ui} />
       <div class="composer-row">
-        <label class="icon-button attach-button" for="attach-file" title={ui.t("inbox.attach")}>
+        <EmojiButton ui={ui} />
+        <label
+          class="icon-button attach-button"
+          for="attach-file"
+          title={ui.t("inbox.attach")}
+          data-note-off={ui.t("team.noteNoFiles")}
+        >
           <AttachIcon />
           <span class="visually-hidden">{ui.t("inbox.attach")}</span>
         </label>
@@ -108,6 +117,7 @@ export const Composer: FC<ComposerProps> = ({ ui, base, listId, csrf }) => (
         >
           <SendIcon />
         </button>
+        <VoiceButton ui={ui} />
       </div>
     </form>
   </div>

@@ -1,10 +1,12 @@
 // The conversation pane: header with back arrow, live message list with upward infinite scroll, read marker, composer.
+// On phones (public/phone.css) the header and the team bar share one row above the messages.
 import type { FC } from "hono/jsx";
 import type { MessageView } from "../../src/inbox/service.ts";
 import { BackIcon } from "../components/icons.tsx";
 import { EmptyState } from "../components/empty.tsx";
 import { Bubbles, DaySeparator, type ChatContext } from "./bubble.tsx";
 import { ReactionButtons } from "./bubble-menu.tsx";
+import { MediaViewer } from "./viewer.tsx";
 import { Composer } from "./composer.tsx";
 import { TeamBarSlot } from "../team/bar.tsx";
 import { contactLabel, dayKey, phoneOf, type Ui } from "./format.ts";
@@ -108,8 +110,9 @@ export const ConversationPane: FC<{
         </span>
         <div class="chat-head-text">
           <h2 id="chat-title">{ctx.label}</h2>
-          <p class="muted small">
-            {[phone !== ctx.label ? phone : null, chat.instanceName].filter(Boolean).join(" · ")}
+          <p class="muted small chat-sub">
+            {phone !== ctx.label && <span class="chat-phone">{phone}</span>}
+            <span class="number-tag">{chat.instanceName}</span>
           </p>
           {chat.earlierWid && (
             <p class="muted small earlier-number" data-earlier-number>
@@ -148,6 +151,7 @@ export const ConversationPane: FC<{
       )}
       <Composer ui={ui} base={base} listId={listId} csrf={csrf} />
       <ReactionButtons ui={ui} />
+      <MediaViewer ui={ui} />
     </section>
   );
 };

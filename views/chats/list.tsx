@@ -3,6 +3,7 @@ import type { Child, FC } from "hono/jsx";
 import type { ChatListItem } from "../../src/inbox/service.ts";
 import { BellIcon, SoundIcon } from "../components/icons.tsx";
 import { EmptyState } from "../components/empty.tsx";
+import { NoNumbers } from "../components/no-numbers.tsx";
 import type { Ui } from "./format.ts";
 import { ChatRow } from "./chat-row.tsx";
 import { NewChat } from "./new-chat.tsx";
@@ -115,9 +116,22 @@ export interface InboxPageProps {
   pane: Child;
   /** Tabs, counts and filter choices of the team workflow. */
   team?: TeamListData;
+  /** The user may connect numbers (the empty state without any number offers it). */
+  mayManage?: boolean;
 }
 
-export const InboxPage: FC<InboxPageProps> = ({ ui, chats, next, state, instances, csrf, searchPath, pane, team }) => (
+export const InboxPage: FC<InboxPageProps> = ({
+  ui,
+  chats,
+  next,
+  state,
+  instances,
+  csrf,
+  searchPath,
+  pane,
+  team,
+  mayManage = false,
+}) => (
   <div class="inbox">
     <section class="inbox-list" aria-labelledby="chats-title">
       <header class="list-head">
@@ -188,7 +202,11 @@ export const InboxPage: FC<InboxPageProps> = ({ ui, chats, next, state, instance
         </form>
       </search>
       <div id="chat-results" class="chat-results">
-        <ChatResults ui={ui} chats={chats} state={state} next={next} />
+        {instances.length === 0 ? (
+          <NoNumbers t={ui.t} mayManage={mayManage} />
+        ) : (
+          <ChatResults ui={ui} chats={chats} state={state} next={next} />
+        )}
       </div>
     </section>
     {pane}

@@ -63,18 +63,39 @@ export const Media: FC<{ ui: Ui; m: MessageView }> = ({ ui, m }) => {
   switch (media.kind) {
     case "image":
     case "sticker":
+      // Photos open in public/viewer.js (the link, to the file itself, is what works without scripts); stickers do not.
       return (
-        <a class={`media media-${media.kind}`} href={src} target="_blank" rel="noopener">
+        <a
+          class={`media media-${media.kind}`}
+          href={src}
+          target="_blank"
+          rel="noopener"
+          data-viewer={media.kind === "image" ? "image" : undefined}
+        >
           <img src={src} alt={m.text ?? label} loading="lazy" />
         </a>
       );
     case "video":
-      // biome-ignore lint/a11y/useMediaCaption: customers' WhatsApp videos come without captions; there is no track to offer.
-      return <video class="media media-video" src={src} controls preload="metadata" />;
+      // A still of the video (its first frame, or the thumbnail) that opens the viewer, where it plays with controls.
+      return (
+        <a
+          class="media media-video"
+          href={src}
+          target="_blank"
+          rel="noopener"
+          data-viewer="video"
+          aria-label={ui.t("inbox.viewer.open", { what: label })}
+        >
+          <video src={src} poster={media.thumbnail ? `${src}/thumb` : undefined} preload="metadata" muted />
+          <span class="media-play" aria-hidden="true">
+            ▶
+          </span>
+        </a>
+      );
     case "audio":
     case "voice":
       // biome-ignore lint/a11y/useMediaCaption: customers' voice notes and audio come without captions; there is no track to offer.
-      return <audio class="media media-audio" src={src} controls preload="none" aria-label={label} />;
+      return <audio class="media media-audio" src={src} controls preload="metadata" aria-label={label} />;
     default: {
       const name = media.fileName ?? label;
       return (

@@ -8,6 +8,7 @@ const Svg: FC<{ d: string }> = ({ d }) => (
 );
 
 export const ChatsIcon = () => <Svg d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z" />;
+export const OverviewIcon = () => <Svg d="M4 20V10M10 20V4M16 20v-7M22 20H2" />;
 export const PhoneIcon = () => (
   <Svg d="M7 2h10a1 1 0 0 1 1 1v18a1 1 0 0 1-1 1H7a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1zM11 18h2" />
 );
@@ -27,3 +28,9 @@ export const SoundIcon = () => <Svg d="M11 5 6 9H2v6h4l5 4V5zM15.5 8.5a5 5 0 0 1
 export const BellIcon = () => <Svg d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 0 1-3.4 0" />;
 export const MoreIcon = () => <Svg d="M12 6h.01M12 12h.01M12 18h.01" />;
 export const CloseIcon = () => <Svg d="M18 6 6 18M6 6l12 12" />;
+export const EmojiIcon = () => (
+  <Svg d="M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM8 14s1.5 2 4 2 4-2 4-2M9 9h.01M15 9h.01" />
+);
+export const PrevIcon = () => <Svg d="M15 18l-6-6 6-6" />;
+export const NextIcon = () => <Svg d="M9 18l6-6-6-6" />;
+export const DownloadIcon = () => <Svg d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4M7 10l5 5 5-5M12 15V3" />;

@@ -6,7 +6,7 @@ import type { Translate } from "../../src/lib/i18n.ts";
 
 export const InstallBanner: FC<{ t: Translate }> = ({ t }) => (
   <aside id="install" class="install-banner" aria-labelledby="install-title" hidden>
-    <img src={assetUrl("icons/icon-192.png")} alt="" width="32" height="32" />
+    <img src={assetUrl("icon.svg")} alt="" width="32" height="32" />
     <div class="install-text">
       <strong id="install-title">{t("install.title")}</strong>
       <span class="muted small" data-install-why>

@@ -32,7 +32,9 @@ const QrBody: FC<{ snapshot: QrSnapshot }> = ({ snapshot }) => {
     case "error":
       return (
         <p class="qr-placeholder flash flash-error" role="alert">
-          {t("instances.qrError", { reason: snapshot.reason })}
+          {t("instances.qrError", {
+            reason: "text" in snapshot.reason ? snapshot.reason.text : t(snapshot.reason.key, snapshot.reason.params),
+          })}
         </p>
       );
     default:

@@ -141,6 +141,22 @@ export const InstanceFormPage: FC<InstanceFormProps> = (p) => {
               ))}
             </select>
           </Field>
+          <Field
+            name="telegramLocale"
+            label={t("instances.f.telegramLocale")}
+            errors={e}
+            hint={t("instances.f.telegramLocaleHint")}
+          >
+            <select {...aria("telegramLocale", e, true)}>
+              <option value="">{t("instances.f.telegramLocaleDefault")}</option>
+              <option value="en" selected={v.telegramLocale === "en"}>
+                English
+              </option>
+              <option value="ru" selected={v.telegramLocale === "ru"}>
+                Русский
+              </option>
+            </select>
+          </Field>
           <fieldset class="field choice">
             <legend>{t("instances.autoReply")}</legend>
             <label class="check">

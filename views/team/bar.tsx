@@ -1,5 +1,7 @@
 // The team bar under a conversation's header: state, assignee (take, assign or transfer with a note), labels, contact.
+// On phones (public/phone.css) it sits in the header's row: the state chip and a ⋮ button opening the actions as a popover.
 import type { FC } from "hono/jsx";
+import { MoreIcon } from "../components/icons.tsx";
 import type { Label } from "../../src/team/labels.ts";
 import type { ChatStatus } from "../../src/team/state.ts";
 import type { Ui } from "../chats/format.ts";
@@ -22,9 +24,8 @@ const post = (base: string, path: string) => ({
   "hx-swap": "outerHTML",
 });
 
-export const TeamBar: FC<TeamBarProps> = ({ ui, base, me, chat, people, labels, chatLabels, contactId }) => {
-  const on = new Set(chatLabels.map((l) => l.id));
-  const others = people.filter((p) => p.id !== chat.assigneeId);
+export const TeamBar: FC<TeamBarProps> = (props) => {
+  const { ui, base, chat } = props;
   return (
     <div
       id="team-bar"
@@ -37,111 +38,135 @@ export const TeamBar: FC<TeamBarProps> = ({ ui, base, me, chat, people, labels, 
       data-assignee={chat.assigneeId ?? ""}
     >
       <div class="team-row">
-        <span class={`state-chip state-${chat.status}`}>{ui.t(`team.status.${chat.status}`)}</span>
+        <span class={`state-chip state-${chat.status}`} data-short-assignee={chat.assigneeName ?? undefined}>
+          {ui.t(`team.status.${chat.status}`)}
+        </span>
         <span class="team-assignee" data-assignee-name>
           {chat.assigneeName ? ui.t("team.assignedTo", { name: chat.assigneeName }) : ui.t("team.unassigned")}
         </span>
-        {chat.assigneeId !== me && (
-          <button type="button" class="button small primary" data-team-take {...post(base, "take")}>
-            {ui.t("team.take")}
-          </button>
-        )}
-        <details class="team-menu team-assign">
-          <summary class="button small">
-            {chat.assigneeId === null ? ui.t("team.assign") : ui.t("team.transfer")}
-          </summary>
-          <form class="menu stack" {...post(base, "assign")}>
-            <label>
-              <span>{ui.t("team.assignTo")}</span>
-              <select name="assignee" required>
-                {others.map((p) => (
-                  <option value={String(p.id)}>
-                    {p.id === me ? ui.t("team.me", { name: p.displayName }) : p.displayName}
-                  </option>
-                ))}
-                {chat.assigneeId !== null && <option value="none">{ui.t("team.nobody")}</option>}
-              </select>
-            </label>
-            <label>
-              <span>{ui.t("team.assignNote")}</span>
-              <input type="text" name="note" maxlength={500} autocomplete="off" />
-            </label>
-            <button type="submit" class="button primary">
-              {chat.assigneeId === null ? ui.t("team.assign") : ui.t("team.transfer")}
-            </button>
-          </form>
-        </details>
-        {chat.status === "resolved" ? (
-          <button
-            type="button"
-            class="button small"
-            data-team-status="open"
-            {...post(base, "status")}
-            hx-vals={JSON.stringify({ status: "open" })}
-          >
-            {ui.t("team.reopen")}
-          </button>
-        ) : (
-          <button
-            type="button"
-            class="button small"
-            data-team-status="resolved"
-            {...post(base, "status")}
-            hx-vals={JSON.stringify({ status: "resolved" })}
-          >
-            {ui.t("team.resolve")}
-          </button>
-        )}
-        {chat.status === "open" && (
-          <button
-            type="button"
-            class="button small"
-            data-team-status="pending"
-            {...post(base, "status")}
-            hx-vals={JSON.stringify({ status: "pending" })}
-          >
-            {ui.t("team.pending")}
-          </button>
-        )}
-        {chat.status === "pending" && (
-          <button
-            type="button"
-            class="button small"
-            data-team-status="open"
-            {...post(base, "status")}
-            hx-vals={JSON.stringify({ status: "open" })}
-          >
-            {ui.t("team.reopen")}
-          </button>
-        )}
-        {chatLabels.map((l) => (
-          <LabelChip label={l} />
-        ))}
-        {labels.length > 0 && (
-          <details class="team-menu">
-            <summary class="link-button">{ui.t("team.labels")}</summary>
-            <div class="menu">
-              {labels.map((l) => (
-                <button
-                  type="button"
-                  class="label-toggle"
-                  aria-pressed={on.has(l.id) ? "true" : "false"}
-                  {...post(base, "labels")}
-                  hx-vals={JSON.stringify({ label: l.id, on: on.has(l.id) ? "0" : "1" })}
-                >
-                  <LabelDot color={l.color} /> {l.name}
-                </button>
-              ))}
-            </div>
-          </details>
-        )}
-        {contactId !== null && (
-          <a class="link-button" href={`/contacts/${contactId}`}>
-            {ui.t("team.contact")}
-          </a>
-        )}
+        <button
+          type="button"
+          class="icon-button team-more"
+          popovertarget="team-actions"
+          data-team-more
+          aria-label={ui.t("team.menu")}
+          title={ui.t("team.menu")}
+        >
+          <MoreIcon />
+        </button>
+        {/* On desktop the actions stay in the bar's row (display: contents); on phones they are the ⋮ popover. */}
+        <div id="team-actions" class="team-actions" popover="auto">
+          <TeamActions {...props} />
+        </div>
       </div>
     </div>
+  );
+};
+
+/** Take, assign or transfer, state changes, labels and the contact link. */
+const TeamActions: FC<TeamBarProps> = ({ ui, base, me, chat, people, labels, chatLabels, contactId }) => {
+  const on = new Set(chatLabels.map((l) => l.id));
+  const others = people.filter((p) => p.id !== chat.assigneeId);
+  return (
+    <>
+      {chat.assigneeId !== me && (
+        <button type="button" class="button small primary" data-team-take {...post(base, "take")}>
+          {ui.t("team.take")}
+        </button>
+      )}
+      <details class="team-menu team-assign">
+        <summary class="button small">{chat.assigneeId === null ? ui.t("team.assign") : ui.t("team.transfer")}</summary>
+        <form class="menu stack" {...post(base, "assign")}>
+          <label>
+            <span>{ui.t("team.assignTo")}</span>
+            <select name="assignee" required>
+              {others.map((p) => (
+                <option value={String(p.id)}>
+                  {p.id === me ? ui.t("team.me", { name: p.displayName }) : p.displayName}
+                </option>
+              ))}
+              {chat.assigneeId !== null && <option value="none">{ui.t("team.nobody")}</option>}
+            </select>
+          </label>
+          <label>
+            <span>{ui.t("team.assignNote")}</span>
+            <input type="text" name="note" maxlength={500} autocomplete="off" />
+          </label>
+          <button type="submit" class="button primary">
+            {chat.assigneeId === null ? ui.t("team.assign") : ui.t("team.transfer")}
+          </button>
+        </form>
+      </details>
+      {chat.status === "resolved" ? (
+        <button
+          type="button"
+          class="button small"
+          data-team-status="open"
+          {...post(base, "status")}
+          hx-vals={JSON.stringify({ status: "open" })}
+        >
+          {ui.t("team.reopen")}
+        </button>
+      ) : (
+        <button
+          type="button"
+          class="button small"
+          data-team-status="resolved"
+          {...post(base, "status")}
+          hx-vals={JSON.stringify({ status: "resolved" })}
+        >
+          {ui.t("team.resolve")}
+        </button>
+      )}
+      {chat.status === "open" && (
+        <button
+          type="button"
+          class="button small"
+          data-team-status="pending"
+          {...post(base, "status")}
+          hx-vals={JSON.stringify({ status: "pending" })}
+        >
+          {ui.t("team.pending")}
+        </button>
+      )}
+      {chat.status === "pending" && (
+        <button
+          type="button"
+          class="button small"
+          data-team-status="open"
+          {...post(base, "status")}
+          hx-vals={JSON.stringify({ status: "open" })}
+        >
+          {ui.t("team.reopen")}
+        </button>
+      )}
+      {chatLabels.map((l) => (
+        <LabelChip label={l} />
+      ))}
+      {labels.length > 0 && (
+        <details class="team-menu">
+          <summary class="link-button">{ui.t("team.labels")}</summary>
+          <div class="menu">
+            {labels.map((l) => (
+              <button
+                type="button"
+                class="label-toggle"
+                aria-pressed={on.has(l.id) ? "true" : "false"}
+                {...post(base, "labels")}
+                hx-vals={JSON.stringify({ label: l.id, on: on.has(l.id) ? "0" : "1" })}
+              >
+                <LabelDot color={l.color} /> {l.name}
+              </button>
+            ))}
+          </div>
+        </details>
+      )}
+      {contactId !== null && (
+        <a class="link-button" href={`/contacts/${contactId}`}>
+          {ui.t("team.contact")}
+        </a>
+      )}
+    </>
   );
 };
 

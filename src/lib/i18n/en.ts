@@ -3,6 +3,7 @@ export const en = {
   "nav.skip": "Skip to content",
   "nav.label": "Main",
   "nav.chats": "Chats",
+  "nav.overview": "Overview",
   "nav.instances": "Numbers",
   "nav.users": "Users",
   "nav.settings": "Settings",

@@ -6,6 +6,7 @@ export const ru: Record<keyof typeof en, Entry> = {
   "nav.skip": "Перейти к содержимому",
   "nav.label": "Главное меню",
   "nav.chats": "Чаты",
+  "nav.overview": "Обзор",
   "nav.instances": "Номера",
   "nav.users": "Пользователи",
   "nav.settings": "Настройки",

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { Composer, type Context } from "grammy";
 import type { Message } from "grammy/types";
 import { chats, instances, messages } from "../../db/schema/index.ts";
+import { translator } from "../../lib/i18n.ts";
 import type { FeatureDeps } from "../bot.ts";
 import { linkedUser } from "../linked-user.ts";
 import { replyFile } from "../download.ts";
@@ -19,7 +20,7 @@ function repliedPost(msg: Message): { chatId: number; messageId: number } | unde
 }
 
 export function replies(deps: FeatureDeps): Composer<Context> {
-  const { db, posts, outbox, t } = deps;
+  const { db, posts, outbox } = deps;
 
   async function answer(ctx: Context, target: { chatId: number; messageId: number }) {
     const msg = ctx.msg!;
@@ -31,12 +32,15 @@ export function replies(deps: FeatureDeps): Composer<Context> {
         waChatId: chats.waChatId,
         instanceName: instances.name,
         linked: instances.telegramChatId,
+        locale: instances.telegramLocale,
       })
       .from(messages)
       .innerJoin(chats, eq(chats.id, messages.chatId))
       .innerJoin(instances, eq(instances.id, messages.instanceId))
       .where(eq(messages.id, post.messageId));
     if (!row) return;
+    // Answers go where the reply was made (the number's channel or group): in the channel's language.
+    const t = translator(row.locale ?? deps.defaultLocale);
     const say = async (text: string) => {
       await posts.enqueue(
         msg.chat.id,

@@ -5,7 +5,7 @@ import { fileKind, storeMedia } from "./media.ts";
 import { findMessage } from "./journal.ts";
 import { acceptSend } from "./outbox.ts";
 import { badRequest, chatIdField, field, json, readJson, validate, type Ctx, type MethodDef } from "./respond.ts";
-import { hexId } from "./world.ts";
+import { hexId, type SentRecord } from "./world.ts";
 
 const sendMessageBody = z.object({
   chatId: chatIdField,
@@ -52,6 +52,7 @@ function fileMessage(
   downloadUrl: string,
   method: string,
   mimeType?: string,
+  upload?: SentRecord["upload"],
 ) {
   const kind = fileKind(input.fileName);
   const idMessage = apiMessageId();
@@ -68,7 +69,7 @@ function fileMessage(
     },
   };
   const send = { idMessage, chatId: input.chatId, messageData, quotedMessageId: input.quotedMessageId };
-  acceptSend(ctx.world, ctx.inst, send, { method, fileName: input.fileName });
+  acceptSend(ctx.world, ctx.inst, send, { method, fileName: input.fileName, ...(upload ? { upload } : {}) });
   return idMessage;
 }
 
@@ -85,8 +86,10 @@ async function sendFileByUpload(ctx: Ctx): Promise<Response> {
     quotedMessageId: text("quotedMessageId"),
   });
   const mimeType = file.type.split(";")[0] || fileKind(input.fileName).mimeType;
-  const urlFile = storeMedia(ctx.world, new Uint8Array(await file.arrayBuffer()), input.fileName, mimeType);
-  return json({ idMessage: fileMessage(ctx, input, urlFile, "sendFileByUpload", mimeType), urlFile });
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const urlFile = storeMedia(ctx.world, bytes, input.fileName, mimeType);
+  const upload = { name: file instanceof File ? file.name : "", type: file.type, bytes };
+  return json({ idMessage: fileMessage(ctx, input, urlFile, "sendFileByUpload", mimeType, upload), urlFile });
 }
 
 async function sendFileByUrl(ctx: Ctx): Promise<Response> {

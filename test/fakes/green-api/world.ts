@@ -56,6 +56,8 @@ export interface SentRecord {
   chatId: string;
   text?: string;
   fileName?: string;
+  /** sendFileByUpload: the multipart file part as received (its own file name and Content-Type, and its bytes). */
+  upload?: { name: string; type: string; bytes: Uint8Array };
   acceptedAt: number;
 }
 

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { chatInput, messageInput, type UserMessageInput } from "./inputs.ts";
 import { buttonData, sendCallback } from "./callbacks.ts";
 import { copyToDiscussion, discussionCopyOf, findChat } from "./chats.ts";
+import { commandEntities, userEdit } from "./edits.ts";
 import { mediaField, storeFile } from "./files.ts";
 import {
   pushUpdate,
@@ -207,7 +208,7 @@ export function createControl(world: World) {
         from,
         ...(m.threadId !== undefined ? { message_thread_id: m.threadId } : {}),
         ...(reply ? { reply_to_message: shallow(reply) } : {}),
-        ...(m.text !== undefined ? { text: m.text } : {}),
+        ...(m.text !== undefined ? { text: m.text, ...commandEntities(m.text) } : {}),
         ...(file ? mediaField(m.file!.kind, file) : {}),
         ...(m.caption ? { caption: m.caption } : {}),
       } as Omit<Message, "message_id" | "date" | "chat">);
@@ -249,6 +250,7 @@ export function createControl(world: World) {
       const message = storeMessage(chat, {
         sender_chat: chat.chat,
         text: input.text,
+        ...commandEntities(input.text),
         ...(input.authorSignature ? { author_signature: input.authorSignature } : {}),
         ...(reply ? { reply_to_message: shallow(reply) } : {}),
       } as Omit<Message, "message_id" | "date" | "chat">);
@@ -256,6 +258,8 @@ export function createControl(world: World) {
       copyToDiscussion(world, chat, message);
       return message;
     },
+    /** The author edits their message (a channel post: its admins): `edited_message` or `edited_channel_post`. */
+    userEdit: (input: { chatId: number; messageId: number; text: string }): Message => userEdit(world, input),
     /**
      * The user presses the button labelled `button` (its text, or its callback_data) under the bot's message: a
      * `callback_query` update. In a private chat the user is the chat's. Returns the query id.

@@ -2,6 +2,7 @@
 import { findChat } from "./chats.ts";
 import { download } from "./files.ts";
 import { buttonMethods } from "./methods-buttons.ts";
+import { editMethods } from "./edits.ts";
 import { infoMethods } from "./methods-info.ts";
 import { sendMethods, type MethodDef } from "./methods-send.ts";
 import { BotApiError, readParams } from "./params.ts";
@@ -9,10 +10,9 @@ import { getUpdates } from "./updates.ts";
 import type { World } from "./world.ts";
 
 const METHODS = new Map<string, MethodDef & { name: string }>(
-  Object.entries({ ...infoMethods, ...sendMethods, ...buttonMethods, getUpdates }).map(([name, def]) => [
-    name.toLowerCase(),
-    { ...def, name },
-  ]),
+  Object.entries({ ...infoMethods, ...sendMethods, ...buttonMethods, ...editMethods, getUpdates }).map(
+    ([name, def]) => [name.toLowerCase(), { ...def, name }],
+  ),
 );
 
 const API_PATH = /^\/bot([^/]+)\/([A-Za-z]+)\/?$/;
