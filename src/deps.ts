@@ -201,7 +201,7 @@ export function createDeps(config: Config, database: Database, log: Logger, opti
       mediaStore: media.store,
       react: (input) => react({ db, bus, gateway, log, loadInstance: (id) => instances.getRow(id) }, input),
       changeSent: (messageId, change) =>
-        changeSentMessage({ db, bus, gateway, log, loadInstance: (id) => instances.getRow(id) }, messageId, change),
+        changeSentMessage({ db, bus, gateway, log, loadInstance: (id) => instances.getRow(id) }, { messageId }, change),
     },
     options.telegram,
   );

@@ -1,6 +1,7 @@
-// Editing or deleting a message the team sent, in WhatsApp (editMessage, deleteMessage) and then here: for a manager's
-// Telegram reply that they edit or /delete. Green-API is asked first; the change is stored only once it accepted it.
-import { eq } from "drizzle-orm";
+// Editing or deleting a message the team sent, in WhatsApp (editMessage, deleteMessage) and then here: one's own message
+// from the web, or a manager's Telegram reply that they edit or /delete. Green-API is asked first; the change is stored
+// only once it accepted it.
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { chats, messages } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
@@ -31,14 +32,19 @@ export type SentChangeResult =
   | { ok: false; refusal: ChangeRefusal | "notSent" }
   | { ok: false; error: string };
 
-/**
- * Changes sent message `messageId` in WhatsApp and records it (the web bubble shows it edited or deleted). The caller
- * vouches for authorship (a Telegram reply record: only its author, or a channel's admins, can edit or answer it).
- * `undefined`: no such message.
- */
+/** Which message: by id, within its chat when the caller has one (a URL's chat), and who asks when the caller has not
+ * settled authorship itself (the web: only the author may; a Telegram reply record vouches for its author). */
+export interface SentTarget {
+  messageId: number;
+  chat?: { id: number; instanceId: number };
+  userId?: number;
+}
+
+/** Changes the sent message in WhatsApp and records it (the bubble and the chat's preview follow); `undefined`: no such
+ * message. */
 export async function changeSentMessage(
   deps: SentChangeDeps,
-  messageId: number,
+  target: SentTarget,
   change: SentChange,
 ): Promise<SentChangeResult | undefined> {
   const [row] = await deps.db
@@ -53,16 +59,25 @@ export async function changeSentMessage(
       status: messages.status,
       sentAt: messages.sentAt,
       deletedAt: messages.deletedAt,
+      senderUserId: messages.senderUserId,
     })
     .from(messages)
     .innerJoin(chats, eq(chats.id, messages.chatId))
-    .where(eq(messages.id, messageId));
+    .where(
+      and(
+        eq(messages.id, target.messageId),
+        target.chat && eq(messages.chatId, target.chat.id),
+        target.chat && eq(messages.instanceId, target.chat.instanceId),
+      ),
+    );
   if (!row) return undefined;
-  if (row.direction === "out" && (row.status === "queued" || row.status === "sending"))
+  const theirs = target.userId === undefined || row.senderUserId === target.userId;
+  if (theirs && row.direction === "out" && (row.status === "queued" || row.status === "sending"))
     return { ok: false, refusal: "notSent" };
-  // Authorship is settled by the caller: the windows and the message's kind decide.
-  const own = { ...row, senderUserId: 0 };
-  const refusal = change.kind === "edit" ? editRefusal(own, 0) : deleteRefusal(own, 0);
+  // Without a user, authorship is settled by the caller: the windows and the message's kind decide.
+  const userId = target.userId ?? 0;
+  const own = target.userId === undefined ? { ...row, senderUserId: 0 } : row;
+  const refusal = change.kind === "edit" ? editRefusal(own, userId) : deleteRefusal(own, userId);
   if (refusal) return { ok: false, refusal };
   const instance = await deps.loadInstance(row.instanceId);
   if (!instance) return { ok: false, error: "instance removed" };
@@ -81,7 +96,7 @@ export async function changeSentMessage(
     else await deps.gateway.call(instance, "deleteMessage", "reply", (c) => c.deleteMessage(ref), { maxAttempts: 3 });
   } catch (err) {
     const error = err instanceof GreenApiError ? err.reason : "request failed";
-    deps.log.info({ messageId, change: change.kind, error }, "sent message not changed");
+    deps.log.info({ messageId: row.id, change: change.kind, error }, "sent message not changed");
     return { ok: false, error };
   }
   if (change.kind === "edit") await recordOwnEdit(deps.db, row.id, change.text);
@@ -91,5 +106,7 @@ export async function changeSentMessage(
     instanceId: row.instanceId,
     data: { messageId: row.id, chatId: row.chatId, change: change.kind === "edit" ? "edited" : "deleted" },
   });
+  // The chat's row previews its last message, which this may have been.
+  deps.bus.publish({ name: EVENTS.chatUpdated, instanceId: row.instanceId, data: { chatId: row.chatId } });
   return { ok: true };
 }

@@ -9,10 +9,9 @@ import { failWith, ID_MAX } from "../lib/validate.ts";
 import { answerInvalid } from "../lib/validate-page.ts";
 import { instanceGate } from "../auth/instance-gate.ts";
 import { EVENTS } from "../events/names.ts";
-import { react } from "../conversations/index.ts";
+import { changeSentMessage, react, type SentChangeResult } from "../conversations/index.ts";
 import { QUICK_REACTIONS } from "../lib/reactions.ts";
 import { chatOfUrl, type ChatEnv, type RouteChat } from "./chat-route.ts";
-import { deleteOwnMessage, editOwnMessage, type ChangeResult } from "./own-messages.ts";
 import { Bubble, EditBubble } from "../../views/chats/bubble.tsx";
 import { chatBase, chatContext } from "../../views/chats/conversation.tsx";
 import { uiFor } from "../../views/chats/format.ts";
@@ -33,11 +32,23 @@ async function target(c: C) {
   return {
     chat,
     message: found.message,
-    ref: { instanceId: chat.instanceId, chatId: chat.id, waChatId: chat.waChatId, messageId, userId: c.var.user!.id },
+    ref: { messageId, chat: { id: chat.id, instanceId: chat.instanceId }, userId: c.var.user!.id },
   };
 }
 
-function reason(c: C, result: Exclude<ChangeResult, { ok: true }>): string {
+/** What the conversation's change services (sent changes, reactions) work with. */
+function changeDeps(c: C) {
+  const { deps } = c.var;
+  return {
+    db: deps.db,
+    bus: deps.bus,
+    gateway: deps.gateway,
+    log: c.var.log,
+    loadInstance: (id: number) => deps.instances.getRow(id),
+  };
+}
+
+function reason(c: C, result: Exclude<SentChangeResult, { ok: true }>): string {
   return "refusal" in result
     ? c.var.t(`inbox.change.${result.refusal}`)
     : c.var.t("inbox.change.failed", { reason: result.error });
@@ -81,7 +92,7 @@ async function audit(
   });
 }
 
-const statusOf = (result: Exclude<ChangeResult, { ok: true }>) => ("refusal" in result ? 409 : 502) as 409 | 502;
+const statusOf = (result: Exclude<SentChangeResult, { ok: true }>) => ("refusal" in result ? 409 : 502) as 409 | 502;
 
 /** `/instances/:instanceId/chats/:chatId/messages/:messageId/…`: the bubble, resend, and one's own edit and delete. */
 export const messageRoutes = new Hono<ChatEnv>()
@@ -129,7 +140,7 @@ export const messageRoutes = new Hono<ChatEnv>()
     ),
     async (c) => {
       const { chat, message, ref } = await target(c);
-      const result = await editOwnMessage(c.var.deps, ref, c.req.valid("form").text);
+      const result = await changeSentMessage(changeDeps(c), ref, { kind: "edit", text: c.req.valid("form").text });
       if (!result) throw new HTTPException(404, { message: "no such message" });
       if (result.ok) {
         await audit(c, "message.edited", chat, message.id);
@@ -144,24 +155,14 @@ export const messageRoutes = new Hono<ChatEnv>()
   // React as the number (one of the quick reactions; empty takes the reaction back): sent to WhatsApp, then shown.
   .post("/react", zValidator("form", reactForm, failWith(400, "no such reaction")), async (c) => {
     const { chat, message } = await target(c);
-    const { deps } = c.var;
     const emoji = c.req.valid("form").emoji || null;
-    const result = await react(
-      {
-        db: deps.db,
-        bus: deps.bus,
-        gateway: deps.gateway,
-        log: c.var.log,
-        loadInstance: (id) => deps.instances.getRow(id),
-      },
-      {
-        instanceId: chat.instanceId,
-        chatId: chat.id,
-        messageId: message.id,
-        emoji,
-        actor: { userId: c.var.user!.id, via: "web" },
-      },
-    );
+    const result = await react(changeDeps(c), {
+      instanceId: chat.instanceId,
+      chatId: chat.id,
+      messageId: message.id,
+      emoji,
+      actor: { userId: c.var.user!.id, via: "web" },
+    });
     if (!result) throw new HTTPException(404, { message: "no such message" });
     if (!result.ok)
       return bubble(c, chat, message.id, { status: 502, text: c.var.t("inbox.reactFailed", { reason: result.error }) });
@@ -170,7 +171,7 @@ export const messageRoutes = new Hono<ChatEnv>()
 
   .post("/delete", async (c) => {
     const { chat, message, ref } = await target(c);
-    const result = await deleteOwnMessage(c.var.deps, ref);
+    const result = await changeSentMessage(changeDeps(c), ref, { kind: "delete" });
     if (!result) throw new HTTPException(404, { message: "no such message" });
     if (result.ok) {
       await audit(c, "message.deleted", chat, message.id);

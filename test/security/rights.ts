@@ -106,7 +106,7 @@ export const WHO = {
         : !canEditQuickReplies(a, t.instanceId ?? null)
           ? 403
           : null,
-  /** Editing and deleting a sent message: its author only (inbox/own-messages.ts), admins included. */
+  /** Editing and deleting a sent message: its author only (conversations/sent-changes.ts), admins included. */
   authorOnly: (a, t) => seesNumber(a, t) ?? (t.sentBy === a.id ? null : 409),
   /** Anyone who sees the number assigns its chats, but only to someone who may see that number too. */
   assignsWithinNumber: (a, t) => seesNumber(a, t) ?? (canAccessInstance(t.assignee!, t.instanceId!) ? null : "ignored"),
