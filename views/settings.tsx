@@ -2,7 +2,7 @@
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../src/env.ts";
-import { formatRelative } from "../src/lib/i18n.ts";
+import { formatRelative, LOCALE_NAMES, locales } from "../src/lib/i18n.ts";
 import { describeUserAgent } from "../src/lib/user-agent.ts";
 import type { SessionRow } from "../src/auth/sessions.ts";
 import { CsrfField } from "./components/csrf.tsx";
@@ -127,12 +127,11 @@ export const SettingsPage: FC<SettingsProps> = ({ sessions, error, telegram, pus
               <option value="" selected={user!.locale === null}>
                 {t("settings.languageAuto")}
               </option>
-              <option value="en" selected={user!.locale === "en"}>
-                English
-              </option>
-              <option value="ru" selected={user!.locale === "ru"}>
-                Русский
-              </option>
+              {locales.map((l) => (
+                <option value={l} selected={user!.locale === l}>
+                  {LOCALE_NAMES[l]}
+                </option>
+              ))}
             </select>
           </label>
           <button type="submit" class="button">

@@ -142,7 +142,7 @@ export const ru: Record<keyof typeof en, Entry> = {
   "inbox.replyingTo": "Ответ на сообщение",
   "inbox.cancelReply": "Отменить ответ",
   "inbox.reactions": "Реакции",
-  "inbox.composer": "Введите сообщение",
+  "inbox.composer": "Сообщение",
   "inbox.send": "Отправить",
   "inbox.attach": "Прикрепить файл",
   "inbox.caption": "Добавьте подпись",

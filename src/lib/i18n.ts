@@ -15,6 +15,9 @@ export interface Messages extends Dictionary<typeof coreEn> {}
 
 export const locales = ["en", "ru"] as const;
 export type Locale = (typeof locales)[number];
+
+/** Each language by its own name, as language choosers show them. */
+export const LOCALE_NAMES: Record<Locale, string> = { en: "English", ru: "Русский" };
 export type MessageKey = keyof Messages;
 export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;

@@ -3,7 +3,7 @@ import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../../src/env.ts";
 import type { InstanceView } from "../../src/instances/service.ts";
-import { formatDateTime } from "../../src/lib/i18n.ts";
+import { formatDateTime, LOCALE_NAMES } from "../../src/lib/i18n.ts";
 
 /** One recorded state change (newest first). */
 export type StateLogEntry = { state: InstanceView["state"]; at: Date };
@@ -44,6 +44,12 @@ export const InstanceStatus: FC<{ instance: InstanceView; stateLog?: StateLogEnt
         </dd>
         <dt>{t("instances.f.telegram")}</dt>
         <dd>{i.telegramTitle ?? t("instances.noTelegram")}</dd>
+        {i.telegramTitle && (
+          <>
+            <dt>{t("instances.f.telegramLocale")}</dt>
+            <dd>{i.telegramLocale ? LOCALE_NAMES[i.telegramLocale] : t("instances.f.telegramLocaleDefault")}</dd>
+          </>
+        )}
         <dt>{t("instances.autoReply")}</dt>
         <dd>{t(i.autoReplyEnabled ? "instances.autoReplyOn" : "instances.autoReplyOff")}</dd>
         <dt>{t("instances.chats")}</dt>

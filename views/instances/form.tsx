@@ -4,6 +4,7 @@ import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../../src/env.ts";
 import type { FieldErrors, FormValues } from "../../src/instances/form.ts";
+import { LOCALE_NAMES, locales } from "../../src/lib/i18n.ts";
 import { CsrfField } from "../components/csrf.tsx";
 import { DeleteSection } from "./delete-section.tsx";
 import { aria, Field } from "./form-field.tsx";
@@ -149,12 +150,11 @@ export const InstanceFormPage: FC<InstanceFormProps> = (p) => {
           >
             <select {...aria("telegramLocale", e, true)}>
               <option value="">{t("instances.f.telegramLocaleDefault")}</option>
-              <option value="en" selected={v.telegramLocale === "en"}>
-                English
-              </option>
-              <option value="ru" selected={v.telegramLocale === "ru"}>
-                Русский
-              </option>
+              {locales.map((l) => (
+                <option value={l} selected={v.telegramLocale === l}>
+                  {LOCALE_NAMES[l]}
+                </option>
+              ))}
             </select>
           </Field>
           <fieldset class="field choice">
