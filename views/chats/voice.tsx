@@ -1,21 +1,8 @@
 // Voice notes in the composer: the microphone button and the recording bar (timer, level, cancel, send); public/voice.js
 // records and posts the clip.
 import type { FC } from "hono/jsx";
-import { CloseIcon, SendIcon } from "../components/icons.tsx";
+import { CloseIcon, MicIcon, SendIcon } from "../components/icons.tsx";
 import type { Ui } from "./format.ts";
-
-const MicIcon = () => (
-  <svg class="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
-    <path
-      d="M12 2a3 3 0 0 0-3 3v7a3 3 0 0 0 6 0V5a3 3 0 0 0-3-3zM19 10v2a7 7 0 0 1-14 0v-2M12 19v3M8 22h8"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-    />
-  </svg>
-);
 
 /** Starts recording; hidden while the text box has text (WhatsApp's grammar) and in note mode. */
 export const VoiceButton: FC<{ ui: Ui }> = ({ ui }) => (

@@ -27,6 +27,10 @@ export const AttachIcon = () => (
 export const SoundIcon = () => <Svg d="M11 5 6 9H2v6h4l5 4V5zM15.5 8.5a5 5 0 0 1 0 7M19 5a10 10 0 0 1 0 14" />;
 export const BellIcon = () => <Svg d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 0 1-3.4 0" />;
 export const MoreIcon = () => <Svg d="M12 6h.01M12 12h.01M12 18h.01" />;
+export const MicIcon = () => (
+  <Svg d="M12 2a3 3 0 0 0-3 3v7a3 3 0 0 0 6 0V5a3 3 0 0 0-3-3zM19 10v2a7 7 0 0 1-14 0v-2M12 19v3M8 22h8" />
+);
+export const NoteIcon = () => <Svg d="M4 4h12l4 4v12H4zM8 10h8M8 14h8M8 18h5" />;
 export const CloseIcon = () => <Svg d="M18 6 6 18M6 6l12 12" />;
 export const EmojiIcon = () => (
   <Svg d="M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM8 14s1.5 2 4 2 4-2 4-2M9 9h.01M15 9h.01" />

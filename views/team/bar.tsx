@@ -1,7 +1,7 @@
 // The team bar under a conversation's header: state, assignee (take, assign or transfer with a note), labels, contact.
 // On phones (public/phone.css) it sits in the header's row: the state chip and a ⋮ button opening the actions as a popover.
 import type { FC } from "hono/jsx";
-import { MoreIcon } from "../components/icons.tsx";
+import { MoreIcon, NoteIcon } from "../components/icons.tsx";
 import type { Label } from "../../src/team/labels.ts";
 import type { ChatStatus } from "../../src/team/state.ts";
 import type { Ui } from "../chats/format.ts";
@@ -63,6 +63,21 @@ export const TeamBar: FC<TeamBarProps> = (props) => {
   );
 };
 
+const STATUS_LABEL = { open: "team.reopen", resolved: "team.resolve", pending: "team.pending" } as const;
+
+/** Moves the chat to `to` (Reopen, Resolve or Pending). */
+const StatusButton: FC<{ ui: Ui; base: string; to: ChatStatus }> = ({ ui, base, to }) => (
+  <button
+    type="button"
+    class="button small"
+    data-team-status={to}
+    {...post(base, "status")}
+    hx-vals={JSON.stringify({ status: to })}
+  >
+    {ui.t(STATUS_LABEL[to])}
+  </button>
+);
+
 /** Take, assign or transfer, state changes, labels and the contact link. */
 const TeamActions: FC<TeamBarProps> = ({ ui, base, me, chat, people, labels, chatLabels, contactId }) => {
   const on = new Set(chatLabels.map((l) => l.id));
@@ -98,48 +113,12 @@ const TeamActions: FC<TeamBarProps> = ({ ui, base, me, chat, people, labels, cha
         </form>
       </details>
       {chat.status === "resolved" ? (
-        <button
-          type="button"
-          class="button small"
-          data-team-status="open"
-          {...post(base, "status")}
-          hx-vals={JSON.stringify({ status: "open" })}
-        >
-          {ui.t("team.reopen")}
-        </button>
+        <StatusButton ui={ui} base={base} to="open" />
       ) : (
-        <button
-          type="button"
-          class="button small"
-          data-team-status="resolved"
-          {...post(base, "status")}
-          hx-vals={JSON.stringify({ status: "resolved" })}
-        >
-          {ui.t("team.resolve")}
-        </button>
+        <StatusButton ui={ui} base={base} to="resolved" />
       )}
-      {chat.status === "open" && (
-        <button
-          type="button"
-          class="button small"
-          data-team-status="pending"
-          {...post(base, "status")}
-          hx-vals={JSON.stringify({ status: "pending" })}
-        >
-          {ui.t("team.pending")}
-        </button>
-      )}
-      {chat.status === "pending" && (
-        <button
-          type="button"
-          class="button small"
-          data-team-status="open"
-          {...post(base, "status")}
-          hx-vals={JSON.stringify({ status: "open" })}
-        >
-          {ui.t("team.reopen")}
-        </button>
-      )}
+      {chat.status === "open" && <StatusButton ui={ui} base={base} to="pending" />}
+      {chat.status === "pending" && <StatusButton ui={ui} base={base} to="open" />}
       {chatLabels.map((l) => (
         <LabelChip label={l} />
       ))}
@@ -193,16 +172,7 @@ export const NoteToggle: FC<{ ui: Ui }> = ({ ui }) => (
     data-note-placeholder={ui.t("team.notePlaceholder")}
     data-qr-none={ui.t("team.qr.none")}
   >
-    <svg class="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
-      <path
-        d="M4 4h12l4 4v12H4zM8 10h8M8 14h8M8 18h5"
-        fill="none"
-        stroke="currentColor"
-        stroke-width="2"
-        stroke-linecap="round"
-        stroke-linejoin="round"
-      />
-    </svg>
+    <NoteIcon />
     <span class="visually-hidden">{ui.t("team.noteToggle")}</span>
   </button>
 );
