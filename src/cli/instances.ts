@@ -9,6 +9,7 @@ import { translator } from "../lib/i18n.ts";
 import type { Logger } from "../lib/log.ts";
 import { parseInstanceForm } from "../instances/form.ts";
 import { createInstance, type Actor } from "../instances/manage.ts";
+import { describeProblem } from "../instances/problems.ts";
 import { deleteInstance, retireInstance } from "../instances/retire.ts";
 import type { InstanceRow } from "../instances/service.ts";
 import { usageOf } from "./usage.ts";
@@ -104,14 +105,14 @@ async function add(deps: AppDeps, args: string[]): Promise<number> {
   const saved = await createInstance(deps, ACTOR, parsed.data);
   if (!saved.ok) {
     for (const [field, key] of Object.entries(saved.fieldErrors ?? {})) console.error(`${field}: ${t(key)}`);
-    if (saved.problem) console.error(t(saved.problem.key, saved.problem.params));
+    if (saved.problem) console.error(describeProblem(t, saved.problem));
     return 1;
   }
   console.log(
     `created instance ${saved.row.id} "${saved.row.name}" (idInstance ${saved.row.idInstance}, ${saved.row.intakeMode}, state ${saved.row.state})`,
   );
   if (saved.settingsProblem) {
-    console.error(t(saved.settingsProblem.key, saved.settingsProblem.params));
+    console.error(describeProblem(t, saved.settingsProblem));
     return 1;
   }
   if (saved.row.intakeMode === "polling") console.log("the running server starts polling it within a minute");

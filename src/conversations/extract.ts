@@ -1,13 +1,17 @@
 // What one message notification means for the inbox: a message row to store, or an effect on an earlier message.
-import type { MessageMedia } from "../db/schema/index.ts";
+import type { MessageMedia, SystemEvent } from "../db/schema/index.ts";
 import type { MessageNotification } from "../greenapi/notifications.ts";
 import type { Translate } from "../lib/i18n.ts";
-import { renderMessageData } from "./message-text.ts";
+import { systemLineText } from "../lib/system-lines.ts";
+import { messageLabel } from "./message-text.ts";
 
 /** The content columns of a message row taken from the notification. */
 export interface MessageContent {
   type: string;
+  /** What search finds and the fallback shown: the text, or the label below rendered in DEFAULT_LOCALE. */
   text: string | null;
+  /** A message that is not text (location, contact, poll…) as our label's code: shown in each reader's language. */
+  event: SystemEvent | null;
   quotedIdMessage: string | null;
   media: MessageMedia | null;
 }
@@ -41,24 +45,29 @@ function rawFileData(body: unknown): Record<string, unknown> {
 }
 
 /**
- * Maps a message notification to stored content. Text renderings use `t` (the instance-wide default language), so
- * search and the chat list have words to work with; pages render them again per reader (render.ts `messageBody`).
+ * Maps a message notification to stored content. Messages that are not text keep their label as a code (`event`), which
+ * pages and posts render in their reader's language; `text` holds it rendered with `t` (the default language) for search.
  */
 export function extractMessage(event: MessageNotification, body: unknown, t: Translate): Extracted {
   const data = event.messageData;
   const quoted = "quotedMessage" in data && data.quotedMessage ? data.quotedMessage.stanzaId : null;
-  const rendered = (): MessageContent => ({
-    type: typeName(event),
-    text: renderMessageData(data, t),
-    quotedIdMessage: quoted,
-    media: null,
-  });
+  const rendered = (): MessageContent => {
+    const label = messageLabel(data);
+    return {
+      type: typeName(event),
+      text: label && systemLineText(t, { text: null, event: label }),
+      event: label,
+      quotedIdMessage: quoted,
+      media: null,
+    };
+  };
   switch (data.typeMessage) {
     case "textMessage":
       return {
         content: {
           type: data.typeMessage,
           text: data.textMessageData.textMessage,
+          event: null,
           quotedIdMessage: quoted,
           media: null,
         },
@@ -70,6 +79,7 @@ export function extractMessage(event: MessageNotification, body: unknown, t: Tra
         content: {
           type: data.typeMessage,
           text: ext.text,
+          event: null,
           quotedIdMessage: quoted ?? ext.stanzaId ?? null,
           media: null,
         },
@@ -91,7 +101,9 @@ export function extractMessage(event: MessageNotification, body: unknown, t: Tra
         ...(nonEmpty(f.jpegThumbnail) ? { thumbnail: f.jpegThumbnail } : {}),
         ...(nonEmpty(f.downloadUrl) ? { downloadUrl: f.downloadUrl } : {}),
       };
-      return { content: { type: data.typeMessage, text: nonEmpty(f.caption), quotedIdMessage: quoted, media } };
+      return {
+        content: { type: data.typeMessage, text: nonEmpty(f.caption), event: null, quotedIdMessage: quoted, media },
+      };
     }
     case "reactionMessage":
       return {

@@ -13,7 +13,6 @@ export {
 export { createGroupSubjects } from "./group-subjects.ts";
 export { linkStartedChat, recipientOf } from "./chat-ids.ts";
 export { markMediaForRetry, mediaPending, recordMediaOutcome } from "./media-state.ts";
-export { recordOwnDelete, recordOwnEdit } from "./edits.ts";
 export { react, type ReactInput, type ReactResult } from "./reactions.ts";
 export { changeSentMessage, type SentChange, type SentChangeResult } from "./sent-changes.ts";
 export { requeueFailedSend } from "./resend.ts";

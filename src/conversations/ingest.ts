@@ -10,7 +10,6 @@ import { translator, type Locale } from "../lib/i18n.ts";
 import { CALL_TYPE, callLineKey, renderCall } from "./message-text.ts";
 import { phoneChatOf } from "./chat-ids.ts";
 import { applyEffect, findMessage, updateCallLine } from "./edits.ts";
-import { setLineEvent } from "./system-lines.ts";
 import { directContext, type ConversationHooks } from "./events.ts";
 import { extractMessage, type Effect } from "./extract.ts";
 import { createIncomingStore, inTransaction, type NewMessage } from "./store-incoming.ts";
@@ -145,9 +144,12 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
     "incomingCall",
     async (instanceId, event, body, ctx) => {
       if (event.typeWebhook !== "incomingCall") return;
+      // Also as a code (messages.event): pages show the line in each reader's language.
+      const line = { key: callLineKey(event.status) };
       const base = {
         type: CALL_TYPE,
         text: renderCall(event.status, t),
+        event: line,
         quotedIdMessage: null,
         media: null as MessageMedia | null,
       };
@@ -165,9 +167,7 @@ export function registerIngestHandlers(intake: Intake, opts: IngestOptions): Ing
           raw: body,
         },
       ]);
-      // Also as a code (messages.event): pages show the line in each reader's language.
-      const line = { key: callLineKey(event.status) };
-      if (created) return void (await setLineEvent(ctx.db, created.messageId, line));
+      if (created) return;
       if (event.status === "offer") return;
       const target = await findMessage(ctx.db, instanceId, event.from, event.idMessage);
       if (!target) return;

@@ -1,11 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import { translator } from "../lib/i18n.ts";
 import { messageDataSchema } from "../greenapi/messages.ts";
-import { messageBody, previewText, renderMessageData, vcardSummary } from "./message-text.ts";
+import { systemLineText } from "../lib/system-lines.ts";
+import { messageLabel, previewText, vcardSummary } from "./message-text.ts";
 
 const en = translator("en");
 const ru = translator("ru");
-const render = (data: object, t = en) => renderMessageData(messageDataSchema.parse(data), t);
+const render = (data: object, t = en) => {
+  const event = messageLabel(messageDataSchema.parse(data));
+  return event && systemLineText(t, { text: null, event });
+};
 const vcard = (name: string, phone: string) =>
   `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:${name}\r\nTEL;type=CELL;waid=${phone}:+${phone}\r\nEND:VCARD`;
 
@@ -39,41 +43,29 @@ describe("renderings", () => {
     expect(render({ typeMessage: "textMessage", textMessageData: { textMessage: "hi" } })).toBeNull();
   });
 
-  test("stored bodies: native text as stored, renderings again per reader, previews with the media kind", () => {
-    expect(
-      messageBody(
-        {
-          type: "textMessage",
-          text: "edited text",
-          raw: { messageData: { typeMessage: "textMessage", textMessageData: { textMessage: "old" } } },
-        },
-        ru,
-      ),
-    ).toBe("edited text");
-    const raw = {
-      messageData: {
+  test("labels are codes with the customer's words as parameters; previews render them per reader", () => {
+    const poll = messageLabel(
+      messageDataSchema.parse({
         typeMessage: "pollMessage",
         pollMessageData: { name: "Q", options: [{ optionName: "a" }, { optionName: "b" }], multipleAnswers: true },
-      },
-    };
-    expect(messageBody({ type: "pollMessage", text: "📊 …", raw }, ru)).toBe("📊 Опрос (несколько ответов): Q (a / b)");
-    expect(messageBody({ type: "incomingCall", text: null, raw: { status: "declined" } }, en)).toBe(
-      "📞 Incoming call — declined",
+      }),
     );
-    expect(
-      previewText({ type: "imageMessage", text: "look", raw: null, media: { kind: "image", state: "pending" } }, en),
-    ).toBe("📷 Photo · look");
+    expect(poll).toEqual({ key: "msg.pollMultiple", params: { name: "Q", options: "a / b" } });
+    expect(previewText({ text: "📊 …", event: poll, media: null }, ru)).toBe("📊 Опрос (несколько ответов): Q (a / b)");
+    expect(previewText({ text: "edited text", event: null, media: null }, ru)).toBe("edited text");
+    expect(previewText({ text: "look", event: null, media: { kind: "image", state: "pending" } }, en)).toBe(
+      "📷 Photo · look",
+    );
     expect(
       previewText(
         {
-          type: "documentMessage",
           text: null,
-          raw: null,
+          event: null,
           media: { kind: "document", state: "ready", fileName: "a.pdf" },
         },
         en,
       ),
     ).toBe("📄 a.pdf");
-    expect(previewText({ type: "textMessage", text: "x".repeat(200), raw: null, media: null }, en)).toHaveLength(120);
+    expect(previewText({ text: "x".repeat(200), event: null, media: null }, en)).toHaveLength(120);
   });
 });

@@ -1,20 +1,9 @@
 // Readable text for messages WhatsApp sends as structured data (locations, contacts, polls, calls…), in the reader's language.
-import type { MessageMedia } from "../db/schema/index.ts";
-import { messageDataSchema, type MessageData } from "../greenapi/messages.ts";
+import type { MessageMedia, SystemEvent } from "../db/schema/index.ts";
+import type { MessageData } from "../greenapi/messages.ts";
 import type { MessageKey, Translate } from "../lib/i18n.ts";
 import { shorten } from "../lib/names.ts";
-
-/** typeMessage values stored natively: their text (or caption) is the message body, files go to `media`. */
-const NATIVE_TYPES: ReadonlySet<string> = new Set([
-  "textMessage",
-  "extendedTextMessage",
-  "quotedMessage",
-  "imageMessage",
-  "videoMessage",
-  "audioMessage",
-  "documentMessage",
-  "stickerMessage",
-]);
+import { systemLineText } from "../lib/system-lines.ts";
 
 /** The stored `type` of the system line an incoming call leaves. */
 export const CALL_TYPE = "incomingCall";
@@ -79,10 +68,11 @@ function optionTitles(payload: Record<string, unknown>): string[] {
 }
 
 /**
- * Text rendering of a message that is not stored natively, or null for native types (their text is the body).
- * Reactions and edits only get a line when the message they refer to is not in the inbox.
+ * The label of a message that is not stored natively, as a code (stored in `messages.event`): one of our message keys
+ * and its parameters, which are the customer's own words (poll question, contact, place) and are never translated.
+ * Null for native types (their text is the body). Reactions and edits only get a line when their target is not stored.
  */
-export function renderMessageData(data: MessageData, t: Translate): string | null {
+export function messageLabel(data: MessageData): SystemEvent | null {
   switch (data.typeMessage) {
     case "textMessage":
     case "extendedTextMessage":
@@ -96,46 +86,53 @@ export function renderMessageData(data: MessageData, t: Translate): string | nul
     case "locationMessage": {
       const l = data.locationMessageData;
       const place = [l.nameLocation, l.address].filter((s) => s?.trim()).join(", ");
-      return t("msg.location", { coords: `${l.latitude}, ${l.longitude}`, place: place ? ` — ${place}` : "" });
+      return {
+        key: "msg.location",
+        params: { coords: `${l.latitude}, ${l.longitude}`, place: place ? ` — ${place}` : "" },
+      };
     }
     case "contactMessage":
-      return t("msg.contact", {
-        contact: vcardSummary(data.contactMessageData.displayName, data.contactMessageData.vcard),
-      });
+      return {
+        key: "msg.contact",
+        params: { contact: vcardSummary(data.contactMessageData.displayName, data.contactMessageData.vcard) },
+      };
     case "contactsArrayMessage": {
       const contacts = data.messageData.contacts;
-      return t("msg.contacts", {
-        count: contacts.length,
-        contacts: contacts.map((c) => vcardSummary(c.displayName, c.vcard)).join("; "),
-      });
+      return {
+        key: "msg.contacts",
+        params: {
+          count: contacts.length,
+          contacts: contacts.map((c) => vcardSummary(c.displayName, c.vcard)).join("; "),
+        },
+      };
     }
     case "pollMessage": {
       const p = data.pollMessageData;
-      return t(p.multipleAnswers ? "msg.pollMultiple" : "msg.poll", {
-        name: p.name,
-        options: p.options.map((o) => o.optionName).join(" / "),
-      });
+      return {
+        key: p.multipleAnswers ? "msg.pollMultiple" : "msg.poll",
+        params: { name: p.name, options: p.options.map((o) => o.optionName).join(" / ") },
+      };
     }
     case "pollUpdateMessage": {
       const p = data.pollMessageData;
-      return t("msg.pollUpdate", {
-        name: p.name,
-        votes: p.votes.map((v) => `${v.optionName}: ${v.optionVoters.length}`).join(", "),
-      });
+      return {
+        key: "msg.pollUpdate",
+        params: { name: p.name, votes: p.votes.map((v) => `${v.optionName}: ${v.optionVoters.length}`).join(", ") },
+      };
     }
     case "buttonsResponseMessage":
-      return t("msg.choice", { text: data.buttonsResponseMessage.selectedButtonText });
+      return choice(data.buttonsResponseMessage.selectedButtonText);
     case "listResponseMessage":
-      return t("msg.choice", { text: data.listResponseMessage.title || data.listResponseMessage.singleSelectReply });
+      return choice(data.listResponseMessage.title || data.listResponseMessage.singleSelectReply);
     case "templateButtonsReplyMessage":
     case "templateButtonReplyMessage":
-      return t("msg.choice", { text: data.templateButtonReplyMessage.selectedDisplayText });
+      return choice(data.templateButtonReplyMessage.selectedDisplayText);
     case "interactiveButtonsResponse":
-      return t("msg.choice", { text: data.interactiveButtonsResponse.selectedDisplayText });
+      return choice(data.interactiveButtonsResponse.selectedDisplayText);
     case "groupInviteMessage": {
       const g = data.groupInviteMessageData;
-      const line = t("msg.groupInvite", { name: g.groupName || g.name || g.groupJid });
-      return g.caption?.trim() ? `${line}\n${g.caption}` : line;
+      const caption = g.caption?.trim() ? `\n${g.caption}` : "";
+      return { key: "msg.groupInvite", params: { name: g.groupName || g.name || g.groupJid, caption } };
     }
     case "buttonsMessage":
     case "listMessage":
@@ -147,44 +144,33 @@ export function renderMessageData(data: MessageData, t: Translate): string | nul
       const text = [payload.contentText, payload.title, payload.description].find(
         (s) => typeof s === "string" && s.trim(),
       ) as string | undefined;
-      return t("msg.interactive", {
-        text: [text ?? "", options.length ? `(${options.join(" / ")})` : ""].filter(Boolean).join(" "),
-      });
+      return {
+        key: "msg.interactive",
+        params: { text: [text ?? "", options.length ? `(${options.join(" / ")})` : ""].filter(Boolean).join(" ") },
+      };
     }
     case "reactionMessage":
-      return t("msg.reactionOrphan", { emoji: data.extendedTextMessageData.text });
+      return { key: "msg.reactionOrphan", params: { emoji: data.extendedTextMessageData.text } };
     case "editedMessage":
-      return t("msg.editOrphan", { text: data.editedMessageData.textMessage ?? data.editedMessageData.caption ?? "" });
+      return {
+        key: "msg.editOrphan",
+        params: { text: data.editedMessageData.textMessage ?? data.editedMessageData.caption ?? "" },
+      };
     case "deletedMessage":
-      return t("msg.deleted");
+      return { key: "msg.deleted" };
     case "unknown":
-      return t("msg.unsupported", { type: data.originalTypeMessage });
+      return { key: "msg.unsupported", params: { type: data.originalTypeMessage } };
   }
 }
 
-/** A stored message as far as rendering needs it. */
-export interface RenderableMessage {
-  type: string;
-  text: string | null;
-  /** The notification as received. */
-  raw: unknown;
-}
-
-/**
- * The body to show for a stored message, in the reader's language: native types show their (possibly edited) text;
- * the others are rendered again from the raw notification, so each user reads them in their own language.
- */
-export function messageBody(m: RenderableMessage, t: Translate): string {
-  if (NATIVE_TYPES.has(m.type) || typeof m.raw !== "object" || m.raw === null) return m.text ?? "";
-  const raw = m.raw as Record<string, unknown>;
-  if (m.type === CALL_TYPE) return renderCall(String(raw.status), t);
-  const parsed = messageDataSchema.safeParse(raw.messageData);
-  return (parsed.success ? renderMessageData(parsed.data, t) : null) ?? m.text ?? "";
-}
+const choice = (text: string): SystemEvent => ({ key: "msg.choice", params: { text } });
 
 /** One line for the chat list: the body, or for media the kind and the caption ("📷 Photo · look"). */
-export function previewText(m: RenderableMessage & { media: MessageMedia | null }, t: Translate): string {
-  const body = messageBody(m, t).replace(/\s+/g, " ").trim();
+export function previewText(
+  m: { text: string | null; event: SystemEvent | null; media: MessageMedia | null },
+  t: Translate,
+): string {
+  const body = systemLineText(t, m).replace(/\s+/g, " ").trim();
   const line = m.media
     ? [m.media.kind === "document" && m.media.fileName ? `📄 ${m.media.fileName}` : t(MEDIA_KEYS[m.media.kind]), body]
         .filter(Boolean)

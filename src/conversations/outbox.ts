@@ -283,6 +283,37 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     }
   }
 
+  /** A send in doubt whose time is up (the retry schedule's, or without one, e.g. after a crash, reconcileAfterMs). */
+  const isDue = (row: { nextAttemptAt: Date | null; sendStartedAt: Date | null }) =>
+    row.nextAttemptAt
+      ? row.nextAttemptAt.getTime() <= Date.now()
+      : Date.now() - (row.sendStartedAt?.getTime() ?? 0) >= opts.reconcileAfterMs;
+
+  /**
+   * A send in doubt is due but the journal cannot be read: it is never sent again blind (exactly once). The wait uses
+   * up a round of the retry schedule; after the last round it ends as `unknown` (a person checks the phone).
+   */
+  async function unconfirmed(row: Claimed) {
+    const last = row.attempts > retryDelays.length;
+    const delayMs = retryDelays[row.attempts] ?? opts.reconcileAfterMs;
+    const [changed] = await db
+      .update(messages)
+      .set(
+        last
+          ? { status: "unknown", failReason: sendFailure("unconfirmed"), nextAttemptAt: null }
+          : {
+              failReason: sendFailure("unconfirmed"),
+              attempts: sql`${messages.attempts} + 1`,
+              nextAttemptAt: new Date(Date.now() + delayMs),
+            },
+      )
+      .where(and(eq(messages.id, row.id), eq(messages.status, "sending"), eq(messages.attempts, row.attempts)))
+      .returning({ id: messages.id });
+    if (!changed) return;
+    log.warn({ messageId: row.id, attempt: row.attempts, last }, "reconcile: journal unreadable; not sent again");
+    announce(row, last ? "unknown" : "sending");
+  }
+
   /** Looks up sends whose outcome is unknown in Green-API's journal of outgoing messages. */
   async function reconcile(): Promise<void> {
     const candidates = await db
@@ -319,6 +350,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         );
       } catch (err) {
         log.warn({ instanceId, err: String(err) }, "reconcile: journal unavailable");
+        for (const row of rows) if (isDue(row)) await unconfirmed(row);
         continue;
       }
       const known = new Set(
@@ -349,12 +381,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
           known.add(match.idMessage);
           log.info({ messageId: row.id, idMessage: match.idMessage }, "reconcile: send found in the journal");
           await markAccepted(row, match.idMessage, journalStatus(match));
-        } else if (
-          row.nextAttemptAt
-            ? row.nextAttemptAt.getTime() <= Date.now()
-            : Date.now() - startedAt >= opts.reconcileAfterMs
-        ) {
-          // Its time is up (the retry schedule's, or without one, e.g. after a crash, reconcileAfterMs).
+        } else if (isDue(row)) {
           if (row.attempts > retryDelays.length) {
             log.warn({ messageId: row.id, attempts: row.attempts }, "reconcile: send not in the journal; giving up");
             await fail(row, "greenApiDown");

@@ -1,9 +1,10 @@
-// Resending: a failed send of a chat goes back into the outbox queue (the outbox delivers it again).
-import { and, eq } from "drizzle-orm";
+// Resending: a failed send of a chat, or one Green-API never confirmed (the user checked the phone), goes back into the
+// outbox queue (the outbox delivers it again).
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { messages } from "../db/schema/index.ts";
 
-/** Puts a failed outgoing message of the chat back in the outbox queue; false when it is not a failed send. */
+/** Puts a failed or unconfirmed outgoing message of the chat back in the outbox queue; false when it is neither. */
 export async function requeueFailedSend(db: Db, chatId: number, messageId: number): Promise<boolean> {
   const updated = await db
     .update(messages)
@@ -13,7 +14,7 @@ export async function requeueFailedSend(db: Db, chatId: number, messageId: numbe
         eq(messages.id, messageId),
         eq(messages.chatId, chatId),
         eq(messages.direction, "out"),
-        eq(messages.status, "failed"),
+        inArray(messages.status, ["failed", "unknown"]),
       ),
     )
     .returning({ id: messages.id });

@@ -2,7 +2,7 @@
 // inserted and the chats' previews and unread counts updated, in a handful of statements whatever the count.
 import { sql } from "drizzle-orm";
 import { jsonRows, queryRows } from "../db/rows.ts";
-import type { MessageMedia } from "../db/schema/index.ts";
+import type { MessageMedia, SystemEvent } from "../db/schema/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { EVENTS, type EventName } from "../events/names.ts";
 import { type HandlerContext, runInTransaction } from "../greenapi/intake.ts";
@@ -29,6 +29,8 @@ export interface StoredIncoming {
   senderId: string | null;
   type: string;
   text: string | null;
+  /** A message that is not text as its label's code (extract.ts), rendered in each reader's language. */
+  event: SystemEvent | null;
   media: MessageMedia | null;
   quotedIdMessage: string | null;
 }
@@ -112,6 +114,7 @@ export function createIncomingStore(opts: IncomingStoreOptions) {
         via: m.via,
         type: m.type,
         text: m.text,
+        event: m.event,
         sender_name: m.senderName,
         sender_id: m.senderId ?? null,
         quoted_id_message: m.quotedIdMessage,
@@ -136,9 +139,9 @@ export function createIncomingStore(opts: IncomingStoreOptions) {
       const created = await queryRows<{ id: string | number; chat_id: string | number; id_message: string }>(
         db,
         sql`
-        insert into messages (instance_id, chat_id, id_message, direction, via, type, text, sender_name, sender_id, quoted_id_message, media, raw, sent_at, status)
-        select x.instance_id, x.chat_id, x.id_message, x.direction, x.via, x.type, x.text, x.sender_name, x.sender_id, x.quoted_id_message, x.media, x.raw, x.sent_at, x.status
-        from jsonb_to_recordset(${jsonRows(linked.size > 0 ? rows.filter((_, i) => !linked.has(i)) : rows)}) as x(instance_id int, chat_id bigint, id_message text, direction text, via text, type text, text text,
+        insert into messages (instance_id, chat_id, id_message, direction, via, type, text, event, sender_name, sender_id, quoted_id_message, media, raw, sent_at, status)
+        select x.instance_id, x.chat_id, x.id_message, x.direction, x.via, x.type, x.text, x.event, x.sender_name, x.sender_id, x.quoted_id_message, x.media, x.raw, x.sent_at, x.status
+        from jsonb_to_recordset(${jsonRows(linked.size > 0 ? rows.filter((_, i) => !linked.has(i)) : rows)}) as x(instance_id int, chat_id bigint, id_message text, direction text, via text, type text, text text, event jsonb,
           sender_name text, sender_id text, quoted_id_message text, media jsonb, raw jsonb, sent_at timestamptz, status text)
         on conflict (chat_id, id_message) do nothing
         returning id, chat_id, id_message`,
@@ -162,7 +165,7 @@ export function createIncomingStore(opts: IncomingStoreOptions) {
         perChat.set(r.chatId, {
           name: wanted.get(chatKey(m))!.name,
           at: newest ? m.sentAt : before.at,
-          preview: newest ? previewText({ type: m.type, text: m.text, raw: m.raw, media: m.media }, t) : before.preview,
+          preview: newest ? previewText(m, t) : before.preview,
           unread: (before?.unread ?? 0) + (m.direction === "out" || m.history ? 0 : 1),
         });
       });
@@ -194,6 +197,7 @@ export function createIncomingStore(opts: IncomingStoreOptions) {
             senderId: m.senderId ?? null,
             type: m.type,
             text: m.text,
+            event: m.event,
             media: m.media,
             quotedIdMessage: m.quotedIdMessage,
           },

@@ -38,11 +38,6 @@ export async function writeSystemLine(
   return row!.id;
 }
 
-/** Gives a system line written as text (an incoming call's) its code, so pages show it in the reader's language. */
-export async function setLineEvent(db: Db, messageId: number, event: SystemEvent): Promise<void> {
-  await db.update(messages).set({ event }).where(eq(messages.id, messageId));
-}
-
 /** Stores a private note (once per key: a retried post adds it once); `created` false when it existed already. */
 export async function writeNote(
   db: Db,

@@ -18,15 +18,15 @@ export interface ChatListItem {
   unread: number;
   last: {
     text: string | null;
-    /** A system line (an incoming call) as a code: the preview is rendered in the reader's language. */
+    /** A system line or a message that is not text as a code: the preview is rendered in the reader's language. */
     event: SystemEvent | null;
     type: string;
     direction: "in" | "out" | "system" | "note";
     mediaKind: MessageMedia["kind"] | null;
     deleted: boolean;
   } | null;
-  /** Text of the newest message matching the search, when the chat was found by its messages. */
-  match: string | null;
+  /** The newest message matching the search, when the chat was found by its messages (`event` as in `last`). */
+  match: { text: string | null; event: SystemEvent | null } | null;
   /** Team workflow: state, assignee and labels (chips on the row, live tab membership). */
   status: "open" | "pending" | "resolved";
   assigneeId: number | null;
@@ -73,9 +73,7 @@ export async function chatRowDetails(
     .limit(1)
     .as("last");
   const match = tsq
-    ? sql<
-        string | null
-      >`(select m.text from messages m where m.chat_id = ${chats.id} and m.deleted_at is null and m.search_vector @@ to_tsquery('simple', ${tsq}) order by m.sent_at desc nulls last, m.id desc nulls last limit 1)`
+    ? sql<unknown>`(select jsonb_build_object('text', m.text, 'event', m.event) from messages m where m.chat_id = ${chats.id} and m.deleted_at is null and m.search_vector @@ to_tsquery('simple', ${tsq}) order by m.sent_at desc nulls last, m.id desc nulls last limit 1)`
     : sql<null>`null`;
   const rows = await db
     .select({
@@ -125,7 +123,7 @@ export async function chatRowDetails(
                 mediaKind: r.lastMediaKind,
                 deleted: r.lastDeleted!,
               },
-        match: r.match,
+        match: (typeof r.match === "string" ? JSON.parse(r.match) : r.match) as ChatListItem["match"],
         status: r.status,
         assigneeId: r.assigneeId,
         assigneeName: r.assigneeName,

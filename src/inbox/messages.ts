@@ -11,6 +11,8 @@ export interface QuotedView {
   direction: string;
   senderName: string | null;
   text: string | null;
+  /** A message that is not text as its label's code, rendered in the reader's language. */
+  event: SystemEvent | null;
   mediaKind: MessageMedia["kind"] | null;
   deleted: boolean;
 }
@@ -23,7 +25,8 @@ export interface MessageView {
   direction: "in" | "out" | "system" | "note";
   type: string;
   text: string | null;
-  /** A system line as a code, rendered in the reader's language (null: a message, or a line stored as text only). */
+  /** A system line, or a message that is not text (location, contact, poll…), as a code rendered in the reader's
+   * language (null: text, media, or a row stored as text only). */
   event: SystemEvent | null;
   senderName: string | null;
   /** WhatsApp id of who wrote (`…@c.us`/`…@lid`): in a group, the member. */
@@ -76,6 +79,7 @@ export function messageQueries(db: Db) {
     direction: messages.direction,
     senderName: messages.senderName,
     text: messages.text,
+    event: messages.event,
     mediaKind: sql<MessageMedia["kind"] | null>`${messages.media}->>'kind'`,
     deleted: sql<boolean>`${messages.deletedAt} is not null`,
   };

@@ -23,6 +23,7 @@ import {
 import { createInstance, updateInstance, type Actor, type SaveResult } from "./manage.ts";
 import { deleteInstance, retireInstance } from "./retire.ts";
 import { managersOnly } from "./manager-gate.ts";
+import { describeProblem } from "./problems.ts";
 import type { InstanceRow } from "./service.ts";
 
 function actor(c: Context<AppEnv>): Actor {
@@ -83,7 +84,7 @@ async function posted(c: Context<AppEnv>): Promise<FormValues> {
 }
 
 function problemText(c: Context<AppEnv>, result: Extract<SaveResult, { ok: false }>): string | undefined {
-  return result.problem ? c.var.t(result.problem.key, result.problem.params) : undefined;
+  return result.problem ? describeProblem(c.var.t, result.problem) : undefined;
 }
 
 type FormInvalid = (c: Context<AppEnv>, errors: FieldErrors, values: FormValues) => Promise<Response>;
@@ -131,9 +132,7 @@ export const newInstanceRoutes = new Hono<AppEnv>()
       flash(
         c,
         saved.applied ? "ok" : "error",
-        saved.settingsProblem
-          ? c.var.t(saved.settingsProblem.key, saved.settingsProblem.params)
-          : c.var.t("instances.created"),
+        saved.settingsProblem ? describeProblem(c.var.t, saved.settingsProblem) : c.var.t("instances.created"),
       );
       return c.redirect(`/instances/${saved.row.id}`, 303);
     },
@@ -159,7 +158,7 @@ export const editRoutes = new Hono<AppEnv>()
     const row = (await c.var.deps.instances.getRow(c.var.instanceId))!;
     const saved = await updateInstance(c.var.deps, actor(c), row, c.req.valid("form"));
     if (!saved.ok) return editAgain(c, saved.fieldErrors ?? {}, await posted(c), problemText(c, saved));
-    if (saved.settingsProblem) flash(c, "error", c.var.t(saved.settingsProblem.key, saved.settingsProblem.params));
+    if (saved.settingsProblem) flash(c, "error", describeProblem(c.var.t, saved.settingsProblem));
     else flash(c, "ok", c.var.t(saved.applied ? "instances.applying" : "instances.saved"));
     return c.redirect(`/instances/${row.id}`, 303);
   })

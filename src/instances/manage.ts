@@ -6,11 +6,11 @@ import type { InstanceCredentials } from "../greenapi/gateway.ts";
 import type { SettingsUpdate } from "../greenapi/schemas.ts";
 import { randomToken } from "../auth/tokens.ts";
 import type { AppDeps } from "../env.ts";
-import type { MessageKey, Params } from "../lib/i18n.ts";
 import type { FieldErrors, InstanceForm } from "./form.ts";
 import type { InstanceRow, InstanceState } from "./service.ts";
 import { hostErrors } from "./host-policy.ts";
 import { announceInstance } from "./live.ts";
+import { callFailureOf, type Problem } from "./problems.ts";
 
 /** Notification types the app needs (shared/green-api.md §3, "Setting → notification gate"). */
 const NOTIFICATION_FLAGS = {
@@ -30,12 +30,6 @@ export interface Actor {
   userId: number | null;
   username: string;
   ip: string;
-}
-
-/** A message for the user: a dictionary key and its parameters. */
-export interface Problem {
-  key: MessageKey;
-  params?: Params;
 }
 
 export type SaveResult =
@@ -119,11 +113,12 @@ async function finish(deps: AppDeps, row: InstanceRow, verified: InstanceState):
       ok: true,
       row,
       applied: false,
-      settingsProblem: { key: "instances.v.settingsFailed", params: { reason: describeReason(err) } },
+      settingsProblem: { key: "instances.v.settingsFailed", failure: callFailureOf(err) },
     };
   }
 }
 
+/** A failed call in a log line (English). */
 export function describeReason(err: unknown): string {
   return err instanceof GreenApiError ? err.reason : "unexpected error";
 }

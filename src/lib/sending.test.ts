@@ -43,11 +43,31 @@ describe("send progress", () => {
     expect(sendProgressText(ru, { ...waiting, attempts: 4, nextAttemptAt: later(119_000) }, now)).toBe(
       `Green-API не отвечает — повтор через 2 мин (4 из ${total})`,
     );
+    // The retry's time has come: the journal is read first (the send went out, or it is tried again).
     expect(sendProgressText(en, { ...waiting, attempts: 2, nextAttemptAt: later(-1) }, now)).toBe(
-      `Green-API is not answering — retrying now (2 of ${total})`,
+      "Green-API is not answering — checking whether the message went out",
     );
     expect(sendProgressText(en, { ...waiting, attempts: total + 1, nextAttemptAt: later(60_000) }, now)).toBe(
       "Green-API is not answering — checking whether the message went out",
     );
+  });
+
+  test("the journal could not be read: the next check, then the last one, never a retry", () => {
+    const unconfirmed = { status: "sending", failReason: "unconfirmed" };
+    expect(sendProgressText(en, { ...unconfirmed, attempts: 3, nextAttemptAt: later(39_200) }, now)).toBe(
+      `Green-API is not answering — cannot check whether it went out; next check in 40 s (3 of ${total})`,
+    );
+    expect(sendProgressText(ru, { ...unconfirmed, attempts: 5, nextAttemptAt: later(299_000) }, now)).toBe(
+      `Green-API не отвечает — не удаётся проверить, ушло ли сообщение; следующая проверка через 5 мин (5 из ${total})`,
+    );
+    expect(sendProgressText(en, { ...unconfirmed, attempts: total + 1, nextAttemptAt: later(150_000) }, now)).toBe(
+      "Green-API is not answering — cannot check whether it went out; last check in 3 min",
+    );
+    expect(sendProgressText(ru, { ...unconfirmed, attempts: 4, nextAttemptAt: later(-1) }, now)).toBe(
+      "Green-API не отвечает — проверяем, ушло ли сообщение",
+    );
+    expect(
+      sendProgressText(en, { ...unconfirmed, status: "unknown", attempts: total + 1, nextAttemptAt: null }, now),
+    ).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
-// System lines (team events: taken, transferred, resolved…) stored as a code (messages.event) and rendered in the
-// reader's language when shown; rows from before codes keep their stored text.
+// System lines (team events: taken, transferred, resolved…) and the labels of messages that are not text (location,
+// contact, poll…) stored as a code (messages.event) and rendered in the reader's language when shown; rows from before
+// codes keep their stored text.
 import { isMessageKey, type Params, type Translate } from "./i18n.ts";
 
 /** A system line as stored in messages.event: a message key and its parameters (names and ids, never words). */

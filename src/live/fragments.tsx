@@ -13,6 +13,7 @@ import { contactLabel, dayKey, type Ui } from "../../views/chats/format.ts";
 import { ChatRow } from "../../views/chats/chat-row.tsx";
 import { mediaLabel } from "../../views/chats/media.tsx";
 import { shorten } from "../lib/names.ts";
+import { systemLineText } from "../lib/system-lines.ts";
 
 export type { Frame };
 
@@ -87,7 +88,7 @@ async function bubbleOf(deps: AppDeps, ui: Ui, event: AppEvent): Promise<Rendere
       const html = await toHtml(<Bubbles ui={ui} messages={[m]} chat={chatContext(ui, chat)} afterDay={afterDay} />);
       const frames: Frame[] = [{ event: `msgs.${chatId}`, data: html }];
       if (m.direction === "in") {
-        const body = shorten(m.text ?? (m.media ? mediaLabel(ui, m.media.kind) : ""), 200);
+        const body = shorten(systemLineText(ui.t, m) || (m.media ? mediaLabel(ui, m.media.kind) : ""), 200);
         const notify = {
           title: `${contactLabel(ui, chat)} · ${chat.instanceName}`,
           body,

@@ -10,6 +10,7 @@ import type { SessionUser } from "../auth/sessions.ts";
 import type { StoredIncoming } from "../conversations/index.ts";
 import { resolveLocale, translator, type Locale } from "../lib/i18n.ts";
 import type { Logger } from "../lib/log.ts";
+import { systemLineText } from "../lib/system-lines.ts";
 import { createPushDelivery } from "./deliver.ts";
 
 export type PushScope = (typeof pushSubscriptions.$inferSelect)["scope"];
@@ -72,7 +73,7 @@ export function createPushService(opts: PushOptions) {
     const title = chat.name ?? message.chatName ?? message.senderName ?? number ?? t("push.newMessage");
     let body = t("push.newMessage");
     if (previews) {
-      const text = message.text?.trim() || (message.media ? t("push.media") : t("push.newMessage"));
+      const text = systemLineText(t, message).trim() || (message.media ? t("push.media") : t("push.newMessage"));
       const who = group && message.senderName ? `${message.senderName}: ` : "";
       body = `${who}${text}`;
       if (body.length > BODY_MAX) body = `${body.slice(0, BODY_MAX - 1)}…`;

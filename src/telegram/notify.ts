@@ -4,13 +4,14 @@ import { and, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { idList, queryRows } from "../db/rows.ts";
-import { instances, messages } from "../db/schema/index.ts";
+import { instances, messages, type SystemEvent } from "../db/schema/index.ts";
 import type { AppEvent, EventBus } from "../events/bus.ts";
 import { EVENTS } from "../events/names.ts";
 import { translator, type Locale } from "../lib/i18n.ts";
 import type { StoredIncoming } from "../conversations/index.ts";
 import type { Logger } from "../lib/log.ts";
 import { sendFailureText } from "../lib/sending.ts";
+import { systemLineText } from "../lib/system-lines.ts";
 import { mirrorCustomerReaction } from "./customer-reactions.ts";
 import { markCustomerChange } from "./post-edits.ts";
 import type { PostStore } from "./posts.ts";
@@ -96,10 +97,10 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       return instance ? [{ message: m, instanceName: instance.name, tgChatId: instance.tgChatId, t: instance.t }] : [];
     });
     const quoting = wanted.filter((r) => r.message.quotedIdMessage);
-    const quotes = new Map<string, string | null>();
+    const quotes = new Map<string, { text: string | null; event: SystemEvent | null }>();
     if (quoting.length > 0) {
       const found = await tx
-        .select({ chatId: messages.chatId, idMessage: messages.idMessage, text: messages.text })
+        .select({ chatId: messages.chatId, idMessage: messages.idMessage, text: messages.text, event: messages.event })
         .from(messages)
         .where(
           or(
@@ -108,12 +109,13 @@ export function createNotifier(opts: NotifierOptions): Notifier {
             ),
           ),
         );
-      for (const q of found) quotes.set(`${q.chatId}:${q.idMessage}`, q.text);
+      for (const q of found) quotes.set(`${q.chatId}:${q.idMessage}`, q);
     }
     const items = wanted.flatMap((row) => {
       const m = row.message;
       try {
-        const quotedText = m.quotedIdMessage ? (quotes.get(`${m.chatId}:${m.quotedIdMessage}`) ?? null) : null;
+        const quote = m.quotedIdMessage ? quotes.get(`${m.chatId}:${m.quotedIdMessage}`) : undefined;
+        const quotedText = quote ? systemLineText(row.t, quote) || null : null;
         const drafts = notificationPosts({ ...m, instanceName: row.instanceName, quotedText }, row.t);
         // The message names its instance (and takes its posts along when it goes): no second reference to check.
         return [{ tgChatId: row.tgChatId, drafts, link: { messageId: m.id } }];

@@ -12,6 +12,7 @@ const base: NotificationInput = {
   senderId: null,
   type: "textMessage",
   text: "hi",
+  event: null,
   media: null,
   quotedText: null,
 };

@@ -3,6 +3,7 @@ import type { MessageMedia } from "../db/schema/inbox.ts";
 import type { StoredIncoming } from "../conversations/index.ts";
 import type { Translate } from "../lib/i18n.ts";
 import { shorten } from "../lib/names.ts";
+import { systemLineText } from "../lib/system-lines.ts";
 import type { FileMethod, PostDraft, TextPayload } from "./posts.ts";
 
 const TEXT_LIMIT = 4096;
@@ -20,7 +21,7 @@ const FILE_METHOD: Record<MessageMedia["kind"], FileMethod> = {
 /** The message as stored, the number it came to, and the text of the message it quotes. */
 export type NotificationInput = Pick<
   StoredIncoming,
-  "waChatId" | "altWaChatId" | "chatName" | "senderName" | "senderId" | "type" | "text" | "media"
+  "waChatId" | "altWaChatId" | "chatName" | "senderName" | "senderId" | "type" | "text" | "event" | "media"
 > & {
   instanceName: string;
   /** Text of the WhatsApp message this one quotes. */
@@ -87,7 +88,10 @@ function textPosts(head: { text: string; boldLength: number } | null, body: stri
  */
 export function notificationPosts(input: NotificationInput, t: Translate): PostDraft[] {
   const head = header(input, t);
-  const body = input.text ?? (input.media ? "" : t("tg.empty", { type: input.type }));
+  // A location, contact, poll… is stored as a code: our label in the channel's language, the customer's words as sent.
+  const body = input.event
+    ? systemLineText(t, input)
+    : (input.text ?? (input.media ? "" : t("tg.empty", { type: input.type })));
   if (!input.media) return textPosts(head, body);
   const method = FILE_METHOD[input.media.kind];
   const note = t("tg.mediaUnavailable", { kind: t(`tg.media.${input.media.kind}`) });

@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
-import { instances } from "../../src/db/schema/index.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
+import { insertFakeInstance } from "../support/fixtures.ts";
 import { ARTIFACTS, PHONE, horizontalOverflow, launchChromium, openWatched, type Watched } from "./watch.ts";
 
 const ID = 1101777001;
@@ -29,21 +29,13 @@ beforeAll(async () => {
   fake.control.createInstance({ idInstance: ID, apiTokenInstance: TOKEN, state: "authorized" });
   fake.control.seedHistory(ID, { chats: CHATS, messagesPerChat: 3 });
   app = await startTestApp({}, undefined, { greenApiRateScale: RATE_SCALE });
-  const [row] = await app.deps.db
-    .insert(instances)
-    .values({
-      name: "Sales",
-      idInstance: ID,
-      apiToken: TOKEN,
-      apiUrl: fake.url,
-      mediaUrl: fake.mediaUrl,
-      webhookToken: "x".repeat(24),
-      intakeMode: "polling",
-      state: "authorized",
-      wid: "79001777001@c.us",
-    })
-    .returning();
-  instanceId = row!.id;
+  const row = await insertFakeInstance(app.deps.db, fake, {
+    name: "Sales",
+    idInstance: ID,
+    apiToken: TOKEN,
+    wid: "79001777001@c.us",
+  });
+  instanceId = row.id;
   await app.deps.users.create({ username: "anna", displayName: "Anna", password: PASSWORD, isAdmin: true });
   app.deps.historyRunner.start();
   browser = await launchChromium();

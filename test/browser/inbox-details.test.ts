@@ -2,46 +2,33 @@
 // hands the focus to its composer; a chat resolved while open stays in "All" until the user leaves it; a sent note puts
 // the composer back into message mode, and note mode says why files cannot be attached instead of hiding the button.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { chats, userInstances } from "../../src/db/schema/index.ts";
-import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
-import { startTestApp, type TestApp } from "../support/app.ts";
-import { resetDatabase } from "../support/db.ts";
-import { insertFakeInstance } from "../support/fixtures.ts";
+import { chats } from "../../src/db/schema/index.ts";
+import type { FakeGreenApi } from "../fakes/green-api/index.ts";
+import type { TestApp } from "../support/app.ts";
+import { POLLED } from "../support/fake-inbox.ts";
 import { waitFor } from "../support/wait.ts";
-import { ARTIFACTS, DESKTOP, launchChromium, openWatched, signIn, within, type Watched } from "./watch.ts";
+import { DESKTOP, openWatched, signIn, within, startBrowserInbox, type BrowserInbox, type Watched } from "./watch.ts";
 
 const ID = 7103888301;
 const TOKEN = "0123456789abcdef0123456789abcdef0123456789abcdef05";
 const PASSWORD = "correct-horse-battery";
 
+let inbox: BrowserInbox;
 let fake: FakeGreenApi;
 let app: TestApp;
 let browser: Browser;
 let w: Watched;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await resetDatabase();
-  fake = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 400, maxReceiveWaitMs: 1000 } });
-  fake.control.createInstance({
-    idInstance: ID,
-    apiTokenInstance: TOKEN,
-    state: "authorized",
-    settings: { incomingWebhook: "yes", outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" },
+  inbox = await startBrowserInbox({
+    instance: { idInstance: ID, apiToken: TOKEN, wid: "79990001122@c.us" },
+    ...POLLED,
+    users: [["anna", "Anna"]],
+    password: PASSWORD,
   });
-  app = await startTestApp({ POLL_TIMEOUT_SECONDS: "5", OUTBOX_RECONCILE_SECONDS: "2" });
-  const row = await insertFakeInstance(app.deps.db, fake, {
-    name: "Sales",
-    idInstance: ID,
-    apiToken: TOKEN,
-    wid: "79990001122@c.us",
-  });
-  const anna = await app.deps.users.create({ username: "anna", displayName: "Anna", password: PASSWORD });
-  await app.deps.db.insert(userInstances).values({ userId: anna.id, instanceId: row.id });
-  app.deps.poller.start(row);
-  browser = await launchChromium();
+  ({ fake, app, browser } = inbox);
+  app.deps.poller.start(inbox.instance);
   w = await openWatched(browser, app.url, "inbox-details", DESKTOP);
   await signIn(w.page, "anna", PASSWORD);
   for (const [chatId, senderName] of [
@@ -53,10 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await w?.context.close();
-  await browser?.close();
-  await app?.deps.poller.stopAll();
-  await app?.stop();
-  await fake?.stop();
+  await inbox?.stop();
 }, 20_000);
 
 const row = (page: Page, name: string) => page.locator("#chat-list > li.chat-row", { hasText: name });

@@ -1,21 +1,20 @@
 // Browser end-to-end inbox against the fake Green-API (polling): live list and conversation, replies with quotes and ticks,
 // older pages, image upload, notifications, phone layout — on a desktop (English) and a phone (Russian).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
 import type { Browser, Locator, Page } from "playwright-core";
-import { chats, instances, messages, userInstances } from "../../src/db/schema/index.ts";
-import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
-import { startTestApp, type TestApp } from "../support/app.ts";
-import { resetDatabase } from "../support/db.ts";
+import { chats, messages } from "../../src/db/schema/index.ts";
+import type { FakeGreenApi } from "../fakes/green-api/index.ts";
+import type { TestApp } from "../support/app.ts";
+import { POLLED } from "../support/fake-inbox.ts";
 import {
-  ARTIFACTS,
   DESKTOP,
   PHONE,
   horizontalOverflow,
-  launchChromium,
   openWatched,
   signIn,
   within,
+  startBrowserInbox,
+  type BrowserInbox,
   type Watched,
 } from "./watch.ts";
 
@@ -27,6 +26,7 @@ const PNG = Buffer.from(
   "base64",
 );
 
+let inbox: BrowserInbox;
 let fake: FakeGreenApi;
 let app: TestApp;
 let browser: Browser;
@@ -34,40 +34,18 @@ let instanceId: number;
 let historyChat: number;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await resetDatabase();
-  fake = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 400, maxReceiveWaitMs: 1000 } });
-  fake.control.createInstance({
-    idInstance: ID,
-    apiTokenInstance: TOKEN,
-    state: "authorized",
-    settings: { incomingWebhook: "yes", outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" },
+  inbox = await startBrowserInbox({
+    instance: { idInstance: ID, apiToken: TOKEN, wid: "79990001122@c.us" },
+    ...POLLED,
+    users: [
+      ["anna", "Anna"],
+      ["boris", "Борис"],
+    ],
+    password: PASSWORD,
   });
-  app = await startTestApp({ POLL_TIMEOUT_SECONDS: "5", OUTBOX_RECONCILE_SECONDS: "2" });
-  const { db, users } = app.deps;
-  const [row] = await db
-    .insert(instances)
-    .values({
-      name: "Sales",
-      idInstance: ID,
-      apiToken: TOKEN,
-      apiUrl: fake.url,
-      mediaUrl: fake.mediaUrl,
-      webhookToken: "x".repeat(24),
-      intakeMode: "polling",
-      state: "authorized",
-      wid: "79990001122@c.us",
-    })
-    .returning();
-  instanceId = row!.id;
-  for (const [username, displayName, locale] of [
-    ["anna", "Anna", "en"],
-    ["boris", "Борис", "ru"],
-  ] as const) {
-    const user = await users.create({ username, displayName, password: PASSWORD });
-    await db.insert(userInstances).values({ userId: user.id, instanceId });
-    void locale;
-  }
+  ({ fake, app, browser } = inbox);
+  const { db } = app.deps;
+  instanceId = inbox.instance.id;
   // A long conversation from the past days, for scrolling up.
   const [history] = await db
     .insert(chats)
@@ -94,20 +72,12 @@ beforeAll(async () => {
       sentAt: new Date(start + i * 45 * 60_000),
     })),
   );
-  app.deps.poller.start(row!);
+  app.deps.poller.start(inbox.instance);
   app.deps.outbox.start();
   await app.deps.media.start();
-  browser = await launchChromium();
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.deps.poller.stopAll();
-  await app?.deps.outbox.stop();
-  await app?.deps.media.stop();
-  await app?.stop();
-  await fake?.stop();
-}, 20_000);
+afterAll(() => inbox?.stop(), 20_000);
 
 const viewports = [
   {

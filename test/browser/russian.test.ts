@@ -61,6 +61,7 @@ const KEYS = [
   "instances.connect",
   "settings.language",
   "settings.sessions",
+  "msg.location",
 ] as const;
 /** Words scripts or views could hard-code without a key, and the transport's own English (Green-API errors). */
 const LITERAL = [
@@ -175,6 +176,18 @@ beforeAll(async () => {
       text: "Здравствуйте, где мой заказ?",
       sentAt: yesterday,
     },
+    // A location as the ingest stores it (DEFAULT_LOCALE=en): our label as a code, the customer's words as sent.
+    {
+      instanceId,
+      chatId,
+      idMessage: "LOC1",
+      direction: "in",
+      via: "whatsapp",
+      type: "locationMessage",
+      text: "📍 Location: 55.75, 37.61 — Офис на Тверской",
+      event: { key: "msg.location", params: { coords: "55.75, 37.61", place: " — Офис на Тверской" } },
+      sentAt: new Date(yesterday.getTime() + 60_000),
+    },
     {
       instanceId,
       chatId,
@@ -182,6 +195,7 @@ beforeAll(async () => {
       via: "web",
       type: "textMessage",
       text: "Сейчас проверю",
+      quotedIdMessage: "LOC1",
       status: "failed",
       failReason: "noAccount",
       senderUserId: admin.id,
@@ -266,7 +280,12 @@ for (const [name, options] of [
     await page.locator(".chat-preview", { hasText: "Входящий звонок — пропущен" }).waitFor();
     // The conversation really shows its system lines, the note and the failed send (in Russian).
     await page.goto(chatPath);
-    for (const line of ["Анна передал(а) диалог: Борис: срочно", "Клиент постоянный", "Отправить снова"])
+    for (const line of [
+      "Анна передал(а) диалог: Борис: срочно",
+      "Клиент постоянный",
+      "Отправить снова",
+      "📍 Местоположение: 55.75, 37.61 — Офис на Тверской",
+    ])
       await page.locator(".msg", { hasText: line }).first().waitFor();
     // A line written while the page is open arrives live (SSE), rendered for this reader.
     const boris = { id: userId, displayName: "Борис" };
@@ -285,7 +304,7 @@ test("the same walk finds the English strings when the reader is English (the ch
   await signIn(w.page, "boris", PASSWORD);
   await w.page.goto(chatPath);
   const found = (await englishOn(w.page, chatPath, forbiddenPhrases())).join("\n");
-  for (const phrase of ["Settings", "took the conversation", "Send again", "Not sent", "Internal note"])
+  for (const phrase of ["Settings", "took the conversation", "Send again", "Not sent", "Internal note", "📍 Location"])
     expect(found).toContain(`"${phrase}"`);
   await w.context.close();
 }, 60_000);

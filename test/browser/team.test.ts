@@ -2,21 +2,20 @@
 // live between tabs in a colleague's browser, transfer with a note, reopening by a customer message, private notes that
 // never reach WhatsApp, and quick replies from "/" in the composer with their placeholders filled.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { instances, quickReplies, userInstances } from "../../src/db/schema/index.ts";
-import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
-import { startTestApp, type TestApp } from "../support/app.ts";
-import { resetDatabase } from "../support/db.ts";
+import { quickReplies } from "../../src/db/schema/index.ts";
+import type { FakeGreenApi } from "../fakes/green-api/index.ts";
+import type { TestApp } from "../support/app.ts";
+import { POLLED } from "../support/fake-inbox.ts";
 import {
-  ARTIFACTS,
   DESKTOP,
   PHONE,
   horizontalOverflow,
-  launchChromium,
   openWatched,
   signIn,
   within,
+  startBrowserInbox,
+  type BrowserInbox,
   type Watched,
 } from "./watch.ts";
 
@@ -24,60 +23,32 @@ const ID = 7103888101;
 const TOKEN = "0123456789abcdef0123456789abcdef0123456789abcdef03";
 const PASSWORD = "correct-horse-battery";
 
+let inbox: BrowserInbox;
 let fake: FakeGreenApi;
 let app: TestApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await resetDatabase();
-  fake = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 400, maxReceiveWaitMs: 1000 } });
-  fake.control.createInstance({
-    idInstance: ID,
-    apiTokenInstance: TOKEN,
-    state: "authorized",
-    settings: { incomingWebhook: "yes", outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" },
+  inbox = await startBrowserInbox({
+    instance: { idInstance: ID, apiToken: TOKEN, wid: "79990001122@c.us" },
+    ...POLLED,
+    users: [
+      ["anna", "Anna"],
+      ["boris", "Boris"],
+      ["vera", "Vera"],
+      ["petr", "Petr"],
+    ],
+    password: PASSWORD,
   });
-  app = await startTestApp({ POLL_TIMEOUT_SECONDS: "5", OUTBOX_RECONCILE_SECONDS: "2" });
-  const { db, users } = app.deps;
-  const [row] = await db
-    .insert(instances)
-    .values({
-      name: "Sales",
-      idInstance: ID,
-      apiToken: TOKEN,
-      apiUrl: fake.url,
-      mediaUrl: fake.mediaUrl,
-      webhookToken: "x".repeat(24),
-      intakeMode: "polling",
-      state: "authorized",
-      wid: "79990001122@c.us",
-    })
-    .returning();
-  for (const [username, displayName] of [
-    ["anna", "Anna"],
-    ["boris", "Boris"],
-    ["vera", "Vera"],
-    ["petr", "Petr"],
-  ] as const) {
-    const user = await users.create({ username, displayName, password: PASSWORD });
-    await db.insert(userInstances).values({ userId: user.id, instanceId: row!.id });
-  }
-  await db
+  ({ fake, app, browser } = inbox);
+  await app.deps.db
     .insert(quickReplies)
     .values({ instanceId: null, code: "hello", text: "Hello {name}, this is {manager}. How can I help?" });
-  app.deps.poller.start(row!);
+  app.deps.poller.start(inbox.instance);
   app.deps.outbox.start();
-  browser = await launchChromium();
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.deps.poller.stopAll();
-  await app?.deps.outbox.stop();
-  await app?.stop();
-  await fake?.stop();
-}, 20_000);
+afterAll(() => inbox?.stop(), 20_000);
 
 const count = (page: Page, tab: string) => page.locator(`[data-tab-count="${tab}"]`).textContent();
 

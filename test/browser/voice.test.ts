@@ -2,51 +2,43 @@
 // Green-API as an Ogg/Opus `.ogg` upload and shows as a voice message with its length; Cancel sends nothing; a blocked
 // or missing microphone is explained in the reader's language.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { chats, instances, messages, userInstances } from "../../src/db/schema/index.ts";
-import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
-import { startTestApp, type TestApp } from "../support/app.ts";
-import { resetDatabase } from "../support/db.ts";
+import { chats, messages } from "../../src/db/schema/index.ts";
+import type { FakeGreenApi } from "../fakes/green-api/index.ts";
+import type { TestApp } from "../support/app.ts";
 import { waitFor } from "../support/wait.ts";
-import { ARTIFACTS, DESKTOP, launchChromium, openWatched, PHONE, signIn, type Watched } from "./watch.ts";
+import { DESKTOP, openWatched, PHONE, signIn, startBrowserInbox, type BrowserInbox } from "./watch.ts";
 
 const ID = 7103888051;
 const TOKEN = "0123456789abcdef0123456789abcdef0123456789abcdef51";
 const CUSTOMER = "79001230051@c.us";
 const PASSWORD = "correct-horse-battery";
 
+let inbox: BrowserInbox;
 let fake: FakeGreenApi;
 let app: TestApp;
 let browser: Browser;
 let chatPath = "";
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await resetDatabase();
-  fake = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 200, maxReceiveWaitMs: 1000 } });
-  fake.control.createInstance({ idInstance: ID, apiTokenInstance: TOKEN, state: "authorized" });
-  app = await startTestApp();
-  const { db, users } = app.deps;
-  const [row] = await db
-    .insert(instances)
-    .values({
-      name: "Sales",
-      idInstance: ID,
-      apiToken: TOKEN,
-      apiUrl: fake.url,
-      mediaUrl: fake.mediaUrl,
-      webhookToken: "v".repeat(24),
-      state: "authorized",
-      wid: "79990001151@c.us",
-    })
-    .returning();
+  inbox = await startBrowserInbox({
+    instance: { idInstance: ID, apiToken: TOKEN, wid: "79990001151@c.us" },
+    fake: { timings: { sendDelayMs: 1, statusStepMs: 200, maxReceiveWaitMs: 1000 } },
+    users: [
+      ["anna", "Anna"],
+      ["boris", "Борис"],
+    ],
+    password: PASSWORD,
+    chromiumArgs: ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"],
+  });
+  ({ fake, app, browser } = inbox);
+  const { db } = app.deps;
   const [chat] = await db
     .insert(chats)
-    .values({ instanceId: row!.id, waChatId: CUSTOMER, name: "Vera Voice", lastMessageAt: new Date() })
+    .values({ instanceId: inbox.instance.id, waChatId: CUSTOMER, name: "Vera Voice", lastMessageAt: new Date() })
     .returning();
   await db.insert(messages).values({
-    instanceId: row!.id,
+    instanceId: inbox.instance.id,
     chatId: chat!.id,
     idMessage: "VOICEIN1",
     direction: "in",
@@ -55,32 +47,11 @@ beforeAll(async () => {
     text: "Can you send me a voice note?",
     sentAt: new Date(),
   });
-  chatPath = `/instances/${row!.id}/chats/${chat!.id}`;
-  for (const [username, displayName] of [
-    ["anna", "Anna"],
-    ["boris", "Борис"],
-  ]) {
-    const user = await users.create({ username: username!, displayName: displayName!, password: PASSWORD });
-    await db.insert(userInstances).values({ userId: user.id, instanceId: row!.id });
-  }
+  chatPath = `/instances/${inbox.instance.id}/chats/${chat!.id}`;
   app.deps.outbox.start();
-  browser = await launchChromium(["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.deps.outbox.stop();
-  await app?.stop();
-  await fake?.stop();
-}, 20_000);
-
-/**
- * On a busy machine the chat list's tab counts (refreshed on live events) may still be loading when the test navigates
- * to the chat, which aborts that request: not a fault of the page (like the aborted live stream in ./watch.ts).
- */
-function forgiveTabsAbort(w: Watched): void {
-  w.forgive(/^request failed: .*\/chats\/tabs\?.* net::ERR_ABORTED$/);
-}
+afterAll(() => inbox?.stop(), 20_000);
 
 const uploads = () => fake.control.sentMessages(ID).filter((s) => s.method === "sendFileByUpload");
 
@@ -187,7 +158,6 @@ test("desktop: record, send: Green-API gets an Ogg/Opus .ogg, the bubble is a vo
   await waitFor(() => fake.control.sentMessages(ID).some((s) => s.text === "After the cancelled one"), 15_000);
   expect(posts.length).toBe(1);
   expect(uploads().length).toBe(1);
-  forgiveTabsAbort(w);
   expect(w.problems).toEqual([]);
   await context.close();
 }, 90_000);
@@ -219,7 +189,6 @@ test("phone, Russian: a blocked microphone, no MediaRecorder, a plain-HTTP page 
     async () => (await error.textContent())?.startsWith("Браузеры дают доступ к микрофону только") ?? false,
   );
   expect(uploads().length).toBe(1);
-  forgiveTabsAbort(w);
   expect(w.problems).toEqual([]);
   await context.close();
 }, 60_000);

@@ -1,6 +1,9 @@
-// Browser-test helpers: Chromium launch flags and a page that records console errors, page errors, CSP violations and failed requests.
+// Browser-test helpers: Chromium launch flags, the inbox on the fake Green-API with Chromium, and a page that records
+// console errors, page errors, CSP violations and failed requests.
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { startFakeInbox, type FakeInbox, type FakeInboxSetUp } from "../support/fake-inbox.ts";
 import { waitFor } from "../support/wait.ts";
 
 export const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
@@ -11,6 +14,25 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", ...extraArgs],
   });
+}
+
+export interface BrowserInbox extends FakeInbox {
+  browser: Browser;
+}
+
+/** The inbox on the fake Green-API (test/support/fake-inbox.ts) and Chromium, ARTIFACTS ready; stop() ends them all. */
+export async function startBrowserInbox(setUp: FakeInboxSetUp & { chromiumArgs?: string[] }): Promise<BrowserInbox> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const inbox = await startFakeInbox(setUp);
+  const browser = await launchChromium(setUp.chromiumArgs);
+  return {
+    ...inbox,
+    browser,
+    async stop() {
+      await browser.close();
+      await inbox.stop();
+    },
+  };
 }
 
 export interface Watched {
@@ -66,10 +88,12 @@ export async function openWatched(
       problems.push(`HTTP ${res.status()} ${res.request().method()} ${new URL(res.url()).pathname}`);
   });
   page.on("requestfailed", (req) => {
-    // The live stream and the favicon are aborted when the page navigates away: that is not an error.
+    // The live stream, the favicon and the chat list's tab counts (refreshed on live events, so possibly still loading)
+    // are aborted when the page navigates away or swaps the list out: that is not an error.
     const path = new URL(req.url()).pathname;
     const abandoned =
-      path === "/events" || (path === "/public/icon.svg" && req.failure()?.errorText === "net::ERR_ABORTED");
+      path === "/events" ||
+      ((path === "/public/icon.svg" || path === "/chats/tabs") && req.failure()?.errorText === "net::ERR_ABORTED");
     if (!abandoned) problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
   });
   return {

@@ -195,7 +195,14 @@ describe("sending", () => {
     expect(bubble).toContain('class="ticks ticks-pending"');
     expect(bubble).not.toContain("Not sent");
     expect(await rowOf(id)).toMatchObject({ status: "queued", failReason: null, attempts: 0 });
-    // Only failed sends are put back.
+    // One Green-API never confirmed too, once the user checked the phone (the bubble says to).
+    await app.deps.db.update(messages).set({ status: "unknown" }).where(eq(messages.id, id));
+    const unconfirmed = await (await anna.get(`/instances/${sales}/chats/${salesChat}`)).text();
+    expect(unconfirmed).toContain("Check the phone before sending it again.");
+    expect(unconfirmed).toContain(`messages/${id}/resend`);
+    await anna.post(`/instances/${sales}/chats/${salesChat}/messages/${id}/resend`, {}, { headers: HX });
+    expect(await rowOf(id)).toMatchObject({ status: "queued" });
+    // Only failed or unconfirmed sends are put back.
     const received = await incoming(salesChat, sales, "not mine");
     await anna.post(`/instances/${sales}/chats/${salesChat}/messages/${received}/resend`, {}, { headers: HX });
     expect((await rowOf(received)).status).toBeNull();

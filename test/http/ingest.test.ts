@@ -12,7 +12,6 @@ import {
 import { EVENTS } from "../../src/events/names.ts";
 import type { AppEvent } from "../../src/events/bus.ts";
 import { translator } from "../../src/lib/i18n.ts";
-import { messageBody } from "../../src/conversations/message-text.ts";
 import { systemLineText } from "../../src/lib/system-lines.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
@@ -141,7 +140,7 @@ describe("ingest of the reference examples", () => {
       const want = EXPECTED[type]!;
       const got: Record<string, unknown> = {
         type: row!.type,
-        text: messageBody(row!, en),
+        text: systemLineText(en, row!),
         quoted: row!.quotedIdMessage ?? undefined,
         media: row!.media?.kind,
       };
@@ -181,10 +180,10 @@ describe("ingest of the reference examples", () => {
   test("renderings follow the reader's language", async () => {
     const rows = await app.deps.db.select().from(messages).where(eq(messages.instanceId, instanceId));
     const byType = (t: string) => rows.find((r) => r.type === t)!;
-    expect(messageBody(byType("locationMessage"), ru)).toBe("📍 Местоположение: 55.75, 37.61 — Office, Main st 1");
-    expect(messageBody(byType("pollMessage"), ru)).toBe("📊 Опрос: Lunch? (yes / no)");
-    expect(messageBody(byType("contactsArrayMessage"), ru)).toBe("👥 1 контакт: Ann");
-    expect(messageBody(byType("buttonsResponseMessage"), ru)).toBe("🔘 Выбрано: Yes");
+    expect(systemLineText(ru, byType("locationMessage"))).toBe("📍 Местоположение: 55.75, 37.61 — Office, Main st 1");
+    expect(systemLineText(ru, byType("pollMessage"))).toBe("📊 Опрос: Lunch? (yes / no)");
+    expect(systemLineText(ru, byType("contactsArrayMessage"))).toBe("👥 1 контакт: Ann");
+    expect(systemLineText(ru, byType("buttonsResponseMessage"))).toBe("🔘 Выбрано: Yes");
     // Stored text is the default language (en here), so search finds it.
     expect(byType("locationMessage").text).toBe("📍 Location: 55.75, 37.61 — Office, Main st 1");
   });
@@ -193,8 +192,8 @@ describe("ingest of the reference examples", () => {
     const body = messageEnvelope({ typeMessage: "orderMessage", orderMessageData: { total: 3 } });
     const m = await message(await feed(body));
     expect(m.type).toBe("orderMessage");
-    expect(messageBody(m, en)).toBe("Unsupported message type: orderMessage");
-    expect(messageBody(m, ru)).toBe("Неподдерживаемый тип сообщения: orderMessage");
+    expect(systemLineText(en, m)).toBe("Unsupported message type: orderMessage");
+    expect(systemLineText(ru, m)).toBe("Неподдерживаемый тип сообщения: orderMessage");
     expect((m.raw as { messageData: unknown }).messageData).toEqual({
       typeMessage: "orderMessage",
       orderMessageData: { total: 3 },
@@ -214,8 +213,8 @@ describe("ingest of the reference examples", () => {
     });
     await feed({ ...call, status: "missed" }, String(call.idMessage));
     line = await message(String(call.idMessage));
-    expect(messageBody(line, en)).toBe("📞 Incoming call — missed");
-    expect(messageBody(line, ru)).toBe("📞 Входящий звонок — пропущен");
+    expect(systemLineText(en, line)).toBe("📞 Incoming call — missed");
+    expect(systemLineText(ru, line)).toBe("📞 Входящий звонок — пропущен");
     // Pages render the line from its code, in the reader's language.
     expect(line.event).toEqual({ key: "msg.call.missed" });
     expect(systemLineText(ru, line)).toBe("📞 Входящий звонок — пропущен");
@@ -295,7 +294,7 @@ describe("idempotency", () => {
         }),
       ),
     );
-    expect(messageBody(orphan, en)).toBe("🔥 Reaction to a message that is not in the inbox");
+    expect(systemLineText(en, orphan)).toBe("🔥 Reaction to a message that is not in the inbox");
     await feed(messageEnvelope({ typeMessage: "deletedMessage", deletedMessageData: { stanzaId: "GONE" } }));
     expect((await app.deps.db.select().from(messages)).length).toBe(count + 1);
   });

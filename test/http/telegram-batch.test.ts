@@ -158,7 +158,7 @@ test("50 messages in one burst: 50 posts in order, a state change between them k
   // Two message batches, each: one SELECT of the instances, one SELECT of quotes, one INSERT (and the state post's INSERT).
   const count = (re: RegExp) => statements.filter((s) => re.test(s.replace(/\s+/g, " ").trim())).length;
   expect(count(/^select id, name, telegram_chat_id as tg_chat_id, telegram_locale as locale from instances/)).toBe(2);
-  expect(count(/^select "chat_id", "id_message", "text" from "messages"/)).toBe(2);
+  expect(count(/^select "chat_id", "id_message", "text", "event" from "messages"/)).toBe(2);
   expect(count(/^insert into "?telegram_posts"?/)).toBe(3);
   // The poster scans once per kick at most (plus its 250 ms tick), not once per message.
   const scans = count(/^with recursive heads/);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { instances, messages } from "../../src/db/schema/index.ts";
 import { EVENTS } from "../../src/events/names.ts";
+import { REFERENCE_ENVELOPE } from "../../src/greenapi/examples.ts";
 import { teamOf } from "../../src/team/index.ts";
 import { createPostStore } from "../../src/telegram/posts.ts";
 import { resetDatabase } from "../support/db.ts";
@@ -101,4 +102,39 @@ test("a channel set to Russian gets its state posts, notes and the bot's answers
     "Не отправлено в WhatsApp: у этого номера нет WhatsApp",
   );
   expect(textsIn(ruGroup).filter((t) => /\b(Sorry|Note by|logged out)\b/.test(t))).toEqual([]);
+});
+
+test("a customer's location is posted with our label in the channel's language and their words as sent", async () => {
+  const customer = async (instanceId: number, idMessage: string, messageData: object) => {
+    const { idInstance } = (await rig.deps.instances.getRow(instanceId))!;
+    const body = {
+      ...REFERENCE_ENVELOPE,
+      instanceData: { idInstance, wid: "79990000000@c.us", typeInstance: "whatsapp" },
+      timestamp: Math.floor(Date.now() / 1000),
+      idMessage,
+      senderData: { chatId: "79001110003@c.us", chatName: "Lena", sender: "79001110003@c.us", senderName: "Lena" },
+      messageData,
+    };
+    expect((await rig.deps.intake.accept(instanceId, idInstance, body, "webhook")).ok).toBe(true);
+  };
+  for (const instanceId of [ruInstance, enInstance])
+    await customer(instanceId, `LOC-${instanceId}`, {
+      typeMessage: "locationMessage",
+      locationMessageData: { latitude: 55.75, longitude: 37.61, nameLocation: "Main Office", address: "" },
+    });
+  expect(await waitFor(() => textsIn(ruGroup).find((t) => t.includes("Main Office")), 10_000)).toEndWith(
+    "📍 Местоположение: 55.75, 37.61 — Main Office",
+  );
+  expect(await waitFor(() => textsIn(enGroup).find((t) => t.includes("Main Office")), 10_000)).toEndWith(
+    "📍 Location: 55.75, 37.61 — Main Office",
+  );
+  // A reply to it quotes the location in the channel's language too.
+  await customer(ruInstance, "LOC-REPLY", {
+    typeMessage: "quotedMessage",
+    extendedTextMessageData: { text: "Жду там", stanzaId: `LOC-${ruInstance}`, participant: "79001110003@c.us" },
+    quotedMessage: { stanzaId: `LOC-${ruInstance}`, participant: "79001110003@c.us", typeMessage: "locationMessage" },
+  });
+  expect(await waitFor(() => textsIn(ruGroup).find((t) => t.endsWith("Жду там")), 10_000)).toContain(
+    "↩️ 📍 Местоположение: 55.75, 37.61 — Main Office",
+  );
 });

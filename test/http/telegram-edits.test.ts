@@ -6,17 +6,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq, like } from "drizzle-orm";
 import { createApp } from "../../src/app.tsx";
-import { chats, instances, messages, quickReplies, telegramPosts, users } from "../../src/db/schema/index.ts";
-import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
+import { chats, instances, messages, quickReplies, telegramPosts } from "../../src/db/schema/index.ts";
+import type { FakeGreenApi } from "../fakes/green-api/index.ts";
 import { Agent } from "../support/app.ts";
-import { resetDatabase } from "../support/db.ts";
-import { grant } from "../support/fixtures.ts";
-import { incoming, startTelegramRig, type TelegramRig } from "../support/telegram.ts";
+import { incoming, startTelegramDesk, type TelegramDesk, type TelegramRig } from "../support/telegram.ts";
 import { waitFor } from "../support/wait.ts";
 
 const ID = 7103777093;
 const TOKEN = "fedcba9876543210fedcba9876543210fedcba9876543210ce";
 const CUSTOMER = "79001112277@c.us";
+let desk: TelegramDesk;
 let ga: FakeGreenApi;
 let rig: TelegramRig;
 let web: ReturnType<typeof Bun.serve>;
@@ -27,12 +26,8 @@ let manager: number;
 let colleague: number;
 
 beforeAll(async () => {
-  await resetDatabase();
-  ga = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 30, maxReceiveWaitMs: 200 } });
-  ga.control.createInstance({
-    idInstance: ID,
-    apiTokenInstance: TOKEN,
-    state: "authorized",
+  desk = await startTelegramDesk({
+    instance: { idInstance: ID, apiToken: TOKEN, wid: "79990002244@c.us" },
     settings: {
       incomingWebhook: "yes",
       outgoingWebhook: "yes",
@@ -40,42 +35,16 @@ beforeAll(async () => {
       editedMessageWebhook: "yes",
       deletedMessageWebhook: "yes",
     },
+    members: [
+      { firstName: "Max", username: "max" },
+      { firstName: "Nina", username: "nina" },
+    ],
   });
-  rig = await startTelegramRig();
-  const tg = rig.fake.control;
-  manager = tg.createUser({ firstName: "Max" }).id;
-  colleague = tg.createUser({ firstName: "Nina" }).id;
-  group = tg.createChat({ type: "supergroup", title: "Sales desk" });
-  tg.addMember(group, tg.createUser({ firstName: "Olga" }).id, "creator");
-  tg.addMember(group, manager);
-  tg.addMember(group, colleague);
-  tg.addBot(group);
-  const [row] = await rig.deps.db
-    .insert(instances)
-    .values({
-      name: "Sales",
-      idInstance: ID,
-      apiToken: TOKEN,
-      apiUrl: ga.url,
-      mediaUrl: ga.mediaUrl,
-      webhookToken: "x".repeat(24),
-      intakeMode: "polling",
-      state: "authorized",
-      wid: "79990002244@c.us",
-      telegramChatId: group,
-    })
-    .returning();
-  instanceId = row!.id;
-  for (const [username, tgId] of [
-    ["max", manager],
-    ["nina", colleague],
-  ] as const) {
-    const user = await rig.deps.users.create({ username, password: "password123" });
-    await rig.deps.db.update(users).set({ telegramUserId: tgId }).where(eq(users.id, user.id));
-    await grant(rig.deps.db, user.id, instanceId);
-  }
+  ({ ga, rig, group } = desk);
+  [manager, colleague] = desk.members as [number, number];
+  instanceId = desk.instance.id;
   rig.deps.outbox.start();
-  rig.deps.poller.start(row!);
+  rig.deps.poller.start(desk.instance);
   const app = createApp(rig.deps);
   web = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req, srv) => app.fetch(req, srv) });
   agent = new Agent(`http://127.0.0.1:${web.port}`);
@@ -84,10 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   web.stop(true);
-  await rig.deps.poller.stopAll();
-  await rig.deps.outbox.stop();
-  await rig.stop();
-  await ga.stop();
+  await desk.stop();
 });
 
 /** A customer's WhatsApp message, ingested and posted to the group: its post and idMessage. */

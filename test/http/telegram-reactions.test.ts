@@ -2,69 +2,34 @@
 // WhatsApp (sendReaction); the customer's WhatsApp reaction shows on that post (setMessageReaction).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { instances, messages, reactions, users } from "../../src/db/schema/index.ts";
-import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
-import { resetDatabase } from "../support/db.ts";
-import { grant } from "../support/fixtures.ts";
-import { startTelegramRig, type TelegramRig } from "../support/telegram.ts";
+import { messages, reactions } from "../../src/db/schema/index.ts";
+import type { FakeGreenApi } from "../fakes/green-api/index.ts";
+import { startTelegramDesk, type TelegramDesk, type TelegramRig } from "../support/telegram.ts";
 import { waitFor } from "../support/wait.ts";
 
 const ID = 7103777091;
 const TOKEN = "fedcba9876543210fedcba9876543210fedcba9876543210cd";
 const WID = "79990002233@c.us";
 const CUSTOMER = "79001112299@c.us";
+let desk: TelegramDesk;
 let ga: FakeGreenApi;
 let rig: TelegramRig;
-let instanceId: number;
 let group: number;
 let manager: number;
 let stranger: number;
 
 beforeAll(async () => {
-  await resetDatabase();
-  ga = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 30, maxReceiveWaitMs: 200 } });
-  ga.control.createInstance({
-    idInstance: ID,
-    apiTokenInstance: TOKEN,
-    state: "authorized",
+  desk = await startTelegramDesk({
+    instance: { idInstance: ID, apiToken: TOKEN, wid: WID },
     settings: { incomingWebhook: "yes", outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" },
+    members: [{ firstName: "Max", username: "max" }, { firstName: "Stranger" }],
   });
-  rig = await startTelegramRig();
-  const tg = rig.fake.control;
-  manager = tg.createUser({ firstName: "Max" }).id;
-  stranger = tg.createUser({ firstName: "Stranger" }).id;
-  group = tg.createChat({ type: "supergroup", title: "Sales desk" });
-  tg.addMember(group, tg.createUser({ firstName: "Olga" }).id, "creator");
-  tg.addMember(group, manager);
-  tg.addMember(group, stranger);
-  tg.addBot(group);
-  const [row] = await rig.deps.db
-    .insert(instances)
-    .values({
-      name: "Sales",
-      idInstance: ID,
-      apiToken: TOKEN,
-      apiUrl: ga.url,
-      mediaUrl: ga.mediaUrl,
-      webhookToken: "x".repeat(24),
-      intakeMode: "polling",
-      state: "authorized",
-      wid: WID,
-      telegramChatId: group,
-    })
-    .returning();
-  instanceId = row!.id;
-  const user = await rig.deps.users.create({ username: "max", password: "password123" });
-  await rig.deps.db.update(users).set({ telegramUserId: manager }).where(eq(users.id, user.id));
-  await grant(rig.deps.db, user.id, instanceId);
-  rig.deps.poller.start(row!);
+  ({ ga, rig, group } = desk);
+  [manager, stranger] = desk.members as [number, number];
+  rig.deps.poller.start(desk.instance);
 }, 30_000);
 
-afterAll(async () => {
-  await rig.deps.poller.stopAll();
-  await rig.stop();
-  await ga.stop();
-});
+afterAll(() => desk.stop());
 
 /** A customer's WhatsApp message, ingested and posted to the group; its post and stored row. */
 async function customerPost(text: string) {

@@ -3,12 +3,18 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import { instances, messages, telegramChats, users } from "../../src/db/schema/index.ts";
+import { instances, messages, telegramChats } from "../../src/db/schema/index.ts";
 import { EVENTS } from "../../src/events/names.ts";
-import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
+import type { FakeGreenApi } from "../fakes/green-api/index.ts";
 import { resetDatabase } from "../support/db.ts";
-import { grant, insertChat } from "../support/fixtures.ts";
-import { incoming, startTelegramRig, type TelegramRig } from "../support/telegram.ts";
+import { insertChat, insertFakeInstance } from "../support/fixtures.ts";
+import {
+  incoming,
+  linkedUser,
+  startTelegramGreenApi,
+  startTelegramRig,
+  type TelegramRig,
+} from "../support/telegram.ts";
 import { waitFor } from "../support/wait.ts";
 
 const ID = 7103777001;
@@ -25,28 +31,10 @@ let stranger: number;
 
 beforeAll(async () => {
   await resetDatabase();
-  ga = startFakeGreenApi({ timings: { sendDelayMs: 1, statusStepMs: 30, maxReceiveWaitMs: 200 } });
-  ga.control.createInstance({
-    idInstance: ID,
-    apiTokenInstance: TOKEN,
-    state: "authorized",
-    settings: { outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" },
-  });
+  ga = startTelegramGreenApi(ID, TOKEN, { outgoingWebhook: "yes", outgoingAPIMessageWebhook: "yes" });
   rig = await startTelegramRig();
-  const [row] = await rig.deps.db
-    .insert(instances)
-    .values({
-      name: "Sales",
-      idInstance: ID,
-      apiToken: TOKEN,
-      apiUrl: ga.url,
-      mediaUrl: ga.mediaUrl,
-      webhookToken: "x".repeat(24),
-      intakeMode: "polling",
-      state: "authorized",
-    })
-    .returning();
-  instanceId = row!.id;
+  const row = await insertFakeInstance(rig.deps.db, ga, { name: "Sales", idInstance: ID, apiToken: TOKEN });
+  instanceId = row.id;
   chatId = await insertChat(rig.deps.db, instanceId, CUSTOMER, "Anna");
   const tg = rig.fake.control;
   const owner = tg.createUser({ firstName: "Olga", username: "olga" }).id;
@@ -57,12 +45,9 @@ beforeAll(async () => {
   tg.addMember(group, owner, "creator");
   tg.addMember(group, manager.tg);
   tg.addMember(group, stranger);
-  const user = await rig.deps.users.create({ username: "max", password: "password123" });
-  await rig.deps.db.update(users).set({ telegramUserId: manager.tg }).where(eq(users.id, user.id));
-  await grant(rig.deps.db, user.id, instanceId);
-  manager.userId = user.id;
+  manager.userId = await linkedUser(rig.deps, "max", manager.tg, instanceId);
   rig.deps.outbox.start();
-  rig.deps.poller.start(row!);
+  rig.deps.poller.start(row);
 }, 30_000);
 
 afterAll(async () => {

@@ -38,9 +38,9 @@ function memberLabel(ui: Ui, m: Pick<MessageView, "senderName" | "senderId">): s
   return m.senderName?.trim() || (m.senderId && phoneOf(m.senderId)) || ui.t("inbox.unknownContact");
 }
 
-/** Short text of a message for quotes and previews. */
-function snippet(ui: Ui, m: { text: string | null; mediaKind: string | null }): string {
-  return shorten(m.text ?? "", 140) || (m.mediaKind ? mediaLabel(ui, m.mediaKind) : "");
+/** Short text of a message for quotes and previews (a location, contact, poll… in the reader's language). */
+function snippet(ui: Ui, m: Pick<MessageView, "text" | "event"> & { mediaKind: string | null }): string {
+  return shorten(systemLineText(ui.t, m), 140) || (m.mediaKind ? mediaLabel(ui, m.mediaKind) : "");
 }
 
 const Quote: FC<{ ui: Ui; m: MessageView; chat: ChatContext }> = ({ ui, m, chat }) => {
@@ -57,6 +57,8 @@ const Quote: FC<{ ui: Ui; m: MessageView; chat: ChatContext }> = ({ ui, m, chat 
 
 const Body: FC<{ ui: Ui; m: MessageView }> = ({ ui, m }) => {
   if (m.deletedAt && !ui.isAdmin) return <p class="msg-deleted">{ui.t("inbox.deleted")}</p>;
+  // A location, contact, poll… is stored as a code: our label in the reader's language, the customer's words as sent.
+  const text = systemLineText(ui.t, m);
   return (
     <>
       {m.deletedAt && (
@@ -65,9 +67,9 @@ const Body: FC<{ ui: Ui; m: MessageView }> = ({ ui, m }) => {
         </p>
       )}
       {m.media && <Media ui={ui} m={m} />}
-      {m.text && (
+      {text && (
         <p class={m.deletedAt ? "msg-text msg-text-deleted" : "msg-text"} dir="auto">
-          {m.text}
+          {text}
         </p>
       )}
     </>
@@ -108,9 +110,11 @@ export const Bubble: FC<{ ui: Ui; m: MessageView; chat: ChatContext; oob?: boole
           {m.direction === "out" && <SendProgress ui={ui} m={m} />}
           {m.direction === "out" && m.status && <Ticks ui={ui} status={m.status} />}
         </p>
-        {m.status === "failed" && (
+        {(m.status === "failed" || m.status === "unknown") && (
           <p class="msg-error">
-            {ui.t("inbox.failed", { reason: sendFailureText(ui.t, m.failReason) })}{" "}
+            {m.status === "failed"
+              ? ui.t("inbox.failed", { reason: sendFailureText(ui.t, m.failReason) })
+              : ui.t("inbox.unknown")}{" "}
             <button
               type="button"
               class="link-button"
@@ -122,7 +126,6 @@ export const Bubble: FC<{ ui: Ui; m: MessageView; chat: ChatContext; oob?: boole
             </button>
           </p>
         )}
-        {m.status === "unknown" && <p class="msg-error">{ui.t("inbox.unknown")}</p>}
       </div>
       {m.reactions.length > 0 && (
         <ul class="reactions" aria-label={ui.t("inbox.reactions")}>
@@ -138,7 +141,7 @@ export const Bubble: FC<{ ui: Ui; m: MessageView; chat: ChatContext; oob?: boole
         ui={ui}
         m={m}
         who={who}
-        replyText={snippet(ui, { text: m.text, mediaKind: m.media?.kind ?? null })}
+        replyText={snippet(ui, { text: m.text, event: m.event, mediaKind: m.media?.kind ?? null })}
         base={base}
       />
     </li>

@@ -9,12 +9,11 @@ import { contactLabel, listTime, type Ui } from "./format.ts";
 import { mediaLabel } from "./media.tsx";
 
 function preview(ui: Ui, chat: ChatListItem): string {
-  if (chat.match) return chat.match;
+  if (chat.match) return systemLineText(ui.t, chat.match);
   const last = chat.last;
   if (!last) return "";
   if (last.deleted) return ui.t("inbox.deleted");
-  if (last.event) return systemLineText(ui.t, last);
-  return last.text || (last.mediaKind ? mediaLabel(ui, last.mediaKind) : "");
+  return systemLineText(ui.t, last) || (last.mediaKind ? mediaLabel(ui, last.mediaKind) : "");
 }
 
 /** One chat in the list. `oob` replaces the row already shown (live updates keep its place). */

@@ -3,6 +3,7 @@
 import type { FC } from "hono/jsx";
 import { useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../../src/env.ts";
+import { callFailureText } from "../../src/lib/failures.ts";
 import type { Translate } from "../../src/lib/i18n.ts";
 import type { ImportProgress } from "../../src/instances/history/service.ts";
 import { CsrfField } from "../components/csrf.tsx";
@@ -127,7 +128,9 @@ export const HistoryPanel: FC<HistoryPanelProps> = ({
         </>
       )}
       {p?.status === "cancelled" && <p>{t("history.cancelled", { done: p.chatsDone, total: p.chatsTotal })}</p>}
-      {p?.status === "failed" && <p class="flash flash-error">{t("history.failed", { reason: p.error ?? "?" })}</p>}
+      {p?.status === "failed" && (
+        <p class="flash flash-error">{t("history.failed", { reason: callFailureText(t, p.error) })}</p>
+      )}
       {capped && capped.total > 0 && <Capped cap={cap} capped={capped} />}
       {mayManage &&
         !running &&

@@ -23,7 +23,8 @@ const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
  * Media of a message, stored in `messages.media`. `state` follows the background download:
  * pending (thumbnail only) → ready (file at DATA_DIR/media/<sha256>) | failed (error shown, retry possible).
  */
-/** A system line stored as a code: `key` is a message key, `params` its values (names, never translated text). */
+/** A system line or a non-text message's label stored as a code: `key` is a message key, `params` its values (names, the
+ * customer's words; never our translated text). */
 export interface SystemEvent {
   key: string;
   params?: Record<string, string | number>;
@@ -114,8 +115,9 @@ export const messages = pgTable(
     quotedIdMessage: text(),
     status: text({ enum: messageStatuses }),
     failReason: text(),
-    /** A system line as a message key and its parameters, rendered in the reader's language (`text` keeps the
-     * DEFAULT_LOCALE rendering for search and for lines written before this column). */
+    /** A system line, or a message that is not text (location, contact, poll, choice, unsupported type…), as a message
+     * key and its parameters (the customer's words, never translated), rendered in the reader's language; `text` keeps
+     * the DEFAULT_LOCALE rendering for search and for rows written before this column. */
     event: jsonb().$type<SystemEvent>(),
     media: jsonb().$type<MessageMedia>(),
     raw: jsonb(),

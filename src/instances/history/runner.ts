@@ -9,6 +9,7 @@ import { RateLimiterStoppedError } from "../../greenapi/rate-limiter.ts";
 import { chatIdSchema, type Contact, type JournalMessage } from "../../greenapi/schemas.ts";
 import type { InstanceRow } from "../service.ts";
 import { announceInstance } from "../live.ts";
+import { callFailureOf } from "../problems.ts";
 import { mergeJournal, type MergeDeps } from "./merge.ts";
 import { FIRST_COUNT, hasMore, nextCount, resumeCount } from "./paging.ts";
 import type { ImportRow } from "./service.ts";
@@ -200,8 +201,8 @@ export function createHistoryRunner(opts: HistoryRunnerOptions): HistoryRunner {
       .catch(async (err: unknown) => {
         if (err instanceof Halted || err instanceof RateLimiterStoppedError || run.halt) return;
         log.error({ err, importId: row.id, instanceId: row.instanceId }, "history import failed");
-        const reason = err instanceof GreenApiError ? err.reason : "unexpected error";
-        await store.finish(row.id, "failed", reason.slice(0, 500)).catch(() => {});
+        // A code, in the reader's language where it is shown (Green-API's own description kept).
+        await store.finish(row.id, "failed", callFailureOf(err)).catch(() => {});
         announce(row.instanceId);
       })
       .finally(() => runs.delete(row.id));

@@ -139,4 +139,10 @@ export const en = {
   "error.csrf": "This form expired or came from another site. Reload the page and try again.",
   "error.home": "Go to the overview",
   "error.requestId": "Reference: {id}",
+  "callFailure.detail": "{reason} ({detail})",
+  "callFailure.notAnswering": "Green-API did not answer",
+  "callFailure.refused": "Green-API refused the request",
+  "callFailure.tokenRejected": "Green-API rejected the number's token",
+  "callFailure.quota": "the monthly Green-API quota is used up",
+  "callFailure.unexpected": "an unexpected error (details are in the server log)",
 } as const;

@@ -180,4 +180,10 @@ export const ru: Record<keyof typeof en, Entry> = {
   "error.csrf": "Форма устарела или отправлена с другого сайта. Обновите страницу и попробуйте снова.",
   "error.home": "На главную",
   "error.requestId": "Код: {id}",
+  "callFailure.detail": "{reason} ({detail})",
+  "callFailure.notAnswering": "Green-API не ответил",
+  "callFailure.refused": "Green-API отклонил запрос",
+  "callFailure.tokenRejected": "Green-API не принял токен номера",
+  "callFailure.quota": "месячная квота Green-API исчерпана",
+  "callFailure.unexpected": "непредвиденная ошибка (подробности в журнале сервера)",
 };

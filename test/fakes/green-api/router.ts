@@ -50,8 +50,11 @@ function notFound(req: Request, path: string): Response {
   return finish(json({ statusCode: 404, message: `Cannot ${req.method} ${path}`, error: "Not Found" }, 404), null);
 }
 
-async function injectFault(world: World): Promise<Response | null> {
+async function injectFault(world: World, method: string): Promise<Response | null> {
   const f = world.faults;
+  if (f.failMethods.includes(method)) return json({ statusCode: 500, message: "Internal server error" }, 500);
+  const refusal = f.refuseMethods[method];
+  if (refusal !== undefined) return json({ statusCode: 400, message: refusal, error: "Bad Request" }, 400);
   if (f.dropNextConnections > 0) {
     f.dropNextConnections--;
     // An errored body stream makes Bun reset the connection: the client sees a network error.
@@ -105,8 +108,8 @@ async function runMethod(
     limit = world.limiter.take(inst.idInstance, def.name);
     if (!limit.allowed) return finish(emptyJson(429), limit);
   }
-  const fault = await injectFault(world);
-  if (fault) return fault.status === 502 ? finish(fault, limit) : fault;
+  const fault = await injectFault(world, def.name);
+  if (fault) return fault.status >= 400 ? finish(fault, limit) : fault;
   if (token !== inst.apiTokenInstance) return finish(emptyJson(401), limit);
   if (def.quota && inst.quota) return finish(quotaAnswer(inst, def.name), limit);
   if (def.needsPhone && !phoneReady(inst)) {

@@ -159,6 +159,10 @@ export interface Faults {
   fail5xxRate: number;
   next5xx: number;
   dropNextConnections: number;
+  /** Methods that answer 500 for as long as they are listed (e.g. ["sendMessage", "lastOutgoingMessages"]). */
+  failMethods: string[];
+  /** Methods that answer 400 with this description for as long as they are listed (method → description). */
+  refuseMethods: Record<string, string>;
 }
 
 export interface World {
@@ -191,7 +195,7 @@ export function createWorld(options: FakeOptions): World {
     instances: new Map(),
     media: new Map(),
     limiter: createLimiter(Date.now, options.rateScale ?? 1),
-    faults: { latencyMs: 0, fail5xxRate: 0, next5xx: 0, dropNextConnections: 0 },
+    faults: { latencyMs: 0, fail5xxRate: 0, next5xx: 0, dropNextConnections: 0, failMethods: [], refuseMethods: {} },
     stopped: false,
     later(ms, fn) {
       const t = setTimeout(() => {
