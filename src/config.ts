@@ -186,7 +186,7 @@ export const configSchema = z.object({
     .max(3600)
     .default(150)
     .describe(
-      "When a message send got no answer at all (a timeout, a dropped connection), the send is looked up in Green-API's journal; still absent after this many seconds (the journal can lag), it is sent again. Sends Green-API answered with 5xx are retried sooner (after 5 s, 15 s, 40 s, 2 min, 5 min), also only when absent from the journal.",
+      "When a message send got no answer at all (a timeout, a dropped connection), the send is looked up in Green-API's journal; still absent after this many seconds (the journal can lag), it is sent again. Sends Green-API answered with 5xx are retried sooner (after 5 s, 15 s, 40 s, 2 min, 5 min), also only when absent from the journal. While the journal cannot be read, nothing is sent again: each step only waits, and after the last one (plus this many seconds) the message ends as not confirmed, for the user to check the phone and send again.",
     ),
   POLL_TIMEOUT_SECONDS: z.coerce
     .number({ error: "a number of seconds 5-60" })

@@ -88,12 +88,13 @@ export async function openWatched(
       problems.push(`HTTP ${res.status()} ${res.request().method()} ${new URL(res.url()).pathname}`);
   });
   page.on("requestfailed", (req) => {
-    // The live stream, the favicon and the chat list's tab counts (refreshed on live events, so possibly still loading)
-    // are aborted when the page navigates away or swaps the list out: that is not an error.
+    // The live stream, the favicon, the chat list's tab counts (refreshed on live events, so possibly still loading) and
+    // a bubble's media (an audio or video reading its length, whose bubble a live update replaced) are aborted when the
+    // page navigates away or swaps that part out: that is not an error.
     const path = new URL(req.url()).pathname;
-    const abandoned =
-      path === "/events" ||
-      ((path === "/public/icon.svg" || path === "/chats/tabs") && req.failure()?.errorText === "net::ERR_ABORTED");
+    const swappedOut =
+      path === "/public/icon.svg" || path === "/chats/tabs" || /^\/instances\/\d+\/media\/\d+$/.test(path);
+    const abandoned = path === "/events" || (swappedOut && req.failure()?.errorText === "net::ERR_ABORTED");
     if (!abandoned) problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
   });
   return {
