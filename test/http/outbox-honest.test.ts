@@ -6,7 +6,7 @@ import { messages } from "../../src/db/schema/index.ts";
 import { EVENTS } from "../../src/events/names.ts";
 import { SEND_RETRY_DELAYS_MS } from "../../src/lib/sending.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
-import { Agent, startTestApp, type TestApp } from "../support/app.ts";
+import { Agent, startTestApp, type TestApp, bubbleText } from "../support/app.ts";
 import { resetDatabase } from "../support/db.ts";
 import { insertFakeInstance } from "../support/fixtures.ts";
 import { waitFor } from "../support/wait.ts";
@@ -54,17 +54,8 @@ const send = (text: string, waChatId: string) =>
 
 const rowOf = async (id: number) => (await app.deps.db.select().from(messages).where(eq(messages.id, id)))[0]!;
 
-/** The text of one message's bubble as the agent's chat page shows it. */
-async function bubble(agent: Agent, chatId: number, messageId: number): Promise<string> {
-  const page = await (await agent.get(`/instances/${instanceId}/chats/${chatId}`)).text();
-  const start = page.indexOf(`id="m-${messageId}"`);
-  expect(start).toBeGreaterThan(-1);
-  const end = page.indexOf('id="m-', start + 5);
-  return page
-    .slice(start, end < 0 ? undefined : end)
-    .replace(/<[^>]+>/g, " ")
-    .replace(/\s+/g, " ");
-}
+const bubble = (agent: Agent, chatId: number, messageId: number) =>
+  bubbleText(agent, `/instances/${instanceId}/chats/${chatId}`, messageId);
 
 describe("honest sending", () => {
   test("the retry schedule starts short and ends patient", () => {

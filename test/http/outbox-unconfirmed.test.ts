@@ -9,7 +9,7 @@ import { createRateLimiter, type RateLimiter } from "../../src/greenapi/rate-lim
 import { rateLimitFor } from "../../src/greenapi/limits.ts";
 import { SEND_RETRY_DELAYS_MS } from "../../src/lib/sending.ts";
 import { startFakeGreenApi, type FakeGreenApi } from "../fakes/green-api/index.ts";
-import { Agent, startTestApp, type TestApp } from "../support/app.ts";
+import { Agent, startTestApp, type TestApp, bubbleText } from "../support/app.ts";
 import { insertFakeInstance } from "../support/fixtures.ts";
 import { resetDatabase, testLog } from "../support/db.ts";
 import { waitFor } from "../support/wait.ts";
@@ -75,17 +75,8 @@ afterAll(async () => {
 
 const rowOf = async (id: number) => (await app.deps.db.select().from(messages).where(eq(messages.id, id)))[0]!;
 
-/** The text of one message's bubble as the agent's chat page shows it. */
-async function bubble(agent: Agent, chatId: number, messageId: number): Promise<string> {
-  const page = await (await agent.get(`/instances/${instanceId}/chats/${chatId}`)).text();
-  const start = page.indexOf(`id="m-${messageId}"`);
-  expect(start).toBeGreaterThan(-1);
-  const end = page.indexOf('id="m-', start + 5);
-  return page
-    .slice(start, end < 0 ? undefined : end)
-    .replace(/<[^>]+>/g, " ")
-    .replace(/\s+/g, " ");
-}
+const bubble = (agent: Agent, chatId: number, messageId: number) =>
+  bubbleText(agent, `/instances/${instanceId}/chats/${chatId}`, messageId);
 
 /** The round's wait is over now (as if its minute had passed). */
 const due = (id: number) =>

@@ -122,3 +122,15 @@ export async function sseUntil(agent: Agent, match: RegExp, ms = 15_000): Promis
     await reader.cancel().catch(() => {});
   }
 }
+
+/** The text of one message's bubble as the agent's conversation page at `chatPath` shows it (tags dropped). */
+export async function bubbleText(agent: Agent, chatPath: string, messageId: number): Promise<string> {
+  const page = await (await agent.get(chatPath)).text();
+  const start = page.indexOf(`id="m-${messageId}"`);
+  if (start < 0) throw new Error(`no bubble m-${messageId} on ${chatPath}`);
+  const end = page.indexOf('id="m-', start + 5);
+  return page
+    .slice(start, end < 0 ? undefined : end)
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ");
+}
