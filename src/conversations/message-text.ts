@@ -4,6 +4,7 @@ import type { MessageData } from "../greenapi/messages.ts";
 import type { MessageKey, Translate } from "../lib/i18n.ts";
 import { shorten } from "../lib/names.ts";
 import { systemLineText } from "../lib/system-lines.ts";
+import { mediaLabelKey } from "../lib/media-labels.ts";
 
 /** The stored `type` of the system line an incoming call leaves. */
 export const CALL_TYPE = "incomingCall";
@@ -14,15 +15,6 @@ const CALL_KEYS: Record<string, MessageKey> = {
   pickUp: "msg.call.pickUp",
   hangUp: "msg.call.hangUp",
   declined: "msg.call.declined",
-};
-
-const MEDIA_KEYS: Record<MessageMedia["kind"], MessageKey> = {
-  image: "msg.photo",
-  video: "msg.video",
-  audio: "msg.audio",
-  voice: "msg.voice",
-  sticker: "msg.sticker",
-  document: "msg.document",
 };
 
 /** The message key of an incoming call's system line in a given state (offer, missed, pickUp, hangUp, declined). */
@@ -172,7 +164,10 @@ export function previewText(
 ): string {
   const body = systemLineText(t, m).replace(/\s+/g, " ").trim();
   const line = m.media
-    ? [m.media.kind === "document" && m.media.fileName ? `📄 ${m.media.fileName}` : t(MEDIA_KEYS[m.media.kind]), body]
+    ? [
+        m.media.kind === "document" && m.media.fileName ? `📄 ${m.media.fileName}` : t(mediaLabelKey(m.media.kind)),
+        body,
+      ]
         .filter(Boolean)
         .join(" · ")
     : body;

@@ -23,6 +23,18 @@ export type { SendFileInput, SendTextInput };
 /** sendFileByUpload answers 500 past this caption length (shared/green-api.md §1). */
 const MAX_CAPTION = 1024;
 
+/** What sending a message needs of its row (claimed for a send, or looked up in the journal by the reconciler). */
+const SEND_COLUMNS = {
+  id: messages.id,
+  instanceId: messages.instanceId,
+  chatId: messages.chatId,
+  text: messages.text,
+  media: messages.media,
+  quotedIdMessage: messages.quotedIdMessage,
+  sendStartedAt: messages.sendStartedAt,
+  attempts: messages.attempts,
+};
+
 /** The stored failure of a Green-API refusal by its kind; the detailed kinds keep Green-API's own description. */
 const FAILURE_OF: Partial<Record<GreenApiError["kind"], SendFailure>> = {
   badRequest: "badRequest",
@@ -132,16 +144,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
           nextAttemptAt: null,
         })
         .where(inArray(messages.id, due))
-        .returning({
-          id: messages.id,
-          instanceId: messages.instanceId,
-          chatId: messages.chatId,
-          text: messages.text,
-          media: messages.media,
-          quotedIdMessage: messages.quotedIdMessage,
-          sendStartedAt: messages.sendStartedAt,
-          attempts: messages.attempts,
-        })
+        .returning(SEND_COLUMNS)
         // RETURNING follows the table's physical order, not the id: sends go out oldest first.
         .then((rows) => rows.sort((a, b) => a.id - b.id))
     );
@@ -318,14 +321,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   async function reconcile(): Promise<void> {
     const candidates = await db
       .select({
-        id: messages.id,
-        instanceId: messages.instanceId,
-        chatId: messages.chatId,
-        text: messages.text,
-        media: messages.media,
-        quotedIdMessage: messages.quotedIdMessage,
-        sendStartedAt: messages.sendStartedAt,
-        attempts: messages.attempts,
+        ...SEND_COLUMNS,
         nextAttemptAt: messages.nextAttemptAt,
         waChatId: chats.waChatId,
       })

@@ -1,7 +1,8 @@
 // Media inside a bubble: thumbnail while downloading, then the file from the gated media route; retry when it failed.
 import type { FC } from "hono/jsx";
 import type { MessageView } from "../../src/inbox/service.ts";
-import { isMessageKey, type MessageKey, type Translate } from "../../src/lib/i18n.ts";
+import { isMessageKey, type Translate } from "../../src/lib/i18n.ts";
+import { mediaLabelKey } from "../../src/lib/media-labels.ts";
 import { fileSize, type Ui } from "./format.ts";
 
 type MessageMedia = NonNullable<MessageView["media"]>;
@@ -12,18 +13,9 @@ function mediaFailure(t: Translate, media: MessageMedia): string {
   return key && isMessageKey(key) ? t(key, media.reason?.params) : (media.error ?? "?");
 }
 
-const LABELS: Record<string, MessageKey> = {
-  image: "msg.photo",
-  video: "msg.video",
-  audio: "msg.audio",
-  voice: "msg.voice",
-  sticker: "msg.sticker",
-  document: "msg.document",
-};
-
 /** "📷 Photo", "📄 Document"… */
 export function mediaLabel(ui: Ui, kind: string): string {
-  return ui.t(LABELS[kind] ?? "msg.document");
+  return ui.t(mediaLabelKey(kind));
 }
 
 export const Media: FC<{ ui: Ui; m: MessageView }> = ({ ui, m }) => {
